@@ -1,0 +1,61 @@
+package org.p2pchat.core;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One encrypted connection to one peer, carrying the {@code chat} channel and any number of
+ * binary data channels.
+ * <p>
+ * Negotiation is non-trickle: {@link #createOffer()} and {@link #acceptOffer} complete once ICE
+ * gathering has finished, so the description holds every candidate and can be handed over in
+ * one piece (copy and paste, or one rendezvous message).
+ * <p>
+ * Listener callbacks and future completions run on a transport thread, never on a UI thread.
+ */
+@ProviderType
+public interface PeerSession extends AutoCloseable {
+
+    /** The label of the ordered, reliable channel that carries chat messages, as in the web app. */
+    String CHAT_CHANNEL_LABEL = "chat";
+
+    /** Starts negotiation as the offerer; completes with the full offer. */
+    CompletableFuture<SessionDescription> createOffer();
+
+    /** Answers a remote offer; completes with the full answer to send back. */
+    CompletableFuture<SessionDescription> acceptOffer(SessionDescription offer);
+
+    /** Completes negotiation as the offerer. */
+    CompletableFuture<Void> acceptAnswer(SessionDescription answer);
+
+    ConnectionState state();
+
+    /** The candidate pair in use, once connected. */
+    Optional<CandidatePath> selectedPath();
+
+    /**
+     * Queues a chat message. Messages of any size up to the configured cap are delivered whole and
+     * in order. The future completes when the message has been handed to the channel, or fails
+     * with a {@link SessionException} saying why it could not be sent.
+     */
+    CompletableFuture<Void> send(ChatMessage message);
+
+    /**
+     * Sends a ping the peer's transport answers by itself; completes with the round-trip time in
+     * nanoseconds.
+     */
+    CompletableFuture<Long> ping();
+
+    /** Opens an extra ordered, reliable binary channel (file transfer, benchmarks). */
+    CompletableFuture<PeerDataChannel> openDataChannel(String label);
+
+    void addListener(PeerSessionListener listener);
+
+    void removeListener(PeerSessionListener listener);
+
+    /** Closes every channel and the connection; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,35 @@
+package org.p2pchat.core;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/** Events of a {@link PeerSession}; called on a transport thread. */
+@ConsumerType
+public interface PeerSessionListener {
+
+    default void stateChanged(PeerSession session, ConnectionState state) {
+    }
+
+    default void pathSelected(PeerSession session, CandidatePath path) {
+    }
+
+    default void messageReceived(PeerSession session, ChatMessage message) {
+    }
+
+    /**
+     * A well-formed message of a type this client does not handle (for example a web app's file
+     * offer). Reported, never fatal.
+     *
+     * @param type the message's {@code type} field
+     * @param json the whole message as received
+     */
+    default void unknownMessage(PeerSession session, String type, String json) {
+    }
+
+    /** The peer opened a binary channel. */
+    default void dataChannelOpened(PeerSession session, PeerDataChannel channel) {
+    }
+
+    /** Something went wrong that did not close the session (bad frame, malformed message). */
+    default void problem(PeerSession session, String description) {
+    }
+}

@@ -1,0 +1,3 @@
+/** User settings of one profile, persisted as JSON in the profile directory. */
+@org.osgi.annotation.versioning.Version("0.1.0")
+package org.p2pchat.core.settings;

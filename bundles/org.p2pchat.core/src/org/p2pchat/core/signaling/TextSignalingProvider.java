@@ -1,0 +1,30 @@
+package org.p2pchat.core.signaling;
+
+import org.osgi.annotation.versioning.ConsumerType;
+import org.p2pchat.core.SessionDescription;
+
+/**
+ * A provider whose descriptions travel as text a person carries (copy and paste, a message in
+ * another app).
+ */
+@ConsumerType
+public interface TextSignalingProvider extends SignalingProvider {
+
+    /** The text forms a description can take. */
+    enum Form {
+        /** {@code {"type":"offer","sdp":"..."}}, exactly what the browser web app shows and accepts. */
+        BROWSER_JSON,
+        /** One short line for pasting between our clients. */
+        COMPACT
+    }
+
+    String encode(SessionDescription description, Form form);
+
+    /**
+     * Reads pasted text in any {@link Form}, tolerating surrounding whitespace and line breaks.
+     *
+     * @param expected the type the current step needs
+     * @throws SignalingException with a message saying what is wrong and what to paste instead
+     */
+    SessionDescription decode(String text, SessionDescription.Type expected) throws SignalingException;
+}
