@@ -30,6 +30,14 @@ public interface PeerSession extends AutoCloseable {
     /** Completes negotiation as the offerer. */
     CompletableFuture<Void> acceptAnswer(SessionDescription answer);
 
+    /**
+     * Adds a candidate the peer trickled. Candidates that arrive before the remote description
+     * are kept and applied once it is set (libwebrtc would drop them silently).
+     *
+     * @throws SessionException if the candidate is not valid
+     */
+    void addRemoteCandidate(IceCandidate candidate) throws SessionException;
+
     ConnectionState state();
 
     /** The candidate pair in use, once connected. */

@@ -9,6 +9,10 @@ public interface PeerSessionListener {
     default void stateChanged(PeerSession session, ConnectionState state) {
     }
 
+    /** A local candidate was gathered, for providers that trickle; the descriptions hold them too. */
+    default void localCandidate(PeerSession session, IceCandidate candidate) {
+    }
+
     default void pathSelected(PeerSession session, CandidatePath path) {
     }
 

@@ -67,6 +67,6 @@ public record Settings(String username, List<IceServerEntry> iceServers, List<Se
     }
 
     public SessionConfig sessionConfig() {
-        return new SessionConfig(enabledIceServers(), maxMessageBytes);
+        return new SessionConfig(enabledIceServers(), username.isBlank() ? null : username, maxMessageBytes);
     }
 }

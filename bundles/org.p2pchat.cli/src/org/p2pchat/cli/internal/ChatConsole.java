@@ -1,0 +1,381 @@
+package org.p2pchat.cli.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.p2pchat.core.CandidatePath;
+import org.p2pchat.core.ChatMessage;
+import org.p2pchat.core.ConnectionState;
+import org.p2pchat.core.PeerDataChannel;
+import org.p2pchat.core.PeerSession;
+import org.p2pchat.core.PeerSessionListener;
+import org.p2pchat.core.SessionDescription;
+import org.p2pchat.core.signaling.SignalingException;
+import org.p2pchat.core.signaling.TextSignalingProvider;
+
+/**
+ * The command-line chat: negotiates through pasted text on stdin, then sends each input line
+ * and prints what arrives.
+ */
+final class ChatConsole implements PeerSessionListener {
+
+    /** Label of the binary channel {@code /bench} sends on. */
+    static final String BENCH_CHANNEL = "bench";
+    private static final long CONNECT_TIMEOUT_SECONDS = 60;
+    /** A description's text never needs more lines than this; beyond it the paste is garbage. */
+    private static final int MAX_PASTE_LINES = 400;
+
+    private final PeerSession session;
+    private final TextSignalingProvider signaling;
+    private final CliOptions options;
+    private final String name;
+    private final BufferedReader in;
+    private final EventPrinter print;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final CountDownLatch connected = new CountDownLatch(1);
+    private final long startNanos = System.nanoTime();
+    private volatile long remoteAppliedNanos;
+
+    ChatConsole(PeerSession session, TextSignalingProvider signaling, CliOptions options, String name,
+            BufferedReader in, EventPrinter print) {
+        this.session = session;
+        this.signaling = signaling;
+        this.options = options;
+        this.name = name;
+        this.in = in;
+        this.print = print;
+        session.addListener(this);
+    }
+
+    /** @return the process exit code */
+    int run() throws IOException, InterruptedException {
+        if (!negotiate()) {
+            return 1;
+        }
+        if (!connected.await(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            print.error("Could not connect within " + CONNECT_TIMEOUT_SECONDS + " s (state " + session.state()
+                    + "). Check that both sides used fresh descriptions and that a path exists (STUN/TURN).");
+            return 1;
+        }
+        chat();
+        return 0;
+    }
+
+    // ---- negotiation -------------------------------------------------------------------------
+
+    private boolean negotiate() throws IOException {
+        if (options.mode() == CliOptions.Mode.OFFER) {
+            SessionDescription offer = await(session.createOffer(), "create an offer");
+            if (offer == null) {
+                return false;
+            }
+            show(offer);
+            print.hint("Paste your peer's answer:");
+            while (true) {
+                SessionDescription answer = readDescription(SessionDescription.Type.ANSWER);
+                if (answer == null) {
+                    return false;
+                }
+                remoteAppliedNanos = System.nanoTime();
+                if (succeeded(session.acceptAnswer(answer), "use the answer")) {
+                    return true;
+                }
+            }
+        }
+        print.hint("Paste your peer's offer:");
+        while (true) {
+            SessionDescription offer = readDescription(SessionDescription.Type.OFFER);
+            if (offer == null) {
+                return false;
+            }
+            remoteAppliedNanos = System.nanoTime();
+            SessionDescription answer = await(session.acceptOffer(offer), "use the offer");
+            if (answer != null) {
+                show(answer);
+                print.hint("Send this answer to your peer.");
+                return true;
+            }
+        }
+    }
+
+    private void show(SessionDescription d) {
+        String text = signaling.encode(d, options.form());
+        String kind = d.type().wireName();
+        print.event(kind, "Your " + kind + " (send it to your peer):\n" + text, "text", text,
+                "elapsedMs", millisSince(startNanos));
+    }
+
+    /**
+     * Reads lines until they decode as a description of the wanted type. A paste may span lines
+     * (pretty-printed JSON, wrapped text); bad input is reported and the user can paste again.
+     */
+    private SessionDescription readDescription(SessionDescription.Type wanted) throws IOException {
+        StringBuilder pasted = new StringBuilder();
+        int lines = 0;
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.isBlank() && pasted.isEmpty()) {
+                continue;
+            }
+            pasted.append(line).append('\n');
+            lines++;
+            SessionDescription d;
+            try {
+                d = signaling.decode(line, wanted);
+            } catch (SignalingException lineError) {
+                try {
+                    d = signaling.decode(pasted.toString(), wanted);
+                } catch (SignalingException whole) {
+                    if (looksUnfinished(pasted) && lines < MAX_PASTE_LINES) {
+                        continue;
+                    }
+                    print.error(whole.getMessage());
+                    print.hint("Paste the " + wanted.wireName() + " again:");
+                    pasted.setLength(0);
+                    lines = 0;
+                    continue;
+                }
+            }
+            return d;
+        }
+        print.error("Input ended before a valid " + wanted.wireName() + " was pasted.");
+        return null;
+    }
+
+    /** An opened JSON object that is not closed yet: more lines of the same paste will follow. */
+    private static boolean looksUnfinished(CharSequence text) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{') {
+                depth++;
+            } else if (c == '}') {
+                depth--;
+            }
+        }
+        return depth > 0;
+    }
+
+    private <T> T await(CompletableFuture<T> future, String what) {
+        return succeeded(future, what) ? future.join() : null;
+    }
+
+    /** Waits for {@code future}; reports a failure as "Could not {what}: reason". */
+    private boolean succeeded(CompletableFuture<?> future, String what) {
+        try {
+            future.get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException | CompletionException e) {
+            print.error("Could not " + what + ": " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            print.error("Could not " + what + ": no result after " + CONNECT_TIMEOUT_SECONDS + " s.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    // ---- chatting ----------------------------------------------------------------------------
+
+    private void chat() throws IOException {
+        String line;
+        while (ended.getCount() > 0 && (line = in.readLine()) != null) {
+            if (line.startsWith("/")) {
+                if (!command(line.strip())) {
+                    break;
+                }
+            } else if (!line.isEmpty()) {
+                ChatMessage m = ChatMessage.create(name, line);
+                session.send(m).whenComplete((ok, error) -> {
+                    if (error != null) {
+                        print.error(cause(error).getMessage());
+                    } else {
+                        print.event("sent", null, "id", m.id(), "chars", m.content().length());
+                    }
+                });
+            }
+        }
+        // End of input: let what is queued go out before hanging up.
+        try {
+            session.send(ChatMessage.create(ChatMessage.SYSTEM_SENDER, name + " left the chat")).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // Closed or stuck: nothing more to deliver.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        session.close();
+    }
+
+    private boolean command(String line) {
+        String[] words = line.split("\\s+");
+        switch (words[0]) {
+            case "/quit", "/exit" -> {
+                return false;
+            }
+            case "/ping" -> ping(words.length > 1 ? parseCount(words[1], 10) : 10);
+            case "/bench" -> bench(words.length > 1 ? parseCount(words[1], 64) : 64);
+            case "/status" -> print.event("status", "* " + session.state().name().toLowerCase()
+                    + session.selectedPath().map(p -> " via " + p).orElse(""),
+                    "state", session.state().name().toLowerCase(),
+                    "path", session.selectedPath().map(CandidatePath::summary).orElse(null));
+            case "/help" -> print.hint(CliOptions.USAGE);
+            default -> print.error("Unknown command " + words[0] + "; /help lists them.");
+        }
+        return true;
+    }
+
+    private int parseCount(String word, int fallback) {
+        try {
+            return Math.max(1, Integer.parseInt(word));
+        } catch (NumberFormatException e) {
+            print.error("'" + word + "' is not a number; using " + fallback + ".");
+            return fallback;
+        }
+    }
+
+    private void ping(int count) {
+        long[] micros = new long[count];
+        for (int i = 0; i < count; i++) {
+            Long nanos = await(session.ping(), "ping");
+            if (nanos == null) {
+                return;
+            }
+            micros[i] = nanos / 1000;
+        }
+        Arrays.sort(micros);
+        long p50 = micros[(count - 1) / 2];
+        long p99 = micros[(int) Math.ceil(count * 0.99) - 1];
+        print.event("ping", String.format("* round trip over %d pings: p50 %.3f ms, p99 %.3f ms, max %.3f ms", count,
+                p50 / 1000.0, p99 / 1000.0, micros[count - 1] / 1000.0),
+                "count", count, "p50Micros", p50, "p99Micros", p99, "maxMicros", micros[count - 1]);
+    }
+
+    /** Sends {@code mib} MiB, announced by an 8-byte length, so the receiver can time it. */
+    private void bench(int mib) {
+        PeerDataChannel channel = await(session.openDataChannel(BENCH_CHANNEL), "open the benchmark channel");
+        if (channel == null) {
+            return;
+        }
+        long total = (long) mib << 20;
+        byte[] chunk = new byte[256 * 1024];
+        new java.util.Random(42).nextBytes(chunk);
+        long start = System.nanoTime();
+        try {
+            channel.write(ByteBuffer.allocate(8).putLong(total).array(), 0, 8);
+            for (long sent = 0; sent < total; sent += chunk.length) {
+                channel.write(chunk, 0, (int) Math.min(chunk.length, total - sent));
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            print.event("bench-sent", String.format("* handed %d MiB to the channel in %.2f s", mib, seconds),
+                    "bytes", total, "seconds", seconds);
+        } catch (IOException e) {
+            print.error("Benchmark stopped: " + e.getMessage());
+        }
+    }
+
+    /** Counts a benchmark stream the peer sends and reports its speed. */
+    private void receiveBench(PeerDataChannel channel) {
+        ByteBuffer header = ByteBuffer.allocate(8);
+        AtomicLong expected = new AtomicLong(-1);
+        AtomicLong received = new AtomicLong();
+        long[] firstByte = {0};
+        channel.onReceive(bytes -> {
+            int offset = 0;
+            if (expected.get() < 0) {
+                firstByte[0] = System.nanoTime();
+                while (header.hasRemaining() && offset < bytes.length) {
+                    header.put(bytes[offset++]);
+                }
+                if (header.hasRemaining()) {
+                    return;
+                }
+                expected.set(header.flip().getLong());
+            }
+            long now = received.addAndGet(bytes.length - offset);
+            if (now >= expected.get()) {
+                double seconds = (System.nanoTime() - firstByte[0]) / 1e9;
+                double mbPerSec = now / 1e6 / seconds;
+                print.event("bench-received", String.format("* received %d MiB in %.2f s: %.1f MB/s", now >> 20, seconds,
+                        mbPerSec), "bytes", now, "seconds", seconds, "mbPerSec", mbPerSec);
+                channel.close();
+            }
+        });
+    }
+
+    // ---- session events ----------------------------------------------------------------------
+
+    @Override
+    public void stateChanged(PeerSession s, ConnectionState state) {
+        String lower = state.name().toLowerCase();
+        print.event("state", "* " + lower, "state", lower, "sinceStartMs", millisSince(startNanos),
+                "sinceRemoteMs", remoteAppliedNanos == 0 ? null : millisSince(remoteAppliedNanos));
+        if (state == ConnectionState.CONNECTED) {
+            connected.countDown();
+        } else if (state.isFinal()) {
+            ended.countDown();
+            connected.countDown();
+        }
+    }
+
+    @Override
+    public void pathSelected(PeerSession s, CandidatePath path) {
+        print.event("path", "* path: " + path, "summary", path.summary(), "detail", path.toString());
+    }
+
+    @Override
+    public void messageReceived(PeerSession s, ChatMessage m) {
+        String human = m.isSystemNotice() ? "* " + m.content()
+                : "[" + EventPrinter.clock(m.timestamp()) + "] " + m.sender() + ": " + m.content();
+        print.event("message", human, "id", m.id(), "sender", m.sender(), "content", m.content(),
+                "timestamp", m.timestamp());
+    }
+
+    @Override
+    public void unknownMessage(PeerSession s, String type, String json) {
+        String what = type.equals("webtorrent-file")
+                ? "Your peer offered a file from the web app; file exchange with the web app is not possible."
+                : "Your peer sent a message of type '" + type + "' that this client does not handle.";
+        print.event("unknown", "* " + what, "type", type);
+    }
+
+    @Override
+    public void dataChannelOpened(PeerSession s, PeerDataChannel channel) {
+        if (BENCH_CHANNEL.equals(channel.label())) {
+            receiveBench(channel);
+        } else {
+            print.event("channel", "* the peer opened channel '" + channel.label() + "'", "label", channel.label());
+        }
+    }
+
+    @Override
+    public void problem(PeerSession s, String description) {
+        print.event("problem", "! " + description, "message", description);
+    }
+
+    private static long millisSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+    }
+
+    private static Throwable cause(Throwable t) {
+        return (t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null
+                ? t.getCause() : t;
+    }
+}

@@ -1,0 +1,85 @@
+package org.p2pchat.cli.internal;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.equinox.app.IApplication;
+import org.eclipse.equinox.app.IApplicationContext;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+import org.p2pchat.core.IceServer;
+import org.p2pchat.core.PeerSession;
+import org.p2pchat.core.PeerTransport;
+import org.p2pchat.core.SessionConfig;
+import org.p2pchat.core.SessionException;
+import org.p2pchat.core.settings.Settings;
+import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.core.signaling.TextSignalingProvider;
+
+/** {@code p2pchat cli}: the scriptable command-line client. */
+public final class CommandLineApplication implements IApplication {
+
+    /** Services come up asynchronously through DS; this is how long we wait for them. */
+    private static final long SERVICE_WAIT_SECONDS = 20;
+
+    @Override
+    public Object start(IApplicationContext context) throws Exception {
+        String[] args = (String[]) context.getArguments().getOrDefault(IApplicationContext.APPLICATION_ARGS, new String[0]);
+        context.applicationRunning();
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        CliOptions options;
+        try {
+            options = CliOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("p2pchat cli: " + e.getMessage() + "\n\n" + CliOptions.USAGE);
+            return 2;
+        }
+        if (options.mode() == CliOptions.Mode.HELP) {
+            out.println(CliOptions.USAGE);
+            return EXIT_OK;
+        }
+        EventPrinter print = new EventPrinter(out, System.err, options.json());
+        BundleContext bundles = FrameworkUtil.getBundle(getClass()).getBundleContext();
+        SettingsStore settings = service(bundles, SettingsStore.class);
+        PeerTransport transport = service(bundles, PeerTransport.class);
+        TextSignalingProvider manual = service(bundles, TextSignalingProvider.class);
+        if (settings == null || transport == null || manual == null) {
+            print.error("The client's services did not start (settings " + (settings != null) + ", transport "
+                    + (transport != null) + ", manual exchange " + (manual != null) + "); see the log above.");
+            return 1;
+        }
+        settings.loadProblem().ifPresent(print::error);
+        Settings s = settings.get();
+        String name = options.name() != null ? options.name()
+                : !s.username().isBlank() ? s.username() : System.getProperty("user.name", "someone");
+        List<IceServer> ice = options.iceFromProfile() ? s.enabledIceServers() : options.iceServers();
+        PeerSession session;
+        try {
+            session = transport.createSession(new SessionConfig(ice, name, s.maxMessageBytes()));
+        } catch (SessionException e) {
+            print.error(e.getMessage());
+            return 1;
+        }
+        try (session) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            return new ChatConsole(session, manual, options, name, in, print).run();
+        }
+    }
+
+    private static <T> T service(BundleContext context, Class<T> type) throws InterruptedException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        // The tracker stays open: closing it would release the service while we use it.
+        return tracker.waitForService(TimeUnit.SECONDS.toMillis(SERVICE_WAIT_SECONDS));
+    }
+
+    @Override
+    public void stop() {
+        // Ends with its input or /quit; nothing to interrupt.
+    }
+}

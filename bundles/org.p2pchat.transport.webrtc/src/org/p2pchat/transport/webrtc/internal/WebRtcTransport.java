@@ -1,0 +1,60 @@
+package org.p2pchat.transport.webrtc.internal;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.p2pchat.core.PeerSession;
+import org.p2pchat.core.PeerTransport;
+import org.p2pchat.core.SessionConfig;
+import org.p2pchat.core.SessionException;
+
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+
+/**
+ * The WebRTC transport. Holds the one {@link PeerConnectionFactory} of the process: each factory
+ * leaks threads and memory when disposed, and the no-argument constructor aborts the JVM on a
+ * machine without a sound device, so the factory is built once, with a headless audio module,
+ * on first use (the native library costs ~200 ms and 23 MB of temp space to load), and disposed
+ * when the component goes away (libwebrtc's attached thread keeps the JVM alive otherwise).
+ */
+@Component(service = PeerTransport.class)
+public final class WebRtcTransport implements PeerTransport {
+
+    private PeerConnectionFactory factory;
+    private HeadlessAudioDeviceModule audio;
+    private boolean disposed;
+
+    @Override
+    public PeerSession createSession(SessionConfig config) throws SessionException {
+        return new WebRtcPeerSession(factory(), config);
+    }
+
+    synchronized PeerConnectionFactory factory() throws SessionException {
+        if (disposed) {
+            throw new SessionException("The WebRTC transport is shutting down.");
+        }
+        if (factory == null) {
+            try {
+                audio = new HeadlessAudioDeviceModule();
+                factory = new PeerConnectionFactory(audio);
+            } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
+                throw new SessionException("The WebRTC native library could not be loaded (" + e.getMessage()
+                        + "). On Debian or Ubuntu, install the package libpulse0.", e);
+            }
+        }
+        return factory;
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        disposed = true;
+        if (factory != null) {
+            factory.dispose();
+            factory = null;
+        }
+        if (audio != null) {
+            audio.dispose();
+            audio = null;
+        }
+    }
+}
