@@ -38,7 +38,7 @@ public record IceServerEntry(String name, String url, String username, String cr
             return Optional.of("URL must look like stun:host:port, turn:host:port or turns:host:port (optionally ?transport=tcp)");
         }
         String port = url.replaceFirst("^[a-z]+:(\\[[^]]+\\]|[^:?]+)", "").replaceFirst("\\?.*$", "");
-        if (port.startsWith(":") && Integer.parseInt(port.substring(1)) > 65535) {
+        if (port.startsWith(":") && (Integer.parseInt(port.substring(1)) < 1 || Integer.parseInt(port.substring(1)) > 65535)) {
             return Optional.of("port must be between 1 and 65535");
         }
         if (isTurn() && (username.isBlank() || credential.isBlank())) {

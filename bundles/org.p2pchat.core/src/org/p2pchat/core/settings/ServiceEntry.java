@@ -32,6 +32,9 @@ public record ServiceEntry(String name, String url, boolean enabled, boolean bui
             if (uri.getHost() == null || uri.getHost().isBlank()) {
                 return Optional.of("URL has no host name");
             }
+            if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                return Optional.of("port must be between 1 and 65535");
+            }
             return Optional.empty();
         } catch (URISyntaxException e) {
             return Optional.of("not a valid URL: " + e.getReason());

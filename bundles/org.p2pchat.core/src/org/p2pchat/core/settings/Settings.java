@@ -30,10 +30,15 @@ public record Settings(String username, List<IceServerEntry> iceServers, List<Se
     /** A field missing from the file (older version, hand edit) takes its default. */
     public Settings {
         username = username != null ? username : "";
-        iceServers = iceServers != null ? List.copyOf(iceServers) : DEFAULT_ICE_SERVERS;
-        rendezvousServices = rendezvousServices != null ? List.copyOf(rendezvousServices) : DEFAULT_RENDEZVOUS;
-        trackers = trackers != null ? List.copyOf(trackers) : DEFAULT_TRACKERS;
+        iceServers = iceServers != null ? withoutNulls(iceServers) : DEFAULT_ICE_SERVERS;
+        rendezvousServices = rendezvousServices != null ? withoutNulls(rendezvousServices) : DEFAULT_RENDEZVOUS;
+        trackers = trackers != null ? withoutNulls(trackers) : DEFAULT_TRACKERS;
         maxMessageBytes = maxMessageBytes > 0 ? maxMessageBytes : SessionConfig.DEFAULT_MAX_MESSAGE_BYTES;
+    }
+
+    /** A hand-edited file may hold {@code null} entries; they mean nothing. */
+    private static <T> List<T> withoutNulls(List<T> list) {
+        return list.stream().filter(java.util.Objects::nonNull).toList();
     }
 
     /**

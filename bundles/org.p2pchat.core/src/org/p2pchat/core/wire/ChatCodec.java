@@ -59,6 +59,9 @@ public final class ChatCodec {
 
     /** Never throws: anything that is not a message comes back as {@link WireMessage.Malformed}. */
     public static WireMessage decode(String text) {
+        if (text == null) {
+            return new WireMessage.Malformed("no text");
+        }
         JsonElement root;
         try {
             root = JsonParser.parseString(text);

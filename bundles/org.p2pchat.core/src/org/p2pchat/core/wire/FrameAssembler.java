@@ -50,7 +50,10 @@ public final class FrameAssembler {
             }
             long total = ByteBuffer.wrap(frame, offset, MessageFraming.LENGTH_BYTES).getLong();
             offset += MessageFraming.LENGTH_BYTES;
-            if (total < 0 || total > maxMessageBytes || total > Integer.MAX_VALUE - 16) {
+            if (total < 0) {
+                throw new FramingException("first frame announces a negative length (" + total + ")");
+            }
+            if (total > maxMessageBytes || total > Integer.MAX_VALUE - 16) {
                 throw new FramingException("message of " + total + " bytes is over the limit of " + maxMessageBytes + " bytes");
             }
             buffer = new byte[(int) total];

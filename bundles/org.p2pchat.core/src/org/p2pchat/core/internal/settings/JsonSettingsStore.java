@@ -2,7 +2,9 @@ package org.p2pchat.core.internal.settings;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -61,25 +63,33 @@ public final class JsonSettingsStore implements SettingsStore {
 
     private Settings read() throws IOException {
         Path file = directory.resolve(FILE_NAME);
-        String json;
         try {
-            json = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return Settings.defaults();
-        }
-        try {
-            Settings s = GSON.fromJson(json, Settings.class);
+            Settings s = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), Settings.class);
             if (s == null) {
                 throw new JsonParseException("the file is empty");
             }
             return s;
-        } catch (JsonParseException | IllegalStateException | NumberFormatException e) {
-            Path aside = directory.resolve(FILE_NAME + ".unreadable-"
-                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+        } catch (NoSuchFileException e) {
+            return Settings.defaults();
+        } catch (CharacterCodingException | RuntimeException e) {
+            // Gson wraps what the records' constructors throw in plain RuntimeExceptions.
+            Path aside = setAside(file);
             loadProblem = "The settings file could not be read (" + rootMessage(e) + "). It was kept as "
                     + aside.getFileName() + " and default settings are in use.";
             return Settings.defaults();
+        }
+    }
+
+    /** Moves an unreadable file to a name no earlier unreadable file has. */
+    private Path setAside(Path file) throws IOException {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        for (int n = 0;; n++) {
+            Path aside = directory.resolve(FILE_NAME + ".unreadable-" + stamp + (n == 0 ? "" : "-" + n));
+            try {
+                return Files.move(file, aside);
+            } catch (FileAlreadyExistsException e) {
+                // Another one from the same second: try the next number.
+            }
         }
     }
 

@@ -1,0 +1,178 @@
+package org.p2pchat.core.tests.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.p2pchat.core.ChatMessage;
+import org.p2pchat.core.wire.ChatCodec;
+import org.p2pchat.core.wire.WireMessage;
+
+class ChatCodecTest {
+
+    private static final ChatMessage HELLO = new ChatMessage("m-1", "hello", "alice", 1_700_000_000_123L);
+
+    /** What the web app's {@code JSON.stringify} produces for a chat line. */
+    private static final String WEB_APP_HELLO =
+            "{\"id\":\"m-1\",\"content\":\"hello\",\"sender\":\"alice\",\"timestamp\":1700000000123}";
+
+    @Test
+    void encodesExactlyTheWebAppFormat() {
+        assertEquals(WEB_APP_HELLO, ChatCodec.encode(HELLO));
+    }
+
+    @Test
+    void decodesWhatTheWebAppSends() {
+        assertEquals(new WireMessage.Chat(HELLO, null), ChatCodec.decode(WEB_APP_HELLO));
+    }
+
+    @Test
+    void clientFieldTravelsWithTheMessage() {
+        String json = ChatCodec.encode(HELLO, "p2pchat-desktop/0.1");
+
+        assertEquals("{\"id\":\"m-1\",\"content\":\"hello\",\"sender\":\"alice\",\"timestamp\":1700000000123,"
+                + "\"client\":\"p2pchat-desktop/0.1\"}", json);
+        assertEquals(new WireMessage.Chat(HELLO, "p2pchat-desktop/0.1"), ChatCodec.decode(json));
+    }
+
+    @Test
+    void joinNoticeRoundTripsAsASystemLine() {
+        ChatMessage notice = ChatMessage.joinNotice("alice");
+
+        WireMessage.Chat decoded = assertInstanceOf(WireMessage.Chat.class, ChatCodec.decode(ChatCodec.encode(notice)));
+        assertEquals(notice, decoded.message());
+        assertEquals("alice joined the chat", decoded.message().content());
+        assertTrue(decoded.message().isSystemNotice());
+    }
+
+    @Test
+    void unknownFieldsAreIgnored() {
+        String json = "{\"id\":\"m-1\",\"color\":\"red\",\"content\":\"hello\",\"reactions\":{\"+1\":[1,2]},"
+                + "\"sender\":\"alice\",\"timestamp\":1700000000123,\"edited\":null}";
+
+        assertEquals(new WireMessage.Chat(HELLO, null), ChatCodec.decode(json));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "Grüße 👋🏽 — 中文 — עברית", "line one\nline two\r\n\ttabbed", "family 👨‍👩‍👧‍👦 flag 🇺🇦",
+            "quote \" backslash \\ slash /", "</script><!-- & = '", "separators \u2028 \u2029 nul \u0000 del \u007f",
+            "", "   " })
+    void textRoundTripsExactly(String content) {
+        ChatMessage message = new ChatMessage("id-" + content.hashCode(), content, "bob 🙂", 42L);
+
+        assertEquals(new WireMessage.Chat(message, null), ChatCodec.decode(ChatCodec.encode(message)));
+    }
+
+    @Test
+    void pingAndPongRoundTrip() {
+        assertEquals(new WireMessage.Ping("p-7"), ChatCodec.decode(ChatCodec.encodePing("p-7")));
+        assertEquals(new WireMessage.Pong("p-7"), ChatCodec.decode(ChatCodec.encodePong("p-7")));
+    }
+
+    @Test
+    void webAppFileOfferIsReportedAsUnknown() {
+        String offer = "{\"id\":\"f-1\",\"type\":\"webtorrent-file\",\"fileName\":\"notes.txt\",\"fileSize\":1234,"
+                + "\"fileType\":\"text/plain\",\"infoHash\":\"c12fe1c06bba254a9dc9f519b335aa7c1367a88a\","
+                + "\"magnetURI\":\"magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a\","
+                + "\"timestamp\":1700000000123,\"sender\":\"bob\"}";
+
+        assertEquals(new WireMessage.Unknown("webtorrent-file", offer), ChatCodec.decode(offer));
+    }
+
+    @Test
+    void webAppFileReceiptIsReportedAsUnknown() {
+        String receipt = "{\"type\":\"file-received\",\"id\":\"f-1\",\"fileName\":\"notes.txt\"}";
+
+        assertEquals(new WireMessage.Unknown("file-received", receipt), ChatCodec.decode(receipt));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "hello world                                       | not JSON",
+        "{\"content\":\"hi\",\"sender\":                   | not JSON",
+        "{\"content\":\"hi\",\"sender\":\"a\"} trailing    | not JSON",
+        "[1,2,3]                                           | not a JSON object",
+        "42                                                | not a JSON object",
+        "\"just a string\"                                 | not a JSON object",
+        "null                                              | not a JSON object",
+        "``                                                | not a JSON object",
+        "{\"content\":5,\"sender\":\"alice\"}              | string 'content'",
+        "{\"sender\":\"alice\"}                            | string 'content'",
+        "{\"content\":\"hi\",\"sender\":[\"alice\"]}       | string 'sender'",
+        "{\"content\":\"hi\"}                              | string 'sender'",
+        "{\"type\":7,\"content\":\"hi\",\"sender\":\"a\"}  | 'type' is not a string",
+        "{\"type\":\"ping\"}                               | without 'id'",
+        "{\"type\":\"pong\",\"id\":12}                     | without 'id'" })
+    void malformedInputIsReportedWithAReason(String text, String reasonPart) {
+        WireMessage.Malformed malformed = assertInstanceOf(WireMessage.Malformed.class, ChatCodec.decode(text));
+
+        assertTrue(malformed.reason().contains(reasonPart), malformed.reason());
+    }
+
+    @Test
+    void nullIsMalformed() {
+        assertInstanceOf(WireMessage.Malformed.class, ChatCodec.decode(null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 300, 100_000 })
+    void deeplyNestedJsonIsMalformed(int depth) {
+        String arrays = "[".repeat(depth) + "]".repeat(depth);
+        String objects = "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
+        String inMessage = "{\"content\":\"hi\",\"sender\":\"a\",\"extra\":" + arrays + "}";
+
+        for (String text : new String[] { arrays, objects, inMessage }) {
+            assertInstanceOf(WireMessage.Malformed.class, ChatCodec.decode(text));
+        }
+    }
+
+    @Test
+    void hugeGarbageGivesAShortReason() {
+        String unterminated = "{\"content\":\"" + "x".repeat(8 << 20);
+        String bareString = "\"" + "y".repeat(8 << 20) + "\"";
+
+        for (String text : new String[] { unterminated, bareString }) {
+            WireMessage.Malformed malformed = assertInstanceOf(WireMessage.Malformed.class, ChatCodec.decode(text));
+            assertTrue(malformed.reason().length() < 200, malformed.reason());
+            assertTrue(malformed.reason().contains(text.length() + " chars"), malformed.reason());
+        }
+    }
+
+    @Test
+    void absurdTimestampDoesNotHang() {
+        String json = "{\"content\":\"hi\",\"sender\":\"a\",\"timestamp\":1e999999999}";
+
+        assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> assertInstanceOf(WireMessage.Chat.class, ChatCodec.decode(json)));
+    }
+
+    @Test
+    void mutatedMessagesNeverThrow() {
+        String valid = ChatCodec.encode(new ChatMessage("m-9", "Grüße \"quoted\" 👋", "alice", 1L), "p2pchat");
+        String alphabet = "{}[]\":,\\ 0123456789.eE+-truefalsnul\u0000\uD83D\uDC4B";
+        Random random = new Random(20261125);
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder text = new StringBuilder(valid);
+            int edits = 1 + random.nextInt(4);
+            for (int e = 0; e < edits && !text.isEmpty(); e++) {
+                int at = random.nextInt(text.length());
+                char c = alphabet.charAt(random.nextInt(alphabet.length()));
+                switch (random.nextInt(3)) {
+                    case 0 -> text.setCharAt(at, c);
+                    case 1 -> text.insert(at, c);
+                    default -> text.setLength(at);
+                }
+            }
+            WireMessage decoded = ChatCodec.decode(text.toString());
+            assertTrue(decoded != null, () -> "null for " + text);
+        }
+    }
+}

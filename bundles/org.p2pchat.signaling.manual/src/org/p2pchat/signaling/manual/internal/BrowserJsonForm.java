@@ -1,0 +1,122 @@
+package org.p2pchat.signaling.manual.internal;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+
+import org.p2pchat.core.SessionDescription;
+import org.p2pchat.core.signaling.SignalingException;
+
+/**
+ * The web app's form, {@code JSON.stringify(pc.localDescription)}: {@code {"type":"offer","sdp":"v=0\r\n..."}}.
+ * <p>
+ * Written by hand rather than with Gson, because even with HTML escaping off Gson escapes U+2028
+ * and U+2029 and leaves lone surrogates raw, where {@code JSON.stringify} does the opposite; the
+ * text must be the browser's to the byte. Read with Gson.
+ */
+final class BrowserJsonForm {
+
+    private BrowserJsonForm() {
+    }
+
+    static String encode(SessionDescription description) {
+        StringBuilder out = new StringBuilder(description.sdp().length() + 64);
+        out.append("{\"type\":");
+        quote(description.type().wireName(), out);
+        out.append(",\"sdp\":");
+        quote(description.sdp(), out);
+        return out.append('}').toString();
+    }
+
+    /** ECMAScript's QuoteJSONString: escapes quote, backslash, control characters and lone surrogates. */
+    private static void quote(String s, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || isLoneSurrogate(s, i)) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    private static boolean isLoneSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+    }
+
+    static boolean isJson(String text) {
+        return text.startsWith("{") || text.startsWith("[");
+    }
+
+    /** The value of {@code text} read as one JSON string, or {@code null} if it is not one. */
+    static String stringValue(String text) {
+        try {
+            return JsonParser.parseString(text) instanceof JsonPrimitive p && p.isString() ? p.getAsString() : null;
+        } catch (JsonParseException e) {
+            return null;
+        }
+    }
+
+    static SessionDescription decode(String json) throws SignalingException {
+        JsonElement root;
+        try {
+            root = JsonParser.parseString(json);
+        } catch (JsonParseException e) {
+            if (!json.endsWith("}")) {
+                throw new SignalingException("The description text is cut off: it ends before the closing }. "
+                        + "Copy all of it again.", e);
+            }
+            throw new SignalingException("The description text is not valid JSON (" + reason(e) + "). Copy it "
+                    + "again, unchanged.", e);
+        }
+        String type = root instanceof JsonObject o ? string(o, "type") : null;
+        String sdp = root instanceof JsonObject o ? string(o, "sdp") : null;
+        if (type == null || sdp == null) {
+            throw new SignalingException("This is JSON, but not a connection description: that has a \"type\" "
+                    + "and an \"sdp\".");
+        }
+        SessionDescription.Type known = SessionDescription.Type.fromWireName(type);
+        if (known == null) {
+            throw new SignalingException("A description of type '" + shortened(type) + "' cannot be used here: "
+                    + "only an offer or an answer.");
+        }
+        return new SessionDescription(known, sdp);
+    }
+
+    private static String string(JsonObject o, String field) {
+        return o.get(field) instanceof JsonPrimitive p && p.isString() ? p.getAsString() : null;
+    }
+
+    /** The parser's own words, without the exception class and the troubleshooting link it appends. */
+    private static String reason(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+
+    private static String shortened(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    }
+}
