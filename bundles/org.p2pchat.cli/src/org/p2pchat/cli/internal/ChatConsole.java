@@ -4,10 +4,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,7 +41,7 @@ final class ChatConsole implements PeerSessionListener {
     private final TextSignalingProvider signaling;
     private final CliOptions options;
     private final String name;
-    private final BufferedReader in;
+    private final BlockingQueue<Optional<String>> input = new LinkedBlockingQueue<>();
     private final EventPrinter print;
     private final CountDownLatch ended = new CountDownLatch(1);
     private final CountDownLatch connected = new CountDownLatch(1);
@@ -51,13 +54,44 @@ final class ChatConsole implements PeerSessionListener {
         this.signaling = signaling;
         this.options = options;
         this.name = name;
-        this.in = in;
         this.print = print;
         session.addListener(this);
+        // Reading stdin blocks; a reader thread lets the chat end when the peer hangs up.
+        Thread reader = new Thread(() -> readInput(in), "p2pchat-cli-input");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void readInput(BufferedReader in) {
+        try {
+            String line;
+            while ((line = in.readLine()) != null) {
+                input.add(Optional.of(line));
+            }
+        } catch (IOException e) {
+            print.error("Reading input failed: " + e.getMessage());
+        }
+        input.add(Optional.empty());
+    }
+
+    /** The next input line; null at end of input, or once the session has ended. */
+    private String nextLine() throws InterruptedException {
+        while (true) {
+            Optional<String> line = input.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                if (line.isEmpty()) {
+                    input.add(line); // end of input stays the answer
+                }
+                return line.orElse(null);
+            }
+            if (ended.getCount() == 0) {
+                return null;
+            }
+        }
     }
 
     /** @return the process exit code */
-    int run() throws IOException, InterruptedException {
+    int run() throws InterruptedException {
         if (!negotiate()) {
             return 1;
         }
@@ -72,7 +106,7 @@ final class ChatConsole implements PeerSessionListener {
 
     // ---- negotiation -------------------------------------------------------------------------
 
-    private boolean negotiate() throws IOException {
+    private boolean negotiate() throws InterruptedException {
         if (options.mode() == CliOptions.Mode.OFFER) {
             SessionDescription offer = await(session.createOffer(), "create an offer");
             if (offer == null) {
@@ -118,14 +152,16 @@ final class ChatConsole implements PeerSessionListener {
      * Reads lines until they decode as a description of the wanted type. A paste may span lines
      * (pretty-printed JSON, wrapped text); bad input is reported and the user can paste again.
      */
-    private SessionDescription readDescription(SessionDescription.Type wanted) throws IOException {
+    private SessionDescription readDescription(SessionDescription.Type wanted) throws InterruptedException {
         StringBuilder pasted = new StringBuilder();
         int lines = 0;
         String line;
-        while ((line = in.readLine()) != null) {
+        while ((line = nextLine()) != null) {
             if (line.isBlank() && pasted.isEmpty()) {
                 continue;
             }
+            // An empty line ends a paste that is still waiting for more lines.
+            boolean endOfPaste = line.isBlank();
             pasted.append(line).append('\n');
             lines++;
             SessionDescription d;
@@ -135,7 +171,7 @@ final class ChatConsole implements PeerSessionListener {
                 try {
                     d = signaling.decode(pasted.toString(), wanted);
                 } catch (SignalingException whole) {
-                    if (looksUnfinished(pasted) && lines < MAX_PASTE_LINES) {
+                    if (!endOfPaste && looksUnfinished(pasted) && lines < MAX_PASTE_LINES) {
                         continue;
                     }
                     print.error(whole.getMessage());
@@ -195,9 +231,9 @@ final class ChatConsole implements PeerSessionListener {
 
     // ---- chatting ----------------------------------------------------------------------------
 
-    private void chat() throws IOException {
+    private void chat() throws InterruptedException {
         String line;
-        while (ended.getCount() > 0 && (line = in.readLine()) != null) {
+        while ((line = nextLine()) != null) {
             if (line.startsWith("/")) {
                 if (!command(line.strip())) {
                     break;
@@ -212,6 +248,9 @@ final class ChatConsole implements PeerSessionListener {
                     }
                 });
             }
+        }
+        if (ended.getCount() == 0) {
+            return; // the peer hung up
         }
         // End of input: let what is queued go out before hanging up.
         try {

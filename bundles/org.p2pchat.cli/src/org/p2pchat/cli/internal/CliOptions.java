@@ -57,7 +57,7 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
                 case "help", "--help", "-h" -> mode = Mode.HELP;
                 case "--name" -> name = value(args, ++i, a);
                 case "--ice" -> {
-                    ice.add(IceServer.stun(value(args, ++i, a)));
+                    ice.add(new IceServer(value(args, ++i, a), "", ""));
                     fromProfile = false;
                 }
                 case "--ice-user", "--ice-credential" -> {

@@ -1,0 +1,135 @@
+package org.p2pchat.cli.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import com.google.gson.JsonObject;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.p2pchat.testing.CliProcess;
+import org.p2pchat.testing.NetworkIsolation;
+
+/**
+ * Two command-line clients of the materialized product connect by manual exchange, as two people
+ * pasting into each other's terminal would, and chat.
+ */
+class ManualExchangeEndToEndTest {
+
+    /** First start of a product JVM on two loaded cores can take a while. */
+    private static final long START_SECONDS = 90;
+    private static final long STEP_SECONDS = 30;
+
+    private static Path product;
+
+    @BeforeAll
+    static void productAndNetwork() {
+        NetworkIsolation.requireIsolatedNetwork();
+        product = Path.of(System.getProperty("p2pchat.product.dir", "(p2pchat.product.dir not set)"));
+        assertTrue(Files.isDirectory(product), "materialized product missing at " + product);
+    }
+
+    private static Path work(TestInfo test) throws IOException {
+        Path dir = Path.of(System.getProperty("p2pchat.test.work", "target/e2e"), test.getTestMethod().orElseThrow().getName());
+        return Files.createDirectories(dir);
+    }
+
+    @Test
+    void twoClientsExchangeCompactDescriptionsAndChatBothWaysIncludingAMessageOverOneMebibyte(TestInfo test)
+            throws Exception {
+        Path dir = work(test);
+        try (CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--name", "alice", "offer");
+                CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), "--no-ice", "--name", "bob", "answer")) {
+            connect(alice, bob);
+
+            alice.send("hello bob ✓");
+            assertEquals("hello bob ✓", nextChat(bob).get("content").getAsString());
+            bob.send("hello alice");
+            JsonObject reply = nextChat(alice);
+            assertEquals("hello alice", reply.get("content").getAsString());
+            assertEquals("bob", reply.get("sender").getAsString());
+
+            String big = randomText((1 << 20) + 300_000);
+            alice.send(big);
+            JsonObject received = nextChat(bob);
+            assertEquals(big.length(), received.get("content").getAsString().length());
+            assertEquals(big, received.get("content").getAsString());
+            bob.send(big.substring(0, 1_100_000));
+            assertEquals(big.substring(0, 1_100_000), nextChat(alice).get("content").getAsString());
+
+            alice.send("/ping 5");
+            JsonObject ping = alice.await("ping", STEP_SECONDS);
+            assertTrue(ping.get("p50Micros").getAsLong() > 0, ping.toString());
+
+            alice.send("/quit");
+            assertEquals(0, alice.awaitExit(STEP_SECONDS), "alice exit code");
+            bob.awaitState("closed", STEP_SECONDS);
+            assertEquals(0, bob.awaitExit(STEP_SECONDS), "bob exit code");
+        }
+    }
+
+    @Test
+    void theBrowserJsonFormWorksAndBadPastesAreRefusedWithoutLosingTheSession(TestInfo test) throws Exception {
+        Path dir = work(test);
+        try (CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--form", "json", "--name", "alice", "offer");
+                CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), "--no-ice", "--form", "json", "--name", "bob", "answer")) {
+            String offer = alice.await("offer", START_SECONDS).get("text").getAsString();
+            assertTrue(offer.startsWith("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n"), offer);
+
+            bob.send("this is not an offer");
+            assertTrue(bob.await("error", STEP_SECONDS).get("message").getAsString().length() > 10);
+            bob.send(offer.substring(0, offer.length() / 2) + "}");
+            bob.send(""); // an empty line ends a paste that looks unfinished
+            bob.await("error", STEP_SECONDS);
+            bob.send(offer);
+            String answer = bob.await("answer", STEP_SECONDS).get("text").getAsString();
+            assertTrue(answer.startsWith("{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n"), answer);
+
+            alice.send(offer); // the wrong kind: an offer where the answer belongs
+            String wrongType = alice.await("error", STEP_SECONDS).get("message").getAsString();
+            assertTrue(wrongType.toLowerCase().contains("offer"), wrongType);
+            alice.send(answer);
+            alice.awaitState("connected", STEP_SECONDS);
+            bob.awaitState("connected", STEP_SECONDS);
+
+            bob.send("json works");
+            assertEquals("json works", nextChat(alice).get("content").getAsString());
+            alice.closeInput();
+            assertEquals(0, alice.awaitExit(STEP_SECONDS));
+            assertEquals(0, bob.awaitExit(STEP_SECONDS));
+        }
+    }
+
+    private static void connect(CliProcess offerer, CliProcess answerer) throws Exception {
+        String offer = offerer.await("offer", START_SECONDS).get("text").getAsString();
+        answerer.send(offer);
+        String answer = answerer.await("answer", START_SECONDS).get("text").getAsString();
+        offerer.send(answer);
+        offerer.awaitState("connected", STEP_SECONDS);
+        answerer.awaitState("connected", STEP_SECONDS);
+        JsonObject path = offerer.await("path", STEP_SECONDS);
+        assertEquals("direct", path.get("summary").getAsString(), path.toString());
+    }
+
+    /** The next message event that is not a system notice. */
+    private static JsonObject nextChat(CliProcess p) throws InterruptedException {
+        return p.await(e -> "message".equals(e.get("event").getAsString())
+                && !"system".equals(e.get("sender").getAsString()), "chat message", STEP_SECONDS);
+    }
+
+    private static String randomText(int length) {
+        Random r = new Random(length);
+        StringBuilder b = new StringBuilder(length);
+        String alphabet = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789 .,;:!?\"'\\/<>{}[] äöü€ ✓";
+        while (b.length() < length) {
+            b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+}

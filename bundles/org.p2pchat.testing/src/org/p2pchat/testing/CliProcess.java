@@ -1,0 +1,132 @@
+package org.p2pchat.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+/**
+ * One {@code p2pchat cli --json} process of the materialized product, driven through its stdin
+ * and read through its JSON event lines. Used by the end-to-end tests and the benchmarks.
+ */
+public final class CliProcess implements AutoCloseable {
+
+    private final String label;
+    private final Process process;
+    private final Writer stdin;
+    private final BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
+    /** Everything it printed, events and other lines, for failure messages. */
+    private final List<String> transcript = new CopyOnWriteArrayList<>();
+
+    private CliProcess(String label, Process process) {
+        this.label = label;
+        this.process = process;
+        this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        Thread reader = new Thread(this::readEvents, "cli-" + label + "-stdout");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Starts {@code <productDir>/p2pchat --profile <profile> cli --json ARGS}.
+     *
+     * @param productDir the materialized product (holding the {@code p2pchat} start script)
+     */
+    public static CliProcess start(String label, Path productDir, Path profile, String... args) throws IOException {
+        Path script = productDir.resolve("p2pchat");
+        if (!Files.isExecutable(script)) {
+            throw new IllegalStateException("no product start script at " + script + "; build the product first");
+        }
+        List<String> command = new ArrayList<>(List.of(script.toString(), "--profile", profile.toString(), "cli", "--json"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(profile.resolveSibling(label + ".stderr.log").toFile());
+        Files.createDirectories(profile);
+        return new CliProcess(label, pb.start());
+    }
+
+    private void readEvents() {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                transcript.add(line.length() > 300 ? line.substring(0, 300) + "..." : line);
+                if (line.startsWith("{")) {
+                    try {
+                        events.add(JsonParser.parseString(line).getAsJsonObject());
+                    } catch (RuntimeException e) {
+                        // Not an event (libwebrtc prints to stdout at exit).
+                    }
+                }
+            }
+        } catch (IOException e) {
+            transcript.add("(stdout closed: " + e + ")");
+        }
+    }
+
+    /** Types one line into the process. */
+    public void send(String line) throws IOException {
+        stdin.write(line);
+        stdin.write('\n');
+        stdin.flush();
+    }
+
+    public void closeInput() throws IOException {
+        stdin.close();
+    }
+
+    /** The next event called {@code name}, skipping others; fails after {@code seconds}. */
+    public JsonObject await(String name, long seconds) throws InterruptedException {
+        return await(e -> name.equals(e.get("event").getAsString()), "event '" + name + "'", seconds);
+    }
+
+    /** The next event matching {@code wanted}, skipping others. */
+    public JsonObject await(Predicate<JsonObject> wanted, String what, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0) {
+            JsonObject e = events.poll(left, TimeUnit.NANOSECONDS);
+            if (e != null && wanted.test(e)) {
+                return e;
+            }
+        }
+        throw new AssertionError(label + ": no " + what + " within " + seconds + " s. Output:\n"
+                + String.join("\n", transcript));
+    }
+
+    /** The state event for {@code state} ("connected", "closed", ...). */
+    public JsonObject awaitState(String state, long seconds) throws InterruptedException {
+        return await(e -> "state".equals(e.get("event").getAsString()) && state.equals(e.get("state").getAsString()),
+                "state '" + state + "'", seconds);
+    }
+
+    /** Waits for the process to end; returns its exit code. */
+    public int awaitExit(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new AssertionError(label + " did not exit within " + seconds + " s. Output:\n" + String.join("\n", transcript));
+        }
+        return process.exitValue();
+    }
+
+    public List<String> transcript() {
+        return List.copyOf(transcript);
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}
