@@ -1,0 +1,180 @@
+package org.p2pchat.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Starts the materialized desktop client through its start script, as a user would, and checks
+ * that the main window appears on the X display and that the client closes cleanly.
+ * <p>
+ * Needs an X server in {@code DISPLAY} (the build runs under {@code xvfb-run}) and the tools
+ * {@code xwininfo} (x11-utils) and {@code import} (imagemagick).
+ */
+class DesktopClientSmokeTest {
+
+    private static final String WINDOW_SHOWN = "P2P Chat window shown";
+    private static final long AUTOCLOSE_MS = 10_000;
+    /** The first start on a small machine is slow. */
+    private static final long WAIT_SECONDS = 60;
+    /** Lets the X server draw what the client painted, for the screenshot only. */
+    private static final long PAINT_MS = 500;
+    /**
+     * A top-level window titled "P2P Chat" in {@code xwininfo -root -tree}. SWT on GTK appends a
+     * space to the title it sets, hence the optional blank.
+     */
+    private static final Pattern MAIN_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"P2P Chat ?\":", Pattern.MULTILINE);
+
+    @Test
+    void desktopClientShowsItsWindowAndExitsCleanly(@TempDir Path profile) throws Exception {
+        String display = System.getenv("DISPLAY");
+        assertTrue(display != null && !display.isBlank(),
+                "DISPLAY is not set: this test opens the desktop client and needs an X server; run the build under xvfb-run");
+        Path productDir = Path.of(requiredProperty("p2pchat.product.dir"));
+        Path script = productDir.resolve("p2pchat");
+        assertTrue(Files.isExecutable(script),
+                "no executable start script " + script + ": build releng/org.p2pchat.repository first");
+        Path output = Path.of(requiredProperty("p2pchat.test.output.dir"));
+        Files.writeString(profile.resolve("settings.json"), "{\"username\":\"smoke-test\"}");
+
+        ProcessBuilder builder = new ProcessBuilder(script.toString(), "--profile", profile.toString())
+                .redirectErrorStream(true);
+        // A home of its own: the Equinox cache and SWT's files stay out of the user's home.
+        builder.environment().put("HOME", Files.createDirectories(output.resolve("smoke-home")).toString());
+        builder.environment().put("P2PCHAT_VMARGS", "-Dp2pchat.ui.autoclose.ms=" + AUTOCLOSE_MS);
+        long started = System.nanoTime();
+        Process client = builder.start();
+        try (ConsoleLog log = new ConsoleLog(client, output.resolve("client-console.log"))) {
+            assertTrue(log.shown.await(WAIT_SECONDS, TimeUnit.SECONDS),
+                    "no '" + WINDOW_SHOWN + "' within " + WAIT_SECONDS + " s; output:\n" + log.text());
+            System.out.printf("desktop client window shown after %.1f s%n", (System.nanoTime() - started) / 1e9);
+
+            assertMainWindowMapped();
+            Thread.sleep(PAINT_MS);
+            Path screenshot = Files.createDirectories(output.resolve("screenshots")).resolve("client-window.png");
+            run("import", "-window", "root", screenshot.toString());
+            assertTrue(Files.size(screenshot) > 0, "empty screenshot " + screenshot);
+
+            assertTrue(client.waitFor(WAIT_SECONDS, TimeUnit.SECONDS),
+                    "the client did not exit within " + WAIT_SECONDS + " s of its autoclose; output:\n" + log.text());
+            log.awaitEnd();
+            assertEquals(0, client.exitValue(), "exit code; output:\n" + log.text());
+            assertTrue(log.errors().isEmpty(), "errors logged:\n" + log.text());
+        } finally {
+            client.descendants().forEach(ProcessHandle::destroyForcibly);
+            client.destroyForcibly();
+        }
+    }
+
+    /** Some window titled "P2P Chat" must be viewable (GTK also keeps unmapped helper windows of that name). */
+    private static void assertMainWindowMapped() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        String tree;
+        do {
+            tree = run("xwininfo", "-root", "-tree");
+            Matcher m = MAIN_WINDOW.matcher(tree);
+            while (m.find()) {
+                if (run("xwininfo", "-id", m.group(1)).contains("Map State: IsViewable")) {
+                    return;
+                }
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
+        fail("no viewable window titled \"P2P Chat\"; xwininfo -root -tree:\n" + tree);
+    }
+
+    /** Runs a tool to completion and returns its output; fails the test if it fails. */
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IOException(command[0] + " is missing (packages: x11-utils for xwininfo, imagemagick for import)", e);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " hangs");
+        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + out);
+        return out;
+    }
+
+    private static String requiredProperty(String name) {
+        String value = System.getProperty(name);
+        assertTrue(value != null && !value.isBlank(), "system property " + name + " is not set (see the pom's argLine)");
+        return value;
+    }
+
+    /** Reads the client's console on a thread of its own, into memory and a file. */
+    private static final class ConsoleLog implements AutoCloseable {
+
+        /** An Eclipse log entry of severity ERROR: {@code !ENTRY <bundle> 4 ...}. */
+        private static final Pattern ERROR_ENTRY = Pattern.compile("^!ENTRY \\S+ 4 ");
+
+        final CountDownLatch shown = new CountDownLatch(1);
+        private final List<String> lines = new ArrayList<>();
+        private final Thread reader;
+
+        ConsoleLog(Process process, Path file) {
+            reader = new Thread(() -> copy(process, file), "client console");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void copy(Process process, Path file) {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                    PrintWriter out = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), true)) {
+                for (String line; (line = in.readLine()) != null;) {
+                    synchronized (lines) {
+                        lines.add(line);
+                    }
+                    out.println(line);
+                    if (line.equals(WINDOW_SHOWN)) {
+                        shown.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                synchronized (lines) {
+                    lines.add("(console unreadable: " + e + ")");
+                }
+            }
+        }
+
+        void awaitEnd() throws InterruptedException {
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+        }
+
+        String text() {
+            synchronized (lines) {
+                return String.join("\n", lines);
+            }
+        }
+
+        List<String> errors() {
+            synchronized (lines) {
+                return lines.stream().filter(l -> ERROR_ENTRY.matcher(l).find()).toList();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            reader.join(TimeUnit.SECONDS.toMillis(1));
+        }
+    }
+}
