@@ -14,8 +14,8 @@ echo "p2pchat: JDK $JAVA_HOME" >&2
 
 # 1. Online: resolve the target platform and plug-ins, and resolve (not run) one test runtime so
 #    tycho-surefire's providers are local too.
-./mvnw -B -ntp verify -DskipTests "$@"
-./mvnw -B -ntp verify -pl bundles/org.p2pchat.core.tests -Dtest=ResolveOnly -Dsurefire.failIfNoSpecifiedTests=false -q
+./mvnw -B -ntp install -DskipTests "$@"
+./mvnw -B -ntp verify -pl bundles/org.p2pchat.core.tests -Dtest=ResolveOnly -DfailIfNoTests=false -q
 
 # 2. Offline, isolated, with a display: every test.
 exec releng/scripts/testnet.sh xvfb-run -a -s "-screen 0 1280x1024x24" ./mvnw -B -ntp -o verify "$@"
