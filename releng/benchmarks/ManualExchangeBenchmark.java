@@ -80,7 +80,7 @@ public class ManualExchangeBenchmark {
         System.out.println("| --- | --- | --- |");
         System.out.printf("| createOffer -> chat open, median of %d | %d ms (min %d, max %d) | - |%n", runs,
                 median(offerToOpen), min(offerToOpen), max(offerToOpen));
-        System.out.printf("| of which offer ready (ICE gathering complete) | median %d ms | - |%n", median(offerToAnswer));
+        System.out.printf("| of which createOffer -> answer pasted (our gathering, the peer's answer) | median %d ms | - |%n", median(offerToAnswer));
         System.out.printf("| answer pasted -> chat open, median | %d ms | - |%n", median(answerToOpen));
         System.out.printf("| round trip, %d pings, p50 / p99 | %.3f / %.3f ms | %.3f / %.3f ms |%n", pings,
                 rttP50 / 1000.0, rttP99 / 1000.0, tcp[1] / 1000.0, tcp[2] / 1000.0);

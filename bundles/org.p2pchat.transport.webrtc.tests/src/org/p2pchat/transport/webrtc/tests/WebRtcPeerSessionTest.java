@@ -98,9 +98,9 @@ class WebRtcPeerSessionTest {
     }
 
     @Test
-    void pingMeasuresARoundTrip() throws Exception {
+    void pingMeasuresARoundTripEvenRightAfterConnecting() throws Exception {
         try (PeerPair p = new PeerPair().connect()) {
-            p.aliceSaw.messages.poll(T, TimeUnit.SECONDS); // bob's join notice tells alice who bob is
+            // Bob's join notice, which says bob's client answers pings, may not have arrived yet.
             long nanos = p.alice.ping().get(T, TimeUnit.SECONDS);
             assertTrue(nanos > 0 && nanos < TimeUnit.SECONDS.toNanos(T), "rtt " + nanos);
         }

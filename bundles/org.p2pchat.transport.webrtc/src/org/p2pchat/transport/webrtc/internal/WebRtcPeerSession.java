@@ -11,11 +11,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -96,7 +97,8 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     private final Map<String, PendingPing> pings = new ConcurrentHashMap<>();
     private final List<WebRtcDataChannel> dataChannels = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> gatheringComplete = new CompletableFuture<>();
-    private final CountDownLatch peerIdentified = new CountDownLatch(1);
+    /** The peer's client name from its join notice; "" for a peer that sent none (the web app). */
+    private final CompletableFuture<String> peerClient = new CompletableFuture<>();
     private final AtomicBoolean negotiating = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -107,8 +109,6 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     private volatile RTCPeerConnectionState connectionState = RTCPeerConnectionState.NEW;
     private volatile ConnectionState state = ConnectionState.NEW;
     private volatile CandidatePath path;
-    /** The peer's client name; "" for a peer that sent no name (the web app); null until known. */
-    private volatile String peerClient;
 
     private record PendingPing(long sentNanos, CompletableFuture<Long> result) {
     }
@@ -458,10 +458,7 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         WireMessage message = ChatCodec.decode(text);
         switch (message) {
             case WireMessage.Chat chat -> {
-                if (peerClient == null) {
-                    peerClient = chat.client() == null ? "" : chat.client();
-                    peerIdentified.countDown();
-                }
+                peerClient.complete(chat.client() == null ? "" : chat.client());
                 fire(l -> l.messageReceived(this, chat.message()));
             }
             case WireMessage.Ping ping -> {
@@ -565,25 +562,31 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
 
     private boolean peerSpeaksFraming() throws IOException {
         try {
-            peerIdentified.await(PEER_HELLO_WAIT_MS, TimeUnit.MILLISECONDS);
+            return isOurClient(peerClient.get(PEER_HELLO_WAIT_MS, TimeUnit.MILLISECONDS));
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
         }
-        String client = peerClient;
+    }
+
+    private static boolean isOurClient(String client) {
         return client != null && client.startsWith("p2pchat-");
     }
 
     @Override
     public CompletableFuture<Long> ping() {
-        CompletableFuture<Long> result = new CompletableFuture<>();
-        String client = peerClient;
         if (!chatOpen || closed.get()) {
-            result.completeExceptionally(new SessionException("Not connected."));
-        } else if (client == null || !client.startsWith("p2pchat-")) {
-            result.completeExceptionally(new SessionException(client == null
-                    ? "The peer has not introduced itself yet." : "The peer's app does not answer pings."));
-        } else {
+            return CompletableFuture.failedFuture(new SessionException("Not connected."));
+        }
+        // Right after connecting, the peer's join notice (which says what client it is) may still be on its way.
+        return peerClient.copy().completeOnTimeout(null, PEER_HELLO_WAIT_MS, TimeUnit.MILLISECONDS).thenCompose(client -> {
+            if (!isOurClient(client)) {
+                return CompletableFuture.failedFuture(new SessionException(client == null
+                        ? "The peer has not introduced itself." : "The peer's app does not answer pings."));
+            }
+            CompletableFuture<Long> result = new CompletableFuture<>();
             String id = UUID.randomUUID().toString();
             pings.put(id, new PendingPing(System.nanoTime(), result));
             try {
@@ -592,8 +595,8 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
                 pings.remove(id);
                 result.completeExceptionally(new SessionException("Ping not sent: " + e.getMessage(), e));
             }
-        }
-        return result;
+            return result;
+        });
     }
 
     // ---- data channels -----------------------------------------------------------------------
