@@ -26,7 +26,6 @@ import org.p2pchat.core.CandidatePath;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.ConnectionState;
 import org.p2pchat.core.IceCandidate;
-import org.p2pchat.core.IceServer;
 import org.p2pchat.core.PeerDataChannel;
 import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.PeerSessionListener;
@@ -43,7 +42,6 @@ import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCAnswerOptions;
-import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelBuffer;
 import dev.onvoid.webrtc.RTCDataChannelInit;
@@ -51,7 +49,6 @@ import dev.onvoid.webrtc.RTCDataChannelObserver;
 import dev.onvoid.webrtc.RTCDataChannelState;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceGatheringState;
-import dev.onvoid.webrtc.RTCIceServer;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
@@ -116,17 +113,9 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     WebRtcPeerSession(PeerConnectionFactory factory, SessionConfig config) throws SessionException {
         this.config = config;
         this.assembler = new FrameAssembler(config.maxMessageBytes());
-        RTCConfiguration rtc = new RTCConfiguration();
-        for (IceServer server : config.iceServers()) {
-            RTCIceServer s = new RTCIceServer();
-            s.urls = List.of(server.url());
-            s.username = server.username();
-            s.password = server.credential();
-            rtc.iceServers.add(s);
-        }
         RTCPeerConnection created;
         try {
-            created = factory.createPeerConnection(rtc, this);
+            created = factory.createPeerConnection(RtcConfigurations.of(config.iceServers()), this);
         } catch (Error e) {
             if (!Sdp.isNativeInputError(e)) {
                 throw e;

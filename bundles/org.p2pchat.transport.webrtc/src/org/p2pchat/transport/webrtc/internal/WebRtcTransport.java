@@ -1,11 +1,16 @@
 package org.p2pchat.transport.webrtc.internal;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.p2pchat.core.IceServer;
 import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.PeerTransport;
 import org.p2pchat.core.SessionConfig;
 import org.p2pchat.core.SessionException;
+import org.p2pchat.core.health.HealthStatus;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
@@ -27,6 +32,15 @@ public final class WebRtcTransport implements PeerTransport {
     @Override
     public PeerSession createSession(SessionConfig config) throws SessionException {
         return new WebRtcPeerSession(factory(), config);
+    }
+
+    @Override
+    public CompletableFuture<HealthStatus> checkIceServer(IceServer server) {
+        try {
+            return IceServerCheck.run(factory(), server);
+        } catch (SessionException e) {
+            return CompletableFuture.completedFuture(HealthStatus.failed(e.getMessage(), Duration.ZERO));
+        }
     }
 
     synchronized PeerConnectionFactory factory() throws SessionException {

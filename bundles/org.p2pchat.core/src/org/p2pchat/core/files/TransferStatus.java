@@ -1,0 +1,61 @@
+package org.p2pchat.core.files;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A snapshot of one transfer, as a client shows it.
+ *
+ * @param id             unique per transfer
+ * @param peerName       who it is with
+ * @param direction      sending or receiving
+ * @param name           file name, or a summary such as "3 files"
+ * @param totalBytes     size of everything in the transfer
+ * @param doneBytes      verified bytes so far
+ * @param bytesPerSecond recent speed; 0 when not moving
+ * @param state          where it stands
+ * @param problem        what went wrong, for {@link State#FAILED}; otherwise empty
+ */
+public record TransferStatus(String id, String peerName, Direction direction, String name, long totalBytes,
+        long doneBytes, double bytesPerSecond, State state, String problem) {
+
+    public enum Direction {
+        SENDING, RECEIVING
+    }
+
+    public enum State {
+        /** Offered to us; waiting for the user to accept or decline. */
+        OFFERED,
+        /** We offered it; waiting for the peer to accept. */
+        WAITING_FOR_PEER,
+        RUNNING,
+        PAUSED,
+        /** All bytes are here; checking them before calling it done. */
+        VERIFYING,
+        DONE,
+        DECLINED,
+        CANCELLED,
+        FAILED;
+
+        public boolean isFinal() {
+            return this == DONE || this == DECLINED || this == CANCELLED || this == FAILED;
+        }
+    }
+
+    public TransferStatus {
+        problem = problem == null ? "" : problem;
+    }
+
+    /** Completed fraction, 0 to 1. */
+    public double fraction() {
+        return totalBytes <= 0 ? (state == State.DONE ? 1 : 0) : Math.min(1.0, (double) doneBytes / totalBytes);
+    }
+
+    /** Time left at the current speed; empty when not moving. */
+    public Optional<Duration> remaining() {
+        if (state != State.RUNNING || bytesPerSecond <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofMillis((long) ((totalBytes - doneBytes) / bytesPerSecond * 1000)));
+    }
+}
