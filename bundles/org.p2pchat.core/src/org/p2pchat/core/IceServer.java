@@ -1,6 +1,9 @@
 package org.p2pchat.core;
 
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A STUN or TURN server as the transport uses it.
@@ -11,6 +14,9 @@ import java.util.Objects;
  */
 public record IceServer(String url, String username, String credential) {
 
+    private static final Pattern URL = Pattern.compile(
+            "(stun|stuns|turn|turns):(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+)(?::(\\d{1,5}))?(\\?transport=(udp|tcp))?");
+
     public IceServer {
         Objects.requireNonNull(url, "url");
         username = username == null ? "" : username;
@@ -19,6 +25,25 @@ public record IceServer(String url, String username, String credential) {
 
     public static IceServer stun(String url) {
         return new IceServer(url, "", "");
+    }
+
+    /**
+     * What is wrong with this server, in words for the field it concerns; empty if it is usable.
+     * Transports must refuse a server with a problem: libwebrtc crashes the process on some
+     * malformed URLs instead of reporting them.
+     */
+    public Optional<String> problem() {
+        Matcher m = URL.matcher(url);
+        if (!m.matches()) {
+            return Optional.of("URL must look like stun:host:port, turn:host:port or turns:host:port (optionally ?transport=tcp)");
+        }
+        if (m.group(3) != null && (Integer.parseInt(m.group(3)) < 1 || Integer.parseInt(m.group(3)) > 65535)) {
+            return Optional.of("port must be between 1 and 65535");
+        }
+        if (isTurn() && (username.isBlank() || credential.isBlank())) {
+            return Optional.of("a TURN server needs a username and a credential");
+        }
+        return Optional.empty();
     }
 
     public boolean isTurn() {

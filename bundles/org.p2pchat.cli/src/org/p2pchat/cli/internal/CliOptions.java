@@ -86,9 +86,10 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
             throw new IllegalArgumentException("say 'offer' or 'answer'");
         }
         for (IceServer s : ice) {
-            if (s.isTurn() && (s.username().isEmpty() || s.credential().isEmpty())) {
-                throw new IllegalArgumentException("TURN server " + s.url() + " needs --ice-user and --ice-credential");
-            }
+            s.problem().ifPresent(problem -> {
+                throw new IllegalArgumentException("--ice " + s.url() + ": " + problem
+                        + (s.isTurn() ? " (--ice-user, --ice-credential)" : ""));
+            });
         }
         return new CliOptions(mode, name, List.copyOf(ice), fromProfile, form, json);
     }

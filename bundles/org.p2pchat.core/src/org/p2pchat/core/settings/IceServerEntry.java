@@ -1,7 +1,6 @@
 package org.p2pchat.core.settings;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import org.p2pchat.core.IceServer;
 
@@ -18,9 +17,6 @@ import org.p2pchat.core.IceServer;
 public record IceServerEntry(String name, String url, String username, String credential, boolean enabled,
         boolean builtIn) {
 
-    private static final Pattern ICE_URL = Pattern.compile(
-            "(stun|stuns|turn|turns):(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+)(:\\d{1,5})?(\\?transport=(udp|tcp))?");
-
     public IceServerEntry {
         name = name == null ? "" : name;
         url = url == null ? "" : url.strip();
@@ -34,17 +30,7 @@ public record IceServerEntry(String name, String url, String username, String cr
 
     /** What is wrong with this entry, in words for the field it concerns; empty if it is usable. */
     public Optional<String> problem() {
-        if (!ICE_URL.matcher(url).matches()) {
-            return Optional.of("URL must look like stun:host:port, turn:host:port or turns:host:port (optionally ?transport=tcp)");
-        }
-        String port = url.replaceFirst("^[a-z]+:(\\[[^]]+\\]|[^:?]+)", "").replaceFirst("\\?.*$", "");
-        if (port.startsWith(":") && (Integer.parseInt(port.substring(1)) < 1 || Integer.parseInt(port.substring(1)) > 65535)) {
-            return Optional.of("port must be between 1 and 65535");
-        }
-        if (isTurn() && (username.isBlank() || credential.isBlank())) {
-            return Optional.of("a TURN server needs a username and a credential");
-        }
-        return Optional.empty();
+        return toIceServer().problem();
     }
 
     public IceServer toIceServer() {

@@ -21,6 +21,7 @@ import org.p2pchat.core.CandidatePath;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.ConnectionState;
 import org.p2pchat.core.IceCandidate;
+import org.p2pchat.core.IceServer;
 import org.p2pchat.core.PeerDataChannel;
 import org.p2pchat.core.SessionConfig;
 import org.p2pchat.core.SessionDescription;
@@ -201,6 +202,14 @@ class WebRtcPeerSessionTest {
             assertTrue(e.getMessage().contains("invalid ICE candidate"), e.getMessage());
             assertEquals(ConnectionState.CONNECTED, p.bob.state());
         }
+    }
+
+    @Test
+    void aMalformedIceServerUrlIsRefusedBeforeItReachesLibwebrtc() throws Exception {
+        // libwebrtc takes the whole JVM down (SIGSEGV) for a URL like "stun:".
+        SessionException e = assertThrows(SessionException.class,
+                () -> PeerPair.transport().createSession(SessionConfig.of(List.of(IceServer.stun("stun:")), "x")));
+        assertTrue(e.getMessage().contains("cannot be used"), e.getMessage());
     }
 
     @Test

@@ -110,7 +110,15 @@ final class IceServerCheck implements PeerConnectionObserver {
 
     @Override
     public void onIceGatheringChange(RTCIceGatheringState state) {
-        if (state == RTCIceGatheringState.COMPLETE) {
+        if (state != RTCIceGatheringState.COMPLETE) {
+            return;
+        }
+        if (!server.isTurn() && lastError == null) {
+            // libwebrtc drops a server-reflexive candidate equal to a host one: the server answered
+            // and saw our own address, so nothing translates it on the way.
+            Duration took = elapsed();
+            finish(HealthStatus.ok("answered in " + took.toMillis() + " ms; no NAT between you and it", took));
+        } else {
             finish(HealthStatus.failed(failureText("no " + (server.isTurn() ? "relay" : "public") + " address came back"),
                     elapsed()));
         }

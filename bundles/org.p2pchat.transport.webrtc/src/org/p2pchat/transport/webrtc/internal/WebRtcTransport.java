@@ -1,6 +1,7 @@
 package org.p2pchat.transport.webrtc.internal;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import org.osgi.service.component.annotations.Component;
@@ -31,11 +32,22 @@ public final class WebRtcTransport implements PeerTransport {
 
     @Override
     public PeerSession createSession(SessionConfig config) throws SessionException {
+        for (IceServer server : config.iceServers()) {
+            // libwebrtc crashes the whole process on some malformed URLs: never hand it one.
+            Optional<String> problem = server.problem();
+            if (problem.isPresent()) {
+                throw new SessionException("ICE server " + server.url() + " cannot be used: " + problem.get());
+            }
+        }
         return new WebRtcPeerSession(factory(), config);
     }
 
     @Override
     public CompletableFuture<HealthStatus> checkIceServer(IceServer server) {
+        Optional<String> problem = server.problem();
+        if (problem.isPresent()) {
+            return CompletableFuture.completedFuture(HealthStatus.failed("not usable: " + problem.get(), Duration.ZERO));
+        }
         try {
             return IceServerCheck.run(factory(), server);
         } catch (SessionException e) {
