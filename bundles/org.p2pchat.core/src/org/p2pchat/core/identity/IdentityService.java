@@ -1,0 +1,37 @@
+package org.p2pchat.core.identity;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.p2pchat.core.SessionDescription;
+
+/** This profile's identity, and checking peers' identities; an OSGi service. */
+@ProviderType
+public interface IdentityService {
+
+    /** This profile's public identity (created on first start). */
+    PublicIdentity self();
+
+    /** A proof for a description we produce. */
+    IdentityProof prove(SessionDescription description);
+
+    /**
+     * Checks a peer's proof for the description it came with.
+     *
+     * @return the peer's identity
+     * @throws IdentityException if the signature does not match the description's DTLS
+     *                           fingerprints, the description has none, or the nonce was seen before
+     */
+    PublicIdentity verify(SessionDescription description, IdentityProof proof) throws IdentityException;
+
+    /**
+     * The number two people read to each other to rule out a man in the middle: derived from both
+     * identities and both descriptions' DTLS fingerprints, the same on both sides.
+     */
+    String safetyNumber(PublicIdentity peer, SessionDescription local, SessionDescription remote);
+
+    /** Remembers a peer on first use and says whether its key is the one seen before under that name. */
+    Contact.Status meet(String name, PublicIdentity identity);
+
+    List<Contact> contacts();
+}

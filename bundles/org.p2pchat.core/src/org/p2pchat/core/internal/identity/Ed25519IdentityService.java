@@ -1,0 +1,239 @@
+package org.p2pchat.core.internal.identity;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import com.google.gson.reflect.TypeToken;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.p2pchat.core.SessionDescription;
+import org.p2pchat.core.identity.Contact;
+import org.p2pchat.core.identity.DtlsFingerprints;
+import org.p2pchat.core.identity.IdentityException;
+import org.p2pchat.core.identity.IdentityProof;
+import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.settings.Profiles;
+import org.p2pchat.core.settings.SettingsStore;
+
+/**
+ * The profile's Ed25519 identity, kept in {@code identity.key} (owner-only), and its contacts in
+ * {@code contacts.json}.
+ */
+@Component(service = IdentityService.class)
+public final class Ed25519IdentityService implements IdentityService {
+
+    static final String KEY_FILE = "identity.key";
+    static final String CONTACTS_FILE = "contacts.json";
+    private static final String PROOF_CONTEXT = "p2pchat-identity-v1";
+    private static final String SAFETY_CONTEXT = "p2pchat-safety-v1";
+    private static final int REMEMBERED_NONCES = 10_000;
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private static final Type CONTACT_LIST = new TypeToken<List<Contact>>() { }.getType();
+
+    private final SecureRandom random = new SecureRandom();
+    /** Nonces of accepted proofs, so a recorded description cannot be replayed. */
+    private final Map<String, Boolean> seenNonces = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_NONCES;
+        }
+    };
+    private Path directory;
+    private PrivateKey privateKey;
+    private PublicIdentity self;
+    private final List<Contact> contacts = new ArrayList<>();
+
+    @Reference
+    private SettingsStore settings;
+
+    /** For DS. */
+    public Ed25519IdentityService() {
+    }
+
+    /** For use outside a framework. */
+    public Ed25519IdentityService(Path profileDirectory) throws IOException {
+        open(profileDirectory);
+    }
+
+    @Activate
+    void activate() throws IOException {
+        open(settings.profileDirectory());
+    }
+
+    private void open(Path dir) throws IOException {
+        directory = Profiles.ensurePrivateDirectory(dir);
+        Path keyFile = dir.resolve(KEY_FILE);
+        try {
+            if (Files.exists(keyFile)) {
+                String[] lines = Files.readString(keyFile, StandardCharsets.US_ASCII).strip().split("\n");
+                privateKey = KeyFactory.getInstance("Ed25519")
+                        .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(lines[0].strip())));
+                self = new PublicIdentity(lines[1].strip());
+            } else {
+                KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+                privateKey = pair.getPrivate();
+                self = PublicIdentity.of(pair.getPublic());
+                writePrivately(keyFile, Base64.getEncoder().encodeToString(privateKey.getEncoded()) + "\n" + self.key() + "\n");
+            }
+        } catch (GeneralSecurityException | IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            throw new IOException("The identity key in " + keyFile + " is damaged (" + e.getMessage()
+                    + "). Move it away to create a new identity; peers will see a changed key.", e);
+        }
+        Path contactsFile = dir.resolve(CONTACTS_FILE);
+        if (Files.exists(contactsFile)) {
+            try {
+                List<Contact> read = GSON.fromJson(Files.readString(contactsFile, StandardCharsets.UTF_8), CONTACT_LIST);
+                if (read != null) {
+                    read.stream().filter(c -> c != null && c.name() != null && c.identity() != null).forEach(contacts::add);
+                }
+            } catch (JsonParseException | IllegalArgumentException e) {
+                throw new IOException("The contacts file " + contactsFile + " is damaged: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Writes a file readable by its owner only, atomically. */
+    private void writePrivately(Path file, String content) throws IOException {
+        Path tmp = Files.createTempFile(directory, file.getFileName().toString(), ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    @Override
+    public PublicIdentity self() {
+        return self;
+    }
+
+    @Override
+    public IdentityProof prove(SessionDescription description) {
+        byte[] nonceBytes = new byte[16];
+        random.nextBytes(nonceBytes);
+        String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(nonceBytes);
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initSign(privateKey);
+            s.update(signedBytes(description, nonce));
+            return new IdentityProof(self, nonce, Base64.getUrlEncoder().withoutPadding().encodeToString(s.sign()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign with the identity key", e);
+        }
+    }
+
+    @Override
+    public PublicIdentity verify(SessionDescription description, IdentityProof proof) throws IdentityException {
+        if (DtlsFingerprints.of(description.sdp()).isEmpty()) {
+            throw new IdentityException("The " + description.type().wireName() + " has no DTLS fingerprint to verify.");
+        }
+        boolean valid;
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initVerify(proof.identity().publicKey());
+            s.update(signedBytes(description, proof.nonce()));
+            valid = s.verify(Base64.getUrlDecoder().decode(proof.signature()));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            valid = false;
+        }
+        if (!valid) {
+            throw new IdentityException("The " + description.type().wireName() + "'s identity signature does not match "
+                    + "its encryption fingerprint: it was changed on the way (possibly a man in the middle). Do not use it.");
+        }
+        synchronized (seenNonces) {
+            if (seenNonces.putIfAbsent(proof.nonce(), Boolean.TRUE) != null) {
+                throw new IdentityException("This " + description.type().wireName()
+                        + " was already used once; a replayed description is refused. Ask for a new one.");
+            }
+        }
+        return proof.identity();
+    }
+
+    private static byte[] signedBytes(SessionDescription d, String nonce) {
+        return (PROOF_CONTEXT + "\n" + d.type().wireName() + "\n" + String.join("\n", DtlsFingerprints.of(d.sdp()))
+                + "\n" + nonce).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String safetyNumber(PublicIdentity peer, SessionDescription local, SessionDescription remote) {
+        byte[] mine = safetyPart(self, local);
+        byte[] theirs = safetyPart(peer, remote);
+        boolean mineFirst = self.key().compareTo(peer.key()) <= 0;
+        MessageDigest digest = sha256();
+        digest.update(mineFirst ? mine : theirs);
+        digest.update(mineFirst ? theirs : mine);
+        byte[] d = digest.digest();
+        StringBuilder number = new StringBuilder();
+        for (int group = 0; group < 5; group++) {
+            int v = ((d[group * 3] & 0xFF) << 16) | ((d[group * 3 + 1] & 0xFF) << 8) | (d[group * 3 + 2] & 0xFF);
+            number.append(group == 0 ? "" : " ").append(String.format("%05d", v % 100_000));
+        }
+        return number.toString();
+    }
+
+    private static byte[] safetyPart(PublicIdentity who, SessionDescription description) {
+        MessageDigest digest = sha256();
+        digest.update((SAFETY_CONTEXT + "\n" + who.key() + "\n" + String.join("\n", DtlsFingerprints.of(description.sdp())))
+                .getBytes(StandardCharsets.UTF_8));
+        return digest.digest();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public synchronized Contact.Status meet(String name, PublicIdentity identity) {
+        for (Contact c : contacts) {
+            if (c.name().equals(name)) {
+                return c.identity().equals(identity) ? Contact.Status.KNOWN : Contact.Status.CHANGED;
+            }
+        }
+        contacts.add(new Contact(name, identity, System.currentTimeMillis()));
+        try {
+            writePrivately(directory.resolve(CONTACTS_FILE), GSON.toJson(contacts, CONTACT_LIST));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save contacts", e);
+        }
+        return Contact.Status.NEW;
+    }
+
+    @Override
+    public synchronized List<Contact> contacts() {
+        return List.copyOf(contacts);
+    }
+}
