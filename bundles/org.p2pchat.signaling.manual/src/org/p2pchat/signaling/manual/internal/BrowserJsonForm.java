@@ -7,7 +7,10 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 
 import org.p2pchat.core.SessionDescription;
+import org.p2pchat.core.identity.IdentityProof;
+import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.signaling.SignalingException;
+import org.p2pchat.core.signaling.SignedDescription;
 
 /**
  * The web app's form, {@code JSON.stringify(pc.localDescription)}: {@code {"type":"offer","sdp":"v=0\r\n..."}}.
@@ -21,12 +24,26 @@ final class BrowserJsonForm {
     private BrowserJsonForm() {
     }
 
-    static String encode(SessionDescription description) {
-        StringBuilder out = new StringBuilder(description.sdp().length() + 64);
+    /** The member our clients add for the identity proof; the web app ignores unknown members. */
+    static final String IDENTITY_MEMBER = "p2pchatIdentity";
+
+    static String encode(SignedDescription signed) {
+        SessionDescription description = signed.description();
+        StringBuilder out = new StringBuilder(description.sdp().length() + 256);
         out.append("{\"type\":");
         quote(description.type().wireName(), out);
         out.append(",\"sdp\":");
         quote(description.sdp(), out);
+        if (signed.proof() != null) {
+            IdentityProof proof = signed.proof();
+            out.append(",\"" + IDENTITY_MEMBER + "\":{\"key\":");
+            quote(proof.identity().key(), out);
+            out.append(",\"nonce\":");
+            quote(proof.nonce(), out);
+            out.append(",\"signature\":");
+            quote(proof.signature(), out);
+            out.append('}');
+        }
         return out.append('}').toString();
     }
 
@@ -76,7 +93,7 @@ final class BrowserJsonForm {
         }
     }
 
-    static SessionDescription decode(String json) throws SignalingException {
+    static SignedDescription decode(String json) throws SignalingException {
         JsonElement root;
         try {
             root = JsonParser.parseString(json);
@@ -99,7 +116,26 @@ final class BrowserJsonForm {
             throw new SignalingException("A description of type '" + shortened(type) + "' cannot be used here: "
                     + "only an offer or an answer.");
         }
-        return new SessionDescription(known, sdp);
+        return new SignedDescription(new SessionDescription(known, sdp), proof((JsonObject) root));
+    }
+
+    private static IdentityProof proof(JsonObject root) throws SignalingException {
+        if (!root.has(IDENTITY_MEMBER)) {
+            return null;
+        }
+        JsonObject o = root.get(IDENTITY_MEMBER) instanceof JsonObject object ? object : new JsonObject();
+        String key = string(o, "key");
+        String nonce = string(o, "nonce");
+        String signature = string(o, "signature");
+        try {
+            if (key == null || nonce == null || signature == null) {
+                throw new IllegalArgumentException("incomplete");
+            }
+            return new IdentityProof(new PublicIdentity(key), nonce, signature);
+        } catch (IllegalArgumentException e) {
+            throw new SignalingException("The description's identity part is damaged. Copy the description again, "
+                    + "unchanged.", e);
+        }
     }
 
     private static String string(JsonObject o, String field) {

@@ -1,7 +1,9 @@
 package org.p2pchat.signaling.manual.internal;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +16,16 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 import org.p2pchat.core.SessionDescription;
+import org.p2pchat.core.identity.IdentityProof;
+import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.signaling.SignalingException;
+import org.p2pchat.core.signaling.SignedDescription;
 
 /**
  * One line for pasting between our clients: {@code p2pchat1:} and the base64url (no padding) of
- * raw DEFLATE over {@code [type][CRC-32 of the SDP bytes][SDP in UTF-8]}, compressed with a preset
- * dictionary of the phrases every WebRTC SDP repeats.
+ * raw DEFLATE over {@code [type][CRC-32 of the rest][proof, if the type has WITH_PROOF][SDP in UTF-8]},
+ * compressed with a preset dictionary of the phrases every WebRTC SDP repeats. The proof is
+ * {@code [key length][X.509 Ed25519 key][16-byte nonce][signature length][signature]}.
  * <p>
  * The digit in the prefix is the format version: the payload layout and the dictionary are part
  * of format 1 and must never change; a change gets a new digit. The CRC is there because raw
@@ -38,6 +44,9 @@ final class CompactForm {
 
     private static final byte OFFER = 1;
     private static final byte ANSWER = 2;
+    /** Set in the type byte when an identity proof follows the CRC. */
+    private static final int WITH_PROOF = 0x80;
+    private static final int NONCE_BYTES = 16;
     private static final int HEADER_BYTES = 1 + Integer.BYTES;
 
     /**
@@ -63,12 +72,17 @@ final class CompactForm {
     private CompactForm() {
     }
 
-    static String encode(SessionDescription description) {
+    static String encode(SignedDescription signed) {
+        SessionDescription description = signed.description();
+        byte[] proof = signed.proof() == null ? new byte[0] : proofBytes(signed.proof());
         byte[] sdp = description.sdp().getBytes(StandardCharsets.UTF_8);
-        byte[] payload = ByteBuffer.allocate(HEADER_BYTES + sdp.length)
-                .put(description.type() == SessionDescription.Type.OFFER ? OFFER : ANSWER)
-                .putInt(crc(sdp))
-                .put(sdp)
+        byte[] rest = ByteBuffer.allocate(proof.length + sdp.length).put(proof).put(sdp).array();
+        int type = (description.type() == SessionDescription.Type.OFFER ? OFFER : ANSWER)
+                | (signed.proof() == null ? 0 : WITH_PROOF);
+        byte[] payload = ByteBuffer.allocate(HEADER_BYTES + rest.length)
+                .put((byte) type)
+                .putInt(crc(rest))
+                .put(rest)
                 .array();
         Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
         try {
@@ -99,7 +113,7 @@ final class CompactForm {
         return kept.toString();
     }
 
-    static SessionDescription decode(String text) throws SignalingException {
+    static SignedDescription decode(String text) throws SignalingException {
         String code = withoutWhiteSpace(text);
         Matcher prefix = VERSIONED_PREFIX.matcher(code);
         if (!prefix.lookingAt()) {
@@ -157,18 +171,45 @@ final class CompactForm {
         }
     }
 
-    private static SessionDescription parse(byte[] payload) throws SignalingException {
+    private static byte[] proofBytes(IdentityProof proof) {
+        Base64.Decoder b64 = Base64.getUrlDecoder();
+        byte[] key = b64.decode(proof.identity().key());
+        byte[] nonce = b64.decode(proof.nonce());
+        byte[] signature = b64.decode(proof.signature());
+        return ByteBuffer.allocate(2 + key.length + nonce.length + signature.length).put((byte) key.length).put(key)
+                .put(nonce).put((byte) signature.length).put(signature).array();
+    }
+
+    private static IdentityProof readProof(ByteBuffer in) throws SignalingException {
+        try {
+            Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+            byte[] key = new byte[in.get() & 0xFF];
+            in.get(key);
+            byte[] nonce = new byte[NONCE_BYTES];
+            in.get(nonce);
+            byte[] signature = new byte[in.get() & 0xFF];
+            in.get(signature);
+            return new IdentityProof(new PublicIdentity(b64.encodeToString(key)), b64.encodeToString(nonce),
+                    b64.encodeToString(signature));
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw damaged("its identity part is damaged");
+        }
+    }
+
+    private static SignedDescription parse(byte[] payload) throws SignalingException {
         if (payload.length < HEADER_BYTES) {
             throw damaged("it is too short to hold a description");
         }
         ByteBuffer in = ByteBuffer.wrap(payload);
-        byte type = in.get();
+        int typeAndFlags = in.get() & 0xFF;
         int expectedCrc = in.getInt();
-        byte[] sdp = new byte[in.remaining()];
-        in.get(sdp);
-        if (crc(sdp) != expectedCrc) {
+        if (crc(Arrays.copyOfRange(payload, HEADER_BYTES, payload.length)) != expectedCrc) {
             throw damaged("its checksum does not match");
         }
+        IdentityProof proof = (typeAndFlags & WITH_PROOF) != 0 ? readProof(in) : null;
+        byte type = (byte) (typeAndFlags & ~WITH_PROOF);
+        byte[] sdp = new byte[in.remaining()];
+        in.get(sdp);
         SessionDescription.Type known = switch (type) {
             case OFFER -> SessionDescription.Type.OFFER;
             case ANSWER -> SessionDescription.Type.ANSWER;
@@ -178,7 +219,7 @@ final class CompactForm {
         try {
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(sdp)).toString();
-            return new SessionDescription(known, text);
+            return new SignedDescription(new SessionDescription(known, text), proof);
         } catch (CharacterCodingException e) {
             throw damaged("its SDP is not UTF-8 text");
         }

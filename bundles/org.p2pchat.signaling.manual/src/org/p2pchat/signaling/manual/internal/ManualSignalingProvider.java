@@ -8,6 +8,7 @@ import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.SessionDescription.Type;
 import org.p2pchat.core.signaling.SignalingException;
 import org.p2pchat.core.signaling.SignalingProvider;
+import org.p2pchat.core.signaling.SignedDescription;
 import org.p2pchat.core.signaling.TextSignalingProvider;
 
 /**
@@ -61,7 +62,7 @@ public final class ManualSignalingProvider implements TextSignalingProvider {
     }
 
     @Override
-    public String encode(SessionDescription description, Form form) {
+    public String encode(SignedDescription description, Form form) {
         Objects.requireNonNull(description, "description");
         return switch (form) {
             case BROWSER_JSON -> BrowserJsonForm.encode(description);
@@ -70,10 +71,10 @@ public final class ManualSignalingProvider implements TextSignalingProvider {
     }
 
     @Override
-    public SessionDescription decode(String text, Type expected) throws SignalingException {
+    public SignedDescription decodeSigned(String text, Type expected) throws SignalingException {
         Objects.requireNonNull(expected, "expected");
         String pasted = unwrap(text);
-        SessionDescription description;
+        SignedDescription description;
         if (CompactForm.isCompact(pasted)) {
             description = CompactForm.decode(pasted);
         } else if (BrowserJsonForm.isJson(pasted)) {
@@ -82,7 +83,8 @@ public final class ManualSignalingProvider implements TextSignalingProvider {
             throw new SignalingException("This text is not a connection description. Paste all of the text "
                     + "your peer sent " + WHAT_TO_PASTE + ".");
         }
-        return checked(description, expected);
+        checked(description.description(), expected);
+        return description;
     }
 
     /** The pasted text without line breaks, surrounding white space and quotes. */
@@ -130,7 +132,7 @@ public final class ManualSignalingProvider implements TextSignalingProvider {
         return null;
     }
 
-    private static SessionDescription checked(SessionDescription description, Type expected) throws SignalingException {
+    private static void checked(SessionDescription description, Type expected) throws SignalingException {
         if (description.type() != expected) {
             throw new SignalingException(expected == Type.OFFER
                     ? "This is an answer, but this step needs the offer from your peer. Ask your peer to start "
@@ -147,6 +149,5 @@ public final class ManualSignalingProvider implements TextSignalingProvider {
             throw new SignalingException("The description has no a=fingerprint line, so the connection would not "
                     + "be encrypted. It is refused.");
         }
-        return description;
     }
 }
