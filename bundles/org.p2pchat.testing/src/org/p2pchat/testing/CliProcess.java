@@ -29,6 +29,8 @@ public final class CliProcess implements AutoCloseable {
     private final Process process;
     private final Writer stdin;
     private final BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
+    /** Every event so far, whether or not a wait skipped it. */
+    private final List<JsonObject> history = new CopyOnWriteArrayList<>();
     /** Everything it printed, events and other lines, for failure messages. */
     private final List<String> transcript = new CopyOnWriteArrayList<>();
 
@@ -65,7 +67,9 @@ public final class CliProcess implements AutoCloseable {
                 transcript.add(line.length() > 300 ? line.substring(0, 300) + "..." : line);
                 if (line.startsWith("{")) {
                     try {
-                        events.add(JsonParser.parseString(line).getAsJsonObject());
+                        JsonObject event = JsonParser.parseString(line).getAsJsonObject();
+                        history.add(event);
+                        events.add(event);
                     } catch (RuntimeException e) {
                         // Not an event (libwebrtc prints to stdout at exit).
                     }
@@ -118,6 +122,11 @@ public final class CliProcess implements AutoCloseable {
             throw new AssertionError(label + " did not exit within " + seconds + " s. Output:\n" + String.join("\n", transcript));
         }
         return process.exitValue();
+    }
+
+    /** Every event called {@code name} printed so far, including those waits skipped. */
+    public List<JsonObject> seen(String name) {
+        return history.stream().filter(e -> name.equals(e.get("event").getAsString())).toList();
     }
 
     public List<String> transcript() {

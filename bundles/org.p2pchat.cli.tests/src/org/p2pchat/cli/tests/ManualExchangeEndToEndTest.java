@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.google.gson.JsonObject;
 
@@ -47,6 +49,17 @@ class ManualExchangeEndToEndTest {
         try (CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--name", "alice", "offer");
                 CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), "--no-ice", "--name", "bob", "answer")) {
             connect(alice, bob);
+
+            // Each verified the other's identity, and both show the same safety number.
+            String aliceKey = alice.seen("self").get(0).get("fingerprint").getAsString();
+            String bobKey = bob.seen("self").get(0).get("fingerprint").getAsString();
+            assertEquals(bobKey, alice.seen("identity").get(0).get("fingerprint").getAsString());
+            assertEquals(aliceKey, bob.seen("identity").get(0).get("fingerprint").getAsString());
+            String number = alice.await("safety", STEP_SECONDS).get("number").getAsString();
+            assertTrue(number.matches("\\d{5}( \\d{5}){4}"), number);
+            assertEquals(number, bob.seen("safety").isEmpty() ? bob.await("safety", STEP_SECONDS).get("number").getAsString()
+                    : bob.seen("safety").get(0).get("number").getAsString());
+            assertEquals("new", alice.await("contact", STEP_SECONDS).get("status").getAsString());
 
             alice.send("hello bob ✓");
             assertEquals("hello bob ✓", nextChat(bob).get("content").getAsString());
@@ -103,6 +116,32 @@ class ManualExchangeEndToEndTest {
             alice.closeInput();
             assertEquals(0, alice.awaitExit(STEP_SECONDS));
             assertEquals(0, bob.awaitExit(STEP_SECONDS));
+        }
+    }
+
+    @Test
+    void aTamperedOfferIsRefusedAndAnUnsignedOneConnectsAsUnverified(TestInfo test) throws Exception {
+        Path dir = work(test);
+        try (CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--form", "json", "--name", "alice", "offer");
+                CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), "--no-ice", "--name", "bob", "answer")) {
+            String offer = alice.await("offer", START_SECONDS).get("text").getAsString();
+            // A man in the middle puts its own DTLS fingerprint in: the identity signature no longer matches.
+            Matcher fingerprint = Pattern.compile("a=fingerprint:sha-256 ([0-9A-F]{2})").matcher(offer);
+            assertTrue(fingerprint.find(), offer);
+            String tampered = offer.substring(0, fingerprint.start(1)) + (fingerprint.group(1).equals("00") ? "FF" : "00")
+                    + offer.substring(fingerprint.end(1));
+            bob.send(tampered);
+            String refused = bob.await("error", STEP_SECONDS).get("message").getAsString();
+            assertTrue(refused.contains("man in the middle"), refused);
+            // What the web app sends: the same description without our identity member.
+            bob.send(offer.replaceFirst(",\"p2pchatIdentity\":\\{[^}]*}", ""));
+            assertEquals(false, bob.await("identity", STEP_SECONDS).get("verified").getAsBoolean());
+            alice.send(bob.await("answer", STEP_SECONDS).get("text").getAsString());
+            alice.awaitState("connected", STEP_SECONDS);
+            bob.awaitState("connected", STEP_SECONDS);
+            assertTrue(bob.seen("safety").isEmpty(), "no safety number without a verified identity");
+            alice.send("/quit");
+            assertEquals(0, alice.awaitExit(STEP_SECONDS));
         }
     }
 

@@ -22,7 +22,12 @@ import org.p2pchat.core.PeerDataChannel;
 import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.PeerSessionListener;
 import org.p2pchat.core.SessionDescription;
+import org.p2pchat.core.identity.Contact;
+import org.p2pchat.core.identity.IdentityException;
+import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.signaling.SignalingException;
+import org.p2pchat.core.signaling.SignedDescription;
 import org.p2pchat.core.signaling.TextSignalingProvider;
 
 /**
@@ -33,12 +38,15 @@ final class ChatConsole implements PeerSessionListener {
 
     /** Label of the binary channel {@code /bench} sends on. */
     static final String BENCH_CHANNEL = "bench";
+    /** The web app's join notice is "<name> joined the chat". */
+    private static final String JOINED = " joined the chat";
     private static final long CONNECT_TIMEOUT_SECONDS = 60;
     /** A description's text never needs more lines than this; beyond it the paste is garbage. */
     private static final int MAX_PASTE_LINES = 400;
 
     private final PeerSession session;
     private final TextSignalingProvider signaling;
+    private final IdentityService identity;
     private final CliOptions options;
     private final String name;
     private final BlockingQueue<Optional<String>> input = new LinkedBlockingQueue<>();
@@ -47,11 +55,16 @@ final class ChatConsole implements PeerSessionListener {
     private final CountDownLatch connected = new CountDownLatch(1);
     private final long startNanos = System.nanoTime();
     private volatile long remoteAppliedNanos;
+    private volatile SessionDescription localDescription;
+    private volatile SessionDescription remoteDescription;
+    /** The peer's verified identity; null for an unverified peer (the web app). */
+    private volatile PublicIdentity peerIdentity;
 
-    ChatConsole(PeerSession session, TextSignalingProvider signaling, CliOptions options, String name,
+    ChatConsole(PeerSession session, TextSignalingProvider signaling, IdentityService identity, CliOptions options, String name,
             BufferedReader in, EventPrinter print) {
         this.session = session;
         this.signaling = signaling;
+        this.identity = identity;
         this.options = options;
         this.name = name;
         this.print = print;
@@ -142,7 +155,8 @@ final class ChatConsole implements PeerSessionListener {
     }
 
     private void show(SessionDescription d) {
-        String text = signaling.encode(d, options.form());
+        localDescription = d;
+        String text = signaling.encode(new SignedDescription(d, identity.prove(d)), options.form());
         String kind = d.type().wireName();
         print.event(kind, "Your " + kind + " (send it to your peer):\n" + text, "text", text,
                 "elapsedMs", millisSince(startNanos));
@@ -164,12 +178,12 @@ final class ChatConsole implements PeerSessionListener {
             boolean endOfPaste = line.isBlank();
             pasted.append(line).append('\n');
             lines++;
-            SessionDescription d;
+            SignedDescription d;
             try {
-                d = signaling.decode(line, wanted);
+                d = signaling.decodeSigned(line, wanted);
             } catch (SignalingException lineError) {
                 try {
-                    d = signaling.decode(pasted.toString(), wanted);
+                    d = signaling.decodeSigned(pasted.toString(), wanted);
                 } catch (SignalingException whole) {
                     if (!endOfPaste && looksUnfinished(pasted) && lines < MAX_PASTE_LINES) {
                         continue;
@@ -181,10 +195,38 @@ final class ChatConsole implements PeerSessionListener {
                     continue;
                 }
             }
-            return d;
+            pasted.setLength(0);
+            lines = 0;
+            if (checkIdentity(d)) {
+                remoteDescription = d.description();
+                return d.description();
+            }
+            print.hint("Paste the " + wanted.wireName() + " again:");
         }
         print.error("Input ended before a valid " + wanted.wireName() + " was pasted.");
         return null;
+    }
+
+    /**
+     * Verifies the sender's identity proof. A description without one (the web app) is accepted
+     * but marked unverified; one whose proof fails is refused.
+     */
+    private boolean checkIdentity(SignedDescription d) {
+        if (d.proof() == null) {
+            peerIdentity = null;
+            print.event("identity", "! Your peer's app does not prove its identity (the web app does not): this "
+                    + "connection is encrypted but unverified.", "verified", false);
+            return true;
+        }
+        try {
+            peerIdentity = identity.verify(d.description(), d.proof());
+            print.event("identity", "* Peer identity verified: key " + peerIdentity.fingerprint(), "verified", true,
+                    "fingerprint", peerIdentity.fingerprint());
+            return true;
+        } catch (IdentityException e) {
+            print.error(e.getMessage());
+            return false;
+        }
     }
 
     /** An opened JSON object that is not closed yet: more lines of the same paste will follow. */
@@ -367,6 +409,12 @@ final class ChatConsole implements PeerSessionListener {
         print.event("state", "* " + lower, "state", lower, "sinceStartMs", millisSince(startNanos),
                 "sinceRemoteMs", remoteAppliedNanos == 0 ? null : millisSince(remoteAppliedNanos));
         if (state == ConnectionState.CONNECTED) {
+            PublicIdentity peer = peerIdentity;
+            if (peer != null) {
+                String number = identity.safetyNumber(peer, localDescription, remoteDescription);
+                print.event("safety", "* Safety number: " + number + " (compare it with your peer over another "
+                        + "channel; if it differs, someone is in the middle)", "number", number);
+            }
             connected.countDown();
         } else if (state.isFinal()) {
             ended.countDown();
@@ -381,10 +429,26 @@ final class ChatConsole implements PeerSessionListener {
 
     @Override
     public void messageReceived(PeerSession s, ChatMessage m) {
+        if (m.isSystemNotice() && m.content().endsWith(JOINED) && peerIdentity != null) {
+            rememberContact(m.content().substring(0, m.content().length() - JOINED.length()));
+        }
         String human = m.isSystemNotice() ? "* " + m.content()
                 : "[" + EventPrinter.clock(m.timestamp()) + "] " + m.sender() + ": " + m.content();
         print.event("message", human, "id", m.id(), "sender", m.sender(), "content", m.content(),
                 "timestamp", m.timestamp());
+    }
+
+    /** Trust on first use: the key the peer has now, under the name it announced, against the one seen before. */
+    private void rememberContact(String peerName) {
+        Contact.Status status = identity.meet(peerName, peerIdentity);
+        String human = switch (status) {
+            case NEW -> "* " + peerName + " is a new contact; their key is remembered.";
+            case KNOWN -> "* " + peerName + " has the same key as before.";
+            case CHANGED -> "!!! WARNING: " + peerName + "'s identity key has CHANGED since you last talked. This may be "
+                    + "someone else using that name. Compare the safety number with " + peerName
+                    + " over another channel before trusting this chat.";
+        };
+        print.event("contact", human, "name", peerName, "status", status.name().toLowerCase());
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.PeerTransport;
 import org.p2pchat.core.SessionConfig;
 import org.p2pchat.core.SessionException;
+import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.settings.Settings;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.core.signaling.TextSignalingProvider;
@@ -48,9 +49,11 @@ public final class CommandLineApplication implements IApplication {
         SettingsStore settings = service(bundles, SettingsStore.class);
         PeerTransport transport = service(bundles, PeerTransport.class);
         TextSignalingProvider manual = service(bundles, TextSignalingProvider.class);
-        if (settings == null || transport == null || manual == null) {
+        IdentityService identity = service(bundles, IdentityService.class);
+        if (settings == null || transport == null || manual == null || identity == null) {
             print.error("The client's services did not start (settings " + (settings != null) + ", transport "
-                    + (transport != null) + ", manual exchange " + (manual != null) + "); see the log above.");
+                    + (transport != null) + ", manual exchange " + (manual != null) + ", identity " + (identity != null)
+                    + "); see the log above.");
             return 1;
         }
         settings.loadProblem().ifPresent(print::error);
@@ -67,7 +70,9 @@ public final class CommandLineApplication implements IApplication {
         }
         try (session) {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            return new ChatConsole(session, manual, options, name, in, print).run();
+            print.event("self", "* Your identity key: " + identity.self().fingerprint(), "fingerprint",
+                    identity.self().fingerprint());
+            return new ChatConsole(session, manual, identity, options, name, in, print).run();
         }
     }
 
