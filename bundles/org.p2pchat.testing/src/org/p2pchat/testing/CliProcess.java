@@ -124,6 +124,24 @@ public final class CliProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * The first event called {@code name}, printed before or within {@code seconds}; unlike
+     * {@link #await(String, long)} it also finds events an earlier wait skipped (for events whose
+     * order relative to others is not fixed).
+     */
+    public JsonObject first(String name, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        do {
+            List<JsonObject> found = seen(name);
+            if (!found.isEmpty()) {
+                return found.get(0);
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(label + ": no event '" + name + "' within " + seconds + " s. Output:\n"
+                + String.join("\n", transcript));
+    }
+
     /** Every event called {@code name} printed so far, including those waits skipped. */
     public List<JsonObject> seen(String name) {
         return history.stream().filter(e -> name.equals(e.get("event").getAsString())).toList();

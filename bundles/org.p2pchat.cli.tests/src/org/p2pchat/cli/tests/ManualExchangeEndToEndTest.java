@@ -39,6 +39,14 @@ class ManualExchangeEndToEndTest {
 
     private static Path work(TestInfo test) throws IOException {
         Path dir = Path.of(System.getProperty("p2pchat.test.work", "target/e2e"), test.getTestMethod().orElseThrow().getName());
+        if (Files.exists(dir)) {
+            // Fresh profiles every run: a kept one would already know the peer's key.
+            try (var old = Files.walk(dir)) {
+                for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
         return Files.createDirectories(dir);
     }
 
@@ -51,15 +59,14 @@ class ManualExchangeEndToEndTest {
             connect(alice, bob);
 
             // Each verified the other's identity, and both show the same safety number.
-            String aliceKey = alice.seen("self").get(0).get("fingerprint").getAsString();
-            String bobKey = bob.seen("self").get(0).get("fingerprint").getAsString();
-            assertEquals(bobKey, alice.seen("identity").get(0).get("fingerprint").getAsString());
-            assertEquals(aliceKey, bob.seen("identity").get(0).get("fingerprint").getAsString());
-            String number = alice.await("safety", STEP_SECONDS).get("number").getAsString();
+            String aliceKey = alice.first("self", STEP_SECONDS).get("fingerprint").getAsString();
+            String bobKey = bob.first("self", STEP_SECONDS).get("fingerprint").getAsString();
+            assertEquals(bobKey, alice.first("identity", STEP_SECONDS).get("fingerprint").getAsString());
+            assertEquals(aliceKey, bob.first("identity", STEP_SECONDS).get("fingerprint").getAsString());
+            String number = alice.first("safety", STEP_SECONDS).get("number").getAsString();
             assertTrue(number.matches("\\d{5}( \\d{5}){4}"), number);
-            assertEquals(number, bob.seen("safety").isEmpty() ? bob.await("safety", STEP_SECONDS).get("number").getAsString()
-                    : bob.seen("safety").get(0).get("number").getAsString());
-            assertEquals("new", alice.await("contact", STEP_SECONDS).get("status").getAsString());
+            assertEquals(number, bob.first("safety", STEP_SECONDS).get("number").getAsString());
+            assertEquals("new", alice.first("contact", STEP_SECONDS).get("status").getAsString());
 
             alice.send("hello bob ✓");
             assertEquals("hello bob ✓", nextChat(bob).get("content").getAsString());
@@ -135,7 +142,7 @@ class ManualExchangeEndToEndTest {
             assertTrue(refused.contains("man in the middle"), refused);
             // What the web app sends: the same description without our identity member.
             bob.send(offer.replaceFirst(",\"p2pchatIdentity\":\\{[^}]*}", ""));
-            assertEquals(false, bob.await("identity", STEP_SECONDS).get("verified").getAsBoolean());
+            assertEquals(false, bob.first("identity", STEP_SECONDS).get("verified").getAsBoolean());
             alice.send(bob.await("answer", STEP_SECONDS).get("text").getAsString());
             alice.awaitState("connected", STEP_SECONDS);
             bob.awaitState("connected", STEP_SECONDS);
@@ -152,7 +159,7 @@ class ManualExchangeEndToEndTest {
         offerer.send(answer);
         offerer.awaitState("connected", STEP_SECONDS);
         answerer.awaitState("connected", STEP_SECONDS);
-        JsonObject path = offerer.await("path", STEP_SECONDS);
+        JsonObject path = offerer.first("path", STEP_SECONDS);
         assertEquals("direct", path.get("summary").getAsString(), path.toString());
     }
 

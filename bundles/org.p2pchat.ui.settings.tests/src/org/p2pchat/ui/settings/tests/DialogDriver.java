@@ -1,0 +1,280 @@
+package org.p2pchat.ui.settings.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.jface.dialogs.IDialogConstants;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.TabFolder;
+import org.eclipse.swt.widgets.TabItem;
+import org.eclipse.swt.widgets.Table;
+import org.eclipse.swt.widgets.Text;
+import org.eclipse.swt.widgets.Widget;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+import org.p2pchat.core.PeerTransport;
+import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.ui.settings.internal.SettingsDialog;
+
+/**
+ * Opens the settings dialog without blocking in a real display and drives it the way a user
+ * would, through SWT events on its widgets. Widgets are found by the names the dialog gives
+ * them ({@link SettingsDialog#WIDGET_ID}).
+ */
+final class DialogDriver implements AutoCloseable {
+
+    static final BundleContext CONTEXT = FrameworkUtil.getBundle(DialogDriver.class).getBundleContext();
+
+    final Display display;
+    final Shell parent;
+    SettingsDialog dialog;
+
+    DialogDriver() {
+        assertNotNull(System.getenv("DISPLAY"), "DISPLAY is not set: run the build under xvfb-run");
+        display = Display.getDefault();
+        parent = new Shell(display);
+    }
+
+    static <S> S service(Class<S> type) throws InterruptedException {
+        ServiceTracker<S, S> tracker = new ServiceTracker<>(CONTEXT, type, null);
+        tracker.open();
+        S service = tracker.waitForService(10_000);
+        assertNotNull(service, type.getSimpleName() + " service");
+        return service;
+    }
+
+    static Bundle bundle(String name) {
+        return Arrays.stream(CONTEXT.getBundles()).filter(b -> name.equals(b.getSymbolicName())).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " is not installed"));
+    }
+
+    static SettingsStore store() throws InterruptedException {
+        return service(SettingsStore.class);
+    }
+
+    static PeerTransport transport() throws InterruptedException {
+        return service(PeerTransport.class);
+    }
+
+    /** Opens the dialog and returns at once; the test pumps the event loop. */
+    Shell open(SettingsStore store, PeerTransport transport) {
+        dialog = new SettingsDialog(parent, store, transport);
+        dialog.setBlockOnOpen(false);
+        dialog.open();
+        pump();
+        return dialog.getShell();
+    }
+
+    Shell shell() {
+        return dialog.getShell();
+    }
+
+    @Override
+    public void close() {
+        for (Shell shell : display.getShells()) {
+            if (shell != parent && !shell.isDisposed()) {
+                shell.dispose();
+            }
+        }
+        parent.dispose();
+        pump();
+    }
+
+    // --- finding widgets
+
+    static <T extends Widget> List<T> all(Control root, Class<T> type) {
+        List<T> found = new ArrayList<>();
+        if (type.isInstance(root)) {
+            found.add(type.cast(root));
+        }
+        if (root instanceof Composite composite) {
+            for (Control child : composite.getChildren()) {
+                found.addAll(all(child, type));
+            }
+        }
+        return found;
+    }
+
+    static <T extends Control> T find(Control root, Class<T> type, String id) {
+        return all(root, type).stream().filter(w -> id.equals(w.getData(SettingsDialog.WIDGET_ID))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " named " + id));
+    }
+
+    /** The OK or Cancel button of a JFace dialog. */
+    static Button dialogButton(Shell shell, int id) {
+        return all(shell, Button.class).stream().filter(b -> Integer.valueOf(id).equals(b.getData())).findFirst()
+                .orElseThrow();
+    }
+
+    /** Shows the tab {@code id} ("ice", "rendezvous", "trackers") and returns its page. */
+    Composite tab(String id) {
+        TabFolder tabs = all(shell(), TabFolder.class).get(0);
+        TabItem item = Arrays.stream(tabs.getItems()).filter(i -> id.equals(i.getData(SettingsDialog.WIDGET_ID)))
+                .findFirst().orElseThrow();
+        tabs.setSelection(item);
+        Event e = new Event();
+        e.item = item;
+        tabs.notifyListeners(SWT.Selection, e);
+        pump();
+        return (Composite) item.getControl();
+    }
+
+    Table table(String id) {
+        return find(tab(id), Table.class, id);
+    }
+
+    Button button(String tab, String id) {
+        return find(tab(tab), Button.class, id);
+    }
+
+    /** The entry dialog opened by Add or Edit. */
+    Shell entryDialog() {
+        return Arrays.stream(display.getShells())
+                .filter(s -> !s.isDisposed() && "entry".equals(s.getData(SettingsDialog.WIDGET_ID))).findFirst()
+                .orElseThrow(() -> new AssertionError("no entry dialog open"));
+    }
+
+    boolean entryDialogOpen() {
+        return Arrays.stream(display.getShells())
+                .anyMatch(s -> !s.isDisposed() && "entry".equals(s.getData(SettingsDialog.WIDGET_ID)));
+    }
+
+    /** Fills in the open entry dialog; {@code fieldsAndValues} alternates field names and text. */
+    Shell fillEntry(String... fieldsAndValues) {
+        Shell entry = entryDialog();
+        for (int i = 0; i < fieldsAndValues.length; i += 2) {
+            type(find(entry, Text.class, fieldsAndValues[i]), fieldsAndValues[i + 1]);
+        }
+        return entry;
+    }
+
+    static String message(Shell entry, String field) {
+        return find(entry, Label.class, field + ".message").getText();
+    }
+
+    // --- acting
+
+    void type(Text text, String value) {
+        text.setText(value);
+        text.notifyListeners(SWT.Modify, new Event());
+        pump();
+    }
+
+    void click(Button button) {
+        assertTrue(button.isEnabled(), "button enabled: " + button.getText());
+        button.notifyListeners(SWT.Selection, new Event());
+        pump();
+    }
+
+    void selectRows(Table table, int... indices) {
+        table.setSelection(indices);
+        Event e = new Event();
+        e.item = table.getItem(indices[0]);
+        table.notifyListeners(SWT.Selection, e);
+        pump();
+    }
+
+    /** Ticks or clears the "Use" check box of a row. */
+    void setChecked(Table table, int row, boolean checked) {
+        table.getItem(row).setChecked(checked);
+        Event e = new Event();
+        e.detail = SWT.CHECK;
+        e.item = table.getItem(row);
+        table.notifyListeners(SWT.Selection, e);
+        pump();
+    }
+
+    void key(Control control, int keyCode, int stateMask) {
+        Event e = new Event();
+        e.keyCode = keyCode;
+        e.character = (char) (keyCode < 0x10000 ? keyCode : 0);
+        e.stateMask = stateMask;
+        e.doit = true;
+        control.notifyListeners(SWT.KeyDown, e);
+        pump();
+    }
+
+    static List<String> column(Table table, int column) {
+        return Arrays.stream(table.getItems()).map(i -> i.getText(column)).toList();
+    }
+
+    static int columnIndex(Table table, String title) {
+        for (int i = 0; i < table.getColumnCount(); i++) {
+            if (table.getColumn(i).getText().equals(title)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no column " + title);
+    }
+
+    // --- the event loop
+
+    void pump() {
+        while (display.readAndDispatch()) {
+            // until idle
+        }
+    }
+
+    void waitUntil(BooleanSupplier condition, long timeoutMs, String what) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.currentTimeMillis() < deadline, "timed out: " + what);
+            if (!display.readAndDispatch()) {
+                display.timerExec(20, () -> { });
+                display.sleep();
+            }
+        }
+    }
+
+    /** Saves what {@code shell} shows to target/screenshots/{@code name}.png. */
+    void screenshot(Shell shell, String name) throws IOException {
+        shell.layout(true, true);
+        shell.redraw();
+        shell.update();
+        long until = System.currentTimeMillis() + 300;
+        waitUntil(() -> System.currentTimeMillis() > until, 2000, "paint");
+        Point size = shell.getSize();
+        Image image = new Image(display, size.x, size.y);
+        GC gc = new GC(shell);
+        try {
+            gc.copyArea(image, 0, 0);
+        } finally {
+            gc.dispose();
+        }
+        Path dir = Path.of(Objects.requireNonNullElse(System.getProperty("p2pchat.test.output.dir"), "target"),
+                "screenshots");
+        Files.createDirectories(dir);
+        ImageLoader loader = new ImageLoader();
+        loader.data = new ImageData[] {image.getImageData()};
+        loader.save(dir.resolve(name + ".png").toString(), SWT.IMAGE_PNG);
+        image.dispose();
+        assertEquals(true, Files.size(dir.resolve(name + ".png")) > 0);
+    }
+
+    static final int OK = IDialogConstants.OK_ID;
+    static final int CANCEL = IDialogConstants.CANCEL_ID;
+}

@@ -1,0 +1,247 @@
+package org.p2pchat.ui.settings.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Link;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Table;
+import org.eclipse.swt.widgets.Text;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.p2pchat.core.internal.settings.JsonSettingsStore;
+import org.p2pchat.core.settings.IceServerEntry;
+import org.p2pchat.core.settings.ServiceEntry;
+import org.p2pchat.core.settings.Settings;
+import org.p2pchat.core.settings.SettingsStore;
+
+/**
+ * The settings dialog with the real settings store of the test runtime (its profile is under
+ * target/): what a user changes is saved on OK and only then, invalid entries are refused while
+ * typing, and deleting or restoring defaults can be undone.
+ */
+class SettingsDialogTest {
+
+    static final Settings BASELINE = Settings.defaults().withUsername("tester")
+            .withIceServers(List.of(
+                    new IceServerEntry("Loopback STUN", "stun:127.0.0.1:3478", "", "", true, false),
+                    new IceServerEntry("Loopback TURN", "turn:127.0.0.1:3478?transport=tcp", "alice", "secret", false,
+                            false)))
+            .withRendezvousServices(List.of(new ServiceEntry("Own rendezvous", "http://127.0.0.1:3479", true, false)))
+            .withTrackers(List.of(new ServiceEntry("Own tracker", "ws://127.0.0.1:8000", true, false)));
+
+    private SettingsStore store;
+    private DialogDriver ui;
+
+    @BeforeEach
+    void open() throws Exception {
+        store = DialogDriver.store();
+        store.save(BASELINE);
+        ui = new DialogDriver();
+        ui.open(store, DialogDriver.transport());
+    }
+
+    @AfterEach
+    void close() {
+        ui.close();
+    }
+
+    /** What a fresh store reads from the profile's file. */
+    private Settings onDisk() throws IOException {
+        return new JsonSettingsStore(store.profileDirectory()).get();
+    }
+
+    private void pressOk() {
+        ui.click(DialogDriver.dialogButton(ui.shell(), DialogDriver.OK));
+    }
+
+    @Test
+    void anAddedStunServerIsSavedOnOk() throws Exception {
+        ui.click(ui.button("ice", "add"));
+        Shell entry = ui.fillEntry("name", "Test STUN", "url", "stun:127.0.0.1:19302");
+        ui.click(DialogDriver.dialogButton(entry, DialogDriver.OK));
+
+        assertTrue(entry.isDisposed(), "the entry dialog closed");
+        Table table = ui.table("ice");
+        assertEquals(List.of("Loopback STUN", "Loopback TURN", "Test STUN"),
+                DialogDriver.column(table, DialogDriver.columnIndex(table, "Name")));
+        assertEquals(BASELINE, onDisk(), "nothing saved before OK");
+
+        pressOk();
+        assertNull(ui.dialog.getShell(), "the dialog closed");
+        IceServerEntry added = new IceServerEntry("Test STUN", "stun:127.0.0.1:19302", "", "", true, false);
+        assertEquals(added, onDisk().iceServers().get(2));
+        assertEquals(onDisk(), store.get(), "the running profile has the new settings too");
+    }
+
+    @Test
+    void theUsernameIsTrimmedAndSaved() throws Exception {
+        ui.type(DialogDriver.find(ui.shell(), Text.class, "username"), "  Alice Liddell ");
+        pressOk();
+        assertEquals("Alice Liddell", onDisk().username());
+    }
+
+    @Test
+    void aTurnServerWithoutCredentialIsRefusedAtTheField() {
+        ui.click(ui.button("ice", "add"));
+        Shell entry = ui.fillEntry("name", "My TURN", "url", "turn:127.0.0.1:3478", "username", "bob");
+        Button ok = DialogDriver.dialogButton(entry, DialogDriver.OK);
+
+        assertEquals("a TURN server needs a username and a credential", DialogDriver.message(entry, "credential"));
+        assertEquals(SWT.COLOR_RED, redOrNot(DialogDriver.find(entry, Label.class, "credential.message")));
+        assertFalse(ok.isEnabled(), "OK disabled while the credential is missing");
+
+        ui.fillEntry("credential", "pw");
+        assertTrue(ok.isEnabled(), "OK enabled once it is given");
+        assertFalse(DialogDriver.message(entry, "credential").contains("needs"));
+        ui.click(ok);
+        assertEquals("My TURN", ui.table("ice").getItem(2).getText(DialogDriver.columnIndex(ui.table("ice"), "Name")));
+    }
+
+    private static int redOrNot(Label label) {
+        return label.getForeground().getRed() > 150 && label.getForeground().getGreen() < 80 ? SWT.COLOR_RED : -1;
+    }
+
+    @Test
+    void badUrlsAreRefused() {
+        ui.click(ui.button("ice", "add"));
+        Shell entry = ui.fillEntry("name", "Typo");
+        Button ok = DialogDriver.dialogButton(entry, DialogDriver.OK);
+        assertFalse(ok.isEnabled());
+        assertFalse(DialogDriver.message(entry, "url").startsWith("URL must"), "no complaint before the URL is typed");
+
+        ui.fillEntry("url", "http://127.0.0.1:3478");
+        assertTrue(DialogDriver.message(entry, "url").startsWith("URL must look like stun:"),
+                DialogDriver.message(entry, "url"));
+        assertFalse(ok.isEnabled());
+        ui.fillEntry("url", "stun:127.0.0.1:99999");
+        assertEquals("port must be between 1 and 65535", DialogDriver.message(entry, "url"));
+        assertFalse(ok.isEnabled());
+        ui.click(DialogDriver.dialogButton(entry, DialogDriver.CANCEL));
+
+        ui.click(ui.button("rendezvous", "add"));
+        entry = ui.fillEntry("name", "Not HTTP", "url", "ftp://127.0.0.1/");
+        assertTrue(DialogDriver.message(entry, "url").startsWith("URL must start with http://"));
+        assertFalse(DialogDriver.dialogButton(entry, DialogDriver.OK).isEnabled());
+    }
+
+    @Test
+    void anEditKeepsItsPlaceAndDoubleClickOpensIt() {
+        Table table = ui.table("rendezvous");
+        ui.selectRows(table, 0);
+        table.notifyListeners(SWT.DefaultSelection, new Event());
+        ui.pump();
+        Shell entry = ui.entryDialog();
+        assertEquals("http://127.0.0.1:3479", DialogDriver.find(entry, Text.class, "url").getText());
+        ui.fillEntry("url", "https://127.0.0.1:8443");
+        ui.click(DialogDriver.dialogButton(entry, DialogDriver.OK));
+        assertEquals(List.of("https://127.0.0.1:8443"), DialogDriver.column(table, DialogDriver.columnIndex(table, "URL")));
+    }
+
+    @Test
+    void deleteCanBeUndoneByLinkAndByCtrlZ() throws Exception {
+        Table table = ui.table("ice");
+        int name = DialogDriver.columnIndex(table, "Name");
+        Link undo = DialogDriver.find(ui.shell(), Link.class, "undo");
+        assertFalse(undo.isVisible(), "nothing to undo yet");
+
+        ui.selectRows(table, 0);
+        ui.key(table, SWT.DEL, 0);
+        assertEquals(List.of("Loopback TURN"), DialogDriver.column(table, name));
+        assertTrue(undo.isVisible(), "Undo offered");
+        ui.pump();
+        undo.notifyListeners(SWT.Selection, new Event());
+        ui.pump();
+        assertEquals(List.of("Loopback STUN", "Loopback TURN"), DialogDriver.column(table, name));
+        assertFalse(undo.isVisible());
+
+        ui.selectRows(table, 1);
+        ui.click(ui.button("ice", "delete"));
+        assertEquals(List.of("Loopback STUN"), DialogDriver.column(table, name));
+        ui.tab("trackers");
+        ui.key(DialogDriver.find(ui.shell(), Table.class, "trackers"), 'z', SWT.MOD1);
+        assertEquals(List.of("Loopback STUN", "Loopback TURN"), DialogDriver.column(table, name));
+        assertTrue(table.isVisible(), "undo shows the tab it changed");
+
+        pressOk();
+        assertEquals(BASELINE.iceServers(), onDisk().iceServers());
+    }
+
+    @Test
+    void restoringDefaultsCanBeUndone() {
+        Table table = ui.table("trackers");
+        int url = DialogDriver.columnIndex(table, "URL");
+        ui.click(ui.button("trackers", "defaults"));
+        assertEquals(Settings.defaults().trackers().stream().map(ServiceEntry::url).toList(),
+                DialogDriver.column(table, url));
+        ui.click(ui.button("trackers", "defaults"));
+        ui.key(table, 'z', SWT.MOD1);
+        ui.key(table, 'z', SWT.MOD1);
+        assertEquals(List.of("ws://127.0.0.1:8000"), DialogDriver.column(table, url));
+    }
+
+    @Test
+    void cancelDiscardsEverything() throws Exception {
+        ui.type(DialogDriver.find(ui.shell(), Text.class, "username"), "someone else");
+        ui.selectRows(ui.table("ice"), 0, 1);
+        ui.click(ui.button("ice", "delete"));
+        ui.click(ui.button("rendezvous", "defaults"));
+        Table trackers = ui.table("trackers");
+        ui.setChecked(trackers, 0, false);
+
+        ui.click(DialogDriver.dialogButton(ui.shell(), DialogDriver.CANCEL));
+        assertNull(ui.dialog.getShell());
+        assertEquals(BASELINE, onDisk());
+        assertEquals(BASELINE, store.get());
+    }
+
+    @Test
+    void theEnabledCheckBoxIsSaved() throws Exception {
+        Table table = ui.table("ice");
+        assertTrue(table.getItem(0).getChecked());
+        assertFalse(table.getItem(1).getChecked());
+        ui.setChecked(table, 1, true);
+        pressOk();
+        assertTrue(onDisk().iceServers().get(1).enabled());
+    }
+
+    @Test
+    void aFailedSaveIsShownAndTheDialogStaysOpen() throws Exception {
+        ui.close();
+        ui = new DialogDriver();
+        ui.open(new FailingStore(store.profileDirectory()), null);
+        pressOk();
+        assertTrue(ui.dialog.getShell() != null && !ui.dialog.getShell().isDisposed(), "still open");
+        assertEquals("Not saved: disk full", ui.dialog.getErrorMessage());
+    }
+
+    private record FailingStore(Path profileDirectory) implements SettingsStore {
+
+        @Override
+        public Settings get() {
+            return BASELINE;
+        }
+
+        @Override
+        public void save(Settings settings) throws IOException {
+            throw new IOException("disk full");
+        }
+
+        @Override
+        public Optional<String> loadProblem() {
+            return Optional.empty();
+        }
+    }
+}
