@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.p2pchat.testing.CliProcess;
 import org.p2pchat.testing.NetworkIsolation;
+import org.p2pchat.testing.TestData;
 
 /**
  * Two command-line clients of the materialized product connect by manual exchange, as two people
@@ -170,12 +170,6 @@ class ManualExchangeEndToEndTest {
     }
 
     private static String randomText(int length) {
-        Random r = new Random(length);
-        StringBuilder b = new StringBuilder(length);
-        String alphabet = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789 .,;:!?\"'\\/<>{}[] äöü€ ✓";
-        while (b.length() < length) {
-            b.append(alphabet.charAt(r.nextInt(alphabet.length())));
-        }
-        return b.toString();
+        return TestData.randomText(length, length, TestData.ONE_LINE_TEXT);
     }
 }

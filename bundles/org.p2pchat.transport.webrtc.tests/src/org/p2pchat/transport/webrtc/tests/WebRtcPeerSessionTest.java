@@ -27,6 +27,7 @@ import org.p2pchat.core.SessionConfig;
 import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.SessionException;
 import org.p2pchat.testing.NetworkIsolation;
+import org.p2pchat.testing.TestData;
 
 /** Two real WebRTC sessions in one framework, connected over the test namespace. */
 class WebRtcPeerSessionTest {
@@ -225,13 +226,7 @@ class WebRtcPeerSessionTest {
     }
 
     private static String text(int length, int seed) {
-        StringBuilder b = new StringBuilder(length);
-        Random r = new Random(seed);
-        String alphabet = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\"\\\n\tÄöü€✓";
-        while (b.length() < length) {
-            b.append(alphabet.charAt(r.nextInt(alphabet.length())));
-        }
-        return b.toString();
+        return TestData.randomText(length, seed, TestData.ANY_TEXT);
     }
 
     private static byte[] sha256(byte[] data) throws Exception {
