@@ -42,7 +42,7 @@ public class ManualExchangeBenchmark {
         List<Long> offerToOpen = new ArrayList<>();
         List<Long> answerToOpen = new ArrayList<>();
         List<Long> offerToAnswer = new ArrayList<>();
-        long rttP50 = 0, rttP99 = 0;
+        long rttP50 = 0, rttP99 = 0, idleRssKib = 0;
         double mbPerSec = 0, seconds = 0;
         for (int run = 1; run <= runs; run++) {
             Path dir = work.resolve("run" + run);
@@ -58,6 +58,8 @@ public class ManualExchangeBenchmark {
                 answerToOpen.add(open.get("sinceRemoteMs").getAsLong());
                 offerToAnswer.add(open.get("sinceStartMs").getAsLong() - open.get("sinceRemoteMs").getAsLong());
                 if (run == runs) {
+                    Thread.sleep(3000); // settled and idle, connected
+                    idleRssKib = alice.residentKib();
                     alice.send("/ping " + pings);
                     JsonObject ping = alice.await("ping", 120);
                     rttP50 = ping.get("p50Micros").getAsLong();
@@ -85,6 +87,7 @@ public class ManualExchangeBenchmark {
         System.out.printf("| round trip, %d pings, p50 / p99 | %.3f / %.3f ms | %.3f / %.3f ms |%n", pings,
                 rttP50 / 1000.0, rttP99 / 1000.0, tcp[1] / 1000.0, tcp[2] / 1000.0);
         System.out.printf("| one-way %d MiB | %.1f MB/s (%.1f s) | %.1f MB/s |%n", mib, mbPerSec, seconds, tcp[0]);
+        System.out.printf("| resident memory of an idle connected command-line client | %d MiB | - |%n", idleRssKib / 1024);
     }
 
     /** {MB/s, rtt p50 micros, rtt p99 micros} over TCP from 192.0.2.2 to 192.0.2.1. */

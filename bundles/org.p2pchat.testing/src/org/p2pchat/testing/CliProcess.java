@@ -147,6 +147,16 @@ public final class CliProcess implements AutoCloseable {
         return history.stream().filter(e -> name.equals(e.get("event").getAsString())).toList();
     }
 
+    /** Resident memory of the process (the JVM the start script became), in KiB. */
+    public long residentKib() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IOException("no VmRSS for process " + process.pid());
+    }
+
     public List<String> transcript() {
         return List.copyOf(transcript);
     }
