@@ -1,0 +1,292 @@
+package org.p2pchat.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.StyledText;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Text;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.p2pchat.core.CandidatePath;
+import org.p2pchat.core.ChatMessage;
+import org.p2pchat.core.ConnectionState;
+import org.p2pchat.core.IceCandidate;
+import org.p2pchat.core.IceServer;
+import org.p2pchat.core.PeerDataChannel;
+import org.p2pchat.core.PeerSession;
+import org.p2pchat.core.PeerSessionListener;
+import org.p2pchat.core.PeerTransport;
+import org.p2pchat.core.SessionConfig;
+import org.p2pchat.core.SessionDescription;
+import org.p2pchat.core.files.FileTransferService;
+import org.p2pchat.core.files.TransferListener;
+import org.p2pchat.core.files.TransferStatus;
+import org.p2pchat.core.health.HealthStatus;
+import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.ui.internal.parts.ClientPart;
+
+/**
+ * The chat view over a scripted session (no network): the input's keys, what the status line
+ * says, and what "Send file" says while no transfer engine can serve the peer.
+ */
+class ChatViewTest {
+
+    private PartHarness harness;
+    private ScriptedSession session;
+    private ClientPart part;
+
+    @BeforeEach
+    void connect(@TempDir Path profile) throws Exception {
+        harness = new PartHarness("ChatViewTest");
+        harness.register(SettingsStore.class, new PartHarness.MemorySettings("desk", profile));
+        session = new ScriptedSession();
+        harness.register(PeerTransport.class, new ScriptedTransport(session));
+        part = harness.make(ClientPart.class, 800, 600);
+        assertEquals(session, part.newSession());
+        session.fire(ConnectionState.CONNECTED);
+        session.listeners.forEach(l -> l.pathSelected(session, new CandidatePath(CandidatePath.CandidateType.HOST,
+                CandidatePath.CandidateType.HOST, "192.0.2.1:5000", "192.0.2.2:5001", "udp")));
+        session.listeners.forEach(l -> l.messageReceived(session, ChatMessage.joinNotice("bob")));
+        harness.waitUntil(part::isChatShown, 10, "the chat is shown once connected");
+    }
+
+    @AfterEach
+    void dispose() {
+        harness.close();
+    }
+
+    @Test
+    void enterSendsAndShiftEnterStartsANewLine() {
+        Text input = harness.byId(Text.class, "chat.input");
+        input.setText("first line");
+        input.setSelection(input.getCharCount());
+        PartHarness.key(input, SWT.CR, '\r', SWT.SHIFT);
+        assertEquals("first line" + input.getLineDelimiter(), input.getText(), "Shift+Enter inserts a line break");
+        assertTrue(session.sent.isEmpty(), "Shift+Enter does not send");
+
+        input.append("second line");
+        PartHarness.key(input, SWT.CR, '\r', 0);
+        assertEquals(1, session.sent.size(), "Enter sends");
+        assertEquals("first line" + input.getLineDelimiter() + "second line", session.sent.get(0).content());
+        assertEquals("desk", session.sent.get(0).sender());
+        assertEquals("", input.getText(), "the input is emptied");
+        assertTrue(harness.byId(StyledText.class, "chat.messages").getText().contains("second line"),
+                "the sent message is listed");
+
+        PartHarness.key(input, SWT.KEYPAD_CR, '\r', 0);
+        assertEquals(1, session.sent.size(), "an empty input sends nothing");
+
+        Label status = harness.byId(Label.class, "chat.status");
+        harness.waitUntil(() -> status.getText().contains("Connected to bob") && status.getText().contains("direct"), 10,
+                "the status names the peer and the path: " + status.getText());
+    }
+
+    @Test
+    void sendFileSaysWhenFileTransferIsNotInstalledOrThePeerCannotTakeFiles() {
+        Button sendFile = harness.byId(Button.class, "chat.sendFile");
+        Label notice = harness.byId(Label.class, "chat.fileNotice");
+        PartHarness.click(sendFile);
+        assertEquals("File transfer is not installed yet.", notice.getText());
+        assertTrue(notice.isVisible(), "the notice is shown");
+
+        harness.register(FileTransferService.class, new NoFilesForWebApp());
+        String webApp = "Your peer's app (the web app) cannot exchange files with this client.";
+        harness.waitUntil(() -> {
+            PartHarness.click(sendFile); // the engine is bound dynamically, as soon as it is registered
+            return webApp.equals(notice.getText());
+        }, 10, "the engine registered later is used: " + notice.getText());
+    }
+
+    @Test
+    void aPeerThatHangsUpLeavesTheWayBackToANewConnection() {
+        Text input = harness.byId(Text.class, "chat.input");
+        input.setText("mine");
+        PartHarness.key(input, SWT.CR, '\r', 0);
+        StyledText messages = harness.byId(StyledText.class, "chat.messages");
+        int mine = messages.getText().indexOf("mine");
+        assertTrue(messages.getLocationAtOffset(mine).x > messages.getClientArea().width / 2, "own messages on the right");
+
+        session.fire(ConnectionState.CLOSED);
+        harness.waitUntil(() -> harness.byId(org.eclipse.swt.widgets.Composite.class, "chat.ended").isVisible(), 10,
+                "the end of the conversation is shown");
+        assertTrue(messages.getText().contains("The conversation has ended"));
+        harness.settle(300);
+        assertTrue(messages.getLocationAtOffset(mine).x > messages.getClientArea().width / 2,
+                "own messages stay on the right when the banner appears");
+        PartHarness.click(harness.byId(Button.class, "chat.newConnection"));
+        assertTrue(!part.isChatShown(), "back on the Connect view");
+    }
+
+    @Test
+    void aMessageWhileTheWindowIsInTheBackgroundCountsInTheTitle() {
+        org.eclipse.swt.widgets.Shell other = new org.eclipse.swt.widgets.Shell(harness.display);
+        try {
+            other.setSize(200, 100);
+            other.open();
+            other.forceActive();
+            harness.waitUntil(() -> harness.display.getActiveShell() != harness.shell, 5, "another window is active");
+            session.listeners.forEach(l -> l.messageReceived(session, ChatMessage.create("bob", "are you there?")));
+            harness.waitUntil(() -> part.unreadCount() == 1, 10, "the message counts as unread");
+            assertEquals("(1) P2P Chat", harness.shell.getText(), "the title starts with the count, then P2P Chat");
+            session.listeners.forEach(l -> l.messageReceived(session, ChatMessage.create("bob", "hello?")));
+            harness.waitUntil(() -> harness.shell.getText().equals("(2) P2P Chat"), 10, "two unread");
+
+            harness.shell.forceActive();
+            harness.shell.notifyListeners(SWT.Activate, new org.eclipse.swt.widgets.Event());
+            assertEquals("P2P Chat", harness.shell.getText(), "read once the window is active again");
+            assertEquals(0, part.unreadCount());
+        } finally {
+            other.dispose();
+        }
+    }
+
+    /** A session that sends nowhere: it records what the client sends and fires what the test says. */
+    static final class ScriptedSession implements PeerSession {
+
+        final List<PeerSessionListener> listeners = new CopyOnWriteArrayList<>();
+        final List<ChatMessage> sent = new CopyOnWriteArrayList<>();
+        private volatile ConnectionState state = ConnectionState.NEW;
+
+        void fire(ConnectionState newState) {
+            state = newState;
+            listeners.forEach(l -> l.stateChanged(this, newState));
+        }
+
+        @Override
+        public CompletableFuture<SessionDescription> createOffer() {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException());
+        }
+
+        @Override
+        public CompletableFuture<SessionDescription> acceptOffer(SessionDescription offer) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException());
+        }
+
+        @Override
+        public CompletableFuture<Void> acceptAnswer(SessionDescription answer) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException());
+        }
+
+        @Override
+        public void addRemoteCandidate(IceCandidate candidate) {
+        }
+
+        @Override
+        public ConnectionState state() {
+            return state;
+        }
+
+        @Override
+        public Optional<CandidatePath> selectedPath() {
+            return Optional.empty();
+        }
+
+        @Override
+        public CompletableFuture<Void> send(ChatMessage message) {
+            if (!message.isSystemNotice()) {
+                sent.add(message);
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Long> ping() {
+            return CompletableFuture.completedFuture(1L);
+        }
+
+        @Override
+        public CompletableFuture<PeerDataChannel> openDataChannel(String label) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException());
+        }
+
+        @Override
+        public void addListener(PeerSessionListener listener) {
+            listeners.add(listener);
+        }
+
+        @Override
+        public void removeListener(PeerSessionListener listener) {
+            listeners.remove(listener);
+        }
+
+        @Override
+        public void close() {
+            if (!state.isFinal()) {
+                fire(ConnectionState.CLOSED);
+            }
+        }
+    }
+
+    private record ScriptedTransport(ScriptedSession session) implements PeerTransport {
+
+        @Override
+        public PeerSession createSession(SessionConfig config) {
+            assertTrue(config.iceServers().isEmpty(), "tests use no ICE servers");
+            return session;
+        }
+
+        @Override
+        public CompletableFuture<HealthStatus> checkIceServer(IceServer server) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException());
+        }
+    }
+
+    /** An engine that, like the real one will, cannot exchange files with the web app. */
+    private static final class NoFilesForWebApp implements FileTransferService {
+
+        @Override
+        public boolean supports(PeerSession s) {
+            return false;
+        }
+
+        @Override
+        public TransferStatus offer(PeerSession s, List<Path> files) throws IOException {
+            throw new IOException("not supported");
+        }
+
+        @Override
+        public void accept(String transferId, Path directory) {
+        }
+
+        @Override
+        public void decline(String transferId) {
+        }
+
+        @Override
+        public void pause(String transferId) {
+        }
+
+        @Override
+        public void resume(String transferId) {
+        }
+
+        @Override
+        public void cancel(String transferId) {
+        }
+
+        @Override
+        public List<TransferStatus> transfers() {
+            return List.of();
+        }
+
+        @Override
+        public void addListener(TransferListener listener) {
+        }
+
+        @Override
+        public void removeListener(TransferListener listener) {
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package org.p2pchat.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.e4.core.contexts.ContextInjectionFactory;
+import org.eclipse.e4.core.contexts.EclipseContextFactory;
+import org.eclipse.e4.core.contexts.IEclipseContext;
+import org.eclipse.e4.ui.di.UISynchronize;
+import org.eclipse.e4.ui.workbench.swt.DisplayUISynchronize;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Widget;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceRegistration;
+import org.p2pchat.core.settings.Settings;
+import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.ui.internal.parts.Ui;
+
+/**
+ * A part of the desktop client in a real shell, injected from an E4 context over the OSGi
+ * services (as the workbench does), with services the test registers ranked above the real ones.
+ */
+final class PartHarness implements AutoCloseable {
+
+    final BundleContext bundleContext = FrameworkUtil.getBundle(PartHarness.class).getBundleContext();
+    final Display display;
+    final Shell shell;
+    private final IEclipseContext context;
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+
+    PartHarness(String name) {
+        assertTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: run the build under xvfb-run");
+        display = Display.getDefault();
+        shell = new Shell(display);
+        shell.setText("P2P Chat");
+        shell.setLayout(new FillLayout());
+        context = EclipseContextFactory.getServiceContext(bundleContext).createChild(name);
+        context.set(Composite.class, new Composite(shell, SWT.NONE));
+        context.set(UISynchronize.class, new DisplayUISynchronize(display));
+    }
+
+    <T> T make(Class<T> part, int width, int height) {
+        T made = ContextInjectionFactory.make(part, context);
+        shell.setSize(width, height);
+        shell.open();
+        return made;
+    }
+
+    <S> ServiceRegistration<S> register(Class<S> type, S service) {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(Constants.SERVICE_RANKING, Integer.MAX_VALUE);
+        ServiceRegistration<S> registration = bundleContext.registerService(type, service, properties);
+        registrations.add(registration);
+        return registration;
+    }
+
+    void unregister(ServiceRegistration<?> registration) {
+        registration.unregister();
+        registrations.remove(registration);
+    }
+
+    /** Pumps the event loop until {@code condition} holds; fails after {@code seconds}. */
+    void waitUntil(BooleanSupplier condition, long seconds, String what) {
+        long deadline = System.currentTimeMillis() + seconds * 1000;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.currentTimeMillis() < deadline, "timed out after " + seconds + " s: " + what);
+            if (!display.readAndDispatch()) {
+                display.timerExec(20, () -> { });
+                display.sleep();
+            }
+        }
+    }
+
+    /** Pumps the event loop while {@code future} (a blocking wait on another thread) runs. */
+    <T> T await(Future<T> future, long seconds, String what) throws Exception {
+        waitUntil(future::isDone, seconds, what);
+        return future.get();
+    }
+
+    /** Lets pending layout and paint happen. */
+    void settle(long millis) {
+        long until = System.currentTimeMillis() + millis;
+        waitUntil(() -> System.currentTimeMillis() >= until, millis / 1000 + 5, "settle");
+    }
+
+    /** The control with the widget id {@code id}, which must exist. */
+    <T extends Widget> T byId(Class<T> type, String id) {
+        T found = findById(shell, type, id);
+        assertNotNull(found, "no " + type.getSimpleName() + " with id " + id);
+        return found;
+    }
+
+    static <T extends Widget> T findById(Control root, Class<T> type, String id) {
+        if (type.isInstance(root) && id.equals(root.getData(Ui.ID)) && !root.isDisposed()) {
+            return type.cast(root);
+        }
+        if (root instanceof Composite composite) {
+            for (Control child : composite.getChildren()) {
+                T found = findById(child, type, id);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    static <T extends Control> List<T> find(Control root, Class<T> type) {
+        List<T> found = new ArrayList<>();
+        if (type.isInstance(root)) {
+            found.add(type.cast(root));
+        }
+        if (root instanceof Composite composite) {
+            for (Control child : composite.getChildren()) {
+                found.addAll(find(child, type));
+            }
+        }
+        return found;
+    }
+
+    static void click(Widget button) {
+        button.notifyListeners(SWT.Selection, new Event());
+    }
+
+    /** A key press as the keyboard would deliver it to {@code control}. */
+    static void key(Control control, int keyCode, char character, int stateMask) {
+        Event e = new Event();
+        e.keyCode = keyCode;
+        e.character = character;
+        e.stateMask = stateMask;
+        e.doit = true;
+        control.notifyListeners(SWT.KeyDown, e);
+    }
+
+    /** Saves what the shell shows to target/screenshots/{@code name}.png. */
+    Path screenshot(String name) throws Exception {
+        settle(500);
+        Rectangle area = shell.getBounds();
+        Image image = new Image(display, area.width, area.height);
+        GC gc = new GC(display);
+        try {
+            gc.copyArea(image, area.x, area.y);
+            ImageLoader loader = new ImageLoader();
+            loader.data = new ImageData[] { image.getImageData() };
+            Path dir = Files.createDirectories(Path.of(System.getProperty("p2pchat.test.output.dir", "target"), "screenshots"));
+            Path file = dir.resolve(name + ".png");
+            loader.save(file.toString(), SWT.IMAGE_PNG);
+            return file;
+        } finally {
+            gc.dispose();
+            image.dispose();
+        }
+    }
+
+    @Override
+    public void close() {
+        new ArrayList<>(registrations).forEach(this::unregister);
+        context.dispose();
+        shell.dispose();
+    }
+
+    /** Settings in memory: a name, no ICE servers (tests never use public STUN servers). */
+    static final class MemorySettings implements SettingsStore {
+
+        private final Path directory;
+        private volatile Settings settings;
+
+        MemorySettings(String username, Path directory) {
+            this.directory = directory;
+            this.settings = Settings.defaults().withUsername(username).withIceServers(List.of());
+        }
+
+        @Override
+        public Path profileDirectory() {
+            return directory;
+        }
+
+        @Override
+        public Settings get() {
+            return settings;
+        }
+
+        @Override
+        public void save(Settings s) {
+            settings = s;
+        }
+
+        @Override
+        public Optional<String> loadProblem() {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package org.p2pchat.ui.internal.parts;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+
+import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.jface.resource.JFaceResources;
+import org.eclipse.jface.viewers.ArrayContentProvider;
+import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.IStructuredSelection;
+import org.eclipse.jface.viewers.StructuredSelection;
+import org.eclipse.jface.viewers.TableViewer;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.ScrolledComposite;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Text;
+import org.p2pchat.core.ConnectionState;
+import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.core.signaling.SignalingProvider;
+import org.p2pchat.core.signaling.TextSignalingProvider;
+import org.p2pchat.ui.widgets.HelpButton;
+
+/**
+ * The start page: who the user is (the name is edited in place and saved to the profile), the
+ * installed connection methods, and for the selected method the steps that connect.
+ */
+final class ConnectView {
+
+    static final String USERNAME = "connect.username";
+    static final String USERNAME_STATUS = "connect.username.status";
+    static final String STATUS = "connect.status";
+
+    private final ClientPart client;
+    private final ScrolledComposite scroller;
+    private final Composite content;
+    private final Text username;
+    private final Label usernameStatus;
+    private final Label profile;
+    private final TableViewer methods;
+    private final Composite details;
+    private final Label status;
+    private ManualExchangePanel exchange;
+    private String shownMethod;
+
+    ConnectView(Composite parent, ClientPart client) {
+        this.client = client;
+        scroller = new ScrolledComposite(parent, SWT.V_SCROLL | SWT.H_SCROLL);
+        scroller.setExpandHorizontal(true);
+        scroller.setExpandVertical(true);
+        content = new Composite(scroller, SWT.NONE);
+        scroller.setContent(content);
+        GridLayoutFactory.fillDefaults().margins(16, 12).spacing(8, 6).applyTo(content);
+
+        Label title = Ui.label(content, "P2P Chat", SWT.NONE);
+        title.setFont(JFaceResources.getHeaderFont());
+
+        Composite identity = new Composite(content, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(4).spacing(8, 4).applyTo(identity);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(identity);
+        Ui.label(identity, "Your name:", SWT.NONE);
+        username = Ui.tag(new Text(identity, SWT.SINGLE | SWT.BORDER), USERNAME);
+        username.setMessage("How your peer sees you");
+        GridDataFactory.fillDefaults().hint(220, SWT.DEFAULT).applyTo(username);
+        username.addListener(SWT.DefaultSelection, e -> saveUsername());
+        username.addListener(SWT.FocusOut, e -> saveUsername());
+        HelpButton.create(identity, "Your name",
+                "The name your peer sees next to your messages. There is no account: any name works, and it is "
+                        + "saved in this profile. Press Enter or leave the field to save it.");
+        usernameStatus = Ui.tag(Ui.label(identity, "", SWT.NONE), USERNAME_STATUS);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(usernameStatus);
+        Ui.label(identity, "Profile:", SWT.NONE);
+        profile = Ui.label(identity, "", SWT.NONE);
+        profile.setForeground(Ui.MUTED);
+        GridDataFactory.fillDefaults().grab(true, false).span(3, 1).applyTo(profile);
+
+        Composite heading = new Composite(content, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).spacing(8, 0).applyTo(heading);
+        GridDataFactory.fillDefaults().grab(true, false).indent(0, 10).applyTo(heading);
+        Ui.heading(heading, "Connection methods");
+        HelpButton.create(heading, "Connection methods",
+                "A connection method is how you and your peer exchange the details that connect you. Methods are "
+                        + "plug-ins: every installed one is listed here. Your messages never pass through the method: "
+                        + "they travel directly between you, encrypted.");
+
+        Composite methodArea = new Composite(content, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).spacing(16, 0).applyTo(methodArea);
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(methodArea);
+        methods = new TableViewer(methodArea, SWT.SINGLE | SWT.BORDER | SWT.FULL_SELECTION | SWT.V_SCROLL);
+        methods.setContentProvider(ArrayContentProvider.getInstance());
+        methods.setLabelProvider(new ColumnLabelProvider() {
+            @Override
+            public String getText(Object element) {
+                return ((SignalingProvider) element).displayName();
+            }
+        });
+        methods.addSelectionChangedListener(e -> showDetails(selectedMethod()));
+        GridDataFactory.fillDefaults().grab(false, true).hint(190, SWT.DEFAULT).applyTo(methods.getControl());
+        details = new Composite(methodArea, SWT.NONE);
+        GridLayoutFactory.fillDefaults().spacing(0, 6).applyTo(details);
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(details);
+
+        Label separator = new Label(content, SWT.SEPARATOR | SWT.HORIZONTAL);
+        GridDataFactory.fillDefaults().grab(true, false).indent(0, 6).applyTo(separator);
+        status = Ui.tag(Ui.label(content, "", SWT.NONE), STATUS);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(status);
+    }
+
+    Control control() {
+        return scroller;
+    }
+
+    /** Shows the current services; on the UI thread. */
+    void refresh(SettingsStore store, List<SignalingProvider> current) {
+        if (store == null) {
+            username.setText("");
+            username.setEnabled(false);
+            profile.setText("-");
+        } else {
+            username.setEnabled(true);
+            if (!username.isFocusControl()) {
+                username.setText(store.get().username());
+            }
+            profile.setText(store.profileDirectory().toString());
+        }
+        SignalingProvider selected = selectedMethod();
+        methods.setInput(current);
+        SignalingProvider keep = current.stream()
+                .filter(p -> selected != null && Objects.equals(p.id(), selected.id()))
+                .findFirst().orElse(current.isEmpty() ? null : current.get(0));
+        if (keep != null) {
+            methods.setSelection(new StructuredSelection(keep), true);
+        }
+        showDetails(keep);
+        status.setText(statusText(store, current.size()));
+        relayout();
+    }
+
+    private SignalingProvider selectedMethod() {
+        return (SignalingProvider) ((IStructuredSelection) methods.getSelection()).getFirstElement();
+    }
+
+    private void showDetails(SignalingProvider method) {
+        String id = method == null ? null : method.id() + "@" + System.identityHashCode(method);
+        if (Objects.equals(id, shownMethod)) {
+            return; // keep an exchange in progress
+        }
+        shownMethod = id;
+        exchange = null;
+        for (Control c : details.getChildren()) {
+            c.dispose();
+        }
+        Composite heading = new Composite(details, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).spacing(8, 0).applyTo(heading);
+        Ui.heading(heading, method == null ? "No connection methods are installed" : method.displayName());
+        if (method != null) {
+            HelpButton.create(heading, method.displayName(), method.description());
+        }
+        Label description = Ui.label(details, method == null
+                ? "Connection methods are plug-ins. Once one is installed and started it appears here without a restart."
+                : firstSentence(method.description()), SWT.WRAP);
+        GridDataFactory.fillDefaults().grab(true, false).hint(300, SWT.DEFAULT).applyTo(description);
+        if (method instanceof TextSignalingProvider text) {
+            exchange = new ManualExchangePanel(details, text, client, this::relayout);
+        } else if (method != null) {
+            Label none = Ui.label(details, "This connection method cannot be used from the desktop client yet.", SWT.WRAP);
+            none.setForeground(Ui.MUTED);
+        }
+        relayout();
+    }
+
+    /** The help button holds the whole description; the page shows its first sentence. */
+    static String firstSentence(String text) {
+        int end = text.indexOf(". ");
+        return end < 0 ? text : text.substring(0, end + 1);
+    }
+
+    private void relayout() {
+        content.layout(true, true);
+        scroller.setMinSize(content.computeSize(640, SWT.DEFAULT));
+    }
+
+    private void saveUsername() {
+        SettingsStore store = client.settingsStore();
+        String name = username.getText().strip();
+        if (store == null || name.equals(store.get().username())) {
+            return;
+        }
+        usernameStatus.setText("Saving...");
+        Ui.background("Saving your name", () -> {
+            String result;
+            try {
+                store.save(store.get().withUsername(name));
+                result = "Saved.";
+            } catch (IOException | IllegalArgumentException e) {
+                result = "Not saved: " + Ui.message(e);
+            }
+            String shown = result;
+            Ui.async(usernameStatus, () -> {
+                usernameStatus.setText(shown);
+                usernameStatus.setForeground(shown.startsWith("Saved") ? Ui.MUTED : Ui.ERROR);
+                usernameStatus.getParent().layout(true);
+            });
+        });
+    }
+
+    ManualExchangePanel exchange() {
+        return exchange;
+    }
+
+    void stateChanged(ConnectionState state) {
+        if (exchange != null) {
+            exchange.stateChanged(state);
+        }
+    }
+
+    static String statusText(SettingsStore store, int methodCount) {
+        if (store == null) {
+            return "The profile could not be opened: settings are not available.";
+        }
+        if (store.loadProblem().isPresent()) {
+            return store.loadProblem().get();
+        }
+        return switch (methodCount) {
+            case 0 -> "Ready. No connection methods installed.";
+            case 1 -> "Ready. 1 connection method available.";
+            default -> "Ready. " + methodCount + " connection methods available.";
+        };
+    }
+
+    void setFocus() {
+        methods.getControl().setFocus();
+    }
+}

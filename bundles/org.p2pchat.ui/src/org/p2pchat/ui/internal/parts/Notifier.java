@@ -1,0 +1,78 @@
+package org.p2pchat.ui.internal.parts;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.ToolTip;
+import org.eclipse.swt.widgets.Tray;
+import org.eclipse.swt.widgets.TrayItem;
+
+/**
+ * Tells the user about messages that arrive while the window is not focused, without stealing
+ * focus: the title becomes "(n) P2P Chat" until the window is active again, and a balloon that
+ * hides by itself shows the message (on the tray icon if there is a system tray).
+ */
+final class Notifier {
+
+    static final String TITLE = "P2P Chat";
+
+    private final Shell shell;
+    private final ToolTip balloon;
+    private TrayItem trayItem;
+    private int unread;
+
+    Notifier(Shell shell) {
+        this.shell = shell;
+        balloon = new ToolTip(shell, SWT.BALLOON | SWT.ICON_INFORMATION);
+        balloon.setAutoHide(true);
+        shell.addListener(SWT.Activate, e -> markRead());
+    }
+
+    /** A message arrived; says so if the window is not the active one. */
+    void messageArrived(String sender, String content) {
+        if (shell.isDisposed() || (shell.getDisplay().getActiveShell() == shell && !shell.getMinimized())) {
+            return;
+        }
+        unread++;
+        shell.setText("(" + unread + ") " + TITLE);
+        balloon.setText(sender);
+        balloon.setMessage(content.length() > 140 ? content.substring(0, 140) + "..." : content);
+        Tray tray = shell.getDisplay().getSystemTray();
+        if (tray != null) {
+            if (trayItem == null) {
+                trayItem = new TrayItem(tray, SWT.NONE);
+                trayItem.setImage(shell.getDisplay().getSystemImage(SWT.ICON_INFORMATION));
+                trayItem.setToolTipText(TITLE);
+                trayItem.addListener(SWT.Selection, e -> shell.forceActive());
+            }
+            trayItem.setToolTip(balloon);
+        } else {
+            var area = shell.getBounds();
+            balloon.setLocation(area.x + area.width - 40, area.y + area.height - 40);
+        }
+        balloon.setVisible(true);
+    }
+
+    int unread() {
+        return unread;
+    }
+
+    private void markRead() {
+        if (unread == 0) {
+            return;
+        }
+        unread = 0;
+        shell.setText(TITLE);
+        balloon.setVisible(false);
+        if (trayItem != null) {
+            trayItem.dispose();
+            trayItem = null;
+        }
+    }
+
+    void dispose() {
+        if (trayItem != null) {
+            trayItem.dispose();
+        }
+        balloon.dispose();
+    }
+}

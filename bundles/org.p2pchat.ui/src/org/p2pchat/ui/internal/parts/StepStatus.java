@@ -1,0 +1,51 @@
+package org.p2pchat.ui.internal.parts;
+
+import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.ProgressBar;
+
+/**
+ * The line under a step: an indeterminate progress bar while it works, then what happened, an
+ * error in red. The user can always try the step again.
+ */
+final class StepStatus {
+
+    private final ProgressBar bar;
+    private final Label text;
+
+    StepStatus(Composite parent, String id) {
+        Composite box = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).spacing(8, 0).applyTo(box);
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).applyTo(box);
+        bar = new ProgressBar(box, SWT.INDETERMINATE | SWT.HORIZONTAL);
+        GridDataFactory.fillDefaults().align(SWT.BEGINNING, SWT.CENTER).hint(90, SWT.DEFAULT).applyTo(bar);
+        text = Ui.tag(new Label(box, SWT.WRAP), id);
+        GridDataFactory.fillDefaults().grab(true, false).hint(300, SWT.DEFAULT).applyTo(text);
+        set("", false, false);
+    }
+
+    void busy(String message) {
+        set(message, true, false);
+    }
+
+    void info(String message) {
+        set(message, false, false);
+    }
+
+    void error(String message) {
+        set(message, false, true);
+    }
+
+    private void set(String message, boolean working, boolean error) {
+        if (text.isDisposed()) {
+            return;
+        }
+        Ui.show(bar, working);
+        text.setText(message);
+        text.setForeground(error ? Ui.ERROR : Ui.MUTED);
+        text.getParent().getParent().layout(true, true);
+    }
+}

@@ -1,0 +1,131 @@
+package org.p2pchat.ui.internal.parts;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.resource.JFaceResources;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.dnd.Clipboard;
+import org.eclipse.swt.dnd.TextTransfer;
+import org.eclipse.swt.dnd.Transfer;
+import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.graphics.Font;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Widget;
+
+/**
+ * Small helpers every view of the client uses: widget ids for tests, running work off the UI
+ * thread and coming back, fonts and colours.
+ */
+public final class Ui {
+
+    /** Widget data key holding a stable id; tests find controls by it. */
+    public static final String ID = "org.p2pchat.ui.id";
+
+    static final Color ERROR = new Color(0xc0, 0x1c, 0x28);
+    static final Color MUTED = new Color(0x6b, 0x6b, 0x6b);
+    static final Color OWN = new Color(0x1a, 0x5f, 0xb4);
+    static final Color PEER = new Color(0x26, 0x80, 0x4a);
+    static final Color GOOD = new Color(0x26, 0x80, 0x4a);
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
+
+    private Ui() {
+    }
+
+    static <T extends Widget> T tag(T widget, String id) {
+        widget.setData(ID, id);
+        return widget;
+    }
+
+    /** Runs {@code action} on the UI thread later, unless {@code owner} is gone by then. */
+    static void async(Control owner, Runnable action) {
+        if (owner == null || owner.isDisposed()) {
+            return;
+        }
+        owner.getDisplay().asyncExec(() -> {
+            if (!owner.isDisposed()) {
+                action.run();
+            }
+        });
+    }
+
+    /** Runs blocking work in an Eclipse job (a system job: no progress dialog of its own). */
+    static void background(String name, Runnable work) {
+        Job job = Job.create(name, monitor -> {
+            work.run();
+            return Status.OK_STATUS;
+        });
+        job.setSystem(true);
+        job.schedule();
+    }
+
+    static Label label(Composite parent, String text, int style) {
+        Label label = new Label(parent, style);
+        label.setText(text);
+        return label;
+    }
+
+    static Label heading(Composite parent, String text) {
+        Label label = label(parent, text, SWT.NONE);
+        label.setFont(bold());
+        return label;
+    }
+
+    static Button button(Composite parent, String text, String id, Runnable action) {
+        Button button = tag(new Button(parent, SWT.PUSH), id);
+        button.setText(text);
+        button.addListener(SWT.Selection, e -> action.run());
+        return button;
+    }
+
+    static void show(Control control, boolean visible) {
+        control.setVisible(visible);
+        GridDataFactory.createFrom(gridData(control)).exclude(!visible).applyTo(control);
+    }
+
+    private static GridData gridData(Control control) {
+        return control.getLayoutData() instanceof GridData data ? data
+                : new GridData();
+    }
+
+    static Font bold() {
+        return JFaceResources.getFontRegistry().getBold(JFaceResources.DEFAULT_FONT);
+    }
+
+    static Font italic() {
+        return JFaceResources.getFontRegistry().getItalic(JFaceResources.DEFAULT_FONT);
+    }
+
+    static void copyToClipboard(Control control, String text) {
+        Clipboard clipboard = new Clipboard(control.getDisplay());
+        try {
+            clipboard.setContents(new Object[] { text }, new Transfer[] { TextTransfer.getInstance() });
+        } finally {
+            clipboard.dispose();
+        }
+    }
+
+    static String clock(long epochMillis) {
+        return CLOCK.format(Instant.ofEpochMilli(epochMillis));
+    }
+
+    /** What went wrong, in the words of the innermost useful exception. */
+    static String message(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}
