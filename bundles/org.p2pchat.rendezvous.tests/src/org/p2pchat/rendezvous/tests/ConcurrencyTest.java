@@ -1,0 +1,76 @@
+package org.p2pchat.rendezvous.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+
+import com.google.gson.JsonElement;
+
+/** Many senders and fetchers at once: every signal is delivered exactly once. */
+class ConcurrencyTest {
+
+    private static final int SENDERS = 8;
+    private static final int PER_SENDER = 150;
+    private static final int RECIPIENTS = 4;
+
+    @Test
+    void concurrentSignalsAreDeliveredExactlyOnce() throws Exception {
+        try (TestServer t = new TestServer(TestServer.limits(1000, 10_000, 100_000, 0, 1, 0));
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Set<String> delivered = ConcurrentHashMap.newKeySet();
+            List<String> duplicates = new ArrayList<>();
+            AtomicBoolean sending = new AtomicBoolean(true);
+            List<Future<?>> senders = new ArrayList<>();
+            for (int s = 0; s < SENDERS; s++) {
+                int sender = s;
+                senders.add(pool.submit(() -> {
+                    for (int i = 0; i < PER_SENDER; i++) {
+                        assertEquals(201, t.signal("s" + sender, "r" + i % RECIPIENTS, "ice-candidate",
+                                sender + ":" + i).status());
+                        t.register("s" + sender, "sender");
+                    }
+                }));
+            }
+            List<Future<?>> fetchers = new ArrayList<>();
+            for (int r = 0; r < RECIPIENTS; r++) {
+                String recipient = "r" + r;
+                fetchers.add(pool.submit(() -> {
+                    boolean last = false;
+                    while (!last) {
+                        last = !sending.get();
+                        for (JsonElement signal : t.get("/signal/" + recipient).json().getAsJsonArray()) {
+                            String payload = signal.getAsJsonObject().get("payload").getAsString();
+                            if (!delivered.add(payload)) {
+                                synchronized (duplicates) {
+                                    duplicates.add(payload);
+                                }
+                            }
+                        }
+                        t.get("/peers");
+                    }
+                }));
+            }
+            for (Future<?> f : senders) {
+                f.get();
+            }
+            sending.set(false);
+            for (Future<?> f : fetchers) {
+                f.get();
+            }
+            assertTrue(duplicates.isEmpty(), "delivered twice: " + duplicates);
+            assertEquals(SENDERS * PER_SENDER, delivered.size());
+            assertEquals(SENDERS, t.get("/peers").json().getAsJsonArray().size());
+        }
+    }
+}

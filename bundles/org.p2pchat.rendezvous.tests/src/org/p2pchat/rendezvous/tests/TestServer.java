@@ -1,0 +1,137 @@
+package org.p2pchat.rendezvous.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.p2pchat.rendezvous.RendezvousLimits;
+import org.p2pchat.rendezvous.RendezvousServer;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+/**
+ * A rendezvous server on 127.0.0.1 (ephemeral port) with a clock the test moves, and an
+ * HTTP/1.1 client for it. Nothing here contacts any other host.
+ */
+final class TestServer implements AutoCloseable {
+
+    static final long T0 = 1_700_000_000_000L;
+
+    /** One answer: status, body text, and the response. */
+    record Reply(int status, String body, HttpResponse<String> response) {
+        JsonElement json() {
+            return JsonParser.parseString(body);
+        }
+
+        /** Asserts the status and the exact body. */
+        void assertIs(int expectedStatus, String expectedBody) {
+            assertEquals(expectedStatus, status, body);
+            assertEquals(expectedBody, body);
+        }
+
+        /** Asserts the status and the {@code {"error": reason}} shape; returns the reason. */
+        String error(int expectedStatus) {
+            assertEquals(expectedStatus, status, body);
+            JsonObject object = json().getAsJsonObject();
+            assertEquals(1, object.size(), body);
+            String reason = object.get("error").getAsString();
+            assertTrue(reason.length() > 10, reason);
+            return reason;
+        }
+    }
+
+    final AtomicLong clock = new AtomicLong(T0);
+    final RendezvousServer server;
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    final URI base;
+
+    TestServer(RendezvousLimits limits) throws IOException {
+        server = RendezvousServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits, clock::get);
+        base = URI.create("http://127.0.0.1:" + server.address().getPort());
+    }
+
+    /** The default limits with rate limiting off and the peer list never stale. */
+    TestServer() throws IOException {
+        this(limits(200_000, 256, 1_000_000, 0, 1, 0));
+    }
+
+    static RendezvousLimits limits(int maxPeers, int perPeer, int total, double rate, int burst, long listAge) {
+        RendezvousLimits d = RendezvousLimits.DEFAULTS;
+        return new RendezvousLimits(d.maxBodyBytes(), d.maxIdLength(), maxPeers, perPeer, total, d.peerTtlMillis(),
+                d.signalTtlMillis(), rate, burst, d.maxTrackedAddresses(), listAge);
+    }
+
+    void advance(long millis) {
+        clock.addAndGet(millis);
+    }
+
+    Reply get(String path) {
+        return send(request(path).GET());
+    }
+
+    Reply postJson(String path, String json) {
+        return post(path, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Reply post(String path, String contentType, byte[] body) {
+        HttpRequest.Builder request = request(path).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request);
+    }
+
+    Reply method(String method, String path, String json) {
+        return send(request(path).header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Reply register(String peerId, String name) {
+        return postJson("/register", "{\"peerId\":\"" + peerId + "\",\"name\":\"" + name + "\"}");
+    }
+
+    Reply signal(String from, String to, String type, String payload) {
+        JsonObject body = new JsonObject();
+        body.addProperty("from", from);
+        body.addProperty("to", to);
+        body.addProperty("type", type);
+        body.addProperty("payload", payload);
+        return postJson("/signal", body.toString());
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
+    }
+
+    Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.body(), response);
+        } catch (IOException e) {
+            throw new AssertionError("request failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.close();
+    }
+}

@@ -1,0 +1,87 @@
+package org.p2pchat.rendezvous.internal;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A token bucket per client address: {@code rate} requests per second sustained, {@code burst} at
+ * once. IPv6 clients are keyed by their /64 (one subscriber usually owns a whole /64). Beyond
+ * {@code maxAddresses} tracked addresses, new ones share a single bucket, so a flood of source
+ * addresses cannot grow the map; idle full buckets are dropped by {@link #sweep}.
+ */
+final class RateLimiter {
+
+    private static final class Bucket {
+        private double tokens;
+        private long last;
+
+        Bucket(double tokens, long now) {
+            this.tokens = tokens;
+            this.last = now;
+        }
+    }
+
+    private final double ratePerMilli;
+    private final int burst;
+    private final int maxAddresses;
+    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Bucket overflow;
+
+    RateLimiter(double perSecond, int burst, int maxAddresses, long now) {
+        this.ratePerMilli = perSecond / 1000;
+        this.burst = burst;
+        this.maxAddresses = maxAddresses;
+        this.overflow = new Bucket(burst, now);
+    }
+
+    boolean enabled() {
+        return ratePerMilli > 0;
+    }
+
+    /** Takes one token for {@code address}; false if its bucket is empty. */
+    boolean tryAcquire(InetAddress address, long now) {
+        if (!enabled()) {
+            return true;
+        }
+        String key = key(address);
+        Bucket bucket = buckets.get(key);
+        if (bucket == null) {
+            bucket = buckets.size() >= maxAddresses ? overflow
+                    : buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
+        }
+        synchronized (bucket) {
+            refill(bucket, now);
+            if (bucket.tokens >= 1) {
+                bucket.tokens -= 1;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** Forgets addresses whose bucket has filled up again (they are indistinguishable from new ones). */
+    void sweep(long now) {
+        buckets.values().removeIf(bucket -> {
+            synchronized (bucket) {
+                refill(bucket, now);
+                return bucket.tokens >= burst;
+            }
+        });
+    }
+
+    private void refill(Bucket bucket, long now) {
+        long elapsed = Math.max(0, now - bucket.last);
+        bucket.tokens = Math.min(burst, bucket.tokens + elapsed * ratePerMilli);
+        bucket.last = Math.max(bucket.last, now);
+    }
+
+    private static String key(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        if (address instanceof Inet6Address) {
+            bytes = Arrays.copyOf(bytes, 8);
+        }
+        return Arrays.toString(bytes);
+    }
+}

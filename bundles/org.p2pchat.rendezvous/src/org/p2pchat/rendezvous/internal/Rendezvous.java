@@ -1,0 +1,201 @@
+package org.p2pchat.rendezvous.internal;
+
+import java.util.ArrayDeque;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import org.p2pchat.rendezvous.RendezvousLimits;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+/**
+ * The state of the legacy rendezvous API: the peer directory and one mailbox of signals per
+ * recipient. Thread-safe: peers live in a concurrent map, and every change to a mailbox happens
+ * inside {@link ConcurrentHashMap#compute} (or its atomic {@code remove}), so a signal is either
+ * delivered by exactly one fetch or still queued.
+ */
+public final class Rendezvous {
+
+    /** The signal types the original web client sends. */
+    public static final Set<String> SIGNAL_TYPES =
+            Set.of("offer", "answer", "ice-candidate", "reconnect-offer", "reconnect-answer");
+
+    private static final String REGISTER_MISSING = "Peer ID and name are required";
+    private static final String SIGNAL_MISSING = "Missing required fields: from, to, type, payload";
+
+    record Peer(String peerId, String name, long lastSeen) {
+    }
+
+    record Signal(String from, String to, String type, JsonElement payload, long timestamp) {
+    }
+
+    private final RendezvousLimits limits;
+    private final LongSupplier clock;
+    private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ArrayDeque<Signal>> mailboxes = new ConcurrentHashMap<>();
+    private final AtomicInteger queuedSignals = new AtomicInteger();
+    private final AtomicLong directoryVersion = new AtomicLong();
+    private final PeerListCache peerList;
+
+    public Rendezvous(RendezvousLimits limits, LongSupplier clock) {
+        this.limits = limits;
+        this.clock = clock;
+        this.peerList = new PeerListCache(this);
+    }
+
+    public RendezvousLimits limits() {
+        return limits;
+    }
+
+    public long now() {
+        return clock.getAsLong();
+    }
+
+    /** {@code POST /register}: adds or refreshes a peer. */
+    public String register(JsonObject body) throws ApiException {
+        String peerId = Json.requiredString(body, "peerId", REGISTER_MISSING, limits.maxIdLength());
+        String name = Json.requiredString(body, "name", REGISTER_MISSING, limits.maxIdLength());
+        long now = now();
+        // A soft bound: concurrent first registrations may overshoot it by the number of threads.
+        if (!peers.containsKey(peerId) && peers.size() >= limits.maxPeers()) {
+            sweep();
+            if (peers.size() >= limits.maxPeers()) {
+                // Server-wide capacity, not the client's fault: 503 with Retry-After (HttpFront).
+                throw new ApiException(503, "the peer directory is full (" + limits.maxPeers()
+                        + " peers); retry later");
+            }
+        }
+        peers.put(peerId, new Peer(peerId, name, now));
+        directoryVersion.incrementAndGet();
+        return peerId;
+    }
+
+    /** {@code POST /signal}: queues a signal for its recipient; returns the signal id. */
+    public String signal(JsonObject body) throws ApiException {
+        int maxId = limits.maxIdLength();
+        String from = Json.requiredString(body, "from", SIGNAL_MISSING, maxId);
+        String to = Json.requiredString(body, "to", SIGNAL_MISSING, maxId);
+        String type = Json.requiredString(body, "type", SIGNAL_MISSING, maxId);
+        JsonElement payload = payload(body.get("payload"));
+        if (!SIGNAL_TYPES.contains(type)) {
+            throw new ApiException(400, "type must be one of offer, answer, ice-candidate, reconnect-offer,"
+                    + " reconnect-answer; was \"" + type + "\"");
+        }
+        long now = now();
+        if (queuedSignals.incrementAndGet() > limits.maxSignalsTotal()) {
+            queuedSignals.decrementAndGet();
+            throw new ApiException(503, "the service holds its maximum of " + limits.maxSignalsTotal()
+                    + " queued signals; retry later");
+        }
+        Signal signal = new Signal(from, to, type, payload, now);
+        boolean[] full = new boolean[1];
+        mailboxes.compute(to, (key, queue) -> {
+            ArrayDeque<Signal> q = queue != null ? queue : new ArrayDeque<>();
+            dropExpired(q, now);
+            if (q.size() >= limits.maxSignalsPerPeer()) {
+                full[0] = true;
+            } else {
+                q.addLast(signal);
+            }
+            return q.isEmpty() ? null : q;
+        });
+        if (full[0]) {
+            queuedSignals.decrementAndGet();
+            // Keep the oldest, refuse the newest: the oldest signals of a connection attempt are the
+            // offer/answer that the later ICE candidates need, and a refusal tells the sender that
+            // this signal was not queued instead of dropping an older one silently. 429 because the
+            // condition clears as soon as the recipient fetches.
+            throw new ApiException(429, "the recipient " + to + " already has " + limits.maxSignalsPerPeer()
+                    + " queued signals; retry after it fetches them");
+        }
+        // The original's id: from-to-milliseconds. It is informational here (signals are queued by
+        // value, not looked up by id), so two signals in the same millisecond cannot overwrite each
+        // other as they could in the original's map.
+        return from + "-" + to + "-" + now;
+    }
+
+    /** {@code GET /signal/:peerId}: the queued signals for that peer, removed from the queue. */
+    public byte[] takeSignals(String peerId) {
+        ArrayDeque<Signal> queue = mailboxes.remove(peerId);
+        long now = now();
+        if (queue != null) {
+            queuedSignals.addAndGet(-queue.size());
+            dropExpiredUncounted(queue, now);
+        }
+        return Json.write(out -> {
+            out.beginArray();
+            if (queue != null) {
+                for (Signal s : queue) {
+                    // The original's shape: {from, to, type, payload, timestamp}.
+                    out.beginObject().name("from").value(s.from()).name("to").value(s.to())
+                            .name("type").value(s.type()).name("payload");
+                    Json.element(out, s.payload());
+                    out.name("timestamp").value(s.timestamp()).endObject();
+                }
+            }
+            out.endArray();
+        });
+    }
+
+    /** {@code GET /peers}: the cached directory, {@code [{peerId, name, lastSeen}]}. */
+    public byte[] peersJson() {
+        return peerList.get(now());
+    }
+
+    long directoryVersion() {
+        return directoryVersion.get();
+    }
+
+    Iterable<Peer> peers() {
+        return peers.values();
+    }
+
+    boolean expired(Peer peer, long now) {
+        // The original removes a peer once now - lastSeen > 120 s.
+        return now - peer.lastSeen() > limits.peerTtlMillis();
+    }
+
+    /** Drops expired peers and signals. */
+    public void sweep() {
+        long now = now();
+        if (peers.values().removeIf(peer -> expired(peer, now))) {
+            directoryVersion.incrementAndGet();
+        }
+        for (String recipient : mailboxes.keySet()) {
+            mailboxes.computeIfPresent(recipient, (key, queue) -> {
+                dropExpired(queue, now);
+                return queue.isEmpty() ? null : queue;
+            });
+        }
+    }
+
+    private void dropExpired(ArrayDeque<Signal> queue, long now) {
+        queuedSignals.addAndGet(-dropExpiredUncounted(queue, now));
+    }
+
+    private int dropExpiredUncounted(ArrayDeque<Signal> queue, long now) {
+        int dropped = 0;
+        while (!queue.isEmpty() && now - queue.peekFirst().timestamp() > limits.signalTtlMillis()) {
+            queue.removeFirst();
+            dropped++;
+        }
+        return dropped;
+    }
+
+    private static JsonElement payload(JsonElement value) throws ApiException {
+        // The original accepts any truthy payload; its web client sends a JSON string. Strings,
+        // objects and arrays are passed through verbatim; numbers and booleans are refused.
+        if (value == null || value.isJsonNull()
+                || value.isJsonPrimitive() && value.getAsJsonPrimitive().isString() && value.getAsString().isEmpty()) {
+            throw new ApiException(400, SIGNAL_MISSING);
+        }
+        if (value.isJsonPrimitive() && !value.getAsJsonPrimitive().isString()) {
+            throw new ApiException(400, "payload must be a JSON string (or object), was " + Json.kind(value));
+        }
+        return value;
+    }
+}

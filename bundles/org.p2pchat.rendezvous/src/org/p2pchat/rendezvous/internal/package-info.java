@@ -1,0 +1,2 @@
+/** The rendezvous service's implementation; exported x-internal for its tests only. */
+package org.p2pchat.rendezvous.internal;
