@@ -107,6 +107,7 @@ public final class Ed25519IdentityService implements IdentityService {
             throw new IOException("The identity key in " + keyFile + " is damaged (" + e.getMessage()
                     + "). Move it away to create a new identity; peers will see a changed key.", e);
         }
+        warmUp();
         Path contactsFile = dir.resolve(CONTACTS_FILE);
         if (Files.exists(contactsFile)) {
             try {
@@ -118,6 +119,26 @@ public final class Ed25519IdentityService implements IdentityService {
                 throw new IOException("The contacts file " + contactsFile + " is damaged: " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * Signs and verifies once at start, so that loading and compiling the Ed25519 code does not
+     * land on the first offer a user creates (it costs tens of milliseconds there).
+     */
+    private void warmUp() {
+        SessionDescription probe = new SessionDescription(SessionDescription.Type.OFFER,
+                "v=0\r\na=fingerprint:sha-256 00:00\r\n");
+        try {
+            new Ed25519IdentityService(self, privateKey).verify(probe, prove(probe));
+        } catch (IdentityException e) {
+            throw new IllegalStateException("the identity key cannot verify its own signature", e);
+        }
+    }
+
+    /** A throwaway instance for {@link #warmUp()}: same key, its own nonce memory. */
+    private Ed25519IdentityService(PublicIdentity self, PrivateKey privateKey) {
+        this.self = self;
+        this.privateKey = privateKey;
     }
 
     /** Writes a file readable by its owner only, atomically. */
