@@ -32,8 +32,8 @@ class EntryValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "stun:stun.l.google.com:19302", "stun:192.0.2.1:3478", "stun:[2001:db8::1]:3478",
-            "stun:stun.example.org", "stuns:stun.example.org:5349", "stun:example.org:65535",
+    @ValueSource(strings = { "stun:relay.example.net:19302", "stun:192.0.2.1:3478", "stun:[2001:db8::1]:3478",
+            "stun:relay.example.org", "stuns:relay.example.org:5349", "stun:example.org:65535",
             "  stun:example.org:3478  ", "stun:example.org:3478?transport=udp" })
     void stunUrlsAreAccepted(String url) {
         assertEquals(Optional.empty(), ice(url, "", "").problem());
@@ -49,8 +49,8 @@ class EntryValidationTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         "``                                     | ||" + ICE_URL_HELP,
-        "stun.example.org:3478                  | ||" + ICE_URL_HELP,
-        "http://stun.example.org                | ||" + ICE_URL_HELP,
+        "relay.example.org:3478                  | ||" + ICE_URL_HELP,
+        "http://relay.example.org                | ||" + ICE_URL_HELP,
         "stun:                                  | ||" + ICE_URL_HELP,
         "stun:exa mple.org                      | ||" + ICE_URL_HELP,
         "stun:example.org:3478?transport=sctp   | ||" + ICE_URL_HELP,

@@ -164,7 +164,7 @@ class JsonSettingsStoreTest {
     }
 
     static Stream<Arguments> invalidSettings() {
-        IceServerEntry badUrl = new IceServerEntry("Typo", "stun//stun.example.org", "", "", true, false);
+        IceServerEntry badUrl = new IceServerEntry("Typo", "stun//relay.example.org", "", "", true, false);
         IceServerEntry turnWithoutPassword = new IceServerEntry("Relay", "turn:turn.example.org:3478", "zoe", "", true, false);
         ServiceEntry badService = new ServiceEntry("Club", "rendezvous.example.org", true, false);
         ServiceEntry badTracker = new ServiceEntry("Old tracker", "ftp://tracker.example.org", true, false);
