@@ -65,26 +65,25 @@ final class PeerPair implements AutoCloseable {
 
         /** Waits for {@code wanted}, skipping earlier states. */
         void awaitState(ConnectionState wanted) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-            while (System.nanoTime() < deadline) {
-                ConnectionState s = states.poll(100, TimeUnit.MILLISECONDS);
-                if (s == wanted) {
-                    return;
-                }
-            }
-            throw new AssertionError("state " + wanted + " not reached in " + TIMEOUT_SECONDS + " s");
+            next(states, s -> s == wanted, "state " + wanted);
         }
 
         /** The next message that is not a system notice. */
         ChatMessage nextChat() throws InterruptedException {
+            return next(messages, m -> !m.isSystemNotice(), "chat message");
+        }
+
+        /** The next element of {@code queue} that is {@code wanted}, skipping others. */
+        private static <T> T next(BlockingQueue<T> queue, java.util.function.Predicate<T> wanted, String what)
+                throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
             while (System.nanoTime() < deadline) {
-                ChatMessage m = messages.poll(100, TimeUnit.MILLISECONDS);
-                if (m != null && !m.isSystemNotice()) {
-                    return m;
+                T item = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (item != null && wanted.test(item)) {
+                    return item;
                 }
             }
-            throw new AssertionError("no chat message in " + TIMEOUT_SECONDS + " s");
+            throw new AssertionError("no " + what + " in " + TIMEOUT_SECONDS + " s");
         }
     }
 
