@@ -16,6 +16,14 @@ public interface IdentityService {
     IdentityProof prove(SessionDescription description);
 
     /**
+     * Signs a request to a rendezvous service's authenticated API with a fresh nonce and the
+     * current time; put {@link SignedRequest#toHeader()} in its {@code Authorization} header.
+     *
+     * @param pathAndQuery the request path with its query, exactly as sent (e.g. {@code /v1/signals?wait=25})
+     */
+    SignedRequest signRequest(String method, String pathAndQuery, byte[] body);
+
+    /**
      * Checks a peer's proof for the description it came with.
      *
      * @return the peer's identity

@@ -38,6 +38,7 @@ import org.p2pchat.core.identity.IdentityException;
 import org.p2pchat.core.identity.IdentityProof;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.identity.SignedRequest;
 import org.p2pchat.core.settings.Profiles;
 import org.p2pchat.core.settings.SettingsStore;
 
@@ -160,14 +161,29 @@ public final class Ed25519IdentityService implements IdentityService {
 
     @Override
     public IdentityProof prove(SessionDescription description) {
+        String nonce = freshNonce();
+        return new IdentityProof(self, nonce, sign(signedBytes(description, nonce)));
+    }
+
+    @Override
+    public SignedRequest signRequest(String method, String pathAndQuery, byte[] body) {
+        String nonce = freshNonce();
+        long now = System.currentTimeMillis();
+        return new SignedRequest(self, now, nonce, sign(SignedRequest.signedBytes(method, pathAndQuery, now, nonce, body)));
+    }
+
+    private String freshNonce() {
         byte[] nonceBytes = new byte[16];
         random.nextBytes(nonceBytes);
-        String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(nonceBytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(nonceBytes);
+    }
+
+    private String sign(byte[] data) {
         try {
             Signature s = Signature.getInstance("Ed25519");
             s.initSign(privateKey);
-            s.update(signedBytes(description, nonce));
-            return new IdentityProof(self, nonce, Base64.getUrlEncoder().withoutPadding().encodeToString(s.sign()));
+            s.update(data);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(s.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign with the identity key", e);
         }

@@ -1,0 +1,28 @@
+package org.p2pchat.core.signaling;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+
+import org.p2pchat.core.SessionConfig;
+
+/**
+ * How to join the directory services.
+ *
+ * @param services      base URLs of the services to register with (at least one)
+ * @param displayName   the name other people see
+ * @param listed        whether to appear in public peer lists; an unlisted peer is reachable only
+ *                      by its id (authenticated services; the legacy API lists everyone)
+ * @param sessionConfig ICE servers and limits for the peer sessions this membership creates
+ */
+public record DirectoryOptions(List<URI> services, String displayName, boolean listed, SessionConfig sessionConfig) {
+
+    public DirectoryOptions {
+        services = List.copyOf(services);
+        if (services.isEmpty()) {
+            throw new IllegalArgumentException("no rendezvous service given");
+        }
+        Objects.requireNonNull(displayName, "displayName");
+        Objects.requireNonNull(sessionConfig, "sessionConfig");
+    }
+}
