@@ -60,14 +60,12 @@ public final class Ui {
         });
     }
 
-    /** Runs blocking work in an Eclipse job (a system job: no progress dialog of its own). */
+    /** Runs blocking work in an Eclipse job, named for the window's progress area. */
     static void background(String name, Runnable work) {
-        Job job = Job.create(name, monitor -> {
+        Job.create(name, monitor -> {
             work.run();
             return Status.OK_STATUS;
-        });
-        job.setSystem(true);
-        job.schedule();
+        }).schedule();
     }
 
     static Label label(Composite parent, String text, int style) {
