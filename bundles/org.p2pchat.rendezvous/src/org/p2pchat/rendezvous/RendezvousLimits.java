@@ -2,19 +2,36 @@ package org.p2pchat.rendezvous;
 
 /**
  * The bounds a rendezvous server enforces. Every limit is finite so that no client can make the
- * service grow without bound; {@link #DEFAULTS} suits a public service.
+ * service grow without bound; {@link #DEFAULTS} suits a public service. Build variations with
+ * {@link #builder()} or {@link #toBuilder()}.
  *
- * @param maxBodyBytes largest request body accepted (413 above it)
- * @param maxIdLength longest peer id, name, or signal address in characters (400 above it)
- * @param maxPeers registered peers at once; a new peer beyond it gets 503 (re-registering still works)
+ * @param maxBodyBytes largest request body accepted (413 above it), both APIs
+ * @param maxIdLength longest legacy peer id, name, or signal address in characters (400 above it)
+ * @param maxPeers registered peers at once in each API (legacy and {@code /v1} count separately); a
+ *        new peer beyond it gets 503 (re-registering still works)
  * @param maxSignalsPerPeer signals queued for one recipient; the next one gets 429 until it fetches
- * @param maxSignalsTotal signals queued over all recipients; the next one gets 503
- * @param peerTtlMillis a peer that has not re-registered for this long is gone (the original: 120 s)
- * @param signalTtlMillis a queued signal older than this is dropped unread
+ * @param maxSignalsTotal signals queued over all recipients of both APIs; the next one gets 503
+ * @param peerTtlMillis a peer that has not re-registered (or, in {@code /v1}, fetched) for this long
+ *        is gone (the original: 120 s)
+ * @param signalTtlMillis a queued legacy signal older than this is dropped unread
  * @param requestsPerSecond sustained requests per client address per second; 0 disables rate limiting
+ *        per address
  * @param requestBurst requests a client address may send at once before the rate applies
  * @param maxTrackedAddresses client addresses tracked by the rate limiter; more share one bucket
- * @param peerListMaxAgeMillis the cached {@code GET /peers} answer is rebuilt at most this often
+ * @param peerListMaxAgeMillis the cached peer list answers are rebuilt at most this often
+ * @param maxQueuedSignalBytes request bytes of all queued signals of both APIs together (a signal
+ *        is charged its request body plus a fixed overhead); the next one gets 503
+ * @param v1SignalTtlMillis a queued {@code /v1} signal older than this is dropped unread
+ * @param requestsPerKeyPerSecond sustained signed requests per identity key per second; 0
+ *        disables rate limiting per key
+ * @param requestBurstPerKey signed requests one key may send at once before the rate applies
+ * @param maxTrackedKeys identity keys tracked by the per-key rate limiter; more share one bucket
+ * @param maxClockSkewMillis how far a signed request's timestamp may be from the service's clock
+ * @param maxRememberedNonces nonces of accepted signed requests remembered at once (each until its
+ *        request's timestamp leaves the time window); beyond it signed requests get 503
+ * @param maxWaitingFetches {@code GET /v1/signals?wait=N} requests held open at once; the next one
+ *        gets 503. Each costs about 35 KB of heap, some 31 KB of it the JDK HTTP server's buffers
+ *        of its connection (which any open connection costs): about 175 MB at the default 5,000
  */
 public record RendezvousLimits(
         int maxBodyBytes,
@@ -27,11 +44,20 @@ public record RendezvousLimits(
         double requestsPerSecond,
         int requestBurst,
         int maxTrackedAddresses,
-        long peerListMaxAgeMillis) {
+        long peerListMaxAgeMillis,
+        long maxQueuedSignalBytes,
+        long v1SignalTtlMillis,
+        double requestsPerKeyPerSecond,
+        int requestBurstPerKey,
+        int maxTrackedKeys,
+        long maxClockSkewMillis,
+        int maxRememberedNonces,
+        int maxWaitingFetches) {
 
     /** Defaults for a public service. */
     public static final RendezvousLimits DEFAULTS = new RendezvousLimits(
-            64 * 1024, 256, 200_000, 256, 1_000_000, 120_000, 300_000, 100, 200, 100_000, 500);
+            64 * 1024, 256, 200_000, 256, 1_000_000, 120_000, 300_000, 100, 200, 100_000, 500,
+            128L * 1024 * 1024, 60_000, 20, 60, 100_000, 30_000, 1_000_000, 5_000);
 
     public RendezvousLimits {
         positive("maxBodyBytes", maxBodyBytes);
@@ -43,20 +69,196 @@ public record RendezvousLimits(
         positive("signalTtlMillis", signalTtlMillis);
         positive("requestBurst", requestBurst);
         positive("maxTrackedAddresses", maxTrackedAddresses);
-        if (requestsPerSecond < 0 || peerListMaxAgeMillis < 0) {
-            throw new IllegalArgumentException("requestsPerSecond and peerListMaxAgeMillis must not be negative");
+        positive("maxQueuedSignalBytes", maxQueuedSignalBytes);
+        positive("v1SignalTtlMillis", v1SignalTtlMillis);
+        positive("requestBurstPerKey", requestBurstPerKey);
+        positive("maxTrackedKeys", maxTrackedKeys);
+        positive("maxClockSkewMillis", maxClockSkewMillis);
+        positive("maxRememberedNonces", maxRememberedNonces);
+        positive("maxWaitingFetches", maxWaitingFetches);
+        if (!(requestsPerSecond >= 0 && requestsPerKeyPerSecond >= 0) || peerListMaxAgeMillis < 0) {
+            throw new IllegalArgumentException(
+                    "requestsPerSecond, requestsPerKeyPerSecond and peerListMaxAgeMillis must not be negative");
         }
     }
 
-    /** These limits with rate limiting off (for loopback benchmarks and trusted networks). */
-    public RendezvousLimits withoutRateLimit() {
-        return new RendezvousLimits(maxBodyBytes, maxIdLength, maxPeers, maxSignalsPerPeer, maxSignalsTotal,
-                peerTtlMillis, signalTtlMillis, 0, requestBurst, maxTrackedAddresses, peerListMaxAgeMillis);
+    /** The legacy limits only; the others take their {@link #DEFAULTS} values. */
+    public RendezvousLimits(int maxBodyBytes, int maxIdLength, int maxPeers, int maxSignalsPerPeer,
+            int maxSignalsTotal, long peerTtlMillis, long signalTtlMillis, double requestsPerSecond,
+            int requestBurst, int maxTrackedAddresses, long peerListMaxAgeMillis) {
+        this(maxBodyBytes, maxIdLength, maxPeers, maxSignalsPerPeer, maxSignalsTotal, peerTtlMillis,
+                signalTtlMillis, requestsPerSecond, requestBurst, maxTrackedAddresses, peerListMaxAgeMillis,
+                DEFAULTS.maxQueuedSignalBytes, DEFAULTS.v1SignalTtlMillis, DEFAULTS.requestsPerKeyPerSecond,
+                DEFAULTS.requestBurstPerKey, DEFAULTS.maxTrackedKeys, DEFAULTS.maxClockSkewMillis,
+                DEFAULTS.maxRememberedNonces, DEFAULTS.maxWaitingFetches);
     }
 
-    private static void positive(String name, long value) {
-        if (value <= 0) {
+    /** These limits with rate limiting off, per address and per key (loopback benchmarks, trusted networks). */
+    public RendezvousLimits withoutRateLimit() {
+        return toBuilder().requestsPerSecond(0).requestsPerKeyPerSecond(0).build();
+    }
+
+    /** A builder starting from {@link #DEFAULTS}. */
+    public static Builder builder() {
+        return DEFAULTS.toBuilder();
+    }
+
+    /** A builder starting from these limits. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    private static void positive(String name, double value) {
+        if (!(value > 0)) {
             throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+
+    /** Sets limits by name; {@link #build()} checks them. */
+    public static final class Builder {
+        private int maxBodyBytes;
+        private int maxIdLength;
+        private int maxPeers;
+        private int maxSignalsPerPeer;
+        private int maxSignalsTotal;
+        private long peerTtlMillis;
+        private long signalTtlMillis;
+        private double requestsPerSecond;
+        private int requestBurst;
+        private int maxTrackedAddresses;
+        private long peerListMaxAgeMillis;
+        private long maxQueuedSignalBytes;
+        private long v1SignalTtlMillis;
+        private double requestsPerKeyPerSecond;
+        private int requestBurstPerKey;
+        private int maxTrackedKeys;
+        private long maxClockSkewMillis;
+        private int maxRememberedNonces;
+        private int maxWaitingFetches;
+
+        private Builder(RendezvousLimits from) {
+            maxBodyBytes = from.maxBodyBytes;
+            maxIdLength = from.maxIdLength;
+            maxPeers = from.maxPeers;
+            maxSignalsPerPeer = from.maxSignalsPerPeer;
+            maxSignalsTotal = from.maxSignalsTotal;
+            peerTtlMillis = from.peerTtlMillis;
+            signalTtlMillis = from.signalTtlMillis;
+            requestsPerSecond = from.requestsPerSecond;
+            requestBurst = from.requestBurst;
+            maxTrackedAddresses = from.maxTrackedAddresses;
+            peerListMaxAgeMillis = from.peerListMaxAgeMillis;
+            maxQueuedSignalBytes = from.maxQueuedSignalBytes;
+            v1SignalTtlMillis = from.v1SignalTtlMillis;
+            requestsPerKeyPerSecond = from.requestsPerKeyPerSecond;
+            requestBurstPerKey = from.requestBurstPerKey;
+            maxTrackedKeys = from.maxTrackedKeys;
+            maxClockSkewMillis = from.maxClockSkewMillis;
+            maxRememberedNonces = from.maxRememberedNonces;
+            maxWaitingFetches = from.maxWaitingFetches;
+        }
+
+        public Builder maxBodyBytes(int value) {
+            maxBodyBytes = value;
+            return this;
+        }
+
+        public Builder maxIdLength(int value) {
+            maxIdLength = value;
+            return this;
+        }
+
+        public Builder maxPeers(int value) {
+            maxPeers = value;
+            return this;
+        }
+
+        public Builder maxSignalsPerPeer(int value) {
+            maxSignalsPerPeer = value;
+            return this;
+        }
+
+        public Builder maxSignalsTotal(int value) {
+            maxSignalsTotal = value;
+            return this;
+        }
+
+        public Builder peerTtlMillis(long value) {
+            peerTtlMillis = value;
+            return this;
+        }
+
+        public Builder signalTtlMillis(long value) {
+            signalTtlMillis = value;
+            return this;
+        }
+
+        public Builder requestsPerSecond(double value) {
+            requestsPerSecond = value;
+            return this;
+        }
+
+        public Builder requestBurst(int value) {
+            requestBurst = value;
+            return this;
+        }
+
+        public Builder maxTrackedAddresses(int value) {
+            maxTrackedAddresses = value;
+            return this;
+        }
+
+        public Builder peerListMaxAgeMillis(long value) {
+            peerListMaxAgeMillis = value;
+            return this;
+        }
+
+        public Builder maxQueuedSignalBytes(long value) {
+            maxQueuedSignalBytes = value;
+            return this;
+        }
+
+        public Builder v1SignalTtlMillis(long value) {
+            v1SignalTtlMillis = value;
+            return this;
+        }
+
+        public Builder requestsPerKeyPerSecond(double value) {
+            requestsPerKeyPerSecond = value;
+            return this;
+        }
+
+        public Builder requestBurstPerKey(int value) {
+            requestBurstPerKey = value;
+            return this;
+        }
+
+        public Builder maxTrackedKeys(int value) {
+            maxTrackedKeys = value;
+            return this;
+        }
+
+        public Builder maxClockSkewMillis(long value) {
+            maxClockSkewMillis = value;
+            return this;
+        }
+
+        public Builder maxRememberedNonces(int value) {
+            maxRememberedNonces = value;
+            return this;
+        }
+
+        public Builder maxWaitingFetches(int value) {
+            maxWaitingFetches = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming a limit that is out of range */
+        public RendezvousLimits build() {
+            return new RendezvousLimits(maxBodyBytes, maxIdLength, maxPeers, maxSignalsPerPeer, maxSignalsTotal,
+                    peerTtlMillis, signalTtlMillis, requestsPerSecond, requestBurst, maxTrackedAddresses,
+                    peerListMaxAgeMillis, maxQueuedSignalBytes, v1SignalTtlMillis, requestsPerKeyPerSecond,
+                    requestBurstPerKey, maxTrackedKeys, maxClockSkewMillis, maxRememberedNonces, maxWaitingFetches);
         }
     }
 }

@@ -5,12 +5,12 @@ import java.net.InetSocketAddress;
 import java.util.function.LongSupplier;
 
 import org.p2pchat.rendezvous.internal.HttpFront;
-import org.p2pchat.rendezvous.internal.Rendezvous;
 
 /**
  * A running rendezvous ("DHT") service speaking the original web app's HTTP API
  * ({@code POST /register}, {@code GET /peers}, {@code POST /signal}, {@code GET /signal/:peerId},
- * {@code GET /health}). Start it with {@link #start}, stop it with {@link #close()}.
+ * {@code GET /health}) and the authenticated API with push delivery under {@code /v1} (the
+ * bundle's API.md). Start it with {@link #start}, stop it with {@link #close()}.
  */
 public final class RendezvousServer implements AutoCloseable {
 
@@ -31,7 +31,7 @@ public final class RendezvousServer implements AutoCloseable {
      */
     public static RendezvousServer start(InetSocketAddress address, RendezvousLimits limits, LongSupplier clockMillis)
             throws IOException {
-        return new RendezvousServer(HttpFront.start(address, new Rendezvous(limits, clockMillis)));
+        return new RendezvousServer(HttpFront.start(address, limits, clockMillis));
     }
 
     /** The address the server listens on, with the actual port. */
@@ -39,14 +39,33 @@ public final class RendezvousServer implements AutoCloseable {
         return front.address();
     }
 
-    /** Drops expired peers and signals now (this also happens by itself every few seconds). */
+    /** Drops expired peers, signals and nonces now (this also happens by itself every few seconds). */
     public void sweep() {
-        front.rendezvous().sweep();
+        front.sweep();
     }
 
-    /** Stops listening and waits up to a second for requests under way. */
+    /** What the service holds right now. */
+    public Statistics statistics() {
+        return front.statistics();
+    }
+
+    /** Ends waiting fetches (503), stops listening and waits up to a second for requests under way. */
     @Override
     public void close() {
         front.close();
+    }
+
+    /**
+     * What a service holds at one moment.
+     *
+     * @param peers registered peers of the legacy API
+     * @param v1Peers registered peers of the authenticated API
+     * @param queuedSignals signals waiting to be fetched, both APIs
+     * @param queuedSignalBytes what the queued signals are charged against {@link RendezvousLimits#maxQueuedSignalBytes()}
+     * @param waitingFetches {@code GET /v1/signals?wait=N} requests held open
+     * @param rememberedNonces nonces of signed requests remembered against replay
+     */
+    public record Statistics(int peers, int v1Peers, long queuedSignals, long queuedSignalBytes, int waitingFetches,
+            int rememberedNonces) {
     }
 }

@@ -1,6 +1,7 @@
 /**
  * The rendezvous ("DHT") service: start and stop a server speaking the original web app's HTTP API
- * within {@link org.p2pchat.rendezvous.RendezvousLimits}. Headless, for the relay product to host.
+ * and the authenticated API with push delivery ({@code /v1}, the bundle's API.md) within
+ * {@link org.p2pchat.rendezvous.RendezvousLimits}. Headless, for the relay product to host.
  */
 @org.osgi.annotation.versioning.Version("0.1.0")
 package org.p2pchat.rendezvous;

@@ -68,14 +68,32 @@ final class TestServer implements AutoCloseable {
         this(limits(200_000, 256, 1_000_000, 0, 1, 0));
     }
 
+    /** The default limits with these changes, and no rate limit per identity key (the clock stands still). */
     static RendezvousLimits limits(int maxPeers, int perPeer, int total, double rate, int burst, long listAge) {
-        RendezvousLimits d = RendezvousLimits.DEFAULTS;
-        return new RendezvousLimits(d.maxBodyBytes(), d.maxIdLength(), maxPeers, perPeer, total, d.peerTtlMillis(),
-                d.signalTtlMillis(), rate, burst, d.maxTrackedAddresses(), listAge);
+        return RendezvousLimits.builder().maxPeers(maxPeers).maxSignalsPerPeer(perPeer).maxSignalsTotal(total)
+                .requestsPerSecond(rate).requestBurst(burst).peerListMaxAgeMillis(listAge).requestsPerKeyPerSecond(0)
+                .build();
     }
 
     void advance(long millis) {
         clock.addAndGet(millis);
+    }
+
+    /** Waits until the server holds {@code count} waiting fetches (they arrive asynchronously). */
+    void awaitWaitingFetches(int count) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (server.statistics().waitingFetches() != count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + count + " waiting fetches, the server holds "
+                        + server.statistics().waitingFetches());
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     Reply get(String path) {

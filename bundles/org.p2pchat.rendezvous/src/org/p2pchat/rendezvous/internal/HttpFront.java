@@ -13,23 +13,30 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.p2pchat.core.identity.SignedRequest;
+import org.p2pchat.rendezvous.RendezvousLimits;
+import org.p2pchat.rendezvous.RendezvousServer;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * The HTTP side of the legacy API on the JDK's {@code com.sun.net.httpserver}, one virtual thread
- * per exchange. Every refusal is a 4xx with {@code {"error": "<reason>"}}; CORS is open like the
- * original's {@code app.use(cors())} so the browser web app can call it from another origin.
+ * The HTTP side of the service on the JDK's {@code com.sun.net.httpserver}, one virtual thread per
+ * exchange: the legacy API here, the authenticated one ({@code /v1}) in {@link SignedApi}. Every
+ * refusal is a 4xx with {@code {"error": "<reason>"}}; CORS is open like the original's
+ * {@code app.use(cors())} so the browser web app can call it from another origin.
  */
 public final class HttpFront {
 
     private static final System.Logger LOG = System.getLogger(HttpFront.class.getName());
     private static final String ROUTES =
-            "the routes are POST /register, GET /peers, POST /signal, GET /signal/:peerId, GET /health";
+            "the routes are POST /register, GET /peers, POST /signal, GET /signal/:peerId, GET /health"
+            + " (the authenticated API is under /v1, see GET /v1/info)";
     private static final long SWEEP_SECONDS = 5;
     /** application/json with optional parameters; group 1 is the charset if one is given. */
     private static final Pattern JSON_MEDIA_TYPE = Pattern.compile(
@@ -37,6 +44,9 @@ public final class HttpFront {
             Pattern.CASE_INSENSITIVE);
 
     private final Rendezvous rendezvous;
+    private final SignedRendezvous signedRendezvous;
+    private final RequestAuthenticator authenticator;
+    private final SignedApi signedApi;
     private final RateLimiter limiter;
     private final HttpServer server;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -44,20 +54,25 @@ public final class HttpFront {
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("rendezvous-sweeper").factory());
 
-    private HttpFront(InetSocketAddress address, Rendezvous rendezvous) throws IOException {
-        this.rendezvous = rendezvous;
-        var limits = rendezvous.limits();
+    private HttpFront(InetSocketAddress address, RendezvousLimits limits, LongSupplier clock) throws IOException {
+        SignalBudget budget = new SignalBudget(limits);
+        long now = clock.getAsLong();
+        this.rendezvous = new Rendezvous(limits, clock, budget);
+        this.signedRendezvous = new SignedRendezvous(limits, clock, budget);
+        this.authenticator = new RequestAuthenticator(limits, now);
+        this.signedApi = new SignedApi(limits, clock, signedRendezvous, authenticator);
         this.limiter = new RateLimiter(limits.requestsPerSecond(), limits.requestBurst(),
-                limits.maxTrackedAddresses(), rendezvous.now());
+                limits.maxTrackedAddresses(), now);
         this.server = HttpServer.create(address, 1024);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
     }
 
-    public static HttpFront start(InetSocketAddress address, Rendezvous rendezvous) throws IOException {
-        HttpFront front = new HttpFront(address, rendezvous);
+    public static HttpFront start(InetSocketAddress address, RendezvousLimits limits, LongSupplier clock)
+            throws IOException {
+        HttpFront front = new HttpFront(address, limits, clock);
         front.server.start();
-        front.sweeper.scheduleWithFixedDelay(front::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        front.sweeper.scheduleWithFixedDelay(front::scheduledSweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
         return front;
     }
 
@@ -65,22 +80,34 @@ public final class HttpFront {
         return server.getAddress();
     }
 
-    public Rendezvous rendezvous() {
-        return rendezvous;
+    /** Drops expired peers, signals, nonces and idle rate-limit buckets now. */
+    public void sweep() {
+        long now = rendezvous.now();
+        rendezvous.sweep();
+        signedRendezvous.sweep();
+        authenticator.sweep(now);
+        limiter.sweep(now);
+    }
+
+    public RendezvousServer.Statistics statistics() {
+        return new RendezvousServer.Statistics(rendezvous.size(), signedRendezvous.size(),
+                rendezvous.budget().signals(), rendezvous.budget().bytes(), signedRendezvous.waitingFetches(),
+                authenticator.rememberedNonces());
     }
 
     public void close() {
         sweeper.shutdownNow();
+        // Waiting fetches end now (503); otherwise stop() would wait for them.
+        signedRendezvous.close();
         // Give requests under way up to a second; with none, close at once (stop(1) would wait
         // the whole second for idle keep-alive connections).
         server.stop(inFlight.get() == 0 ? 0 : 1);
         executor.shutdownNow();
     }
 
-    private void sweep() {
+    private void scheduledSweep() {
         try {
-            rendezvous.sweep();
-            limiter.sweep(rendezvous.now());
+            sweep();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "rendezvous sweep failed", e);
         }
@@ -97,6 +124,9 @@ public final class HttpFront {
                 if (e.status() == 429 || e.status() == 503) {
                     exchange.getResponseHeaders().set("Retry-After", "1");
                 }
+                if (e.status() == 401) {
+                    exchange.getResponseHeaders().set("WWW-Authenticate", SignedRequest.SCHEME);
+                }
                 send(exchange, e.status(), Json.error(e.getMessage()));
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "rendezvous request failed", e);
@@ -107,9 +137,6 @@ public final class HttpFront {
         } finally {
             inFlight.decrementAndGet();
         }
-    }
-
-    private record Response(int status, byte[] body) {
     }
 
     private Response route(HttpExchange exchange) throws ApiException, IOException {
@@ -124,6 +151,9 @@ public final class HttpFront {
             preflight(exchange);
             return new Response(204, null);
         }
+        if (path.equals("/v1") || path.startsWith("/v1/")) {
+            return signedApi.route(exchange, method, path);
+        }
         boolean get = method.equals("GET") || method.equals("HEAD");
         switch (path) {
             case "/register":
@@ -133,7 +163,8 @@ public final class HttpFront {
                         .name("peerId").value(peerId).name("success").value(true).endObject()));
             case "/signal":
                 require(exchange, "POST", method.equals("POST"));
-                String signalId = rendezvous.signal(Json.parseObject(body(exchange)));
+                byte[] signalBody = body(exchange);
+                String signalId = rendezvous.signal(Json.parseObject(signalBody), signalBody.length);
                 return new Response(201, Json.write(out -> out.beginObject()
                         .name("success").value(true).name("signalId").value(signalId).endObject()));
             case "/peers":
@@ -165,7 +196,7 @@ public final class HttpFront {
         return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
-    private static void require(HttpExchange exchange, String allowed, boolean ok) throws ApiException {
+    static void require(HttpExchange exchange, String allowed, boolean ok) throws ApiException {
         if (!ok) {
             exchange.getResponseHeaders().set("Allow", allowed + ", OPTIONS");
             throw new ApiException(405, "method " + exchange.getRequestMethod() + " is not allowed on "
@@ -186,6 +217,12 @@ public final class HttpFront {
 
     /** The JSON body of a POST, bounded and checked for its media type. */
     private byte[] body(HttpExchange exchange) throws ApiException, IOException {
+        requireJson(exchange);
+        return readBody(exchange, rendezvous.limits().maxBodyBytes());
+    }
+
+    /** 415 unless the request says its body is JSON in UTF-8. */
+    static void requireJson(HttpExchange exchange) throws ApiException {
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
         Matcher json = type == null ? null : JSON_MEDIA_TYPE.matcher(type);
         if (json == null || !json.matches()) {
@@ -196,7 +233,10 @@ public final class HttpFront {
         if (json.group(1) != null && !json.group(1).equalsIgnoreCase("utf-8")) {
             throw new ApiException(415, "the JSON body must be UTF-8, Content-Type was \"" + type + "\"");
         }
-        int max = rendezvous.limits().maxBodyBytes();
+    }
+
+    /** The request body, at most {@code max} bytes (413 beyond). */
+    static byte[] readBody(HttpExchange exchange, int max) throws ApiException, IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         InputStream in = exchange.getRequestBody();
         if (length != null) {
@@ -205,7 +245,7 @@ public final class HttpFront {
                     throw tooLarge(max);
                 }
             } catch (NumberFormatException e) {
-                throw new ApiException(400, "Content-Length is not a number: " + length);
+                throw new ApiException(400, "Content-Length is not a number: " + Json.excerpt(length));
             }
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(max, 4096));
@@ -243,7 +283,7 @@ public final class HttpFront {
     }
 
     /** Percent-decodes a path segment as UTF-8 (Express's decodeURIComponent; '+' stays '+'). */
-    private static String decode(String raw) throws ApiException {
+    static String decode(String raw) throws ApiException {
         if (raw.indexOf('%') < 0) {
             return raw;
         }

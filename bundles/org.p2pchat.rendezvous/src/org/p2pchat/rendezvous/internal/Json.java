@@ -126,6 +126,14 @@ public final class Json {
         return text;
     }
 
+    /** Client text to quote in a reason: at most 80 characters, control characters as '?'. */
+    public static String excerpt(String text) {
+        String head = text.length() > 80 ? text.substring(0, 77) + "..." : text;
+        StringBuilder clean = new StringBuilder(head.length());
+        head.chars().forEach(c -> clean.append(Character.isISOControl(c) ? '?' : (char) c));
+        return clean.toString();
+    }
+
     public static String kind(JsonElement value) {
         if (value.isJsonObject()) {
             return "an object";

@@ -6,10 +6,11 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A token bucket per client address: {@code rate} requests per second sustained, {@code burst} at
- * once. IPv6 clients are keyed by their /64 (one subscriber usually owns a whole /64). Beyond
- * {@code maxAddresses} tracked addresses, new ones share a single bucket, so a flood of source
- * addresses cannot grow the map; idle full buckets are dropped by {@link #sweep}.
+ * A token bucket per client address (or per identity key): {@code rate} requests per second
+ * sustained, {@code burst} at once. IPv6 clients are keyed by their /64 (one subscriber usually
+ * owns a whole /64). Beyond {@code maxKeys} tracked clients, new ones share a single bucket, so a
+ * flood of source addresses or keys cannot grow the map; idle full buckets are dropped by
+ * {@link #sweep}.
  */
 final class RateLimiter {
 
@@ -25,14 +26,14 @@ final class RateLimiter {
 
     private final double ratePerMilli;
     private final int burst;
-    private final int maxAddresses;
+    private final int maxKeys;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final Bucket overflow;
 
-    RateLimiter(double perSecond, int burst, int maxAddresses, long now) {
+    RateLimiter(double perSecond, int burst, int maxKeys, long now) {
         this.ratePerMilli = perSecond / 1000;
         this.burst = burst;
-        this.maxAddresses = maxAddresses;
+        this.maxKeys = maxKeys;
         this.overflow = new Bucket(burst, now);
     }
 
@@ -40,15 +41,27 @@ final class RateLimiter {
         return ratePerMilli > 0;
     }
 
+    double rate() {
+        return ratePerMilli * 1000;
+    }
+
+    int burst() {
+        return burst;
+    }
+
     /** Takes one token for {@code address}; false if its bucket is empty. */
     boolean tryAcquire(InetAddress address, long now) {
+        return !enabled() || tryAcquire(key(address), now);
+    }
+
+    /** Takes one token for {@code key}; false if its bucket is empty. */
+    boolean tryAcquire(String key, long now) {
         if (!enabled()) {
             return true;
         }
-        String key = key(address);
         Bucket bucket = buckets.get(key);
         if (bucket == null) {
-            bucket = buckets.size() >= maxAddresses ? overflow
+            bucket = buckets.size() >= maxKeys ? overflow
                     : buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
         }
         synchronized (bucket) {

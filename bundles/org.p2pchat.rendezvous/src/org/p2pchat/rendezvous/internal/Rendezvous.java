@@ -1,9 +1,9 @@
 package org.p2pchat.rendezvous.internal;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -11,10 +11,11 @@ import org.p2pchat.rendezvous.RendezvousLimits;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.stream.JsonWriter;
 
 /**
  * The state of the legacy rendezvous API: the peer directory and one mailbox of signals per
- * recipient. Thread-safe: peers live in a concurrent map, and every change to a mailbox happens
+ * recipient (a namespace of its own: {@code /v1} peers live in {@link SignedRendezvous}). Thread-safe: peers live in a concurrent map, and every change to a mailbox happens
  * inside {@link ConcurrentHashMap#compute} (or its atomic {@code remove}), so a signal is either
  * delivered by exactly one fetch or still queued.
  */
@@ -30,21 +31,23 @@ public final class Rendezvous {
     record Peer(String peerId, String name, long lastSeen) {
     }
 
-    record Signal(String from, String to, String type, JsonElement payload, long timestamp) {
+    /** A queued signal; {@code charge} is what it holds of the {@link SignalBudget}. */
+    record Signal(String from, String to, String type, JsonElement payload, long timestamp, int charge) {
     }
 
     private final RendezvousLimits limits;
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ArrayDeque<Signal>> mailboxes = new ConcurrentHashMap<>();
-    private final AtomicInteger queuedSignals = new AtomicInteger();
+    private final SignalBudget budget;
     private final AtomicLong directoryVersion = new AtomicLong();
     private final PeerListCache peerList;
 
-    public Rendezvous(RendezvousLimits limits, LongSupplier clock) {
+    Rendezvous(RendezvousLimits limits, LongSupplier clock, SignalBudget budget) {
         this.limits = limits;
         this.clock = clock;
-        this.peerList = new PeerListCache(this);
+        this.budget = budget;
+        this.peerList = new PeerListCache(directoryVersion::get, limits.peerListMaxAgeMillis(), this::writePeers);
     }
 
     public RendezvousLimits limits() {
@@ -74,8 +77,12 @@ public final class Rendezvous {
         return peerId;
     }
 
-    /** {@code POST /signal}: queues a signal for its recipient; returns the signal id. */
-    public String signal(JsonObject body) throws ApiException {
+    /**
+     * {@code POST /signal}: queues a signal for its recipient; returns the signal id.
+     *
+     * @param bodyBytes the size of the request body, which the signal is charged against the budget
+     */
+    public String signal(JsonObject body, int bodyBytes) throws ApiException {
         int maxId = limits.maxIdLength();
         String from = Json.requiredString(body, "from", SIGNAL_MISSING, maxId);
         String to = Json.requiredString(body, "to", SIGNAL_MISSING, maxId);
@@ -86,12 +93,8 @@ public final class Rendezvous {
                     + " reconnect-answer; was \"" + type + "\"");
         }
         long now = now();
-        if (queuedSignals.incrementAndGet() > limits.maxSignalsTotal()) {
-            queuedSignals.decrementAndGet();
-            throw new ApiException(503, "the service holds its maximum of " + limits.maxSignalsTotal()
-                    + " queued signals; retry later");
-        }
-        Signal signal = new Signal(from, to, type, payload, now);
+        Signal signal = new Signal(from, to, type, payload, now, SignalBudget.charge(bodyBytes));
+        budget.reserve(signal.charge());
         boolean[] full = new boolean[1];
         mailboxes.compute(to, (key, queue) -> {
             ArrayDeque<Signal> q = queue != null ? queue : new ArrayDeque<>();
@@ -104,7 +107,7 @@ public final class Rendezvous {
             return q.isEmpty() ? null : q;
         });
         if (full[0]) {
-            queuedSignals.decrementAndGet();
+            budget.release(1, signal.charge());
             // Keep the oldest, refuse the newest: the oldest signals of a connection attempt are the
             // offer/answer that the later ICE candidates need, and a refusal tells the sender that
             // this signal was not queued instead of dropping an older one silently. 429 because the
@@ -123,7 +126,11 @@ public final class Rendezvous {
         ArrayDeque<Signal> queue = mailboxes.remove(peerId);
         long now = now();
         if (queue != null) {
-            queuedSignals.addAndGet(-queue.size());
+            long charge = 0;
+            for (Signal s : queue) {
+                charge += s.charge();
+            }
+            budget.release(queue.size(), charge);
             dropExpiredUncounted(queue, now);
         }
         return Json.write(out -> {
@@ -146,15 +153,29 @@ public final class Rendezvous {
         return peerList.get(now());
     }
 
-    long directoryVersion() {
-        return directoryVersion.get();
+    int size() {
+        return peers.size();
     }
 
-    Iterable<Peer> peers() {
-        return peers.values();
+    SignalBudget budget() {
+        return budget;
     }
 
-    boolean expired(Peer peer, long now) {
+    private long writePeers(JsonWriter out, long now) throws IOException {
+        long validUntil = Long.MAX_VALUE;
+        out.beginArray();
+        for (Peer peer : peers.values()) {
+            if (!expired(peer, now)) {
+                out.beginObject().name("peerId").value(peer.peerId()).name("name").value(peer.name())
+                        .name("lastSeen").value(peer.lastSeen()).endObject();
+                validUntil = Math.min(validUntil, peer.lastSeen() + limits.peerTtlMillis() + 1);
+            }
+        }
+        out.endArray();
+        return validUntil;
+    }
+
+    private boolean expired(Peer peer, long now) {
         // The original removes a peer once now - lastSeen > 120 s.
         return now - peer.lastSeen() > limits.peerTtlMillis();
     }
@@ -174,16 +195,16 @@ public final class Rendezvous {
     }
 
     private void dropExpired(ArrayDeque<Signal> queue, long now) {
-        queuedSignals.addAndGet(-dropExpiredUncounted(queue, now));
+        while (!queue.isEmpty() && now - queue.peekFirst().timestamp() > limits.signalTtlMillis()) {
+            budget.release(1, queue.removeFirst().charge());
+        }
     }
 
-    private int dropExpiredUncounted(ArrayDeque<Signal> queue, long now) {
-        int dropped = 0;
+    /** Drops expired signals from a queue already taken off the books. */
+    private void dropExpiredUncounted(ArrayDeque<Signal> queue, long now) {
         while (!queue.isEmpty() && now - queue.peekFirst().timestamp() > limits.signalTtlMillis()) {
             queue.removeFirst();
-            dropped++;
         }
-        return dropped;
     }
 
     private static JsonElement payload(JsonElement value) throws ApiException {

@@ -1,0 +1,131 @@
+package org.p2pchat.rendezvous.tests;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+
+import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.identity.SignedRequest;
+import org.p2pchat.rendezvous.tests.TestServer.Reply;
+
+import com.google.gson.JsonObject;
+
+/**
+ * A peer of the authenticated API: an Ed25519 key pair made with the JDK that signs its requests
+ * to a {@link TestServer} with the server's (movable) clock and a fresh nonce each time.
+ */
+final class TestPeer {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    final TestServer t;
+    final KeyPair keys;
+    /** The peer's address: its identity key. */
+    final String id;
+
+    TestPeer(TestServer t) {
+        this.t = t;
+        try {
+            keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+        id = PublicIdentity.of(keys.getPublic()).key();
+    }
+
+    static String freshNonce() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The signature over a request, base64url. */
+    String sign(String method, String pathAndQuery, long ts, String nonce, byte[] body) {
+        try {
+            Signature signer = Signature.getInstance("Ed25519");
+            signer.initSign(keys.getPrivate());
+            signer.update(SignedRequest.signedBytes(method, pathAndQuery, ts, nonce, body));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
+        } catch (GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** An {@code Authorization} header value for a request signed now. */
+    String authorization(String method, String pathAndQuery, byte[] body) {
+        return authorization(method, pathAndQuery, body, t.clock.get(), freshNonce());
+    }
+
+    String authorization(String method, String pathAndQuery, byte[] body, long ts, String nonce) {
+        return SignedRequest.SCHEME + " key=" + id + ", ts=" + ts + ", nonce=" + nonce + ", sig="
+                + sign(method, pathAndQuery, ts, nonce, body);
+    }
+
+    /** A request with the given authorization and body (JSON content type if there is a body). */
+    HttpRequest.Builder request(String method, String pathAndQuery, byte[] body, String authorization) {
+        HttpRequest.Builder request = t.request(pathAndQuery).method(method, body == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return request;
+    }
+
+    /** A correctly signed request. */
+    HttpRequest.Builder signed(String method, String pathAndQuery, String json) {
+        byte[] body = json == null ? null : json.getBytes(StandardCharsets.UTF_8);
+        return request(method, pathAndQuery, body, authorization(method, pathAndQuery, body));
+    }
+
+    Reply send(String method, String pathAndQuery, String json) {
+        return t.send(signed(method, pathAndQuery, json));
+    }
+
+    Reply register(String name, boolean listed) {
+        JsonObject body = new JsonObject();
+        body.addProperty("name", name);
+        body.addProperty("listed", listed);
+        return send("POST", "/v1/register", body.toString());
+    }
+
+    Reply unregister() {
+        return send("DELETE", "/v1/register", null);
+    }
+
+    Reply signal(TestPeer to, String type, String payload) {
+        return signal(to.id, type, payload);
+    }
+
+    Reply signal(String to, String type, String payload) {
+        JsonObject body = new JsonObject();
+        body.addProperty("to", to);
+        body.addProperty("type", type);
+        body.addProperty("payload", payload);
+        return send("POST", "/v1/signal", body.toString());
+    }
+
+    Reply fetch(int waitSeconds) {
+        return t.send(fetchRequest(waitSeconds));
+    }
+
+    /** A fetch sent now whose answer arrives later. */
+    CompletableFuture<Reply> fetchAsync(int waitSeconds) {
+        return t.client.sendAsync(fetchRequest(waitSeconds).build(), HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> new Reply(r.statusCode(), r.body(), r));
+    }
+
+    private HttpRequest.Builder fetchRequest(int waitSeconds) {
+        return signed("GET", "/v1/signals?wait=" + waitSeconds, null).timeout(Duration.ofSeconds(waitSeconds + 10));
+    }
+}

@@ -1,0 +1,113 @@
+package org.p2pchat.rendezvous.internal;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.function.LongSupplier;
+
+import org.p2pchat.rendezvous.RendezvousLimits;
+
+import com.sun.net.httpserver.HttpExchange;
+
+/** The HTTP routes of the authenticated API ({@code /v1}), as the bundle's API.md describes them. */
+final class SignedApi {
+
+    private static final String ROUTES = "the /v1 routes are GET /v1/info, POST and DELETE /v1/register,"
+            + " GET /v1/peers, GET /v1/peers/<id>, POST /v1/signal, GET /v1/signals?wait=<0.."
+            + SignedRendezvous.MAX_WAIT_SECONDS + ">";
+    private static final byte[] INFO = Json.write(out -> out.beginObject().name("api").value("p2pchat-rendezvous")
+            .name("version").value(1).name("push").value("long-poll").endObject());
+    private static final byte[] SUCCESS = Json.write(out -> out.beginObject().name("success").value(true).endObject());
+
+    private final RendezvousLimits limits;
+    private final LongSupplier clock;
+    private final SignedRendezvous rendezvous;
+    private final RequestAuthenticator authenticator;
+
+    SignedApi(RendezvousLimits limits, LongSupplier clock, SignedRendezvous rendezvous,
+            RequestAuthenticator authenticator) {
+        this.limits = limits;
+        this.clock = clock;
+        this.rendezvous = rendezvous;
+        this.authenticator = authenticator;
+    }
+
+    /** Answers a request whose (normalised) path is {@code /v1} or below it. */
+    Response route(HttpExchange exchange, String method, String path) throws ApiException, IOException {
+        boolean get = method.equals("GET") || method.equals("HEAD");
+        switch (path) {
+            case "/v1/info":
+                HttpFront.require(exchange, "GET, HEAD", get);
+                return new Response(200, INFO);
+            case "/v1/register":
+                if (method.equals("POST")) {
+                    byte[] body = jsonBody(exchange);
+                    String id = authenticate(exchange, body);
+                    rendezvous.register(id, Json.parseObject(body));
+                    return new Response(200, Json.write(out -> out.beginObject().name("id").value(id)
+                            .name("expiresInMs").value(limits.peerTtlMillis()).endObject()));
+                }
+                HttpFront.require(exchange, "POST, DELETE", method.equals("DELETE"));
+                rendezvous.unregister(authenticate(exchange, HttpFront.readBody(exchange, limits.maxBodyBytes())));
+                return new Response(200, SUCCESS);
+            case "/v1/peers":
+                HttpFront.require(exchange, "GET, HEAD", get);
+                return new Response(200, rendezvous.listedPeersJson());
+            case "/v1/signal": {
+                HttpFront.require(exchange, "POST", method.equals("POST"));
+                byte[] body = jsonBody(exchange);
+                String from = authenticate(exchange, body);
+                String signalId = rendezvous.signal(from, Json.parseObject(body), body.length);
+                return new Response(201, Json.write(out -> out.beginObject().name("success").value(true)
+                        .name("signalId").value(signalId).endObject()));
+            }
+            case "/v1/signals": {
+                // GET only: fetching empties the queue, and a HEAD must not throw signals away unseen.
+                HttpFront.require(exchange, "GET", method.equals("GET"));
+                int wait = waitSeconds(exchange.getRequestURI().getRawQuery());
+                String id = authenticate(exchange, HttpFront.readBody(exchange, limits.maxBodyBytes()));
+                return new Response(200, rendezvous.fetch(id, wait));
+            }
+            default:
+                String id = path.startsWith("/v1/peers/") ? path.substring("/v1/peers/".length()) : "";
+                if (id.isEmpty() || id.indexOf('/') >= 0) {
+                    throw new ApiException(404, "no route " + method + " " + Json.excerpt(path) + "; " + ROUTES);
+                }
+                HttpFront.require(exchange, "GET, HEAD", get);
+                return new Response(200, rendezvous.peerJson(HttpFront.decode(id)));
+        }
+    }
+
+    private byte[] jsonBody(HttpExchange exchange) throws ApiException, IOException {
+        HttpFront.requireJson(exchange);
+        return HttpFront.readBody(exchange, limits.maxBodyBytes());
+    }
+
+    /** The peer the request acts as: its verified signer. */
+    private String authenticate(HttpExchange exchange, byte[] body) throws ApiException {
+        URI uri = exchange.getRequestURI();
+        String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        return authenticator.authenticate(exchange.getRequestMethod(), pathAndQuery,
+                exchange.getRequestHeaders().get("Authorization"), body, clock.getAsLong());
+    }
+
+    /** The {@code wait} parameter, the only one {@code /v1/signals} takes: 0 if absent. */
+    private static int waitSeconds(String rawQuery) throws ApiException {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return 0;
+        }
+        String value = null;
+        for (String parameter : rawQuery.split("&", -1)) {
+            if (!parameter.startsWith("wait=") || value != null) {
+                throw new ApiException(400, "the only query parameter of /v1/signals is wait=<0.."
+                        + SignedRendezvous.MAX_WAIT_SECONDS + ">, once; the query was \"" + Json.excerpt(rawQuery)
+                        + "\"");
+            }
+            value = parameter.substring("wait=".length());
+        }
+        if (!value.matches("[0-9]{1,2}") || Integer.parseInt(value) > SignedRendezvous.MAX_WAIT_SECONDS) {
+            throw new ApiException(400, "wait must be a whole number of seconds from 0 to "
+                    + SignedRendezvous.MAX_WAIT_SECONDS + ", was \"" + Json.excerpt(value) + "\"");
+        }
+        return Integer.parseInt(value);
+    }
+}

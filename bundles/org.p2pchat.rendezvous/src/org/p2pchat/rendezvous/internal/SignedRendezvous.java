@@ -1,0 +1,457 @@
+package org.p2pchat.rendezvous.internal;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import org.p2pchat.rendezvous.RendezvousLimits;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.stream.JsonWriter;
+
+/**
+ * The state of the authenticated API ({@code /v1}): peers addressed by their identity key, one
+ * mailbox per peer, and at most one waiting fetch per peer. A namespace of its own: legacy peers
+ * ({@link Rendezvous}) cannot be reached from here, nor these from there.
+ *
+ * <p>A peer's mailbox and waiting fetch change only under the lock of its {@link Member}, and a
+ * signal is taken from a mailbox only under it, so each signal is delivered by exactly one fetch.
+ * Locks are held briefly and never while waiting: a waiting fetch parks on a future outside any
+ * lock, which on a virtual thread costs a few hundred bytes and no carrier thread.
+ */
+final class SignedRendezvous {
+
+    /** The signal types of the authenticated API. */
+    static final Set<String> SIGNAL_TYPES = Set.of("offer", "answer", "ice-candidate", "reconnect-offer",
+            "reconnect-answer", "reject", "cancel");
+    static final int MAX_NAME_LENGTH = 64;
+    static final int MAX_WAIT_SECONDS = 30;
+
+    /**
+     * A registered peer. Kept small (a directory may hold 100,000s): name, listing and last-seen
+     * time are read without the lock (volatile); the queue is allocated only while signals wait.
+     */
+    private static final class Member {
+        final String id;
+        volatile String name;
+        volatile boolean listed;
+        volatile long lastSeen;
+        /** Queued signals, oldest first; null when there are none. Guarded by this. */
+        ArrayDeque<Signal> queue;
+        /** The waiting fetch, completed to wake it; null if none waits. Written under the lock. */
+        volatile CompletableFuture<Void> waiter;
+        /** Set under the lock when the peer leaves the directory; the object is then dead. */
+        volatile boolean removed;
+
+        Member(String id, String name, boolean listed, long now) {
+            this.id = id;
+            this.name = name;
+            this.listed = listed;
+            this.lastSeen = now;
+        }
+    }
+
+    /** A queued signal; {@code charge} is what it holds of the {@link SignalBudget}. */
+    private record Signal(long sequence, String from, String fromName, String type, String payload, long timestamp,
+            int charge) {
+    }
+
+    private final RendezvousLimits limits;
+    private final LongSupplier clock;
+    private final SignalBudget budget;
+    private final ConcurrentHashMap<String, Member> members = new ConcurrentHashMap<>();
+    private final AtomicLong directoryVersion = new AtomicLong();
+    private final AtomicLong signalSequence = new AtomicLong();
+    private final AtomicInteger waitingFetches = new AtomicInteger();
+    private final PeerListCache peerList;
+    private volatile boolean closing;
+
+    SignedRendezvous(RendezvousLimits limits, LongSupplier clock, SignalBudget budget) {
+        this.limits = limits;
+        this.clock = clock;
+        this.budget = budget;
+        this.peerList = new PeerListCache(directoryVersion::get, limits.peerListMaxAgeMillis(), this::writeListed);
+    }
+
+    private long now() {
+        return clock.getAsLong();
+    }
+
+    /** {@code POST /v1/register} by {@code id}: adds or refreshes the peer. */
+    void register(String id, JsonObject body) throws ApiException {
+        rejectForgedSender(id, body);
+        String name = name(body.get("name"));
+        boolean listed = listed(body.get("listed"));
+        long now = now();
+        while (true) {
+            Member member = members.get(id);
+            if (member == null) {
+                // A soft bound: concurrent first registrations may overshoot it by the number of threads.
+                if (members.size() >= limits.maxPeers()) {
+                    sweep();
+                    if (members.size() >= limits.maxPeers()) {
+                        throw new ApiException(503, "the peer directory is full (" + limits.maxPeers()
+                                + " peers); retry later");
+                    }
+                }
+                member = members.putIfAbsent(id, new Member(id, name, listed, now));
+                if (member == null) {
+                    directoryVersion.incrementAndGet();
+                    return;
+                }
+            }
+            synchronized (member) {
+                if (!member.removed) {
+                    member.name = name;
+                    member.listed = listed;
+                    member.lastSeen = now;
+                    directoryVersion.incrementAndGet();
+                    return;
+                }
+            }
+            members.remove(id, member); // left the directory meanwhile: register anew
+        }
+    }
+
+    /** {@code DELETE /v1/register} by {@code id}: the peer and its queued signals are gone. */
+    void unregister(String id) {
+        Member member = members.remove(id);
+        if (member != null) {
+            synchronized (member) {
+                remove(member);
+            }
+            directoryVersion.incrementAndGet();
+        }
+    }
+
+    /** {@code POST /v1/signal} by {@code from}: queues a signal for its recipient; returns the signal id. */
+    String signal(String from, JsonObject body, int bodyBytes) throws ApiException {
+        rejectForgedSender(from, body);
+        String to = requiredString(body, "to");
+        String type = requiredString(body, "type");
+        String payload = requiredString(body, "payload");
+        if (!SIGNAL_TYPES.contains(type)) {
+            throw new ApiException(400, "type must be one of offer, answer, ice-candidate, reconnect-offer,"
+                    + " reconnect-answer, reject, cancel; was \"" + Json.excerpt(type) + "\"");
+        }
+        long now = now();
+        Member sender = members.get(from);
+        if (sender == null || sender.removed || expired(sender, now)) {
+            throw notRegistered();
+        }
+        Member recipient = members.get(to);
+        if (recipient == null) {
+            throw recipientNotFound(to);
+        }
+        Signal signal = new Signal(signalSequence.incrementAndGet(), sender.id, sender.name, type, payload, now,
+                SignalBudget.charge(bodyBytes));
+        budget.reserve(signal.charge());
+        synchronized (recipient) {
+            if (recipient.removed || expired(recipient, now)) {
+                budget.release(1, signal.charge());
+                throw recipientNotFound(to);
+            }
+            dropExpired(recipient, now);
+            if (recipient.queue == null) {
+                recipient.queue = new ArrayDeque<>(4);
+            } else if (recipient.queue.size() >= limits.maxSignalsPerPeer()) {
+                budget.release(1, signal.charge());
+                // As in the legacy API: keep the oldest (the offer the later candidates need) and
+                // refuse the newest, so the sender knows it was not queued.
+                throw new ApiException(429, "the recipient already has " + limits.maxSignalsPerPeer()
+                        + " queued signals; retry after it fetches them");
+            }
+            recipient.queue.addLast(signal);
+            if (recipient.waiter != null) {
+                recipient.waiter.complete(null);
+            }
+        }
+        return signalId(signal.sequence());
+    }
+
+    /**
+     * {@code GET /v1/signals?wait=N} by {@code id}: the queued signals, removed from the queue. If
+     * none is queued, waits up to {@code waitSeconds} for one; a newer fetch by the same peer ends
+     * this one with {@code []}.
+     */
+    byte[] fetch(String id, int waitSeconds) throws ApiException {
+        Member member = members.get(id);
+        if (member == null) {
+            throw notRegistered();
+        }
+        CompletableFuture<Void> waiter;
+        synchronized (member) {
+            long now = now();
+            if (member.removed || expired(member, now)) {
+                throw notRegistered();
+            }
+            member.lastSeen = now;
+            endWait(member);
+            dropExpired(member, now);
+            if (member.queue != null || waitSeconds == 0) {
+                return write(take(member));
+            }
+            if (closing) {
+                throw shuttingDown();
+            }
+            if (waitingFetches.incrementAndGet() > limits.maxWaitingFetches()) {
+                waitingFetches.decrementAndGet();
+                throw new ApiException(503, "the service holds its maximum of " + limits.maxWaitingFetches()
+                        + " waiting fetches; retry later or fetch with wait=0");
+            }
+            waiter = new CompletableFuture<>();
+            member.waiter = waiter;
+        }
+        boolean interrupted = false;
+        try {
+            waiter.get(waitSeconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            // The wait is over without a signal: answer what is there, [].
+        } catch (InterruptedException e) {
+            interrupted = true; // the server is stopping
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a waiter is only ever completed normally", e);
+        }
+        ArrayDeque<Signal> taken;
+        synchronized (member) {
+            if (member.waiter != waiter) {
+                // A newer fetch, the peer's removal or the server's close ended this wait.
+                taken = null;
+            } else {
+                endWait(member);
+                member.lastSeen = now();
+                taken = take(member);
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (taken == null && (closing || interrupted)) {
+            throw shuttingDown();
+        }
+        return write(taken);
+    }
+
+    /** {@code GET /v1/peers}: the cached listing of listed peers, {@code [{id, name, lastSeen}]}. */
+    byte[] listedPeersJson() {
+        return peerList.get(now());
+    }
+
+    /** {@code GET /v1/peers/<id>}: a registered peer, listed or not; 404 otherwise. */
+    byte[] peerJson(String id) throws ApiException {
+        Member member = members.get(id);
+        if (member == null || member.removed || expired(member, now())) {
+            throw new ApiException(404, "no peer with id \"" + Json.excerpt(id) + "\" is registered");
+        }
+        String name = member.name;
+        long lastSeen = member.lastSeen;
+        return Json.write(out -> out.beginObject().name("id").value(member.id).name("name").value(name)
+                .name("lastSeen").value(lastSeen).endObject());
+    }
+
+    /** Drops expired peers (unless a fetch of theirs waits) and expired signals. */
+    void sweep() {
+        long now = now();
+        boolean changed = false;
+        for (Member member : members.values()) {
+            boolean gone;
+            synchronized (member) {
+                dropExpired(member, now);
+                gone = !member.removed && expired(member, now);
+                if (gone) {
+                    remove(member);
+                }
+            }
+            if (gone) {
+                members.remove(member.id, member);
+                changed = true;
+            }
+        }
+        if (changed) {
+            directoryVersion.incrementAndGet();
+        }
+    }
+
+    /** Ends every waiting fetch (with 503) and refuses new waits: the server is stopping. */
+    void close() {
+        closing = true;
+        for (Member member : members.values()) {
+            synchronized (member) {
+                endWait(member);
+            }
+        }
+    }
+
+    int size() {
+        return members.size();
+    }
+
+    int waitingFetches() {
+        return waitingFetches.get();
+    }
+
+    private boolean expired(Member member, long now) {
+        // A waiting fetch keeps its peer present: it is there, listening.
+        return now - member.lastSeen > limits.peerTtlMillis() && member.waiter == null;
+    }
+
+    /** Takes the member out of service; the caller holds its lock and removes it from the map. */
+    private void remove(Member member) {
+        member.removed = true;
+        endWait(member);
+        take(member);
+    }
+
+    /** Wakes the member's waiting fetch, if any, and frees its slot; the caller holds the lock. */
+    private void endWait(Member member) {
+        if (member.waiter != null) {
+            member.waiter.complete(null);
+            member.waiter = null;
+            waitingFetches.decrementAndGet();
+        }
+    }
+
+    /** Empties the member's queue and gives its room back; the caller holds the lock. */
+    private ArrayDeque<Signal> take(Member member) {
+        ArrayDeque<Signal> queue = member.queue;
+        member.queue = null;
+        if (queue != null) {
+            long charge = 0;
+            for (Signal s : queue) {
+                charge += s.charge();
+            }
+            budget.release(queue.size(), charge);
+        }
+        return queue;
+    }
+
+    private void dropExpired(Member member, long now) {
+        ArrayDeque<Signal> queue = member.queue;
+        if (queue == null) {
+            return;
+        }
+        while (!queue.isEmpty() && now - queue.peekFirst().timestamp() > limits.v1SignalTtlMillis()) {
+            budget.release(1, queue.removeFirst().charge());
+        }
+        if (queue.isEmpty()) {
+            member.queue = null;
+        }
+    }
+
+    private static byte[] write(ArrayDeque<Signal> signals) {
+        if (signals == null) {
+            return new byte[] {'[', ']'};
+        }
+        return Json.write(out -> {
+            out.beginArray();
+            for (Signal s : signals) {
+                out.beginObject().name("id").value(signalId(s.sequence())).name("from").value(s.from())
+                        .name("fromName").value(s.fromName()).name("type").value(s.type())
+                        .name("payload").value(s.payload()).name("timestamp").value(s.timestamp()).endObject();
+            }
+            out.endArray();
+        });
+    }
+
+    private long writeListed(JsonWriter out, long now) throws IOException {
+        long validUntil = Long.MAX_VALUE;
+        out.beginArray();
+        for (Member member : members.values()) {
+            long lastSeen = member.lastSeen;
+            if (member.listed && !member.removed && !expired(member, now)) {
+                out.beginObject().name("id").value(member.id).name("name").value(member.name)
+                        .name("lastSeen").value(lastSeen).endObject();
+                validUntil = Math.min(validUntil, lastSeen + limits.peerTtlMillis() + 1);
+            }
+        }
+        out.endArray();
+        return validUntil;
+    }
+
+    private static String signalId(long sequence) {
+        return Long.toString(sequence, 36);
+    }
+
+    /** 403 if the body names a sender ({@code from}) other than the signer. */
+    private static void rejectForgedSender(String signer, JsonObject body) throws ApiException {
+        JsonElement from = body.get("from");
+        if (from == null) {
+            return;
+        }
+        if (!from.isJsonPrimitive() || !from.getAsJsonPrimitive().isString()) {
+            throw new ApiException(400, "from must be a JSON string (the signer's key) or left out, was "
+                    + Json.kind(from));
+        }
+        if (!from.getAsString().equals(signer)) {
+            throw new ApiException(403, "forged sender: from is not the key that signed the request");
+        }
+    }
+
+    private static String name(JsonElement value) throws ApiException {
+        String required = "name is required: a non-empty string of at most " + MAX_NAME_LENGTH + " characters";
+        if (value == null || value.isJsonNull()) {
+            throw new ApiException(400, required);
+        }
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+            throw new ApiException(400, "name must be a JSON string, was " + Json.kind(value));
+        }
+        String name = value.getAsString();
+        if (name.isEmpty()) {
+            throw new ApiException(400, required);
+        }
+        if (name.codePointCount(0, name.length()) > MAX_NAME_LENGTH) {
+            throw new ApiException(400, "name is longer than " + MAX_NAME_LENGTH + " characters");
+        }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw new ApiException(400, "name must not contain control characters (line breaks, tabs, ...)");
+        }
+        return name;
+    }
+
+    private static boolean listed(JsonElement value) throws ApiException {
+        if (value == null || value.isJsonNull()) {
+            return false;
+        }
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isBoolean()) {
+            throw new ApiException(400, "listed must be true or false, was " + Json.kind(value));
+        }
+        return value.getAsBoolean();
+    }
+
+    private static String requiredString(JsonObject body, String field) throws ApiException {
+        JsonElement value = body.get(field);
+        if (value == null || value.isJsonNull()) {
+            throw new ApiException(400, "missing required field " + field + " (required: to, type, payload)");
+        }
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+            throw new ApiException(400, field + " must be a JSON string, was " + Json.kind(value));
+        }
+        String text = value.getAsString();
+        if (text.isEmpty()) {
+            throw new ApiException(400, field + " must not be empty");
+        }
+        return text;
+    }
+
+    private static ApiException notRegistered() {
+        return new ApiException(409, "the signing key is not registered (or its registration expired);"
+                + " POST /v1/register first");
+    }
+
+    private static ApiException recipientNotFound(String to) {
+        return new ApiException(404, "no peer with id \"" + Json.excerpt(to) + "\" is registered");
+    }
+
+    private static ApiException shuttingDown() {
+        return new ApiException(503, "the service is shutting down");
+    }
+}

@@ -1,0 +1,448 @@
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.identity.SignedRequest;
+
+/**
+ * Drives releng/benchmarks/rendezvous.sh: starts RendezvousBenchServer in its own JVM on
+ * 127.0.0.1, fills it with peers, measures its heap, runs wrk against each route and prints a
+ * table. Everything goes to loopback only.
+ *
+ * <p>Arguments: java, server class path, benchmark directory, wrk, seconds per run, peers per API,
+ * waiting fetches.
+ */
+public final class RendezvousBenchmark {
+
+    private static final int CONCURRENCY = 64;
+    private static final String CANDIDATE = "{\\\"candidate\\\":\\\"candidate:842163049 1 udp 1677729535 192.0.2.10"
+            + " 46154 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag abcd network-cost 999\\\",\\\"sdpMid\\\":"
+            + "\\\"0\\\",\\\"sdpMLineIndex\\\":0}";
+    private static final Pattern RESULT = Pattern.compile("RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+)"
+            + " p99_us=(\\d+) non2xx=(\\d+) socket_errors=(\\d+) bytes=(\\d+) exhausted=(\\d+)");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private record Row(String scenario, String requestsPerSecond, String p50, String p99, String non2xx, String note) {
+    }
+
+    private final String java;
+    private final String serverClassPath;
+    private final Path directory;
+    private final String wrk;
+    private final int seconds;
+    private final int peers;
+    private final int waiting;
+    private final List<Row> rows = new ArrayList<>();
+    private final List<String> memory = new ArrayList<>();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private Process server;
+    private BufferedReader serverOut;
+    private PrintWriter serverIn;
+    private URI base;
+    private int port;
+    private KeyPair[] keys;
+    private String[] ids;
+
+    private RendezvousBenchmark(String[] args) {
+        java = args[0];
+        serverClassPath = args[1];
+        directory = Path.of(args[2]);
+        wrk = args[3];
+        seconds = Integer.parseInt(args[4]);
+        peers = Integer.parseInt(args[5]);
+        waiting = Integer.parseInt(args[6]);
+    }
+
+    public static void main(String[] args) throws Exception {
+        new RendezvousBenchmark(args).run();
+    }
+
+    private void run() throws Exception {
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+        startServer();
+        Exception failure = null;
+        try {
+            Path pools = Files.createTempDirectory("rendezvous-bench");
+            try {
+                measure(pools);
+            } catch (Exception e) {
+                failure = e; // print what was measured first
+            } finally {
+                try (var files = Files.list(pools)) {
+                    for (Path file : files.toList()) {
+                        Files.delete(file);
+                    }
+                }
+                Files.delete(pools);
+            }
+        } finally {
+            serverIn.println("quit");
+            serverIn.flush();
+            server.waitFor();
+            client.close();
+        }
+        String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
+        print(loadBefore, loadAfter);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void measure(Path pools) throws Exception {
+        progress("warming up");
+        // As many connections as the registrations below use, so that the baseline holds them too.
+        parallel(5000, i -> get("/health"));
+        long empty = heap();
+        memory.add(String.format("empty server: %.1f MB", mb(empty)));
+
+        progress("registering " + peers + " legacy peers");
+        parallel(peers, i -> post("/register", "{\"peerId\":\"bench-" + i + "\",\"name\":\"peer bench-" + i + "\"}",
+                null, 201));
+        int legacyListBytes = get("/peers").length;
+        long legacy = heap();
+        memory.add(String.format("+%,d legacy peers (and their cached GET /peers answer, %.1f MB): %.1f MB,"
+                + " %,d bytes per peer", peers, mb(legacyListBytes), mb(legacy), (legacy - empty) / peers));
+
+        progress("making " + peers + " Ed25519 keys");
+        keys = new KeyPair[peers];
+        ids = new String[peers];
+        IntStream.range(0, peers).parallel().forEach(i -> {
+            keys[i] = newKeyPair();
+            ids[i] = PublicIdentity.of(keys[i].getPublic()).key();
+        });
+        progress("registering " + peers + " v1 peers (listed)");
+        long started = System.nanoTime();
+        parallel(peers, i -> {
+            String body = "{\"name\":\"peer " + i + "\",\"listed\":true}";
+            post("/v1/register", body, signature(i, "POST", "/v1/register", body), 200);
+        });
+        double signedRate = peers / ((System.nanoTime() - started) / 1e9);
+        int v1ListBytes = get("/v1/peers").length;
+        long both = heap();
+        memory.add(String.format("+%,d v1 peers (and their cached GET /v1/peers answer, %.1f MB; %s): %.1f MB,"
+                + " %,d bytes per peer", peers, mb(v1ListBytes), stats().replaceAll(".*(rememberedNonces=\\d+).*", "$1"),
+                mb(both), (both - legacy) / peers));
+        progress(String.format("v1 registration ran at %.0f requests/s (signing included)", signedRate));
+
+        wrk("GET /health", "/health", "get", null, "");
+        wrk("legacy POST /register", "/", "legacy-register", null, "re-registering " + peers + " ids in turn");
+        wrk("legacy POST /signal", "/", "legacy-signal", null, "to " + peers + " recipients in turn");
+        wrk("GET /peers", "/peers", "get", null, String.format("%,d peers, %.1f MB each", peers, mb(legacyListBytes)));
+
+        int poolSize = (int) Math.max(20_000, Math.min(600_000, signedRate * seconds * 4));
+        wrk("v1 POST /v1/register", "/", "pool", pool(pools, "register", poolSize, i -> {
+            int peer = i % peers;
+            String body = "{\"name\":\"peer " + peer + "\",\"listed\":true}";
+            return line(peer, "POST", "/v1/register", body);
+        }), "signed, re-registering " + peers + " keys in turn");
+        wrk("v1 POST /v1/signal", "/", "pool", pool(pools, "signal", poolSize, i -> {
+            int from = i % peers;
+            int to = (int) ((i * 7L + 1) % peers);
+            return line(from, "POST", "/v1/signal",
+                    "{\"to\":\"" + ids[to] + "\",\"type\":\"ice-candidate\",\"payload\":\"" + CANDIDATE + "\"}");
+        }), "signed, ICE candidate to " + peers + " recipients in turn");
+        wrk("v1 GET /v1/signals?wait=0", "/", "pool", pool(pools, "fetch", poolSize, i -> {
+            int peer = (int) ((i * 7L + 1) % peers);
+            return line(peer, "GET", "/v1/signals?wait=0", "");
+        }), "signed; takes the signals queued by the run above");
+        wrk("GET /v1/peers", "/v1/peers", "get", null,
+                String.format("%,d listed peers, %.1f MB each", peers, mb(v1ListBytes)));
+
+        if (waiting > 0) {
+            waitingFetches();
+        }
+    }
+
+    private void waitingFetches() throws Exception {
+        int count = Math.min(waiting, peers);
+        progress("registering again (registrations expire after 120 s) and holding " + count + " waiting fetches");
+        parallel(count, i -> {
+            String body = "{\"name\":\"peer " + i + "\",\"listed\":true}";
+            post("/v1/register", body, signature(i, "POST", "/v1/register", body), 200);
+        });
+        long before = heap();
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+                String path = "/v1/signals?wait=30";
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                        + "\r\nAuthorization: " + signature(i, "GET", path, "") + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                sockets.add(socket);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(25).toNanos();
+            String stats = stats();
+            while (!stats.contains("waitingFetches=" + sockets.size() + ",") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                stats = stats();
+            }
+            long held = heap();
+            String pushed = "pushed-" + RANDOM.nextInt(1_000_000);
+            String body = "{\"to\":\"" + ids[0] + "\",\"type\":\"offer\",\"payload\":\"" + pushed + "\"}";
+            long sent = System.nanoTime();
+            post("/v1/signal", body, signature(1, "POST", "/v1/signal", body), 201);
+            String answer = readAnswer(sockets.get(0));
+            double pushMillis = (System.nanoTime() - sent) / 1e6;
+            memory.add(String.format("%,d waiting fetches (%s): heap +%.1f MB, %,d bytes each; a signal posted to"
+                    + " one of them %s (%.1f ms from posting to its answer read)", sockets.size(),
+                    stats.replaceAll(".*(waitingFetches=\\d+).*", "$1"), mb(held - before),
+                    (held - before) / Math.max(1, sockets.size()),
+                    answer.startsWith("HTTP/1.1 200") && answer.contains(pushed) ? "was pushed to it" : "FAILED: "
+                            + answer, pushMillis));
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    private static String readAnswer(Socket socket) throws IOException {
+        socket.setSoTimeout(30_000);
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[8192];
+        StringBuilder answer = new StringBuilder();
+        for (int n; (n = in.read(buffer)) > 0;) {
+            answer.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            int headerEnd = answer.indexOf("\r\n\r\n");
+            Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(answer);
+            if (headerEnd > 0 && length.find() && answer.length() >= headerEnd + 4 + Integer.parseInt(length.group(1))) {
+                break;
+            }
+        }
+        return answer.toString();
+    }
+
+    /** Runs wrk once and adds its row. */
+    private void wrk(String scenario, String path, String mode, Path pool, String note) throws Exception {
+        progress("wrk: " + scenario);
+        ProcessBuilder run = new ProcessBuilder(wrk, "-t2", "-c50", "-d" + seconds + "s", "--latency", "-s",
+                directory.resolve("rendezvous.lua").toString(), base.resolve(path).toString());
+        run.environment().put("BENCH_MODE", mode);
+        run.environment().put("BENCH_PEERS", Integer.toString(peers));
+        run.environment().put("BENCH_THREADS", "2");
+        if (pool != null) {
+            run.environment().put("BENCH_POOL", pool.toString());
+        }
+        run.redirectErrorStream(true);
+        Process process = run.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        Matcher result = RESULT.matcher(output);
+        if (!result.find()) {
+            throw new IllegalStateException("wrk printed no result:\n" + output);
+        }
+        long requests = Long.parseLong(result.group(1));
+        double duration = Long.parseLong(result.group(2)) / 1e6;
+        long non2xx = Long.parseLong(result.group(5));
+        long socketErrors = Long.parseLong(result.group(6));
+        boolean exhausted = !result.group(8).equals("0");
+        String remarks = note + (socketErrors > 0 ? "; " + socketErrors + " socket errors" : "")
+                + (exhausted ? "; POOL RAN OUT before the end (figure is a lower bound)" : "")
+                + (pool != null ? "; pool of " + (countLines(pool) + " pre-signed requests") : "");
+        rows.add(new Row(scenario, String.format("%,.0f", requests / duration),
+                String.format("%.2f", Long.parseLong(result.group(3)) / 1000.0),
+                String.format("%.2f", Long.parseLong(result.group(4)) / 1000.0), Long.toString(non2xx), remarks));
+    }
+
+    private static long countLines(Path pool) throws IOException {
+        long lines = 0;
+        for (int thread = 0; thread < 2; thread++) {
+            try (var stream = Files.lines(Path.of(pool + "." + thread))) {
+                lines += stream.count();
+            }
+        }
+        return lines;
+    }
+
+    /** Writes {@code size} requests made by {@code line} into one file per wrk thread. */
+    private Path pool(Path dir, String name, int size, IntFunction<String> line) throws IOException {
+        progress("signing " + size + " requests for " + name);
+        Path prefix = dir.resolve(name);
+        String[] lines = IntStream.range(0, size).parallel().mapToObj(line).toArray(String[]::new);
+        for (int thread = 0; thread < 2; thread++) {
+            List<String> half = new ArrayList<>(size / 2 + 1);
+            for (int i = thread; i < size; i += 2) {
+                half.add(lines[i]);
+            }
+            Files.write(Path.of(prefix + "." + thread), half, StandardCharsets.UTF_8);
+        }
+        return prefix;
+    }
+
+    /** One pool line: method, path, Authorization and body, tab-separated. */
+    private String line(int peer, String method, String path, String body) {
+        return method + "\t" + path + "\t" + signature(peer, method, path, body) + "\t" + body;
+    }
+
+    /** An Authorization header value for peer {@code peer}'s request, signed now with a fresh nonce. */
+    private String signature(int peer, String method, String path, String body) {
+        byte[] nonceBytes = new byte[16];
+        RANDOM.nextBytes(nonceBytes);
+        String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(nonceBytes);
+        long ts = System.currentTimeMillis();
+        try {
+            Signature signer = Signature.getInstance("Ed25519");
+            signer.initSign(keys[peer].getPrivate());
+            signer.update(SignedRequest.signedBytes(method, path, ts, nonce, body.getBytes(StandardCharsets.UTF_8)));
+            String sig = Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
+            return SignedRequest.SCHEME + " key=" + ids[peer] + ", ts=" + ts + ", nonce=" + nonce + ", sig=" + sig;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyPair newKeyPair() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private interface Task {
+        void run(int i) throws Exception;
+    }
+
+    /** Runs {@code task(0 .. count-1)} with {@link #CONCURRENCY} at a time. */
+    private static void parallel(int count, Task task) throws Exception {
+        Semaphore permits = new Semaphore(CONCURRENCY);
+        AtomicInteger failures = new AtomicInteger();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < count; i++) {
+                permits.acquire();
+                int index = i;
+                executor.submit(() -> {
+                    try {
+                        task.run(index);
+                    } catch (Exception | AssertionError e) {
+                        if (failures.getAndIncrement() == 0) {
+                            System.err.println("request failed: " + e);
+                        }
+                    } finally {
+                        permits.release();
+                    }
+                    return null;
+                });
+            }
+        }
+        if (failures.get() > 0) {
+            throw new IllegalStateException(failures.get() + " requests failed");
+        }
+    }
+
+    private byte[] get(String path) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(base.resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + ": " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    private void post(String path, String body, String authorization, int expected)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type",
+                "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expected) {
+            throw new AssertionError("POST " + path + ": " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private void startServer() throws IOException {
+        server = new ProcessBuilder(java, "-cp", serverClassPath,
+                directory.resolve("RendezvousBenchServer.java").toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        OutputStream commands = server.getOutputStream();
+        serverIn = new PrintWriter(commands, true, StandardCharsets.UTF_8);
+        String first = serverOut.readLine();
+        if (first == null || !first.startsWith("PORT ")) {
+            throw new IllegalStateException("the server did not start: " + first);
+        }
+        port = Integer.parseInt(first.substring(5));
+        base = URI.create("http://127.0.0.1:" + port);
+    }
+
+    private String command(String command, String answerPrefix) throws IOException {
+        serverIn.println(command);
+        String answer = serverOut.readLine();
+        if (answer == null || !answer.startsWith(answerPrefix)) {
+            throw new IllegalStateException(command + ": " + answer);
+        }
+        return answer.substring(answerPrefix.length());
+    }
+
+    private long heap() throws IOException {
+        return Long.parseLong(command("heap", "HEAP "));
+    }
+
+    private String stats() throws IOException {
+        return command("stats", "STATS ");
+    }
+
+    private static double mb(long bytes) {
+        return bytes / (1024.0 * 1024.0);
+    }
+
+    private static void progress(String what) {
+        System.err.println("rendezvous benchmark: " + what);
+    }
+
+    private void print(String loadBefore, String loadAfter) {
+        System.out.println();
+        System.out.printf("Rendezvous service on 127.0.0.1, wrk -t2 -c50 -d%ds (wrk, server and driver share %d CPUs;"
+                + " load average before %s, after %s)%n", seconds, Runtime.getRuntime().availableProcessors(),
+                loadBefore.split(" ")[0], loadAfter.split(" ")[0]);
+        System.out.println("Signed (v1) requests: pre-signed pools, a fresh nonce each; the server verifies every"
+                + " signature and checks every nonce; its clock window is widened to 10 min (benchmark server only)"
+                + " so that pools signed before a run stay valid.");
+        System.out.println();
+        String format = "%-27s %10s %8s %8s %8s  %s%n";
+        System.out.printf(format, "scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "notes");
+        for (Row row : rows) {
+            System.out.printf(format, row.scenario(), row.requestsPerSecond(), row.p50(), row.p99(), row.non2xx(),
+                    row.note());
+        }
+        System.out.println();
+        System.out.println("Server heap in use after full GC:");
+        for (String line : memory) {
+            System.out.println("  " + line);
+        }
+    }
+}
