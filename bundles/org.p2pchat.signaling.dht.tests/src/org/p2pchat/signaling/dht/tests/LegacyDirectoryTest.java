@@ -1,0 +1,275 @@
+package org.p2pchat.signaling.dht.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.p2pchat.core.ChatMessage;
+import org.p2pchat.core.PeerSession;
+import org.p2pchat.core.SessionDescription;
+import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.internal.identity.Ed25519IdentityService;
+import org.p2pchat.core.signaling.DescriptionJson;
+import org.p2pchat.core.signaling.DirectoryConnection;
+import org.p2pchat.core.signaling.DirectoryPeer;
+import org.p2pchat.core.signaling.IncomingRequest;
+import org.p2pchat.core.signaling.ServiceStatus;
+import org.p2pchat.core.signaling.SignalingException;
+import org.p2pchat.core.signaling.SignedDescription;
+import org.p2pchat.signaling.dht.internal.DhtTimings;
+import org.p2pchat.testing.NetworkIsolation;
+
+/**
+ * The provider on a service that speaks only the web app's API (the real server behind a relay
+ * that hides its authenticated API): two people with different identities, and web app clients.
+ */
+class LegacyDirectoryTest {
+
+    private static final long T = Await.SECONDS;
+
+    private TestService service;
+    private Member alice;
+    private Member bob;
+
+    @BeforeAll
+    static void isolated() {
+        NetworkIsolation.requireIsolatedNetwork();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        service = TestService.legacyOnly();
+        alice = Member.registered("alice", service.uri());
+        bob = Member.own("bob", service.uri());
+        alice.awaitRegistered();
+        bob.awaitRegistered();
+    }
+
+    @AfterEach
+    void stop() {
+        alice.close();
+        bob.close();
+        service.close();
+    }
+
+    @Test
+    void bothRegisterWithTheWebAppsIdsAndListEachOtherButNotThemselves() throws Exception {
+        ServiceStatus status = alice.membership.services().get(0);
+        assertEquals("legacy", status.api());
+        assertTrue(status.ourId().matches("user-\\d+-alice"), status.ourId());
+        assertTrue(bob.id().matches("user-\\d+-bob"), bob.id());
+
+        DirectoryPeer listedBob = alice.awaitListed(bob);
+        assertEquals("bob", listedBob.name());
+        assertFalse(listedBob.authenticated());
+        assertEquals(service.uri(), listedBob.service());
+        List<DirectoryPeer> seenByBob = bob.membership.peers().get(T, TimeUnit.SECONDS);
+        assertTrue(seenByBob.stream().anyMatch(p -> p.id().equals(alice.id())), seenByBob.toString());
+        assertTrue(seenByBob.stream().noneMatch(p -> p.id().equals(bob.id())), seenByBob.toString());
+    }
+
+    @Test
+    void aConnectionIsAcceptedAndChatFlowsBothWaysWithBothIdentitiesVerified() throws Exception {
+        Connected c = Connected.connect(alice, bob, alice.awaitListed(bob));
+
+        assertEquals(bob.identity.self(), c.offerer().identity().orElseThrow());
+        assertEquals(alice.identity.self(), c.answerer().identity().orElseThrow());
+        assertEquals("alice", c.answerer().peer().name());
+        c.chatBothWays();
+        System.out.println("[dht] legacy API (1 s polling): connect() to chat channel open: "
+                + TimeUnit.NANOSECONDS.toMillis(c.connectToOpenNanos()) + " ms");
+        c.close();
+    }
+
+    @Test
+    void aWebAppUserConnectsUnverifiedWithTrickledCandidatesInBothDirections() throws Exception {
+        try (WebAppPeer web = new WebAppPeer(service.uri(), "webby")) {
+            // Web app to us: an unsigned offer, then its candidates one by one.
+            PeerSession browser = web.newSession();
+            web.sendTrickled(bob.id(), "offer", browser.createOffer().get(T, TimeUnit.SECONDS));
+            IncomingRequest request = bob.events.nextIncoming();
+            assertEquals(web.id, request.from().id());
+            assertEquals("webby", request.from().name());
+            assertTrue(request.identity().isEmpty(), "a web app peer is unverified");
+            SessionEvents bobSaw = new SessionEvents();
+            DirectoryConnection atBob = request.accept(bobSaw).get(T, TimeUnit.SECONDS);
+            assertTrue(atBob.identity().isEmpty());
+            SignedDescription answer = DescriptionJson.decode(payload(web.awaitSignal("answer")),
+                    SessionDescription.Type.ANSWER);
+            assertEquals(bob.identity.self(), answer.proof().identity(), "our answer carries our proof for the web app to ignore");
+            browser.acceptAnswer(answer.description()).get(T, TimeUnit.SECONDS);
+            bobSaw.awaitConnected();
+            web.events.awaitConnected();
+            browser.send(ChatMessage.create("webby", "hi from the browser")).get(T, TimeUnit.SECONDS);
+            assertEquals("hi from the browser", bobSaw.nextChat().content());
+            atBob.session().close();
+
+            // Us to the web app: it answers unsigned and trickles.
+            DirectoryPeer listedWeb = Await.until(() -> listed(alice, web.id), "the web app user in the list");
+            SessionEvents aliceSaw = new SessionEvents();
+            CompletableFuture<DirectoryConnection> connecting = alice.membership.connect(listedWeb, aliceSaw);
+            SessionDescription offer = DescriptionJson.decode(payload(web.awaitSignal("offer")),
+                    SessionDescription.Type.OFFER).description();
+            web.sendTrickled(alice.id(), "answer", web.newSession().acceptOffer(offer).get(T, TimeUnit.SECONDS));
+            DirectoryConnection atAlice = connecting.get(T, TimeUnit.SECONDS);
+            assertTrue(atAlice.identity().isEmpty());
+            aliceSaw.awaitConnected();
+            atAlice.session().send(ChatMessage.create("alice", "hi browser")).get(T, TimeUnit.SECONDS);
+            assertEquals("hi browser", web.events.nextChat().content());
+            atAlice.session().close();
+        }
+    }
+
+    @Test
+    void aDeclinedRequestEndsInATimeoutBecauseTheWebAppsApiCannotSayNo() throws Exception {
+        try (Member quick = Member.own("quick", DhtTimings.DEFAULTS.withAnswerTimeout(Duration.ofSeconds(3)), true,
+                service.uri())) {
+            quick.awaitRegistered();
+            CompletableFuture<DirectoryConnection> connecting = quick.membership.connect(quick.awaitListed(bob),
+                    new SessionEvents());
+            IncomingRequest request = bob.events.nextIncoming();
+            request.reject();
+            SignalingException e = failure(connecting);
+            assertTrue(e.getMessage().startsWith("No answer from \u201Cbob\u201D within 3 s"), e.getMessage());
+            assertTrue(e.getMessage().contains("declined"), e.getMessage());
+            assertEquals("This request was already declined.", failure(request.accept(new SessionEvents())).getMessage());
+        }
+    }
+
+    @Test
+    void garbageSignalsAreIgnoredWithAReasonAndNothingBreaks() throws Exception {
+        try (WebAppPeer mallory = new WebAppPeer(service.uri(), "mallory")) {
+            String sdpWithoutFingerprint = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
+            String[] offers = {
+                "not json at all", "{\"type\":\"offer\"", "[1,2,3]", "{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\"}",
+                "{\"type\":\"rollback\",\"sdp\":\"\"}", "{\"type\":\"offer\",\"sdp\":42}",
+                DescriptionJson.encode(SignedDescription.unsigned(new SessionDescription(SessionDescription.Type.OFFER,
+                        sdpWithoutFingerprint))),
+                "{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\",\"p2pchatIdentity\":{\"key\":\"garbage\"}}",
+                "x".repeat(60_000),
+            };
+            for (String payload : offers) {
+                mallory.signal(bob.id(), "offer", payload);
+            }
+            JsonObject asObject = new JsonObject();
+            asObject.addProperty("type", "offer");
+            mallory.signal(mallory.id, bob.id(), "reconnect-offer", asObject);
+            mallory.signal(bob.id(), "ice-candidate", "{\"candidate\":\"candidate:garbage\"}");
+            mallory.signal(bob.id(), "ice-candidate", "]]");
+            mallory.signal(bob.id(), "answer", "{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\"}");
+            mallory.signal(bob.id(), "reconnect-answer", "garbage");
+            // An offer that looks real but whose proof was made for another description.
+            IdentityService someone = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-dht-someone"));
+            SessionDescription real = mallory.newSession().createOffer().get(T, TimeUnit.SECONDS);
+            SessionDescription changed = new SessionDescription(real.type(),
+                    real.sdp().replaceFirst("(a=fingerprint:sha-256 )([0-9A-F]{2})", "$1" + "00"));
+            mallory.signal(bob.id(), "offer", DescriptionJson.encode(new SignedDescription(changed, someone.prove(real))));
+
+            // A real request after all of that still gets through, and is the only one shown.
+            Connected c = Connected.connect(alice, bob, alice.awaitListed(bob));
+            c.chatBothWays();
+            c.close();
+            assertNull(bob.events.incoming.poll(), "no garbage was shown as a request");
+            List<String> ignored = bob.ignoredSignals();
+            assertTrue(ignored.size() >= offers.length + 6, String.join("\n", ignored));
+            assertTrue(ignored.stream().anyMatch(r -> r.contains("unreadable")), String.join("\n", ignored));
+            assertTrue(ignored.stream().anyMatch(r -> r.contains("man in the middle?")), String.join("\n", ignored));
+            assertTrue(ignored.stream().anyMatch(r -> r.contains("no DTLS fingerprint")), String.join("\n", ignored));
+            assertEquals(ServiceStatus.State.REGISTERED, bob.membership.services().get(0).state());
+        }
+    }
+
+    @Test
+    void aForgedOrGarbageAnswerIsRefusedWithAClearMessage() throws Exception {
+        try (WebAppPeer mallory = new WebAppPeer(service.uri(), "mallory")) {
+            DirectoryPeer listed = Await.until(() -> listed(alice, mallory.id), "mallory in the list");
+
+            CompletableFuture<DirectoryConnection> first = alice.membership.connect(listed, new SessionEvents());
+            mallory.awaitSignal("offer");
+            mallory.signal(alice.id(), "answer", "{\"type\":\"answer\"");
+            SignalingException garbage = failure(first);
+            assertTrue(garbage.getMessage().startsWith("The answer from \u201Cmallory\u201D cannot be used"),
+                    garbage.getMessage());
+
+            // A real answer, signed, then changed on the way: its fingerprint no longer matches the proof.
+            IdentityService malloryKey = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-dht-mallory"));
+            CompletableFuture<DirectoryConnection> second = alice.membership.connect(listed, new SessionEvents());
+            SessionDescription offer = DescriptionJson.decode(payload(mallory.awaitSignal("offer")),
+                    SessionDescription.Type.OFFER).description();
+            SessionDescription answer = mallory.newSession().acceptOffer(offer).get(T, TimeUnit.SECONDS);
+            SessionDescription swapped = new SessionDescription(answer.type(),
+                    answer.sdp().replaceFirst("(a=fingerprint:sha-256 )([0-9A-F]{2})", "$1" + "00"));
+            mallory.signal(alice.id(), "answer",
+                    DescriptionJson.encode(new SignedDescription(swapped, malloryKey.prove(answer))));
+            SignalingException forged = failure(second);
+            assertTrue(forged.getMessage().contains("man in the middle?"), forged.getMessage());
+        }
+    }
+
+    @Test
+    void bothRegisterAgainByThemselvesAfterTheServiceRestarts() throws Exception {
+        String aliceId = alice.id();
+        service.stop();
+        ServiceStatus down = alice.events.awaitState(ServiceStatus.State.UNREACHABLE);
+        assertTrue(down.detail().startsWith("Cannot reach " + service.uri()), down.detail());
+        assertTrue(down.detail().contains("Retrying by itself"), down.detail());
+        bob.events.awaitState(ServiceStatus.State.UNREACHABLE);
+
+        service.start();
+        assertEquals(aliceId, alice.awaitRegistered().ourId(), "the same id as before");
+        bob.awaitRegistered();
+        Connected c = Connected.connect(alice, bob, alice.awaitListed(bob));
+        c.chatBothWays();
+        c.close();
+    }
+
+    @Test
+    void aServiceThatIsNotThereIsReportedUnreachable() throws Exception {
+        service.stop();
+        try (Member carol = Member.own("carol", service.uri())) {
+            ServiceStatus status = carol.events.awaitState(ServiceStatus.State.UNREACHABLE);
+            assertTrue(status.detail().contains("connection refused"), status.detail());
+            SignalingException e = failure(carol.membership.peers());
+            assertTrue(e.getMessage().startsWith("No rendezvous service answered"), e.getMessage());
+            SignalingException notRegistered = failure(carol.membership.connect(
+                    new DirectoryPeer("user-1-dave", "dave", service.uri(), false, null), new SessionEvents()));
+            assertTrue(notRegistered.getMessage().startsWith("Not registered with"), notRegistered.getMessage());
+        }
+    }
+
+    static DirectoryPeer listed(Member member, String id) {
+        try {
+            return member.membership.peers().get(T, TimeUnit.SECONDS).stream().filter(p -> p.id().equals(id))
+                    .findFirst().orElse(null);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    static String payload(JsonObject signal) {
+        return signal.get("payload") instanceof JsonPrimitive p ? p.getAsString() : signal.get("payload").toString();
+    }
+
+    /** The SignalingException a future failed with. */
+    static SignalingException failure(CompletableFuture<?> future) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(T, TimeUnit.SECONDS));
+        return assertInstanceOf(SignalingException.class, e.getCause());
+    }
+}

@@ -1,0 +1,93 @@
+package org.p2pchat.signaling.dht.tests;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.internal.identity.Ed25519IdentityService;
+
+/**
+ * A hand-driven client of the authenticated API with an identity of its own: it signs its
+ * requests correctly but sends whatever a test wants (a misbehaving or hostile peer).
+ */
+final class SignedClient implements AutoCloseable {
+
+    final IdentityService identity;
+    private final URI service;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    SignedClient(URI service, String name) throws Exception {
+        this.service = service;
+        this.identity = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-dht-" + name));
+        JsonObject body = new JsonObject();
+        body.addProperty("name", name);
+        body.addProperty("listed", false);
+        expect(200, send("POST", "/v1/register", body.toString()));
+    }
+
+    String id() {
+        return identity.self().key();
+    }
+
+    HttpResponse<String> send(String method, String route, String json) throws Exception {
+        byte[] body = json == null ? null : json.getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(service + route)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", identity.signRequest(method, route, body).toHeader())
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    void signal(String to, String type, String payload) throws Exception {
+        JsonObject body = new JsonObject();
+        body.addProperty("to", to);
+        body.addProperty("type", type);
+        body.addProperty("payload", payload);
+        expect(201, send("POST", "/v1/signal", body.toString()));
+    }
+
+    /** Signals for us until one of {@code type} arrived; returns it. */
+    JsonObject awaitSignal(String type) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Await.SECONDS);
+        List<String> seen = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = send("GET", "/v1/signals?wait=1", null);
+            expect(200, r);
+            for (JsonElement e : JsonParser.parseString(r.body()).getAsJsonArray()) {
+                JsonObject s = e.getAsJsonObject();
+                if (s.get("type").getAsString().equals(type)) {
+                    return s;
+                }
+                seen.add(s.get("type").getAsString());
+            }
+        }
+        throw new AssertionError("no " + type + " within " + Await.SECONDS + " s; saw " + seen);
+    }
+
+    private static void expect(int status, HttpResponse<String> r) {
+        if (r.statusCode() != status) {
+            throw new AssertionError(r.request().method() + " " + r.request().uri() + ": expected " + status
+                    + ", got " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    @Override
+    public void close() {
+        http.shutdownNow();
+    }
+}

@@ -1,0 +1,132 @@
+package org.p2pchat.signaling.dht.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import org.p2pchat.core.PeerSession;
+import org.p2pchat.core.SessionConfig;
+import org.p2pchat.core.SessionDescription;
+import org.p2pchat.core.signaling.DescriptionJson;
+import org.p2pchat.core.signaling.SignedDescription;
+
+/**
+ * A client of the legacy API that behaves like the web app: registers as {@code user-<ms>-<name>},
+ * polls its mailbox, sends descriptions without identity proof and trickles its ICE candidates
+ * as separate signals. Its sessions are real ones of the transport. Also plays forgers.
+ */
+final class WebAppPeer implements AutoCloseable {
+
+    final String name;
+    final String id;
+    final SessionEvents events = new SessionEvents();
+    private final URI service;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<JsonObject> unclaimed = new ArrayList<>();
+    private PeerSession session;
+
+    WebAppPeer(URI service, String name) throws Exception {
+        this.service = service;
+        this.name = name;
+        this.id = "user-" + System.currentTimeMillis() + "-" + name;
+        JsonObject body = new JsonObject();
+        body.addProperty("peerId", id);
+        body.addProperty("name", name);
+        assertEquals(201, post("/register", body.toString()).statusCode());
+    }
+
+    /** A fresh real session (the previous one is closed). */
+    PeerSession newSession() throws Exception {
+        if (session != null) {
+            session.close();
+        }
+        session = Registered.transport().createSession(SessionConfig.of(List.of(), name));
+        session.addListener(events);
+        return session;
+    }
+
+    HttpResponse<String> post(String route, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(service + route)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Queues a signal as the web app posts it; {@code from} may be anyone's id (nothing checks it). */
+    void signal(String from, String to, String type, JsonElement payload) throws Exception {
+        JsonObject body = new JsonObject();
+        body.addProperty("from", from);
+        body.addProperty("to", to);
+        body.addProperty("type", type);
+        body.add("payload", payload);
+        assertEquals(201, post("/signal", body.toString()).statusCode(), "POST /signal " + type);
+    }
+
+    void signal(String to, String type, String payload) throws Exception {
+        signal(id, to, type, new com.google.gson.JsonPrimitive(payload));
+    }
+
+    /** The next signal of {@code type} in our mailbox, keeping others for later. */
+    JsonObject awaitSignal(String type) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Await.SECONDS);
+        while (System.nanoTime() < deadline) {
+            for (JsonObject s : unclaimed) {
+                if (s.get("type").getAsString().equals(type)) {
+                    unclaimed.remove(s);
+                    return s;
+                }
+            }
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(service + "/signal/" + id))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            for (JsonElement e : JsonParser.parseString(r.body()).getAsJsonArray()) {
+                unclaimed.add(e.getAsJsonObject());
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(name + " got no " + type + " within " + Await.SECONDS + " s");
+    }
+
+    /** Sends {@code description} the web app's way: unsigned, its candidates trickled after it. */
+    void sendTrickled(String to, String type, SessionDescription description) throws Exception {
+        StringBuilder sdp = new StringBuilder();
+        List<String> candidates = new ArrayList<>();
+        for (String line : description.sdp().split("\r\n")) {
+            if (line.startsWith("a=candidate:")) {
+                candidates.add(line.substring(2));
+            } else if (!line.equals("a=end-of-candidates")) {
+                sdp.append(line).append("\r\n");
+            }
+        }
+        signal(to, type, DescriptionJson.encode(SignedDescription.unsigned(
+                new SessionDescription(description.type(), sdp.toString()))));
+        for (String c : candidates) {
+            JsonObject candidate = new JsonObject();
+            candidate.addProperty("candidate", c);
+            candidate.addProperty("sdpMid", "0");
+            candidate.addProperty("sdpMLineIndex", 0);
+            signal(to, "ice-candidate", candidate.toString());
+        }
+        JsonObject end = new JsonObject();
+        end.addProperty("candidate", "");
+        signal(to, "ice-candidate", end.toString());
+    }
+
+    @Override
+    public void close() {
+        if (session != null) {
+            session.close();
+        }
+        http.shutdownNow();
+    }
+}

@@ -1,0 +1,133 @@
+package org.p2pchat.signaling.dht.internal;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.google.gson.JsonObject;
+
+import org.p2pchat.core.signaling.DirectoryPeer;
+
+/**
+ * The original web app's API: {@code POST /register}, {@code GET /peers}, {@code POST /signal},
+ * {@code GET /signal/:peerId}. Nothing is authenticated (anyone can read or forge anyone's
+ * signals), every peer is listed, and signals are polled, as the web app does.
+ */
+final class LegacyApi implements RendezvousApi {
+
+    private static final Pattern WEB_APP_ID = Pattern.compile("user-\\d+-(.*)", Pattern.DOTALL);
+
+    private final URI service;
+    private final RendezvousHttp http;
+    private final DhtTimings timings;
+    private final String ourId;
+    private final String name;
+
+    LegacyApi(URI service, RendezvousHttp http, DhtTimings timings, String ourId, String name) {
+        this.service = service;
+        this.http = http;
+        this.timings = timings;
+        this.ourId = ourId;
+        this.name = name;
+    }
+
+    /** An id of the web app's shape, {@code user-<ms>-<name>}. */
+    static String newId(String name) {
+        return "user-" + System.currentTimeMillis() + "-" + name;
+    }
+
+    /** The name inside a web app id, or the id itself if it has another shape. */
+    static String nameInId(String id) {
+        Matcher m = WEB_APP_ID.matcher(id);
+        return Text.printable(m.matches() ? m.group(1) : id, JsonFields.MAX_NAME_CHARS);
+    }
+
+    @Override
+    public String name() {
+        return "legacy";
+    }
+
+    @Override
+    public boolean authenticated() {
+        return false;
+    }
+
+    @Override
+    public String ourId() {
+        return ourId;
+    }
+
+    @Override
+    public Duration register() throws IOException, InterruptedException {
+        JsonObject body = new JsonObject();
+        body.addProperty("peerId", ourId);
+        body.addProperty("name", name);
+        RendezvousHttp.Reply reply = post("/register", body);
+        if (!reply.ok()) {
+            throw reply.refusal("Registering");
+        }
+        return timings.reregisterInterval();
+    }
+
+    @Override
+    public void unregister() {
+        // The legacy API has no way to leave; the registration expires after 120 s.
+    }
+
+    @Override
+    public List<Signal> fetch() throws IOException, InterruptedException {
+        RendezvousHttp.Reply reply = http.get("/signal/" + Text.pathSegment(ourId), null, timings.requestTimeout(),
+                RendezvousHttp.LARGE_ANSWER_BYTES);
+        if (!reply.ok()) {
+            throw reply.refusal("Fetching signals");
+        }
+        return JsonFields.signals(reply.json(), service);
+    }
+
+    @Override
+    public Duration pauseAfterFetch() {
+        return timings.legacyPollInterval();
+    }
+
+    @Override
+    public boolean carries(String type) {
+        return !type.equals(Signal.REJECT) && !type.equals(Signal.CANCEL);
+    }
+
+    @Override
+    public void send(String to, String type, String payload) throws IOException, InterruptedException {
+        JsonObject body = new JsonObject();
+        body.addProperty("from", ourId);
+        body.addProperty("to", to);
+        body.addProperty("type", type);
+        body.addProperty("payload", payload);
+        RendezvousHttp.Reply reply = post("/signal", body);
+        if (!reply.ok()) {
+            throw reply.refusal("Sending the " + type);
+        }
+    }
+
+    @Override
+    public List<DirectoryPeer> peers() throws IOException, InterruptedException {
+        RendezvousHttp.Reply reply = http.get("/peers", null, timings.requestTimeout(), RendezvousHttp.LARGE_ANSWER_BYTES);
+        if (!reply.ok()) {
+            throw reply.refusal("Listing peers");
+        }
+        return JsonFields.peers(reply.json(), "peerId", service, false);
+    }
+
+    @Override
+    public Optional<DirectoryPeer> peer(String id) {
+        return Optional.empty();
+    }
+
+    private RendezvousHttp.Reply post(String route, JsonObject body) throws IOException, InterruptedException {
+        return http.send("POST", route, body.toString().getBytes(StandardCharsets.UTF_8), null, timings.requestTimeout(),
+                RendezvousHttp.SMALL_ANSWER_BYTES);
+    }
+}
