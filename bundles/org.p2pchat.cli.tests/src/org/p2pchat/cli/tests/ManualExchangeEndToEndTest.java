@@ -3,7 +3,6 @@ package org.p2pchat.cli.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -26,7 +25,7 @@ class ManualExchangeEndToEndTest {
 
     /** First start of a product JVM on two loaded cores can take a while. */
     private static final long START_SECONDS = 90;
-    private static final long STEP_SECONDS = 30;
+    private static final long STEP_SECONDS = EndToEnd.STEP_SECONDS;
 
     private static Path product;
 
@@ -37,23 +36,10 @@ class ManualExchangeEndToEndTest {
         assertTrue(Files.isDirectory(product), "materialized product missing at " + product);
     }
 
-    private static Path work(TestInfo test) throws IOException {
-        Path dir = Path.of(System.getProperty("p2pchat.test.work", "target/e2e"), test.getTestMethod().orElseThrow().getName());
-        if (Files.exists(dir)) {
-            // Fresh profiles every run: a kept one would already know the peer's key.
-            try (var old = Files.walk(dir)) {
-                for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        return Files.createDirectories(dir);
-    }
-
     @Test
     void twoClientsExchangeCompactDescriptionsAndChatBothWaysIncludingAMessageOverOneMebibyte(TestInfo test)
             throws Exception {
-        Path dir = work(test);
+        Path dir = EndToEnd.work(test);
         try (CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--name", "alice", "offer");
                 CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), "--no-ice", "--name", "bob", "answer")) {
             connect(alice, bob);
@@ -69,19 +55,19 @@ class ManualExchangeEndToEndTest {
             assertEquals("new", alice.first("contact", STEP_SECONDS).get("status").getAsString());
 
             alice.send("hello bob ✓");
-            assertEquals("hello bob ✓", nextChat(bob).get("content").getAsString());
+            assertEquals("hello bob ✓", EndToEnd.nextChat(bob).get("content").getAsString());
             bob.send("hello alice");
-            JsonObject reply = nextChat(alice);
+            JsonObject reply = EndToEnd.nextChat(alice);
             assertEquals("hello alice", reply.get("content").getAsString());
             assertEquals("bob", reply.get("sender").getAsString());
 
             String big = randomText((1 << 20) + 300_000);
             alice.send(big);
-            JsonObject received = nextChat(bob);
+            JsonObject received = EndToEnd.nextChat(bob);
             assertEquals(big.length(), received.get("content").getAsString().length());
             assertEquals(big, received.get("content").getAsString());
             bob.send(big.substring(0, 1_100_000));
-            assertEquals(big.substring(0, 1_100_000), nextChat(alice).get("content").getAsString());
+            assertEquals(big.substring(0, 1_100_000), EndToEnd.nextChat(alice).get("content").getAsString());
 
             alice.send("/ping 5");
             JsonObject ping = alice.await("ping", STEP_SECONDS);
@@ -96,7 +82,7 @@ class ManualExchangeEndToEndTest {
 
     @Test
     void theBrowserJsonFormWorksAndBadPastesAreRefusedWithoutLosingTheSession(TestInfo test) throws Exception {
-        Path dir = work(test);
+        Path dir = EndToEnd.work(test);
         try (CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--form", "json", "--name", "alice", "offer");
                 CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), "--no-ice", "--form", "json", "--name", "bob", "answer")) {
             String offer = alice.await("offer", START_SECONDS).get("text").getAsString();
@@ -119,7 +105,7 @@ class ManualExchangeEndToEndTest {
             bob.awaitState("connected", STEP_SECONDS);
 
             bob.send("json works");
-            assertEquals("json works", nextChat(alice).get("content").getAsString());
+            assertEquals("json works", EndToEnd.nextChat(alice).get("content").getAsString());
             alice.closeInput();
             assertEquals(0, alice.awaitExit(STEP_SECONDS));
             assertEquals(0, bob.awaitExit(STEP_SECONDS));
@@ -128,7 +114,7 @@ class ManualExchangeEndToEndTest {
 
     @Test
     void aTamperedOfferIsRefusedAndAnUnsignedOneConnectsAsUnverified(TestInfo test) throws Exception {
-        Path dir = work(test);
+        Path dir = EndToEnd.work(test);
         try (CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--form", "json", "--name", "alice", "offer");
                 CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), "--no-ice", "--name", "bob", "answer")) {
             String offer = alice.await("offer", START_SECONDS).get("text").getAsString();
@@ -161,12 +147,6 @@ class ManualExchangeEndToEndTest {
         answerer.awaitState("connected", STEP_SECONDS);
         JsonObject path = offerer.first("path", STEP_SECONDS);
         assertEquals("direct", path.get("summary").getAsString(), path.toString());
-    }
-
-    /** The next message event that is not a system notice. */
-    private static JsonObject nextChat(CliProcess p) throws InterruptedException {
-        return p.await(e -> "message".equals(e.get("event").getAsString())
-                && !"system".equals(e.get("sender").getAsString()), "chat message", STEP_SECONDS);
     }
 
     private static String randomText(int length) {

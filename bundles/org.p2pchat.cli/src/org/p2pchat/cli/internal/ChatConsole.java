@@ -26,13 +26,14 @@ import org.p2pchat.core.identity.Contact;
 import org.p2pchat.core.identity.IdentityException;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.signaling.DirectoryConnection;
 import org.p2pchat.core.signaling.SignalingException;
 import org.p2pchat.core.signaling.SignedDescription;
 import org.p2pchat.core.signaling.TextSignalingProvider;
 
 /**
- * The command-line chat: negotiates through pasted text on stdin, then sends each input line
- * and prints what arrives.
+ * The command-line chat: negotiates through pasted text on stdin (or takes a session the
+ * directory negotiated), then sends each input line and prints what arrives.
  */
 final class ChatConsole implements PeerSessionListener {
 
@@ -41,10 +42,13 @@ final class ChatConsole implements PeerSessionListener {
     /** The web app's join notice is "<name> joined the chat". */
     private static final String JOINED = " joined the chat";
     private static final long CONNECT_TIMEOUT_SECONDS = 60;
+    private static final int RECONNECT_ATTEMPTS = 5;
     /** A description's text never needs more lines than this; beyond it the paste is garbage. */
     private static final int MAX_PASTE_LINES = 400;
 
-    private final PeerSession session;
+    private volatile PeerSession session;
+    /** Takes the next session that reports an event (one the directory creates for us). */
+    private volatile boolean adoptNextSession;
     private final TextSignalingProvider signaling;
     private final IdentityService identity;
     private final CliOptions options;
@@ -60,15 +64,23 @@ final class ChatConsole implements PeerSessionListener {
     /** The peer's verified identity; null for an unverified peer (the web app). */
     private volatile PublicIdentity peerIdentity;
 
-    ChatConsole(PeerSession session, TextSignalingProvider signaling, IdentityService identity, CliOptions options, String name,
+    /** Connects a lost session again; null where nothing can (the manual exchange). */
+    private volatile Reconnector reconnector;
+    private volatile boolean safetyShown;
+
+    /** Makes a new session with the same peer after the old one was lost. */
+    interface Reconnector {
+        CompletableFuture<DirectoryConnection> reconnect(PeerSessionListener listener);
+    }
+
+    /** @param signaling the manual exchange; null when the directory negotiates */
+    ChatConsole(TextSignalingProvider signaling, IdentityService identity, CliOptions options, String name,
             BufferedReader in, EventPrinter print) {
-        this.session = session;
         this.signaling = signaling;
         this.identity = identity;
         this.options = options;
         this.name = name;
         this.print = print;
-        session.addListener(this);
         // Reading stdin blocks; a reader thread lets the chat end when the peer hangs up.
         Thread reader = new Thread(() -> readInput(in), "p2pchat-cli-input");
         reader.setDaemon(true);
@@ -88,7 +100,7 @@ final class ChatConsole implements PeerSessionListener {
     }
 
     /** The next input line; null at end of input, or once the session has ended. */
-    private String nextLine() throws InterruptedException {
+    String nextLine() throws InterruptedException {
         while (true) {
             Optional<String> line = input.poll(100, TimeUnit.MILLISECONDS);
             if (line != null) {
@@ -103,11 +115,50 @@ final class ChatConsole implements PeerSessionListener {
         }
     }
 
-    /** @return the process exit code */
-    int run() throws InterruptedException {
+    /** Negotiates by pasted text, then chats. @return the process exit code */
+    int runManual(PeerSession manualSession) throws InterruptedException {
+        session = manualSession;
+        manualSession.addListener(this);
         if (!negotiate()) {
             return 1;
         }
+        return chatOnceConnected();
+    }
+
+    /** Expects the session the directory is about to create with this console as its listener. */
+    void expectSession() {
+        adoptNextSession = true;
+    }
+
+    /**
+     * Chats over a session the directory negotiated; {@code reconnector} (may be null) makes a new
+     * one when the connection is lost. @return the process exit code
+     */
+    int runNegotiated(DirectoryConnection connection, Reconnector reconnector) throws InterruptedException {
+        this.reconnector = reconnector;
+        adopt(connection);
+        return chatOnceConnected();
+    }
+
+    /** Takes over a session negotiated by the directory (the first, or a reconnected one). */
+    void adopt(DirectoryConnection connection) {
+        adoptNextSession = false;
+        session = connection.session();
+        localDescription = connection.local().description();
+        remoteDescription = connection.remote().description();
+        safetyShown = false;
+        peerIdentity = connection.identity().orElse(null);
+        if (peerIdentity == null) {
+            reportUnverified();
+        } else {
+            reportVerified();
+        }
+        if (connection.session().state() == ConnectionState.CONNECTED) {
+            showSafetyNumber();
+        }
+    }
+
+    private int chatOnceConnected() throws InterruptedException {
         if (!connected.await(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             print.error("Could not connect within " + CONNECT_TIMEOUT_SECONDS + " s (state " + session.state()
                     + "). Check that both sides used fresh descriptions and that a path exists (STUN/TURN).");
@@ -214,19 +265,27 @@ final class ChatConsole implements PeerSessionListener {
     private boolean checkIdentity(SignedDescription d) {
         if (d.proof() == null) {
             peerIdentity = null;
-            print.event("identity", "! Your peer's app does not prove its identity (the web app does not): this "
-                    + "connection is encrypted but unverified.", "verified", false);
+            reportUnverified();
             return true;
         }
         try {
             peerIdentity = identity.verify(d.description(), d.proof());
-            print.event("identity", "* Peer identity verified: key " + peerIdentity.fingerprint(), "verified", true,
-                    "fingerprint", peerIdentity.fingerprint());
+            reportVerified();
             return true;
         } catch (IdentityException e) {
             print.error(e.getMessage());
             return false;
         }
+    }
+
+    private void reportUnverified() {
+        print.event("identity", "! Your peer's app does not prove its identity (the web app does not): this "
+                + "connection is encrypted but unverified.", "verified", false);
+    }
+
+    private void reportVerified() {
+        print.event("identity", "* Peer identity verified: key " + peerIdentity.fingerprint(), "verified", true,
+                "fingerprint", peerIdentity.fingerprint());
     }
 
     /** An opened JSON object that is not closed yet: more lines of the same paste will follow. */
@@ -252,7 +311,8 @@ final class ChatConsole implements PeerSessionListener {
         return depth > 0;
     }
 
-    private <T> T await(CompletableFuture<T> future, String what) {
+    /** Waits for {@code future}; reports a failure as "Could not {what}: reason" and returns null. */
+    <T> T await(CompletableFuture<T> future, String what) {
         return succeeded(future, what) ? future.join() : null;
     }
 
@@ -282,7 +342,12 @@ final class ChatConsole implements PeerSessionListener {
                 }
             } else if (!line.isEmpty()) {
                 ChatMessage m = ChatMessage.create(name, line);
-                session.send(m).whenComplete((ok, error) -> {
+                PeerSession current = session;
+                if (current.state() != ConnectionState.CONNECTED) {
+                    print.error("Not sent: not connected (" + current.state().name().toLowerCase() + ").");
+                    continue;
+                }
+                current.send(m).whenComplete((ok, error) -> {
                     if (error != null) {
                         print.error(cause(error).getMessage());
                     } else {
@@ -403,32 +468,93 @@ final class ChatConsole implements PeerSessionListener {
 
     // ---- session events ----------------------------------------------------------------------
 
+    /** Whether an event comes from the session this console chats over (not a replaced one). */
+    private boolean current(PeerSession s) {
+        if (s != session && adoptNextSession) {
+            adoptNextSession = false;
+            session = s;
+        }
+        return s == session;
+    }
+
     @Override
     public void stateChanged(PeerSession s, ConnectionState state) {
+        if (!current(s)) {
+            return;
+        }
         String lower = state.name().toLowerCase();
         print.event("state", "* " + lower, "state", lower, "sinceStartMs", millisSince(startNanos),
                 "sinceRemoteMs", remoteAppliedNanos == 0 ? null : millisSince(remoteAppliedNanos));
         if (state == ConnectionState.CONNECTED) {
-            PublicIdentity peer = peerIdentity;
-            if (peer != null) {
-                String number = identity.safetyNumber(peer, localDescription, remoteDescription);
-                print.event("safety", "* Safety number: " + number + " (compare it with your peer over another "
-                        + "channel; if it differs, someone is in the middle)", "number", number);
+            if (localDescription != null && remoteDescription != null) {
+                showSafetyNumber();
             }
             connected.countDown();
+        } else if (state == ConnectionState.FAILED && reconnector != null && ended.getCount() > 0) {
+            reconnect(s, 1);
         } else if (state.isFinal()) {
             ended.countDown();
             connected.countDown();
         }
     }
 
+    private synchronized void showSafetyNumber() {
+        PublicIdentity peer = peerIdentity;
+        if (peer != null && !safetyShown) {
+            safetyShown = true;
+            String number = identity.safetyNumber(peer, localDescription, remoteDescription);
+            print.event("safety", "* Safety number: " + number + " (compare it with your peer over another "
+                    + "channel; if it differs, someone is in the middle)", "number", number);
+        }
+    }
+
+    /**
+     * The connection failed (ICE gave up): ask the peer for a new one through the directory, a few
+     * times with growing pauses, then give up.
+     */
+    private void reconnect(PeerSession failed, int attempt) {
+        if (session != failed || ended.getCount() == 0) {
+            return;
+        }
+        print.event("reconnecting", "* Connection lost; reconnecting (attempt " + attempt + " of " + RECONNECT_ATTEMPTS
+                + ")...", "attempt", attempt);
+        expectSession();
+        reconnector.reconnect(this).whenComplete((connection, error) -> {
+            if (error == null) {
+                failed.close();
+                adopt(connection);
+                print.event("reconnected", "* Reconnected.", "attempt", attempt);
+            } else if (attempt < RECONNECT_ATTEMPTS) {
+                print.error("Reconnect attempt " + attempt + " failed: " + cause(error).getMessage());
+                CompletableFuture.delayedExecutor(2L * attempt, TimeUnit.SECONDS).execute(() -> reconnect(failed, attempt + 1));
+            } else {
+                print.error("Could not reconnect: " + cause(error).getMessage());
+                ended.countDown();
+            }
+        });
+    }
+
+    /** A reconnect request from the peer we lost (the directory's other side) has been accepted. */
+    void reconnectedByPeer(DirectoryConnection connection) {
+        PeerSession old = session;
+        adopt(connection);
+        if (old != null && old != connection.session()) {
+            old.close();
+        }
+        print.event("reconnected", "* Reconnected by your peer.", "attempt", 0);
+    }
+
     @Override
     public void pathSelected(PeerSession s, CandidatePath path) {
+        if (!current(s)) {
+            return;
+        }
         print.event("path", "* path: " + path, "summary", path.summary(), "detail", path.toString());
     }
 
     @Override
     public void messageReceived(PeerSession s, ChatMessage m) {
+        current(s); // a message from a replaced session is still shown
         if (m.isSystemNotice() && m.content().endsWith(JOINED) && peerIdentity != null) {
             rememberContact(m.content().substring(0, m.content().length() - JOINED.length()));
         }
@@ -461,6 +587,7 @@ final class ChatConsole implements PeerSessionListener {
 
     @Override
     public void dataChannelOpened(PeerSession s, PeerDataChannel channel) {
+        current(s);
         if (BENCH_CHANNEL.equals(channel.label())) {
             receiveBench(channel);
         } else {
@@ -470,6 +597,9 @@ final class ChatConsole implements PeerSessionListener {
 
     @Override
     public void problem(PeerSession s, String description) {
+        if (!current(s)) {
+            return;
+        }
         print.event("problem", "! " + description, "message", description);
     }
 
@@ -477,7 +607,7 @@ final class ChatConsole implements PeerSessionListener {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
     }
 
-    private static Throwable cause(Throwable t) {
+    static Throwable cause(Throwable t) {
         return (t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null
                 ? t.getCause() : t;
     }

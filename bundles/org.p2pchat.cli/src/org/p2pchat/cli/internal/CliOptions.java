@@ -1,28 +1,42 @@
 package org.p2pchat.cli.internal;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.p2pchat.core.IceServer;
+import org.p2pchat.core.settings.ServiceEntry;
 import org.p2pchat.core.signaling.TextSignalingProvider;
 
 /** The command line of {@code p2pchat cli}. */
 record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean iceFromProfile,
-        TextSignalingProvider.Form form, boolean json) {
+        TextSignalingProvider.Form form, boolean json, String peer, List<URI> rendezvous, boolean listed,
+        boolean acceptAll) {
 
     enum Mode {
         /** Create an offer, take the answer from stdin, then chat. */
         OFFER,
         /** Take an offer from stdin, print the answer, then chat. */
         ANSWER,
+        /** List the peers the rendezvous services list, then exit. */
+        PEERS,
+        /** Connect to a peer through the rendezvous services, then chat. */
+        CONNECT,
+        /** Register with the rendezvous services and wait for a request, then chat. */
+        LISTEN,
         HELP
     }
 
     static final String USAGE = """
-            Usage: p2pchat cli [options] offer|answer
+            Usage: p2pchat cli [options] offer|answer|peers|connect PEER|listen
 
-              offer    create an offer and print it; then paste the peer's answer
-              answer   paste the peer's offer; the answer to send back is printed
+              offer         create an offer and print it; then paste the peer's answer
+              answer        paste the peer's offer; the answer to send back is printed
+              peers         list the peers on the rendezvous ("DHT") services
+              connect PEER  connect through the rendezvous services to PEER (an id, or a
+                            name only one listed peer has)
+              listen        register with the rendezvous services and wait for requests;
+                            answer each with /accept or /reject (or start with --accept)
 
             Once connected, every line you type is sent. Commands:
               /ping [N]        measure the round trip N times (default 10)
@@ -39,6 +53,9 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
               --no-ice             no STUN/TURN servers: host candidates only (LAN, tests)
               --form compact|json  how descriptions are printed: compact one line (default)
                                    or the browser web app's JSON
+              --rendezvous URL     a rendezvous service instead of the profile's (repeatable)
+              --unlisted           stay out of public peer lists (reachable by id only)
+              --accept             listen: accept the first request without asking
               --json               print events as JSON lines, for scripts
             """;
 
@@ -49,11 +66,24 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
         boolean fromProfile = true;
         TextSignalingProvider.Form form = TextSignalingProvider.Form.COMPACT;
         boolean json = false;
+        String peer = null;
+        List<URI> rendezvous = new ArrayList<>();
+        boolean listed = true;
+        boolean acceptAll = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "offer" -> mode = once(mode, Mode.OFFER);
                 case "answer" -> mode = once(mode, Mode.ANSWER);
+                case "peers" -> mode = once(mode, Mode.PEERS);
+                case "listen" -> mode = once(mode, Mode.LISTEN);
+                case "connect" -> {
+                    mode = once(mode, Mode.CONNECT);
+                    peer = value(args, ++i, a);
+                }
+                case "--rendezvous" -> rendezvous.add(serviceUrl(value(args, ++i, a)));
+                case "--unlisted" -> listed = false;
+                case "--accept" -> acceptAll = true;
                 case "help", "--help", "-h" -> mode = Mode.HELP;
                 case "--name" -> name = value(args, ++i, a);
                 case "--ice" -> {
@@ -83,7 +113,7 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
             }
         }
         if (mode == null) {
-            throw new IllegalArgumentException("say 'offer' or 'answer'");
+            throw new IllegalArgumentException("say offer, answer, peers, connect PEER or listen");
         }
         for (IceServer s : ice) {
             s.problem().ifPresent(problem -> {
@@ -91,14 +121,28 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
                         + (s.isTurn() ? " (--ice-user, --ice-credential)" : ""));
             });
         }
-        return new CliOptions(mode, name, List.copyOf(ice), fromProfile, form, json);
+        return new CliOptions(mode, name, List.copyOf(ice), fromProfile, form, json, peer, List.copyOf(rendezvous),
+                listed, acceptAll);
     }
 
     private static Mode once(Mode current, Mode next) {
         if (current != null && current != next) {
-            throw new IllegalArgumentException("say either 'offer' or 'answer', not both");
+            throw new IllegalArgumentException("say one of offer, answer, peers, connect or listen, not two");
         }
         return next;
+    }
+
+    /** Whether the connection is made through the rendezvous services rather than by pasting. */
+    boolean viaDirectory() {
+        return mode == Mode.PEERS || mode == Mode.CONNECT || mode == Mode.LISTEN;
+    }
+
+    private static URI serviceUrl(String text) {
+        ServiceEntry entry = new ServiceEntry("", text, true, false);
+        entry.problem().ifPresent(problem -> {
+            throw new IllegalArgumentException("--rendezvous " + text + ": " + problem);
+        });
+        return URI.create(entry.url());
     }
 
     private static String value(String[] args, int i, String option) {

@@ -3,6 +3,7 @@ package org.p2pchat.cli.internal;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,8 @@ import org.p2pchat.core.SessionException;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.settings.Settings;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.core.signaling.DirectoryOptions;
+import org.p2pchat.core.signaling.DirectorySignalingProvider;
 import org.p2pchat.core.signaling.TextSignalingProvider;
 
 /** {@code p2pchat cli}: the scriptable command-line client. */
@@ -61,19 +64,44 @@ public final class CommandLineApplication implements IApplication {
         String name = options.name() != null ? options.name()
                 : !s.username().isBlank() ? s.username() : System.getProperty("user.name", "someone");
         List<IceServer> ice = options.iceFromProfile() ? s.enabledIceServers() : options.iceServers();
+        SessionConfig sessionConfig = new SessionConfig(ice, name, s.maxMessageBytes());
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        print.event("self", "* Your identity key: " + identity.self().fingerprint(), "fingerprint",
+                identity.self().fingerprint(), "id", identity.self().key());
+        if (options.viaDirectory()) {
+            return viaDirectory(bundles, options, s, name, sessionConfig, new ChatConsole(null, identity, options, name, in, print),
+                    print);
+        }
         PeerSession session;
         try {
-            session = transport.createSession(new SessionConfig(ice, name, s.maxMessageBytes()));
+            session = transport.createSession(sessionConfig);
         } catch (SessionException e) {
             print.error(e.getMessage());
             return 1;
         }
         try (session) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            print.event("self", "* Your identity key: " + identity.self().fingerprint(), "fingerprint",
-                    identity.self().fingerprint());
-            return new ChatConsole(session, manual, identity, options, name, in, print).run();
+            return new ChatConsole(manual, identity, options, name, in, print).runManual(session);
         }
+    }
+
+    private static int viaDirectory(BundleContext bundles, CliOptions options, Settings settings, String name,
+            SessionConfig sessionConfig, ChatConsole console, EventPrinter print) throws InterruptedException {
+        DirectorySignalingProvider directory = service(bundles, DirectorySignalingProvider.class);
+        if (directory == null) {
+            print.error("No rendezvous (DHT) provider is installed in this client.");
+            return 1;
+        }
+        List<URI> services = !options.rendezvous().isEmpty() ? options.rendezvous()
+                : settings.rendezvousServices().stream()
+                        .filter(e -> e.enabled() && e.problem().isEmpty())
+                        .map(e -> URI.create(e.url()))
+                        .toList();
+        if (services.isEmpty()) {
+            print.error("No rendezvous service is enabled: add one in Settings or pass --rendezvous URL.");
+            return 1;
+        }
+        DirectoryOptions directoryOptions = new DirectoryOptions(services, name, options.listed(), sessionConfig);
+        return new DirectoryExchange(directory, directoryOptions, options, console, print).run();
     }
 
     private static <T> T service(BundleContext context, Class<T> type) throws InterruptedException {

@@ -1,0 +1,143 @@
+package org.p2pchat.cli.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Predicate;
+
+import com.google.gson.JsonObject;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.p2pchat.testing.CliProcess;
+import org.p2pchat.testing.NetworkIsolation;
+import org.p2pchat.testing.RelayProcess;
+
+/**
+ * A relay process of the materialized relay product and command-line clients of the client
+ * product: they find each other through the relay's authenticated API, verify each other and
+ * chat peer to peer; the relay is killed and restarted while they chat, and they register again
+ * by themselves.
+ */
+class DirectoryEndToEndTest {
+
+    private static final long START_SECONDS = 90;
+    private static final long STEP_SECONDS = EndToEnd.STEP_SECONDS;
+
+    private static Path product;
+    private static Path relayProduct;
+
+    @BeforeAll
+    static void productsAndNetwork() {
+        NetworkIsolation.requireIsolatedNetwork();
+        product = Path.of(System.getProperty("p2pchat.product.dir", "(p2pchat.product.dir not set)"));
+        relayProduct = Path.of(System.getProperty("p2pchat.relay.product.dir", "(p2pchat.relay.product.dir not set)"));
+        assertTrue(Files.isDirectory(product), "client product missing at " + product);
+        assertTrue(Files.isDirectory(relayProduct), "relay product missing at " + relayProduct);
+    }
+
+    @Test
+    void twoClientsMeetThroughTheRelayChatAndRegisterAgainAfterItRestarts(TestInfo test) throws Exception {
+        Path dir = EndToEnd.work(test);
+        RelayProcess relay = RelayProcess.start(relayProduct, dir.resolve("relay"), "--bind", "192.0.2.1", "--port", "0");
+        try {
+            InetSocketAddress address = relay.awaitListening(START_SECONDS);
+            String url = "http://192.0.2.1:" + address.getPort();
+            try (CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), "--no-ice", "--name", "bob",
+                    "--rendezvous", url, "--accept", "listen");
+                    CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--name",
+                            "alice", "--rendezvous", url, "connect", "bob")) {
+                JsonObject bobService = bob.await(registered(), "registration", START_SECONDS);
+                assertEquals("authenticated", bobService.get("api").getAsString(), bobService.toString());
+                String bobKey = bob.first("self", STEP_SECONDS).get("id").getAsString();
+                assertEquals(bobKey, bobService.get("id").getAsString(), "the id on the service is the identity key");
+
+                JsonObject connecting = alice.await("connecting", START_SECONDS);
+                assertEquals(bobKey, connecting.get("id").getAsString());
+                bob.await("request", STEP_SECONDS);
+                JsonObject aliceConnected = alice.awaitState("connected", STEP_SECONDS);
+                bob.awaitState("connected", STEP_SECONDS);
+                System.out.printf("directory connect: negotiated %d ms, connected %d ms after alice started%n",
+                        alice.first("negotiated", STEP_SECONDS).get("sinceStartMs").getAsLong(),
+                        aliceConnected.get("sinceStartMs").getAsLong());
+
+                // Each verified the other; both show the same safety number.
+                assertEquals(bob.first("self", STEP_SECONDS).get("fingerprint").getAsString(),
+                        alice.first("identity", STEP_SECONDS).get("fingerprint").getAsString());
+                assertEquals(alice.first("self", STEP_SECONDS).get("fingerprint").getAsString(),
+                        bob.first("identity", STEP_SECONDS).get("fingerprint").getAsString());
+                assertEquals(alice.first("safety", STEP_SECONDS).get("number").getAsString(),
+                        bob.first("safety", STEP_SECONDS).get("number").getAsString());
+
+                alice.send("hello bob, via the relay");
+                assertEquals("hello bob, via the relay", EndToEnd.nextChat(bob).get("content").getAsString());
+
+                // The relay dies mid-session: the chat is peer to peer and goes on.
+                relay.signal("KILL");
+                relay.awaitExit(STEP_SECONDS);
+                bob.send("still here without the relay");
+                assertEquals("still here without the relay", EndToEnd.nextChat(alice).get("content").getAsString());
+                alice.await(state("unreachable"), "the relay reported unreachable", STEP_SECONDS);
+
+                // A new relay on the same address: both register again by themselves.
+                relay = RelayProcess.start(relayProduct, dir.resolve("relay"), "--bind", "192.0.2.1", "--port",
+                        Integer.toString(address.getPort()));
+                relay.awaitListening(START_SECONDS);
+                alice.await(registered(), "alice registered again", START_SECONDS);
+                bob.await(registered(), "bob registered again", START_SECONDS);
+                try (CliProcess carol = CliProcess.start("carol", product, dir.resolve("carol"), "--no-ice", "--name",
+                        "carol", "--rendezvous", url, "peers")) {
+                    assertEquals(0, carol.awaitExit(START_SECONDS), "carol's peer listing");
+                    assertEquals(2, carol.first("peers", STEP_SECONDS).get("count").getAsInt(),
+                            "alice and bob are listed again: " + carol.seen("peer"));
+                }
+
+                alice.send("/quit");
+                assertEquals(0, alice.awaitExit(STEP_SECONDS));
+                bob.awaitState("closed", STEP_SECONDS);
+                assertEquals(0, bob.awaitExit(STEP_SECONDS));
+            }
+        } finally {
+            relay.close();
+        }
+    }
+
+    @Test
+    void anUnlistedPeerIsReachableByIdOnlyAndARejectedRequestIsReported(TestInfo test) throws Exception {
+        Path dir = EndToEnd.work(test);
+        try (RelayProcess relay = RelayProcess.start(relayProduct, dir.resolve("relay"), "--bind", "192.0.2.1", "--port", "0")) {
+            String url = "http://192.0.2.1:" + relay.awaitListening(START_SECONDS).getPort();
+            try (CliProcess dora = CliProcess.start("dora", product, dir.resolve("dora"), "--no-ice", "--name", "dora",
+                    "--rendezvous", url, "--unlisted", "listen")) {
+                String doraKey = dora.await(registered(), "registration", START_SECONDS).get("id").getAsString();
+                try (CliProcess lister = CliProcess.start("lister", product, dir.resolve("lister"), "--no-ice",
+                        "--rendezvous", url, "peers")) {
+                    assertEquals(0, lister.awaitExit(START_SECONDS));
+                    assertEquals(0, lister.first("peers", STEP_SECONDS).get("count").getAsInt(), "dora is unlisted");
+                }
+                try (CliProcess eve = CliProcess.start("eve", product, dir.resolve("eve"), "--no-ice", "--name", "eve",
+                        "--rendezvous", url, "connect", doraKey)) {
+                    JsonObject request = dora.await("request", START_SECONDS);
+                    assertTrue(request.get("verified").getAsBoolean(), request.toString());
+                    dora.send("/reject");
+                    JsonObject error = eve.await("error", STEP_SECONDS);
+                    assertTrue(error.get("message").getAsString().contains("declined"), error.toString());
+                    assertEquals(1, eve.awaitExit(STEP_SECONDS), "a refused connection ends with exit code 1");
+                }
+            }
+        }
+    }
+
+    private static Predicate<JsonObject> registered() {
+        return state("registered");
+    }
+
+    private static Predicate<JsonObject> state(String state) {
+        return e -> "service".equals(e.get("event").getAsString()) && state.equals(e.get("state").getAsString());
+    }
+
+}

@@ -1,0 +1,39 @@
+package org.p2pchat.cli.tests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+
+import com.google.gson.JsonObject;
+
+import org.junit.jupiter.api.TestInfo;
+import org.p2pchat.testing.CliProcess;
+
+/** What the end-to-end tests share: fresh work directories, reading chat events. */
+final class EndToEnd {
+
+    static final long STEP_SECONDS = 30;
+
+    private EndToEnd() {
+    }
+
+    /** An empty directory for the test's profiles: a kept profile would already know the peer's key. */
+    static Path work(TestInfo test) throws IOException {
+        Path dir = Path.of(System.getProperty("p2pchat.test.work", "target/e2e"), test.getTestMethod().orElseThrow().getName());
+        if (Files.exists(dir)) {
+            try (var old = Files.walk(dir)) {
+                for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
+    /** The next message event that is not a system notice. */
+    static JsonObject nextChat(CliProcess p) throws InterruptedException {
+        return p.await(e -> "message".equals(e.get("event").getAsString())
+                && !"system".equals(e.get("sender").getAsString()), "chat message", STEP_SECONDS);
+    }
+}
