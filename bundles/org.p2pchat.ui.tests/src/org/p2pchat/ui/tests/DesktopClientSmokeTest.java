@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that the main window appears on the X display and that the client closes cleanly.
  * <p>
  * Needs an X server in {@code DISPLAY} (the build runs under {@code xvfb-run}) and the tools
- * {@code xwininfo} (x11-utils) and {@code import} (imagemagick).
+ * {@code xwininfo} (x11-utils), {@code xdotool} and {@code import} (imagemagick).
  */
 class DesktopClientSmokeTest {
 
@@ -41,36 +41,20 @@ class DesktopClientSmokeTest {
      * space to the title it sets, hence the optional blank.
      */
     private static final Pattern MAIN_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"P2P Chat ?\":", Pattern.MULTILINE);
+    private static final Pattern SETTINGS_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Settings ?\":", Pattern.MULTILINE);
 
     @Test
     void desktopClientShowsItsWindowAndExitsCleanly(@TempDir Path profile) throws Exception {
-        String display = System.getenv("DISPLAY");
-        assertTrue(display != null && !display.isBlank(),
-                "DISPLAY is not set: this test opens the desktop client and needs an X server; run the build under xvfb-run");
-        Path productDir = Path.of(requiredProperty("p2pchat.product.dir"));
-        Path script = productDir.resolve("p2pchat");
-        assertTrue(Files.isExecutable(script),
-                "no executable start script " + script + ": build releng/org.p2pchat.repository first");
         Path output = Path.of(requiredProperty("p2pchat.test.output.dir"));
-        Files.writeString(profile.resolve("settings.json"), "{\"username\":\"smoke-test\"}");
-
-        ProcessBuilder builder = new ProcessBuilder(script.toString(), "--profile", profile.toString())
-                .redirectErrorStream(true);
-        // A home of its own: the Equinox cache and SWT's files stay out of the user's home.
-        builder.environment().put("HOME", Files.createDirectories(output.resolve("smoke-home")).toString());
-        builder.environment().put("P2PCHAT_VMARGS", "-Dp2pchat.ui.autoclose.ms=" + AUTOCLOSE_MS);
         long started = System.nanoTime();
-        Process client = builder.start();
+        Process client = startClient(profile, output, AUTOCLOSE_MS);
         try (ConsoleLog log = new ConsoleLog(client, output.resolve("client-console.log"))) {
             assertTrue(log.shown.await(WAIT_SECONDS, TimeUnit.SECONDS),
                     "no '" + WINDOW_SHOWN + "' within " + WAIT_SECONDS + " s; output:\n" + log.text());
             System.out.printf("desktop client window shown after %.1f s%n", (System.nanoTime() - started) / 1e9);
 
-            assertMainWindowMapped();
-            Thread.sleep(PAINT_MS);
-            Path screenshot = Files.createDirectories(output.resolve("screenshots")).resolve("client-window.png");
-            run("import", "-window", "root", screenshot.toString());
-            assertTrue(Files.size(screenshot) > 0, "empty screenshot " + screenshot);
+            viewableWindow(MAIN_WINDOW);
+            screenshot(output, "client-window.png");
 
             assertTrue(client.waitFor(WAIT_SECONDS, TimeUnit.SECONDS),
                     "the client did not exit within " + WAIT_SECONDS + " s of its autoclose; output:\n" + log.text());
@@ -83,21 +67,103 @@ class DesktopClientSmokeTest {
         }
     }
 
-    /** Some window titled "P2P Chat" must be viewable (GTK also keeps unmapped helper windows of that name). */
-    private static void assertMainWindowMapped() throws Exception {
+    /**
+     * The window's key bindings, pressed on the X display as a person would: Ctrl+, opens the
+     * settings, Escape closes them, Ctrl+Q quits the client cleanly.
+     */
+    @Test
+    void keyboardShortcutsOpenSettingsAndQuit(@TempDir Path profile) throws Exception {
+        Path output = Path.of(requiredProperty("p2pchat.test.output.dir"));
+        // The autoclose only ends a client that ignored Ctrl+Q; the test fails before it fires.
+        Process client = startClient(profile, output, 10 * AUTOCLOSE_MS);
+        try (ConsoleLog log = new ConsoleLog(client, output.resolve("shortcuts-console.log"))) {
+            assertTrue(log.shown.await(WAIT_SECONDS, TimeUnit.SECONDS),
+                    "no '" + WINDOW_SHOWN + "' within " + WAIT_SECONDS + " s; output:\n" + log.text());
+            String main = viewableWindow(MAIN_WINDOW);
+
+            press(main, "ctrl+comma");
+            String settings = viewableWindow(SETTINGS_WINDOW);
+            screenshot(output, "settings-by-shortcut.png");
+            press(settings, "Escape");
+            waitUntilGone(settings);
+
+            press(main, "ctrl+q");
+            assertTrue(client.waitFor(WAIT_SECONDS / 2, TimeUnit.SECONDS), "Ctrl+Q did not quit; output:\n" + log.text());
+            log.awaitEnd();
+            assertEquals(0, client.exitValue(), "exit code; output:\n" + log.text());
+            assertTrue(log.errors().isEmpty(), "errors logged:\n" + log.text());
+        } finally {
+            client.descendants().forEach(ProcessHandle::destroyForcibly);
+            client.destroyForcibly();
+        }
+    }
+
+    private static Process startClient(Path profile, Path output, long autocloseMs) throws IOException {
+        String display = System.getenv("DISPLAY");
+        assertTrue(display != null && !display.isBlank(),
+                "DISPLAY is not set: this test opens the desktop client and needs an X server; run the build under xvfb-run");
+        Path productDir = Path.of(requiredProperty("p2pchat.product.dir"));
+        Path script = productDir.resolve("p2pchat");
+        assertTrue(Files.isExecutable(script),
+                "no executable start script " + script + ": build releng/org.p2pchat.repository first");
+        Files.writeString(profile.resolve("settings.json"), "{\"username\":\"smoke-test\"}");
+        ProcessBuilder builder = new ProcessBuilder(script.toString(), "--profile", profile.toString())
+                .redirectErrorStream(true);
+        // A home of its own: the Equinox cache and SWT's files stay out of the user's home.
+        builder.environment().put("HOME", Files.createDirectories(output.resolve("smoke-home")).toString());
+        builder.environment().put("P2PCHAT_VMARGS", "-Dp2pchat.ui.autoclose.ms=" + autocloseMs);
+        return builder.start();
+    }
+
+    /** Gives the window the keyboard focus (there is no window manager under Xvfb) and presses keys. */
+    private static void press(String window, String keys) throws Exception {
+        run("xdotool", "windowfocus", "--sync", window);
+        run("xdotool", "key", "--clearmodifiers", keys);
+    }
+
+    private static void screenshot(Path output, String name) throws Exception {
+        Thread.sleep(PAINT_MS);
+        Path screenshot = Files.createDirectories(output.resolve("screenshots")).resolve(name);
+        run("import", "-window", "root", screenshot.toString());
+        assertTrue(Files.size(screenshot) > 0, "empty screenshot " + screenshot);
+    }
+
+    private static void waitUntilGone(String window) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            if (!viewable(window)) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        fail("window " + window + " is still shown");
+    }
+
+    private static boolean viewable(String window) throws Exception {
+        Process p = new ProcessBuilder("xwininfo", "-id", window).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        return p.exitValue() == 0 && out.contains("Map State: IsViewable");
+    }
+
+    /**
+     * The id of a viewable top-level window whose title matches (GTK also keeps unmapped helper
+     * windows of the same name).
+     */
+    private static String viewableWindow(Pattern title) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         String tree;
         do {
             tree = run("xwininfo", "-root", "-tree");
-            Matcher m = MAIN_WINDOW.matcher(tree);
+            Matcher m = title.matcher(tree);
             while (m.find()) {
-                if (run("xwininfo", "-id", m.group(1)).contains("Map State: IsViewable")) {
-                    return;
+                if (viewable(m.group(1))) {
+                    return m.group(1);
                 }
             }
             Thread.sleep(250);
         } while (System.nanoTime() < deadline);
-        fail("no viewable window titled \"P2P Chat\"; xwininfo -root -tree:\n" + tree);
+        return fail("no viewable window matching " + title + "; xwininfo -root -tree:\n" + tree);
     }
 
     /** Runs a tool to completion and returns its output; fails the test if it fails. */
@@ -106,7 +172,7 @@ class DesktopClientSmokeTest {
         try {
             p = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new IOException(command[0] + " is missing (packages: x11-utils for xwininfo, imagemagick for import)", e);
+            throw new IOException(command[0] + " is missing (packages: x11-utils for xwininfo, xdotool, imagemagick for import)", e);
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " hangs");
