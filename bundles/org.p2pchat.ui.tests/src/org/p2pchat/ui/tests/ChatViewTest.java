@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.StyledText;
@@ -22,14 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.p2pchat.core.CandidatePath;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.ConnectionState;
-import org.p2pchat.core.IceCandidate;
 import org.p2pchat.core.IceServer;
-import org.p2pchat.core.PeerDataChannel;
 import org.p2pchat.core.PeerSession;
-import org.p2pchat.core.PeerSessionListener;
 import org.p2pchat.core.PeerTransport;
 import org.p2pchat.core.SessionConfig;
-import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
@@ -130,6 +124,16 @@ class ChatViewTest {
     }
 
     @Test
+    void aFailedManualConnectionSaysWhyItCannotComeBackByItself() {
+        session.fire(ConnectionState.FAILED);
+        Label banner = harness.byId(Label.class, "chat.ended.text");
+        harness.waitUntil(banner::isVisible, 10, "the failure is shown");
+        assertTrue(banner.getText().contains("manual exchange has no signaling path"), banner.getText());
+        assertTrue(harness.byId(Button.class, "chat.newConnection").isVisible(), "a new exchange is offered");
+        assertTrue(!harness.byId(Button.class, "chat.safetyNumber").isVisible(), "no safety number without a verified peer");
+    }
+
+    @Test
     void aMessageWhileTheWindowIsInTheBackgroundCountsInTheTitle() {
         org.eclipse.swt.widgets.Shell other = new org.eclipse.swt.widgets.Shell(harness.display);
         try {
@@ -149,83 +153,6 @@ class ChatViewTest {
             assertEquals(0, part.unreadCount());
         } finally {
             other.dispose();
-        }
-    }
-
-    /** A session that sends nowhere: it records what the client sends and fires what the test says. */
-    static final class ScriptedSession implements PeerSession {
-
-        final List<PeerSessionListener> listeners = new CopyOnWriteArrayList<>();
-        final List<ChatMessage> sent = new CopyOnWriteArrayList<>();
-        private volatile ConnectionState state = ConnectionState.NEW;
-
-        void fire(ConnectionState newState) {
-            state = newState;
-            listeners.forEach(l -> l.stateChanged(this, newState));
-        }
-
-        @Override
-        public CompletableFuture<SessionDescription> createOffer() {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException());
-        }
-
-        @Override
-        public CompletableFuture<SessionDescription> acceptOffer(SessionDescription offer) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException());
-        }
-
-        @Override
-        public CompletableFuture<Void> acceptAnswer(SessionDescription answer) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException());
-        }
-
-        @Override
-        public void addRemoteCandidate(IceCandidate candidate) {
-        }
-
-        @Override
-        public ConnectionState state() {
-            return state;
-        }
-
-        @Override
-        public Optional<CandidatePath> selectedPath() {
-            return Optional.empty();
-        }
-
-        @Override
-        public CompletableFuture<Void> send(ChatMessage message) {
-            if (!message.isSystemNotice()) {
-                sent.add(message);
-            }
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletableFuture<Long> ping() {
-            return CompletableFuture.completedFuture(1L);
-        }
-
-        @Override
-        public CompletableFuture<PeerDataChannel> openDataChannel(String label) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException());
-        }
-
-        @Override
-        public void addListener(PeerSessionListener listener) {
-            listeners.add(listener);
-        }
-
-        @Override
-        public void removeListener(PeerSessionListener listener) {
-            listeners.remove(listener);
-        }
-
-        @Override
-        public void close() {
-            if (!state.isFinal()) {
-                fire(ConnectionState.CLOSED);
-            }
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
@@ -28,7 +29,8 @@ import org.p2pchat.ui.internal.parts.ClientPart;
 /**
  * The desktop client's Connect and Chat views, with the real transport and manual exchange,
  * connect to the command-line client of the materialized product the way two people would: the
- * desktop user creates an offer, the terminal user answers, and they chat both ways.
+ * desktop user creates an offer, the terminal user answers, each side verifies the other's
+ * identity, both show the same safety number, and they chat both ways.
  * <p>
  * Opens WebRTC connections: runs only inside the test network namespace, with no ICE servers.
  */
@@ -64,8 +66,10 @@ class ManualExchangeUiTest {
     @Test
     void desktopOffersTheCommandLineClientAnswersAndTheyChat() throws Exception {
         ClientPart part = harness.make(ClientPart.class, 900, 720);
+        harness.chooseMethod("Manual exchange");
         harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "exchange.createOffer") != null,
                 STEP_SECONDS, "the manual exchange is offered");
+        String ownFingerprint = harness.byId(Label.class, "connect.fingerprint").getText();
 
         try (CliProcess bob = CliProcess.start("cli-bob", product, work.resolve("bob"), "--no-ice", "--name", "cli-bob",
                 "answer")) {
@@ -98,6 +102,23 @@ class ManualExchangeUiTest {
             harness.waitUntil(() -> status.getText().contains("direct"), STEP_SECONDS,
                     "the status shows a direct path: " + status.getText());
             harness.await(waitFor(bob, "connected", STEP_SECONDS), STEP_SECONDS, "the CLI connects");
+
+            // Identity both ways: each side verified the other's proof and both derive one safety number.
+            JsonObject cliSawUs = harness.await(first(bob, "identity"), STEP_SECONDS, "the CLI checked our offer");
+            assertTrue(cliSawUs.get("verified").getAsBoolean(), "our offer carries a proof: " + cliSawUs);
+            assertEquals(ownFingerprint, cliSawUs.get("fingerprint").getAsString(), "the key the Connect view shows");
+            Label identity = harness.byId(Label.class, "chat.identity");
+            harness.waitUntil(() -> identity.getText().startsWith("\u2714 Verified"), STEP_SECONDS,
+                    "the CLI's answer is verified: " + identity.getText());
+            String cliNumber = harness.await(first(bob, "safety"), STEP_SECONDS, "the CLI's safety number")
+                    .get("number").getAsString();
+            PartHarness.click(harness.byId(Button.class, "chat.safetyNumber"));
+            Label number = harness.waitFor(() -> Arrays.stream(harness.display.getShells())
+                    .map(s -> PartHarness.findById(s, Label.class, "safety.number")).filter(l -> l != null)
+                    .findFirst().orElse(null), STEP_SECONDS, "the safety number dialog");
+            assertEquals(cliNumber, number.getText(), "both sides show the same safety number");
+            System.out.println("screenshot: " + harness.screenshot(number.getShell(), "chat-safety-number-cli"));
+            number.getShell().close();
 
             Text input = harness.byId(Text.class, "chat.input");
             input.setText("Hello from the desktop \u2713");
@@ -138,6 +159,17 @@ class ManualExchangeUiTest {
                     case "connected", "closed" -> cli.awaitState(eventOrState, seconds);
                     default -> cli.await(eventOrState, seconds);
                 };
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** The CLI's first event called {@code name}, whenever it was printed. */
+    private static Future<JsonObject> first(CliProcess cli, String name) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return cli.first(name, STEP_SECONDS);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.eclipse.e4.core.contexts.ContextInjectionFactory;
 import org.eclipse.e4.core.contexts.EclipseContextFactory;
@@ -30,6 +32,7 @@ import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Widget;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -94,6 +97,19 @@ final class PartHarness implements AutoCloseable {
         }
     }
 
+    /** Pumps the event loop until {@code value} has one, and returns it; fails after {@code seconds}. */
+    <T> T waitFor(Supplier<T> value, long seconds, String what) {
+        List<T> found = new ArrayList<>(1);
+        waitUntil(() -> {
+            T v = value.get();
+            if (v != null) {
+                found.add(v);
+            }
+            return v != null;
+        }, seconds, what);
+        return found.get(0);
+    }
+
     /** Pumps the event loop while {@code future} (a blocking wait on another thread) runs. */
     <T> T await(Future<T> future, long seconds, String what) throws Exception {
         waitUntil(future::isDone, seconds, what);
@@ -141,6 +157,20 @@ final class PartHarness implements AutoCloseable {
         return found;
     }
 
+    /** Chooses the connection method called {@code displayName} in the Connect view's list, as a click would. */
+    void chooseMethod(String displayName) {
+        Table methods = find(shell, Table.class).get(0);
+        waitUntil(() -> Arrays.stream(methods.getItems()).anyMatch(i -> i.getText().equals(displayName)), 10,
+                "the method " + displayName + " is listed");
+        for (int i = 0; i < methods.getItemCount(); i++) {
+            if (methods.getItem(i).getText().equals(displayName)) {
+                methods.setSelection(i);
+                methods.notifyListeners(SWT.Selection, new Event());
+                return;
+            }
+        }
+    }
+
     static void click(Widget button) {
         button.notifyListeners(SWT.Selection, new Event());
     }
@@ -157,8 +187,13 @@ final class PartHarness implements AutoCloseable {
 
     /** Saves what the shell shows to target/screenshots/{@code name}.png. */
     Path screenshot(String name) throws Exception {
+        return screenshot(shell, name);
+    }
+
+    /** Saves what {@code window} (the harness's shell or a dialog over it) shows to target/screenshots/{@code name}.png. */
+    Path screenshot(Shell window, String name) throws Exception {
         settle(500);
-        Rectangle area = shell.getBounds();
+        Rectangle area = window.getBounds();
         Image image = new Image(display, area.width, area.height);
         GC gc = new GC(display);
         try {

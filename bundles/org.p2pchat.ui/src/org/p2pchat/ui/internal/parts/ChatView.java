@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,11 +30,19 @@ import org.p2pchat.core.ConnectionState;
 import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferStatus;
+import org.p2pchat.core.identity.Contact;
+import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.ui.widgets.HelpButton;
 
 /**
  * The conversation with the connected peer: messages, the input (Enter sends, Shift+Enter starts
- * a new line), a status line with the connection state and path, and file transfers.
+ * a new line), a status line with the connection state and path, who the peer is (verified key
+ * and safety number, or unverified; a loud banner when a known name comes with a new key), the
+ * state of an automatic reconnection, and file transfers.
+ * <p>
+ * A conversation can outlive its session: after a reconnection a new session continues it with
+ * the messages kept ({@link #resume()}).
  */
 final class ChatView {
 
@@ -44,19 +53,39 @@ final class ChatView {
     static final String SEND_FILE = "chat.sendFile";
     static final String FILE_NOTICE = "chat.fileNotice";
     static final String ENDED = "chat.ended";
+    static final String ENDED_TEXT = "chat.ended.text";
     static final String NEW_CONNECTION = "chat.newConnection";
+    static final String IDENTITY = "chat.identity";
+    static final String SAFETY_NUMBER = "chat.safetyNumber";
+    static final String KEY_CHANGED = "chat.keyChanged";
+    static final String KEY_CHANGED_TEXT = "chat.keyChanged.text";
 
     static final String FILES_NOT_INSTALLED = "File transfer is not installed yet.";
     static final String FILES_NOT_SUPPORTED = "Your peer's app (the web app) cannot exchange files with this client.";
 
     private static final Pattern JOIN_NOTICE = Pattern.compile("(.+) joined the chat");
 
+    /** What happens when the connection fails. */
+    enum Recovery {
+        /** A manual exchange: nothing can carry a new offer, the user starts a new exchange. */
+        NONE,
+        /** We connected through a directory: we ask the peer again through it. */
+        RECONNECTS,
+        /** The peer connected to us through a directory: it asks again, and we accept by ourselves. */
+        AWAITS
+    }
+
     private final ClientPart client;
     private final Composite root;
     private final Label status;
     private final Button disconnect;
+    private final Label identityLine;
+    private final Button safetyNumber;
+    private final Composite keyChanged;
+    private final Label keyChangedText;
     private final Composite ended;
     private final Label endedText;
+    private final Button newConnection;
     private final MessageList messages;
     private final TransferList transfers;
     private final Label fileNotice;
@@ -66,6 +95,18 @@ final class ChatView {
     private String peerName;
     private ConnectionState state = ConnectionState.NEW;
     private CandidatePath path;
+    private Recovery recovery = Recovery.NONE;
+    /** The reconnection attempt under way; 0 when none is. */
+    private int attempt;
+    private int attempts;
+    /** A new session continues this conversation; says "Reconnected" once it connects. */
+    private boolean resuming;
+    /** Why reconnecting gave up; null while it has not. */
+    private String reconnectFailure;
+    private Verification verification;
+    /** The name in the current session's join notice: the name a contact is remembered under. */
+    private String joinedName;
+    private boolean contactChecked;
 
     ChatView(Composite parent, ClientPart client) {
         this.client = client;
@@ -88,12 +129,43 @@ final class ChatView {
                         + "TURN server, still encrypted end to end).\n\nEnter sends, Shift+Enter starts a new line. "
                         + "Drop files on the conversation or use \"Send file\" to offer them to your peer.");
 
+        Composite who = new Composite(root, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(3).spacing(8, 0).applyTo(who);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(who);
+        identityLine = Ui.tag(Ui.label(who, "", SWT.WRAP), IDENTITY);
+        GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).hint(300, SWT.DEFAULT).applyTo(identityLine);
+        safetyNumber = Ui.button(who, "Compare safety number\u2026", SAFETY_NUMBER, this::showSafetyNumber);
+        safetyNumber.setToolTipText("Rule out a man in the middle: compare a number with your peer over another channel");
+        HelpButton.create(who, "Who is on the other end",
+                "Our apps prove who they are: every offer and answer carries the sender's identity key and a "
+                        + "signature over the connection's encryption fingerprints, so a description changed on the way "
+                        + "is refused. \"Verified\" shows your peer's key fingerprint.\n\nTo be sure nobody sits in the "
+                        + "middle (a changed key in transit cannot be noticed by the apps alone if the first exchange was "
+                        + "already intercepted), compare the safety number with your peer over another channel.\n\n"
+                        + "Peers are remembered by name with their key. If a name you know comes with a different key, a "
+                        + "red warning says so: it may be someone else using that name, or your peer reinstalled the app."
+                        + "\n\nThe web app proves no identity: its users are shown as unverified.");
+        Ui.show(safetyNumber, false);
+
+        keyChanged = Ui.tag(new Composite(root, SWT.NONE), KEY_CHANGED);
+        keyChanged.setBackground(Ui.ERROR);
+        GridLayoutFactory.fillDefaults().numColumns(2).margins(10, 8).spacing(10, 0).applyTo(keyChanged);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(keyChanged);
+        keyChangedText = Ui.tag(Ui.label(keyChanged, "", SWT.WRAP), KEY_CHANGED_TEXT);
+        keyChangedText.setBackground(Ui.ERROR);
+        keyChangedText.setForeground(Ui.ON_ERROR);
+        keyChangedText.setFont(Ui.bold());
+        GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).hint(300, SWT.DEFAULT).applyTo(keyChangedText);
+        Ui.button(keyChanged, "Compare safety number\u2026", null, this::showSafetyNumber);
+        Ui.show(keyChanged, false);
+
         ended = Ui.tag(new Composite(root, SWT.BORDER), ENDED);
         GridLayoutFactory.fillDefaults().numColumns(2).margins(8, 6).applyTo(ended);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(ended);
-        endedText = Ui.label(ended, "", SWT.WRAP);
+        endedText = Ui.tag(Ui.label(ended, "", SWT.WRAP), ENDED_TEXT);
         GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).hint(300, SWT.DEFAULT).applyTo(endedText);
-        Ui.button(ended, "New connection", NEW_CONNECTION, client::showConnect);
+        newConnection = Ui.button(ended, "New connection", NEW_CONNECTION, client::showConnect);
+        newConnection.setToolTipText("Back to the Connect page");
         Ui.show(ended, false);
 
         messages = new MessageList(root);
@@ -123,14 +195,32 @@ final class ChatView {
     /** A new session: an empty conversation. */
     void start() {
         peerName = null;
-        path = null;
-        state = ConnectionState.NEW;
+        recovery = Recovery.NONE;
+        resuming = false;
+        attempt = 0;
         messages.clear();
         transfers.clear();
         Ui.show(fileNotice, false);
-        Ui.show(ended, false);
+        Ui.show(keyChanged, false);
         input.setText("");
-        showStatus();
+        newSession();
+    }
+
+    /** A new session continues this conversation (a reconnection): messages and warnings stay. */
+    void resume() {
+        resuming = true;
+        newSession();
+    }
+
+    private void newSession() {
+        path = null;
+        state = ConnectionState.NEW;
+        reconnectFailure = null;
+        verification = null;
+        joinedName = null;
+        contactChecked = false;
+        showIdentity();
+        showConnection();
     }
 
     private void inputKey(Event e) {
@@ -171,9 +261,17 @@ final class ChatView {
     void received(ChatMessage m) {
         if (m.isSystemNotice()) {
             Matcher join = JOIN_NOTICE.matcher(m.content());
-            if (join.matches() && peerName == null) {
-                peerName = join.group(1);
-                showStatus();
+            if (join.matches()) {
+                if (peerName == null) {
+                    peerName = join.group(1);
+                    showStatus();
+                }
+                messages.add(MessageList.Kind.SYSTEM, "", m.timestamp(), m.content());
+                if (joinedName == null) {
+                    joinedName = join.group(1);
+                    checkContact();
+                }
+                return;
             }
             messages.add(MessageList.Kind.SYSTEM, "", m.timestamp(), m.content());
         } else {
@@ -193,24 +291,106 @@ final class ChatView {
         if (newState == state) {
             return;
         }
+        ConnectionState before = state;
+        boolean wasResuming = resuming;
         state = newState;
-        showStatus();
-        String ending = switch (newState) {
-            case DISCONNECTED -> "The connection was lost. It may come back by itself; automatic reconnection is not "
-                    + "available yet, so if it does not, start a new connection.";
-            case FAILED -> "The connection failed. Start a new connection (a new offer and answer) to chat again.";
-            case CLOSED -> "The conversation has ended. Start a new connection to chat again.";
-            default -> null;
-        };
-        if (ending != null) {
-            notice(ending);
+        if (newState.isFinal()) {
+            resuming = false; // the new session did not make it; the recovery goes on or gives up
         }
-        endedText.setText(ending == null ? "" : ending);
-        Ui.show(ended, ending != null);
-        boolean live = newState == ConnectionState.CONNECTED;
-        send.setEnabled(live);
-        disconnect.setEnabled(!newState.isFinal());
+        if (newState == ConnectionState.CONNECTED && wasResuming) {
+            resuming = false;
+            attempt = 0;
+            notice("Reconnected.");
+        } else if (newState == ConnectionState.CONNECTED && before == ConnectionState.DISCONNECTED) {
+            notice("The connection is back.");
+        } else if (attempt == 0 && !wasResuming
+                && !(newState == ConnectionState.FAILED && recovery == Recovery.RECONNECTS)) { // the attempts say it
+            String change = banner();
+            if (change != null) {
+                notice(change);
+            }
+        }
+        showConnection();
+    }
+
+    /** What this conversation does when the connection fails: set once its session is known. */
+    void recovery(Recovery how) {
+        recovery = how;
+        showConnection();
+    }
+
+    /** Reconnection attempt {@code n} of {@code of} has started. */
+    void reconnecting(int n, int of) {
+        attempt = n;
+        attempts = of;
+        reconnectFailure = null;
+        if (n == 1) {
+            notice(banner());
+        }
+        showConnection();
+    }
+
+    void attemptFailed(int n, String reason) {
+        notice("Reconnection attempt " + n + " failed: " + reason);
+    }
+
+    /** Reconnecting gave up; the user can go back to the Connect page. */
+    void reconnectFailed(String reason) {
+        attempt = 0;
+        resuming = false;
+        reconnectFailure = reason;
+        notice(banner());
+        showConnection();
+    }
+
+    /** Whether the conversation waits for a connection to come back. */
+    boolean isReconnecting() {
+        return attempt > 0 || (recovery == Recovery.AWAITS && state == ConnectionState.FAILED) || resuming;
+    }
+
+    /** The banner over the messages for the state of the connection; null when all is well. */
+    private String banner() {
+        String who = peerName == null ? "your peer" : peerName;
+        if (reconnectFailure != null) {
+            return "Could not reconnect to " + who + " (" + reconnectFailure + "). Start a new connection to chat again.";
+        }
+        if (attempt > 0) {
+            return "Connection lost \u2014 reconnecting (attempt " + attempt + " of " + attempts + ")\u2026";
+        }
+        return switch (state) {
+            case DISCONNECTED -> recovery == Recovery.NONE
+                    ? "The connection was interrupted. It may come back by itself; if it does not, start a new exchange "
+                            + "(a manual exchange has no way to reconnect by itself)."
+                    : "The connection was interrupted. It may come back by itself; if it fails, P2P Chat reconnects "
+                            + "through the directory.";
+            case FAILED -> switch (recovery) {
+                case NONE -> "The connection failed. It cannot be made again automatically: a manual exchange has no "
+                        + "signaling path to carry a new offer and answer. Start a new exchange to chat again.";
+                case AWAITS -> "Connection lost \u2014 waiting for " + who + " to reconnect through the directory\u2026";
+                case RECONNECTS -> "Connection lost \u2014 reconnecting\u2026";
+            };
+            case CLOSED -> "The conversation has ended. Start a new connection to chat again.";
+            default -> resuming ? "Reconnecting to " + who + "\u2026" : null;
+        };
+    }
+
+    private void showConnection() {
+        String text = banner();
+        endedText.setText(text == null ? "" : text);
+        endedText.setForeground(reconnectFailure != null || state == ConnectionState.CLOSED ? Ui.ERROR : null);
+        Ui.show(ended, text != null);
+        // While we are asking again there is nothing for the user to do; everywhere else the way back is offered.
+        Ui.show(newConnection, attempt == 0 && !(resuming && state != ConnectionState.FAILED));
+        send.setEnabled(state == ConnectionState.CONNECTED);
+        disconnect.setEnabled(!state.isFinal() || isReconnecting());
+        showStatus();
+        relayout();
+    }
+
+    /** Lays the view out after a row above the messages appeared or went. */
+    private void relayout() {
         root.layout(true, true);
+        messages.realign();
     }
 
     void path(CandidatePath newPath) {
@@ -220,7 +400,7 @@ final class ChatView {
 
     private void showStatus() {
         String who = peerName == null ? "your peer" : peerName;
-        String text = switch (state) {
+        String text = attempt > 0 || resuming ? "\u21bb Reconnecting to " + who + "..." : switch (state) {
             case NEW, CONNECTING -> "Connecting to " + who + "...";
             case CONNECTED -> "\u25cf Connected to " + who + (path == null ? "" : "  \u00b7  " + path.summary());
             case DISCONNECTED -> "\u25cb Connection to " + who + " lost";
@@ -228,9 +408,97 @@ final class ChatView {
             case CLOSED -> "\u25cb Disconnected";
         };
         status.setText(text);
-        status.setForeground(state == ConnectionState.CONNECTED ? Ui.GOOD : Ui.ERROR);
+        status.setForeground(attempt > 0 || resuming ? Ui.WARNING : state == ConnectionState.CONNECTED ? Ui.GOOD : Ui.ERROR);
         status.setToolTipText(path == null ? null : "Path: " + path);
         status.getParent().layout(true);
+    }
+
+    // ---- identity ------------------------------------------------------------------------------
+
+    /** Who the peer of the current session is; on the UI thread, once its description was checked. */
+    void verification(Verification v) {
+        verification = v;
+        showIdentity();
+        checkContact();
+    }
+
+    private void showIdentity() {
+        Optional<PublicIdentity> peer = verification == null ? Optional.empty() : verification.peer();
+        if (verification == null) {
+            identityLine.setText("");
+        } else if (peer.isPresent()) {
+            identityLine.setText("\u2714 Verified identity \u00b7 key " + peer.get().fingerprint());
+            identityLine.setForeground(Ui.GOOD);
+        } else {
+            identityLine.setText("\u26a0 Unverified: your peer's app proves no identity (the web app does not). The "
+                    + "connection is encrypted, but nothing shows who is on the other end.");
+            identityLine.setForeground(Ui.WARNING);
+        }
+        identityLine.setToolTipText(peer.map(p -> "Your peer's identity key: " + p.key()).orElse(null));
+        Ui.show(identityLine.getParent(), verification != null);
+        Ui.show(safetyNumber, peer.isPresent() && client.identity() != null);
+        relayout();
+    }
+
+    /**
+     * Trust on first use, once per session: the name the peer joined under and its verified key
+     * against the key remembered for that name. Saving a new contact writes a file: in a job.
+     */
+    private void checkContact() {
+        IdentityService identity = client.identity();
+        if (contactChecked || joinedName == null || verification == null || verification.peer().isEmpty()
+                || identity == null) {
+            return;
+        }
+        contactChecked = true;
+        String name = joinedName;
+        PublicIdentity key = verification.peer().get();
+        Ui.background("Checking " + name + "'s key", () -> {
+            Contact.Status status;
+            try {
+                status = identity.meet(name, key);
+            } catch (RuntimeException e) {
+                Ui.async(root, () -> notice("Could not remember " + name + " as a contact: " + Ui.message(e)));
+                return;
+            }
+            Ui.async(root, () -> contact(name, key, status));
+        });
+    }
+
+    private void contact(String name, PublicIdentity key, Contact.Status status) {
+        if (verification == null || !verification.peer().equals(Optional.of(key))) {
+            return; // another session by now
+        }
+        switch (status) {
+            case NEW -> notice(name + " is a new contact: their key is remembered, so a change will be noticed.");
+            case KNOWN -> identityLine.setText(identityLine.getText() + " \u00b7 known contact");
+            case CHANGED -> {
+                String warning = "Warning: " + name + "'s identity key has CHANGED since you last talked. This may be "
+                        + "someone else using the name " + name + " (or " + name + " reinstalled P2P Chat). Compare the "
+                        + "safety number with " + name + " over another channel before you trust this conversation.";
+                keyChangedText.setText("\u26a0 " + warning);
+                Ui.show(keyChanged, true);
+                notice(warning);
+            }
+        }
+        relayout();
+    }
+
+    /** The safety number of the current session, or null if the peer is unverified. */
+    String safetyNumberText() {
+        IdentityService identity = client.identity();
+        if (identity == null || verification == null || verification.peer().isEmpty()) {
+            return null;
+        }
+        return identity.safetyNumber(verification.peer().get(), verification.local(), verification.remote());
+    }
+
+    void showSafetyNumber() {
+        String number = safetyNumberText();
+        if (number != null) {
+            new SafetyNumberDialog(root.getShell(), peerName == null ? "your peer" : peerName, number,
+                    client.identity().self(), verification.peer().get()).open();
+        }
     }
 
     // ---- files ---------------------------------------------------------------------------------
@@ -275,7 +543,7 @@ final class ChatView {
                 : !service.supports(session) ? FILES_NOT_SUPPORTED : null;
         fileNotice.setText(problem == null ? "" : problem);
         Ui.show(fileNotice, problem != null);
-        root.layout(true, true);
+        relayout();
         return problem == null ? service : null;
     }
 

@@ -1,7 +1,11 @@
 package org.p2pchat.ui.internal.parts;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -12,6 +16,8 @@ import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.Focus;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.StackLayout;
+import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Composite;
 import org.p2pchat.core.CandidatePath;
@@ -25,16 +31,26 @@ import org.p2pchat.core.SessionException;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
+import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.core.signaling.DirectoryConnection;
+import org.p2pchat.core.signaling.DirectoryMembership;
+import org.p2pchat.core.signaling.DirectoryPeer;
+import org.p2pchat.core.signaling.IncomingRequest;
 import org.p2pchat.core.signaling.SignalingProvider;
 
 /**
- * The desktop client's one part: the Connect view until a session connects, then the Chat view.
+ * The desktop client's one part: the Connect view until a session connects, then the Chat view,
+ * with incoming directory requests in a bar above both.
  * <p>
  * Every service is an OSGi service injected with {@link Service}, which re-injects it when it
  * changes (a connection method or the file transfer engine installed later appears without a
  * restart). Re-injection and session events happen on other threads; the controls are only
  * touched on the UI thread.
+ * <p>
+ * A manual exchange creates its session here ({@link #newSession()}); a directory creates the
+ * session itself and reports its events to the listener we hand it, so such a session becomes the
+ * current one with its first event ({@link #negotiate}).
  */
 public class ClientPart {
 
@@ -44,16 +60,25 @@ public class ClientPart {
     private volatile List<SignalingProvider> providers = List.of();
     private volatile PeerTransport transport;
     private volatile FileTransferService fileTransfer;
+    private volatile IdentityService identity;
     private volatile PeerSession session;
+    /** The listener on {@link #session}. */
+    private volatile SessionEvents sessionEvents;
+    /** The listener a directory is about to create a session for; its first event adopts it. */
+    private volatile SessionEvents expected;
 
-    private final PeerSessionListener sessionListener = new SessionEvents();
     private final TransferListener transferListener = this::transferChanged;
 
     private Composite root;
     private StackLayout stack;
+    private RequestBar requests;
     private ConnectView connect;
     private ChatView chat;
     private Notifier notifier;
+    /** How the current conversation comes back after a failure; null for a manual exchange. UI thread. */
+    private DirectoryLink link;
+    /** Counts conversations the user started or ended; a negotiation finishing for an older one is dropped. */
+    private int conversation;
 
     @Inject
     void setSettingsStore(@Optional @Service SettingsStore store) {
@@ -74,6 +99,12 @@ public class ClientPart {
     }
 
     @Inject
+    void setIdentity(@Optional @Service IdentityService registered) {
+        identity = registered;
+        refreshLater();
+    }
+
+    @Inject
     void setFileTransfer(@Optional @Service FileTransferService registered) {
         FileTransferService old = fileTransfer;
         if (old != null) {
@@ -88,14 +119,18 @@ public class ClientPart {
     @PostConstruct
     void createControls(Composite parent) {
         parent.setLayout(new FillLayout());
-        root = new Composite(parent, SWT.NONE);
+        Composite frame = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().spacing(0, 0).applyTo(frame);
+        requests = new RequestBar(frame, this::acceptRequest);
+        root = new Composite(frame, SWT.NONE);
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(root);
         stack = new StackLayout();
         root.setLayout(stack);
         connect = new ConnectView(root, this);
         chat = new ChatView(root, this);
         notifier = new Notifier(parent.getShell());
         stack.topControl = connect.control();
-        connect.refresh(settingsStore, providers);
+        connect.refresh(settingsStore, providers, identity);
     }
 
     private void transferChanged(TransferStatus status) {
@@ -104,7 +139,7 @@ public class ClientPart {
     }
 
     private void refreshLater() {
-        Ui.async(root, () -> connect.refresh(settingsStore, providers));
+        Ui.async(root, () -> connect.refresh(settingsStore, providers, identity));
     }
 
     // ---- sessions ------------------------------------------------------------------------------
@@ -121,18 +156,193 @@ public class ClientPart {
         SettingsStore store = settingsStore;
         SessionConfig config = store == null ? SessionConfig.of(List.of(), null) : store.get().sessionConfig();
         PeerSession created = t.createSession(config);
-        created.addListener(sessionListener);
+        SessionEvents events = new SessionEvents(false, false);
+        created.addListener(events);
         PeerSession old;
         synchronized (this) {
-            old = session;
-            session = created;
+            expected = null;
+            old = replaceSession(created, events);
+        }
+        close(old);
+        return created;
+    }
+
+    /**
+     * Makes {@code created} the current session and returns the one before; the caller holds the
+     * lock, so whatever is posted about the new session afterwards runs after the chat is reset.
+     */
+    private PeerSession replaceSession(PeerSession created, SessionEvents events) {
+        PeerSession old = session;
+        SessionEvents oldEvents = sessionEvents;
+        session = created;
+        sessionEvents = events;
+        FileTransferService files = fileTransfer;
+        if (files != null && old != created) {
+            files.attach(created); // offers from this peer, and unfinished transfers with it resuming
         }
         if (old != null) {
-            old.removeListener(sessionListener);
-            old.close();
+            old.removeListener(oldEvents);
         }
-        Ui.async(root, chat::start);
-        return created;
+        Ui.async(root, events.continuing ? chat::resume : () -> {
+            if (link != null) {
+                link.end(); // a new conversation: the old one no longer comes back
+                link = null;
+            }
+            chat.start();
+        });
+        return old == created ? null : old;
+    }
+
+    /**
+     * Closes a replaced session outside the lock and off the calling thread: closing waits on the
+     * transport's signaling thread, which may be the very thread reporting the new session's events.
+     */
+    private static void close(PeerSession old) {
+        if (old != null) {
+            CompletableFuture.runAsync(old::close);
+        }
+    }
+
+    /** What a manual exchange found out about the peer of {@code s}; on the UI thread. */
+    void verified(PeerSession s, Verification verification) {
+        if (s == session) {
+            chat.verification(verification);
+        }
+    }
+
+    /** Makes {@code s}, a session a directory created for {@code events}, the current one (once). */
+    private void adopt(PeerSession s, SessionEvents events) {
+        PeerSession old;
+        synchronized (this) {
+            if (session == s || expected != events) {
+                return;
+            }
+            expected = null;
+            old = replaceSession(s, events);
+        }
+        close(old);
+    }
+
+    /**
+     * Negotiates a session through a directory ({@code negotiation} gets the listener to attach) and
+     * continues with it under {@code how}: the chat opens once it connects. On the UI thread.
+     *
+     * @param continuing whether the session continues the current conversation (a reconnection)
+     * @param failed     told on the UI thread why the negotiation failed
+     */
+    void negotiate(String job, DirectoryLink how, boolean continuing,
+            Function<PeerSessionListener, CompletableFuture<DirectoryConnection>> negotiation, Consumer<Throwable> failed) {
+        if (!continuing) {
+            conversation++;
+        }
+        int forConversation = conversation;
+        SessionEvents events = new SessionEvents(true, continuing);
+        expected = events;
+        CompletableFuture<DirectoryConnection> negotiated;
+        try {
+            negotiated = negotiation.apply(events);
+        } catch (RuntimeException e) {
+            negotiated = CompletableFuture.failedFuture(e);
+        }
+        Ui.follow(job, root, negotiated, (connection, error) -> {
+            if (error != null) {
+                synchronized (this) {
+                    if (expected == events) {
+                        expected = null;
+                    }
+                }
+                failed.accept(error);
+                return;
+            }
+            if (forConversation != conversation) {
+                connection.session().close(); // the user moved on meanwhile
+                return;
+            }
+            adopt(connection.session(), events);
+            Ui.async(root, () -> {
+                if (connection.session() != session) {
+                    connection.session().close();
+                    return;
+                }
+                link = how;
+                how.connected(connection);
+                chat.recovery(how.recovery());
+                chat.verification(Verification.of(connection));
+            });
+        });
+    }
+
+    /** Connects to a peer through the directory; {@code failed} hears why not. On the UI thread. */
+    void connectThroughDirectory(Supplier<DirectoryMembership> membership, DirectoryPeer peer, Consumer<Throwable> failed) {
+        DirectoryMembership m = membership.get();
+        if (m == null) {
+            failed.accept(new IllegalStateException("Not registered with a rendezvous service."));
+            return;
+        }
+        endConversation();
+        negotiate("Connecting to " + DirectoryPanel.displayName(peer), new DirectoryLink(this, chat, membership, true),
+                false, listener -> m.connect(peer, listener), failed);
+    }
+
+    /** Accepts a request through the directory; {@code failed} hears why it could not. On the UI thread. */
+    void acceptThroughDirectory(Supplier<DirectoryMembership> membership, IncomingRequest request, Consumer<Throwable> failed) {
+        requests.remove(request);
+        endConversation();
+        negotiate("Accepting " + DirectoryPanel.displayName(request.from()), new DirectoryLink(this, chat, membership, false),
+                false, request::accept, failed);
+    }
+
+    /** A request through the directory: a reconnection by our peer is accepted without asking. UI thread. */
+    void incoming(IncomingRequest request) {
+        if (request.reconnect() && link != null && link.isWith(request.from())) {
+            link.acceptReconnection(request);
+            return;
+        }
+        requests.show(request, identity);
+        notifier.requestArrived(DirectoryPanel.displayName(request.from()) + " asks to connect",
+                request.identity().map(i -> "Verified key " + i.fingerprint()).orElse("Unverified (no identity proof)"));
+    }
+
+    void withdrawn(IncomingRequest request) {
+        requests.remove(request);
+    }
+
+    /** The directory was left: its requests can no longer be answered. */
+    void directoryLeft() {
+        requests.clear();
+    }
+
+    /** The user accepts a request from the bar: that happens on the Connect page, where its progress shows. */
+    private void acceptRequest(IncomingRequest request) {
+        if (isChatShown()) {
+            showConnect();
+        }
+        DirectoryPanel panel = connect.directory();
+        if (panel == null) {
+            requests.remove(request);
+            return;
+        }
+        panel.accept(request);
+    }
+
+    /** Ends a conversation still going before another starts (saying goodbye). */
+    private void endConversation() {
+        PeerSession current = session;
+        if (current != null && !current.state().isFinal()) {
+            disconnect();
+        }
+        endLink();
+    }
+
+    /** Stops reconnecting the current conversation; whether it was reconnecting. */
+    private boolean endLink() {
+        boolean reconnecting = chat != null && chat.isReconnecting();
+        if (link != null) {
+            link.end();
+            link = null;
+        }
+        expected = null;
+        return reconnecting;
     }
 
     /** The session being negotiated or in use, if any. */
@@ -146,6 +356,10 @@ public class ClientPart {
 
     FileTransferService fileTransfer() {
         return fileTransfer;
+    }
+
+    IdentityService identity() {
+        return identity;
     }
 
     /** The name our messages carry. */
@@ -167,21 +381,24 @@ public class ClientPart {
 
     /** Back to the Connect view for a new exchange; ends the current session. */
     public void showConnect() {
-        PeerSession old = session;
-        if (old != null && !old.state().isFinal()) {
-            disconnect();
-        }
+        conversation++;
+        endConversation();
         if (connect.exchange() != null) {
             connect.exchange().reset();
+        }
+        if (connect.directory() != null) {
+            connect.directory().reset();
         }
         stack.topControl = connect.control();
         root.layout(true, true);
     }
 
-    /** Says goodbye as the web app does and closes the session. */
+    /** Says goodbye as the web app does and closes the session; stops reconnecting. */
     public void disconnect() {
+        conversation++;
+        boolean wasReconnecting = endLink();
         PeerSession current = session;
-        if (current == null || current.state().isFinal()) {
+        if (current == null || (current.state().isFinal() && !wasReconnecting)) {
             return;
         }
         if (current.state() == ConnectionState.CONNECTED) {
@@ -195,7 +412,7 @@ public class ClientPart {
 
     public boolean canDisconnect() {
         PeerSession current = session;
-        return isChatShown() && current != null && !current.state().isFinal();
+        return isChatShown() && current != null && (!current.state().isFinal() || chat.isReconnecting());
     }
 
     /** Copies the offer or answer shown last; false if there is none. */
@@ -209,7 +426,7 @@ public class ClientPart {
         }
     }
 
-    /** Unread messages counted in the window title. */
+    /** Unread messages (and requests) counted in the window title. */
     public int unreadCount() {
         return notifier.unread();
     }
@@ -226,10 +443,13 @@ public class ClientPart {
     @PreDestroy
     void dispose() {
         setFileTransfer(null);
+        if (link != null) {
+            link.end();
+        }
         PeerSession current = session;
         session = null;
         if (current != null) {
-            current.removeListener(sessionListener);
+            current.removeListener(sessionEvents);
             current.close();
         }
         if (notifier != null) {
@@ -240,7 +460,21 @@ public class ClientPart {
     /** Session events arrive on transport threads; each is handled on the UI thread. */
     private final class SessionEvents implements PeerSessionListener {
 
-        private void ui(PeerSession s, Runnable action) {
+        /** Whether the session of the first event becomes the current one: a session a directory made for us. */
+        private final boolean adopts;
+        /** Whether that session continues the current conversation (a reconnection). */
+        private final boolean continuing;
+
+        SessionEvents(boolean adopts, boolean continuing) {
+            this.adopts = adopts;
+            this.continuing = continuing;
+        }
+
+        /** A session that ends before it did anything is not adopted: the failed negotiation says why. */
+        private void ui(PeerSession s, boolean mayAdopt, Runnable action) {
+            if (adopts && mayAdopt) {
+                adopt(s, this);
+            }
             Ui.async(root, () -> {
                 if (s == session) {
                     action.run();
@@ -250,8 +484,11 @@ public class ClientPart {
 
         @Override
         public void stateChanged(PeerSession s, ConnectionState state) {
-            ui(s, () -> {
+            ui(s, !state.isFinal(), () -> {
                 chat.state(state);
+                if (link != null) {
+                    link.stateChanged(s, state);
+                }
                 if (state == ConnectionState.CONNECTED && !isChatShown()) {
                     showChat();
                 } else if (!isChatShown()) {
@@ -262,12 +499,12 @@ public class ClientPart {
 
         @Override
         public void pathSelected(PeerSession s, CandidatePath path) {
-            ui(s, () -> chat.path(path));
+            ui(s, true, () -> chat.path(path));
         }
 
         @Override
         public void messageReceived(PeerSession s, ChatMessage message) {
-            ui(s, () -> {
+            ui(s, true, () -> {
                 chat.received(message);
                 if (!message.isSystemNotice()) {
                     notifier.messageArrived(message.sender(), message.content());
@@ -277,14 +514,14 @@ public class ClientPart {
 
         @Override
         public void unknownMessage(PeerSession s, String type, String json) {
-            ui(s, () -> chat.notice("webtorrent-file".equals(type)
+            ui(s, true, () -> chat.notice("webtorrent-file".equals(type)
                     ? "Your peer offered a file from the web app. " + ChatView.FILES_NOT_SUPPORTED
                     : "Your peer sent a message of type '" + type + "' that this client does not handle."));
         }
 
         @Override
         public void problem(PeerSession s, String description) {
-            ui(s, () -> chat.notice("Problem: " + description));
+            ui(s, true, () -> chat.notice("Problem: " + description));
         }
     }
 }

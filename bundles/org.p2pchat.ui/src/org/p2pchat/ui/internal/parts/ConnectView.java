@@ -14,25 +14,31 @@ import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.ScrolledComposite;
+import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Text;
 import org.p2pchat.core.ConnectionState;
+import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.core.signaling.DirectorySignalingProvider;
 import org.p2pchat.core.signaling.SignalingProvider;
 import org.p2pchat.core.signaling.TextSignalingProvider;
 import org.p2pchat.ui.widgets.HelpButton;
 
 /**
- * The start page: who the user is (the name is edited in place and saved to the profile), the
- * installed connection methods, and for the selected method the steps that connect.
+ * The start page: who the user is (the name is edited in place and saved to the profile; the
+ * identity key's fingerprint can be copied), the installed connection methods, and for the
+ * selected method what connects: the manual exchange's steps or a directory's people.
  */
 final class ConnectView {
 
     static final String USERNAME = "connect.username";
     static final String USERNAME_STATUS = "connect.username.status";
     static final String STATUS = "connect.status";
+    static final String FINGERPRINT = "connect.fingerprint";
+    static final String COPY_FINGERPRINT = "connect.copyFingerprint";
 
     private final ClientPart client;
     private final ScrolledComposite scroller;
@@ -40,10 +46,13 @@ final class ConnectView {
     private final Text username;
     private final Label usernameStatus;
     private final Label profile;
+    private final Label fingerprint;
+    private final Button copyFingerprint;
     private final TableViewer methods;
     private final Composite details;
     private final Label status;
     private ManualExchangePanel exchange;
+    private DirectoryPanel directory;
     private String shownMethod;
 
     ConnectView(Composite parent, ClientPart client) {
@@ -72,6 +81,19 @@ final class ConnectView {
                         + "saved in this profile. Press Enter or leave the field to save it.");
         usernameStatus = Ui.tag(Ui.label(identity, "", SWT.NONE), USERNAME_STATUS);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(usernameStatus);
+        Ui.label(identity, "Your key:", SWT.NONE);
+        fingerprint = Ui.tag(Ui.label(identity, "", SWT.NONE), FINGERPRINT);
+        fingerprint.setFont(JFaceResources.getTextFont());
+        GridDataFactory.fillDefaults().align(SWT.FILL, SWT.CENTER).applyTo(fingerprint);
+        copyFingerprint = Ui.button(identity, "Copy", COPY_FINGERPRINT,
+                () -> Ui.copyToClipboard(fingerprint, fingerprint.getText()));
+        copyFingerprint.setToolTipText("Copy your key's fingerprint, to compare it with your peer");
+        HelpButton.create(identity, "Your identity key",
+                "This profile's identity key, created on first start and kept in the profile. Every offer and answer "
+                        + "you send carries it with a signature, so your peer's app can check that nobody changed them on "
+                        + "the way. The fingerprint is what people compare: your peer's chat shows it as your key.\n\n"
+                        + "Keep the profile's identity.key private. A new key (a new profile, a reinstall) shows up for "
+                        + "people who know you as a changed key.");
         Ui.label(identity, "Profile:", SWT.NONE);
         profile = Ui.label(identity, "", SWT.NONE);
         profile.setForeground(Ui.MUTED);
@@ -114,7 +136,10 @@ final class ConnectView {
     }
 
     /** Shows the current services; on the UI thread. */
-    void refresh(SettingsStore store, List<SignalingProvider> current) {
+    void refresh(SettingsStore store, List<SignalingProvider> current, IdentityService identity) {
+        fingerprint.setText(identity == null ? "not available (the identity service did not start)"
+                : identity.self().fingerprint());
+        copyFingerprint.setEnabled(identity != null);
         if (store == null) {
             username.setText("");
             username.setEnabled(false);
@@ -130,13 +155,22 @@ final class ConnectView {
         methods.setInput(current);
         SignalingProvider keep = current.stream()
                 .filter(p -> selected != null && Objects.equals(p.id(), selected.id()))
-                .findFirst().orElse(current.isEmpty() ? null : current.get(0));
+                .findFirst().orElseGet(() -> firstChoice(current));
         if (keep != null) {
             methods.setSelection(new StructuredSelection(keep), true);
         }
         showDetails(keep);
         status.setText(statusText(store, current.size()));
         relayout();
+    }
+
+    /**
+     * The method shown before the user chose one: the first that contacts nobody. Showing a
+     * directory joins it, and starting the client must not register the user anywhere by itself.
+     */
+    private static SignalingProvider firstChoice(List<SignalingProvider> current) {
+        return current.stream().filter(p -> !(p instanceof DirectorySignalingProvider)).findFirst()
+                .orElse(current.isEmpty() ? null : current.get(0));
     }
 
     private SignalingProvider selectedMethod() {
@@ -150,6 +184,7 @@ final class ConnectView {
         }
         shownMethod = id;
         exchange = null;
+        directory = null;
         for (Control c : details.getChildren()) {
             c.dispose();
         }
@@ -163,7 +198,9 @@ final class ConnectView {
                 ? "Connection methods are plug-ins. Once one is installed and started it appears here without a restart."
                 : firstSentence(method.description()), SWT.WRAP);
         GridDataFactory.fillDefaults().grab(true, false).hint(300, SWT.DEFAULT).applyTo(description);
-        if (method instanceof TextSignalingProvider text) {
+        if (method instanceof DirectorySignalingProvider listing) {
+            directory = new DirectoryPanel(details, listing, client, this::relayout);
+        } else if (method instanceof TextSignalingProvider text) {
             exchange = new ManualExchangePanel(details, text, client, this::relayout);
         } else if (method != null) {
             Label none = Ui.label(details, "This connection method cannot be used from the desktop client yet.", SWT.WRAP);
@@ -200,6 +237,9 @@ final class ConnectView {
             }
             String shown = result;
             Ui.async(usernameStatus, () -> {
+                if (directory != null) {
+                    directory.joinAgainIfChanged(); // the name others see
+                }
                 usernameStatus.setText(shown);
                 usernameStatus.setForeground(shown.startsWith("Saved") ? Ui.MUTED : Ui.ERROR);
                 usernameStatus.getParent().layout(true);
@@ -211,9 +251,16 @@ final class ConnectView {
         return exchange;
     }
 
+    DirectoryPanel directory() {
+        return directory;
+    }
+
     void stateChanged(ConnectionState state) {
         if (exchange != null) {
             exchange.stateChanged(state);
+        }
+        if (directory != null) {
+            directory.stateChanged(state);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.p2pchat.ui.internal.parts;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -17,7 +18,11 @@ import org.p2pchat.core.ConnectionState;
 import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.SessionException;
+import org.p2pchat.core.identity.IdentityException;
+import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.signaling.SignalingException;
+import org.p2pchat.core.signaling.SignedDescription;
 import org.p2pchat.core.signaling.TextSignalingProvider;
 import org.p2pchat.ui.widgets.HelpButton;
 
@@ -25,6 +30,10 @@ import org.p2pchat.ui.widgets.HelpButton;
  * The three steps of a copy-and-paste exchange: create an offer, or answer a pasted one, and
  * paste the answer. Negotiation runs on transport threads and in jobs; results come back on the
  * UI thread. Errors appear next to their step and the step can be tried again.
+ * <p>
+ * Every offer and answer shown carries our identity proof; a pasted one is checked against the
+ * sender's: a proof that does not hold is refused (the text was changed on the way), no proof
+ * (the web app) is accepted and the peer shown as unverified.
  */
 final class ManualExchangePanel {
 
@@ -59,8 +68,12 @@ final class ManualExchangePanel {
     private final StepStatus answerStatus;
     private final StepStatus connectStatus;
 
-    private SessionDescription offer;
-    private SessionDescription answer;
+    /** Our offer and answer as shown, each with its proof (made once: a proof's nonce is single-use). */
+    private SignedDescription offer;
+    private SignedDescription answer;
+    /** The last paste that was checked, and what it was found to be: a retry of the same paste is not checked again. */
+    private String checkedText;
+    private Pasted checkedPaste;
     /** The session our offer belongs to; step 3 completes it. */
     private PeerSession offerSession;
     /** Where state changes of the current session are reported. */
@@ -154,8 +167,12 @@ final class ManualExchangePanel {
         return copy;
     }
 
+    /** A pasted description that may be used, with its sender's identity if it proved one. */
+    private record Pasted(SessionDescription description, Optional<PublicIdentity> identity) {
+    }
+
     /** Shows {@code description} in an output field, or hides the field when it is null. */
-    private void output(Text field, Button copy, SessionDescription description) {
+    private void output(Text field, Button copy, SignedDescription description) {
         field.setText(description == null ? "" : provider.encode(description, form()));
         Ui.show(field, description != null);
         Ui.show(copy, description != null);
@@ -189,6 +206,13 @@ final class ManualExchangePanel {
 
     // ---- steps ---------------------------------------------------------------------------------
 
+    /** {@code description} with our identity proof, or without one if the identity service is missing. */
+    private SignedDescription signed(SessionDescription description) {
+        IdentityService identity = client.identity();
+        return identity == null ? SignedDescription.unsigned(description)
+                : new SignedDescription(description, identity.prove(description));
+    }
+
     private void createOffer() {
         offer = null;
         answer = null;
@@ -196,7 +220,7 @@ final class ManualExchangePanel {
         run(createOffer, offerStatus, "Creating the offer: gathering network addresses...",
                 PeerSession::createOffer, (session, description) -> {
                     offerSession = session;
-                    offer = description;
+                    offer = signed(description);
                     reencode();
                     offerStatus.info("Send this offer to your peer, then paste their answer in step 3.");
                     pastedAnswer.setFocus();
@@ -204,36 +228,43 @@ final class ManualExchangePanel {
     }
 
     private void createAnswer() {
-        SessionDescription remote = decode(pastedOffer, SessionDescription.Type.OFFER, answerStatus);
+        Pasted remote = decode(pastedOffer, SessionDescription.Type.OFFER, answerStatus);
         if (remote == null) {
             return;
         }
         offer = null;
         answer = null;
         reencode();
-        run(createAnswer, answerStatus, "Creating the answer...", session -> session.acceptOffer(remote),
+        run(createAnswer, answerStatus, "Creating the answer...", session -> session.acceptOffer(remote.description()),
                 (session, description) -> {
                     offerSession = null;
-                    answer = description;
+                    answer = signed(description);
                     reencode();
-                    answerStatus.busy("Send this answer to your peer. Waiting for them to connect...");
+                    client.verified(session, new Verification(remote.identity(), description, remote.description()));
+                    answerStatus.busy(identityNote(remote) + "Send this answer to your peer. Waiting for them to connect...");
                 });
+    }
+
+    private static String identityNote(Pasted remote) {
+        return remote.identity().map(key -> "Verified: signed by key " + key.fingerprint() + ". ")
+                .orElse("Unverified: your peer's app proves no identity (the web app does not). ");
     }
 
     private void connect() {
         PeerSession session = offerSession;
-        if (session == null || session != client.session()) {
+        if (session == null || offer == null || session != client.session()) {
             connectStatus.error("Create an offer first (step 1), send it to your peer and paste their answer here.");
             return;
         }
-        SessionDescription remote = decode(pastedAnswer, SessionDescription.Type.ANSWER, connectStatus);
+        Pasted remote = decode(pastedAnswer, SessionDescription.Type.ANSWER, connectStatus);
         if (remote == null) {
             return;
         }
         active = connectStatus;
         connect.setEnabled(false);
-        connectStatus.busy("Connecting...");
-        session.acceptAnswer(remote).whenComplete((ok, error) -> Ui.async(root, () -> {
+        connectStatus.busy(identityNote(remote) + "Connecting...");
+        client.verified(session, new Verification(remote.identity(), offer.description(), remote.description()));
+        session.acceptAnswer(remote.description()).whenComplete((ok, error) -> Ui.async(root, () -> {
             connect.setEnabled(true);
             if (error != null) {
                 connectStatus.error("Could not use the answer: " + Ui.message(error));
@@ -241,15 +272,30 @@ final class ManualExchangePanel {
         }));
     }
 
-    /** The pasted description, or null after showing what is wrong with it. */
-    private SessionDescription decode(Text field, SessionDescription.Type type, StepStatus status) {
+    /**
+     * The pasted description with its sender's identity, or null after showing what is wrong with
+     * it: unreadable, or a proof that does not hold (changed on the way, or replayed).
+     */
+    private Pasted decode(Text field, SessionDescription.Type type, StepStatus status) {
+        String text = type + "\n" + field.getText();
+        if (text.equals(checkedText)) {
+            return checkedPaste; // the step is tried again: the proof's nonce was used up by the first check
+        }
+        Pasted pasted;
         try {
-            return provider.decode(field.getText(), type);
-        } catch (SignalingException e) {
+            SignedDescription signed = provider.decodeSigned(field.getText(), type);
+            IdentityService identity = client.identity();
+            Optional<PublicIdentity> sender = signed.proof() == null || identity == null ? Optional.empty()
+                    : Optional.of(identity.verify(signed.description(), signed.proof()));
+            pasted = new Pasted(signed.description(), sender);
+        } catch (SignalingException | IdentityException e) {
             status.error(e.getMessage());
             field.setFocus();
             return null;
         }
+        checkedText = text;
+        checkedPaste = pasted;
+        return pasted;
     }
 
     /**
@@ -313,6 +359,8 @@ final class ManualExchangePanel {
     void reset() {
         offer = null;
         answer = null;
+        checkedText = null;
+        checkedPaste = null;
         offerSession = null;
         active = null;
         reencode();

@@ -42,8 +42,16 @@ final class MessageList {
         // GTK: after a height change (a banner above appears) StyledText keeps line layouts that lost
         // their wrap width, so right and centred lines fall back to the left. Re-setting the margins
         // drops those layouts.
-        text.addListener(SWT.Resize, e -> Ui.async(text,
-                () -> text.setMargins(text.getLeftMargin(), text.getTopMargin(), text.getRightMargin(), text.getBottomMargin())));
+        text.addListener(SWT.Resize, e -> realign());
+    }
+
+    /**
+     * Lays the lines out again once the current layout pass is over; for changes around the list
+     * that GTK finishes after the resize event (rows above appearing while the view is shown).
+     */
+    void realign() {
+        Ui.async(text, () -> text.setMargins(text.getLeftMargin(), text.getTopMargin(), text.getRightMargin(),
+                text.getBottomMargin()));
     }
 
     StyledText control() {

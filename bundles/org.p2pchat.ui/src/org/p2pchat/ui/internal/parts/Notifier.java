@@ -7,9 +7,10 @@ import org.eclipse.swt.widgets.Tray;
 import org.eclipse.swt.widgets.TrayItem;
 
 /**
- * Tells the user about messages that arrive while the window is not focused, without stealing
- * focus: the title becomes "(n) P2P Chat" until the window is active again, and a balloon that
- * hides by itself shows the message (on the tray icon if there is a system tray).
+ * Tells the user about messages and connection requests that arrive while the window is not
+ * focused, without stealing focus: the title becomes "(n) P2P Chat" until the window is active
+ * again, and a balloon that hides by itself shows what arrived (on the tray icon if there is a
+ * system tray).
  */
 final class Notifier {
 
@@ -29,13 +30,22 @@ final class Notifier {
 
     /** A message arrived; says so if the window is not the active one. */
     void messageArrived(String sender, String content) {
+        alert(sender, content);
+    }
+
+    /** Someone asks to connect through a directory; says so if the window is not the active one. */
+    void requestArrived(String title, String detail) {
+        alert(title, detail);
+    }
+
+    private void alert(String title, String text) {
         if (shell.isDisposed() || (shell.getDisplay().getActiveShell() == shell && !shell.getMinimized())) {
             return;
         }
         unread++;
         shell.setText("(" + unread + ") " + TITLE);
-        balloon.setText(sender);
-        balloon.setMessage(content.length() > 140 ? content.substring(0, 140) + "..." : content);
+        balloon.setText(title);
+        balloon.setMessage(text.length() > 140 ? text.substring(0, 140) + "..." : text);
         Tray tray = shell.getDisplay().getSystemTray();
         if (tray != null) {
             if (trayItem == null) {

@@ -3,8 +3,11 @@ package org.p2pchat.ui.internal.parts;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
 
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.Job;
@@ -37,6 +40,10 @@ public final class Ui {
     static final Color OWN = new Color(0x1a, 0x5f, 0xb4);
     static final Color PEER = new Color(0x26, 0x80, 0x4a);
     static final Color GOOD = new Color(0x26, 0x80, 0x4a);
+    static final Color WARNING = new Color(0x9c, 0x5d, 0x00);
+    /** Behind something that needs an answer (an incoming request). */
+    static final Color ATTENTION = new Color(0xfd, 0xf1, 0xc4);
+    static final Color ON_ERROR = new Color(0xff, 0xff, 0xff);
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
 
@@ -66,6 +73,25 @@ public final class Ui {
             work.run();
             return Status.OK_STATUS;
         }).schedule();
+    }
+
+    /**
+     * Waits for {@code future} in a job named for the progress area (the work itself runs
+     * elsewhere) and hands its outcome to {@code done} on the UI thread: a result, or the error.
+     */
+    static <T> void follow(String name, Control owner, CompletableFuture<T> future, BiConsumer<T, Throwable> done) {
+        background(name, () -> {
+            T result = null;
+            Throwable error = null;
+            try {
+                result = future.join();
+            } catch (CompletionException | CancellationException e) {
+                error = e;
+            }
+            T shownResult = result;
+            Throwable shownError = error;
+            async(owner, () -> done.accept(shownResult, shownError));
+        });
     }
 
     static Label label(Composite parent, String text, int style) {
