@@ -56,6 +56,15 @@ public interface PeerSession extends AutoCloseable {
      */
     CompletableFuture<Long> ping();
 
+    /**
+     * The client the peer named in its join notice ({@code "p2pchat-..."} for ours). Completes when
+     * that notice arrives, with {@code ""} if it names none (the web app); plug-ins use it to tell
+     * whether the peer can take part in what only our clients speak (file transfer).
+     */
+    default CompletableFuture<String> peerClient() {
+        return new CompletableFuture<>();
+    }
+
     /** Opens an extra ordered, reliable binary channel (file transfer, benchmarks). */
     CompletableFuture<PeerDataChannel> openDataChannel(String label);
 

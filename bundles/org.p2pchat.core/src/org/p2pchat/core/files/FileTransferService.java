@@ -1,6 +1,7 @@
 package org.p2pchat.core.files;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -11,9 +12,25 @@ import org.p2pchat.core.PeerSession;
 @ProviderType
 public interface FileTransferService {
 
+    /** The folder accepted files go to unless the user picks another: "P2P Chat" under Downloads. */
+    static Path defaultDownloadDirectory() {
+        Path home = Path.of(System.getProperty("user.home"));
+        Path downloads = home.resolve("Downloads");
+        return (Files.isDirectory(downloads) ? downloads : home).resolve("P2P Chat");
+    }
+
+    /**
+     * Lets the service watch a new session: offers from its peer, and unfinished transfers with
+     * that peer resuming once it is connected. Call once per session, right after creating it
+     * (before negotiating, so that nothing the peer says first is missed).
+     */
+    default void attach(PeerSession session) {
+    }
+
     /**
      * Whether files can be exchanged with this session's peer. The web app exchanges files in a
-     * way we cannot join, so for its users this is false and clients say so.
+     * way we cannot join, so for its users this is false and clients say so. May wait a moment
+     * right after connecting, until the peer has said what client it runs.
      */
     boolean supports(PeerSession session);
 
@@ -24,7 +41,10 @@ public interface FileTransferService {
      */
     TransferStatus offer(PeerSession session, List<Path> files) throws IOException;
 
-    /** Accepts an offered transfer into {@code directory}. */
+    /**
+     * Accepts an offered transfer into {@code directory} (created if missing). Files never
+     * replace existing ones: a name already taken gets " (1)", " (2)"...
+     */
     void accept(String transferId, Path directory) throws IOException;
 
     void decline(String transferId);
@@ -37,6 +57,11 @@ public interface FileTransferService {
 
     /** Every transfer of this profile, newest first. */
     List<TransferStatus> transfers();
+
+    /** The files of one transfer with their offered names, sizes and types; empty if unknown. */
+    default List<TransferFile> files(String transferId) {
+        return List.of();
+    }
 
     void addListener(TransferListener listener);
 

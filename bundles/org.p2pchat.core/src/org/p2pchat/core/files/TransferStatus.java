@@ -30,6 +30,8 @@ public record TransferStatus(String id, String peerName, Direction direction, St
         WAITING_FOR_PEER,
         RUNNING,
         PAUSED,
+        /** The connection dropped; it continues where it stopped once the peer is back. */
+        INTERRUPTED,
         /** All bytes are here; checking them before calling it done. */
         VERIFYING,
         DONE,

@@ -588,6 +588,11 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         });
     }
 
+    @Override
+    public CompletableFuture<String> peerClient() {
+        return peerClient.copy();
+    }
+
     // ---- data channels -----------------------------------------------------------------------
 
     @Override

@@ -60,6 +60,7 @@ final class TransferList {
             case RUNNING -> size + "  \u00b7  " + bytes((long) s.bytesPerSecond()) + "/s"
                     + s.remaining().map(d -> "  \u00b7  " + duration(d) + " left").orElse("");
             case PAUSED -> "Paused at " + size;
+            case INTERRUPTED -> "Interrupted at " + size + "; continues when " + s.peerName() + " is back";
             case VERIFYING -> "Checking the received data...";
             case DONE -> "Done: " + bytes(s.totalBytes());
             case DECLINED -> "Declined";

@@ -1,0 +1,260 @@
+package org.p2pchat.files.bt.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.p2pchat.core.PeerSession;
+import org.p2pchat.core.PeerTransport;
+import org.p2pchat.core.SessionConfig;
+import org.p2pchat.core.files.FileTransferService;
+import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.core.files.TransferFile;
+import org.p2pchat.core.files.TransferStatus;
+import org.p2pchat.core.files.TransferStatus.State;
+import org.p2pchat.files.bt.internal.BtFileTransferService;
+import org.p2pchat.testing.NetworkIsolation;
+
+/** Real transfers between two file services over a real WebRTC connection, in the test namespace. */
+class FileTransferTest {
+
+    private static final long MIB = 1 << 20;
+
+    @TempDir
+    Path temp;
+
+    private FileTransferService alice;
+    private BtFileTransferService bob;
+    private FilePeers peers;
+    private Path outbox;
+    private Path inbox;
+
+    @BeforeAll
+    static void isolated() throws Exception {
+        NetworkIsolation.requireIsolatedNetwork();
+        // Alice's service is the DS component: its name comes from the profile's settings.
+        SettingsStore settings = FilePeers.service(SettingsStore.class);
+        settings.save(settings.get().withUsername("alice"));
+    }
+
+    @BeforeEach
+    void connect() throws Exception {
+        alice = FilePeers.service(FileTransferService.class);
+        bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob");
+        outbox = Files.createDirectories(temp.resolve("outbox"));
+        inbox = temp.resolve("inbox");
+        peers = new FilePeers(alice, bob);
+    }
+
+    @AfterEach
+    void disconnect() {
+        if (peers != null) {
+            peers.close();
+        }
+        bob.close();
+    }
+
+    @Test
+    void aLargeFileArrivesIntactAndBothSidesSayDone() throws Exception {
+        assertTrue(alice.supports(peers.aliceSession));
+        assertTrue(bob.supports(peers.bobSession));
+        Path file = outbox.resolve("random.bin");
+        String sha = FilePeers.randomFile(file, 192 * MIB, 1);
+
+        String id = peers.offerToBob(file);
+        TransferStatus offered = peers.bobSaw.latest.get(id);
+        assertEquals("random.bin", offered.name());
+        assertEquals(192 * MIB, offered.totalBytes());
+        assertEquals("alice", offered.peerName());
+        assertEquals(List.of(new TransferFile("random.bin", 192 * MIB, "application/octet-stream")), bob.files(id));
+        assertEquals(State.WAITING_FOR_PEER, peers.aliceSaw.latest.get(id).state());
+
+        bob.accept(id, inbox);
+        TransferStatus done = peers.bobSaw.awaitState(id, State.DONE);
+        TransferStatus receipt = peers.aliceSaw.awaitState(id, State.DONE);
+
+        Path received = inbox.resolve("random.bin");
+        assertEquals(sha, FilePeers.sha256(received), "SHA-256 of the received file");
+        assertEquals(192 * MIB, done.doneBytes());
+        assertEquals(192 * MIB, receipt.doneBytes());
+        assertFalse(Files.exists(inbox.resolve("random.bin.part")));
+        assertEquals(Boolean.TRUE, peers.bobSaw.sawMoving.get(id), "progress with speed and time left");
+        assertTrue(bob.transfers().stream().anyMatch(s -> s.id().equals(id) && s.state() == State.DONE));
+        // The list survives a restart of the service.
+        assertTrue(Files.readString(temp.resolve("bob-profile/transfers.json")).contains(id));
+    }
+
+    @Test
+    void severalFilesInOneOfferNeverReplaceExistingFiles() throws Exception {
+        Path a = outbox.resolve("notes.txt");
+        Path b = outbox.resolve("empty.dat");
+        Path c = outbox.resolve("photo.bin");
+        Files.writeString(a, "hello\n".repeat(1000));
+        Files.createFile(b);
+        String shaC = FilePeers.randomFile(c, 3 * MIB + 17, 2);
+        Files.createDirectories(inbox);
+        Files.writeString(inbox.resolve("notes.txt"), "mine, keep");
+
+        String id = peers.offerToBob(a, b, c);
+        assertEquals("3 files", peers.bobSaw.latest.get(id).name());
+        bob.accept(id, inbox);
+        peers.bobSaw.awaitState(id, State.DONE);
+        peers.aliceSaw.awaitState(id, State.DONE);
+
+        assertEquals("mine, keep", Files.readString(inbox.resolve("notes.txt")));
+        assertEquals("hello\n".repeat(1000), Files.readString(inbox.resolve("notes (1).txt")));
+        assertEquals(0, Files.size(inbox.resolve("empty.dat")));
+        assertEquals(shaC, FilePeers.sha256(inbox.resolve("photo.bin")));
+    }
+
+    @Test
+    void aDeclinedOfferEndsOnBothSides() throws Exception {
+        Path file = outbox.resolve("unwanted.bin");
+        FilePeers.randomFile(file, MIB, 3);
+        String id = peers.offerToBob(file);
+        bob.decline(id);
+        peers.aliceSaw.awaitState(id, State.DECLINED);
+        assertEquals(State.DECLINED, peers.bobSaw.latest.get(id).state());
+        assertFalse(Files.exists(inbox), "nothing written for a declined offer");
+    }
+
+    @Test
+    void cancellingMidwayStopsBothSidesAndRemovesThePartialFile() throws Exception {
+        Path file = outbox.resolve("big.bin");
+        FilePeers.randomFile(file, 256 * MIB, 4);
+        String id = peers.offerToBob(file);
+        bob.accept(id, inbox);
+        peers.bobSaw.await(id, s -> s.doneBytes() > 0, "some progress");
+        bob.cancel(id);
+        peers.aliceSaw.awaitState(id, State.CANCELLED);
+        assertEquals(State.CANCELLED, peers.bobSaw.latest.get(id).state());
+        try (Stream<Path> left = Files.list(inbox)) {
+            assertEquals(List.of(), left.toList(), "no file or .part left behind");
+        }
+    }
+
+    @Test
+    void theSenderCancelsAnOfferNotYetAnswered() throws Exception {
+        Path file = outbox.resolve("second-thoughts.bin");
+        FilePeers.randomFile(file, MIB, 5);
+        String id = peers.offerToBob(file);
+        alice.cancel(id);
+        peers.bobSaw.awaitState(id, State.CANCELLED);
+    }
+
+    @Test
+    void pausedByOneSideResumedByTheOther() throws Exception {
+        Path file = outbox.resolve("pausable.bin");
+        String sha = FilePeers.randomFile(file, 128 * MIB, 6);
+        String id = peers.offerToBob(file);
+        bob.accept(id, inbox);
+        peers.bobSaw.await(id, s -> s.doneBytes() > 0, "some progress");
+        alice.pause(id);
+        peers.bobSaw.awaitState(id, State.PAUSED);
+        long pausedAt = peers.bobSaw.latest.get(id).doneBytes();
+        Thread.sleep(1000);
+        assertEquals(pausedAt, peers.bobSaw.latest.get(id).doneBytes(), "nothing moves while paused");
+        bob.resume(id);
+        peers.aliceSaw.await(id, s -> s.state() == State.RUNNING || s.state() == State.DONE, "running again");
+        peers.bobSaw.awaitState(id, State.DONE);
+        peers.aliceSaw.awaitState(id, State.DONE);
+        assertEquals(sha, FilePeers.sha256(inbox.resolve("pausable.bin")));
+    }
+
+    @Test
+    void aHostileNameIsMadeSafe() throws Exception {
+        // Legal on Linux, dangerous elsewhere or when shown: dots, backslashes, a bell, a
+        // right-to-left override, a Windows device name, and a length past what some systems take.
+        String hostile = "..\\..\\CON.\u0007evil\u202Etxt.exe" + "x".repeat(180) + ".bin";
+        Path file = outbox.resolve(hostile);
+        String sha = FilePeers.randomFile(file, 2 * MIB, 7);
+        String id = peers.offerToBob(file);
+        String shown = peers.bobSaw.latest.get(id).name();
+        assertFalse(shown.contains("\\") || shown.contains("\u0007") || shown.contains("\u202E") || shown.startsWith("."),
+                shown);
+        bob.accept(id, inbox);
+        peers.bobSaw.awaitState(id, State.DONE);
+        try (Stream<Path> files = Files.list(inbox)) {
+            List<Path> all = files.toList();
+            assertEquals(1, all.size(), all.toString());
+            Path received = all.get(0);
+            assertEquals(inbox, received.getParent());
+            assertEquals(shown, received.getFileName().toString());
+            assertTrue(received.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 200);
+            assertEquals(sha, FilePeers.sha256(received));
+        }
+    }
+
+    @Test
+    void aVanishedSourceFailsItsTransferAndTheOtherGoesOn() throws Exception {
+        Path doomed = outbox.resolve("doomed.bin");
+        Path fine = outbox.resolve("fine.bin");
+        FilePeers.randomFile(doomed, 256 * MIB, 8);
+        String sha = FilePeers.randomFile(fine, 64 * MIB, 9);
+        String doomedId = peers.offerToBob(doomed);
+        String fineId = peers.offerToBob(fine);
+        bob.accept(doomedId, inbox);
+        bob.accept(fineId, inbox);
+        peers.aliceSaw.awaitState(doomedId, State.RUNNING);
+        Files.delete(doomed);
+
+        TransferStatus failed = peers.bobSaw.awaitState(doomedId, State.FAILED);
+        assertTrue(failed.problem().contains("doomed.bin") && failed.problem().contains("deleted"), failed.problem());
+        assertEquals(State.FAILED, peers.aliceSaw.awaitState(doomedId, State.FAILED).state());
+        peers.bobSaw.awaitState(fineId, State.DONE);
+        assertEquals(sha, FilePeers.sha256(inbox.resolve("fine.bin")));
+        assertFalse(Files.exists(inbox.resolve("doomed.bin.part")));
+    }
+
+    @Test
+    void anUnconnectedPeerIsNotOfferedFiles() throws Exception {
+        PeerSession lonely = FilePeers.service(PeerTransport.class).createSession(SessionConfig.of(List.of(), "x"));
+        try {
+            assertFalse(alice.supports(lonely), "no join notice, no files");
+        } finally {
+            lonely.close();
+        }
+    }
+
+    @Test
+    void anInterruptedDownloadResumesWithoutStartingOver() throws Exception {
+        long size = 256 * MIB;
+        Path file = outbox.resolve("resumable.bin");
+        String sha = FilePeers.randomFile(file, size, 10);
+        String id = peers.offerToBob(file);
+        bob.accept(id, inbox);
+        peers.bobSaw.await(id, s -> s.doneBytes() >= size * 2 / 5, "40% done");
+
+        // Bob's app goes away: its service and session close; Alice's session sees the peer leave.
+        bob.close();
+        peers.bobSession.close();
+        peers.aliceSaw.awaitState(id, State.INTERRUPTED);
+        peers.close();
+        assertTrue(Files.exists(inbox.resolve("resumable.bin.part")));
+
+        // Bob starts again on the same profile and reconnects.
+        bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob");
+        TransferStatus restored = bob.transfers().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
+        assertEquals(State.INTERRUPTED, restored.state());
+        assertTrue(restored.doneBytes() >= size * 2 / 5, "progress remembered: " + restored.doneBytes());
+        peers = new FilePeers(alice, bob);
+        peers.bobSaw.awaitState(id, State.DONE);
+        peers.aliceSaw.awaitState(id, State.DONE);
+
+        assertEquals(sha, FilePeers.sha256(inbox.resolve("resumable.bin")));
+        long again = bob.bridgedBytes(id);
+        System.out.println("resume: " + restored.doneBytes() + " bytes verified on disk at restart, "
+                + again + " of " + size + " bytes transferred after it");
+        assertTrue(again > 0 && again < size * 4 / 5, "downloaded after the restart: " + again + " of " + size);
+    }
+}
