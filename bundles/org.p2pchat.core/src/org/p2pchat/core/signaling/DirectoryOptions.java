@@ -11,8 +11,9 @@ import org.p2pchat.core.SessionConfig;
  *
  * @param services      base URLs of the services to register with (at least one)
  * @param displayName   the name other people see
- * @param listed        whether to appear in public peer lists; an unlisted peer is reachable only
- *                      by its id (authenticated services; the legacy API lists everyone)
+ * @param listed        whether to appear in public peer lists (on a service with both APIs, also in
+ *                      the web app's list, so its users can find us); an unlisted peer is reachable
+ *                      only by its id and only on the authenticated API
  * @param sessionConfig ICE servers and limits for the peer sessions this membership creates
  */
 public record DirectoryOptions(List<URI> services, String displayName, boolean listed, SessionConfig sessionConfig) {

@@ -28,7 +28,7 @@ class DhtProviderServiceTest {
     void theDescriptionSaysWhatTheServiceLearnsAndThatTheChatStaysDirect() {
         String help = Registered.provider().description();
         for (String point : List.of("your name", "IP address", "who asks to connect with whom", "directly",
-                "signed", "unlisted", "web app")) {
+                "signed", "unlisted", "web app", "public by nature, so an unlisted client stays off it")) {
             assertTrue(help.contains(point), () -> "description lacks '" + point + "': " + help);
         }
     }

@@ -63,6 +63,28 @@ final class WebAppPeer implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The directory as the web app shows it ({@code GET /peers}): every peer of the legacy API. */
+    List<JsonObject> peers() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(service + "/peers"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), "GET /peers");
+        List<JsonObject> peers = new ArrayList<>();
+        for (JsonElement e : JsonParser.parseString(r.body()).getAsJsonArray()) {
+            peers.add(e.getAsJsonObject());
+        }
+        return peers;
+    }
+
+    /** The id the web app's list shows for someone called {@code name}; null if nobody (or on failure). */
+    String listedAs(String name) {
+        try {
+            return peers().stream().filter(p -> p.get("name").getAsString().equals(name))
+                    .map(p -> p.get("peerId").getAsString()).findFirst().orElse(null);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     /** Queues a signal as the web app posts it; {@code from} may be anyone's id (nothing checks it). */
     void signal(String from, String to, String type, JsonElement payload) throws Exception {
         JsonObject body = new JsonObject();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,8 +71,16 @@ public final class DhtMembership implements DirectoryMembership {
     private static final int MAX_REASON_CHARS = 300;
     private static final String MITM = " (man in the middle?)";
 
-    /** A peer on one service. */
-    record PeerKey(URI service, String id) {
+    /**
+     * A peer on one service, through one of its APIs ({@link RendezvousApi#name()}): a service
+     * that speaks both keeps their peers apart, and a legacy sender's unchecked {@code from} must
+     * never stand for a peer of the authenticated API.
+     */
+    record PeerKey(URI service, String api, String id) {
+
+        PeerKey(ServiceLink link, RendezvousApi api, String id) {
+            this(link.service, api.name(), id);
+        }
     }
 
     /** Where a peer's trickled candidates go: its session, or a request that keeps them until accepted. */
@@ -178,8 +187,33 @@ public final class DhtMembership implements DirectoryMembership {
         if (api == null) {
             throw new SignalingException(link.status().detail());
         }
-        String self = api.ourId();
-        return api.peers().stream().filter(p -> !p.id().equals(self) && !p.id().equals(identity.self().key())).toList();
+        LegacyApi twin = link.legacyTwin();
+        Set<String> ours = new HashSet<>(List.of(api.ourId(), identity.self().key(), link.legacyId()));
+        List<DirectoryPeer> peers = new ArrayList<>(api.peers().stream().filter(p -> !ours.contains(p.id())).toList());
+        if (twin != null) {
+            peers.addAll(webAppPeers(link, twin, peers, ours));
+        }
+        return peers;
+    }
+
+    /**
+     * The web app's users on a service that also speaks our API, listed beside its own peers. Our
+     * listed clients are on the web app's list too (as their legacy twins), and nothing there tells
+     * them from web app users; so an entry named like a peer of the authenticated list is taken
+     * for such a twin and left out (a web app user who picks the same name as one of ours is left
+     * out with it). A list that cannot be had leaves the authenticated peers shown.
+     */
+    private List<DirectoryPeer> webAppPeers(ServiceLink link, LegacyApi twin, List<DirectoryPeer> authenticated,
+            Set<String> ours) throws InterruptedException {
+        Set<String> names = new HashSet<>();
+        authenticated.forEach(p -> names.add(p.name()));
+        try {
+            return twin.peers().stream().filter(p -> !ours.contains(p.id()) && !names.contains(p.name())).toList();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.INFO, "{0}: could not list the web app API''s peers: {1}", link.service,
+                    e instanceof IOException io ? link.describe(io) : e.toString());
+            return List.of();
+        }
     }
 
     private List<DirectoryPeer> merged(Map<ServiceLink, Future<List<DirectoryPeer>>> lists) throws SignalingException {
@@ -251,6 +285,13 @@ public final class DhtMembership implements DirectoryMembership {
                 throw new SignalingException("Not registered with " + peer.service() + " at the moment ("
                         + link.status().detail() + ") Try again once it is.");
             }
+            if (api.authenticated() && !peer.authenticated()) {
+                // A web app user on a service that speaks both APIs: reached from our legacy twin.
+                api = link.registeredLegacyTwin();
+                if (api == null) {
+                    throw new SignalingException(link.legacyUnreachable(shown(peer)));
+                }
+            }
             if (peer.id().equals(api.ourId())) {
                 throw new SignalingException("That is you: choose another peer.");
             }
@@ -264,7 +305,7 @@ public final class DhtMembership implements DirectoryMembership {
             String who = shown(target);
             session = transport.createSession(options.sessionConfig());
             session.addListener(sessionListener);
-            PeerKey key = new PeerKey(link.service, target.id());
+            PeerKey key = new PeerKey(link, api, target.id());
             request = new Outgoing(key, link, api, new CompletableFuture<>());
             Outgoing previous = outgoing.put(key, request);
             if (previous != null) {
@@ -445,9 +486,9 @@ public final class DhtMembership implements DirectoryMembership {
         try {
             switch (signal.type()) {
                 case Signal.OFFER, Signal.RECONNECT_OFFER -> offered(link, api, signal);
-                case Signal.ANSWER, Signal.RECONNECT_ANSWER, Signal.REJECT -> replied(link, signal);
-                case Signal.ICE_CANDIDATE -> candidate(link, signal);
-                case Signal.CANCEL -> cancelled(link, signal);
+                case Signal.ANSWER, Signal.RECONNECT_ANSWER, Signal.REJECT -> replied(link, api, signal);
+                case Signal.ICE_CANDIDATE -> candidate(link, api, signal);
+                case Signal.CANCEL -> cancelled(link, api, signal);
                 default -> ignore(link, signal, "a signal of an unknown type");
             }
         } catch (RuntimeException e) {
@@ -460,7 +501,7 @@ public final class DhtMembership implements DirectoryMembership {
         if (closed) {
             return;
         }
-        PeerKey key = new PeerKey(link.service, signal.from());
+        PeerKey key = new PeerKey(link, api, signal.from());
         if (signal.from().equals(api.ourId())) {
             ignore(link, signal, "an offer from our own id");
             return;
@@ -510,7 +551,7 @@ public final class DhtMembership implements DirectoryMembership {
             throw new IllegalStateException(e);
         }
         synchronized (recentOffers) {
-            return recentOffers.put(key.service() + "\n" + key.id() + "\n" + digest, Boolean.TRUE) == null;
+            return recentOffers.put(key.service() + "\n" + key.api() + "\n" + key.id() + "\n" + digest, Boolean.TRUE) == null;
         }
     }
 
@@ -561,8 +602,8 @@ public final class DhtMembership implements DirectoryMembership {
         }
     }
 
-    private void replied(ServiceLink link, Signal signal) {
-        Outgoing request = outgoing.get(new PeerKey(link.service, signal.from()));
+    private void replied(ServiceLink link, RendezvousApi api, Signal signal) {
+        Outgoing request = outgoing.get(new PeerKey(link, api, signal.from()));
         if (request == null) {
             ignore(link, signal, "no request of ours waits for it");
             return;
@@ -572,7 +613,7 @@ public final class DhtMembership implements DirectoryMembership {
         }
     }
 
-    private void candidate(ServiceLink link, Signal signal) {
+    private void candidate(ServiceLink link, RendezvousApi api, Signal signal) {
         IceCandidate candidate;
         try {
             candidate = CandidateJson.decode(signal.payload());
@@ -583,7 +624,7 @@ public final class DhtMembership implements DirectoryMembership {
         if (candidate == null) {
             return; // end of candidates
         }
-        CandidateSink sink = candidateSinks.get(new PeerKey(link.service, signal.from()));
+        CandidateSink sink = candidateSinks.get(new PeerKey(link, api, signal.from()));
         if (sink == null) {
             ignore(link, signal, "no connection with that peer is under way");
             return;
@@ -595,8 +636,8 @@ public final class DhtMembership implements DirectoryMembership {
         }
     }
 
-    private void cancelled(ServiceLink link, Signal signal) {
-        PeerKey key = new PeerKey(link.service, signal.from());
+    private void cancelled(ServiceLink link, RendezvousApi api, Signal signal) {
+        PeerKey key = new PeerKey(link, api, signal.from());
         DhtIncomingRequest request = incoming.get(key);
         if (request != null && request.withdraw()) {
             incoming.remove(key, request);

@@ -18,7 +18,9 @@ import org.p2pchat.core.signaling.SignalingProvider;
 
 /**
  * Finding peers through rendezvous ("DHT") services: the original web app's HTTP mailbox, and
- * the same service's authenticated API where it has one.
+ * the same service's authenticated API where it has one. On a service with both, a listed
+ * membership is present on both, so the web app's users (who see only its API) can meet ours;
+ * see {@link ServiceLink}.
  */
 @Component(service = { SignalingProvider.class, DirectorySignalingProvider.class })
 public final class DhtSignalingProvider implements DirectorySignalingProvider {
@@ -33,7 +35,10 @@ public final class DhtSignalingProvider implements DirectorySignalingProvider {
             + "signed with your identity key, so a service that changes them is caught. On a service with the "
             + "newer authenticated API only you can fetch your requests and you can stay unlisted, reachable only "
             + "by your id; on the web app's API everyone is listed and anyone can read or forge requests, so "
-            + "peers there (web app users) connect unverified.";
+            + "peers there (web app users) connect unverified. On a service that speaks both, a listed client is "
+            + "also listed on the web app's API under a web app id, so its users can find you and ask to connect: "
+            + "that directory is public by nature, so an unlisted client stays off it (and web app users cannot "
+            + "reach it).";
 
     @Reference
     private PeerTransport transport;

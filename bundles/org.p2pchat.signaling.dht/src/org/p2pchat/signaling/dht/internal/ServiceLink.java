@@ -238,7 +238,7 @@ final class ServiceLink {
                 } catch (InterruptedException interrupted) {
                     return;
                 }
-                retry = retry.multipliedBy(2).compareTo(timings.maxRetry()) > 0 ? timings.maxRetry() : retry.multipliedBy(2);
+                retry = doubled(retry);
             }
         }
     }
@@ -311,9 +311,14 @@ final class ServiceLink {
                 } catch (InterruptedException interrupted) {
                     return;
                 }
-                retry = retry.multipliedBy(2).compareTo(timings.maxRetry()) > 0 ? timings.maxRetry() : retry.multipliedBy(2);
+                retry = doubled(retry);
             }
         }
+    }
+
+    /** The next pause after another failure: twice the last, at most {@link DhtTimings#maxRetry()}. */
+    private Duration doubled(Duration retry) {
+        return retry.multipliedBy(2).compareTo(timings.maxRetry()) > 0 ? timings.maxRetry() : retry.multipliedBy(2);
     }
 
     /** Says REGISTERED with the current detail, if we are registered on the API in use. */
