@@ -7,11 +7,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.StyledText;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.ProgressBar;
 import org.eclipse.swt.widgets.Text;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -170,6 +172,46 @@ class ChatViewTest {
         }
     }
 
+    @Test
+    void transfersShowProgressSpeedAndTimeLeftAndTheirButtonsActOnTheEngine(@TempDir Path home) throws Exception {
+        RecordingFiles files = new RecordingFiles();
+        harness.register(FileTransferService.class, files);
+        harness.waitUntil(() -> !files.listeners.isEmpty(), 10, "the chat listens to the engine");
+        long mib = 1 << 20;
+        files.publish(new TransferStatus("t1", "bob", TransferStatus.Direction.RECEIVING, "holiday.mkv", 10 * mib, 0, 0,
+                TransferStatus.State.OFFERED, null));
+        harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "transfer.accept") != null, 10,
+                "an offered transfer can be accepted");
+        assertEquals("\u2193 holiday.mkv", harness.byId(Label.class, "transfer.name").getText(), "an arrow says it is coming in");
+        assertTrue(harness.byId(Label.class, "transfer.info").getText().startsWith("Offered to you: 10.0 MiB"));
+
+        // Accept saves into "P2P Chat" under the user's downloads; the home is the test's own.
+        String realHome = System.getProperty("user.home");
+        System.setProperty("user.home", home.toString());
+        try {
+            PartHarness.click(harness.byId(Button.class, "transfer.accept"));
+            harness.waitUntil(() -> files.calls.contains("accept t1 " + home.resolve("P2P Chat")), 10,
+                    "accepted into the default folder: " + files.calls);
+        } finally {
+            System.setProperty("user.home", realHome);
+        }
+
+        files.publish(new TransferStatus("t1", "bob", TransferStatus.Direction.RECEIVING, "holiday.mkv", 10 * mib, 4 * mib,
+                mib, TransferStatus.State.RUNNING, null));
+        Label info = harness.byId(Label.class, "transfer.info");
+        harness.waitUntil(() -> info.getText().equals("4.0 MiB of 10.0 MiB  \u00b7  1.0 MiB/s  \u00b7  6 s left"), 10,
+                "bytes, speed and time left: " + info.getText());
+        assertEquals(400, harness.byId(ProgressBar.class, "transfer.bar").getSelection(), "the bar shows 40%");
+        PartHarness.click(harness.byId(Button.class, "transfer.pause"));
+        harness.waitUntil(() -> files.calls.contains("pause t1"), 10, "pause reaches the engine: " + files.calls);
+
+        files.publish(new TransferStatus("t1", "bob", TransferStatus.Direction.RECEIVING, "holiday.mkv", 10 * mib, 10 * mib,
+                0, TransferStatus.State.DONE, null));
+        harness.waitUntil(() -> info.getText().equals("Done: 10.0 MiB"), 10, "done: " + info.getText());
+        assertEquals(null, PartHarness.findById(harness.shell, Button.class, "transfer.cancel"), "nothing left to cancel");
+        harness.screenshot("chat-transfer-done");
+    }
+
     /** An engine that, like the real one will, cannot exchange files with the web app. */
     private static final class NoFilesForWebApp implements FileTransferService {
 
@@ -214,6 +256,67 @@ class ChatViewTest {
 
         @Override
         public void removeListener(TransferListener listener) {
+        }
+    }
+
+    /** An engine whose statuses the test publishes and which records what the window asks of it. */
+    private static final class RecordingFiles implements FileTransferService {
+        final List<TransferListener> listeners = new CopyOnWriteArrayList<>();
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        void publish(TransferStatus status) {
+            listeners.forEach(l -> l.transferChanged(status));
+        }
+
+        @Override
+        public boolean supports(PeerSession s) {
+            return true;
+        }
+
+        @Override
+        public TransferStatus offer(PeerSession s, List<Path> files) {
+            calls.add("offer " + files);
+            return null;
+        }
+
+        @Override
+        public void accept(String transferId, Path directory) {
+            calls.add("accept " + transferId + " " + directory);
+        }
+
+        @Override
+        public void decline(String transferId) {
+            calls.add("decline " + transferId);
+        }
+
+        @Override
+        public void pause(String transferId) {
+            calls.add("pause " + transferId);
+        }
+
+        @Override
+        public void resume(String transferId) {
+            calls.add("resume " + transferId);
+        }
+
+        @Override
+        public void cancel(String transferId) {
+            calls.add("cancel " + transferId);
+        }
+
+        @Override
+        public List<TransferStatus> transfers() {
+            return List.of();
+        }
+
+        @Override
+        public void addListener(TransferListener listener) {
+            listeners.add(listener);
+        }
+
+        @Override
+        public void removeListener(TransferListener listener) {
+            listeners.remove(listener);
         }
     }
 }

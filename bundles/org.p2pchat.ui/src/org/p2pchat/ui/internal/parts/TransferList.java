@@ -12,8 +12,10 @@ import java.util.function.Consumer;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.DirectoryDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.ProgressBar;
 import org.p2pchat.core.files.FileTransferService;
@@ -100,15 +102,15 @@ final class TransferList {
             box = new Composite(parent, SWT.NONE);
             GridLayoutFactory.fillDefaults().numColumns(3).spacing(10, 2).applyTo(box);
             GridDataFactory.fillDefaults().grab(true, false).applyTo(box);
-            name = Ui.label(box, "", SWT.NONE);
+            name = Ui.tag(Ui.label(box, "", SWT.NONE), "transfer.name");
             name.setFont(Ui.bold());
             GridDataFactory.fillDefaults().grab(true, false).applyTo(name);
-            bar = new ProgressBar(box, SWT.HORIZONTAL | SWT.SMOOTH);
+            bar = Ui.tag(new ProgressBar(box, SWT.HORIZONTAL | SWT.SMOOTH), "transfer.bar");
             bar.setMaximum(1000);
             GridDataFactory.fillDefaults().hint(180, SWT.DEFAULT).align(SWT.FILL, SWT.CENTER).applyTo(bar);
             actions = new Composite(box, SWT.NONE);
             GridLayoutFactory.fillDefaults().numColumns(3).spacing(4, 0).applyTo(actions);
-            info = Ui.label(box, "", SWT.NONE);
+            info = Ui.tag(Ui.label(box, "", SWT.NONE), "transfer.info");
             info.setForeground(Ui.MUTED);
             GridDataFactory.fillDefaults().grab(true, false).span(3, 1).applyTo(info);
         }
@@ -127,7 +129,18 @@ final class TransferList {
             String id = s.id();
             switch (s.state()) {
                 case OFFERED -> {
-                    action("Accept", id, t -> acceptIntoDownloads(service, t));
+                    action("Accept", id, t -> acceptInto(service, t, FileTransferService.defaultDownloadDirectory()))
+                            .setToolTipText("Save into " + FileTransferService.defaultDownloadDirectory());
+                    Button saveTo = Ui.button(actions, "Save to...", "transfer.saveto", () -> {
+                        DirectoryDialog dialog = new DirectoryDialog(actions.getShell());
+                        dialog.setText("Save the received files in");
+                        dialog.setFilterPath(FileTransferService.defaultDownloadDirectory().getParent().toString());
+                        String chosen = dialog.open();
+                        if (chosen != null) {
+                            Ui.background("Accept transfer", () -> runReporting("Accept", () -> acceptInto(service, id, Path.of(chosen))));
+                        }
+                    });
+                    saveTo.setToolTipText("Choose the folder for the received files");
                     action("Decline", id, service::decline);
                 }
                 case RUNNING -> {
@@ -146,21 +159,23 @@ final class TransferList {
             box.layout(true, true);
         }
 
-        private void action(String label, String id, Consumer<String> what) {
-            Ui.button(actions, label, "transfer." + label.toLowerCase(), () -> Ui.background(label + " transfer", () -> {
-                try {
-                    what.accept(id);
-                } catch (RuntimeException e) {
-                    Ui.async(info, () -> info.setText(label + " failed: " + Ui.message(e)));
-                }
-            }));
+        private Button action(String label, String id, Consumer<String> what) {
+            return Ui.button(actions, label, "transfer." + label.toLowerCase(),
+                    () -> Ui.background(label + " transfer", () -> runReporting(label, () -> what.accept(id))));
         }
 
-        private void acceptIntoDownloads(FileTransferService service, String id) {
-            Path home = Path.of(System.getProperty("user.home"));
-            Path downloads = Files.isDirectory(home.resolve("Downloads")) ? home.resolve("Downloads") : home;
+        private void runReporting(String label, Runnable work) {
             try {
-                service.accept(id, downloads);
+                work.run();
+            } catch (RuntimeException e) {
+                Ui.async(info, () -> info.setText(label + " failed: " + Ui.message(e)));
+            }
+        }
+
+        private void acceptInto(FileTransferService service, String id, Path folder) {
+            try {
+                Files.createDirectories(folder);
+                service.accept(id, folder);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
