@@ -4,24 +4,29 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
+import javax.management.ObjectName;
+
 import org.p2pchat.rendezvous.RendezvousLimits;
 import org.p2pchat.rendezvous.RendezvousServer;
 
 /**
  * The rendezvous server for releng/benchmarks/rendezvous.sh, alone in its JVM so that its heap
  * figures are the server's: listens on 127.0.0.1 (ephemeral port), prints "PORT n", then answers
- * commands on stdin, one per line: "heap" (full GC, then "HEAP usedBytes"), "stats", "quit".
+ * commands on stdin, one per line: "heap" (full GC, then "HEAP liveBytes usedBytes": the bytes of the
+ * live objects per the class histogram, and the heap in use per the memory bean, which counts
+ * partly filled G1 regions too), "stats", "quit".
  *
  * <p>Limits: the defaults, without rate limiting, with room for the benchmark's peers and signals,
  * and (benchmark only) a clock window of 10 minutes, so that requests signed ahead of a run stay
- * valid through it; every signature is still verified and every nonce checked.
+ * valid through it (every signature is still verified and every nonce checked), and registrations
+ * that last 30 minutes, so that the peers registered at the start stay through all runs.
  */
 public final class RendezvousBenchServer {
 
     public static void main(String[] args) throws Exception {
         RendezvousLimits limits = RendezvousLimits.DEFAULTS.withoutRateLimit().toBuilder()
                 .maxPeers(400_000).maxSignalsPerPeer(10_000).maxSignalsTotal(10_000_000)
-                .maxQueuedSignalBytes(2L << 30).maxClockSkewMillis(600_000).maxRememberedNonces(5_000_000)
+                .maxQueuedSignalBytes(2L << 30).peerTtlMillis(1_800_000).maxClockSkewMillis(600_000).maxRememberedNonces(5_000_000)
                 .maxWaitingFetches(100_000).build();
         try (RendezvousServer server = RendezvousServer.start(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits)) {
@@ -29,12 +34,22 @@ public final class RendezvousBenchServer {
             BufferedReader commands = new BufferedReader(new InputStreamReader(System.in));
             for (String command; (command = commands.readLine()) != null && !command.equals("quit");) {
                 switch (command) {
-                    case "heap" -> System.out.println("HEAP " + heapAfterGc());
+                    case "heap" -> System.out.println("HEAP " + liveBytes() + " " + heapAfterGc());
                     case "stats" -> System.out.println("STATS " + server.statistics());
                     default -> System.out.println("ERROR unknown command " + command);
                 }
             }
         }
+    }
+
+    /** The total of the class histogram, which is taken after a full GC. */
+    private static long liveBytes() throws Exception {
+        String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        String total = histogram.lines().filter(line -> line.startsWith("Total")).findFirst().orElseThrow();
+        String[] fields = total.trim().split("\\s+");
+        return Long.parseLong(fields[fields.length - 1]);
     }
 
     /** Heap in use after full collections (repeated until it stops shrinking much). */

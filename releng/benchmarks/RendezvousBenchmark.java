@@ -72,6 +72,7 @@ public final class RendezvousBenchmark {
     private URI base;
     private int port;
     private KeyPair[] keys;
+    private long heapUsed;
     private String[] ids;
 
     private RendezvousBenchmark(String[] args) {
@@ -124,15 +125,16 @@ public final class RendezvousBenchmark {
         // As many connections as the registrations below use, so that the baseline holds them too.
         parallel(5000, i -> get("/health"));
         long empty = heap();
-        memory.add(String.format("empty server: %.1f MB", mb(empty)));
+        memory.add(String.format("empty server: %.1f MB (heap in use %.1f MB)", mb(empty), mb(heapUsed)));
 
         progress("registering " + peers + " legacy peers");
         parallel(peers, i -> post("/register", "{\"peerId\":\"bench-" + i + "\",\"name\":\"peer bench-" + i + "\"}",
                 null, 201));
         int legacyListBytes = get("/peers").length;
         long legacy = heap();
-        memory.add(String.format("+%,d legacy peers (and their cached GET /peers answer, %.1f MB): %.1f MB,"
-                + " %,d bytes per peer", peers, mb(legacyListBytes), mb(legacy), (legacy - empty) / peers));
+        memory.add(String.format("+%,d legacy peers (and their cached GET /peers answer, %.1f MB): %.1f MB"
+                + " (heap in use %.1f MB), %,d bytes per peer [%s]", peers, mb(legacyListBytes), mb(legacy),
+                mb(heapUsed), (legacy - empty) / peers, stats()));
 
         progress("making " + peers + " Ed25519 keys");
         keys = new KeyPair[peers];
@@ -150,15 +152,15 @@ public final class RendezvousBenchmark {
         double signedRate = peers / ((System.nanoTime() - started) / 1e9);
         int v1ListBytes = get("/v1/peers").length;
         long both = heap();
-        memory.add(String.format("+%,d v1 peers (and their cached GET /v1/peers answer, %.1f MB; %s): %.1f MB,"
-                + " %,d bytes per peer", peers, mb(v1ListBytes), stats().replaceAll(".*(rememberedNonces=\\d+).*", "$1"),
-                mb(both), (both - legacy) / peers));
+        memory.add(String.format("+%,d v1 peers (and their cached GET /v1/peers answer, %.1f MB, and the nonces of"
+                + " their registrations): %.1f MB (heap in use %.1f MB), %,d bytes per peer [%s]", peers,
+                mb(v1ListBytes), mb(both), mb(heapUsed), (both - legacy) / peers, stats()));
         progress(String.format("v1 registration ran at %.0f requests/s (signing included)", signedRate));
 
         wrk("GET /health", "/health", "get", null, "");
         wrk("legacy POST /register", "/", "legacy-register", null, "re-registering " + peers + " ids in turn");
         wrk("legacy POST /signal", "/", "legacy-signal", null, "to " + peers + " recipients in turn");
-        wrk("GET /peers", "/peers", "get", null, String.format("%,d peers, %.1f MB each", peers, mb(legacyListBytes)));
+        wrk("GET /peers", "/peers", "get", null, String.format("%,d peers", peers));
 
         int poolSize = (int) Math.max(20_000, Math.min(600_000, signedRate * seconds * 4));
         wrk("v1 POST /v1/register", "/", "pool", pool(pools, "register", poolSize, i -> {
@@ -176,8 +178,7 @@ public final class RendezvousBenchmark {
             int peer = (int) ((i * 7L + 1) % peers);
             return line(peer, "GET", "/v1/signals?wait=0", "");
         }), "signed; takes the signals queued by the run above");
-        wrk("GET /v1/peers", "/v1/peers", "get", null,
-                String.format("%,d listed peers, %.1f MB each", peers, mb(v1ListBytes)));
+        wrk("GET /v1/peers", "/v1/peers", "get", null, String.format("%,d listed peers", peers));
 
         if (waiting > 0) {
             waitingFetches();
@@ -186,41 +187,42 @@ public final class RendezvousBenchmark {
 
     private void waitingFetches() throws Exception {
         int count = Math.min(waiting, peers);
-        progress("registering again (registrations expire after 120 s) and holding " + count + " waiting fetches");
-        parallel(count, i -> {
-            String body = "{\"name\":\"peer " + i + "\",\"listed\":true}";
-            post("/v1/register", body, signature(i, "POST", "/v1/register", body), 200);
-        });
+        progress("holding " + count + " waiting fetches");
+        String path = "/v1/signals?wait=30";
+        byte[][] requests = IntStream.range(0, count).parallel().mapToObj(i -> ("GET " + path + " HTTP/1.1\r\nHost: "
+                + "127.0.0.1:" + port + "\r\nAuthorization: " + signature(i, "GET", path, "") + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
         long before = heap();
         List<Socket> sockets = new ArrayList<>();
         try {
-            for (int i = 0; i < count; i++) {
+            long opened = System.nanoTime();
+            for (byte[] request : requests) {
                 Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-                String path = "/v1/signals?wait=30";
-                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                        + "\r\nAuthorization: " + signature(i, "GET", path, "") + "\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(request);
                 sockets.add(socket);
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(25).toNanos();
+            // Each waits 30 s: measure while all of them (or as many as the server took in 20 s) wait.
             String stats = stats();
-            while (!stats.contains("waitingFetches=" + sockets.size() + ",") && System.nanoTime() < deadline) {
-                Thread.sleep(100);
+            while (!stats.contains("waitingFetches=" + count + ",")
+                    && System.nanoTime() - opened < Duration.ofSeconds(20).toNanos()) {
+                Thread.sleep(50);
                 stats = stats();
             }
-            long held = heap();
+            int held = Integer.parseInt(stats.replaceAll(".*waitingFetches=(\\d+).*", "$1"));
+            double openSeconds = (System.nanoTime() - opened) / 1e9;
+            long holding = heap();
             String pushed = "pushed-" + RANDOM.nextInt(1_000_000);
-            String body = "{\"to\":\"" + ids[0] + "\",\"type\":\"offer\",\"payload\":\"" + pushed + "\"}";
+            int last = count - 1;
+            String body = "{\"to\":\"" + ids[last] + "\",\"type\":\"offer\",\"payload\":\"" + pushed + "\"}";
             long sent = System.nanoTime();
-            post("/v1/signal", body, signature(1, "POST", "/v1/signal", body), 201);
-            String answer = readAnswer(sockets.get(0));
+            post("/v1/signal", body, signature(0, "POST", "/v1/signal", body), 201);
+            String answer = readAnswer(sockets.get(last));
             double pushMillis = (System.nanoTime() - sent) / 1e6;
-            memory.add(String.format("%,d waiting fetches (%s): heap +%.1f MB, %,d bytes each; a signal posted to"
-                    + " one of them %s (%.1f ms from posting to its answer read)", sockets.size(),
-                    stats.replaceAll(".*(waitingFetches=\\d+).*", "$1"), mb(held - before),
-                    (held - before) / Math.max(1, sockets.size()),
-                    answer.startsWith("HTTP/1.1 200") && answer.contains(pushed) ? "was pushed to it" : "FAILED: "
-                            + answer, pushMillis));
+            memory.add(String.format("%,d waiting fetches (of %,d opened, taken in %.1f s): +%.1f MB, %,d bytes each"
+                    + " (most of it the JDK HTTP server's buffers of each connection); a signal posted to one of them %s"
+                    + " (%.1f ms from posting to its answer read)", held, count, openSeconds, mb(holding - before),
+                    (holding - before) / Math.max(1, held), answer.startsWith("HTTP/1.1 200") && answer.contains(pushed)
+                            ? "was pushed to it" : "FAILED: " + answer.replaceAll("\\s+", " "), pushMillis));
         } finally {
             for (Socket socket : sockets) {
                 socket.close();
@@ -268,7 +270,10 @@ public final class RendezvousBenchmark {
         long non2xx = Long.parseLong(result.group(5));
         long socketErrors = Long.parseLong(result.group(6));
         boolean exhausted = !result.group(8).equals("0");
-        String remarks = note + (socketErrors > 0 ? "; " + socketErrors + " socket errors" : "")
+        long bytes = Long.parseLong(result.group(7));
+        String answerSize = mode.equals("get") && bytes / Math.max(1, requests) > 100_000
+                ? String.format(", %.1f MB per answer", mb(bytes / requests)) : "";
+        String remarks = note + answerSize + (socketErrors > 0 ? "; " + socketErrors + " socket errors" : "")
                 + (exhausted ? "; POOL RAN OUT before the end (figure is a lower bound)" : "")
                 + (pool != null ? "; pool of " + (countLines(pool) + " pre-signed requests") : "");
         rows.add(new Row(scenario, String.format("%,.0f", requests / duration),
@@ -408,8 +413,11 @@ public final class RendezvousBenchmark {
         return answer.substring(answerPrefix.length());
     }
 
+    /** Bytes of live objects in the server after a full GC (the heap in use is kept in {@link #heapUsed}). */
     private long heap() throws IOException {
-        return Long.parseLong(command("heap", "HEAP "));
+        String[] answer = command("heap", "HEAP ").split(" ");
+        heapUsed = Long.parseLong(answer[1]);
+        return Long.parseLong(answer[0]);
     }
 
     private String stats() throws IOException {
@@ -430,8 +438,9 @@ public final class RendezvousBenchmark {
                 + " load average before %s, after %s)%n", seconds, Runtime.getRuntime().availableProcessors(),
                 loadBefore.split(" ")[0], loadAfter.split(" ")[0]);
         System.out.println("Signed (v1) requests: pre-signed pools, a fresh nonce each; the server verifies every"
-                + " signature and checks every nonce; its clock window is widened to 10 min (benchmark server only)"
-                + " so that pools signed before a run stay valid.");
+                + " signature and checks every nonce. Benchmark server only: its clock window is widened to 10 min"
+                + " so that pools signed before a run stay valid, and registrations last 30 min so that all peers"
+                + " stay registered through the runs; rate limits off.");
         System.out.println();
         String format = "%-27s %10s %8s %8s %8s  %s%n";
         System.out.printf(format, "scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "notes");
@@ -440,7 +449,7 @@ public final class RendezvousBenchmark {
                     row.note());
         }
         System.out.println();
-        System.out.println("Server heap in use after full GC:");
+        System.out.println("Server memory: live objects after a full GC (class histogram total):");
         for (String line : memory) {
             System.out.println("  " + line);
         }

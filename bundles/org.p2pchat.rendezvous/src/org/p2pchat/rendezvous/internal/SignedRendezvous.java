@@ -189,6 +189,7 @@ final class SignedRendezvous {
             throw notRegistered();
         }
         CompletableFuture<Void> waiter;
+        ArrayDeque<Signal> ready = null;
         synchronized (member) {
             long now = now();
             if (member.removed || expired(member, now)) {
@@ -198,18 +199,21 @@ final class SignedRendezvous {
             endWait(member);
             dropExpired(member, now);
             if (member.queue != null || waitSeconds == 0) {
-                return write(take(member));
-            }
-            if (closing) {
+                ready = take(member);
+                waiter = null;
+            } else if (closing) {
                 throw shuttingDown();
-            }
-            if (waitingFetches.incrementAndGet() > limits.maxWaitingFetches()) {
+            } else if (waitingFetches.incrementAndGet() > limits.maxWaitingFetches()) {
                 waitingFetches.decrementAndGet();
                 throw new ApiException(503, "the service holds its maximum of " + limits.maxWaitingFetches()
                         + " waiting fetches; retry later or fetch with wait=0");
+            } else {
+                waiter = new CompletableFuture<>();
+                member.waiter = waiter;
             }
-            waiter = new CompletableFuture<>();
-            member.waiter = waiter;
+        }
+        if (waiter == null) {
+            return write(ready); // outside the lock: the answer may be large
         }
         boolean interrupted = false;
         try {
