@@ -162,7 +162,8 @@ public final class RendezvousBenchmark {
         wrk("legacy POST /signal", "/", "legacy-signal", null, "to " + peers + " recipients in turn");
         wrk("GET /peers", "/peers", "get", null, String.format("%,d peers", peers));
 
-        int poolSize = (int) Math.max(20_000, Math.min(600_000, signedRate * seconds * 4));
+        // The sequential registration above (signing included) runs far slower than the server serves.
+        int poolSize = (int) Math.max(20_000, Math.min(600_000, signedRate * seconds * 12));
         wrk("v1 POST /v1/register", "/", "pool", pool(pools, "register", poolSize, i -> {
             int peer = i % peers;
             String body = "{\"name\":\"peer " + peer + "\",\"listed\":true}";

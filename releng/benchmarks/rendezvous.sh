@@ -18,8 +18,9 @@ if [ ! -f "$core" ] || [ ! -f "$rendezvous" ]; then
   ./mvnw -B -ntp -q install -DskipTests -pl bundles/org.p2pchat.core,bundles/org.p2pchat.rendezvous
 fi
 gson=$(ls "$HOME"/.m2/repository/com/google/code/gson/gson/2.13.2/gson-2.13.2.jar)
+bcprov=$(ls "$HOME"/.m2/repository/org/bouncycastle/bcprov-jdk18on/1.83/bcprov-jdk18on-1.83.jar)
 # Each waiting fetch holds a connection on both ends.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 exec "$JAVA_HOME/bin/java" -cp "$core" releng/benchmarks/RendezvousBenchmark.java \
-  "$JAVA_HOME/bin/java" "$root/$core:$root/$rendezvous:$gson" "$root/releng/benchmarks" "$(command -v wrk)" \
+  "$JAVA_HOME/bin/java" "$root/$core:$root/$rendezvous:$gson:$bcprov" "$root/releng/benchmarks" "$(command -v wrk)" \
   "${1:-10}" "${2:-100000}" "${3:-5000}"

@@ -56,7 +56,7 @@ final class RequestAuthenticator {
             throw new ApiException(401, "Authorization ts=" + ts + " is more than " + maxSkewMillis / 1000
                     + " s from the service's clock (" + now + " ms since the epoch); check the system clock");
         }
-        if (!request.verifies(method, pathAndQuery, body)) {
+        if (!FastSignatureCheck.verifies(request, method, pathAndQuery, body)) {
             throw new ApiException(401, "the signature does not match this request (method, path with query, ts,"
                     + " nonce and body) for that key");
         }
