@@ -48,10 +48,11 @@ class DirectoryEndToEndTest {
         try {
             InetSocketAddress address = relay.awaitListening(START_SECONDS);
             String url = "http://192.0.2.1:" + address.getPort();
-            try (CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), "--no-ice", "--name", "bob",
-                    "--rendezvous", url, "--accept", "listen");
-                    CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--name",
-                            "alice", "--rendezvous", url, "connect", "bob")) {
+            // Alice starts first: she waits for bob to appear in the list rather than giving up.
+            try (CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--name",
+                    "alice", "--rendezvous", url, "connect", "bob");
+                    CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), "--no-ice", "--name", "bob",
+                            "--rendezvous", url, "--accept", "listen")) {
                 JsonObject bobService = bob.await(registered(), "registration", START_SECONDS);
                 assertEquals("authenticated", bobService.get("api").getAsString(), bobService.toString());
                 String bobKey = bob.first("self", STEP_SECONDS).get("id").getAsString();

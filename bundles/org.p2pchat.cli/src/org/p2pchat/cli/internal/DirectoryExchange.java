@@ -1,11 +1,13 @@
 package org.p2pchat.cli.internal;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.signaling.DirectoryConnection;
 import org.p2pchat.core.signaling.DirectoryListener;
 import org.p2pchat.core.signaling.DirectoryMembership;
@@ -23,6 +25,7 @@ import org.p2pchat.core.signaling.ServiceStatus;
 final class DirectoryExchange implements DirectoryListener {
 
     private static final long REGISTER_TIMEOUT_SECONDS = 30;
+    private static final long FIND_SECONDS = 30;
 
     private final DirectorySignalingProvider provider;
     private final DirectoryOptions directoryOptions;
@@ -94,36 +97,63 @@ final class DirectoryExchange implements DirectoryListener {
         return console.runNegotiated(connection, listener -> membership.reconnect(connection, listener));
     }
 
-    /** The peer named on the command line: an id, or a name only one listed peer has. */
-    private DirectoryPeer find(DirectoryMembership membership) {
+    /**
+     * The peer named on the command line: an id, or a name only one listed peer has. Two people
+     * often start at the same moment, so a name not listed yet is looked for again for a while.
+     */
+    private DirectoryPeer find(DirectoryMembership membership) throws InterruptedException {
         String wanted = options.peer();
-        List<DirectoryPeer> peers = console.await(membership.peers(), "list the peers");
-        if (peers == null) {
-            return null;
-        }
-        for (DirectoryPeer p : peers) {
-            if (p.id().equals(wanted)) {
-                return p;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FIND_SECONDS);
+        boolean told = false;
+        while (true) {
+            List<DirectoryPeer> peers = console.await(membership.peers(), "list the peers");
+            if (peers == null) {
+                return null;
             }
+            for (DirectoryPeer p : peers) {
+                if (p.id().equals(wanted)) {
+                    return p;
+                }
+            }
+            List<DirectoryPeer> named = peers.stream().filter(p -> p.name().equals(wanted)).toList();
+            if (named.size() == 1) {
+                return named.get(0);
+            }
+            if (named.size() > 1) {
+                print.error(named.size() + " peers are called '" + wanted + "'; connect by id instead: "
+                        + String.join(", ", named.stream().map(DirectoryPeer::id).toList()));
+                return null;
+            }
+            if (isIdentityKey(wanted)) {
+                // Unlisted peers are reachable by id on an authenticated service.
+                Optional<DirectoryPeer> byId = membership.services().stream()
+                        .filter(s -> s.state() == ServiceStatus.State.REGISTERED && s.api().equals("authenticated"))
+                        .findFirst()
+                        .map(s -> new DirectoryPeer(wanted, "", s.service(), true, null));
+                if (byId.isPresent()) {
+                    return byId.get();
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                print.error("No listed peer has the id or name '" + wanted + "' (looked for " + FIND_SECONDS
+                        + " s); 'p2pchat cli peers' lists them.");
+                return null;
+            }
+            if (!told) {
+                told = true;
+                print.hint("'" + wanted + "' is not listed yet; waiting up to " + FIND_SECONDS + " s...");
+            }
+            Thread.sleep(1000);
         }
-        List<DirectoryPeer> named = peers.stream().filter(p -> p.name().equals(wanted)).toList();
-        if (named.size() == 1) {
-            return named.get(0);
+    }
+
+    private static boolean isIdentityKey(String text) {
+        try {
+            new PublicIdentity(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
-        if (named.size() > 1) {
-            print.error(named.size() + " peers are called '" + wanted + "'; connect by id instead: "
-                    + String.join(", ", named.stream().map(DirectoryPeer::id).toList()));
-            return null;
-        }
-        // Unlisted peers are reachable by id on an authenticated service.
-        return membership.services().stream()
-                .filter(s -> s.state() == ServiceStatus.State.REGISTERED && s.api().equals("authenticated"))
-                .findFirst()
-                .map(s -> new DirectoryPeer(wanted, "", s.service(), true, null))
-                .orElseGet(() -> {
-                    print.error("No listed peer has the id or name '" + wanted + "'; 'p2pchat cli peers' lists them.");
-                    return null;
-                });
     }
 
     private int listen() throws InterruptedException {
