@@ -4,6 +4,8 @@
 # in here; a veth pair because the kernel may lack the dummy driver). Nothing inside can
 # reach the machine's interfaces or any other network, so WebRTC host candidates, STUN and
 # every test connection stay in the namespace. The namespace ends with the command.
+# It also has a mount namespace with a small tmpfs (16 MiB) named by $P2PCHAT_SMALL_FS, where
+# tests fill a disk for real without touching the machine's own disks.
 #
 #   releng/scripts/testnet.sh CMD [ARGS...]
 set -euo pipefail
@@ -15,7 +17,7 @@ fi
 command -v unshare >/dev/null && command -v ip >/dev/null || {
   echo "testnet.sh: needs 'unshare' (util-linux) and 'ip' (iproute2)" >&2; exit 1; }
 
-if [ "$(id -u)" = 0 ]; then ns=(unshare --net); else ns=(unshare --net --map-root-user); fi
+if [ "$(id -u)" = 0 ]; then ns=(unshare --net --mount); else ns=(unshare --net --mount --map-root-user); fi
 exec "${ns[@]}" -- env P2PCHAT_TESTNET=1 bash -c '
   set -e
   ip link set lo up
@@ -24,4 +26,14 @@ exec "${ns[@]}" -- env P2PCHAT_TESTNET=1 bash -c '
   ip addr add 192.0.2.2/24 dev p2ptest1
   ip link set p2ptest0 up
   ip link set p2ptest1 up
-  exec "$@"' testnet "$@"
+  small=$(mktemp -d "${TMPDIR:-/tmp}/p2pchat-smallfs.XXXXXX")
+  if mount -t tmpfs -o size=16m,mode=1777 p2pchat-smallfs "$small"; then
+    export P2PCHAT_SMALL_FS="$small"
+  else
+    echo "testnet.sh: could not mount a small tmpfs; tests that fill a disk will fail" >&2
+  fi
+  rc=0
+  "$@" || rc=$?
+  umount "$small" 2>/dev/null || true
+  rmdir "$small"
+  exit $rc' testnet "$@"
