@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Prints the file-transfer figures, each with its baseline measured in the same run, inside the
-# test network namespace: a file (1 GiB by default) through the data-channel bridge against raw
-# data-channel throughput, and Bt over a direct TCP path against a plain TCP copy, with the CPU
-# used. Runs FilesBenchmark (bundles/org.p2pchat.files.bt.tests) in the OSGi test runtime, so the
-# real transport and file services are measured. Builds what it needs first.
+# test network namespace: a file (1 GiB by default) sent between two file services through the
+# data-channel bridge against raw data-channel throughput, and through the encrypted direct path
+# (what the product uses on a local network) and Bt over plain direct TCP against a plain TCP
+# copy, with the CPU used. Runs FilesBenchmark (bundles/org.p2pchat.files.bt.tests) in the OSGi
+# test runtime, so the real transport and file services are measured. Builds what it needs first.
 #
 #   releng/benchmarks/files.sh [MIB=1024]
 set -euo pipefail

@@ -15,9 +15,16 @@ import java.util.Optional;
  * @param bytesPerSecond recent speed; 0 when not moving
  * @param state          where it stands
  * @param problem        what went wrong, for {@link State#FAILED}; otherwise empty
+ * @param path           how the bytes travel: {@value #PATH_DIRECT} or {@value #PATH_DATA_CHANNEL};
+ *                       empty while none has been set up, or if the engine does not say
  */
 public record TransferStatus(String id, String peerName, Direction direction, String name, long totalBytes,
-        long doneBytes, double bytesPerSecond, State state, String problem) {
+        long doneBytes, double bytesPerSecond, State state, String problem, String path) {
+
+    /** An encrypted TCP connection straight to the peer on the local network (fastest). */
+    public static final String PATH_DIRECT = "direct";
+    /** Through the chat's own connection to the peer (works wherever the chat does). */
+    public static final String PATH_DATA_CHANNEL = "data channel";
 
     public enum Direction {
         SENDING, RECEIVING
@@ -46,6 +53,13 @@ public record TransferStatus(String id, String peerName, Direction direction, St
 
     public TransferStatus {
         problem = problem == null ? "" : problem;
+        path = path == null ? "" : path;
+    }
+
+    /** A status that does not say which path the bytes take. */
+    public TransferStatus(String id, String peerName, Direction direction, String name, long totalBytes,
+            long doneBytes, double bytesPerSecond, State state, String problem) {
+        this(id, peerName, direction, name, totalBytes, doneBytes, bytesPerSecond, state, problem, "");
     }
 
     /** Completed fraction, 0 to 1. */

@@ -89,6 +89,9 @@ class FileTransferTest {
         assertEquals(192 * MIB, receipt.doneBytes());
         assertFalse(Files.exists(inbox.resolve("random.bin.part")));
         assertEquals(Boolean.TRUE, peers.bobSaw.sawMoving.get(id), "progress with speed and time left");
+        // Both peers are on the namespace's network: Bt takes the direct path, and both lists say so.
+        assertEquals(TransferStatus.PATH_DIRECT, done.path());
+        assertEquals(TransferStatus.PATH_DIRECT, receipt.path());
         assertTrue(bob.transfers().stream().anyMatch(s -> s.id().equals(id) && s.state() == State.DONE));
         // The list survives a restart of the service.
         assertTrue(Files.readString(temp.resolve("bob-profile/transfers.json")).contains(id));

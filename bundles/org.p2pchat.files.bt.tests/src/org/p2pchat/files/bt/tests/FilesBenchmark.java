@@ -21,6 +21,7 @@ import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.PeerSessionListener;
 import org.p2pchat.core.PeerTransport;
 import org.p2pchat.core.SessionConfig;
+import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.files.TransferStatus.State;
 import org.p2pchat.files.bt.internal.BtFileTransferService;
 import org.p2pchat.files.bt.internal.DirectPathBenchmark;
@@ -28,11 +29,11 @@ import org.p2pchat.testing.NetworkIsolation;
 
 /**
  * File-transfer figures, each next to its baseline from the same run: a file through the
- * data-channel bridge (two file services, one WebRTC connection) against raw data-channel
- * throughput on the same kind of connection, and Bt over a direct TCP path against a plain TCP
- * copy between the namespace's two addresses. CPU is this process's (both ends), from
- * /proc/self/stat. Not a test (the name matches no test pattern): releng/benchmarks/files.sh
- * runs it.
+ * data-channel bridge (two file services, one WebRTC connection, direct path off) against raw
+ * data-channel throughput on the same kind of connection; the same through the product's
+ * encrypted direct path, and Bt over a plain direct TCP path, against a plain TCP copy between
+ * the namespace's two addresses. CPU is this process's (both ends), from /proc/self/stat. Not a
+ * test (the name matches no test pattern): releng/benchmarks/files.sh runs it.
  */
 public class FilesBenchmark {
 
@@ -53,12 +54,15 @@ public class FilesBenchmark {
 
             Figure raw = rawDataChannel(size);
             report("raw data channel       " + raw);
-            Figure bridge = throughBridge(file, work, size);
+            Figure bridge = throughService(file, work.resolve("bridged"), size, false);
             report("Bt via data channel    " + bridge + "  = " + percent(bridge, raw) + " of raw");
             Figure tcp = plainTcp(file, work.resolve("tcp.bin"), size);
             report("plain TCP copy         " + tcp);
+            Figure encrypted = throughService(file, work.resolve("direct"), size, true);
+            report("Bt via encrypted direct" + encrypted + "  = " + percent(encrypted, tcp) + " of plain TCP, "
+                    + String.format("%.1fx", encrypted.mbPerSecond() / bridge.mbPerSecond()) + " the data channel");
             Figure direct = directBt(file, work.resolve("direct.bin"), size);
-            report("Bt via direct TCP      " + direct + "  = " + percent(direct, tcp) + " of plain TCP");
+            report("Bt via plain direct TCP" + direct + "  = " + percent(direct, tcp) + " of plain TCP");
             report("load average after: " + Files.readString(Path.of("/proc/loadavg")).trim());
         } finally {
             try (var files = Files.walk(work)) {
@@ -134,10 +138,13 @@ public class FilesBenchmark {
         }
     }
 
-    /** A file offered and accepted between two file services; timed from its first bridged byte to Bt's last piece. */
-    private static Figure throughBridge(Path file, Path work, long size) throws Exception {
-        BtFileTransferService sender = new BtFileTransferService(work.resolve("sender"), "sender");
-        BtFileTransferService receiver = new BtFileTransferService(work.resolve("receiver"), "receiver");
+    /**
+     * A file offered and accepted between two file services, over the direct path or the data
+     * channel; timed from its first bridged byte to Bt's last piece.
+     */
+    private static Figure throughService(Path file, Path work, long size, boolean directPath) throws Exception {
+        BtFileTransferService sender = new BtFileTransferService(work.resolve("sender"), "sender", directPath);
+        BtFileTransferService receiver = new BtFileTransferService(work.resolve("receiver"), "receiver", directPath);
         FilePeers peers = new FilePeers(sender, receiver);
         try {
             String id = peers.offerToBob(file);
@@ -160,13 +167,19 @@ public class FilesBenchmark {
             peers.bobSaw.await(id, s -> s.state() == State.VERIFYING || s.state() == State.DONE, "all pieces");
             long allPieces = System.nanoTime();
             double cpuAll = cpuSeconds();
-            peers.bobSaw.awaitState(id, State.DONE);
+            String path = peers.bobSaw.awaitState(id, State.DONE).path();
             long done = System.nanoTime();
+            String wanted = directPath ? TransferStatus.PATH_DIRECT : TransferStatus.PATH_DATA_CHANNEL;
+            if (!path.equals(wanted)) {
+                throw new AssertionError("went by " + path + ", not " + wanted);
+            }
             double cpuDone = cpuSeconds();
-            String sha = FilePeers.sha256(receiver.receivedFiles(id).get(0));
+            Path received = receiver.receivedFiles(id).get(0);
+            String sha = FilePeers.sha256(received);
             if (!sha.equals(FilePeers.sha256(file))) {
                 throw new AssertionError("damaged");
             }
+            Files.delete(received);
             long bridged = receiver.bridgedBytes(id);
             return new Figure(size, allPieces - first, cpuAll - cpuFirst, String.format(
                     "[accept->first byte %.2f s, CPU %.2f s; final check %.2f s; accept->done %.2f s, CPU %.2f s;"

@@ -1,6 +1,7 @@
 package org.p2pchat.files.bt.internal;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -29,7 +30,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -58,6 +62,13 @@ import bt.metainfo.TorrentFile;
  * channels of the chat's peer connection (see {@link ChannelBridge}), negotiated by the messages
  * of {@link Control}. Files of one offer go one after another; transfers run side by side.
  * <p>
+ * Where the peer is reachable on the local network, a BitTorrent connection goes over an
+ * encrypted direct TCP connection instead ({@link DirectLink}), which is several times faster:
+ * for each connection the receiver's Bt makes, the receiver asks the sender for the addresses
+ * and secret of a {@link DirectListener} over the control channel, and uses a data channel if
+ * none answers within about two seconds. The system property {@value #DIRECT_PATH_PROPERTY}
+ * {@code =false} turns this off.
+ * <p>
  * Threads: all state changes happen on one engine thread, which also tells the listeners;
  * libwebrtc's and Bt's threads only hand work to it. Public methods wait for the engine.
  */
@@ -75,6 +86,14 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
     private static final long SEED_WAIT_MINUTES = 10;
     private static final String OCTET_STREAM = "application/octet-stream";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** {@code false} keeps every connection on data channels (hostile local networks, tests). */
+    public static final String DIRECT_PATH_PROPERTY = "p2pchat.files.directPath";
+    private static final boolean DIRECT_PATH_DEFAULT = !"false".equalsIgnoreCase(
+            System.getProperty(DIRECT_PATH_PROPERTY));
+    /** How long the receiver waits for the sender's answer to a direct-ask. */
+    static final long DIRECT_ANSWER_WAIT_MS = 2000;
+    static final int DIRECT_ATTEMPT_MS = 1000;
+    static final int DIRECT_CONNECT_TOTAL_MS = 2000;
 
     private final Map<String, Transfer> transfers = new ConcurrentHashMap<>();
     private final Map<PeerSession, PeerLink> links = new ConcurrentHashMap<>();
@@ -87,16 +106,25 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
     private Thread engineThread;
     private ExecutorService workers;
     private volatile boolean closed;
+    private final boolean directPath;
+    private volatile UnaryOperator<List<InetSocketAddress>> directOfferRewrite = UnaryOperator.identity();
 
     @Reference
     private SettingsStore settings;
 
     /** For DS. */
     public BtFileTransferService() {
+        directPath = DIRECT_PATH_DEFAULT;
     }
 
     /** For a second instance in one process (tests, tools): its own profile directory and name. */
     public BtFileTransferService(Path profileDirectory, String name) throws IOException {
+        this(profileDirectory, name, DIRECT_PATH_DEFAULT);
+    }
+
+    /** @param directPath whether Bt may use a direct TCP connection to the peer (both sides must allow it) */
+    public BtFileTransferService(Path profileDirectory, String name, boolean directPath) throws IOException {
+        this.directPath = directPath;
         open(profileDirectory, () -> name);
     }
 
@@ -619,6 +647,13 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
                     changed(t);
                 }
             }
+            case "direct-ask" -> answerDirectAsk(link, t, m);
+            case "direct-offer" -> {
+                CompletableFuture<Control.Message> waiting = m.request == null ? null : t.directAnswers.remove(m.request);
+                if (waiting != null) {
+                    waiting.complete(m);
+                }
+            }
             case "receipt" -> {
                 if (t.direction == Direction.SENDING && !t.state().isFinal()) {
                     t.record.files.forEach(f -> f.done = true);
@@ -847,7 +882,13 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
             }
             t.bridgePort = null;
         }
-        for (ChannelBridge b : t.bridges) {
+        if (t.directListener != null) {
+            t.directListener.close();
+            t.directListener = null;
+        }
+        t.directAnswers.values().forEach(waiting -> waiting.complete(null));
+        t.directAnswers.clear();
+        for (Bridge b : t.bridges) {
             b.close();
         }
         t.bridges.clear();
@@ -938,6 +979,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
             return;
         }
         int generation = ++t.generation;
+        t.directFailed = false;
         try {
             ServerSocketChannel port = ServerSocketChannel.open();
             port.bind(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
@@ -969,7 +1011,10 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
         }
     }
 
-    /** Bt dials the loopback port; each connection becomes a bridge over a new data channel. */
+    /**
+     * Bt dials the loopback port; each connection becomes a bridge, over a direct connection if the
+     * sender offers one that works, else over a new data channel.
+     */
     private void acceptBridges(Transfer t, ServerSocketChannel port) {
         while (port.isOpen()) {
             SocketChannel socket;
@@ -983,26 +1028,128 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
                 close(socket); // paused or away: Bt tries again later
                 continue;
             }
-            link.session.openDataChannel(PeerLink.BRIDGE_LABEL_PREFIX + t.id()).whenComplete((channel, e) -> {
-                if (e != null || !port.isOpen()) {
-                    close(socket);
-                    if (channel != null) {
-                        channel.close();
-                    }
-                    return;
-                }
-                startBridge(t, channel, () -> socket, null);
-            });
+            try {
+                workers.execute(() -> bridgeConnection(t, link, port, socket));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                close(socket); // shutting down
+            }
         }
     }
 
-    private void startBridge(Transfer t, PeerDataChannel channel, Callable<SocketChannel> connector,
-            java.util.function.Predicate<byte[]> allowed) {
-        ChannelBridge[] holder = new ChannelBridge[1];
-        ChannelBridge bridge = new ChannelBridge("p2pchat-files-bridge", channel, connector, allowed,
-                t.bridgedIn::addAndGet, () -> t.bridges.remove(holder[0]));
-        holder[0] = bridge;
+    /** On a worker: the receiver's side of one Bt connection. */
+    private void bridgeConnection(Transfer t, PeerLink link, ServerSocketChannel port, SocketChannel socket) {
+        DirectLink direct = directPath && !t.directFailed ? connectDirect(t, link) : null;
+        if (!port.isOpen()) {
+            close(socket);
+            if (direct != null) {
+                direct.close();
+            }
+            return;
+        }
+        if (direct != null) {
+            trace(link, "direct connection to " + direct.remoteAddress() + " for " + t.id());
+            startBridge(t, new DirectBridge("p2pchat-files-direct", direct, () -> socket, null, t.bridgedIn::addAndGet,
+                    t.bridges::remove));
+            return;
+        }
+        link.session.openDataChannel(PeerLink.BRIDGE_LABEL_PREFIX + t.id()).whenComplete((channel, e) -> {
+            if (e != null || !port.isOpen()) {
+                close(socket);
+                if (channel != null) {
+                    channel.close();
+                }
+                return;
+            }
+            startBridge(t, new ChannelBridge("p2pchat-files-bridge", channel, () -> socket, null,
+                    t.bridgedIn::addAndGet, t.bridges::remove));
+        });
+    }
+
+    /**
+     * Receiver: asks the sender where its Bt can be reached directly and connects there; null if
+     * the sender offers nothing or nothing offered answers in time (the rest of this run then
+     * uses data channels at once).
+     */
+    private DirectLink connectDirect(Transfer t, PeerLink link) {
+        String request = UUID.randomUUID().toString();
+        CompletableFuture<Control.Message> answer = new CompletableFuture<>();
+        t.directAnswers.put(request, answer);
+        try {
+            Control.Message ask = new Control.Message("direct-ask").id(t.id());
+            ask.request = request;
+            link.send(ask);
+            Control.Message offer = answer.get(DIRECT_ANSWER_WAIT_MS, TimeUnit.MILLISECONDS);
+            List<InetSocketAddress> endpoints = new ArrayList<>();
+            if (offer != null && offer.endpoints != null) {
+                for (Control.Endpoint e : offer.endpoints) {
+                    InetAddress address = e == null ? null : DirectListener.parseAddress(e.address);
+                    if (address != null && DirectListener.usable(address) && e.port > 0 && e.port < 65536
+                            && endpoints.size() < DirectListener.MAX_ENDPOINTS) {
+                        endpoints.add(new InetSocketAddress(address, e.port));
+                    }
+                }
+            }
+            byte[] secret = offer == null || offer.secret == null ? null : Base64.getDecoder().decode(offer.secret);
+            if (endpoints.isEmpty() || secret == null || secret.length != DirectLink.SECRET_BYTES) {
+                t.directFailed = true;
+                return null;
+            }
+            return DirectLink.connect(endpoints, secret, DIRECT_ATTEMPT_MS, DIRECT_CONNECT_TOTAL_MS);
+        } catch (IOException | TimeoutException | ExecutionException | IllegalArgumentException e) {
+            trace(link, "no direct connection for " + t.id() + ": " + e.getMessage());
+            t.directFailed = true;
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            t.directAnswers.remove(request);
+        }
+    }
+
+    /** Engine, sender: the receiver's Bt wants a connection; offer a direct one if we may. */
+    private void answerDirectAsk(PeerLink link, Transfer t, Control.Message ask) {
+        Control.Message reply = new Control.Message("direct-offer").id(t.id());
+        reply.request = ask.request;
+        if (directPath && t.direction == Direction.SENDING && t.state() == State.RUNNING && t.seedReady != null) {
+            if (t.directListener == null) {
+                try {
+                    DirectListener[] listener = new DirectListener[1];
+                    listener[0] = new DirectListener(DirectListener.localAddresses(link.session.selectedPath()),
+                            "p2pchat-files-direct-port", accepted -> post(() -> directAccepted(t, listener[0], accepted)));
+                    t.directListener = listener[0];
+                } catch (IOException e) {
+                    trace(link, "no direct listener: " + e.getMessage());
+                }
+            }
+            DirectListener listener = t.directListener;
+            if (listener != null) {
+                reply.endpoints = new ArrayList<>();
+                for (InetSocketAddress a : directOfferRewrite.apply(listener.endpoints())) {
+                    Control.Endpoint e = new Control.Endpoint();
+                    e.address = a.getAddress().getHostAddress();
+                    e.port = a.getPort();
+                    reply.endpoints.add(e);
+                }
+                reply.secret = Base64.getEncoder().encodeToString(listener.secret());
+            }
+        }
+        send(t, reply);
+    }
+
+    /** Engine, sender: the receiver connected directly and proved the secret. */
+    private void directAccepted(Transfer t, DirectListener listener, DirectLink accepted) {
+        if (t.directListener != listener || t.state() != State.RUNNING) {
+            accepted.close();
+            return;
+        }
+        startBridge(t, new DirectBridge("p2pchat-files-direct", accepted, seedConnector(t, () -> !accepted.isClosed()),
+                offeredTorrent(t), t.bridgedIn::addAndGet, t.bridges::remove));
+    }
+
+    private static void startBridge(Transfer t, Bridge bridge) {
         t.bridges.add(bridge);
+        t.path = bridge.path();
         bridge.start();
     }
 
@@ -1014,10 +1161,15 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
             channel.close();
             return;
         }
-        startBridge(t, channel, () -> {
-            // Wait for Bt to have checked the file (or for the accept that starts seeding to arrive).
+        startBridge(t, new ChannelBridge("p2pchat-files-bridge", channel, seedConnector(t, channel::isOpen),
+                offeredTorrent(t), t.bridgedIn::addAndGet, t.bridges::remove));
+    }
+
+    /** Sender: connects to our Bt once it has checked the file (or once the accept that starts seeding arrived). */
+    private static Callable<SocketChannel> seedConnector(Transfer t, BooleanSupplier peerStillThere) {
+        return () -> {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(SEED_WAIT_MINUTES);
-            while (System.nanoTime() < deadline && channel.isOpen()) {
+            while (System.nanoTime() < deadline && peerStillThere.getAsBoolean()) {
                 CompletableFuture<Void> ready = t.seedReady;
                 BtEngine engine = t.engine;
                 if (ready != null && engine != null) {
@@ -1031,14 +1183,19 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
                 Thread.sleep(50);
             }
             throw new IOException("the file is not ready to be sent");
-        }, hash -> {
+        };
+    }
+
+    /** Sender: the peer's Bt may ask only for the torrents of this transfer. */
+    private static Predicate<byte[]> offeredTorrent(Transfer t) {
+        return hash -> {
             for (Torrent torrent : t.torrents) {
                 if (torrent != null && Arrays.equals(torrent.getTorrentId().getBytes(), hash)) {
                     return true;
                 }
             }
             return false;
-        });
+        };
     }
 
     /** On a worker: reads the finished file back, checks every piece, gives it its final name. */
@@ -1231,7 +1388,22 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
         return t.record.files.stream().filter(f -> f.target != null).map(f -> Path.of(f.target)).toList();
     }
 
-    /** Bytes that came from the peer through this process's bridges for a transfer. */
+    /**
+     * Tests: the endpoints our direct offers name pass through {@code rewrite} (e.g. to one where
+     * nothing listens); {@code null} restores them.
+     */
+    public void rewriteDirectOffers(UnaryOperator<List<InetSocketAddress>> rewrite) {
+        directOfferRewrite = rewrite == null ? UnaryOperator.identity() : rewrite;
+    }
+
+    /** Where a transfer we send listens for a direct connection now; empty if nowhere. */
+    public List<InetSocketAddress> directEndpoints(String transferId) {
+        Transfer t = transfers.get(transferId);
+        DirectListener listener = t == null ? null : t.directListener;
+        return listener == null ? List.of() : listener.endpoints();
+    }
+
+    /** Bytes that came from the peer through this process's bridges (of either kind) for a transfer. */
     public long bridgedBytes(String transferId) {
         Transfer t = transfers.get(transferId);
         return t == null ? 0 : t.bridgedIn.get();

@@ -7,17 +7,17 @@ import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 
 import org.p2pchat.core.PeerDataChannel;
+import org.p2pchat.core.files.TransferStatus;
 
 /**
  * Carries one TCP connection of Bt over one data channel, so that BitTorrent goes wherever the
- * chat goes (NAT, TURN) and Bt needs no change: Bt talks TCP to a loopback socket, this pipes
- * the bytes.
+ * chat goes (NAT, TURN).
  * <p>
  * The channel carries frames: a 4-byte header (type, 24-bit length) and a payload. DATA frames
  * carry the stream; CREDIT frames give flow control, because a data channel's receiver cannot
@@ -27,7 +27,7 @@ import org.p2pchat.core.PeerDataChannel;
  * Threads: libwebrtc's callback only parses frames and queues payloads; one thread writes them
  * to the socket and returns credit, another reads the socket and sends.
  */
-final class ChannelBridge implements AutoCloseable {
+final class ChannelBridge extends Bridge {
 
     static final int WINDOW = 8 << 20;
     static final int CREDIT_STEP = 1 << 20;
@@ -42,21 +42,11 @@ final class ChannelBridge implements AutoCloseable {
     private static final long LINGER_POLL_NANOS = 100_000;
 
     private static final ByteBuffer END = ByteBuffer.allocate(0);
-    /** Where the info-hash sits in the BitTorrent handshake: 1 + 19 ("BitTorrent protocol") + 8. */
-    private static final int HANDSHAKE_HASH_OFFSET = 28;
 
-    private final String name;
     private final PeerDataChannel channel;
-    private final Callable<SocketChannel> connector;
-    private final Predicate<byte[]> allowedInfoHash;
-    private final byte[] handshake = new byte[HANDSHAKE_HASH_OFFSET + 20];
-    private final LongConsumer received;
-    private final Runnable onClose;
     private final BlockingQueue<ByteBuffer> toSocket = new LinkedBlockingQueue<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final Object creditLock = new Object();
     private long sendCredit = WINDOW; // guarded by creditLock
-    private volatile SocketChannel socket;
 
     // Frame parser state; only libwebrtc's callback thread touches it.
     private final byte[] header = new byte[HEADER];
@@ -65,57 +55,30 @@ final class ChannelBridge implements AutoCloseable {
     private byte payloadType;
     private final byte[] creditBytes = new byte[4];
     private int creditFill;
-    private long streamPosition;
 
-    /**
-     * @param connector        gives the socket, on the bridge's own thread (may wait, e.g. for the
-     *                         seeding torrent to be ready)
-     * @param allowedInfoHash  if set, the first bytes from the peer must be a BitTorrent handshake
-     *                         for a torrent it accepts, or the bridge closes: the peer may only
-     *                         reach what it was offered
-     * @param received         told how many bytes from the peer reached the socket
-     */
+    /** See {@link Bridge#Bridge}. */
     ChannelBridge(String name, PeerDataChannel channel, Callable<SocketChannel> connector,
-            Predicate<byte[]> allowedInfoHash, LongConsumer received, Runnable onClose) {
-        this.name = name;
+            Predicate<byte[]> allowedInfoHash, LongConsumer received, Consumer<Bridge> onClose) {
+        super(name, connector, allowedInfoHash, received, onClose);
         this.channel = channel;
-        this.connector = connector;
-        this.allowedInfoHash = allowedInfoHash;
-        this.received = received;
-        this.onClose = onClose;
+    }
+
+    @Override
+    String path() {
+        return TransferStatus.PATH_DATA_CHANNEL;
     }
 
     /** Call on the thread that learnt of the channel, before it returns, so no data is missed. */
+    @Override
     void start() {
         channel.onReceive(this::onFrames);
         channel.onClose(this::close);
-        Thread t = new Thread(this::run, name + "-in");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private void run() {
-        try {
-            SocketChannel s = connector.call();
-            socket = s;
-            if (closed.get()) {
-                s.close();
-                return;
-            }
-            s.socket().setTcpNoDelay(true);
-            Thread out = new Thread(this::pumpToChannel, name + "-out");
-            out.setDaemon(true);
-            out.start();
-            pumpToSocket(s);
-        } catch (Exception e) {
-            // Connection refused, channel gone, interrupted: the bridge ends, Bt reconnects if it wants.
-        } finally {
-            close();
-        }
+        super.start();
     }
 
     /** Peer → socket, returning credit as bytes are written. */
-    private void pumpToSocket(SocketChannel s) throws IOException, InterruptedException {
+    @Override
+    void pumpToSocket(SocketChannel s) throws IOException, InterruptedException {
         long unacknowledged = 0;
         while (!closed.get()) {
             ByteBuffer b = toSocket.take();
@@ -139,47 +102,41 @@ final class ChannelBridge implements AutoCloseable {
     }
 
     /** Socket → peer, within the credit the peer gave. */
-    private void pumpToChannel() {
+    @Override
+    void pumpToPeer(SocketChannel s) throws IOException, InterruptedException {
         byte[] frame = new byte[MAX_FRAME];
-        try {
-            SocketChannel s = socket;
-            java.io.InputStream in = s.socket().getInputStream();
-            while (!closed.get()) {
-                int room = awaitCredit(MAX_FRAME - HEADER);
-                ByteBuffer into = ByteBuffer.wrap(frame, HEADER, room);
-                int n = s.read(into);
-                if (n < 0) {
-                    return;
-                }
-                // Bt writes 16 KiB blocks: take what else is already there into the same frame,
-                // since each data-channel message costs as much CPU as many kilobytes do.
-                long lingerUntil = n < SMALL_FRAME ? System.nanoTime() + LINGER_NANOS : 0;
-                while (into.hasRemaining()) {
-                    if (in.available() > 0) {
-                        int more = s.read(into);
-                        if (more <= 0) {
-                            break;
-                        }
-                        n += more;
-                    } else if (n < SMALL_FRAME && System.nanoTime() < lingerUntil) {
-                        // A lone request (17 bytes) is not worth a message: Bt keeps hundreds in
-                        // flight, so a moment's wait for the next costs nothing.
-                        LockSupport.parkNanos(LINGER_POLL_NANOS);
-                    } else {
+        java.io.InputStream in = s.socket().getInputStream();
+        while (!closed.get()) {
+            int room = awaitCredit(MAX_FRAME - HEADER);
+            ByteBuffer into = ByteBuffer.wrap(frame, HEADER, room);
+            int n = s.read(into);
+            if (n < 0) {
+                return;
+            }
+            // Bt writes 16 KiB blocks: take what else is already there into the same frame,
+            // since each data-channel message costs as much CPU as many kilobytes do.
+            long lingerUntil = n < SMALL_FRAME ? System.nanoTime() + LINGER_NANOS : 0;
+            while (into.hasRemaining()) {
+                if (in.available() > 0) {
+                    int more = s.read(into);
+                    if (more <= 0) {
                         break;
                     }
+                    n += more;
+                } else if (n < SMALL_FRAME && System.nanoTime() < lingerUntil) {
+                    // A lone request (17 bytes) is not worth a message: Bt keeps hundreds in
+                    // flight, so a moment's wait for the next costs nothing.
+                    LockSupport.parkNanos(LINGER_POLL_NANOS);
+                } else {
+                    break;
                 }
-                synchronized (creditLock) {
-                    sendCredit -= n;
-                }
-                header(frame, DATA, n);
-                // The channel copies the message before write returns, so the array is reused.
-                channel.write(n + HEADER == frame.length ? frame : Arrays.copyOf(frame, n + HEADER), 0, n + HEADER);
             }
-        } catch (IOException | InterruptedException e) {
-            // socket or channel closed
-        } finally {
-            close();
+            synchronized (creditLock) {
+                sendCredit -= n;
+            }
+            header(frame, DATA, n);
+            // The channel copies the message before write returns, so the array is reused.
+            channel.write(n + HEADER == frame.length ? frame : Arrays.copyOf(frame, n + HEADER), 0, n + HEADER);
         }
     }
 
@@ -219,7 +176,6 @@ final class ChannelBridge implements AutoCloseable {
                     if (payloadType == DATA) {
                         checkHandshake(data, pos, n);
                         toSocket.add(ByteBuffer.wrap(data, pos, n));
-                        streamPosition += n;
                     } else {
                         System.arraycopy(data, pos, creditBytes, creditFill, n);
                         creditFill += n;
@@ -244,18 +200,6 @@ final class ChannelBridge implements AutoCloseable {
         }
     }
 
-    private void checkHandshake(byte[] data, int pos, int n) throws IOException {
-        if (allowedInfoHash == null || streamPosition >= handshake.length) {
-            return;
-        }
-        int take = (int) Math.min(n, handshake.length - streamPosition);
-        System.arraycopy(data, pos, handshake, (int) streamPosition, take);
-        if (streamPosition + take == handshake.length
-                && !allowedInfoHash.test(Arrays.copyOfRange(handshake, HANDSHAKE_HASH_OFFSET, handshake.length))) {
-            throw new IOException("the peer asked for a torrent it was not offered");
-        }
-    }
-
     private static void header(byte[] frame, byte type, int length) {
         frame[0] = type;
         frame[1] = (byte) (length >>> 16);
@@ -274,29 +218,13 @@ final class ChannelBridge implements AutoCloseable {
         return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
     }
 
-    boolean isClosed() {
-        return closed.get();
-    }
-
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
+    void closeTransport() {
         toSocket.clear();
         toSocket.add(END);
         synchronized (creditLock) {
             creditLock.notifyAll();
         }
-        SocketChannel s = socket;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // closed already
-            }
-        }
         channel.close();
-        onClose.run();
     }
 }

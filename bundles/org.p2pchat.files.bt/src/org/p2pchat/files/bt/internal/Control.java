@@ -21,7 +21,9 @@ import com.google.gson.JsonParseException;
  * only the peer of that transfer knows the token, and the proof is bound to this session),
  * {@code attached} (state, and the sender's proof over our nonce), {@code pause}, {@code resume}, {@code cancel}, {@code progress}
  * (done), {@code next} (index: the receiver moves to that file), {@code receipt}, {@code failed}
- * (problem).
+ * (problem), {@code direct-ask} (request: the receiver's Bt wants a connection; may it go
+ * directly?) and {@code direct-offer} (request, and either endpoints and secret for a
+ * {@link DirectLink}, or neither: use a data channel).
  */
 final class Control {
 
@@ -48,6 +50,9 @@ final class Control {
         Long done;
         Integer index;
         String problem;
+        String request;
+        List<Endpoint> endpoints;
+        String secret;
 
         Message() {
         }
@@ -68,6 +73,12 @@ final class Control {
         long size;
         String type;
         String torrent;
+    }
+
+    /** An address a {@link DirectListener} listens on: an IP literal and a port. */
+    static final class Endpoint {
+        String address;
+        int port;
     }
 
     private Control() {

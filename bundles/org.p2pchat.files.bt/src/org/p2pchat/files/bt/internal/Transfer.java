@@ -4,7 +4,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,7 +44,15 @@ final class Transfer {
     /** Sender: completes once Bt has checked the file and can serve it. */
     volatile CompletableFuture<Void> seedReady;
     volatile TorrentSessionState btState;
-    final List<ChannelBridge> bridges = new CopyOnWriteArrayList<>();
+    final List<Bridge> bridges = new CopyOnWriteArrayList<>();
+    /** Sender: where the receiver's Bt may connect directly, once it asked. */
+    volatile DirectListener directListener;
+    /** Receiver: a direct connection failed or was refused in this run; the rest use data channels. */
+    volatile boolean directFailed;
+    /** Receiver: direct-ask requests waiting for the sender's answer, by request id. */
+    final Map<String, CompletableFuture<Control.Message>> directAnswers = new ConcurrentHashMap<>();
+    /** How the last bridge carries the bytes; empty until one started. */
+    volatile String path = "";
     /** Increases whenever a Bt client is started or stopped, so late callbacks of an old one are ignored. */
     int generation;
 
@@ -151,7 +161,7 @@ final class Transfer {
             samples.clear();
         }
         return new TransferStatus(record.id, record.peerName == null ? "your peer" : record.peerName, direction,
-                displayName(), totalBytes(), done, speed, state(), record.problem);
+                displayName(), totalBytes(), done, speed, state(), record.problem, path);
     }
 
     /** The status if it differs from the one last shown, else null. */
