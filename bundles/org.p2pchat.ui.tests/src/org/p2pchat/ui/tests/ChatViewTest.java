@@ -201,6 +201,10 @@ class ChatViewTest {
         Label info = harness.byId(Label.class, "transfer.info");
         harness.waitUntil(() -> info.getText().equals("4.0 MiB of 10.0 MiB  \u00b7  1.0 MiB/s  \u00b7  6 s left"), 10,
                 "bytes, speed and time left: " + info.getText());
+        files.publish(new TransferStatus("t1", "bob", TransferStatus.Direction.RECEIVING, "holiday.mkv", 10 * mib, 4 * mib,
+                mib, TransferStatus.State.RUNNING, null, TransferStatus.PATH_DIRECT));
+        harness.waitUntil(() -> info.getText().endsWith("6 s left  \u00b7  direct on the local network"), 10,
+                "and the path: " + info.getText());
         assertEquals(400, harness.byId(ProgressBar.class, "transfer.bar").getSelection(), "the bar shows 40%");
         PartHarness.click(harness.byId(Button.class, "transfer.pause"));
         harness.waitUntil(() -> files.calls.contains("pause t1"), 10, "pause reaches the engine: " + files.calls);

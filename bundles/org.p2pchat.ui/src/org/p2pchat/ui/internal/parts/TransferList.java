@@ -60,7 +60,7 @@ final class TransferList {
             case OFFERED -> "Offered to you: " + bytes(s.totalBytes());
             case WAITING_FOR_PEER -> "Waiting for " + s.peerName() + " to accept";
             case RUNNING -> size + "  \u00b7  " + bytes((long) s.bytesPerSecond()) + "/s"
-                    + s.remaining().map(d -> "  \u00b7  " + duration(d) + " left").orElse("");
+                    + s.remaining().map(d -> "  \u00b7  " + duration(d) + " left").orElse("") + path(s);
             case PAUSED -> "Paused at " + size;
             case INTERRUPTED -> "Interrupted at " + size + "; continues when " + s.peerName() + " is back";
             case VERIFYING -> "Checking the received data...";
@@ -68,6 +68,15 @@ final class TransferList {
             case DECLINED -> "Declined";
             case CANCELLED -> "Cancelled";
             case FAILED -> "Failed: " + s.problem();
+        };
+    }
+
+    /** How the bytes travel, so a slow transfer can be told from a slow path. */
+    private static String path(TransferStatus s) {
+        return switch (s.path()) {
+            case TransferStatus.PATH_DIRECT -> "  \u00b7  direct on the local network";
+            case TransferStatus.PATH_DATA_CHANNEL -> "  \u00b7  through the chat connection";
+            default -> "";
         };
     }
 
