@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -45,6 +46,8 @@ import org.p2pchat.core.identity.SignedRequest;
 public final class RendezvousBenchmark {
 
     private static final int CONCURRENCY = 64;
+    /** Peers per GET /v1/peers page measured (the service's default). */
+    private static final int PAGE = 200;
     private static final String CANDIDATE = "{\\\"candidate\\\":\\\"candidate:842163049 1 udp 1677729535 192.0.2.10"
             + " 46154 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag abcd network-cost 999\\\",\\\"sdpMid\\\":"
             + "\\\"0\\\",\\\"sdpMLineIndex\\\":0}";
@@ -131,6 +134,7 @@ public final class RendezvousBenchmark {
         parallel(peers, i -> post("/register", "{\"peerId\":\"bench-" + i + "\",\"name\":\"peer bench-" + i + "\"}",
                 null, 201));
         int legacyListBytes = get("/peers").length;
+        int legacyListed = countOf(get("/peers"), "\"peerId\"");
         long legacy = heap();
         memory.add(String.format("+%,d legacy peers (and their cached GET /peers answer, %.1f MB): %.1f MB"
                 + " (heap in use %.1f MB), %,d bytes per peer [%s]", peers, mb(legacyListBytes), mb(legacy),
@@ -150,17 +154,23 @@ public final class RendezvousBenchmark {
             post("/v1/register", body, signature(i, "POST", "/v1/register", body), 200);
         });
         double signedRate = peers / ((System.nanoTime() - started) / 1e9);
-        int v1ListBytes = get("/v1/peers").length;
+        // Paged: nothing is cached for /v1/peers, a page is read from the sorted listing per request.
+        String[] sortedIds = ids.clone();
+        Arrays.sort(sortedIds);
+        String firstPage = "/v1/peers?limit=" + PAGE;
+        String deepPage = "/v1/peers?limit=" + PAGE + "&after=" + sortedIds[peers / 2];
+        int pageBytes = get(deepPage).length;
         long both = heap();
-        memory.add(String.format("+%,d v1 peers (and their cached GET /v1/peers answer, %.1f MB, and the nonces of"
-                + " their registrations): %.1f MB (heap in use %.1f MB), %,d bytes per peer [%s]", peers,
-                mb(v1ListBytes), mb(both), mb(heapUsed), (both - legacy) / peers, stats()));
+        memory.add(String.format("+%,d v1 peers (listed, and the nonces of their registrations): %.1f MB (heap in use"
+                + " %.1f MB), %,d bytes per peer [%s]; a GET /v1/peers page of %d is %,d bytes", peers, mb(both),
+                mb(heapUsed), (both - legacy) / peers, stats(), PAGE, pageBytes));
         progress(String.format("v1 registration ran at %.0f requests/s (signing included)", signedRate));
 
         wrk("GET /health", "/health", "get", null, "");
         wrk("legacy POST /register", "/", "legacy-register", null, "re-registering " + peers + " ids in turn");
         wrk("legacy POST /signal", "/", "legacy-signal", null, "to " + peers + " recipients in turn");
-        wrk("GET /peers", "/peers", "get", null, String.format("%,d peers", peers));
+        wrk("GET /peers", "/peers", "get", null, String.format("%,d peers, %,d of them in the answer"
+                + " (legacyPeerListMax)", peers, legacyListed));
 
         // The sequential registration above (signing included) runs far slower than the server serves.
         int poolSize = (int) Math.max(20_000, Math.min(600_000, signedRate * seconds * 12));
@@ -179,7 +189,10 @@ public final class RendezvousBenchmark {
             int peer = (int) ((i * 7L + 1) % peers);
             return line(peer, "GET", "/v1/signals?wait=0", "");
         }), "signed; takes the signals queued by the run above");
-        wrk("GET /v1/peers", "/v1/peers", "get", null, String.format("%,d listed peers", peers));
+        wrk("GET /v1/peers?limit=" + PAGE, firstPage, "get", null, String.format("first page of %,d listed peers",
+                peers));
+        wrk("GET /v1/peers?after=", deepPage, "get", null, String.format("a page of %d from the middle of %,d listed"
+                + " peers (limit=%d&after=<id>)", PAGE, peers, PAGE));
 
         if (waiting > 0) {
             waitingFetches();
@@ -375,6 +388,15 @@ public final class RendezvousBenchmark {
             throw new IllegalStateException("GET " + path + ": " + response.statusCode());
         }
         return response.body();
+    }
+
+    private static int countOf(byte[] text, String part) {
+        String s = new String(text, StandardCharsets.UTF_8);
+        int count = 0;
+        for (int at = s.indexOf(part); at >= 0; at = s.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
     }
 
     private void post(String path, String body, String authorization, int expected)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Prints requests/s and latency (p50, p99) of the rendezvous service's routes, legacy and
 # authenticated (/v1), measured with wrk -t2 -c50 on 127.0.0.1, and the server's heap with
-# 100,000 registered peers per API and with thousands of waiting fetches. The server runs alone in
+# 100,000 registered peers per API and with thousands of waiting fetches. GET /v1/peers is measured
+# as pages of 200 (the first one, and one from the middle of the directory through after=); the
+# legacy GET /peers answers its capped list (legacyPeerListMax). The server runs alone in
 # a plain JVM (the bundle jars and Gson on the class path). Builds the two bundles if their jars
 # are missing. Everything stays on loopback.
 #

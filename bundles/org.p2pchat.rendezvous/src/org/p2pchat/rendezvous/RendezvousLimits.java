@@ -18,7 +18,8 @@ package org.p2pchat.rendezvous;
  *        per address
  * @param requestBurst requests a client address may send at once before the rate applies
  * @param maxTrackedAddresses client addresses tracked by the rate limiter; more share one bucket
- * @param peerListMaxAgeMillis the cached peer list answers are rebuilt at most this often
+ * @param peerListMaxAgeMillis the cached answer of the legacy {@code GET /peers} is rebuilt at most this
+ *        often
  * @param maxQueuedSignalBytes request bytes of all queued signals of both APIs together (a signal
  *        is charged its request body plus a fixed overhead); the next one gets 503
  * @param v1SignalTtlMillis a queued {@code /v1} signal older than this is dropped unread
@@ -32,6 +33,8 @@ package org.p2pchat.rendezvous;
  * @param maxWaitingFetches {@code GET /v1/signals?wait=N} requests held open at once; the next one
  *        gets 503. Each costs about 35 KB of heap, some 31 KB of it the JDK HTTP server's buffers
  *        of its connection (which any open connection costs): about 175 MB at the default 5,000
+ * @param legacyPeerListMax peers in the answer of the legacy {@code GET /peers}, the most recently
+ *        seen first; 0: all of them (the original's whole directory, megabytes at 100,000 peers)
  */
 public record RendezvousLimits(
         int maxBodyBytes,
@@ -52,12 +55,13 @@ public record RendezvousLimits(
         int maxTrackedKeys,
         long maxClockSkewMillis,
         int maxRememberedNonces,
-        int maxWaitingFetches) {
+        int maxWaitingFetches,
+        int legacyPeerListMax) {
 
     /** Defaults for a public service. */
     public static final RendezvousLimits DEFAULTS = new RendezvousLimits(
             64 * 1024, 256, 200_000, 256, 1_000_000, 120_000, 300_000, 100, 200, 100_000, 500,
-            128L * 1024 * 1024, 60_000, 20, 60, 100_000, 30_000, 1_000_000, 5_000);
+            128L * 1024 * 1024, 60_000, 20, 60, 100_000, 30_000, 1_000_000, 5_000, 1_000);
 
     public RendezvousLimits {
         positive("maxBodyBytes", maxBodyBytes);
@@ -80,6 +84,9 @@ public record RendezvousLimits(
             throw new IllegalArgumentException(
                     "requestsPerSecond, requestsPerKeyPerSecond and peerListMaxAgeMillis must not be negative");
         }
+        if (legacyPeerListMax < 0) {
+            throw new IllegalArgumentException("legacyPeerListMax must not be negative, was " + legacyPeerListMax);
+        }
     }
 
     /** The legacy limits only; the others take their {@link #DEFAULTS} values. */
@@ -90,7 +97,7 @@ public record RendezvousLimits(
                 signalTtlMillis, requestsPerSecond, requestBurst, maxTrackedAddresses, peerListMaxAgeMillis,
                 DEFAULTS.maxQueuedSignalBytes, DEFAULTS.v1SignalTtlMillis, DEFAULTS.requestsPerKeyPerSecond,
                 DEFAULTS.requestBurstPerKey, DEFAULTS.maxTrackedKeys, DEFAULTS.maxClockSkewMillis,
-                DEFAULTS.maxRememberedNonces, DEFAULTS.maxWaitingFetches);
+                DEFAULTS.maxRememberedNonces, DEFAULTS.maxWaitingFetches, DEFAULTS.legacyPeerListMax);
     }
 
     /** These limits with rate limiting off, per address and per key (loopback benchmarks, trusted networks). */
@@ -135,6 +142,7 @@ public record RendezvousLimits(
         private long maxClockSkewMillis;
         private int maxRememberedNonces;
         private int maxWaitingFetches;
+        private int legacyPeerListMax;
 
         private Builder(RendezvousLimits from) {
             maxBodyBytes = from.maxBodyBytes;
@@ -156,6 +164,7 @@ public record RendezvousLimits(
             maxClockSkewMillis = from.maxClockSkewMillis;
             maxRememberedNonces = from.maxRememberedNonces;
             maxWaitingFetches = from.maxWaitingFetches;
+            legacyPeerListMax = from.legacyPeerListMax;
         }
 
         public Builder maxBodyBytes(int value) {
@@ -253,12 +262,18 @@ public record RendezvousLimits(
             return this;
         }
 
+        public Builder legacyPeerListMax(int value) {
+            legacyPeerListMax = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming a limit that is out of range */
         public RendezvousLimits build() {
             return new RendezvousLimits(maxBodyBytes, maxIdLength, maxPeers, maxSignalsPerPeer, maxSignalsTotal,
                     peerTtlMillis, signalTtlMillis, requestsPerSecond, requestBurst, maxTrackedAddresses,
                     peerListMaxAgeMillis, maxQueuedSignalBytes, v1SignalTtlMillis, requestsPerKeyPerSecond,
-                    requestBurstPerKey, maxTrackedKeys, maxClockSkewMillis, maxRememberedNonces, maxWaitingFetches);
+                    requestBurstPerKey, maxTrackedKeys, maxClockSkewMillis, maxRememberedNonces, maxWaitingFetches,
+                    legacyPeerListMax);
         }
     }
 }

@@ -24,6 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.p2pchat.rendezvous.RendezvousLimits;
 import org.p2pchat.testing.RelayProcess;
 
+import com.google.gson.JsonParser;
+
 /** The relay's config file and options, checked by what the running product does with them. */
 class RelayConfigurationTest {
 
@@ -38,6 +40,7 @@ class RelayConfigurationTest {
                     port = %d             # overridden by --port
                     max-body-bytes = 5000 # overridden by --max-body-bytes
                     max-id-length=8
+                    legacy-peer-list-max = 1
                     """.formatted(taken.getLocalPort()));
             try (RelayProcess relay = Relays.start("--config", config.toString(), "--port", "0", "--max-body-bytes=300")) {
                 InetSocketAddress address = relay.awaitListening(Relays.START_SECONDS);
@@ -53,6 +56,10 @@ class RelayConfigurationTest {
                 assertEquals(400, longId.statusCode(), longId.body());
                 HttpResponse<String> fits = Relays.postJson(address, "/register", "{\"peerId\":\"eight-ch\",\"name\":\"x\"}");
                 assertEquals(201, fits.statusCode(), fits.body());
+                assertEquals(201, Relays.postJson(address, "/register", "{\"peerId\":\"second\",\"name\":\"y\"}")
+                        .statusCode());
+                assertEquals(1, JsonParser.parseString(Relays.get(address, "/peers").body()).getAsJsonArray().size(),
+                        "legacy-peer-list-max = 1");
             }
         }
     }
@@ -71,6 +78,7 @@ class RelayConfigurationTest {
                         "# relay\nbind = 127.0.0.1\nprot = 3479\n", "--config", "{dir}/relay.conf"),
                 bad("{dir}/relay.conf line 2: max-signals-total must be positive, was '-5'",
                         "port = 0\nmax-signals-total = -5\n", "--config", "{dir}/relay.conf"),
+                bad("--legacy-peer-list-max must not be negative, was '-1'", null, "--legacy-peer-list-max", "-1"),
                 bad("{dir}/relay.conf line 1: expected 'key = value', got 'port 3479'",
                         "port 3479\n", "--config", "{dir}/relay.conf"),
                 bad("{dir}/relay.conf line 4: port is already set on line 1",

@@ -44,7 +44,8 @@ final class LimitKeys {
             limit("max-clock-skew-ms", "maxClockSkewMillis", "how far a signed request's time may be from the relay's"),
             limit("max-remembered-nonces", "maxRememberedNonces", "signed requests remembered against replay; more get 503"),
             limit("max-waiting-fetches", "maxWaitingFetches", "GET /v1/signals?wait= requests held open at once; more get 503"),
-            limit("peer-list-max-age-ms", "peerListMaxAgeMillis", "the cached peer lists are rebuilt at most this often"));
+            limit("peer-list-max-age-ms", "peerListMaxAgeMillis", "the cached legacy peer list is rebuilt at most this often"),
+            limit("legacy-peer-list-max", "legacyPeerListMax", "peers in the legacy GET /peers, latest first; 0: all"));
 
     private static final RecordComponent[] COMPONENTS = RendezvousLimits.class.getRecordComponents();
     private static final Constructor<RendezvousLimits> CANONICAL = canonicalConstructor();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,7 +18,10 @@ import org.junit.jupiter.api.Test;
 
 import com.google.gson.JsonElement;
 
-/** Many senders and fetchers at once: every signal is delivered exactly once. */
+/**
+ * Many senders and fetchers at once: every signal is delivered exactly once; registrations racing
+ * with their own unregistration leave the directory listing exactly the registered peers.
+ */
 class ConcurrencyTest {
 
     private static final int SENDERS = 8;
@@ -71,6 +75,40 @@ class ConcurrencyTest {
             assertTrue(duplicates.isEmpty(), "delivered twice: " + duplicates);
             assertEquals(SENDERS * PER_SENDER, delivered.size());
             assertEquals(SENDERS, t.get("/peers").json().getAsJsonArray().size());
+        }
+    }
+
+    @Test
+    void theListingMatchesTheRegisteredPeersAfterRegisteringAndLeavingRace() throws Exception {
+        try (TestServer t = new TestServer(); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<TestPeer> peers = new ArrayList<>();
+            List<Future<?>> racers = new ArrayList<>();
+            for (int p = 0; p < 6; p++) {
+                TestPeer peer = new TestPeer(t);
+                peers.add(peer);
+                racers.add(pool.submit(() -> {
+                    for (int i = 0; i < 60; i++) {
+                        assertEquals(200, peer.register("racer", true).status());
+                    }
+                }));
+                racers.add(pool.submit(() -> {
+                    for (int i = 0; i < 60; i++) {
+                        assertEquals(200, peer.unregister().status());
+                    }
+                }));
+            }
+            for (Future<?> racer : racers) {
+                racer.get();
+            }
+            Set<String> registered = new TreeSet<>();
+            for (TestPeer peer : peers) {
+                if (t.get("/v1/peers/" + peer.id).status() == 200) {
+                    registered.add(peer.id);
+                }
+            }
+            Set<String> listed = new TreeSet<>();
+            t.listedPeers().forEach(e -> listed.add(e.getAsJsonObject().get("id").getAsString()));
+            assertEquals(registered, listed, "every registered peer is listed (all register listed), no other");
         }
     }
 }

@@ -159,7 +159,8 @@ class FuzzTest {
 
     private byte[] rawRequest() {
         return utf8(switch (random.nextInt(5)) {
-            case 0 -> "GET /signal/%" + randomToken(2) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+            case 0 -> "GET " + pick("/signal/", "/v1/peers?after=") + "%" + randomToken(2)
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
             case 1 -> "GET /signal/%C3%28%FF HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
             case 2 -> randomToken(random.nextInt(80)) + "\r\n\r\n";
             case 3 -> "POST /register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"

@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 
 import org.junit.jupiter.api.Test;
+import org.p2pchat.rendezvous.RendezvousLimits;
 import org.p2pchat.rendezvous.tests.TestServer.Reply;
+
+import com.google.gson.JsonArray;
 
 /** The original web app's API, route by route, with its exact JSON shapes. */
 class LegacyApiTest extends ServerTestCase {
@@ -138,6 +141,52 @@ class LegacyApiTest extends ServerTestCase {
             assertEquals(1, cached.get("/peers").json().getAsJsonArray().size(), "still within 500 ms");
             cached.advance(1);
             assertEquals(2, cached.get("/peers").json().getAsJsonArray().size(), "rebuilt after 500 ms");
+        }
+    }
+
+    private static RendezvousLimits legacyListOf(int max) {
+        return RendezvousLimits.builder().requestsPerSecond(0).peerListMaxAgeMillis(0).legacyPeerListMax(max).build();
+    }
+
+    private static String entry(String peerId, long lastSeen) {
+        return "{\"peerId\":\"" + peerId + "\",\"name\":\"name of " + peerId + "\",\"lastSeen\":"
+                + (TestServer.T0 + lastSeen) + "}";
+    }
+
+    @Test
+    void theCappedListHoldsTheMostRecentlySeenFirst() throws IOException {
+        try (TestServer capped = new TestServer(legacyListOf(3))) {
+            for (String peerId : new String[] {"c", "a", "e", "b", "d"}) {
+                capped.register(peerId, "name of " + peerId);
+                capped.advance(10);
+            }
+            capped.get("/peers").assertIs(200, "[" + entry("d", 40) + "," + entry("b", 30) + "," + entry("e", 20) + "]");
+            capped.register("c", "name of c");
+            capped.get("/peers").assertIs(200, "[" + entry("c", 50) + "," + entry("d", 40) + "," + entry("b", 30) + "]");
+            capped.register("a", "name of a"); // seen at the same time as c: ties go by id
+            capped.get("/peers").assertIs(200, "[" + entry("a", 50) + "," + entry("c", 50) + "," + entry("d", 40) + "]");
+            capped.advance(120_000 - 9); // d (and b, e) expired, a and c not yet
+            capped.get("/peers").assertIs(200, "[" + entry("a", 50) + "," + entry("c", 50) + "]");
+            capped.advance(10);
+            capped.get("/peers").assertIs(200, "[]");
+        }
+    }
+
+    @Test
+    void theDefaultCapIs1000AndZeroListsEveryPeer() throws IOException {
+        for (int i = 0; i < 1005; i++) {
+            t.register("p" + i, "n");
+            t.advance(1);
+        }
+        JsonArray listed = t.get("/peers").json().getAsJsonArray();
+        assertEquals(1000, listed.size());
+        assertEquals("p1004", listed.get(0).getAsJsonObject().get("peerId").getAsString());
+        assertEquals("p5", listed.get(999).getAsJsonObject().get("peerId").getAsString());
+        try (TestServer uncapped = new TestServer(legacyListOf(0))) {
+            for (int i = 0; i < 1005; i++) {
+                uncapped.register("p" + i, "n");
+            }
+            assertEquals(1005, uncapped.get("/peers").json().getAsJsonArray().size());
         }
     }
 

@@ -30,6 +30,14 @@ class RendezvousLimitsTest {
     }
 
     @Test
+    void theLegacyPeerListHolds1000PeersByDefaultAndZeroMeansNoCap() {
+        assertEquals(1000, RendezvousLimits.DEFAULTS.legacyPeerListMax());
+        assertEquals(0, RendezvousLimits.builder().legacyPeerListMax(0).build().legacyPeerListMax());
+        var e = assertThrows(IllegalArgumentException.class, () -> RendezvousLimits.builder().legacyPeerListMax(-1).build());
+        assertTrue(e.getMessage().contains("legacyPeerListMax"), e.getMessage());
+    }
+
+    @Test
     void withoutRateLimitTurnsOffBothRates() {
         RendezvousLimits open = RendezvousLimits.DEFAULTS.withoutRateLimit();
         assertEquals(0, open.requestsPerSecond());

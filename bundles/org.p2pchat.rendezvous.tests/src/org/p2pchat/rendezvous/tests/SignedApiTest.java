@@ -52,8 +52,8 @@ class SignedApiTest extends ServerTestCase {
         listed.register("alice", true);
         t.advance(10);
         unlisted.register("bob", false);
-        t.get("/v1/peers").assertIs(200, "[{\"id\":\"" + listed.id + "\",\"name\":\"alice\",\"lastSeen\":"
-                + TestServer.T0 + "}]");
+        t.get("/v1/peers").assertIs(200, "{\"peers\":[{\"id\":\"" + listed.id + "\",\"name\":\"alice\","
+                + "\"lastSeen\":" + TestServer.T0 + "}],\"next\":null}");
         t.get("/v1/peers/" + unlisted.id).assertIs(200, "{\"id\":\"" + unlisted.id + "\",\"name\":\"bob\","
                 + "\"lastSeen\":" + (TestServer.T0 + 10) + "}");
         assertEquals(200, t.get("/v1/peers/" + listed.id).status());
@@ -66,7 +66,7 @@ class SignedApiTest extends ServerTestCase {
         alice.register("alice", true);
         t.advance(1000);
         alice.register("alice2", false);
-        t.get("/v1/peers").assertIs(200, "[]");
+        t.get("/v1/peers").assertIs(200, TestServer.NO_LISTED_PEERS);
         t.get("/v1/peers/" + alice.id).assertIs(200, "{\"id\":\"" + alice.id + "\",\"name\":\"alice2\","
                 + "\"lastSeen\":" + (TestServer.T0 + 1000) + "}");
     }
@@ -75,7 +75,7 @@ class SignedApiTest extends ServerTestCase {
     void listedDefaultsToFalse() {
         TestPeer alice = new TestPeer(t);
         assertEquals(200, alice.send("POST", "/v1/register", "{\"name\":\"alice\"}").status());
-        t.get("/v1/peers").assertIs(200, "[]");
+        t.get("/v1/peers").assertIs(200, TestServer.NO_LISTED_PEERS);
         assertEquals(200, t.get("/v1/peers/" + alice.id).status());
     }
 
@@ -134,7 +134,7 @@ class SignedApiTest extends ServerTestCase {
         bob.register("bob", false);
         bob.signal(alice, "offer", "x");
         alice.unregister().assertIs(200, "{\"success\":true}");
-        t.get("/v1/peers").assertIs(200, "[]");
+        t.get("/v1/peers").assertIs(200, TestServer.NO_LISTED_PEERS);
         assertEquals(404, t.get("/v1/peers/" + alice.id).status());
         assertEquals(404, bob.signal(alice, "offer", "y").status());
         alice.unregister().assertIs(200, "{\"success\":true}");
@@ -258,7 +258,7 @@ class SignedApiTest extends ServerTestCase {
         t.advance(200_000);
         t.server.sweep();
         assertEquals(200, t.get("/v1/peers/" + alice.id).status(), "waiting for 200 s (by the clock) and present");
-        assertEquals(1, t.get("/v1/peers").json().getAsJsonArray().size());
+        assertEquals(1, t.listedPeers().size());
         bob.register("bob", false);
         bob.signal(alice, "offer", "late");
         assertEquals("late", only(waiting.get(20, TimeUnit.SECONDS)).get("payload").getAsString());
@@ -278,16 +278,16 @@ class SignedApiTest extends ServerTestCase {
         t.advance(100_000);
         alice.fetch(0);
         t.advance(20_000);
-        assertEquals(2, t.get("/v1/peers").json().getAsJsonArray().size(), "exactly 120 s is still alive");
+        assertEquals(2, t.listedPeers().size(), "exactly 120 s is still alive");
         t.advance(1);
-        assertEquals(1, t.get("/v1/peers").json().getAsJsonArray().size(), "bob expired");
+        assertEquals(1, t.listedPeers().size(), "bob expired");
         assertEquals(404, t.get("/v1/peers/" + bob.id).status());
         assertEquals(409, bob.fetch(0).status(), "bob must register again");
         t.server.sweep();
         assertEquals(1, t.server.statistics().v1Peers());
         t.advance(100_000);
         t.server.sweep();
-        t.get("/v1/peers").assertIs(200, "[]");
+        t.get("/v1/peers").assertIs(200, TestServer.NO_LISTED_PEERS);
         assertEquals(0, t.server.statistics().v1Peers());
         assertEquals(200, bob.register("bob", true).status(), "registering again works");
     }

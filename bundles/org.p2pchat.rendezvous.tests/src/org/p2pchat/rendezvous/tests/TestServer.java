@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.p2pchat.rendezvous.RendezvousLimits;
 import org.p2pchat.rendezvous.RendezvousServer;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -28,6 +29,8 @@ import com.google.gson.JsonParser;
 final class TestServer implements AutoCloseable {
 
     static final long T0 = 1_700_000_000_000L;
+    /** The answer of {@code GET /v1/peers} when no peer is listed. */
+    static final String NO_LISTED_PEERS = "{\"peers\":[],\"next\":null}";
 
     /** One answer: status, body text, and the response. */
     record Reply(int status, String body, HttpResponse<String> response) {
@@ -98,6 +101,13 @@ final class TestServer implements AutoCloseable {
 
     Reply get(String path) {
         return send(request(path).GET());
+    }
+
+    /** The first page of {@code GET /v1/peers} (200 peers by default). */
+    JsonArray listedPeers() {
+        Reply reply = get("/v1/peers");
+        assertEquals(200, reply.status(), reply.body());
+        return reply.json().getAsJsonObject().getAsJsonArray("peers");
     }
 
     Reply postJson(String path, String json) {

@@ -284,6 +284,11 @@ public final class HttpFront {
 
     /** Percent-decodes a path segment as UTF-8 (Express's decodeURIComponent; '+' stays '+'). */
     static String decode(String raw) throws ApiException {
+        return decode(raw, "the peer id in the path");
+    }
+
+    /** Percent-decodes {@code raw} as UTF-8 ('+' stays '+'); a refusal names it as {@code what}. */
+    static String decode(String raw, String what) throws ApiException {
         if (raw.indexOf('%') < 0) {
             return raw;
         }
@@ -294,7 +299,7 @@ public final class HttpFront {
                 int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
                 int lo = hi >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
                 if (lo < 0) {
-                    throw new ApiException(400, "the peer id in the path has a bad percent-encoding: " + raw);
+                    throw new ApiException(400, what + " has a bad percent-encoding: " + Json.excerpt(raw));
                 }
                 bytes.put((byte) (hi << 4 | lo));
                 i += 2;
@@ -305,7 +310,7 @@ public final class HttpFront {
         try {
             return Json.utf8(bytes.flip());
         } catch (CharacterCodingException e) {
-            throw new ApiException(400, "the peer id in the path is not percent-encoded UTF-8: " + raw);
+            throw new ApiException(400, what + " is not percent-encoded UTF-8: " + Json.excerpt(raw));
         }
     }
 

@@ -11,11 +11,11 @@ import java.util.function.LongSupplier;
 import com.google.gson.stream.JsonWriter;
 
 /**
- * A serialised peer list answer ({@code GET /peers}, {@code GET /v1/peers}), so that a request
- * costs a copy of cached bytes instead of serialising the whole directory. It is rebuilt when the
- * directory changed or a listed peer expired, but at most every {@code maxAgeMillis}; in between,
- * readers get the previous answer (at most that many milliseconds stale). One thread rebuilds
- * while the others keep serving the previous snapshot.
+ * A serialised peer list answer (the legacy {@code GET /peers}), so that a request costs a copy of
+ * cached bytes instead of walking the whole directory. It is rebuilt when the directory changed or
+ * a listed peer expired, but at most every {@code maxAgeMillis}; in between, readers get the
+ * previous answer (at most that many milliseconds stale). One thread rebuilds while the others
+ * keep serving the previous snapshot.
  */
 final class PeerListCache {
 

@@ -2,6 +2,10 @@ package org.p2pchat.rendezvous.internal;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,6 +34,10 @@ public final class Rendezvous {
 
     record Peer(String peerId, String name, long lastSeen) {
     }
+
+    /** Seen earlier first; ties by id, so that which peers make a capped list does not depend on chance. */
+    private static final Comparator<Peer> LEAST_RECENT_FIRST =
+            Comparator.comparingLong(Peer::lastSeen).thenComparing(Peer::peerId, Comparator.reverseOrder());
 
     /** A queued signal; {@code charge} is what it holds of the {@link SignalBudget}. */
     record Signal(String from, String to, String type, JsonElement payload, long timestamp, int charge) {
@@ -148,7 +156,10 @@ public final class Rendezvous {
         });
     }
 
-    /** {@code GET /peers}: the cached directory, {@code [{peerId, name, lastSeen}]}. */
+    /**
+     * {@code GET /peers}: the cached directory, {@code [{peerId, name, lastSeen}]}, at most
+     * {@link RendezvousLimits#legacyPeerListMax()} peers.
+     */
     public byte[] peersJson() {
         return peerList.get(now());
     }
@@ -161,10 +172,16 @@ public final class Rendezvous {
         return budget;
     }
 
+    /**
+     * The directory as of {@code now}: with a cap ({@link RendezvousLimits#legacyPeerListMax()}),
+     * the most recently seen peers first; without one, every peer in the map's order.
+     */
     private long writePeers(JsonWriter out, long now) throws IOException {
+        int max = limits.legacyPeerListMax();
+        Iterable<Peer> listing = max == 0 ? peers.values() : mostRecentlySeen(max, now);
         long validUntil = Long.MAX_VALUE;
         out.beginArray();
-        for (Peer peer : peers.values()) {
+        for (Peer peer : listing) {
             if (!expired(peer, now)) {
                 out.beginObject().name("peerId").value(peer.peerId()).name("name").value(peer.name())
                         .name("lastSeen").value(peer.lastSeen()).endObject();
@@ -173,6 +190,28 @@ public final class Rendezvous {
         }
         out.endArray();
         return validUntil;
+    }
+
+    /**
+     * The {@code max} live peers seen last, the latest first. A heap of {@code max} holds the best
+     * so far, so a directory of n peers costs O(n log max), not the O(n log n) of sorting it all.
+     */
+    private List<Peer> mostRecentlySeen(int max, long now) {
+        PriorityQueue<Peer> best = new PriorityQueue<>(Math.min(max, 1024) + 1, LEAST_RECENT_FIRST);
+        for (Peer peer : peers.values()) {
+            if (expired(peer, now)) {
+                continue;
+            }
+            if (best.size() < max) {
+                best.add(peer);
+            } else if (LEAST_RECENT_FIRST.compare(peer, best.peek()) > 0) {
+                best.poll();
+                best.add(peer);
+            }
+        }
+        List<Peer> latestFirst = new ArrayList<>(best);
+        latestFirst.sort(LEAST_RECENT_FIRST.reversed());
+        return latestFirst;
     }
 
     private boolean expired(Peer peer, long now) {

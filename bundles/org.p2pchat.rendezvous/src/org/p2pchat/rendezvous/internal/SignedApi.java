@@ -12,8 +12,10 @@ import com.sun.net.httpserver.HttpExchange;
 final class SignedApi {
 
     private static final String ROUTES = "the /v1 routes are GET /v1/info, POST and DELETE /v1/register,"
-            + " GET /v1/peers, GET /v1/peers/<id>, POST /v1/signal, GET /v1/signals?wait=<0.."
-            + SignedRendezvous.MAX_WAIT_SECONDS + ">";
+            + " GET /v1/peers?limit=<1.." + SignedRendezvous.MAX_PAGE_PEERS + ">&after=<id>, GET /v1/peers/<id>,"
+            + " POST /v1/signal, GET /v1/signals?wait=<0.." + SignedRendezvous.MAX_WAIT_SECONDS + ">";
+    private static final String PEERS_QUERY = "the query parameters of /v1/peers are limit=<1.."
+            + SignedRendezvous.MAX_PAGE_PEERS + "> and after=<id>, each at most once";
     private static final byte[] INFO = Json.write(out -> out.beginObject().name("api").value("p2pchat-rendezvous")
             .name("version").value(1).name("push").value("long-poll").endObject());
     private static final byte[] SUCCESS = Json.write(out -> out.beginObject().name("success").value(true).endObject());
@@ -49,9 +51,11 @@ final class SignedApi {
                 HttpFront.require(exchange, "POST, DELETE", method.equals("DELETE"));
                 rendezvous.unregister(authenticate(exchange, HttpFront.readBody(exchange, limits.maxBodyBytes())));
                 return new Response(200, SUCCESS);
-            case "/v1/peers":
+            case "/v1/peers": {
                 HttpFront.require(exchange, "GET, HEAD", get);
-                return new Response(200, rendezvous.listedPeersJson());
+                PageQuery page = pageQuery(exchange.getRequestURI().getRawQuery());
+                return new Response(200, rendezvous.listedPeersPage(page.after(), page.limit()));
+            }
             case "/v1/signal": {
                 HttpFront.require(exchange, "POST", method.equals("POST"));
                 byte[] body = jsonBody(exchange);
@@ -88,6 +92,45 @@ final class SignedApi {
         String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         return authenticator.authenticate(exchange.getRequestMethod(), pathAndQuery,
                 exchange.getRequestHeaders().get("Authorization"), body, clock.getAsLong());
+    }
+
+    /** A page of {@code GET /v1/peers}: at most {@code limit} listed peers after {@code after} (null: from the first). */
+    private record PageQuery(String after, int limit) {
+    }
+
+    /** The {@code limit} and {@code after} parameters of {@code /v1/peers}; any other, or one twice, is 400. */
+    private static PageQuery pageQuery(String rawQuery) throws ApiException {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return new PageQuery(null, SignedRendezvous.DEFAULT_PAGE_PEERS);
+        }
+        String limit = null;
+        String after = null;
+        for (String parameter : rawQuery.split("&", -1)) {
+            if (parameter.startsWith("limit=") && limit == null) {
+                limit = parameter.substring("limit=".length());
+            } else if (parameter.startsWith("after=") && after == null) {
+                after = parameter.substring("after=".length());
+            } else {
+                throw new ApiException(400, PEERS_QUERY + "; the query was \"" + Json.excerpt(rawQuery) + "\"");
+            }
+        }
+        int pageSize = SignedRendezvous.DEFAULT_PAGE_PEERS;
+        if (limit != null) {
+            // Canonical digits only (no sign, no leading zero), so the range check below sees the number sent.
+            if (!limit.matches("[1-9][0-9]{0,3}") || Integer.parseInt(limit) > SignedRendezvous.MAX_PAGE_PEERS) {
+                throw new ApiException(400, "limit must be a whole number from 1 to " + SignedRendezvous.MAX_PAGE_PEERS
+                        + ", was \"" + Json.excerpt(limit) + "\"");
+            }
+            pageSize = Integer.parseInt(limit);
+        }
+        if (after != null) {
+            if (after.isEmpty()) {
+                throw new ApiException(400, "after must be a peer id (the next of the previous page); leave it out"
+                        + " for the first page");
+            }
+            after = HttpFront.decode(after, "after");
+        }
+        return new PageQuery(after, pageSize);
     }
 
     /** The {@code wait} parameter, the only one {@code /v1/signals} takes: 0 if absent. */

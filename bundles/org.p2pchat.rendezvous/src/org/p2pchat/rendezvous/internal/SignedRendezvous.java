@@ -1,10 +1,13 @@
 package org.p2pchat.rendezvous.internal;
 
-import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,7 +19,6 @@ import org.p2pchat.rendezvous.RendezvousLimits;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.stream.JsonWriter;
 
 /**
  * The state of the authenticated API ({@code /v1}): peers addressed by their identity key, one
@@ -27,6 +29,9 @@ import com.google.gson.stream.JsonWriter;
  * signal is taken from a mailbox only under it, so each signal is delivered by exactly one fetch.
  * Locks are held briefly and never while waiting: a waiting fetch parks on a future outside any
  * lock, which on a virtual thread costs a few hundred bytes and no carrier thread.
+ *
+ * <p>Listed peers are also kept in a map sorted by id, changed under the member's lock with its
+ * listing, so that a page of the directory costs O(log n + page) however large the directory is.
  */
 final class SignedRendezvous {
 
@@ -35,6 +40,8 @@ final class SignedRendezvous {
             "reconnect-answer", "reject", "cancel");
     static final int MAX_NAME_LENGTH = 64;
     static final int MAX_WAIT_SECONDS = 30;
+    static final int DEFAULT_PAGE_PEERS = 200;
+    static final int MAX_PAGE_PEERS = 1000;
 
     /**
      * A registered peer. Kept small (a directory may hold 100,000s): name, listing and last-seen
@@ -60,6 +67,10 @@ final class SignedRendezvous {
         }
     }
 
+    /** One entry of a page of the directory, as read when the page was made. */
+    private record ListedPeer(String id, String name, long lastSeen) {
+    }
+
     /** A queued signal; {@code charge} is what it holds of the {@link SignalBudget}. */
     private record Signal(long sequence, String from, String fromName, String type, String payload, long timestamp,
             int charge) {
@@ -69,17 +80,16 @@ final class SignedRendezvous {
     private final LongSupplier clock;
     private final SignalBudget budget;
     private final ConcurrentHashMap<String, Member> members = new ConcurrentHashMap<>();
-    private final AtomicLong directoryVersion = new AtomicLong();
+    /** The listed members by id; a member is here while it is listed and not removed (expired ones until swept). */
+    private final ConcurrentSkipListMap<String, Member> listedById = new ConcurrentSkipListMap<>();
     private final AtomicLong signalSequence = new AtomicLong();
     private final AtomicInteger waitingFetches = new AtomicInteger();
-    private final PeerListCache peerList;
     private volatile boolean closing;
 
     SignedRendezvous(RendezvousLimits limits, LongSupplier clock, SignalBudget budget) {
         this.limits = limits;
         this.clock = clock;
         this.budget = budget;
-        this.peerList = new PeerListCache(directoryVersion::get, limits.peerListMaxAgeMillis(), this::writeListed);
     }
 
     private long now() {
@@ -103,9 +113,15 @@ final class SignedRendezvous {
                                 + " peers); retry later");
                     }
                 }
-                member = members.putIfAbsent(id, new Member(id, name, listed, now));
+                Member added = new Member(id, name, listed, now);
+                member = members.putIfAbsent(id, added);
                 if (member == null) {
-                    directoryVersion.incrementAndGet();
+                    synchronized (added) {
+                        // Unless an unregister already took it out again.
+                        if (!added.removed) {
+                            index(added);
+                        }
+                    }
                     return;
                 }
             }
@@ -114,7 +130,7 @@ final class SignedRendezvous {
                     member.name = name;
                     member.listed = listed;
                     member.lastSeen = now;
-                    directoryVersion.incrementAndGet();
+                    index(member);
                     return;
                 }
             }
@@ -129,7 +145,6 @@ final class SignedRendezvous {
             synchronized (member) {
                 remove(member);
             }
-            directoryVersion.incrementAndGet();
         }
     }
 
@@ -245,9 +260,38 @@ final class SignedRendezvous {
         return write(taken);
     }
 
-    /** {@code GET /v1/peers}: the cached listing of listed peers, {@code [{id, name, lastSeen}]}. */
-    byte[] listedPeersJson() {
-        return peerList.get(now());
+    /**
+     * {@code GET /v1/peers?limit=N&after=ID}: up to {@code limit} listed peers with ids after
+     * {@code after} (all if null) in id order, {@code {"peers": [{id, name, lastSeen}], "next": id}};
+     * {@code next} is the last id of the page if more listed peers follow, else null.
+     */
+    byte[] listedPeersPage(String after, int limit) {
+        long now = now();
+        ConcurrentNavigableMap<String, Member> from = after == null ? listedById : listedById.tailMap(after, false);
+        List<ListedPeer> page = new ArrayList<>(Math.min(limit, 64));
+        boolean more = false;
+        // Expired peers are passed over until the sweep (every few seconds) takes them out of the map.
+        for (Member member : from.values()) {
+            String name = member.name;
+            long lastSeen = member.lastSeen;
+            if (!member.listed || member.removed || expired(member, now)) {
+                continue;
+            }
+            if (page.size() == limit) {
+                more = true;
+                break;
+            }
+            page.add(new ListedPeer(member.id, name, lastSeen));
+        }
+        String next = more ? page.getLast().id() : null;
+        return Json.write(out -> {
+            out.beginObject().name("peers").beginArray();
+            for (ListedPeer peer : page) {
+                out.beginObject().name("id").value(peer.id()).name("name").value(peer.name())
+                        .name("lastSeen").value(peer.lastSeen()).endObject();
+            }
+            out.endArray().name("next").value(next).endObject();
+        });
     }
 
     /** {@code GET /v1/peers/<id>}: a registered peer, listed or not; 404 otherwise. */
@@ -265,7 +309,6 @@ final class SignedRendezvous {
     /** Drops expired peers (unless a fetch of theirs waits) and expired signals. */
     void sweep() {
         long now = now();
-        boolean changed = false;
         for (Member member : members.values()) {
             boolean gone;
             synchronized (member) {
@@ -277,11 +320,7 @@ final class SignedRendezvous {
             }
             if (gone) {
                 members.remove(member.id, member);
-                changed = true;
             }
-        }
-        if (changed) {
-            directoryVersion.incrementAndGet();
         }
     }
 
@@ -308,9 +347,24 @@ final class SignedRendezvous {
         return now - member.lastSeen > limits.peerTtlMillis() && member.waiter == null;
     }
 
+    /** Puts the member in the sorted listing or takes it out, as its listing says; the caller holds its lock. */
+    private void index(Member member) {
+        // Under the id's entry in members: a member just replaced there (unregistered, then
+        // registered anew) must not overwrite its successor's place in the listing.
+        members.computeIfPresent(member.id, (id, current) -> {
+            if (current == member && member.listed) {
+                listedById.put(id, member);
+            } else {
+                listedById.remove(id, member);
+            }
+            return current;
+        });
+    }
+
     /** Takes the member out of service; the caller holds its lock and removes it from the map. */
     private void remove(Member member) {
         member.removed = true;
+        listedById.remove(member.id, member);
         endWait(member);
         take(member);
     }
@@ -364,21 +418,6 @@ final class SignedRendezvous {
             }
             out.endArray();
         });
-    }
-
-    private long writeListed(JsonWriter out, long now) throws IOException {
-        long validUntil = Long.MAX_VALUE;
-        out.beginArray();
-        for (Member member : members.values()) {
-            long lastSeen = member.lastSeen;
-            if (member.listed && !member.removed && !expired(member, now)) {
-                out.beginObject().name("id").value(member.id).name("name").value(member.name)
-                        .name("lastSeen").value(lastSeen).endObject();
-                validUntil = Math.min(validUntil, lastSeen + limits.peerTtlMillis() + 1);
-            }
-        }
-        out.endArray();
-        return validUntil;
     }
 
     private static String signalId(long sequence) {

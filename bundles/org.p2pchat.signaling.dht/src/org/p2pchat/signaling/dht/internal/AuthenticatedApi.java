@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,6 +22,15 @@ final class AuthenticatedApi implements RendezvousApi {
 
     static final String INFO_ROUTE = "/v1/info";
     static final String API_NAME = "p2pchat-rendezvous";
+    /** Listed peers asked for per request of the directory (the service allows up to 1,000). */
+    static final int PEERS_PER_PAGE = 500;
+    /**
+     * The most listed peers we gather: more than a person can browse, and anyone beyond them is
+     * still reached by id (connect-by-id). Keeps a directory of 100,000s from costing us 100s of requests.
+     */
+    static final int MAX_LISTED_PEERS = 2_000;
+    /** Pages asked for at most, even if a broken service's pages come short: twice what an honest one needs. */
+    private static final int MAX_PAGES = 2 * MAX_LISTED_PEERS / PEERS_PER_PAGE;
 
     private final URI service;
     private final RendezvousHttp http;
@@ -117,13 +127,27 @@ final class AuthenticatedApi implements RendezvousApi {
         }
     }
 
+    /** The listed peers in id order, page by page, up to {@link #MAX_LISTED_PEERS}. */
     @Override
     public List<DirectoryPeer> peers() throws IOException, InterruptedException {
-        RendezvousHttp.Reply reply = http.get("/v1/peers", null, timings.requestTimeout(), RendezvousHttp.LARGE_ANSWER_BYTES);
-        if (!reply.ok()) {
-            throw reply.refusal("Listing peers");
+        List<DirectoryPeer> peers = new ArrayList<>();
+        String after = null;
+        for (int pages = 0; pages < MAX_PAGES && peers.size() < MAX_LISTED_PEERS; pages++) {
+            String route = "/v1/peers?limit=" + PEERS_PER_PAGE
+                    + (after == null ? "" : "&after=" + Text.pathSegment(after));
+            RendezvousHttp.Reply reply = http.get(route, null, timings.requestTimeout(), RendezvousHttp.LARGE_ANSWER_BYTES);
+            if (!reply.ok()) {
+                throw reply.refusal("Listing peers");
+            }
+            JsonFields.PeerPage page = JsonFields.peerPage(reply.json(), service);
+            peers.addAll(page.peers());
+            // A next that does not move forward would ask for the same page again.
+            if (page.next() == null || after != null && page.next().compareTo(after) <= 0) {
+                break;
+            }
+            after = page.next();
         }
-        return JsonFields.peers(reply.json(), "id", service, true);
+        return peers.size() > MAX_LISTED_PEERS ? List.copyOf(peers.subList(0, MAX_LISTED_PEERS)) : peers;
     }
 
     @Override

@@ -67,6 +67,25 @@ final class JsonFields {
         return peers;
     }
 
+    /** One page of the authenticated API's directory; {@code next} is null on the last page. */
+    record PeerPage(List<DirectoryPeer> peers, String next) {
+    }
+
+    /**
+     * A page of {@code GET /v1/peers}: {@code {"peers": [...], "next": id or null}}. A service from
+     * before paging answers the whole list as an array: that is one page, the last.
+     */
+    static PeerPage peerPage(JsonElement answer, URI service) throws IOException {
+        if (answer instanceof JsonArray) {
+            return new PeerPage(peers(answer, "id", service, true), null);
+        }
+        if (!(answer instanceof JsonObject o)) {
+            throw new IOException("the service answered the peer list with something that is not a page of peers");
+        }
+        String next = string(o, "next");
+        return new PeerPage(peers(o.get("peers"), "id", service, true), next == null || next.isEmpty() ? null : next);
+    }
+
     static DirectoryPeer peer(JsonObject o, String idField, URI service, boolean authenticated) {
         String id = string(o, idField);
         if (id == null || id.isEmpty() || id.length() > MAX_ID_CHARS) {

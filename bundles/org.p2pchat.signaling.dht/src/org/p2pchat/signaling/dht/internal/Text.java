@@ -22,7 +22,7 @@ final class Text {
         return b.toString().strip();
     }
 
-    /** One path segment, percent-encoded as UTF-8 (only unreserved characters stay as they are). */
+    /** One path segment or query value, percent-encoded as UTF-8 (only unreserved characters stay as they are). */
     static String pathSegment(String s) {
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
