@@ -151,13 +151,24 @@ final class FilePeers implements AutoCloseable {
         return s;
     }
 
-    /** Offers {@code file} from Alice; returns the id once Bob sees the offer. */
+    /** Offers {@code files} from Alice; returns the id once Bob sees the offer. */
     String offerToBob(Path... files) throws Exception {
         java.util.Set<String> known = java.util.Set.copyOf(bobSaw.latest.keySet());
         TransferStatus sent = alice.offer(aliceSession, List.of(files));
         TransferStatus offered = bobSaw.awaitOffer(known);
         if (!offered.id().equals(sent.id())) {
             throw new AssertionError("Bob saw another offer: " + offered + " instead of " + sent);
+        }
+        return sent.id();
+    }
+
+    /** Offers {@code files} from Bob; returns the id once Alice sees the offer. */
+    String offerToAlice(Path... files) throws Exception {
+        java.util.Set<String> known = java.util.Set.copyOf(aliceSaw.latest.keySet());
+        TransferStatus sent = bob.offer(bobSession, List.of(files));
+        TransferStatus offered = aliceSaw.awaitOffer(known);
+        if (!offered.id().equals(sent.id())) {
+            throw new AssertionError("Alice saw another offer: " + offered + " instead of " + sent);
         }
         return sent.id();
     }

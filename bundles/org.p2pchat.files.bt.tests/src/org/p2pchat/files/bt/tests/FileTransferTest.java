@@ -3,6 +3,7 @@ package org.p2pchat.files.bt.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -220,6 +221,58 @@ class FileTransferTest {
     }
 
     @Test
+    void aFullDiskFailsItsTransferAndTheOtherGoesOn() throws Exception {
+        String smallFs = System.getenv("P2PCHAT_SMALL_FS");
+        if (smallFs == null || smallFs.isBlank()) {
+            fail("P2PCHAT_SMALL_FS is not set: this test fills a small disk for real. Run the tests under "
+                    + "releng/scripts/testnet.sh (./run-tests.sh does), which mounts a 16 MiB tmpfs and names it there.");
+        }
+        Path full = Files.createDirectories(Path.of(smallFs).resolve("inbox-" + System.nanoTime()));
+        long free = Files.getFileStore(full).getUsableSpace();
+        Path tooBig = outbox.resolve("too-big.bin");
+        Path fits = outbox.resolve("fits.bin");
+        FilePeers.randomFile(tooBig, 64 * MIB, 11);
+        // Big enough to be still running when the other fails, even on a busy machine.
+        String sha = FilePeers.randomFile(fits, 256 * MIB, 12);
+        assertTrue(free < 64 * MIB, "the small file system has " + free + " bytes free");
+
+        String tooBigId = peers.offerToBob(tooBig);
+        String fitsId = peers.offerToBob(fits);
+        long start = System.nanoTime();
+        bob.accept(tooBigId, full);
+        bob.accept(fitsId, inbox);
+
+        TransferStatus failed = peers.bobSaw.awaitState(tooBigId, State.FAILED);
+        double failedAfter = (System.nanoTime() - start) / 1e9;
+        TransferStatus other = peers.bobSaw.latest.get(fitsId);
+        String problem = failed.problem();
+        assertTrue(problem.startsWith("No space left in " + full + " ") && problem.contains("too-big.bin")
+                && problem.contains("free some space"), problem);
+        assertEquals(problem, peers.aliceSaw.awaitState(tooBigId, State.FAILED).problem(), "the sender says the same");
+        assertEquals(State.RUNNING, other.state(), "the other transfer was still running: " + other);
+        try (Stream<Path> left = Files.list(full)) {
+            assertEquals(List.of(), left.toList(), "the .part is removed, which frees the disk");
+        }
+
+        peers.bobSaw.awaitState(fitsId, State.DONE);
+        peers.aliceSaw.awaitState(fitsId, State.DONE);
+        assertEquals(sha, FilePeers.sha256(inbox.resolve("fits.bin")));
+        System.out.printf("full disk: failed after %.1f s with \"%s\"; the other was at %d of %d bytes then%n",
+                failedAfter, problem, other.doneBytes(), other.totalBytes());
+
+        // The service goes on: a further transfer works, even into the folder that was full.
+        Path after = outbox.resolve("after.bin");
+        String afterSha = FilePeers.randomFile(after, 2 * MIB, 13);
+        String afterId = peers.offerToBob(after);
+        bob.accept(afterId, full);
+        peers.bobSaw.awaitState(afterId, State.DONE);
+        peers.aliceSaw.awaitState(afterId, State.DONE);
+        assertEquals(afterSha, FilePeers.sha256(full.resolve("after.bin")));
+        Files.delete(full.resolve("after.bin"));
+        Files.delete(full);
+    }
+
+    @Test
     void anUnconnectedPeerIsNotOfferedFiles() throws Exception {
         PeerSession lonely = FilePeers.service(PeerTransport.class).createSession(SessionConfig.of(List.of(), "x"));
         try {
@@ -259,5 +312,41 @@ class FileTransferTest {
         System.out.println("resume: " + restored.doneBytes() + " bytes verified on disk at restart, "
                 + again + " of " + size + " bytes transferred after it");
         assertTrue(again > 0 && again < size * 4 / 5, "downloaded after the restart: " + again + " of " + size);
+    }
+
+    @Test
+    void aSenderThatRestartsResumesWithoutStartingOver() throws Exception {
+        long size = 256 * MIB;
+        Path file = outbox.resolve("from-bob.bin");
+        String sha = FilePeers.randomFile(file, size, 14);
+        Path aliceInbox = temp.resolve("alice-inbox");
+        String id = peers.offerToAlice(file);
+        alice.accept(id, aliceInbox);
+        peers.aliceSaw.await(id, s -> s.doneBytes() >= size * 2 / 5, "40% done");
+
+        // Bob's app goes away while it sends: its service and session close; Alice's session sees the peer leave.
+        bob.close();
+        peers.bobSession.close();
+        TransferStatus interrupted = peers.aliceSaw.awaitState(id, State.INTERRUPTED);
+        long bridgedBefore = ((BtFileTransferService) alice).bridgedBytes(id);
+        peers.close();
+        assertTrue(Files.exists(aliceInbox.resolve("from-bob.bin.part")));
+
+        // Bob starts again on the same profile and reconnects; his transfer waits for Alice.
+        bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob");
+        TransferStatus restored = bob.transfers().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
+        assertEquals(State.INTERRUPTED, restored.state());
+        assertEquals(TransferStatus.Direction.SENDING, restored.direction());
+        long start = System.nanoTime();
+        peers = new FilePeers(alice, bob);
+        peers.aliceSaw.awaitState(id, State.DONE);
+        peers.bobSaw.awaitState(id, State.DONE);
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        assertEquals(sha, FilePeers.sha256(aliceInbox.resolve("from-bob.bin")));
+        long again = ((BtFileTransferService) alice).bridgedBytes(id) - bridgedBefore;
+        System.out.printf("sender restart: %d bytes verified when Bob left, %d of %d bytes transferred after his "
+                + "restart, done %.1f s after reconnecting%n", interrupted.doneBytes(), again, size, seconds);
+        assertTrue(again > 0 && again < size * 4 / 5, "sent after the restart: " + again + " of " + size);
     }
 }

@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +52,7 @@ import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.files.TransferStatus.Direction;
 import org.p2pchat.core.files.TransferStatus.State;
+import org.p2pchat.core.settings.ServiceEntry;
 import org.p2pchat.core.settings.SettingsStore;
 
 import bt.metainfo.Torrent;
@@ -68,6 +70,11 @@ import bt.metainfo.TorrentFile;
  * and secret of a {@link DirectListener} over the control channel, and uses a data channel if
  * none answers within about two seconds. The system property {@value #DIRECT_PATH_PROPERTY}
  * {@code =false} turns this off.
+ * <p>
+ * If the user selected udp:// trackers, the torrents we offer name them, and both sides' Bt
+ * announces to its own user's selection and also takes the peers those trackers return (other
+ * kinds of trackers are skipped, see {@link #usableTrackers()}). Our Bt still listens on loopback
+ * only: it dials such peers, they cannot dial it.
  * <p>
  * Threads: all state changes happen on one engine thread, which also tells the listeners;
  * libwebrtc's and Bt's threads only hand work to it. Public methods wait for the engine.
@@ -108,6 +115,11 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
     private volatile boolean closed;
     private final boolean directPath;
     private volatile UnaryOperator<List<InetSocketAddress>> directOfferRewrite = UnaryOperator.identity();
+    /** The user's trackers, as the settings hold them now. */
+    private Supplier<List<ServiceEntry>> trackers = List::of;
+    /** Selected trackers our engine cannot use, named in the log once. */
+    private final Set<String> unusableTrackersLogged = ConcurrentHashMap.newKeySet();
+    private volatile boolean chatPeerServed = true;
 
     @Reference
     private SettingsStore settings;
@@ -124,13 +136,21 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
 
     /** @param directPath whether Bt may use a direct TCP connection to the peer (both sides must allow it) */
     public BtFileTransferService(Path profileDirectory, String name, boolean directPath) throws IOException {
+        this(profileDirectory, name, directPath, List::of);
+    }
+
+    /** @param trackers the user's trackers (see {@link #usableTrackers()}), asked whenever a transfer starts */
+    public BtFileTransferService(Path profileDirectory, String name, boolean directPath,
+            Supplier<List<ServiceEntry>> trackers) throws IOException {
         this.directPath = directPath;
+        this.trackers = trackers;
         open(profileDirectory, () -> name);
     }
 
     @Activate
     void activate() throws IOException {
         SettingsStore s = settings;
+        trackers = () -> s.get().trackers();
         open(s.profileDirectory(), () -> s.get().username());
     }
 
@@ -387,7 +407,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
             if (f.size > 0) {
                 byte[] torrent;
                 try {
-                    torrent = BtEngine.makeTorrent(p, f.size);
+                    torrent = BtEngine.makeTorrent(p, f.size, usableTrackers());
                 } catch (RuntimeException e) {
                     throw new IOException("Cannot read " + p + ": " + e.getMessage(), e);
                 }
@@ -919,7 +939,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
         try {
             t.storage = new FileStorage(Path.of(f.source), f.size, false,
                     e -> post(() -> ioFailed(t, generation, f, e)));
-            t.engine = new BtEngine();
+            t.engine = new BtEngine(usableTrackers());
             t.client = t.engine.seed(torrent, t.storage, state -> {
                 t.btState = state;
                 if (state.getPiecesRemaining() == 0) {
@@ -954,8 +974,27 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
         String reason = e instanceof java.nio.file.NoSuchFileException ? "the file is gone" : e.getMessage();
         if (t.direction == Direction.SENDING) {
             failBoth(t, "Could not read " + f.name + ": " + reason + ".");
+        } else if (noSpaceLeft(e, Path.of(t.record.directory))) {
+            // Both sides show this: it names what to do, not who should do it.
+            failBoth(t, "No space left in " + t.record.directory + " for " + f.name
+                    + ": free some space there, then it can be sent again.");
         } else {
             failBoth(t, "Could not write " + f.name + " to " + t.record.directory + ": " + reason + ".");
+        }
+    }
+
+    /** Whether a write failed because the disk (or the user's quota) is full. */
+    private static boolean noSpaceLeft(IOException e, Path directory) {
+        String message = String.valueOf(e.getMessage());
+        // The JDK passes on the system's text: ENOSPC and EDQUOT on Linux and macOS, and Windows'.
+        if (message.contains("No space left") || message.contains("quota exceeded")
+                || message.contains("not enough space")) {
+            return true;
+        }
+        try {
+            return Files.getFileStore(directory).getUsableSpace() == 0;
+        } catch (IOException | RuntimeException unknown) {
+            return false;
         }
     }
 
@@ -989,7 +1028,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
             acceptor.start();
             t.storage = new FileStorage(part, f.size, true, e -> post(() -> ioFailed(t, generation, f, e)));
             CompletableFuture<Void> done = new CompletableFuture<>();
-            t.engine = new BtEngine();
+            t.engine = new BtEngine(usableTrackers());
             t.client = t.engine.download(torrent, t.storage, (InetSocketAddress) port.getLocalAddress(),
                     state -> t.btState = state, done);
             done.whenComplete((r, e) -> post(() -> {
@@ -1166,8 +1205,11 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
     }
 
     /** Sender: connects to our Bt once it has checked the file (or once the accept that starts seeding arrived). */
-    private static Callable<SocketChannel> seedConnector(Transfer t, BooleanSupplier peerStillThere) {
+    private Callable<SocketChannel> seedConnector(Transfer t, BooleanSupplier peerStillThere) {
         return () -> {
+            if (!chatPeerServed) {
+                throw new IOException("not serving the chat peer");
+            }
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(SEED_WAIT_MINUTES);
             while (System.nanoTime() < deadline && peerStillThere.getAsBoolean()) {
                 CompletableFuture<Void> ready = t.seedReady;
@@ -1417,6 +1459,49 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
     @Override
     public void removeListener(TransferListener listener) {
         listeners.remove(listener);
+    }
+
+    /**
+     * The selected trackers our Bt can announce to: udp:// ones (Bt has a client for no other
+     * kind). The others (the web app's wss:// trackers, http) are left out, and named in the log
+     * once, so a transfer never fails for them. Peers found through a tracker exchange data as
+     * plain BitTorrent: unencrypted, unlike the chat peer's bridge.
+     */
+    List<String> usableTrackers() {
+        List<String> udp = new ArrayList<>();
+        for (ServiceEntry e : trackers.get()) {
+            if (!e.enabled() || e.problem().isPresent()) {
+                continue;
+            }
+            String url = e.url();
+            if (url.regionMatches(true, 0, UDP_TRACKER_PREFIX, 0, UDP_TRACKER_PREFIX.length())) {
+                udp.add(UDP_TRACKER_PREFIX + url.substring(UDP_TRACKER_PREFIX.length())); // Bt wants it lower case
+            } else if (unusableTrackersLogged.add(url)) {
+                System.err.println("p2pchat-files: the tracker " + url + " is not used for file transfers; "
+                        + "only udp:// trackers are");
+            }
+        }
+        return udp;
+    }
+
+    private static final String UDP_TRACKER_PREFIX = "udp://";
+
+    /**
+     * Tests: with {@code false}, our seeds refuse the chat peer's connections (data channel and
+     * direct), as if we could not be reached, so only peers found through trackers can serve the
+     * peer; {@code true} restores them.
+     */
+    public void serveChatPeer(boolean serve) {
+        chatPeerServed = serve;
+    }
+
+    /** The .torrent of a file of a transfer, as offered; null for an empty file or an unknown transfer. */
+    public byte[] torrent(String transferId, int index) {
+        Transfer t = transfers.get(transferId);
+        if (t == null || index < 0 || index >= t.record.files.size() || t.record.files.get(index).torrent == null) {
+            return null;
+        }
+        return Base64.getDecoder().decode(t.record.files.get(index).torrent);
     }
 
     // ---- helpers ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -27,9 +28,10 @@ public final class DirectPathBenchmark {
     public static long transfer(Path file, Path into, InetAddress seederAddress, InetAddress downloaderAddress)
             throws Exception {
         long size = Files.size(file);
-        byte[] bytes = BtEngine.makeTorrent(file, size);
+        byte[] bytes = BtEngine.makeTorrent(file, size, List.of());
         Torrent torrent = BtEngine.parse(bytes);
-        try (BtEngine seeder = new BtEngine(seederAddress); BtEngine downloader = new BtEngine(downloaderAddress)) {
+        try (BtEngine seeder = new BtEngine(seederAddress, List.of());
+                BtEngine downloader = new BtEngine(downloaderAddress, List.of())) {
             CompletableFuture<Void> ready = new CompletableFuture<>();
             FileStorage source = new FileStorage(file, size, false, DirectPathBenchmark::fail);
             BtClient seed = seeder.seed(torrent, source, s -> {

@@ -3,6 +3,7 @@ package org.p2pchat.files.bt.internal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -50,6 +51,8 @@ final class FileStorage implements Storage {
         private final boolean writable;
         private final Consumer<IOException> onError;
         private FileChannel channel; // guarded by this
+        /** Once closed, never opened again: Bt may still write after a stop, and must not recreate a removed file. */
+        private boolean closed; // guarded by this
 
         Unit(Path file, long capacity, boolean writable, Consumer<IOException> onError) {
             this.file = file;
@@ -59,6 +62,9 @@ final class FileStorage implements Storage {
         }
 
         private synchronized FileChannel channel() {
+            if (closed) {
+                throw new UncheckedIOException(new ClosedChannelException());
+            }
             if (channel == null || !channel.isOpen()) {
                 try {
                     channel = writable
@@ -156,6 +162,7 @@ final class FileStorage implements Storage {
 
         @Override
         public synchronized void close() {
+            closed = true;
             if (channel != null) {
                 try {
                     channel.close();

@@ -55,6 +55,10 @@ final class ServiceKind extends EntryKind<ServiceEntry> {
                         the file's identifier (its info hash) and the addresses of the peers sharing it, never \
                         the file's contents.
 
+                        File transfers between P2P Chat apps use only udp:// trackers; the others (such as \
+                        the WebTorrent wss:// ones) are skipped. A peer found through a tracker exchanges the \
+                        file as plain BitTorrent, which is not encrypted.
+
                         "Check" tests whether the tracker accepts a connection. UDP trackers cannot be checked \
                         without using them.""",
                 "wss://host, https://host/announce or udp://host:port", () -> Settings.defaults().trackers(),
