@@ -14,14 +14,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +36,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
+import javax.crypto.KeyAgreement;
+
 import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.identity.SessionRequest;
 import org.p2pchat.core.identity.SignedRequest;
 
 /**
@@ -54,6 +61,11 @@ public final class RendezvousBenchmark {
     private static final Pattern RESULT = Pattern.compile("RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+)"
             + " p99_us=(\\d+) non2xx=(\\d+) socket_errors=(\\d+) bytes=(\\d+) exhausted=(\\d+)");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern SESSION = Pattern.compile("\"session\":\\{\"id\":\"([A-Za-z0-9_-]{22})\","
+            + "\"serverKey\":\"([A-Za-z0-9_-]{43})\"\\}");
+    private static final byte[] X25519_X509_HEADER = HexFormat.of().parseHex("302a300506032b656e032100");
+    /** X25519 keys the "new session" pool's registrations send in turn (the service's work is the same for each). */
+    private static final int SESSION_KEYS = 1000;
 
     private record Row(String scenario, String requestsPerSecond, String p50, String p99, String non2xx, String note) {
     }
@@ -77,6 +89,9 @@ public final class RendezvousBenchmark {
     private KeyPair[] keys;
     private long heapUsed;
     private String[] ids;
+    /** Each v1 peer's session from its registration: id and MAC key. */
+    private String[] sessionIds;
+    private byte[][] macKeys;
 
     private RendezvousBenchmark(String[] args) {
         java = args[0];
@@ -147,11 +162,22 @@ public final class RendezvousBenchmark {
             keys[i] = newKeyPair();
             ids[i] = PublicIdentity.of(keys[i].getPublic()).key();
         });
-        progress("registering " + peers + " v1 peers (listed)");
+        progress("registering " + peers + " v1 peers (listed, each opening a session)");
+        sessionIds = new String[peers];
+        macKeys = new byte[peers][];
         long started = System.nanoTime();
         parallel(peers, i -> {
-            String body = "{\"name\":\"peer " + i + "\",\"listed\":true}";
-            post("/v1/register", body, signature(i, "POST", "/v1/register", body), 200);
+            KeyPair sessionKeys = x25519();
+            String sessionKey = rawKey(sessionKeys.getPublic());
+            String body = "{\"name\":\"peer " + i + "\",\"listed\":true,\"sessionKey\":\"" + sessionKey + "\"}";
+            Matcher session = SESSION.matcher(post("/v1/register", body, signature(i, "POST", "/v1/register", body),
+                    200));
+            if (!session.find()) {
+                throw new AssertionError("no session opened for peer " + i);
+            }
+            sessionIds[i] = session.group(1);
+            macKeys[i] = SessionRequest.macKey(agree(sessionKeys, session.group(2)), ids[i], session.group(1),
+                    sessionKey, session.group(2));
         });
         double signedRate = peers / ((System.nanoTime() - started) / 1e9);
         // Paged: nothing is cached for /v1/peers, a page is read from the sorted listing per request.
@@ -161,10 +187,11 @@ public final class RendezvousBenchmark {
         String deepPage = "/v1/peers?limit=" + PAGE + "&after=" + sortedIds[peers / 2];
         int pageBytes = get(deepPage).length;
         long both = heap();
-        memory.add(String.format("+%,d v1 peers (listed, and the nonces of their registrations): %.1f MB (heap in use"
+        memory.add(String.format("+%,d v1 peers (listed, their sessions and the nonces of their registrations): %.1f MB"
+                + " (heap in use"
                 + " %.1f MB), %,d bytes per peer [%s]; a GET /v1/peers page of %d is %,d bytes", peers, mb(both),
                 mb(heapUsed), (both - legacy) / peers, stats(), PAGE, pageBytes));
-        progress(String.format("v1 registration ran at %.0f requests/s (signing included)", signedRate));
+        progress(String.format("v1 registration ran at %.0f requests/s (signing and X25519 included)", signedRate));
 
         wrk("GET /health", "/health", "get", null, "");
         wrk("legacy POST /register", "/", "legacy-register", null, "re-registering " + peers + " ids in turn");
@@ -172,23 +199,41 @@ public final class RendezvousBenchmark {
         wrk("GET /peers", "/peers", "get", null, String.format("%,d peers, %,d of them in the answer"
                 + " (legacyPeerListMax)", peers, legacyListed));
 
-        // The sequential registration above (signing included) runs far slower than the server serves.
+        // The registration above (signing included) runs far slower than the server serves.
         int poolSize = (int) Math.max(20_000, Math.min(600_000, signedRate * seconds * 12));
-        wrk("v1 POST /v1/register", "/", "pool", pool(pools, "register", poolSize, i -> {
-            int peer = i % peers;
-            String body = "{\"name\":\"peer " + peer + "\",\"listed\":true}";
-            return line(peer, "POST", "/v1/register", body);
-        }), "signed, re-registering " + peers + " keys in turn");
+        // Session requests cost the driver an HMAC each: pools large enough for the service's fastest.
+        int sessionPoolSize = Math.max(100_000, Math.min(1_200_000, 40_000 * seconds));
         wrk("v1 POST /v1/signal", "/", "pool", pool(pools, "signal", poolSize, i -> {
             int from = i % peers;
             int to = (int) ((i * 7L + 1) % peers);
-            return line(from, "POST", "/v1/signal",
-                    "{\"to\":\"" + ids[to] + "\",\"type\":\"ice-candidate\",\"payload\":\"" + CANDIDATE + "\"}");
+            return line(from, "POST", "/v1/signal", signalBody(to));
         }), "signed, ICE candidate to " + peers + " recipients in turn");
         wrk("v1 GET /v1/signals?wait=0", "/", "pool", pool(pools, "fetch", poolSize, i -> {
             int peer = (int) ((i * 7L + 1) % peers);
             return line(peer, "GET", "/v1/signals?wait=0", "");
         }), "signed; takes the signals queued by the run above");
+        wrk("session POST /v1/register", "/", "pool", pool(pools, "session-renew", sessionPoolSize, i -> {
+            int peer = i % peers;
+            return sessionLine(peer, "POST", "/v1/register", "{\"name\":\"peer " + peer + "\",\"listed\":true}");
+        }), "renewals under the session (HMAC), " + peers + " peers in turn");
+        wrk("session POST /v1/signal", "/", "pool", pool(pools, "session-signal", sessionPoolSize, i -> {
+            int from = i % peers;
+            int to = (int) ((i * 7L + 1) % peers);
+            return sessionLine(from, "POST", "/v1/signal", signalBody(to));
+        }), "under the session, ICE candidate to " + peers + " recipients in turn");
+        wrk("session GET /v1/signals", "/", "pool", pool(pools, "session-fetch", sessionPoolSize, i -> {
+            int peer = (int) ((i * 7L + 1) % peers);
+            return sessionLine(peer, "GET", "/v1/signals?wait=0", "");
+        }), "under the session, wait=0; takes the signals queued by the run above");
+        // Last of the runs that need the sessions above: each of these registrations replaces one.
+        String[] sessionKeys = IntStream.range(0, SESSION_KEYS).parallel()
+                .mapToObj(i -> rawKey(x25519().getPublic())).toArray(String[]::new);
+        wrk("v1 POST /v1/register", "/", "pool", pool(pools, "register", poolSize, i -> {
+            int peer = i % peers;
+            String body = "{\"name\":\"peer " + peer + "\",\"listed\":true,\"sessionKey\":\""
+                    + sessionKeys[i % SESSION_KEYS] + "\"}";
+            return line(peer, "POST", "/v1/register", body);
+        }), "signed with a sessionKey: a new registration (Ed25519 + X25519), " + peers + " keys in turn");
         wrk("GET /v1/peers?limit=" + PAGE, firstPage, "get", null, String.format("first page of %,d listed peers",
                 peers));
         wrk("GET /v1/peers?after=", deepPage, "get", null, String.format("a page of %d from the middle of %,d listed"
@@ -289,7 +334,7 @@ public final class RendezvousBenchmark {
                 ? String.format(", %.1f MB per answer", mb(bytes / requests)) : "";
         String remarks = note + answerSize + (socketErrors > 0 ? "; " + socketErrors + " socket errors" : "")
                 + (exhausted ? "; POOL RAN OUT before the end (figure is a lower bound)" : "")
-                + (pool != null ? "; pool of " + (countLines(pool) + " pre-signed requests") : "");
+                + (pool != null ? "; pool of " + (countLines(pool) + " pre-made requests") : "");
         rows.add(new Row(scenario, String.format("%,.0f", requests / duration),
                 String.format("%.2f", Long.parseLong(result.group(3)) / 1000.0),
                 String.format("%.2f", Long.parseLong(result.group(4)) / 1000.0), Long.toString(non2xx), remarks));
@@ -325,11 +370,53 @@ public final class RendezvousBenchmark {
         return method + "\t" + path + "\t" + signature(peer, method, path, body) + "\t" + body;
     }
 
-    /** An Authorization header value for peer {@code peer}'s request, signed now with a fresh nonce. */
-    private String signature(int peer, String method, String path, String body) {
+    private String signalBody(int to) {
+        return "{\"to\":\"" + ids[to] + "\",\"type\":\"ice-candidate\",\"payload\":\"" + CANDIDATE + "\"}";
+    }
+
+    /** One pool line of a request under peer {@code peer}'s session, made now with a fresh nonce. */
+    private String sessionLine(int peer, String method, String path, String body) {
+        String header = SessionRequest.of(sessionIds[peer], macKeys[peer], method, path,
+                body.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis(), nonce()).toHeader();
+        return method + "\t" + path + "\t" + header + "\t" + body;
+    }
+
+    private static String nonce() {
         byte[] nonceBytes = new byte[16];
         RANDOM.nextBytes(nonceBytes);
-        String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(nonceBytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(nonceBytes);
+    }
+
+    private static KeyPair x25519() {
+        try {
+            return KeyPairGenerator.getInstance("X25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The raw 32-byte X25519 public key, base64url: the end of its X.509 encoding. */
+    private static String rawKey(PublicKey key) {
+        byte[] der = key.getEncoded();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOfRange(der, der.length - 32,
+                der.length));
+    }
+
+    /** The X25519 shared secret of our key pair and the service's raw public key. */
+    private static byte[] agree(KeyPair ours, String serverKey) throws GeneralSecurityException {
+        byte[] raw = Base64.getUrlDecoder().decode(serverKey);
+        byte[] der = Arrays.copyOf(X25519_X509_HEADER, X25519_X509_HEADER.length + raw.length);
+        System.arraycopy(raw, 0, der, X25519_X509_HEADER.length, raw.length);
+        PublicKey theirs = KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(der));
+        KeyAgreement agreement = KeyAgreement.getInstance("X25519");
+        agreement.init(ours.getPrivate());
+        agreement.doPhase(theirs, true);
+        return agreement.generateSecret();
+    }
+
+    /** An Authorization header value for peer {@code peer}'s request, signed now with a fresh nonce. */
+    private String signature(int peer, String method, String path, String body) {
+        String nonce = nonce();
         long ts = System.currentTimeMillis();
         try {
             Signature signer = Signature.getInstance("Ed25519");
@@ -399,7 +486,8 @@ public final class RendezvousBenchmark {
         return count;
     }
 
-    private void post(String path, String body, String authorization, int expected)
+    /** Posts and returns the answer's body, which must come with status {@code expected}. */
+    private String post(String path, String body, String authorization, int expected)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type",
                 "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
@@ -410,6 +498,7 @@ public final class RendezvousBenchmark {
         if (response.statusCode() != expected) {
             throw new AssertionError("POST " + path + ": " + response.statusCode() + " " + response.body());
         }
+        return response.body();
     }
 
     private void startServer() throws IOException {
@@ -460,10 +549,10 @@ public final class RendezvousBenchmark {
         System.out.printf("Rendezvous service on 127.0.0.1, wrk -t2 -c50 -d%ds (wrk, server and driver share %d CPUs;"
                 + " load average before %s, after %s)%n", seconds, Runtime.getRuntime().availableProcessors(),
                 loadBefore.split(" ")[0], loadAfter.split(" ")[0]);
-        System.out.println("Signed (v1) requests: pre-signed pools, a fresh nonce each; the server verifies every"
-                + " signature and checks every nonce. Benchmark server only: its clock window is widened to 10 min"
-                + " so that pools signed before a run stay valid, and registrations last 30 min so that all peers"
-                + " stay registered through the runs; rate limits off.");
+        System.out.println("Authenticated (v1) requests: pre-made pools, a fresh nonce each; the server verifies every"
+                + " signature (v1 rows) or session MAC (session rows) and checks every nonce. Benchmark server only:"
+                + " its clock window is widened to 10 min so that pools made before a run stay valid, and"
+                + " registrations last 30 min so that all peers stay registered through the runs; rate limits off.");
         System.out.println();
         String format = "%-27s %10s %8s %8s %8s  %s%n";
         System.out.printf(format, "scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "notes");

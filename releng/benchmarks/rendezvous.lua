@@ -2,7 +2,7 @@
 --   BENCH_MODE=get              the URL's GET, unchanged (a static request: no Lua per request)
 --   BENCH_MODE=legacy-register  POST /register, re-registering ids bench-0 .. bench-(BENCH_PEERS-1)
 --   BENCH_MODE=legacy-signal    POST /signal to those ids in turn
---   BENCH_MODE=pool             pre-signed requests from BENCH_POOL.<thread>, each sent once;
+--   BENCH_MODE=pool             pre-made requests (signed or under a session) from BENCH_POOL.<thread>, each sent once;
 --                               a thread that runs out stops (reported as exhausted=)
 -- done() prints one line for the driver:
 --   RESULT requests= duration_us= p50_us= p99_us= non2xx= socket_errors= bytes= exhausted=

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Prints requests/s and latency (p50, p99) of the rendezvous service's routes, legacy and
-# authenticated (/v1), measured with wrk -t2 -c50 on 127.0.0.1, and the server's heap with
-# 100,000 registered peers per API and with thousands of waiting fetches. GET /v1/peers is measured
-# as pages of 200 (the first one, and one from the middle of the directory through after=); the
-# legacy GET /peers answers its capped list (legacyPeerListMax). The server runs alone in
-# a plain JVM (the bundle jars and Gson on the class path). Builds the two bundles if their jars
-# are missing. Everything stays on loopback.
+# authenticated (/v1: Ed25519-signed, and under a session's HMAC; a signed registration with a
+# sessionKey is the cost of a new registration), measured with wrk -t2 -c50 on 127.0.0.1, and the
+# server's heap with 100,000 registered peers per API and with thousands of waiting fetches.
+# GET /v1/peers is measured as pages of 200 (the first one, and one from the middle of the
+# directory through after=); the legacy GET /peers answers its capped list (legacyPeerListMax).
+# The server runs alone in a plain JVM (the bundle jars and Gson on the class path). Builds the two
+# bundles if their jars are missing. Everything stays on loopback.
 #
 #   releng/benchmarks/rendezvous.sh [SECONDS=10] [PEERS=100000] [WAITING_FETCHES=5000]
 set -euo pipefail

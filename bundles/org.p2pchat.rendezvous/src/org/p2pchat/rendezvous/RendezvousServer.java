@@ -63,9 +63,12 @@ public final class RendezvousServer implements AutoCloseable {
      * @param queuedSignals signals waiting to be fetched, both APIs
      * @param queuedSignalBytes what the queued signals are charged against {@link RendezvousLimits#maxQueuedSignalBytes()}
      * @param waitingFetches {@code GET /v1/signals?wait=N} requests held open
-     * @param rememberedNonces nonces of signed requests remembered against replay
+     * @param rememberedNonces nonces of authenticated requests remembered against replay
+     * @param sessions open sessions of {@code /v1} peers (at most one per registered peer)
+     * @param signatureChecks Ed25519 signatures of requests checked since the start (registrations
+     *                        that open a session, and requests of clients without one)
      */
     public record Statistics(int peers, int v1Peers, long queuedSignals, long queuedSignalBytes, int waitingFetches,
-            int rememberedNonces) {
+            int rememberedNonces, int sessions, long signatureChecks) {
     }
 }

@@ -16,11 +16,13 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
+import org.p2pchat.core.identity.SessionRequest;
 import org.p2pchat.rendezvous.tests.TestServer.Reply;
 
 /**
  * A few thousand generated malformed {@code /v1} requests (fixed seed): broken and mistyped JSON
- * under valid signatures, broken signatures and headers, oversized bodies, bad query parameters
+ * under valid signatures or session MACs, broken signatures, session headers and session keys,
+ * oversized bodies, bad query parameters
  * (of {@code /v1/signals} and {@code /v1/peers}), unknown routes and methods. Each gets a 4xx with
  * a JSON reason, none a 5xx or a hang, and the service answers {@code /health} afterwards with
  * nothing of it registered or queued.
@@ -51,10 +53,10 @@ class SignedFuzzTest {
             alice = new TestPeer(t);
             bob = new TestPeer(t);
             stranger = new TestPeer(t);
-            alice.register("alice", false);
-            bob.register("bob", false);
+            alice.registerWithSession("alice", false);
+            bob.registerWithSession("bob", false);
             assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
-                for (int i = 0; i < 3000; i++) {
+                for (int i = 0; i < 3600; i++) {
                     Reply reply = generate(i).get();
                     int status = reply.status();
                     assertTrue(status >= 400 && status < 500 && status != 429, () -> "case " + reply.response().request()
@@ -69,11 +71,13 @@ class SignedFuzzTest {
             alice.fetch(0).assertIs(200, "[]");
             bob.fetch(0).assertIs(200, "[]");
             assertEquals(2, t.server.statistics().v1Peers(), "no malformed registration got through");
+            assertEquals(2, t.server.statistics().sessions(), "nor a session");
+            alice.fetchUnderSession(0).assertIs(200, "[]");
         }
     }
 
     private Supplier<Reply> generate(int i) {
-        switch (i % 8) {
+        switch (i % 9) {
             case 0:
                 return wrongRoute();
             case 1:
@@ -88,8 +92,10 @@ class SignedFuzzTest {
                 return random.nextBoolean() ? badWait() : badPeersQuery();
             case 6:
                 return badContentType();
-            default:
+            case 7:
                 return random.nextBoolean() ? replay() : malformedSignal();
+            default:
+                return badSession();
         }
     }
 
@@ -112,9 +118,16 @@ class SignedFuzzTest {
                     "\"a\\nb\"", "\"\\u0000\"", "\"\\t\""));
             case 1 -> valid.replace("false", pick("1", "\"yes\"", "[]", "{}", "0", "\"false\""));
             case 2 -> valid.replace("{", "{\"from\":" + pick("\"" + bob.id + "\"", "1", "[]", "\"x\"") + ",");
+            case 3 -> valid.replace("{", "{\"sessionKey\":" + pick("1", "true", "[]", "{}", "\"\"",
+                    "\"" + token(43) + "=\"",
+                    "\"" + token(random.nextInt(42)) + "\"", "\"" + token(44 + random.nextInt(10)) + "\"",
+                    "\"" + "A".repeat(43) + "\"", "\"AQ" + "A".repeat(41) + "\"", "\"" + token(42) + "!\"") + ",");
             default -> malformedJson(valid);
         };
-        return () -> alice.send("POST", "/v1/register", body);
+        // Under the session as often as signed (a sessionKey under a session is 401 whatever it is).
+        boolean underSession = random.nextBoolean();
+        return () -> underSession ? alice.sendUnderSession("POST", "/v1/register", body)
+                : alice.send("POST", "/v1/register", body);
     }
 
     private Supplier<Reply> malformedSignal() {
@@ -132,7 +145,9 @@ class SignedFuzzTest {
                     "1", "null", "{}") + ",");
             default -> malformedJson(valid);
         };
-        return () -> alice.send("POST", "/v1/signal", body);
+        boolean underSession = random.nextBoolean();
+        return () -> underSession ? alice.sendUnderSession("POST", "/v1/signal", body)
+                : alice.send("POST", "/v1/signal", body);
     }
 
     private String malformedJson(String valid) {
@@ -177,6 +192,46 @@ class SignedFuzzTest {
             default -> header(key, now, pick("", "a b", "a/b", "=", token(70)), sig);
         };
         return () -> t.send(signer.request(method, path, body, header));
+    }
+
+    /** Broken session headers (and a session header where a signature is required). */
+    private Supplier<Reply> badSession() {
+        String path = pick("/v1/signals?wait=0", "/v1/register", "/v1/signal");
+        String method = path.startsWith("/v1/signals") ? "GET" : path.equals("/v1/signal") ? "POST"
+                : pick("POST", "DELETE");
+        String json = path.equals("/v1/signal") ? "{\"to\":\"" + bob.id + "\",\"type\":\"offer\",\"payload\":\"p\"}"
+                : method.equals("POST") ? "{\"name\":\"n\",\"listed\":false}" : null;
+        if (method.equals("POST") && path.equals("/v1/register") && random.nextInt(4) == 0) {
+            // A valid MAC over a registration that opens a new session: only a signature may.
+            String opening = TestPeer.registration("n", false, TestPeer.rawKey(TestPeer.x25519().getPublic()));
+            return () -> alice.sendUnderSession("POST", "/v1/register", opening);
+        }
+        byte[] body = json == null ? null : json.getBytes(StandardCharsets.UTF_8);
+        TestPeer peer = pick(alice, bob);
+        long now = t.clock.get();
+        String nonce = TestPeer.freshNonce();
+        String id = peer.sessionId;
+        String mac = SessionRequest.mac(peer.macKey, method, path, now, nonce, body);
+        String header = switch (random.nextInt(12)) {
+            case 0 -> session(id, now, nonce, corrupt(mac, mac.length() - 1));
+            case 1 -> session(corrupt(id, id.length() - 1), now, nonce, mac); // unknown session
+            case 2 -> session(id, now + 1 + random.nextInt(1000), nonce, mac);
+            case 3 -> session(id, now, nonce + pick("a", "b", "_"), mac);
+            case 4 -> session(id, now + pick(-1, 1) * (30_001L + random.nextInt(10_000_000)), nonce, mac);
+            case 5 -> session((peer == alice ? bob : alice).sessionId, now, nonce, mac); // someone else's session
+            case 6 -> pick("p2pchat-session", "P2PChat-Sessions", "Session", "P2PChat-Session,")
+                    + session(id, now, nonce, mac).substring(SessionRequest.SCHEME.length());
+            case 7 -> session(id, now, nonce, mac).replace(pick("id=", "ts=", "nonce=", "mac="), pick("", "x=", "k="));
+            case 8 -> session(id, now, nonce, mac) + pick(", id=" + id, ", sig=" + mac, ",", ", x");
+            case 9 -> session(pick("", "a", token(21), token(23), id + "=", "!".repeat(22)), now, nonce, mac);
+            case 10 -> session(id, pick("", "1e3", "-", "0x10", token(5)), nonce, mac);
+            default -> session(id, now, nonce, pick("", mac.substring(1), mac + "A", token(43).replace('_', '+')));
+        };
+        return () -> t.send(peer.request(method, path, body, header));
+    }
+
+    private static String session(String id, Object ts, String nonce, String mac) {
+        return SessionRequest.SCHEME + " id=" + id + ", ts=" + ts + ", nonce=" + nonce + ", mac=" + mac;
     }
 
     private static String header(String key, long ts, String nonce, String sig) {

@@ -44,6 +44,11 @@ public final class Json {
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A string as a JSON string literal (quoted and escaped as {@link #write} writes it), UTF-8. */
+    public static byte[] quoted(String text) {
+        return write(out -> out.value(text));
+    }
+
     public static void element(JsonWriter out, JsonElement value) {
         GSON.toJson(value, out);
     }

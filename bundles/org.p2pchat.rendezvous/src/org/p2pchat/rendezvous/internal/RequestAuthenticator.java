@@ -1,24 +1,46 @@
 package org.p2pchat.rendezvous.internal;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.p2pchat.core.identity.IdentityException;
 import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.identity.SessionRequest;
 import org.p2pchat.core.identity.SignedRequest;
 import org.p2pchat.rendezvous.RendezvousLimits;
 
 /**
  * Checks the {@code Authorization} header of a {@code /v1} request: the Ed25519 signature over the
- * request, the time window, and that the nonce is new for the key. Cheap checks come first and the
- * nonce is recorded last, so requests that fail verification cannot fill the nonce memory.
+ * request ({@link SignedRequest}) or the MAC of a live session ({@link SessionRequest}), the time
+ * window, and that the nonce is new for the identity key. Cheap checks come first and the nonce is
+ * recorded last, so requests that fail verification cannot fill the nonce memory. Both schemes
+ * share the per-key rate limit and the nonce memory.
  */
 final class RequestAuthenticator {
+
+    /** The live sessions, by id. */
+    interface Sessions {
+        /** The session with this id if its registration is alive at {@code now}; null otherwise. */
+        Session live(String sessionId, long now);
+    }
+
+    /**
+     * The peer a request acts as.
+     *
+     * @param key       the identity key, in its canonical form
+     * @param bySession whether a session MAC authenticated it (rather than an Ed25519 signature)
+     */
+    record Caller(String key, boolean bySession) {
+    }
 
     private final long maxSkewMillis;
     private final NonceMemory nonces;
     private final RateLimiter perKey;
+    private final Sessions sessions;
+    private final AtomicLong signatureChecks = new AtomicLong();
 
-    RequestAuthenticator(RendezvousLimits limits, long now) {
+    RequestAuthenticator(RendezvousLimits limits, long now, Sessions sessions) {
+        this.sessions = sessions;
         this.maxSkewMillis = limits.maxClockSkewMillis();
         this.nonces = new NonceMemory(limits.maxClockSkewMillis(), limits.maxRememberedNonces());
         this.perKey = new RateLimiter(limits.requestsPerKeyPerSecond(), limits.requestBurstPerKey(),
@@ -29,20 +51,53 @@ final class RequestAuthenticator {
      * Authenticates a request.
      *
      * @param authorization the request's {@code Authorization} header values (null if none)
-     * @return the signer's identity key in its canonical form: the peer this request acts as
+     * @return the peer this request acts as: the signer, or the session's peer
      * @throws ApiException 401 if the request is not authentic, 429 if its key sends too fast, 503
      *                      if the nonce memory is full
      */
-    String authenticate(String method, String pathAndQuery, List<String> authorization, byte[] body, long now)
+    Caller authenticate(String method, String pathAndQuery, List<String> authorization, byte[] body, long now)
             throws ApiException {
         if (authorization != null && authorization.size() > 1) {
             throw new ApiException(401, "the request has more than one Authorization header");
         }
-        SignedRequest request;
+        String header = authorization == null ? null : authorization.get(0);
+        if (SessionRequest.isSessionHeader(header)) {
+            return new Caller(bySession(method, pathAndQuery, header, body, now), true);
+        }
+        return new Caller(bySignature(method, pathAndQuery, header, body, now), false);
+    }
+
+    private String bySession(String method, String pathAndQuery, String header, byte[] body, long now)
+            throws ApiException {
+        SessionRequest request;
         try {
-            request = SignedRequest.parseHeader(authorization == null ? null : authorization.get(0));
+            request = SessionRequest.parseHeader(header);
         } catch (IdentityException e) {
             throw new ApiException(401, e.getMessage());
+        }
+        Session session = sessions.live(request.sessionId(), now);
+        if (session == null) {
+            throw new ApiException(401, "unknown or expired session: register again with a signed request");
+        }
+        long ts = request.timestampMillis();
+        checkWindow(ts, now);
+        if (!request.verifies(session.macKey(), method, pathAndQuery, body)) {
+            throw new ApiException(401, "the MAC does not match this request (method, path with query, ts, nonce"
+                    + " and body) for that session");
+        }
+        return accept(session.identityKey(), request.nonce(), ts, now);
+    }
+
+    private String bySignature(String method, String pathAndQuery, String header, byte[] body, long now)
+            throws ApiException {
+        SignedRequest request;
+        try {
+            request = SignedRequest.parseHeader(header);
+        } catch (IdentityException e) {
+            boolean otherScheme = header != null && !header.isBlank()
+                    && !header.strip().startsWith(SignedRequest.SCHEME + " ");
+            throw new ApiException(401, e.getMessage() + (otherScheme ? " (or " + SessionRequest.SCHEME
+                    + " under a session opened by a signed registration)" : ""));
         }
         String key = request.identity().key();
         // Base64 and DER allow several spellings of one key; one peer must have one address, and
@@ -52,22 +107,32 @@ final class RequestAuthenticator {
                     + " of the key's X.509 encoding)");
         }
         long ts = request.timestampMillis();
-        if (ts < now - maxSkewMillis || ts > now + maxSkewMillis) {
-            throw new ApiException(401, "Authorization ts=" + ts + " is more than " + maxSkewMillis / 1000
-                    + " s from the service's clock (" + now + " ms since the epoch); check the system clock");
-        }
+        checkWindow(ts, now);
+        signatureChecks.incrementAndGet();
         if (!FastSignatureCheck.verifies(request, method, pathAndQuery, body)) {
             throw new ApiException(401, "the signature does not match this request (method, path with query, ts,"
                     + " nonce and body) for that key");
         }
+        return accept(key, request.nonce(), ts, now);
+    }
+
+    private void checkWindow(long ts, long now) throws ApiException {
+        if (ts < now - maxSkewMillis || ts > now + maxSkewMillis) {
+            throw new ApiException(401, "Authorization ts=" + ts + " is more than " + maxSkewMillis / 1000
+                    + " s from the service's clock (" + now + " ms since the epoch); check the system clock");
+        }
+    }
+
+    /** The last checks of an authentic request: the key's rate, then its nonce (recorded only now). */
+    private String accept(String key, String nonce, long ts, long now) throws ApiException {
         if (!perKey.tryAcquire(key, now)) {
             throw new ApiException(429, "too many requests from this identity key (limit " + perKey.rate()
                     + " per second, burst " + perKey.burst() + "); retry after 1 s");
         }
-        switch (nonces.remember(key, request.nonce(), ts)) {
+        switch (nonces.remember(key, nonce, ts)) {
             case REPLAY:
                 throw new ApiException(401, "replayed request: this nonce was already used with this key;"
-                        + " sign every request with a fresh nonce");
+                        + " give every request a fresh nonce");
             case TOO_OLD:
                 throw new ApiException(401, "Authorization ts=" + ts + " is older than the service still"
                         + " remembers nonces for; sign the request again");
@@ -85,5 +150,10 @@ final class RequestAuthenticator {
 
     int rememberedNonces() {
         return nonces.size();
+    }
+
+    /** Ed25519 signatures checked so far (requests that reached the check). */
+    long signatureChecks() {
+        return signatureChecks.get();
     }
 }

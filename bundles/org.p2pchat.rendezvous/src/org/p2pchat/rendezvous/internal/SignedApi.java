@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.function.LongSupplier;
 
+import org.p2pchat.core.identity.SignedRequest;
 import org.p2pchat.rendezvous.RendezvousLimits;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 
 /** The HTTP routes of the authenticated API ({@code /v1}), as the bundle's API.md describes them. */
@@ -24,13 +27,15 @@ final class SignedApi {
     private final LongSupplier clock;
     private final SignedRendezvous rendezvous;
     private final RequestAuthenticator authenticator;
+    private final SessionKeys sessionKeys;
 
     SignedApi(RendezvousLimits limits, LongSupplier clock, SignedRendezvous rendezvous,
-            RequestAuthenticator authenticator) {
+            RequestAuthenticator authenticator, SessionKeys sessionKeys) {
         this.limits = limits;
         this.clock = clock;
         this.rendezvous = rendezvous;
         this.authenticator = authenticator;
+        this.sessionKeys = sessionKeys;
     }
 
     /** Answers a request whose (normalised) path is {@code /v1} or below it. */
@@ -42,14 +47,11 @@ final class SignedApi {
                 return new Response(200, INFO);
             case "/v1/register":
                 if (method.equals("POST")) {
-                    byte[] body = jsonBody(exchange);
-                    String id = authenticate(exchange, body);
-                    rendezvous.register(id, Json.parseObject(body));
-                    return new Response(200, Json.write(out -> out.beginObject().name("id").value(id)
-                            .name("expiresInMs").value(limits.peerTtlMillis()).endObject()));
+                    return register(exchange);
                 }
                 HttpFront.require(exchange, "POST, DELETE", method.equals("DELETE"));
-                rendezvous.unregister(authenticate(exchange, HttpFront.readBody(exchange, limits.maxBodyBytes())));
+                byte[] deleteBody = HttpFront.readBody(exchange, limits.maxBodyBytes());
+                rendezvous.unregister(authenticate(exchange, deleteBody).key());
                 return new Response(200, SUCCESS);
             case "/v1/peers": {
                 HttpFront.require(exchange, "GET, HEAD", get);
@@ -59,7 +61,7 @@ final class SignedApi {
             case "/v1/signal": {
                 HttpFront.require(exchange, "POST", method.equals("POST"));
                 byte[] body = jsonBody(exchange);
-                String from = authenticate(exchange, body);
+                String from = authenticate(exchange, body).key();
                 String signalId = rendezvous.signal(from, Json.parseObject(body), body.length);
                 return new Response(201, Json.write(out -> out.beginObject().name("success").value(true)
                         .name("signalId").value(signalId).endObject()));
@@ -68,7 +70,7 @@ final class SignedApi {
                 // GET only: fetching empties the queue, and a HEAD must not throw signals away unseen.
                 HttpFront.require(exchange, "GET", method.equals("GET"));
                 int wait = waitSeconds(exchange.getRequestURI().getRawQuery());
-                String id = authenticate(exchange, HttpFront.readBody(exchange, limits.maxBodyBytes()));
+                String id = authenticate(exchange, HttpFront.readBody(exchange, limits.maxBodyBytes())).key();
                 return new Response(200, rendezvous.fetch(id, wait));
             }
             default:
@@ -81,13 +83,43 @@ final class SignedApi {
         }
     }
 
+    /**
+     * {@code POST /v1/register}: a registration, or a renewal under a session. A {@code sessionKey}
+     * opens a new session (replacing the peer's), which only an Ed25519 signature may do: it binds
+     * a key to the identity.
+     */
+    private Response register(HttpExchange exchange) throws ApiException, IOException {
+        byte[] body = jsonBody(exchange);
+        RequestAuthenticator.Caller caller = authenticate(exchange, body);
+        JsonObject request = Json.parseObject(body);
+        JsonElement sessionKey = request.get("sessionKey");
+        Session session = null;
+        if (sessionKey != null && !sessionKey.isJsonNull()) {
+            if (caller.bySession()) {
+                throw new ApiException(401, "a registration with a sessionKey must be signed with the identity key ("
+                        + SignedRequest.SCHEME + "), not made under a session; renew a session without sessionKey");
+            }
+            session = sessionKeys.open(caller.key(), sessionKey);
+        }
+        rendezvous.register(caller.key(), request, session);
+        Session opened = session;
+        return new Response(200, Json.write(out -> {
+            out.beginObject().name("id").value(caller.key()).name("expiresInMs").value(limits.peerTtlMillis());
+            if (opened != null) {
+                out.name("session").beginObject().name("id").value(opened.id())
+                        .name("serverKey").value(sessionKeys.serverKey()).endObject();
+            }
+            out.endObject();
+        }));
+    }
+
     private byte[] jsonBody(HttpExchange exchange) throws ApiException, IOException {
         HttpFront.requireJson(exchange);
         return HttpFront.readBody(exchange, limits.maxBodyBytes());
     }
 
-    /** The peer the request acts as: its verified signer. */
-    private String authenticate(HttpExchange exchange, byte[] body) throws ApiException {
+    /** The peer the request acts as: its verified signer, or its session's peer. */
+    private RequestAuthenticator.Caller authenticate(HttpExchange exchange, byte[] body) throws ApiException {
         URI uri = exchange.getRequestURI();
         String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         return authenticator.authenticate(exchange.getRequestMethod(), pathAndQuery,

@@ -1,8 +1,8 @@
 package org.p2pchat.rendezvous.internal;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +43,14 @@ final class SignedRendezvous {
     static final int DEFAULT_PAGE_PEERS = 200;
     static final int MAX_PAGE_PEERS = 1000;
 
+    /** The fixed parts of a directory page, {@code {"peers":[{"id":..,"name":..,"lastSeen":..},...],"next":..}}. */
+    private static final byte[] PAGE_START = ascii("{\"peers\":[");
+    private static final byte[] PAGE_NEXT = ascii("],\"next\":");
+    private static final byte[] NULL = ascii("null");
+    private static final byte[] ENTRY_ID = ascii("{\"id\":");
+    private static final byte[] ENTRY_NAME = ascii(",\"name\":");
+    private static final byte[] ENTRY_LAST_SEEN = ascii(",\"lastSeen\":");
+
     /**
      * A registered peer. Kept small (a directory may hold 100,000s): name, listing and last-seen
      * time are read without the lock (volatile); the queue is allocated only while signals wait.
@@ -58,6 +66,13 @@ final class SignedRendezvous {
         volatile CompletableFuture<Void> waiter;
         /** Set under the lock when the peer leaves the directory; the object is then dead. */
         volatile boolean removed;
+        /** The peer's session, if its registration opened one; changed under the lock. */
+        volatile Session session;
+        /**
+         * While listed: the start of its entry in a directory page, {@code {"id":...,"name":...,"lastSeen":}
+         * as UTF-8, made when it is listed or renamed, so that a page is a copy of bytes. Guarded by this.
+         */
+        volatile byte[] listing;
 
         Member(String id, String name, boolean listed, long now) {
             this.id = id;
@@ -65,10 +80,6 @@ final class SignedRendezvous {
             this.listed = listed;
             this.lastSeen = now;
         }
-    }
-
-    /** One entry of a page of the directory, as read when the page was made. */
-    private record ListedPeer(String id, String name, long lastSeen) {
     }
 
     /** A queued signal; {@code charge} is what it holds of the {@link SignalBudget}. */
@@ -82,6 +93,8 @@ final class SignedRendezvous {
     private final ConcurrentHashMap<String, Member> members = new ConcurrentHashMap<>();
     /** The listed members by id; a member is here while it is listed and not removed (expired ones until swept). */
     private final ConcurrentSkipListMap<String, Member> listedById = new ConcurrentSkipListMap<>();
+    /** The members with a session, by session id; an entry goes with its member's registration. */
+    private final ConcurrentHashMap<String, Member> bySession = new ConcurrentHashMap<>();
     private final AtomicLong signalSequence = new AtomicLong();
     private final AtomicInteger waitingFetches = new AtomicInteger();
     private volatile boolean closing;
@@ -96,8 +109,15 @@ final class SignedRendezvous {
         return clock.getAsLong();
     }
 
-    /** {@code POST /v1/register} by {@code id}: adds or refreshes the peer. */
-    void register(String id, JsonObject body) throws ApiException {
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * {@code POST /v1/register} by {@code id}: adds or refreshes the peer. A {@code session} (from a
+     * signed registration with a {@code sessionKey}) replaces the peer's session; null keeps it.
+     */
+    void register(String id, JsonObject body, Session session) throws ApiException {
         rejectForgedSender(id, body);
         String name = name(body.get("name"));
         boolean listed = listed(body.get("listed"));
@@ -119,7 +139,8 @@ final class SignedRendezvous {
                     synchronized (added) {
                         // Unless an unregister already took it out again.
                         if (!added.removed) {
-                            index(added);
+                            index(added, true);
+                            attach(added, session);
                         }
                     }
                     return;
@@ -127,15 +148,33 @@ final class SignedRendezvous {
             }
             synchronized (member) {
                 if (!member.removed) {
+                    boolean renamed = !name.equals(member.name);
                     member.name = name;
                     member.listed = listed;
                     member.lastSeen = now;
-                    index(member);
+                    index(member, renamed);
+                    attach(member, session);
                     return;
                 }
             }
             members.remove(id, member); // left the directory meanwhile: register anew
         }
+    }
+
+    /**
+     * The session with this id if its peer is registered and not expired at {@code now}; null
+     * otherwise (unknown, replaced, unregistered or expired, even before a sweep).
+     */
+    Session liveSession(String sessionId, long now) {
+        Member member = bySession.get(sessionId);
+        if (member == null) {
+            return null;
+        }
+        Session session = member.session;
+        if (session == null || !session.id().equals(sessionId) || member.removed || expired(member, now)) {
+            return null;
+        }
+        return session;
     }
 
     /** {@code DELETE /v1/register} by {@code id}: the peer and its queued signals are gone. */
@@ -268,30 +307,34 @@ final class SignedRendezvous {
     byte[] listedPeersPage(String after, int limit) {
         long now = now();
         ConcurrentNavigableMap<String, Member> from = after == null ? listedById : listedById.tailMap(after, false);
-        List<ListedPeer> page = new ArrayList<>(Math.min(limit, 64));
+        ByteArrayOutputStream page = new ByteArrayOutputStream(64 + 128 * Math.min(limit, 64));
+        page.writeBytes(PAGE_START);
+        int count = 0;
+        String last = null;
         boolean more = false;
         // Expired peers are passed over until the sweep (every few seconds) takes them out of the map.
         for (Member member : from.values()) {
-            String name = member.name;
+            byte[] listing = member.listing;
             long lastSeen = member.lastSeen;
-            if (!member.listed || member.removed || expired(member, now)) {
+            if (listing == null || !member.listed || member.removed || expired(member, now)) {
                 continue;
             }
-            if (page.size() == limit) {
+            if (count == limit) {
                 more = true;
                 break;
             }
-            page.add(new ListedPeer(member.id, name, lastSeen));
-        }
-        String next = more ? page.getLast().id() : null;
-        return Json.write(out -> {
-            out.beginObject().name("peers").beginArray();
-            for (ListedPeer peer : page) {
-                out.beginObject().name("id").value(peer.id()).name("name").value(peer.name())
-                        .name("lastSeen").value(peer.lastSeen()).endObject();
+            if (count++ > 0) {
+                page.write(',');
             }
-            out.endArray().name("next").value(next).endObject();
-        });
+            page.writeBytes(listing);
+            page.writeBytes(Long.toString(lastSeen).getBytes(StandardCharsets.US_ASCII));
+            page.write('}');
+            last = member.id;
+        }
+        page.writeBytes(PAGE_NEXT);
+        page.writeBytes(more ? Json.quoted(last) : NULL);
+        page.write('}');
+        return page.toByteArray();
     }
 
     /** {@code GET /v1/peers/<id>}: a registered peer, listed or not; 404 otherwise. */
@@ -342,13 +385,25 @@ final class SignedRendezvous {
         return waitingFetches.get();
     }
 
+    int sessions() {
+        return bySession.size();
+    }
+
     private boolean expired(Member member, long now) {
         // A waiting fetch keeps its peer present: it is there, listening.
         return now - member.lastSeen > limits.peerTtlMillis() && member.waiter == null;
     }
 
-    /** Puts the member in the sorted listing or takes it out, as its listing says; the caller holds its lock. */
-    private void index(Member member) {
+    /**
+     * Puts the member in the sorted listing or takes it out, as its listing says, with its page
+     * entry made anew if it was {@code renamed}; the caller holds its lock.
+     */
+    private void index(Member member, boolean renamed) {
+        if (!member.listed) {
+            member.listing = null;
+        } else if (member.listing == null || renamed) {
+            member.listing = listing(member.id, member.name);
+        }
         // Under the id's entry in members: a member just replaced there (unregistered, then
         // registered anew) must not overwrite its successor's place in the listing.
         members.computeIfPresent(member.id, (id, current) -> {
@@ -361,10 +416,28 @@ final class SignedRendezvous {
         });
     }
 
+    /** Gives the member its new session, ending the one it had; the caller holds its lock. */
+    private void attach(Member member, Session session) {
+        if (session == null) {
+            return;
+        }
+        Session old = member.session;
+        if (old != null) {
+            bySession.remove(old.id(), member);
+        }
+        member.session = session;
+        bySession.put(session.id(), member);
+    }
+
     /** Takes the member out of service; the caller holds its lock and removes it from the map. */
     private void remove(Member member) {
         member.removed = true;
         listedById.remove(member.id, member);
+        Session session = member.session;
+        if (session != null) {
+            bySession.remove(session.id(), member);
+            member.session = null;
+        }
         endWait(member);
         take(member);
     }
@@ -418,6 +491,17 @@ final class SignedRendezvous {
             }
             out.endArray();
         });
+    }
+
+    /** The start of a peer's entry in a directory page, up to its {@code lastSeen} value. */
+    private static byte[] listing(String id, String name) {
+        ByteArrayOutputStream entry = new ByteArrayOutputStream(48 + id.length() + name.length());
+        entry.writeBytes(ENTRY_ID);
+        entry.writeBytes(Json.quoted(id));
+        entry.writeBytes(ENTRY_NAME);
+        entry.writeBytes(Json.quoted(name));
+        entry.writeBytes(ENTRY_LAST_SEEN);
+        return entry.toByteArray();
     }
 
     private static String signalId(long sequence) {

@@ -34,6 +34,7 @@ import org.p2pchat.core.signaling.IncomingRequest;
 import org.p2pchat.core.signaling.ServiceStatus;
 import org.p2pchat.core.signaling.SignalingException;
 import org.p2pchat.core.signaling.SignedDescription;
+import org.p2pchat.rendezvous.RendezvousServer;
 import org.p2pchat.signaling.dht.internal.DhtTimings;
 import org.p2pchat.testing.NetworkIsolation;
 
@@ -282,6 +283,43 @@ class AuthenticatedDirectoryTest {
         try (Connected c = Connected.connect(alice, bob, alice.awaitListed(bob))) {
             c.chatBothWays();
         }
+    }
+
+    @Test
+    void signalsAndRenewalsGoUnderTheSessionWithoutSignatures() throws Exception {
+        Member[] m = aliceAndBob(TestService.direct());
+        Member alice = m[0];
+        Member bob = m[1];
+        DirectoryPeer listedBob = alice.awaitListed(bob);
+        RendezvousServer.Statistics registered = service.server().statistics();
+        assertEquals(2, registered.sessions(), registered.toString());
+        assertEquals(2, registered.signatureChecks(), "one signed registration each: " + registered);
+        try (Connected c = Connected.connect(alice, bob, listedBob)) {
+            c.chatBothWays();
+        }
+        RendezvousServer.Statistics chatted = service.server().statistics();
+        assertTrue(chatted.rememberedNonces() > registered.rememberedNonces() + 3, "offer, answer and candidates sent: "
+                + chatted);
+        assertEquals(2, chatted.signatureChecks(), "no signature since: " + chatted);
+    }
+
+    @Test
+    void bothRecoverByThemselvesWhenTheServiceRestartsUnderThem() throws Exception {
+        Member[] m = aliceAndBob(TestService.direct());
+        Member alice = m[0];
+        Member bob = m[1];
+        alice.awaitListed(bob);
+        // Back at once on the same port: the clients may not even see it gone, only their sessions refused.
+        service.stop();
+        service.start();
+        RendezvousServer restarted = service.server();
+        Await.until(() -> restarted.statistics().sessions() == 2 ? Boolean.TRUE : null,
+                "both registered with new sessions");
+        try (Connected c = Connected.connect(alice, bob, alice.awaitListed(bob))) {
+            c.chatBothWays();
+        }
+        RendezvousServer.Statistics after = restarted.statistics();
+        assertEquals(2, after.signatureChecks(), "one signed registration each, then sessions: " + after);
     }
 
     @Test

@@ -70,6 +70,11 @@ final class TestService implements AutoCloseable {
         }
     }
 
+    /** The running server (null while stopped). */
+    synchronized RendezvousServer server() {
+        return server;
+    }
+
     synchronized ServiceRelay relay() {
         return relay;
     }

@@ -1,24 +1,54 @@
 package org.p2pchat.signaling.dht.internal;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
+import javax.crypto.KeyAgreement;
+
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
+import org.p2pchat.core.identity.IdentityException;
 import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.identity.SessionRequest;
 import org.p2pchat.core.signaling.DirectoryPeer;
 
 /**
- * The service's authenticated API ({@code /v1}): our address is our identity key, every request
- * that acts as us is signed with it, the directory is opt-in, and signals are pushed through a
- * long poll.
+ * The service's authenticated API ({@code /v1}): our address is our identity key, the directory
+ * is opt-in, and signals are pushed through a long poll. A registration is signed with the
+ * identity key and opens a session (an X25519 agreement with the service); the requests after it
+ * carry the session's MAC instead of a signature. When the service no longer knows the session
+ * (it restarted, or our registration expired) we register again, signed, and go on; a service
+ * that opens no session gets every request signed.
  */
 final class AuthenticatedApi implements RendezvousApi {
+
+    private static final System.Logger LOG = System.getLogger(AuthenticatedApi.class.getName());
+    /** The X.509 encoding of an X25519 public key: this fixed header, then the raw 32 bytes. */
+    private static final byte[] X25519_X509_HEADER = HexFormat.of().parseHex("302a300506032b656e032100");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Our session on the service: its id and the MAC key we derived. */
+    private record Session(String id, byte[] macKey) {
+    }
 
     static final String INFO_ROUTE = "/v1/info";
     static final String API_NAME = "p2pchat-rendezvous";
@@ -38,6 +68,10 @@ final class AuthenticatedApi implements RendezvousApi {
     private final IdentityService identity;
     private final String name;
     private final boolean listed;
+    /** Held while a registration changes the session, so two threads that find it gone open only one. */
+    private final Object sessionLock = new Object();
+    /** Null until a signed registration opened one, and after the service refused it. */
+    private volatile Session session;
 
     AuthenticatedApi(URI service, RendezvousHttp http, DhtTimings timings, IdentityService identity, String name,
             boolean listed) {
@@ -70,35 +104,123 @@ final class AuthenticatedApi implements RendezvousApi {
 
     @Override
     public Duration register() throws IOException, InterruptedException {
-        JsonObject body = new JsonObject();
-        body.addProperty("name", name);
-        body.addProperty("listed", listed);
-        RendezvousHttp.Reply reply = signed("POST", "/v1/register", body, timings.requestTimeout(),
-                RendezvousHttp.SMALL_ANSWER_BYTES);
+        synchronized (sessionLock) {
+            Session current = session;
+            if (current != null) {
+                // A renewal: no new key, so no signature needed.
+                RendezvousHttp.Reply reply = asUs("POST", "/v1/register", registration(null), timings.requestTimeout(),
+                        RendezvousHttp.SMALL_ANSWER_BYTES, current);
+                if (reply.ok()) {
+                    return renewalInterval(reply);
+                }
+                if (reply.status() != 401) {
+                    throw reply.refusal("Registering");
+                }
+                LOG.log(Level.INFO, "{0}: our session was refused ({1}); registering again, signed", service,
+                        reply.reason());
+                session = null;
+            }
+            return registerSigned();
+        }
+    }
+
+    /** Registers with a signature and a new session key; keeps the session the service opens, if it does. */
+    private Duration registerSigned() throws IOException, InterruptedException {
+        KeyPair sessionKeys;
+        try {
+            sessionKeys = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("X25519 is part of every Java platform since 11", e);
+        }
+        String sessionKey = base64(rawKey(sessionKeys.getPublic()));
+        RendezvousHttp.Reply reply = asUs("POST", "/v1/register", registration(sessionKey), timings.requestTimeout(),
+                RendezvousHttp.SMALL_ANSWER_BYTES, null);
         if (!reply.ok()) {
             throw reply.refusal("Registering");
         }
+        session = reply.json() instanceof JsonObject o ? opened(o.get("session"), sessionKeys.getPrivate(), sessionKey)
+                : null;
+        return renewalInterval(reply);
+    }
+
+    private byte[] registration(String sessionKey) {
+        JsonObject body = new JsonObject();
+        body.addProperty("name", name);
+        body.addProperty("listed", listed);
+        if (sessionKey != null) {
+            body.addProperty("sessionKey", sessionKey);
+        }
+        return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Duration renewalInterval(RendezvousHttp.Reply reply) throws IOException {
         long expires = reply.json() instanceof JsonObject o ? JsonFields.number(o, "expiresInMs") : 0;
         // Well before the expiry the service announces, so one lost request does not drop us.
         Duration half = expires > 0 ? Duration.ofMillis(expires / 2) : timings.reregisterInterval();
         return half.compareTo(timings.reregisterInterval()) < 0 ? half : timings.reregisterInterval();
     }
 
+    /**
+     * The session the service opened ({@code {"id", "serverKey"}}), or null if it opened none (a
+     * service without sessions) or its answer is unusable: then we sign every request.
+     */
+    private Session opened(JsonElement answer, PrivateKey ours, String sessionKey) {
+        if (!(answer instanceof JsonObject o)) {
+            return null;
+        }
+        String id = JsonFields.string(o, "id");
+        String serverKey = JsonFields.string(o, "serverKey");
+        try {
+            if (id == null || !id.matches("[A-Za-z0-9_-]{22}") || serverKey == null
+                    || !serverKey.matches("[A-Za-z0-9_-]{43}")) {
+                throw new IllegalArgumentException("not a session id and a 32-byte key in base64url");
+            }
+            byte[] raw = Base64.getUrlDecoder().decode(serverKey);
+            byte[] der = Arrays.copyOf(X25519_X509_HEADER, X25519_X509_HEADER.length + raw.length);
+            System.arraycopy(raw, 0, der, X25519_X509_HEADER.length, raw.length);
+            PublicKey theirs = KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(der));
+            KeyAgreement agreement = KeyAgreement.getInstance("X25519");
+            agreement.init(ours);
+            agreement.doPhase(theirs, true);
+            byte[] shared = agreement.generateSecret();
+            return new Session(id, SessionRequest.macKey(shared, ourId(), id, sessionKey, serverKey));
+        } catch (GeneralSecurityException | IdentityException | IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "{0}: the session the service opened is unusable ({1}); signing every request",
+                    service, e.getMessage());
+            return null;
+        }
+    }
+
     @Override
     public void unregister() throws IOException, InterruptedException {
-        RendezvousHttp.Reply reply = signed("DELETE", "/v1/register", null, timings.requestTimeout(),
-                RendezvousHttp.SMALL_ANSWER_BYTES);
+        Session current = session;
+        RendezvousHttp.Reply reply = asUs("DELETE", "/v1/register", null, timings.requestTimeout(),
+                RendezvousHttp.SMALL_ANSWER_BYTES, current);
+        if (reply.status() == 401 && current != null) {
+            // The session is gone already (with the registration, most likely): sign instead.
+            reply = asUs("DELETE", "/v1/register", null, timings.requestTimeout(), RendezvousHttp.SMALL_ANSWER_BYTES,
+                    null);
+        }
+        session = null;
         if (!reply.ok()) {
             throw reply.refusal("Unregistering");
         }
     }
 
+    /**
+     * The signals queued for us. A refused session is forgotten and the refusal thrown: the link
+     * then registers again (signed) as after any refused fetch, and knows it did.
+     */
     @Override
     public List<Signal> fetch() throws IOException, InterruptedException {
         int wait = timings.longPollSeconds();
-        RendezvousHttp.Reply reply = signed("GET", "/v1/signals?wait=" + wait, null,
-                timings.requestTimeout().plusSeconds(wait), RendezvousHttp.LARGE_ANSWER_BYTES);
+        Session current = session;
+        RendezvousHttp.Reply reply = asUs("GET", "/v1/signals?wait=" + wait, null,
+                timings.requestTimeout().plusSeconds(wait), RendezvousHttp.LARGE_ANSWER_BYTES, current);
         if (!reply.ok()) {
+            if (reply.status() == 401 && current != null) {
+                forget(current);
+            }
             throw reply.refusal("Fetching signals");
         }
         return JsonFields.signals(reply.json(), service);
@@ -120,8 +242,15 @@ final class AuthenticatedApi implements RendezvousApi {
         body.addProperty("to", to);
         body.addProperty("type", type);
         body.addProperty("payload", payload);
-        RendezvousHttp.Reply reply = signed("POST", "/v1/signal", body, timings.requestTimeout(),
-                RendezvousHttp.SMALL_ANSWER_BYTES);
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        Session current = session;
+        RendezvousHttp.Reply reply = asUs("POST", "/v1/signal", bytes, timings.requestTimeout(),
+                RendezvousHttp.SMALL_ANSWER_BYTES, current);
+        if (reply.status() == 401 && current != null) {
+            // The service forgot the session: register again (a new one) and send once more.
+            reply = asUs("POST", "/v1/signal", bytes, timings.requestTimeout(), RendezvousHttp.SMALL_ANSWER_BYTES,
+                    renewed(current));
+        }
         if (!reply.ok()) {
             throw reply.refusal("Sending the " + type);
         }
@@ -164,11 +293,56 @@ final class AuthenticatedApi implements RendezvousApi {
                 : Optional.empty();
     }
 
-    private RendezvousHttp.Reply signed(String method, String route, JsonObject body, Duration timeout, int maxBytes)
-            throws IOException, InterruptedException {
-        byte[] bytes = body == null ? null : body.toString().getBytes(StandardCharsets.UTF_8);
+    /** Forgets a session the service refused, unless another thread has replaced it already. */
+    private void forget(Session refused) {
+        synchronized (sessionLock) {
+            if (session == refused) {
+                session = null;
+            }
+        }
+    }
+
+    /**
+     * The session after {@code refused} was refused: a new one from a signed registration, or the
+     * one another thread opened meanwhile (null if the service opens none).
+     */
+    private Session renewed(Session refused) throws IOException, InterruptedException {
+        synchronized (sessionLock) {
+            if (session == refused) {
+                session = null;
+                registerSigned();
+            }
+            return session;
+        }
+    }
+
+    /**
+     * A request that acts as us: under {@code session} if given, else signed with the identity key.
+     * Each attempt gets a fresh timestamp and nonce.
+     */
+    private RendezvousHttp.Reply asUs(String method, String route, byte[] body, Duration timeout, int maxBytes,
+            Session session) throws IOException, InterruptedException {
         String pathAndQuery = http.pathAndQuery(route);
-        return http.send(method, route, bytes, () -> identity.signRequest(method, pathAndQuery, bytes).toHeader(), timeout,
-                maxBytes);
+        Supplier<String> authorization = session == null
+                ? () -> identity.signRequest(method, pathAndQuery, body).toHeader()
+                : () -> SessionRequest.of(session.id(), session.macKey(), method, pathAndQuery, body,
+                        System.currentTimeMillis(), nonce()).toHeader();
+        return http.send(method, route, body, authorization, timeout, maxBytes);
+    }
+
+    private static String nonce() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return base64(bytes);
+    }
+
+    private static String base64(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The raw 32-byte X25519 public key: the end of its X.509 encoding. */
+    private static byte[] rawKey(PublicKey key) {
+        byte[] der = key.getEncoded();
+        return Arrays.copyOfRange(der, der.length - 32, der.length);
     }
 }

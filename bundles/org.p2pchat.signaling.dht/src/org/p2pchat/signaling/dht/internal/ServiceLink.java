@@ -46,6 +46,12 @@ final class ServiceLink {
     private final LegacyApi legacy;
 
     private volatile RendezvousApi api;
+    /**
+     * Our authenticated API on this service once detected, kept when the service stops answering:
+     * if it comes back with that API, its session may still hold (a network failure); if the
+     * service restarted, the session is refused and a signed registration opens a new one.
+     */
+    private AuthenticatedApi authenticated;
     private volatile boolean registered;
     private volatile ServiceStatus status;
     private Thread thread;
@@ -352,7 +358,10 @@ final class ServiceLink {
                 RendezvousHttp.SMALL_ANSWER_BYTES);
         if (info.ok() && jsonObject(info.body()) instanceof JsonObject o
                 && AuthenticatedApi.API_NAME.equals(JsonFields.string(o, "api")) && JsonFields.number(o, "version") >= 1) {
-            return new AuthenticatedApi(service, http, timings, identity, name, listed);
+            if (authenticated == null) {
+                authenticated = new AuthenticatedApi(service, http, timings, identity, name, listed);
+            }
+            return authenticated;
         }
         RendezvousHttp.Reply health = http.get("/health", null, timings.requestTimeout(), RendezvousHttp.SMALL_ANSWER_BYTES);
         if (health.ok() && jsonObject(health.body()) instanceof JsonObject o && "healthy".equals(JsonFields.string(o, "status"))) {
