@@ -4,10 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The authentication of one request to a rendezvous service's authenticated API under a session
@@ -38,7 +36,6 @@ public record SessionRequest(String sessionId, long timestampMillis, String nonc
     private static final String DERIVATION_CONTEXT = "p2pchat-rendezvous-v1 session";
     private static final int MAX_HEADER_CHARS = 256;
     private static final int HMAC_BLOCK = 64;
-    private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+");
     /** Unpadded base64url lengths of a 16-byte id and a 32-byte MAC. */
     private static final int ID_CHARS = 22;
     private static final int MAC_CHARS = 43;
@@ -111,63 +108,23 @@ public record SessionRequest(String sessionId, long timestampMillis, String nonc
      * @throws IdentityException saying what is wrong with it
      */
     public static SessionRequest parseHeader(String header) throws IdentityException {
-        if (header == null || header.isBlank()) {
-            throw new IdentityException("missing Authorization header (" + SCHEME
-                    + " id=..., ts=..., nonce=..., mac=...)");
-        }
-        if (header.length() > MAX_HEADER_CHARS) {
-            throw new IdentityException("Authorization header is longer than " + MAX_HEADER_CHARS + " characters");
-        }
-        String h = header.strip();
-        if (!h.startsWith(SCHEME + " ")) {
-            throw new IdentityException("Authorization scheme must be " + SCHEME);
-        }
-        Map<String, String> fields = new LinkedHashMap<>();
-        // -1: a trailing comma is an empty field, refused, not dropped.
-        for (String part : h.substring(SCHEME.length() + 1).split(",", -1)) {
-            int eq = part.indexOf('=');
-            if (eq <= 0) {
-                throw new IdentityException("Authorization field without '=': " + shortened(part.strip()));
-            }
-            if (fields.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip()) != null) {
-                throw new IdentityException("Authorization field " + shortened(part.substring(0, eq).strip())
-                        + "= given twice");
-            }
-        }
-        for (String name : new String[] {"id", "ts", "nonce", "mac"}) {
-            if (!fields.containsKey(name) || fields.get(name).isEmpty()) {
-                throw new IdentityException("Authorization header has no " + name + "=");
-            }
-        }
-        if (fields.size() != 4) {
-            throw new IdentityException("Authorization " + SCHEME + " takes exactly id=, ts=, nonce= and mac=");
-        }
+        AuthorizationFields fields = AuthorizationFields.parse(header, SCHEME, MAX_HEADER_CHARS,
+                List.of("id", "ts", "nonce", "mac"));
         String id = fields.get("id");
-        if (id.length() != ID_CHARS || !BASE64URL.matcher(id).matches()) {
+        if (id.length() != ID_CHARS || !AuthorizationFields.BASE64URL.matcher(id).matches()) {
             throw new IdentityException("Authorization id= must be a session id (" + ID_CHARS
                     + " base64url characters) from a registration");
         }
-        long ts;
-        try {
-            ts = Long.parseLong(fields.get("ts"));
-        } catch (NumberFormatException e) {
-            throw new IdentityException("Authorization ts= is not a number of milliseconds");
-        }
-        String nonce = fields.get("nonce");
-        if (nonce.length() > 64 || !BASE64URL.matcher(nonce).matches()) {
-            throw new IdentityException("Authorization nonce= must be base64url, at most 64 characters");
-        }
+        long ts = fields.timestamp();
+        String nonce = fields.nonce();
         String mac = fields.get("mac");
-        if (mac.length() != MAC_CHARS || !BASE64URL.matcher(mac).matches()) {
+        if (mac.length() != MAC_CHARS || !AuthorizationFields.BASE64URL.matcher(mac).matches()) {
             throw new IdentityException("Authorization mac= must be an HMAC-SHA256 (" + MAC_CHARS
                     + " base64url characters)");
         }
         return new SessionRequest(id, ts, nonce, mac);
     }
 
-    private static String shortened(String text) {
-        return text.length() > 40 ? text.substring(0, 37) + "..." : text;
-    }
 
     /**
      * HMAC-SHA256 (RFC 2104) on {@link MessageDigest}, so that the bundle needs no javax.crypto

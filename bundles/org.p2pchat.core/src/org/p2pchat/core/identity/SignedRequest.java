@@ -4,9 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -68,45 +67,16 @@ public record SignedRequest(PublicIdentity identity, long timestampMillis, Strin
      * @throws IdentityException saying what is wrong with it
      */
     public static SignedRequest parseHeader(String header) throws IdentityException {
-        if (header == null || header.isBlank()) {
-            throw new IdentityException("missing Authorization header (" + SCHEME + " key=..., ts=..., nonce=..., sig=...)");
-        }
-        if (header.length() > MAX_HEADER_CHARS) {
-            throw new IdentityException("Authorization header is longer than " + MAX_HEADER_CHARS + " characters");
-        }
-        String h = header.strip();
-        if (!h.startsWith(SCHEME + " ")) {
-            throw new IdentityException("Authorization scheme must be " + SCHEME);
-        }
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String part : h.substring(SCHEME.length() + 1).split(",")) {
-            int eq = part.indexOf('=');
-            if (eq <= 0) {
-                throw new IdentityException("Authorization field without '=': " + part.strip());
-            }
-            fields.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
-        }
-        for (String name : new String[] {"key", "ts", "nonce", "sig"}) {
-            if (!fields.containsKey(name) || fields.get(name).isEmpty()) {
-                throw new IdentityException("Authorization header has no " + name + "=");
-            }
-        }
+        AuthorizationFields fields = AuthorizationFields.parse(header, SCHEME, MAX_HEADER_CHARS,
+                List.of("key", "ts", "nonce", "sig"));
         PublicIdentity identity;
         try {
             identity = new PublicIdentity(fields.get("key"));
         } catch (IllegalArgumentException e) {
             throw new IdentityException("Authorization key= is not an Ed25519 identity key");
         }
-        long ts;
-        try {
-            ts = Long.parseLong(fields.get("ts"));
-        } catch (NumberFormatException e) {
-            throw new IdentityException("Authorization ts= is not a number of milliseconds");
-        }
-        String nonce = fields.get("nonce");
-        if (nonce.length() > 64 || !nonce.matches("[A-Za-z0-9_-]+")) {
-            throw new IdentityException("Authorization nonce= must be base64url, at most 64 characters");
-        }
+        long ts = fields.timestamp();
+        String nonce = fields.nonce();
         return new SignedRequest(identity, ts, nonce, fields.get("sig"));
     }
 }
