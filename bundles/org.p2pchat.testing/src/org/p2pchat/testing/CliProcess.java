@@ -116,6 +116,17 @@ public final class CliProcess implements AutoCloseable {
                 "state '" + state + "'", seconds);
     }
 
+    /**
+     * Kills the process at once, as a crash or a power cut would: SIGKILL on Linux, so nothing
+     * runs on the way out (no shutdown hooks, no saving). Returns once it is gone.
+     */
+    public void kill(long seconds) throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new AssertionError(label + " was killed but still runs after " + seconds + " s");
+        }
+    }
+
     /** Waits for the process to end; returns its exit code. */
     public int awaitExit(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {

@@ -3,7 +3,9 @@ package org.p2pchat.cli.internal;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +41,8 @@ final class ChatConsole implements PeerSessionListener {
 
     /** Label of the binary channel {@code /bench} sends on. */
     static final String BENCH_CHANNEL = "bench";
+    /** Channels of the file transfer plug-in are called "p2pchat-files", "p2pchat-bt/ID"... */
+    private static final String FILE_CHANNEL_PREFIX = "p2pchat-";
     /** The web app's join notice is "<name> joined the chat". */
     private static final String JOINED = " joined the chat";
     private static final long CONNECT_TIMEOUT_SECONDS = 60;
@@ -50,6 +54,8 @@ final class ChatConsole implements PeerSessionListener {
     /** Takes the next session that reports an event (one the directory creates for us). */
     private volatile boolean adoptNextSession;
     private final TextSignalingProvider signaling;
+    /** File transfer; null where the client has none installed. */
+    private final TransferConsole files;
     private final IdentityService identity;
     private final CliOptions options;
     private final String name;
@@ -73,10 +79,14 @@ final class ChatConsole implements PeerSessionListener {
         CompletableFuture<DirectoryConnection> reconnect(PeerSessionListener listener);
     }
 
-    /** @param signaling the manual exchange; null when the directory negotiates */
-    ChatConsole(TextSignalingProvider signaling, IdentityService identity, CliOptions options, String name,
-            BufferedReader in, EventPrinter print) {
+    /**
+     * @param signaling the manual exchange; null when the directory negotiates
+     * @param files     file transfer; null if the client has none
+     */
+    ChatConsole(TextSignalingProvider signaling, TransferConsole files, IdentityService identity, CliOptions options,
+            String name, BufferedReader in, EventPrinter print) {
         this.signaling = signaling;
+        this.files = files;
         this.identity = identity;
         this.options = options;
         this.name = name;
@@ -119,6 +129,7 @@ final class ChatConsole implements PeerSessionListener {
     int runManual(PeerSession manualSession) throws InterruptedException {
         session = manualSession;
         manualSession.addListener(this);
+        attachFiles(manualSession);
         if (!negotiate()) {
             return 1;
         }
@@ -144,6 +155,7 @@ final class ChatConsole implements PeerSessionListener {
     void adopt(DirectoryConnection connection) {
         adoptNextSession = false;
         session = connection.session();
+        attachFiles(connection.session());
         localDescription = connection.local().description();
         remoteDescription = connection.remote().description();
         safetyShown = false;
@@ -155,6 +167,13 @@ final class ChatConsole implements PeerSessionListener {
         }
         if (connection.session().state() == ConnectionState.CONNECTED) {
             showSafetyNumber();
+        }
+    }
+
+    /** Offers from the session's peer, and unfinished transfers with it resuming. */
+    private void attachFiles(PeerSession s) {
+        if (files != null) {
+            files.attach(s);
         }
     }
 
@@ -371,7 +390,9 @@ final class ChatConsole implements PeerSessionListener {
     }
 
     private boolean command(String line) {
-        String[] words = line.split("\\s+");
+        List<String> all = words(line);
+        String[] words = all.toArray(String[]::new);
+        List<String> args = all.subList(1, all.size());
         switch (words[0]) {
             case "/quit", "/exit" -> {
                 return false;
@@ -382,10 +403,65 @@ final class ChatConsole implements PeerSessionListener {
                     + session.selectedPath().map(p -> " via " + p).orElse(""),
                     "state", session.state().name().toLowerCase(),
                     "path", session.selectedPath().map(CandidatePath::summary).orElse(null));
+            case "/send" -> {
+                if (files()) {
+                    files.send(session, args);
+                }
+            }
+            case "/accept" -> {
+                if (files()) {
+                    files.accept(args);
+                }
+            }
+            case "/decline" -> {
+                if (files()) {
+                    files.decline(args);
+                }
+            }
+            case "/transfers" -> {
+                if (files()) {
+                    files.list();
+                }
+            }
             case "/help" -> print.hint(CliOptions.USAGE);
             default -> print.error("Unknown command " + words[0] + "; /help lists them.");
         }
         return true;
+    }
+
+    private boolean files() {
+        if (files == null) {
+            print.error("This client has no file transfer installed (the org.p2pchat.files.bt plug-in is missing).");
+        }
+        return files != null;
+    }
+
+    /** A command line split at white space; "double quotes" keep a path with spaces in one word. */
+    static List<String> words(String line) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+                any = true;
+            } else if (Character.isWhitespace(c) && !quoted) {
+                if (any) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    any = false;
+                }
+            } else {
+                word.append(c);
+                any = true;
+            }
+        }
+        if (any) {
+            words.add(word.toString());
+        }
+        return words;
     }
 
     private int parseCount(String word, int fallback) {
@@ -473,6 +549,7 @@ final class ChatConsole implements PeerSessionListener {
         if (s != session && adoptNextSession) {
             adoptNextSession = false;
             session = s;
+            attachFiles(s);
         }
         return s == session;
     }
@@ -590,6 +667,8 @@ final class ChatConsole implements PeerSessionListener {
         current(s);
         if (BENCH_CHANNEL.equals(channel.label())) {
             receiveBench(channel);
+        } else if (files != null && channel.label().startsWith(FILE_CHANNEL_PREFIX)) {
+            // The file transfer's own channels: it reports what they carry.
         } else {
             print.event("channel", "* the peer opened channel '" + channel.label() + "'", "label", channel.label());
         }

@@ -1,6 +1,7 @@
 package org.p2pchat.cli.internal;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import org.p2pchat.core.signaling.TextSignalingProvider;
 /** The command line of {@code p2pchat cli}. */
 record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean iceFromProfile,
         TextSignalingProvider.Form form, boolean json, String peer, List<URI> rendezvous, boolean listed,
-        boolean acceptAll) {
+        boolean acceptAll, Path acceptFilesInto) {
 
     enum Mode {
         /** Create an offer, take the answer from stdin, then chat. */
@@ -42,7 +43,16 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
               /ping [N]        measure the round trip N times (default 10)
               /bench MIB       send MIB mebibytes on a binary channel; the peer reports the speed
               /status          show the connection state and path
+              /send PATH...    offer files to your peer (quote a path with spaces: "a b.pdf")
+              /accept [ID] [DIR]
+                               accept a file offer into DIR (default: --accept-files DIR, else
+                               "P2P Chat" under Downloads); ID may be left out if one offer waits
+              /decline [ID]    decline a file offer
+              /transfers       list the file transfers of this profile with their state
               /quit            disconnect and exit (so does end of input)
+
+            Transfers are kept in the profile (p2pchat --profile DIR cli ...): one cut by a
+            lost connection or a restart continues where it stopped once both sides are back.
 
             Options:
               --name NAME          your display name (default: the profile's username)
@@ -56,6 +66,7 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
               --rendezvous URL     a rendezvous service instead of the profile's (repeatable)
               --unlisted           stay out of public peer lists (reachable by id only)
               --accept             listen: accept the first request without asking
+              --accept-files DIR   accept every file offer into DIR without asking
               --json               print events as JSON lines, for scripts
             """;
 
@@ -70,6 +81,7 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
         List<URI> rendezvous = new ArrayList<>();
         boolean listed = true;
         boolean acceptAll = false;
+        Path acceptFilesInto = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -84,6 +96,13 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
                 case "--rendezvous" -> rendezvous.add(serviceUrl(value(args, ++i, a)));
                 case "--unlisted" -> listed = false;
                 case "--accept" -> acceptAll = true;
+                case "--accept-files" -> {
+                    String dir = value(args, ++i, a);
+                    acceptFilesInto = TransferConsole.expand(dir);
+                    if (acceptFilesInto == null) {
+                        throw new IllegalArgumentException("--accept-files: '" + dir + "' is not a valid folder");
+                    }
+                }
                 case "help", "--help", "-h" -> mode = Mode.HELP;
                 case "--name" -> name = value(args, ++i, a);
                 case "--ice" -> {
@@ -122,7 +141,7 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
             });
         }
         return new CliOptions(mode, name, List.copyOf(ice), fromProfile, form, json, peer, List.copyOf(rendezvous),
-                listed, acceptAll);
+                listed, acceptAll, acceptFilesInto);
     }
 
     private static Mode once(Mode current, Mode next) {

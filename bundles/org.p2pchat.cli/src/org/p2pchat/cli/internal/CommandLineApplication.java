@@ -18,6 +18,7 @@ import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.PeerTransport;
 import org.p2pchat.core.SessionConfig;
 import org.p2pchat.core.SessionException;
+import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.settings.Settings;
 import org.p2pchat.core.settings.SettingsStore;
@@ -30,6 +31,8 @@ public final class CommandLineApplication implements IApplication {
 
     /** Services come up asynchronously through DS; this is how long we wait for them. */
     private static final long SERVICE_WAIT_SECONDS = 20;
+    /** File transfer is optional, and comes up right after the settings it needs. */
+    private static final long FILES_WAIT_SECONDS = 5;
 
     @Override
     public Object start(IApplicationContext context) throws Exception {
@@ -68,20 +71,43 @@ public final class CommandLineApplication implements IApplication {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         print.event("self", "* Your identity key: " + identity.self().fingerprint(), "fingerprint",
                 identity.self().fingerprint(), "id", identity.self().key());
-        if (options.viaDirectory()) {
-            return viaDirectory(bundles, options, s, name, sessionConfig, new ChatConsole(null, identity, options, name, in, print),
-                    print);
+        try (TransferConsole files = files(bundles, options, print)) {
+            if (options.viaDirectory()) {
+                return viaDirectory(bundles, options, s, name, sessionConfig,
+                        new ChatConsole(null, files, identity, options, name, in, print), print);
+            }
+            PeerSession session;
+            try {
+                session = transport.createSession(sessionConfig);
+            } catch (SessionException e) {
+                print.error(e.getMessage());
+                return 1;
+            }
+            try (session) {
+                return new ChatConsole(manual, files, identity, options, name, in, print).runManual(session);
+            }
         }
-        PeerSession session;
-        try {
-            session = transport.createSession(sessionConfig);
-        } catch (SessionException e) {
-            print.error(e.getMessage());
-            return 1;
+    }
+
+    /**
+     * File transfer of this profile (the service keeps its transfer list in the profile folder),
+     * or null where the plug-in is not installed or no chat follows (listing peers).
+     */
+    private static TransferConsole files(BundleContext bundles, CliOptions options, EventPrinter print)
+            throws InterruptedException {
+        if (options.mode() == CliOptions.Mode.PEERS) {
+            return null;
         }
-        try (session) {
-            return new ChatConsole(manual, identity, options, name, in, print).runManual(session);
+        FileTransferService service = service(bundles, FileTransferService.class, FILES_WAIT_SECONDS);
+        if (service == null) {
+            if (options.acceptFilesInto() != null) {
+                print.error("--accept-files: this client has no file transfer installed (org.p2pchat.files.bt).");
+            }
+            return null;
         }
+        TransferConsole files = new TransferConsole(service, print, options.acceptFilesInto());
+        files.start();
+        return files;
     }
 
     private static int viaDirectory(BundleContext bundles, CliOptions options, Settings settings, String name,
@@ -105,10 +131,14 @@ public final class CommandLineApplication implements IApplication {
     }
 
     private static <T> T service(BundleContext context, Class<T> type) throws InterruptedException {
+        return service(context, type, SERVICE_WAIT_SECONDS);
+    }
+
+    private static <T> T service(BundleContext context, Class<T> type, long waitSeconds) throws InterruptedException {
         ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
         tracker.open();
         // The tracker stays open: closing it would release the service while we use it.
-        return tracker.waitForService(TimeUnit.SECONDS.toMillis(SERVICE_WAIT_SECONDS));
+        return tracker.waitForService(TimeUnit.SECONDS.toMillis(waitSeconds));
     }
 
     @Override
