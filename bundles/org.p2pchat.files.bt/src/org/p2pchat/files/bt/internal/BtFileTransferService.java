@@ -88,6 +88,11 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
     static final long OFFER_ANSWER_TIMEOUT_MS = 20_000;
     static final long TICK_MS = 250;
     static final long PROGRESS_REPORT_NANOS = 500_000_000L;
+    /**
+     * How often the list is saved while something runs: after a crash the list then shows about
+     * where each transfer stood (Bt rechecks the pieces on disk anyway before resuming).
+     */
+    static final long PROGRESS_SAVE_NANOS = 5_000_000_000L;
     static final int MAX_FILES_PER_OFFER = 1000;
     private static final long CALL_TIMEOUT_SECONDS = 60;
     private static final long SEED_WAIT_MINUTES = 10;
@@ -108,6 +113,8 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
 
     private Path profile;
     private Supplier<String> ourName;
+    /** When the transfer list was last saved; engine thread only. */
+    private long lastSavedNanos;
     private TransferStore store;
     private ScheduledExecutorService engine;
     private Thread engineThread;
@@ -1337,8 +1344,10 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
     /** Engine, every {@value #TICK_MS} ms: progress to listeners and to the sender; sources still there. */
     private void tick() {
         long now = System.nanoTime();
+        boolean running = false;
         for (Transfer t : transfers.values()) {
             State s = t.state();
+            running |= s == State.RUNNING;
             if (s.isFinal() && s != State.DONE) {
                 continue;
             }
@@ -1357,6 +1366,9 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
                 send(t, m);
             }
             fire(t, now);
+        }
+        if (running && now - lastSavedNanos > PROGRESS_SAVE_NANOS) {
+            save();
         }
     }
 
@@ -1381,6 +1393,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
     }
 
     private void save() {
+        lastSavedNanos = System.nanoTime();
         List<TransferStore.Record> records = new ArrayList<>();
         transfers.values().stream().sorted(Comparator.comparingLong((Transfer t) -> t.record.created).reversed())
                 .forEach(t -> {
