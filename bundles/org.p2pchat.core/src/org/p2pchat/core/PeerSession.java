@@ -65,6 +65,14 @@ public interface PeerSession extends AutoCloseable {
         return new CompletableFuture<>();
     }
 
+    /**
+     * The name we go by in this session (the display name of its {@link SessionConfig}), which
+     * plug-ins use when they introduce us; empty if the session has none.
+     */
+    default String displayName() {
+        return "";
+    }
+
     /** Opens an extra ordered, reliable binary channel (file transfer, benchmarks). */
     CompletableFuture<PeerDataChannel> openDataChannel(String label);
 

@@ -87,6 +87,7 @@ class FileTransferEndToEndTest {
                     id = offer.get("id").getAsString();
                     assertEquals(SIZE, offer.get("total").getAsLong(), offer.toString());
                     assertEquals(source.getFileName().toString(), offer.get("name").getAsString());
+                    assertEquals("alice", offer.get("peer").getAsString(), "the sender goes by its --name");
 
                     // About halfway (progress lines come every tenth): the receiver dies on the spot.
                     halfway = bob.await(progress(id, 40), "40% received", START_SECONDS);

@@ -340,7 +340,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
         }
         Control.Message m = new Control.Message("hello");
         m.v = Control.VERSION;
-        m.name = ourName();
+        m.name = ourName(link);
         m.nonce = link.nonce;
         try {
             link.send(m);
@@ -350,8 +350,12 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
         }
     }
 
-    private String ourName() {
-        String n = ourName.get();
+    /** The name the session introduces us by (the CLI's --name), else the profile's username. */
+    private String ourName(PeerLink link) {
+        String n = link.session.displayName();
+        if (n == null || n.isBlank()) {
+            n = ourName.get();
+        }
         return n == null || n.isBlank() ? "anonymous" : n;
     }
 
@@ -429,7 +433,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
             r.peerName = link.peerName;
             transfers.put(r.id, t);
             Control.Message m = new Control.Message("offer").id(r.id);
-            m.name = ourName();
+            m.name = ourName(link);
             m.token = r.token;
             m.files = new ArrayList<>();
             for (TransferStore.FileRecord f : r.files) {

@@ -589,6 +589,11 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     }
 
     @Override
+    public String displayName() {
+        return config.displayName() == null ? "" : config.displayName();
+    }
+
+    @Override
     public CompletableFuture<String> peerClient() {
         return peerClient.copy();
     }
