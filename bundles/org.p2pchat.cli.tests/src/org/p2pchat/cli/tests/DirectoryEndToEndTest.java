@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -35,10 +34,8 @@ class DirectoryEndToEndTest {
     @BeforeAll
     static void productsAndNetwork() {
         NetworkIsolation.requireIsolatedNetwork();
-        product = Path.of(System.getProperty("p2pchat.product.dir", "(p2pchat.product.dir not set)"));
-        relayProduct = Path.of(System.getProperty("p2pchat.relay.product.dir", "(p2pchat.relay.product.dir not set)"));
-        assertTrue(Files.isDirectory(product), "client product missing at " + product);
-        assertTrue(Files.isDirectory(relayProduct), "relay product missing at " + relayProduct);
+        product = EndToEnd.clientProduct();
+        relayProduct = EndToEnd.relayProduct();
     }
 
     @Test

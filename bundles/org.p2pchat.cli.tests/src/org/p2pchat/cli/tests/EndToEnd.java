@@ -1,5 +1,7 @@
 package org.p2pchat.cli.tests;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,22 @@ final class EndToEnd {
             }
         }
         return Files.createDirectories(dir);
+    }
+
+    /** The materialized client product the tests run ({@code -Dp2pchat.product.dir}, set by the pom). */
+    static Path clientProduct() {
+        return product("p2pchat.product.dir", "client");
+    }
+
+    /** The materialized relay product ({@code -Dp2pchat.relay.product.dir}, set by the pom). */
+    static Path relayProduct() {
+        return product("p2pchat.relay.product.dir", "relay");
+    }
+
+    private static Path product(String property, String what) {
+        Path dir = Path.of(System.getProperty(property, "(" + property + " not set)"));
+        assertTrue(Files.isDirectory(dir), what + " product missing at " + dir);
+        return dir;
     }
 
     /** The next message event that is not a system notice. */

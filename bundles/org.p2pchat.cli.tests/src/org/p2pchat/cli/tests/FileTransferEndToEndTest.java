@@ -46,10 +46,8 @@ class FileTransferEndToEndTest {
     @BeforeAll
     static void productsAndNetwork() {
         NetworkIsolation.requireIsolatedNetwork();
-        product = Path.of(System.getProperty("p2pchat.product.dir", "(p2pchat.product.dir not set)"));
-        relayProduct = Path.of(System.getProperty("p2pchat.relay.product.dir", "(p2pchat.relay.product.dir not set)"));
-        assertTrue(Files.isDirectory(product), "client product missing at " + product);
-        assertTrue(Files.isDirectory(relayProduct), "relay product missing at " + relayProduct);
+        product = EndToEnd.clientProduct();
+        relayProduct = EndToEnd.relayProduct();
     }
 
     @Test

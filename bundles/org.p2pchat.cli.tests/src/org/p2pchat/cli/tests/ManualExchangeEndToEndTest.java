@@ -3,7 +3,6 @@ package org.p2pchat.cli.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,8 +31,7 @@ class ManualExchangeEndToEndTest {
     @BeforeAll
     static void productAndNetwork() {
         NetworkIsolation.requireIsolatedNetwork();
-        product = Path.of(System.getProperty("p2pchat.product.dir", "(p2pchat.product.dir not set)"));
-        assertTrue(Files.isDirectory(product), "materialized product missing at " + product);
+        product = EndToEnd.clientProduct();
     }
 
     @Test

@@ -59,6 +59,8 @@ final class TransferConsole implements TransferListener, AutoCloseable {
         long printedBytes = -1;
         /** Came back from an interruption (or a restart): the first verified count is reported. */
         boolean resuming;
+        /** The count when it came back: the last one saved, which Bt's check of the partial file then passes. */
+        long resumingFrom;
         /** Where it is received to, if accepted by this process. */
         volatile Path directory;
     }
@@ -267,7 +269,7 @@ final class TransferConsole implements TransferListener, AutoCloseable {
         }
         if (track.resuming) {
             // After a restart the verified count is only known once Bt has checked the partial file.
-            if (s.doneBytes() > 0) {
+            if (s.doneBytes() > track.resumingFrom) {
                 track.resuming = false;
                 track.tenth = tenth(s);
                 track.printedNanos = System.nanoTime();
@@ -302,6 +304,7 @@ final class TransferConsole implements TransferListener, AutoCloseable {
             case RUNNING -> {
                 if (before == State.INTERRUPTED || before == State.PAUSED) {
                     track.resuming = true;
+                    track.resumingFrom = s.doneBytes();
                 } else if (before != State.VERIFYING) { // the next file of the same offer goes on quietly
                     print.event("file-started", "* " + (s.direction() == Direction.SENDING ? "Sending " : "Receiving ")
                             + what + ".", fields(s));

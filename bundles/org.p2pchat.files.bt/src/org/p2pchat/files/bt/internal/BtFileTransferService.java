@@ -92,7 +92,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
      * How often the list is saved while something runs: after a crash the list then shows about
      * where each transfer stood (Bt rechecks the pieces on disk anyway before resuming).
      */
-    static final long PROGRESS_SAVE_NANOS = 5_000_000_000L;
+    static final long PROGRESS_SAVE_NANOS = 2_000_000_000L;
     static final int MAX_FILES_PER_OFFER = 1000;
     private static final long CALL_TIMEOUT_SECONDS = 60;
     private static final long SEED_WAIT_MINUTES = 10;
