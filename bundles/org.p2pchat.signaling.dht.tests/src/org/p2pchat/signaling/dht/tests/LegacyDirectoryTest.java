@@ -35,6 +35,7 @@ import org.p2pchat.core.signaling.SignalingException;
 import org.p2pchat.core.signaling.SignedDescription;
 import org.p2pchat.signaling.dht.internal.DhtTimings;
 import org.p2pchat.testing.NetworkIsolation;
+import org.p2pchat.testing.WebAppPeer;
 
 /**
  * The provider on a service that speaks only the web app's API (the real server behind a relay
@@ -99,13 +100,12 @@ class LegacyDirectoryTest {
     }
 
     @Test
-    void aWebAppUserConnectsUnverifiedWithTrickledCandidatesInBothDirections() throws Exception {
+    void aWebAppUserConnectsUnverifiedInBothDirectionsAndAnswersFromTheNewIdItsAcceptRegisters() throws Exception {
         try (WebAppPeer web = new WebAppPeer(service.uri(), "webby")) {
-            // Web app to us: an unsigned offer, then its candidates one by one.
-            PeerSession browser = web.newSession();
-            web.sendTrickled(bob.id(), "offer", browser.createOffer().get(T, TimeUnit.SECONDS));
+            // Web app to us: an unsigned offer (its candidates also sent one by one).
+            web.connect(bob.id());
             IncomingRequest request = bob.events.nextIncoming();
-            assertEquals(web.id, request.from().id());
+            assertEquals(web.id(), request.from().id());
             assertEquals("webby", request.from().name());
             assertTrue(request.identity().isEmpty(), "a web app peer is unverified");
             SessionEvents bobSaw = new SessionEvents();
@@ -114,26 +114,85 @@ class LegacyDirectoryTest {
             SignedDescription answer = DescriptionJson.decode(payload(web.awaitSignal("answer")),
                     SessionDescription.Type.ANSWER);
             assertEquals(bob.identity.self(), answer.proof().identity(), "our answer carries our proof for the web app to ignore");
-            browser.acceptAnswer(answer.description()).get(T, TimeUnit.SECONDS);
             bobSaw.awaitConnected();
-            web.events.awaitConnected();
-            browser.send(ChatMessage.create("webby", "hi from the browser")).get(T, TimeUnit.SECONDS);
+            web.awaitOpen();
+            web.say("hi from the browser");
             assertEquals("hi from the browser", bobSaw.nextChat().content());
             atBob.session().close();
 
-            // Us to the web app: it answers unsigned and trickles.
-            DirectoryPeer listedWeb = Await.until(() -> listed(alice, web.id), "the web app user in the list");
+            // Us to the web app: its Accept registers again, and it answers unsigned from that new id.
+            String firstId = web.id();
+            DirectoryPeer listedWeb = Await.until(() -> listed(alice, firstId), "the web app user in the list");
             SessionEvents aliceSaw = new SessionEvents();
             CompletableFuture<DirectoryConnection> connecting = alice.membership.connect(listedWeb, aliceSaw);
-            SessionDescription offer = DescriptionJson.decode(payload(web.awaitSignal("offer")),
-                    SessionDescription.Type.OFFER).description();
-            web.sendTrickled(alice.id(), "answer", web.newSession().acceptOffer(offer).get(T, TimeUnit.SECONDS));
+            web.accept(web.awaitRequest());
+            assertEquals(2, web.ids().size(), "accepting registered a new id: " + web.ids());
+            assertTrue(web.id().matches("user-\\d+-webby") && !web.id().equals(firstId), web.ids().toString());
             DirectoryConnection atAlice = connecting.get(T, TimeUnit.SECONDS);
             assertTrue(atAlice.identity().isEmpty());
+            assertEquals(web.id(), atAlice.peer().id(), "the connection is with the id that answered");
             aliceSaw.awaitConnected();
+            web.awaitOpen();
             atAlice.session().send(ChatMessage.create("alice", "hi browser")).get(T, TimeUnit.SECONDS);
-            assertEquals("hi browser", web.events.nextChat().content());
+            assertEquals("hi browser", web.nextChat().get("content").getAsString());
             atAlice.session().close();
+
+            // Its first registration is a stale twin now: the list shows the web app user once, as the new id.
+            List<DirectoryPeer> webbies = Await.until(() -> {
+                List<DirectoryPeer> l = named(alice, "webby");
+                return l != null && l.size() == 1 && l.get(0).id().equals(web.id()) ? l : null;
+            }, "webby listed once, as the new id");
+            assertEquals(1, webbies.size());
+        }
+    }
+
+    @Test
+    void anAnswerFromANewWebAppIdIsTakenOnlyForOurPendingRequestToThatNameAndOnlyOnce() throws Exception {
+        try (WebAppPeer web = new WebAppPeer(service.uri(), "webby");
+                LegacyForger mallory = new LegacyForger(service.uri(), "mallory")) {
+            // No request of ours waits: an answer from some new id is ignored.
+            mallory.signal("user-1-webby", alice.id(), "answer", new JsonPrimitive("{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\"}"));
+            Await.until(() -> alice.ignoredSignals().stream().anyMatch(l -> l.contains("(answer) from user-1-webby"))
+                    ? Boolean.TRUE : null, "the stray answer ignored");
+
+            DirectoryPeer listedWeb = Await.until(() -> listed(alice, web.id()), "the web app user in the list");
+            SessionEvents aliceSaw = new SessionEvents();
+            CompletableFuture<DirectoryConnection> connecting = alice.membership.connect(listedWeb, aliceSaw);
+            JsonObject offer = web.awaitRequest();
+            // Another name, registered anew, answers: not the one we asked.
+            String other = "user-" + System.currentTimeMillis() + "-mallory";
+            mallory.register(other, "mallory");
+            mallory.signal(other, alice.id(), "answer",
+                    new JsonPrimitive("{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\"}"));
+            // The name we asked, but not registered on the service: not taken either.
+            mallory.signal("user-2-webby", alice.id(), "answer", new JsonPrimitive("{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\"}"));
+            Await.until(() -> alice.ignoredSignals().stream().anyMatch(l -> l.contains("(answer) from user-2-webby"))
+                    ? Boolean.TRUE : null, "the unregistered twin's answer ignored");
+            web.accept(offer);
+            DirectoryConnection atAlice = connecting.get(T, TimeUnit.SECONDS);
+            assertEquals(web.id(), atAlice.peer().id());
+            aliceSaw.awaitConnected();
+            web.awaitOpen();
+
+            // A second answer from yet another new id under that name is not taken: the request has its reply.
+            String late = "user-" + (System.currentTimeMillis() + 5) + "-webby";
+            mallory.register(late, "webby");
+            mallory.signal(late, alice.id(), "answer", new JsonPrimitive("{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\"}"));
+            Await.until(() -> alice.ignoredSignals().stream().anyMatch(l -> l.contains("(answer) from " + late))
+                    ? Boolean.TRUE : null, "the late answer ignored");
+            atAlice.session().send(ChatMessage.create("alice", "still you")).get(T, TimeUnit.SECONDS);
+            assertEquals("still you", web.nextChat().get("content").getAsString());
+            atAlice.session().close();
+        }
+    }
+
+    /** The peers {@code member} lists under {@code name}; null on failure. */
+    static List<DirectoryPeer> named(Member member, String name) {
+        try {
+            return member.membership.peers().get(T, TimeUnit.SECONDS).stream().filter(p -> p.name().equals(name))
+                    .toList();
+        } catch (Exception e) {
+            return null;
         }
     }
 
@@ -155,7 +214,7 @@ class LegacyDirectoryTest {
 
     @Test
     void garbageSignalsAreIgnoredWithAReasonAndNothingBreaks() throws Exception {
-        try (WebAppPeer mallory = new WebAppPeer(service.uri(), "mallory")) {
+        try (LegacyForger mallory = new LegacyForger(service.uri(), "mallory")) {
             String sdpWithoutFingerprint = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
             String[] offers = {
                 "not json at all", "{\"type\":\"offer\"", "[1,2,3]", "{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\"}",
@@ -198,7 +257,7 @@ class LegacyDirectoryTest {
 
     @Test
     void aForgedOrGarbageAnswerIsRefusedWithAClearMessage() throws Exception {
-        try (WebAppPeer mallory = new WebAppPeer(service.uri(), "mallory")) {
+        try (LegacyForger mallory = new LegacyForger(service.uri(), "mallory")) {
             DirectoryPeer listed = Await.until(() -> listed(alice, mallory.id), "mallory in the list");
 
             CompletableFuture<DirectoryConnection> first = alice.membership.connect(listed, new SessionEvents());

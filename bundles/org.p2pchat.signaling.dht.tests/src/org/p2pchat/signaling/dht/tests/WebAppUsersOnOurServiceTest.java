@@ -21,7 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.p2pchat.core.ChatMessage;
-import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.signaling.DescriptionJson;
 import org.p2pchat.core.signaling.DirectoryConnection;
@@ -32,6 +31,7 @@ import org.p2pchat.core.signaling.SignalingException;
 import org.p2pchat.core.signaling.SignedDescription;
 import org.p2pchat.signaling.dht.internal.DhtTimings;
 import org.p2pchat.testing.NetworkIsolation;
+import org.p2pchat.testing.WebAppPeer;
 
 /**
  * Our own server, which speaks both APIs (no relay hides {@code /v1}): a listed member is on the
@@ -86,11 +86,10 @@ class WebAppUsersOnOurServiceTest {
         assertTrue(aliceThere.matches("user-\\d+-alice"), aliceThere);
         assertTrue(status.detail().contains(ALSO_LISTED + aliceThere), status.detail());
 
-        // The web app user asks: an unsigned offer to alice's web app id, its candidates trickled.
-        PeerSession browser = web.newSession();
-        web.sendTrickled(aliceThere, "offer", browser.createOffer().get(T, TimeUnit.SECONDS));
+        // The web app user asks: an unsigned offer to alice's web app id, its candidates also sent one by one.
+        web.connect(aliceThere);
         IncomingRequest request = alice.events.nextIncoming();
-        assertEquals(web.id, request.from().id());
+        assertEquals(web.id(), request.from().id());
         assertEquals("webby", request.from().name());
         assertFalse(request.from().authenticated(), "a peer of the web app's API");
         assertEquals(service.uri(), request.from().service());
@@ -102,38 +101,43 @@ class WebAppUsersOnOurServiceTest {
         assertEquals(aliceThere, answerSignal.get("from").getAsString(), "answered from alice's web app id");
         SignedDescription answer = DescriptionJson.decode(payload(answerSignal), SessionDescription.Type.ANSWER);
         assertEquals(alice.identity.self(), answer.proof().identity(), "our proof rides along for the web app to ignore");
-        browser.acceptAnswer(answer.description()).get(T, TimeUnit.SECONDS);
         aliceSaw.awaitConnected();
-        web.events.awaitConnected();
-        browser.send(ChatMessage.create("webby", "hi from the browser")).get(T, TimeUnit.SECONDS);
+        web.awaitOpen();
+        web.say("hi from the browser");
         assertEquals("hi from the browser", aliceSaw.nextChat().content());
         atAlice.session().send(ChatMessage.create("alice", "hi browser")).get(T, TimeUnit.SECONDS);
-        assertEquals("hi browser", web.events.nextChat().content());
+        assertEquals("hi browser", web.nextChat().get("content").getAsString());
         atAlice.session().close();
 
-        // Alice lists the web app user beside our peers and asks; the web app answers unsigned.
-        DirectoryPeer listedWeb = Await.until(() -> listed(alice, web.id), "the web app user in alice's list");
+        // Alice lists the web app user beside our peers and asks; its Accept registers a new id and
+        // answers unsigned from it, to alice's web app id.
+        String firstId = web.id();
+        DirectoryPeer listedWeb = Await.until(() -> listed(alice, firstId), "the web app user in alice's list");
         assertEquals("webby", listedWeb.name());
         assertFalse(listedWeb.authenticated());
         assertEquals(service.uri(), listedWeb.service());
         SessionEvents aliceAsked = new SessionEvents();
         CompletableFuture<DirectoryConnection> connecting = alice.membership.connect(listedWeb, aliceAsked);
-        JsonObject offerSignal = web.awaitSignal("offer");
+        JsonObject offerSignal = web.awaitRequest();
         assertEquals(aliceThere, offerSignal.get("from").getAsString(), "sent from alice's web app id");
-        SessionDescription offer = DescriptionJson.decode(payload(offerSignal), SessionDescription.Type.OFFER)
-                .description();
-        PeerSession browserAsked = web.newSession();
-        web.sendTrickled(aliceThere, "answer", browserAsked.acceptOffer(offer).get(T, TimeUnit.SECONDS));
+        web.accept(offerSignal);
+        assertTrue(!web.id().equals(firstId), "a new id on accept: " + web.ids());
         DirectoryConnection asked = connecting.get(T, TimeUnit.SECONDS);
         assertTrue(asked.identity().isEmpty());
-        assertEquals(web.id, asked.peer().id());
+        assertEquals(web.id(), asked.peer().id());
         aliceAsked.awaitConnected();
-        web.events.awaitConnected();
+        web.awaitOpen();
         asked.session().send(ChatMessage.create("alice", "hello again")).get(T, TimeUnit.SECONDS);
-        assertEquals("hello again", web.events.nextChat().content());
-        browserAsked.send(ChatMessage.create("webby", "and back")).get(T, TimeUnit.SECONDS);
+        assertEquals("hello again", web.nextChat().get("content").getAsString());
+        web.say("and back");
         assertEquals("and back", aliceAsked.nextChat().content());
         asked.session().close();
+
+        // The stale first registration is not listed beside the new one.
+        Await.until(() -> {
+            List<DirectoryPeer> l = LegacyDirectoryTest.named(alice, "webby");
+            return l != null && l.size() == 1 && l.get(0).id().equals(web.id()) ? l : null;
+        }, "webby listed once, as the new id");
     }
 
     @Test
@@ -157,7 +161,7 @@ class WebAppUsersOnOurServiceTest {
         List<DirectoryPeer> carolSees = carol.membership.peers().get(T, TimeUnit.SECONDS);
         assertTrue(carolSees.stream().allMatch(DirectoryPeer::authenticated), "no web app users: " + carolSees);
         SignalingException e = failure(carol.membership.connect(
-                new DirectoryPeer(web.id, "webby", service.uri(), false, null), new SessionEvents()));
+                new DirectoryPeer(web.id(), "webby", service.uri(), false, null), new SessionEvents()));
         assertTrue(e.getMessage().contains("you joined unlisted"), e.getMessage());
     }
 
@@ -174,7 +178,7 @@ class WebAppUsersOnOurServiceTest {
         List<DirectoryPeer> peers = Await.until(() -> {
             try {
                 List<DirectoryPeer> l = alice.membership.peers().get(T, TimeUnit.SECONDS);
-                return l.stream().anyMatch(p -> p.id().equals(web.id)) ? l : null;
+                return l.stream().anyMatch(p -> p.id().equals(web.id())) ? l : null;
             } catch (Exception x) {
                 return null;
             }
@@ -217,6 +221,6 @@ class WebAppUsersOnOurServiceTest {
         assertTrue(awaitAlsoListed(alice).detail().contains(ALSO_LISTED + aliceThere));
         WebAppPeer web = opened(new WebAppPeer(service.uri(), "webby"));
         assertEquals(aliceThere, Await.until(() -> web.listedAs("alice"), "alice in the web app's list again"));
-        assertNotNull(Await.until(() -> listed(alice, web.id), "the web app user in alice's list"));
+        assertNotNull(Await.until(() -> listed(alice, web.id()), "the web app user in alice's list"));
     }
 }

@@ -31,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import com.google.gson.JsonObject;
@@ -70,6 +71,8 @@ public final class DhtMembership implements DirectoryMembership {
     private static final int REMEMBERED_OFFERS = 256;
     private static final int MAX_REASON_CHARS = 300;
     private static final String MITM = " (man in the middle?)";
+    /** Our relay rebuilds its legacy peer list at most every 500 ms (peer-list-max-age-ms). */
+    private static final long LISTING_CACHE_MILLIS = 1000;
 
     /**
      * A peer on one service, through one of its APIs ({@link RendezvousApi#name()}): a service
@@ -88,8 +91,13 @@ public final class DhtMembership implements DirectoryMembership {
         void add(IceCandidate candidate) throws SessionException;
     }
 
-    /** A connect of ours waiting for the peer's answer or rejection. */
-    private record Outgoing(PeerKey key, ServiceLink link, RendezvousApi api, CompletableFuture<Signal> reply) {
+    /**
+     * A connect of ours waiting for the peer's answer or rejection.
+     *
+     * @param tookNewId whether it took an answer from a new id of the web app (at most one)
+     */
+    private record Outgoing(PeerKey key, ServiceLink link, RendezvousApi api, DirectoryPeer target, boolean reconnect,
+            PeerSession session, CompletableFuture<Signal> reply, AtomicBoolean tookNewId) {
     }
 
     final PeerTransport transport;
@@ -190,6 +198,9 @@ public final class DhtMembership implements DirectoryMembership {
         LegacyApi twin = link.legacyTwin();
         Set<String> ours = new HashSet<>(List.of(api.ourId(), identity.self().key(), link.legacyId()));
         List<DirectoryPeer> peers = new ArrayList<>(api.peers().stream().filter(p -> !ours.contains(p.id())).toList());
+        if (!api.authenticated()) {
+            peers = new ArrayList<>(WebAppTwins.withoutStale(peers));
+        }
         if (twin != null) {
             peers.addAll(webAppPeers(link, twin, peers, ours));
         }
@@ -208,7 +219,8 @@ public final class DhtMembership implements DirectoryMembership {
         Set<String> names = new HashSet<>();
         authenticated.forEach(p -> names.add(p.name()));
         try {
-            return twin.peers().stream().filter(p -> !ours.contains(p.id()) && !names.contains(p.name())).toList();
+            return WebAppTwins.withoutStale(twin.peers().stream()
+                    .filter(p -> !ours.contains(p.id()) && !names.contains(p.name())).toList());
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.INFO, "{0}: could not list the web app API''s peers: {1}", link.service,
                     e instanceof IOException io ? link.describe(io) : e.toString());
@@ -306,7 +318,8 @@ public final class DhtMembership implements DirectoryMembership {
             session = transport.createSession(options.sessionConfig());
             session.addListener(sessionListener);
             PeerKey key = new PeerKey(link, api, target.id());
-            request = new Outgoing(key, link, api, new CompletableFuture<>());
+            request = new Outgoing(key, link, api, target, reconnect, session, new CompletableFuture<>(),
+                    new AtomicBoolean());
             Outgoing previous = outgoing.put(key, request);
             if (previous != null) {
                 previous.reply().completeExceptionally(new SignalingException("Replaced by a newer request to " + who + "."));
@@ -326,6 +339,10 @@ public final class DhtMembership implements DirectoryMembership {
             Signal reply = awaitReply(request, who);
             if (reply.type().equals(Signal.REJECT)) {
                 throw new SignalingException(declined(who, reply.payload()));
+            }
+            if (!reply.from().equals(target.id())) {
+                // The web app answered from the id its Accept registered: that is who we chat with now.
+                target = new DirectoryPeer(reply.from(), target.name(), target.service(), false, Instant.now());
             }
             SignedDescription answer;
             try {
@@ -605,11 +622,71 @@ public final class DhtMembership implements DirectoryMembership {
     private void replied(ServiceLink link, RendezvousApi api, Signal signal) {
         Outgoing request = outgoing.get(new PeerKey(link, api, signal.from()));
         if (request == null) {
-            ignore(link, signal, "no request of ours waits for it");
-            return;
+            request = answeredFromNewWebAppId(link, api, signal);
+            if (request == null) {
+                return;
+            }
         }
         if (!request.reply().complete(signal)) {
             ignore(link, signal, "the request already has its reply");
+        }
+    }
+
+    /**
+     * The web app's Accept registers again under a new id and answers from that one. Such an
+     * answer is taken for our request only on the web app's API (where nothing is verified
+     * anyway, so the chat is shown unverified either way), only while our request to that name on
+     * that service waits, only from an id of the web app's shape registered there under that name,
+     * and only the first one; anything else is ignored as before.
+     *
+     * @return the request the answer is for; null if it is ignored (and logged)
+     */
+    private Outgoing answeredFromNewWebAppId(ServiceLink link, RendezvousApi api, Signal signal) {
+        String name = LegacyApi.webAppName(signal.from());
+        List<Outgoing> asked = api.authenticated() || !signal.type().equals(Signal.ANSWER) || name == null ? List.of()
+                : outgoing.values().stream().filter(o -> o.link() == link && o.api() == api && !o.reconnect()
+                        && o.target().name().equals(name) && !o.reply().isDone()).toList();
+        if (asked.isEmpty()) {
+            ignore(link, signal, "no request of ours waits for it");
+            return null;
+        }
+        if (asked.size() > 1) {
+            ignore(link, signal, "it comes from a new id, and several requests of ours wait for someone called that");
+            return null;
+        }
+        if (!registeredAs(link, api, signal.from(), name)) {
+            ignore(link, signal, "no request of ours waits for it (nobody called that is registered under that id)");
+            return null;
+        }
+        Outgoing request = asked.get(0);
+        if (!request.tookNewId().compareAndSet(false, true)) {
+            ignore(link, signal, "the request already took an answer from a new id");
+            return null;
+        }
+        LOG.log(Level.INFO, "{0}: the web app user {1} answers from its new id {2}", link.service,
+                request.key().id(), signal.from());
+        sendCandidatesTo(new PeerKey(link, api, signal.from()), request.session()::addRemoteCandidate, request.session());
+        return request;
+    }
+
+    /** Whether the service lists {@code id} as {@code name}; asked twice, as a service may cache its list briefly. */
+    private boolean registeredAs(ServiceLink link, RendezvousApi api, String id, String name) {
+        try {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                if (attempt > 0) {
+                    Thread.sleep(LISTING_CACHE_MILLIS);
+                }
+                if (api.peers().stream().anyMatch(p -> p.id().equals(id) && p.name().equals(name))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            LOG.log(Level.INFO, "{0}: could not look the answerer up: {1}", link.service, link.describe(e));
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

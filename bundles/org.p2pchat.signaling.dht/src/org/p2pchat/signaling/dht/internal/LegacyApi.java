@@ -20,7 +20,7 @@ import org.p2pchat.core.signaling.DirectoryPeer;
  */
 final class LegacyApi implements RendezvousApi {
 
-    private static final Pattern WEB_APP_ID = Pattern.compile("user-\\d+-(.*)", Pattern.DOTALL);
+    private static final Pattern WEB_APP_ID = Pattern.compile("user-(\\d{1,15})-(.*)", Pattern.DOTALL);
 
     private final URI service;
     private final RendezvousHttp http;
@@ -44,7 +44,19 @@ final class LegacyApi implements RendezvousApi {
     /** The name inside a web app id, or the id itself if it has another shape. */
     static String nameInId(String id) {
         Matcher m = WEB_APP_ID.matcher(id);
-        return Text.printable(m.matches() ? m.group(1) : id, JsonFields.MAX_NAME_CHARS);
+        return Text.printable(m.matches() ? m.group(2) : id, JsonFields.MAX_NAME_CHARS);
+    }
+
+    /** The name inside an id of the web app's shape; null for an id of another shape. */
+    static String webAppName(String id) {
+        Matcher m = WEB_APP_ID.matcher(id);
+        return m.matches() ? Text.printable(m.group(2), JsonFields.MAX_NAME_CHARS) : null;
+    }
+
+    /** When an id of the web app's shape was made (its client's clock, ms); 0 for an id of another shape. */
+    static long madeAt(String id) {
+        Matcher m = WEB_APP_ID.matcher(id);
+        return m.matches() ? Long.parseLong(m.group(1)) : 0;
     }
 
     @Override

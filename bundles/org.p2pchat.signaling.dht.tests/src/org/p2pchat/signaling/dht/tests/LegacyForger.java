@@ -17,16 +17,13 @@ import com.google.gson.JsonParser;
 
 import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.SessionConfig;
-import org.p2pchat.core.SessionDescription;
-import org.p2pchat.core.signaling.DescriptionJson;
-import org.p2pchat.core.signaling.SignedDescription;
 
 /**
- * A client of the legacy API that behaves like the web app: registers as {@code user-<ms>-<name>},
- * polls its mailbox, sends descriptions without identity proof and trickles its ICE candidates
- * as separate signals. Its sessions are real ones of the transport. Also plays forgers.
+ * A raw client of the legacy API for forging: registers as {@code user-<ms>-<name>}, posts any
+ * signal from any id, and reads its mailbox. Its sessions are real ones of the transport. The web
+ * app itself is played by {@link org.p2pchat.testing.WebAppPeer}.
  */
-final class WebAppPeer implements AutoCloseable {
+final class LegacyForger implements AutoCloseable {
 
     final String name;
     final String id;
@@ -37,13 +34,21 @@ final class WebAppPeer implements AutoCloseable {
     private final List<JsonObject> unclaimed = new ArrayList<>();
     private PeerSession session;
 
-    WebAppPeer(URI service, String name) throws Exception {
+    LegacyForger(URI service, String name) throws Exception {
         this.service = service;
         this.name = name;
         this.id = "user-" + System.currentTimeMillis() + "-" + name;
         JsonObject body = new JsonObject();
         body.addProperty("peerId", id);
         body.addProperty("name", name);
+        assertEquals(201, post("/register", body.toString()).statusCode());
+    }
+
+    /** Registers another id under {@code peerName}, as anyone may. */
+    void register(String peerId, String peerName) throws Exception {
+        JsonObject body = new JsonObject();
+        body.addProperty("peerId", peerId);
+        body.addProperty("name", peerName);
         assertEquals(201, post("/register", body.toString()).statusCode());
     }
 
@@ -117,31 +122,6 @@ final class WebAppPeer implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new AssertionError(name + " got no " + type + " within " + Await.SECONDS + " s");
-    }
-
-    /** Sends {@code description} the web app's way: unsigned, its candidates trickled after it. */
-    void sendTrickled(String to, String type, SessionDescription description) throws Exception {
-        StringBuilder sdp = new StringBuilder();
-        List<String> candidates = new ArrayList<>();
-        for (String line : description.sdp().split("\r\n")) {
-            if (line.startsWith("a=candidate:")) {
-                candidates.add(line.substring(2));
-            } else if (!line.equals("a=end-of-candidates")) {
-                sdp.append(line).append("\r\n");
-            }
-        }
-        signal(to, type, DescriptionJson.encode(SignedDescription.unsigned(
-                new SessionDescription(description.type(), sdp.toString()))));
-        for (String c : candidates) {
-            JsonObject candidate = new JsonObject();
-            candidate.addProperty("candidate", c);
-            candidate.addProperty("sdpMid", "0");
-            candidate.addProperty("sdpMLineIndex", 0);
-            signal(to, "ice-candidate", candidate.toString());
-        }
-        JsonObject end = new JsonObject();
-        end.addProperty("candidate", "");
-        signal(to, "ice-candidate", end.toString());
     }
 
     @Override
