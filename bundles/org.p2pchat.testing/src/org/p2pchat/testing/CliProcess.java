@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -22,6 +23,10 @@ import com.google.gson.JsonParser;
 /**
  * One {@code p2pchat cli --json} process of the materialized product, driven through its stdin
  * and read through its JSON event lines. Used by the end-to-end tests and the benchmarks.
+ * <p>
+ * {@code --json} promises JSON lines only on stdout, and Java logging belongs in the profile's
+ * log, not on stderr: a line of stdout that is not a JSON object fails the next wait, and a log
+ * record on stderr fails {@link #awaitExit}.
  */
 public final class CliProcess implements AutoCloseable {
 
@@ -33,12 +38,21 @@ public final class CliProcess implements AutoCloseable {
     private final List<JsonObject> history = new CopyOnWriteArrayList<>();
     /** Everything it printed, events and other lines, for failure messages. */
     private final List<String> transcript = new CopyOnWriteArrayList<>();
+    /** Lines of stdout that are not JSON objects: each breaks the promise of --json. */
+    private final List<String> notJson = new CopyOnWriteArrayList<>();
+    private final Path stderrFile;
+    private final Thread reader;
 
-    private CliProcess(String label, Process process) {
+    /** A record of Java logging's formatters (JUL's second line, slf4j-simple's one line). */
+    private static final Pattern LOG_RECORD = Pattern.compile(
+            "^(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): .*|^\\[[^\\]]+\\] (ERROR|WARN|INFO|DEBUG|TRACE) .*");
+
+    private CliProcess(String label, Process process, Path stderrFile) {
         this.label = label;
         this.process = process;
+        this.stderrFile = stderrFile;
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread reader = new Thread(this::readEvents, "cli-" + label + "-stdout");
+        reader = new Thread(this::readEvents, "cli-" + label + "-stdout");
         reader.setDaemon(true);
         reader.start();
     }
@@ -55,9 +69,10 @@ public final class CliProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(script.toString(), "--profile", profile.toString(), "cli", "--json"));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectError(profile.resolveSibling(label + ".stderr.log").toFile());
+        Path stderr = profile.resolveSibling(label + ".stderr.log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(stderr.toFile());
         Files.createDirectories(profile);
-        return new CliProcess(label, pb.start());
+        return new CliProcess(label, pb.start(), stderr);
     }
 
     private void readEvents() {
@@ -65,14 +80,15 @@ public final class CliProcess implements AutoCloseable {
             String line;
             while ((line = out.readLine()) != null) {
                 transcript.add(line.length() > 300 ? line.substring(0, 300) + "..." : line);
-                if (line.startsWith("{")) {
-                    try {
-                        JsonObject event = JsonParser.parseString(line).getAsJsonObject();
-                        history.add(event);
-                        events.add(event);
-                    } catch (RuntimeException e) {
-                        // Not an event (libwebrtc prints to stdout at exit).
-                    }
+                JsonObject event = null;
+                try {
+                    event = JsonParser.parseString(line).getAsJsonObject();
+                } catch (RuntimeException e) {
+                    notJson.add(line);
+                }
+                if (event != null) {
+                    history.add(event);
+                    events.add(event);
                 }
             }
         } catch (IOException e) {
@@ -101,7 +117,8 @@ public final class CliProcess implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long left;
         while ((left = deadline - System.nanoTime()) > 0) {
-            JsonObject e = events.poll(left, TimeUnit.NANOSECONDS);
+            assertJsonOnly();
+            JsonObject e = events.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
             if (e != null && wanted.test(e)) {
                 return e;
             }
@@ -127,12 +144,36 @@ public final class CliProcess implements AutoCloseable {
         }
     }
 
-    /** Waits for the process to end; returns its exit code. */
+    /**
+     * Waits for the process to end; returns its exit code. Fails if it printed anything but JSON
+     * on stdout (to the very end) or a log record on stderr.
+     */
     public int awaitExit(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             throw new AssertionError(label + " did not exit within " + seconds + " s. Output:\n" + String.join("\n", transcript));
         }
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+        assertJsonOnly();
+        List<String> records = stderr().stream().filter(l -> LOG_RECORD.matcher(l).matches()).toList();
+        if (!records.isEmpty()) {
+            throw new AssertionError(label + " printed log records on stderr:\n" + String.join("\n", records));
+        }
         return process.exitValue();
+    }
+
+    private void assertJsonOnly() {
+        if (!notJson.isEmpty()) {
+            throw new AssertionError(label + " printed lines that are not JSON on stdout in --json mode: " + notJson);
+        }
+    }
+
+    /** What it printed on stderr so far. */
+    public List<String> stderr() {
+        try {
+            return Files.readAllLines(stderrFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return List.of("(no stderr: " + e + ")");
+        }
     }
 
     /**

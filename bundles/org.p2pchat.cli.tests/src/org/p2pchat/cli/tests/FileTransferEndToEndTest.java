@@ -137,7 +137,7 @@ class FileTransferEndToEndTest {
                     alice.send("/quit");
                     assertEquals(0, alice.awaitExit(STEP_SECONDS), "alice exit code");
                     bobAgain.awaitState("closed", STEP_SECONDS);
-                    assertEquals(0, bobAgain.awaitExit(STEP_SECONDS), "bob exit code");
+                    assertEquals(3, bobAgain.awaitExit(STEP_SECONDS), "bob exit code: the peer ended the chat");
                 }
             }
         }

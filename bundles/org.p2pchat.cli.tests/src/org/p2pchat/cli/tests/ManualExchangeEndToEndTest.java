@@ -41,6 +41,8 @@ class ManualExchangeEndToEndTest {
         try (CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--name", "alice", "offer");
                 CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), "--no-ice", "--name", "bob", "answer")) {
             connect(alice, bob);
+            String note = alice.first("offer", STEP_SECONDS).get("note").getAsString();
+            assertTrue(note.contains("web app") && note.contains("--form json"), note);
 
             // Each verified the other's identity, and both show the same safety number.
             String aliceKey = alice.first("self", STEP_SECONDS).get("fingerprint").getAsString();
@@ -74,7 +76,7 @@ class ManualExchangeEndToEndTest {
             alice.send("/quit");
             assertEquals(0, alice.awaitExit(STEP_SECONDS), "alice exit code");
             bob.awaitState("closed", STEP_SECONDS);
-            assertEquals(0, bob.awaitExit(STEP_SECONDS), "bob exit code");
+            assertEquals(3, bob.awaitExit(STEP_SECONDS), "bob exit code: the peer ended the chat");
         }
     }
 
@@ -85,12 +87,17 @@ class ManualExchangeEndToEndTest {
                 CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), "--no-ice", "--form", "json", "--name", "bob", "answer")) {
             String offer = alice.await("offer", START_SECONDS).get("text").getAsString();
             assertTrue(offer.startsWith("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n"), offer);
+            assertTrue(alice.first("offer", STEP_SECONDS).get("note").isJsonNull(), "no note for the web app's form");
 
             bob.send("this is not an offer");
             assertTrue(bob.await("error", STEP_SECONDS).get("message").getAsString().length() > 10);
             bob.send(offer.substring(0, offer.length() / 2) + "}");
             bob.send(""); // an empty line ends a paste that looks unfinished
             bob.await("error", STEP_SECONDS);
+            // A paste cut off and then Enter: told at once, without another empty line.
+            bob.send(offer.substring(0, offer.length() / 2));
+            String incomplete = bob.await("error", STEP_SECONDS).get("message").getAsString();
+            assertTrue(incomplete.contains("looks incomplete"), incomplete);
             bob.send(offer);
             String answer = bob.await("answer", STEP_SECONDS).get("text").getAsString();
             assertTrue(answer.startsWith("{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n"), answer);
@@ -105,8 +112,8 @@ class ManualExchangeEndToEndTest {
             bob.send("json works");
             assertEquals("json works", EndToEnd.nextChat(alice).get("content").getAsString());
             alice.closeInput();
-            assertEquals(0, alice.awaitExit(STEP_SECONDS));
-            assertEquals(0, bob.awaitExit(STEP_SECONDS));
+            assertEquals(0, alice.awaitExit(STEP_SECONDS), "end of input ends the chat with 0");
+            assertEquals(3, bob.awaitExit(STEP_SECONDS), "the peer ended the chat");
         }
     }
 
@@ -126,8 +133,16 @@ class ManualExchangeEndToEndTest {
             assertTrue(refused.contains("man in the middle"), refused);
             // What the web app sends: the same description without our identity member.
             bob.send(offer.replaceFirst(",\"p2pchatIdentity\":\\{[^}]*}", ""));
-            assertEquals(false, bob.first("identity", STEP_SECONDS).get("verified").getAsBoolean());
-            alice.send(bob.await("answer", STEP_SECONDS).get("text").getAsString());
+            JsonObject fromWebApp = bob.first("identity", STEP_SECONDS);
+            assertEquals(false, fromWebApp.get("verified").getAsBoolean());
+            assertTrue(fromWebApp.get("webApp").getAsBoolean(), fromWebApp.toString());
+            // The web app reads only its JSON form: the answer to its offer is in it, although bob said compact.
+            String answer = bob.await("answer", STEP_SECONDS).get("text").getAsString();
+            assertTrue(answer.startsWith("{\"type\":\"answer\",\"sdp\":"), answer);
+            // And the web app's answer (ours without the identity member) is told apart as well.
+            alice.send(answer.replaceFirst(",\"p2pchatIdentity\":\\{[^}]*}", ""));
+            JsonObject answerFromWebApp = alice.first("identity", STEP_SECONDS);
+            assertTrue(answerFromWebApp.get("webApp").getAsBoolean(), answerFromWebApp.toString());
             alice.awaitState("connected", STEP_SECONDS);
             bob.awaitState("connected", STEP_SECONDS);
             assertTrue(bob.seen("safety").isEmpty(), "no safety number without a verified identity");

@@ -49,6 +49,10 @@ final class ChatConsole implements PeerSessionListener {
     private static final int RECONNECT_ATTEMPTS = 5;
     /** A description's text never needs more lines than this; beyond it the paste is garbage. */
     private static final int MAX_PASTE_LINES = 400;
+    /** The lines of one paste arrive together; an unfinished one followed by this much quiet was cut off. */
+    private static final long PASTE_QUIET_MILLIS = 700;
+    /** The exit code when the chat ended from the peer's side (it left, or the connection was lost for good). */
+    static final int EXIT_PEER_GONE = 3;
 
     private volatile PeerSession session;
     /** Takes the next session that reports an event (one the directory creates for us). */
@@ -183,8 +187,7 @@ final class ChatConsole implements PeerSessionListener {
                     + "). Check that both sides used fresh descriptions and that a path exists (STUN/TURN).");
             return 1;
         }
-        chat();
-        return 0;
+        return chat() ? 0 : EXIT_PEER_GONE;
     }
 
     // ---- negotiation -------------------------------------------------------------------------
@@ -195,7 +198,7 @@ final class ChatConsole implements PeerSessionListener {
             if (offer == null) {
                 return false;
             }
-            show(offer);
+            show(offer, options.form());
             print.hint("Paste your peer's answer:");
             while (true) {
                 SessionDescription answer = readDescription(SessionDescription.Type.ANSWER);
@@ -217,19 +220,26 @@ final class ChatConsole implements PeerSessionListener {
             remoteAppliedNanos = System.nanoTime();
             SessionDescription answer = await(session.acceptOffer(offer), "use the offer");
             if (answer != null) {
-                show(answer);
+                // The web app reads only its own JSON: its users get that, whatever --form says.
+                show(answer, peerIdentity == null ? TextSignalingProvider.Form.BROWSER_JSON : options.form());
                 print.hint("Send this answer to your peer.");
                 return true;
             }
         }
     }
 
-    private void show(SessionDescription d) {
+    private void show(SessionDescription d, TextSignalingProvider.Form form) {
         localDescription = d;
-        String text = signaling.encode(new SignedDescription(d, identity.prove(d)), options.form());
+        String text = signaling.encode(new SignedDescription(d, identity.prove(d)), form);
         String kind = d.type().wireName();
+        // The web app refuses the compact form: whoever sends an offer to one of its users must know.
+        String note = form == TextSignalingProvider.Form.COMPACT && d.type() == SessionDescription.Type.OFFER
+                ? "A web app user cannot read this compact form: for them, start again with --form json." : null;
         print.event(kind, "Your " + kind + " (send it to your peer):\n" + text, "text", text,
-                "elapsedMs", millisSince(startNanos));
+                "elapsedMs", millisSince(startNanos), "note", note);
+        if (note != null) {
+            print.hint(note);
+        }
     }
 
     /**
@@ -255,10 +265,13 @@ final class ChatConsole implements PeerSessionListener {
                 try {
                     d = signaling.decodeSigned(pasted.toString(), wanted);
                 } catch (SignalingException whole) {
-                    if (!endOfPaste && looksUnfinished(pasted) && lines < MAX_PASTE_LINES) {
-                        continue;
+                    boolean unfinished = !endOfPaste && looksUnfinished(pasted) && lines < MAX_PASTE_LINES;
+                    if (unfinished && moreInputWithin(PASTE_QUIET_MILLIS)) {
+                        continue; // the next line of the same paste
                     }
-                    print.error(whole.getMessage());
+                    print.error(unfinished ? "The pasted " + wanted.wireName() + " looks incomplete: it stops before "
+                            + "its end (cut off when it was copied?). Copy all of it and paste it again."
+                            : whole.getMessage());
                     print.hint("Paste the " + wanted.wireName() + " again:");
                     pasted.setLength(0);
                     lines = 0;
@@ -277,14 +290,26 @@ final class ChatConsole implements PeerSessionListener {
         return null;
     }
 
+    /** Whether a line arrives within {@code millis}; it stays queued for {@link #nextLine()}. */
+    private boolean moreInputWithin(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (input.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return !input.isEmpty();
+    }
+
     /**
      * Verifies the sender's identity proof. A description without one (the web app) is accepted
      * but marked unverified; one whose proof fails is refused.
      */
     private boolean checkIdentity(SignedDescription d) {
         if (d.proof() == null) {
+            // Our clients always prove their identity: a description without a proof is the web app's.
             peerIdentity = null;
-            reportUnverified();
+            String kind = d.description().type().wireName();
+            print.event("identity", "! This " + kind + " is from the web app (it carries no identity proof): the chat "
+                    + "will be encrypted but unverified.", "verified", false, "webApp", true);
             return true;
         }
         try {
@@ -352,7 +377,8 @@ final class ChatConsole implements PeerSessionListener {
 
     // ---- chatting ----------------------------------------------------------------------------
 
-    private void chat() throws InterruptedException {
+    /** @return true if we ended the chat ({@code /quit}, end of input); false if the peer's side did */
+    private boolean chat() throws InterruptedException {
         String line;
         while ((line = nextLine()) != null) {
             if (line.startsWith("/")) {
@@ -376,7 +402,7 @@ final class ChatConsole implements PeerSessionListener {
             }
         }
         if (ended.getCount() == 0) {
-            return; // the peer hung up
+            return false; // the peer hung up, or the connection was lost for good
         }
         // End of input: let what is queued go out before hanging up.
         try {
@@ -387,6 +413,7 @@ final class ChatConsole implements PeerSessionListener {
             Thread.currentThread().interrupt();
         }
         session.close();
+        return true;
     }
 
     private boolean command(String line) {
@@ -656,10 +683,15 @@ final class ChatConsole implements PeerSessionListener {
 
     @Override
     public void unknownMessage(PeerSession s, String type, String json) {
-        String what = type.equals("webtorrent-file")
-                ? "Your peer offered a file from the web app; file exchange with the web app is not possible."
+        boolean webAppFile = type.equals(WebAppFiles.OFFER_TYPE);
+        String what = webAppFile
+                ? "Your peer offered a file from the web app; file exchange with the web app is not possible (they "
+                        + "were told so)."
                 : "Your peer sent a message of type '" + type + "' that this client does not handle.";
         print.event("unknown", "* " + what, "type", type);
+        if (webAppFile) {
+            WebAppFiles.tellTheirsCannotCome(s, name, json, print);
+        }
     }
 
     @Override

@@ -62,12 +62,21 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
               --ice-credential PW  credential for the preceding TURN --ice
               --no-ice             no STUN/TURN servers: host candidates only (LAN, tests)
               --form compact|json  how descriptions are printed: compact one line (default)
-                                   or the browser web app's JSON
+                                   or the browser web app's JSON (web app users need json;
+                                   an answer to a web app's offer is always json)
               --rendezvous URL     a rendezvous service instead of the profile's (repeatable)
               --unlisted           stay out of public peer lists (reachable by id only)
               --accept             listen: accept the first request without asking
               --accept-files DIR   accept every file offer into DIR without asking
-              --json               print events as JSON lines, for scripts
+              --json               print events as JSON lines, for scripts (stdout then carries
+                                   nothing else)
+              --verbose            log to stderr instead of the profile's logs/cli.log
+
+            Exit codes:
+              0  you ended the chat (/quit or end of input), or the peers were listed
+              1  no chat came about (could not connect, declined, bad input, no service)
+              2  the command line is wrong
+              3  the chat ended from your peer's side (they left, or the connection was lost)
             """;
 
     static CliOptions parse(String[] args) throws IllegalArgumentException {
@@ -128,6 +137,9 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
                     default -> throw new IllegalArgumentException("--form takes compact or json");
                 };
                 case "--json" -> json = true;
+                case "--verbose" -> {
+                    // The start script sends the log to stderr instead of the profile's logs/cli.log.
+                }
                 default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
             }
         }

@@ -38,7 +38,7 @@ public final class CommandLineApplication implements IApplication {
     public Object start(IApplicationContext context) throws Exception {
         String[] args = (String[]) context.getArguments().getOrDefault(IApplicationContext.APPLICATION_ARGS, new String[0]);
         context.applicationRunning();
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PrintStream out = ProgramOutput.open();
         CliOptions options;
         try {
             options = CliOptions.parse(args);
@@ -59,7 +59,7 @@ public final class CommandLineApplication implements IApplication {
         if (settings == null || transport == null || manual == null || identity == null) {
             print.error("The client's services did not start (settings " + (settings != null) + ", transport "
                     + (transport != null) + ", manual exchange " + (manual != null) + ", identity " + (identity != null)
-                    + "); see the log above.");
+                    + "); see the log (the profile's logs/cli.log, or run with --verbose).");
             return 1;
         }
         settings.loadProblem().ifPresent(print::error);
