@@ -683,15 +683,11 @@ final class ChatConsole implements PeerSessionListener {
 
     @Override
     public void unknownMessage(PeerSession s, String type, String json) {
-        boolean webAppFile = type.equals(WebAppFiles.OFFER_TYPE);
-        String what = webAppFile
-                ? "Your peer offered a file from the web app; file exchange with the web app is not possible (they "
-                        + "were told so)."
+        String what = type.equals("webtorrent-file")
+                ? "Your peer offered a file from the web app; file exchange with the web app is not possible"
+                        + (files == null ? "." : " (the file plug-in told them so in the chat).")
                 : "Your peer sent a message of type '" + type + "' that this client does not handle.";
         print.event("unknown", "* " + what, "type", type);
-        if (webAppFile) {
-            WebAppFiles.tellTheirsCannotCome(s, name, json, print);
-        }
     }
 
     @Override

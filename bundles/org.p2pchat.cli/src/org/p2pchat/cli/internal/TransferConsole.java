@@ -145,13 +145,6 @@ final class TransferConsole implements TransferListener, AutoCloseable {
         print.hint("Preparing " + (files.size() == 1 ? files.get(0).getFileName() : files.size() + " files") + " ("
                 + bytes(total) + ") to offer...");
         actions.execute(() -> {
-            if (!service.supports(session) && WebAppFiles.isWebApp(session)) {
-                print.error("Not sent: your peer uses the web app, which cannot exchange files with this client "
-                        + "(they were told so).");
-                WebAppFiles.tellOursCannotGo(session, session.displayName(),
-                        files.stream().map(p -> p.getFileName().toString()).toList(), print);
-                return;
-            }
             try {
                 service.offer(session, files); // the listener reports the offer and what follows
             } catch (IOException | RuntimeException e) {

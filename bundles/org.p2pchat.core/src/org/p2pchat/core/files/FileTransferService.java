@@ -29,8 +29,10 @@ public interface FileTransferService {
 
     /**
      * Whether files can be exchanged with this session's peer. The web app exchanges files in a
-     * way we cannot join, so for its users this is false and clients say so. May wait a moment
-     * right after connecting, until the peer has said what client it runs.
+     * way we cannot join, so for its users this is false and clients say so; the service itself
+     * tells a web app user in the chat when they offer a file or are offered one (attached
+     * sessions). May wait a moment right after connecting, until the peer has said what client it
+     * runs.
      */
     boolean supports(PeerSession session);
 

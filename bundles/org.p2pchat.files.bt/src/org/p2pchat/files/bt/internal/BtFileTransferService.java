@@ -351,7 +351,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
     }
 
     /** The name the session introduces us by (the CLI's --name), else the profile's username. */
-    private String ourName(PeerLink link) {
+    String ourName(PeerLink link) {
         String n = link.session.displayName();
         if (n == null || n.isBlank()) {
             n = ourName.get();
@@ -386,6 +386,12 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
         }
         PeerLink link = link(session);
         if (!supports(session)) {
+            if (WebAppNotice.isWebApp(session)) {
+                WebAppNotice.ourFilesCannotGo(session, ourName(link), files.stream()
+                        .map(p -> String.valueOf(p.getFileName())).toList());
+                throw new IOException("Your peer uses the web app, which cannot exchange files with this client "
+                        + "(they were told so in the chat).");
+            }
             throw new IOException("Your peer's app cannot exchange files with this one.");
         }
         // Hashing takes a while for big files: on the caller's thread, not the engine's.

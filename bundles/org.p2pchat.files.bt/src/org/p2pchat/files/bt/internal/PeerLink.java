@@ -95,6 +95,14 @@ final class PeerLink implements PeerSessionListener {
         }
     }
 
+    /** The web app offers files as WebTorrent magnets we cannot join: its user is told so. */
+    @Override
+    public void unknownMessage(PeerSession s, String type, String json) {
+        if (WebAppNotice.FILE_OFFER_TYPE.equals(type)) {
+            WebAppNotice.theirFileCannotCome(s, service.ourName(this), json);
+        }
+    }
+
     synchronized void close() {
         closed = true;
         if (out != null) {
