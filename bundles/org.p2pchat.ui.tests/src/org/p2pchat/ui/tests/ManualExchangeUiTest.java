@@ -147,7 +147,8 @@ class ManualExchangeUiTest {
             harness.waitUntil(() -> harness.byId(org.eclipse.swt.widgets.Composite.class, "chat.ended").isVisible(),
                     STEP_SECONDS, "the end is shown with a way back");
             System.out.println("screenshot: " + harness.screenshot("chat-ended"));
-            assertEquals(0, harness.await(CompletableFuture.supplyAsync(() -> exit(bob)), STEP_SECONDS, "CLI exit"));
+            assertEquals(3, harness.await(CompletableFuture.supplyAsync(() -> exit(bob)), STEP_SECONDS,
+                    "CLI exit: the peer (the desktop) ended the chat"));
         }
     }
 
