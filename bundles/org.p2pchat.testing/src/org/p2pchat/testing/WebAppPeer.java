@@ -1,9 +1,6 @@
 package org.p2pchat.testing;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -71,10 +68,8 @@ public final class WebAppPeer implements AutoCloseable {
     private static HeadlessAudioDeviceModule audio;
     private static int factoryUsers;
 
-    private final URI service;
+    private final WebAppService service;
     private final String name;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
     private final List<String> ids = new CopyOnWriteArrayList<>();
     /** Offers waiting for Accept (the web app's "peer-connection-request"). */
     private final BlockingQueue<JsonObject> requests = new LinkedBlockingQueue<>();
@@ -96,7 +91,7 @@ public final class WebAppPeer implements AutoCloseable {
 
     /** Registers with {@code service} as {@code name} and starts polling, as "Connect to DHT" does. */
     public WebAppPeer(URI service, String name) throws Exception {
-        this.service = service;
+        this.service = new WebAppService(service);
         this.name = name;
         register();
         poller = new Thread(this::poll, "web-app-" + name + "-poll");
@@ -127,30 +122,14 @@ public final class WebAppPeer implements AutoCloseable {
             now++; // two registrations within one millisecond would get the same id
         }
         String next = "user-" + now + "-" + name;
-        JsonObject body = new JsonObject();
-        body.addProperty("peerId", next);
-        body.addProperty("name", name);
-        body.addProperty("lastSeen", now);
-        HttpResponse<String> r = post("/register", body);
-        if (r.statusCode() != 201) {
-            throw new AssertionError("POST /register answered " + r.statusCode() + ": " + r.body());
-        }
+        service.register(next, name, now);
         id = next;
         ids.add(next);
     }
 
     /** {@code GET /peers}, as the web app's list shows it. */
     public List<JsonObject> peers() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(service.resolve("/peers"))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new AssertionError("GET /peers answered " + r.statusCode());
-        }
-        List<JsonObject> peers = new ArrayList<>();
-        for (JsonElement e : JsonParser.parseString(r.body()).getAsJsonArray()) {
-            peers.add(e.getAsJsonObject());
-        }
-        return peers;
+        return service.peers();
     }
 
     /** The id the web app's list shows for someone called {@code peerName}; null if nobody (or on failure). */
@@ -163,24 +142,9 @@ public final class WebAppPeer implements AutoCloseable {
         }
     }
 
-    private HttpResponse<String> post(String route, JsonObject body) throws Exception {
-        return http.send(HttpRequest.newBuilder(service.resolve(route)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     /** {@code POST /signal} from our current id, the payload a JSON string as the web app sends it. */
     private void signal(String to, String type, String payload) throws Exception {
-        JsonObject body = new JsonObject();
-        body.addProperty("from", id);
-        body.addProperty("to", to);
-        body.addProperty("type", type);
-        body.addProperty("payload", payload);
-        HttpResponse<String> r = post("/signal", body);
-        if (r.statusCode() != 201) {
-            throw new AssertionError("POST /signal (" + type + ") answered " + r.statusCode() + ": " + r.body());
-        }
-        sentSignals.add(body);
+        sentSignals.add(service.signal(id, to, type, payload));
     }
 
     /** The signals it posted so far ({@code from, to, type, payload}). */
@@ -193,11 +157,7 @@ public final class WebAppPeer implements AutoCloseable {
     private void poll() {
         while (!closed) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(service.resolve("/signal/" + id))
-                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && JsonParser.parseString(r.body()) instanceof JsonArray signals) {
-                    handle(signals);
-                }
+                handle(service.fetch(id));
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
@@ -541,13 +501,15 @@ public final class WebAppPeer implements AutoCloseable {
         closed = true;
         poller.interrupt();
         hangUp();
-        http.shutdownNow();
+        service.close();
         releaseFactory();
     }
 
     // ---- one WebRTC factory for the stand-ins of a test run ----
 
-    private synchronized PeerConnectionFactory factory() {
+    private boolean usesFactory; // guarded by WebAppPeer.class
+
+    private PeerConnectionFactory factory() {
         synchronized (WebAppPeer.class) {
             if (factory == null) {
                 audio = new HeadlessAudioDeviceModule();
@@ -561,20 +523,16 @@ public final class WebAppPeer implements AutoCloseable {
         }
     }
 
-    private boolean usesFactory;
-
+    /** The last stand-in closed disposes of the factory: libwebrtc keeps the JVM alive until then. */
     private void releaseFactory() {
         synchronized (WebAppPeer.class) {
-            if (usesFactory) {
-                usesFactory = false;
-                if (--factoryUsers == 0 && factory != null) {
-                    // libwebrtc keeps the JVM alive until its factory is disposed.
-                    factory.dispose();
-                    audio.dispose();
-                    factory = null;
-                    audio = null;
-                }
+            if (usesFactory && --factoryUsers == 0) {
+                factory.dispose();
+                audio.dispose();
+                factory = null;
+                audio = null;
             }
+            usesFactory = false;
         }
     }
 }
