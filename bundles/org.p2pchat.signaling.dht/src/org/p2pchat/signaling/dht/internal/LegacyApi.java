@@ -44,7 +44,7 @@ final class LegacyApi implements RendezvousApi {
     /** The name inside a web app id, or the id itself if it has another shape. */
     static String nameInId(String id) {
         Matcher m = WEB_APP_ID.matcher(id);
-        return Text.printable(m.matches() ? m.group(1) : id, JsonFields.MAX_NAME_CHARS);
+        return Text.name(m.matches() ? m.group(1) : id, JsonFields.MAX_NAME_CHARS);
     }
 
     @Override
