@@ -45,4 +45,15 @@ class ContactWarningsTest {
         assertEquals(Optional.empty(), ContactWarnings.forRequest("carol", Optional.empty(), contacts));
         assertEquals(Optional.empty(), ContactWarnings.forRequest("", Optional.empty(), contacts));
     }
+
+    @Test
+    void aContactsNameWithInvisibleCharactersIsThatContactWhenMet() throws Exception {
+        Ed25519IdentityService me = new Ed25519IdentityService(temp.resolve("me"));
+        PublicIdentity bob = new Ed25519IdentityService(temp.resolve("bob")).self();
+        PublicIdentity mallory = new Ed25519IdentityService(temp.resolve("mallory")).self();
+        assertEquals(Contact.Status.NEW, me.meet("bob", bob));
+        assertEquals(Contact.Status.CHANGED, me.meet("b\u200Bob\u202E", mallory));
+        assertEquals(Contact.Status.NEW, me.meet("car\u200Dol", mallory));
+        assertEquals("carol", me.contacts().get(1).name(), "remembered as shown");
+    }
 }

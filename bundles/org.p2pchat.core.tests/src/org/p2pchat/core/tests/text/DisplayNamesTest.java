@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.p2pchat.core.text.DisplayNames;
+import org.p2pchat.core.wire.ChatCodec;
+import org.p2pchat.core.wire.WireMessage;
 
 /** Hostile display names come out as what they look like, and ordinary ones as they are. */
 class DisplayNamesTest {
@@ -70,6 +72,20 @@ class DisplayNamesTest {
                     name);
         }
         assertFalse(DisplayNames.isInvisible('a'));
+    }
+
+    @Test
+    void aChatMessageIsShownUnderItsSendersCleanedNameAndANoticeNamingSomeoneIsCleanedToo() {
+        WireMessage.Chat chat = (WireMessage.Chat) ChatCodec.decode(
+                "{\"id\":\"1\",\"content\":\"hi \u202Eevil\",\"sender\":\"al\u200Bice\u202E\",\"timestamp\":1}");
+        assertEquals("alice", chat.message().sender());
+        assertEquals("hi \u202Eevil", chat.message().content(), "what people write is theirs");
+        WireMessage.Chat notice = (WireMessage.Chat) ChatCodec.decode(
+                "{\"id\":\"2\",\"content\":\"b\u2066ob\u2069 joined the chat\",\"sender\":\"system\",\"timestamp\":1}");
+        assertEquals("bob joined the chat", notice.message().content());
+        WireMessage.Chat blank = (WireMessage.Chat) ChatCodec.decode(
+                "{\"id\":\"3\",\"content\":\"x\",\"sender\":\"\u200B\",\"timestamp\":1}");
+        assertEquals("anonymous", blank.message().sender());
     }
 
     @Test
