@@ -8,7 +8,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.p2pchat.core.identity.PublicIdentity;
-import org.p2pchat.core.text.ContactWarnings;
 import org.p2pchat.core.signaling.DirectoryConnection;
 import org.p2pchat.core.signaling.DirectoryListener;
 import org.p2pchat.core.signaling.DirectoryMembership;
@@ -17,6 +16,7 @@ import org.p2pchat.core.signaling.DirectoryPeer;
 import org.p2pchat.core.signaling.DirectorySignalingProvider;
 import org.p2pchat.core.signaling.IncomingRequest;
 import org.p2pchat.core.signaling.ServiceStatus;
+import org.p2pchat.core.text.ContactWarnings;
 
 /**
  * The command line over the rendezvous ("DHT") services: list peers, connect to one, or wait for
