@@ -168,6 +168,7 @@ final class ChatConsole implements PeerSessionListener {
             reportUnverified();
         } else {
             reportVerified();
+            filesVerified(connection.session());
         }
         if (connection.session().state() == ConnectionState.CONNECTED) {
             showSafetyNumber();
@@ -179,6 +180,19 @@ final class ChatConsole implements PeerSessionListener {
         if (files != null) {
             files.attach(s);
         }
+    }
+
+    /** Transfers with this session's peer are bound to the key it proved (only that key resumes them). */
+    private void filesVerified(PeerSession s) {
+        PublicIdentity peer = peerIdentity;
+        if (files != null && s != null && peer != null) {
+            files.verified(s, peer);
+        }
+    }
+
+    /** This profile's identity and contacts. */
+    IdentityService identity() {
+        return identity;
     }
 
     private int chatOnceConnected() throws InterruptedException {
@@ -315,6 +329,7 @@ final class ChatConsole implements PeerSessionListener {
         try {
             peerIdentity = identity.verify(d.description(), d.proof());
             reportVerified();
+            filesVerified(session);
             return true;
         } catch (IdentityException e) {
             print.error(e.getMessage());

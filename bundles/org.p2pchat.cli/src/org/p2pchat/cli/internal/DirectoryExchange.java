@@ -16,6 +16,7 @@ import org.p2pchat.core.signaling.DirectoryPeer;
 import org.p2pchat.core.signaling.DirectorySignalingProvider;
 import org.p2pchat.core.signaling.IncomingRequest;
 import org.p2pchat.core.signaling.ServiceStatus;
+import org.p2pchat.core.text.ContactWarnings;
 
 /**
  * The command line over the rendezvous ("DHT") services: list peers, connect to one, or wait for
@@ -35,8 +36,8 @@ final class DirectoryExchange implements DirectoryListener {
     private final CountDownLatch registered = new CountDownLatch(1);
     private final LinkedBlockingQueue<IncomingRequest> requests = new LinkedBlockingQueue<>();
     private final ConcurrentHashMap<String, ServiceStatus.State> lastStates = new ConcurrentHashMap<>();
-    /** The peer we chat with, once connected: its reconnect requests are accepted without asking. */
-    private volatile DirectoryPeer chatPeer;
+    /** The conversation once connected: reconnect requests that continue it are accepted without asking. */
+    private volatile DirectoryConnection conversation;
     private volatile boolean chatting;
 
     DirectoryExchange(DirectorySignalingProvider provider, DirectoryOptions directoryOptions, CliOptions options,
@@ -92,9 +93,9 @@ final class DirectoryExchange implements DirectoryListener {
             return 1;
         }
         print.event("negotiated", null, "sinceStartMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        chatPeer = peer;
+        conversation = connection;
         chatting = true;
-        return console.runNegotiated(connection, listener -> membership.reconnect(connection, listener));
+        return console.runNegotiated(connection, listener -> membership.reconnect(conversation, listener));
     }
 
     /**
@@ -174,7 +175,7 @@ final class DirectoryExchange implements DirectoryListener {
             if (connection == null) {
                 continue;
             }
-            chatPeer = request.from();
+            conversation = connection;
             chatting = true;
             return console.runNegotiated(connection, null);
         }
@@ -201,12 +202,12 @@ final class DirectoryExchange implements DirectoryListener {
     @Override
     public void incoming(IncomingRequest request) {
         DirectoryPeer from = request.from();
-        DirectoryPeer current = chatPeer;
-        if (request.reconnect() && chatting && current != null && from.id().equals(current.id())) {
-            // Our peer lost the connection and asks again: no question to the user.
+        if (chatting && request.continues(conversation)) {
+            // Our peer lost the connection and asks again, proving the key of this chat: no question to the user.
             console.expectSession();
             request.accept(console).whenComplete((connection, error) -> {
                 if (error == null) {
+                    conversation = connection;
                     console.reconnectedByPeer(connection);
                 } else {
                     print.error("Could not accept the reconnect request: " + ChatConsole.cause(error).getMessage());
@@ -214,15 +215,22 @@ final class DirectoryExchange implements DirectoryListener {
             });
             return;
         }
+        String who = request.identity().map(i -> "key " + i.fingerprint()).orElse("UNVERIFIED (no identity proof)");
+        String warning = ContactWarnings.forRequest(from.name(), request.identity(), console.identity().contacts())
+                .orElse(null);
+        // Anything else is a request of its own, shown as such; while chatting (one chat at a time
+        // here) it is declined and the chat goes on untouched.
+        String answer = chatting ? " You are in a chat, so it was declined (one chat at a time)."
+                : options.acceptAll() ? "" : " /accept or /reject?";
+        print.event("request", "* " + (from.name().isEmpty() ? from.id() : from.name()) + " asks to connect (" + who + ")."
+                + (warning == null ? "" : "\n! " + warning) + answer,
+                "id", from.id(), "name", from.name(), "verified", request.identity().isPresent(),
+                "fingerprint", request.identity().map(i -> i.fingerprint()).orElse(null), "reconnect", request.reconnect(),
+                "api", from.authenticated() ? "authenticated" : "legacy", "warning", warning, "declined", chatting);
         if (chatting) {
-            request.reject(); // one chat at a time on the command line
+            request.reject();
             return;
         }
-        String who = request.identity().map(i -> "key " + i.fingerprint()).orElse("UNVERIFIED (no identity proof)");
-        print.event("request", "* " + (from.name().isEmpty() ? from.id() : from.name()) + " asks to connect (" + who + ")."
-                + (options.acceptAll() ? "" : " /accept or /reject?"),
-                "id", from.id(), "name", from.name(), "verified", request.identity().isPresent(),
-                "fingerprint", request.identity().map(i -> i.fingerprint()).orElse(null), "reconnect", request.reconnect());
         requests.add(request);
     }
 

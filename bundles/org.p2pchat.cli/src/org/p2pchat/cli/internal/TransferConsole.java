@@ -23,6 +23,7 @@ import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.files.TransferStatus.Direction;
 import org.p2pchat.core.files.TransferStatus.State;
+import org.p2pchat.core.identity.PublicIdentity;
 
 /**
  * The command line's side of file transfer: runs {@code /send}, {@code /accept}, {@code /decline}
@@ -99,6 +100,12 @@ final class TransferConsole implements TransferListener, AutoCloseable {
         if (session != null && attached.add(session)) {
             service.attach(session);
         }
+    }
+
+    /** The peer of {@code session} proved {@code peer}: transfers with it resume only with that key. */
+    void verified(PeerSession session, PublicIdentity peer) {
+        attach(session);
+        service.verified(session, peer);
     }
 
     // ---- commands ----------------------------------------------------------------------------

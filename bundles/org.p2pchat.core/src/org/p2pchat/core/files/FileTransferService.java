@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.p2pchat.core.PeerSession;
+import org.p2pchat.core.identity.PublicIdentity;
 
 /** Sends and receives files over peer sessions; an OSGi service of a transfer plug-in. */
 @ProviderType
@@ -25,6 +26,16 @@ public interface FileTransferService {
      * (before negotiating, so that nothing the peer says first is missed).
      */
     default void attach(PeerSession session) {
+    }
+
+    /**
+     * The peer of {@code session} proved {@code peer} (its description's identity proof held).
+     * Transfers are bound to the key of the peer they are with: an interrupted transfer resumes
+     * only on a session whose peer proved the same key, so a client calls this for every session
+     * whose peer it verified, as soon as it knows. A session never verified (the web app's
+     * users) gets no resume.
+     */
+    default void verified(PeerSession session, PublicIdentity peer) {
     }
 
     /**

@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 
 import org.p2pchat.core.ChatMessage;
+import org.p2pchat.core.text.DisplayNames;
 
 /**
  * Encodes and decodes the JSON text messages of the chat channel, in the web app's format
@@ -17,6 +18,10 @@ public final class ChatCodec {
 
     /** The field our clients add to their join notice so that the peer knows what it talks to. */
     public static final String CLIENT_FIELD = "client";
+    /** What a message from a sender whose name has nothing visible is shown under. */
+    static final String ANONYMOUS = "anonymous";
+    /** Longer names are cut when shown; the relay's limit for registered names. */
+    static final int MAX_SENDER_CHARS = 100;
 
     private ChatCodec() {
     }
@@ -105,7 +110,15 @@ public final class ChatCodec {
             id = java.util.UUID.randomUUID().toString();
         }
         long timestamp = number(o, "timestamp", System.currentTimeMillis());
-        return new WireMessage.Chat(new ChatMessage(id, content, sender, timestamp), string(o, CLIENT_FIELD));
+        // The sender's name, and a notice (which names someone), are shown as every display name is.
+        String shownSender = DisplayNames.clean(sender, MAX_SENDER_CHARS);
+        if (shownSender.isEmpty()) {
+            shownSender = ANONYMOUS;
+        }
+        if (ChatMessage.SYSTEM_SENDER.equals(shownSender)) {
+            content = DisplayNames.clean(content);
+        }
+        return new WireMessage.Chat(new ChatMessage(id, content, shownSender, timestamp), string(o, CLIENT_FIELD));
     }
 
     private static String string(JsonObject o, String field) {

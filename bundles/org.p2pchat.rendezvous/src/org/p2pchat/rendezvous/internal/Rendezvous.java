@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import org.p2pchat.core.text.DisplayNames;
 import org.p2pchat.rendezvous.RendezvousLimits;
 
 import com.google.gson.JsonElement;
@@ -69,7 +70,8 @@ public final class Rendezvous {
     /** {@code POST /register}: adds or refreshes a peer. */
     public String register(JsonObject body) throws ApiException {
         String peerId = Json.requiredString(body, "peerId", REGISTER_MISSING, limits.maxIdLength());
-        String name = Json.requiredString(body, "name", REGISTER_MISSING, limits.maxIdLength());
+        // Shown to everyone: cleaned of direction overrides and invisible characters (accepted as before).
+        String name = DisplayNames.clean(Json.requiredString(body, "name", REGISTER_MISSING, limits.maxIdLength()));
         long now = now();
         // A soft bound: concurrent first registrations may overshoot it by the number of threads.
         if (!peers.containsKey(peerId) && peers.size() >= limits.maxPeers()) {

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import org.p2pchat.core.text.DisplayNames;
 import org.p2pchat.rendezvous.RendezvousLimits;
 
 import com.google.gson.JsonElement;
@@ -541,7 +542,12 @@ final class SignedRendezvous {
         if (name.chars().anyMatch(Character::isISOControl)) {
             throw new ApiException(400, "name must not contain control characters (line breaks, tabs, ...)");
         }
-        return name;
+        // Shown to everyone: cleaned of direction overrides and invisible characters.
+        String cleaned = DisplayNames.clean(name);
+        if (cleaned.isEmpty()) {
+            throw new ApiException(400, "name has no visible character");
+        }
+        return cleaned;
     }
 
     private static boolean listed(JsonElement value) throws ApiException {

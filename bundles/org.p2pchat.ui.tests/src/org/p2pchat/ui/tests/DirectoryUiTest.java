@@ -306,6 +306,32 @@ class DirectoryUiTest {
     }
 
     @Test
+    void aReconnectFromTheChatPeersIdWithoutItsProofIsAQuestionAndTheChatGoesOn() throws Exception {
+        ScriptedDirectory.Membership membership = registeredWithBobListed();
+        DirectoryPeer bobPeer = ScriptedDirectory.peer("bob", bob.self());
+        ScriptedDirectory.Request request = membership.request(bobPeer, Optional.of(bob.self()), false);
+        harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "request.accept") != null, SECONDS,
+                "the request is shown");
+        PartHarness.click(harness.byId(Button.class, "request.accept"));
+        ScriptedDirectory.Negotiation first = harness.await(request.accepted, SECONDS, "the client accepts");
+        connected(first, Optional.of(bob.self()), "bob");
+
+        // "From" bob's key on the web app's API of the same service, proving nothing (anyone can post that).
+        DirectoryPeer forgedBob = new DirectoryPeer(bob.self().key(), "bob", ScriptedDirectory.SERVICE, false,
+                java.time.Instant.now());
+        ScriptedDirectory.Request forged = membership.request(forgedBob, Optional.empty(), true);
+        harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "request.accept") != null, SECONDS,
+                "the forged reconnect is shown as a request");
+        assertFalse(forged.accepted.isDone(), "not accepted without asking");
+        assertEquals(first.session, part.session(), "the chat with bob goes on");
+        assertTrue(part.isChatShown());
+        Label identity = harness.byId(Label.class, "request.identity");
+        assertTrue(identity.getText().startsWith("\u26a0 Unverified: bob is a contact who proved their identity "
+                + "before; this request proves none"), identity.getText());
+        System.out.println("screenshot: " + harness.screenshot("forged-reconnect-request"));
+    }
+
+    @Test
     void aRequestWhileTheWindowIsInTheBackgroundCountsInTheTitle() throws Exception {
         ScriptedDirectory.Membership membership = registeredWithBobListed();
         Shell other = new Shell(harness.display);

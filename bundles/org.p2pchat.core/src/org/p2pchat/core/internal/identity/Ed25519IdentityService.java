@@ -41,6 +41,7 @@ import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.identity.SignedRequest;
 import org.p2pchat.core.settings.Profiles;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.core.text.DisplayNames;
 
 /**
  * The profile's Ed25519 identity, kept in {@code identity.key} (owner-only), and its contacts in
@@ -255,12 +256,14 @@ public final class Ed25519IdentityService implements IdentityService {
 
     @Override
     public synchronized Contact.Status meet(String name, PublicIdentity identity) {
+        // Names as shown: one that differs only by invisible characters is the same name.
+        String shown = DisplayNames.clean(name);
         for (Contact c : contacts) {
-            if (c.name().equals(name)) {
+            if (DisplayNames.clean(c.name()).equals(shown)) {
                 return c.identity().equals(identity) ? Contact.Status.KNOWN : Contact.Status.CHANGED;
             }
         }
-        contacts.add(new Contact(name, identity, System.currentTimeMillis()));
+        contacts.add(new Contact(shown, identity, System.currentTimeMillis()));
         try {
             writePrivately(directory.resolve(CONTACTS_FILE), GSON.toJson(contacts, CONTACT_LIST));
         } catch (IOException e) {

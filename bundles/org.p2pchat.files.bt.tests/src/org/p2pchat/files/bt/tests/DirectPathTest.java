@@ -24,6 +24,7 @@ import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.files.TransferStatus.State;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.files.bt.internal.BtFileTransferService;
 import org.p2pchat.files.bt.internal.DirectLink;
 import org.p2pchat.testing.NetworkIsolation;
@@ -54,8 +55,9 @@ class DirectPathTest {
     /** Alice is the DS component (direct path on by default); Bob as the test wants him. */
     private void connect(boolean bobAllowsDirect) throws Exception {
         alice = (BtFileTransferService) FilePeers.service(FileTransferService.class);
-        bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob", bobAllowsDirect);
-        peers = new FilePeers(alice, bob);
+        IdentityService bobIdentity = FilePeers.identity(temp.resolve("bob-profile"));
+        bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob", bobIdentity, bobAllowsDirect);
+        peers = new FilePeers(alice, bob, bobIdentity.self());
     }
 
     @AfterEach

@@ -25,6 +25,9 @@ import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
+import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.internal.identity.Ed25519IdentityService;
 import org.p2pchat.files.bt.internal.BtFileTransferService;
 
 /**
@@ -90,7 +93,17 @@ final class FilePeers implements AutoCloseable {
     final Seen aliceSaw = new Seen();
     final Seen bobSaw = new Seen();
 
-    FilePeers(FileTransferService alice, BtFileTransferService bob) throws Exception {
+    /** Alice is the DS component, with the framework's identity; Bob has {@code bobKey}. */
+    FilePeers(FileTransferService alice, BtFileTransferService bob, PublicIdentity bobKey) throws Exception {
+        this(alice, service(IdentityService.class).self(), bob, bobKey);
+    }
+
+    /**
+     * Each side is told the other's key, as a client does once the peer's proof held (here
+     * before connecting, as after a directory exchange).
+     */
+    FilePeers(FileTransferService alice, PublicIdentity aliceKey, BtFileTransferService bob, PublicIdentity bobKey)
+            throws Exception {
         this.alice = alice;
         this.bob = bob;
         PeerTransport transport = service(PeerTransport.class);
@@ -100,6 +113,8 @@ final class FilePeers implements AutoCloseable {
         bob.addListener(bobSaw);
         alice.attach(aliceSession);
         bob.attach(bobSession);
+        alice.verified(aliceSession, bobKey);
+        bob.verified(bobSession, aliceKey);
         connect(aliceSession, bobSession);
     }
 
@@ -138,6 +153,11 @@ final class FilePeers implements AutoCloseable {
             }
             session.removeListener(this);
         }
+    }
+
+    /** The identity of a profile folder (made on first use), as a client on that profile has it. */
+    static IdentityService identity(Path profile) throws IOException {
+        return new Ed25519IdentityService(Files.createDirectories(profile));
     }
 
     static <T> T service(Class<T> type) throws InterruptedException {

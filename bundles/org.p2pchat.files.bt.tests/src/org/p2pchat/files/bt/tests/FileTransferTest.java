@@ -23,6 +23,7 @@ import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.core.files.TransferFile;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.files.TransferStatus.State;
+import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.files.bt.internal.BtFileTransferService;
 import org.p2pchat.testing.NetworkIsolation;
 
@@ -36,6 +37,7 @@ class FileTransferTest {
 
     private FileTransferService alice;
     private BtFileTransferService bob;
+    private IdentityService bobIdentity;
     private FilePeers peers;
     private Path outbox;
     private Path inbox;
@@ -51,10 +53,11 @@ class FileTransferTest {
     @BeforeEach
     void connect() throws Exception {
         alice = FilePeers.service(FileTransferService.class);
-        bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob");
+        bobIdentity = FilePeers.identity(temp.resolve("bob-profile"));
+        bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob", bobIdentity);
         outbox = Files.createDirectories(temp.resolve("outbox"));
         inbox = temp.resolve("inbox");
-        peers = new FilePeers(alice, bob);
+        peers = new FilePeers(alice, bob, bobIdentity.self());
     }
 
     @AfterEach
@@ -299,11 +302,11 @@ class FileTransferTest {
         assertTrue(Files.exists(inbox.resolve("resumable.bin.part")));
 
         // Bob starts again on the same profile and reconnects.
-        bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob");
+        bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob", bobIdentity);
         TransferStatus restored = bob.transfers().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
         assertEquals(State.INTERRUPTED, restored.state());
         assertTrue(restored.doneBytes() >= size * 2 / 5, "progress remembered: " + restored.doneBytes());
-        peers = new FilePeers(alice, bob);
+        peers = new FilePeers(alice, bob, bobIdentity.self());
         peers.bobSaw.awaitState(id, State.DONE);
         peers.aliceSaw.awaitState(id, State.DONE);
 
@@ -333,12 +336,12 @@ class FileTransferTest {
         assertTrue(Files.exists(aliceInbox.resolve("from-bob.bin.part")));
 
         // Bob starts again on the same profile and reconnects; his transfer waits for Alice.
-        bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob");
+        bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob", bobIdentity);
         TransferStatus restored = bob.transfers().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
         assertEquals(State.INTERRUPTED, restored.state());
         assertEquals(TransferStatus.Direction.SENDING, restored.direction());
         long start = System.nanoTime();
-        peers = new FilePeers(alice, bob);
+        peers = new FilePeers(alice, bob, bobIdentity.self());
         peers.aliceSaw.awaitState(id, State.DONE);
         peers.bobSaw.awaitState(id, State.DONE);
         double seconds = (System.nanoTime() - start) / 1e9;

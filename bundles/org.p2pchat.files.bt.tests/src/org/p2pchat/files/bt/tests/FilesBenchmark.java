@@ -23,6 +23,7 @@ import org.p2pchat.core.PeerTransport;
 import org.p2pchat.core.SessionConfig;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.files.TransferStatus.State;
+import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.files.bt.internal.BtFileTransferService;
 import org.p2pchat.files.bt.internal.DirectPathBenchmark;
 import org.p2pchat.testing.NetworkIsolation;
@@ -143,9 +144,13 @@ public class FilesBenchmark {
      * channel; timed from its first bridged byte to Bt's last piece.
      */
     private static Figure throughService(Path file, Path work, long size, boolean directPath) throws Exception {
-        BtFileTransferService sender = new BtFileTransferService(work.resolve("sender"), "sender", directPath);
-        BtFileTransferService receiver = new BtFileTransferService(work.resolve("receiver"), "receiver", directPath);
-        FilePeers peers = new FilePeers(sender, receiver);
+        IdentityService senderIdentity = FilePeers.identity(work.resolve("sender"));
+        IdentityService receiverIdentity = FilePeers.identity(work.resolve("receiver"));
+        BtFileTransferService sender = new BtFileTransferService(work.resolve("sender"), "sender", senderIdentity,
+                directPath);
+        BtFileTransferService receiver = new BtFileTransferService(work.resolve("receiver"), "receiver",
+                receiverIdentity, directPath);
+        FilePeers peers = new FilePeers(sender, senderIdentity.self(), receiver, receiverIdentity.self());
         try {
             String id = peers.offerToBob(file);
             CompletableFuture<Long> firstByte = new CompletableFuture<>();

@@ -23,6 +23,7 @@ import org.p2pchat.core.files.TransferStatus.State;
 import org.p2pchat.core.settings.ServiceEntry;
 import org.p2pchat.core.settings.Settings;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.files.bt.internal.BtFileTransferService;
 import org.p2pchat.files.bt.internal.PlainSeed;
 import org.p2pchat.testing.NetworkIsolation;
@@ -89,8 +90,9 @@ class TrackerTest {
                 new ServiceEntry("Not selected", "udp://" + NetworkIsolation.TEST_PEER_ADDRESS + ":1/announce", false,
                         false))));
         alice = (BtFileTransferService) FilePeers.service(FileTransferService.class);
-        bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob", true, () -> List.of(selected));
-        peers = new FilePeers(alice, bob);
+        IdentityService bobIdentity = FilePeers.identity(temp.resolve("bob-profile"));
+        bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob", bobIdentity, true, () -> List.of(selected));
+        peers = new FilePeers(alice, bob, bobIdentity.self());
 
         long size = 64 * MIB;
         Path file = Files.createDirectories(temp.resolve("outbox")).resolve("tracked.bin");

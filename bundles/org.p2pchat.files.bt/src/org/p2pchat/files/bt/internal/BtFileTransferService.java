@@ -52,8 +52,11 @@ import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.files.TransferStatus.Direction;
 import org.p2pchat.core.files.TransferStatus.State;
+import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.settings.ServiceEntry;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.core.text.DisplayNames;
 
 import bt.metainfo.Torrent;
 import bt.metainfo.TorrentFile;
@@ -94,6 +97,9 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
      */
     static final long PROGRESS_SAVE_NANOS = 2_000_000_000L;
     static final int MAX_FILES_PER_OFFER = 1000;
+    /** Attach messages kept while a session's peer is not verified yet; more are not a real peer's. */
+    static final int MAX_HELD_ATTACHES = 1000;
+    static final int MAX_NAME_CHARS = 100;
     private static final long CALL_TIMEOUT_SECONDS = 60;
     private static final long SEED_WAIT_MINUTES = 10;
     private static final String OCTET_STREAM = "application/octet-stream";
@@ -131,26 +137,32 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
     @Reference
     private SettingsStore settings;
 
+    /** Our identity: resume proofs name its key and the peer's. */
+    @Reference
+    private IdentityService identity;
+
     /** For DS. */
     public BtFileTransferService() {
         directPath = DIRECT_PATH_DEFAULT;
     }
 
-    /** For a second instance in one process (tests, tools): its own profile directory and name. */
-    public BtFileTransferService(Path profileDirectory, String name) throws IOException {
-        this(profileDirectory, name, DIRECT_PATH_DEFAULT);
+    /** For a second instance in one process (tests, tools): its own profile directory, name and identity. */
+    public BtFileTransferService(Path profileDirectory, String name, IdentityService identity) throws IOException {
+        this(profileDirectory, name, identity, DIRECT_PATH_DEFAULT);
     }
 
     /** @param directPath whether Bt may use a direct TCP connection to the peer (both sides must allow it) */
-    public BtFileTransferService(Path profileDirectory, String name, boolean directPath) throws IOException {
-        this(profileDirectory, name, directPath, List::of);
+    public BtFileTransferService(Path profileDirectory, String name, IdentityService identity, boolean directPath)
+            throws IOException {
+        this(profileDirectory, name, identity, directPath, List::of);
     }
 
     /** @param trackers the user's trackers (see {@link #usableTrackers()}), asked whenever a transfer starts */
-    public BtFileTransferService(Path profileDirectory, String name, boolean directPath,
+    public BtFileTransferService(Path profileDirectory, String name, IdentityService identity, boolean directPath,
             Supplier<List<ServiceEntry>> trackers) throws IOException {
         this.directPath = directPath;
         this.trackers = trackers;
+        this.identity = identity;
         open(profileDirectory, () -> name);
     }
 
@@ -290,6 +302,45 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
             }
             return l;
         });
+    }
+
+    @Override
+    public void verified(PeerSession session, PublicIdentity peer) {
+        PeerLink link = link(session);
+        String key = peer.key();
+        post(() -> identified(link, key));
+    }
+
+    /**
+     * Engine: the session's peer proved {@code key}. Transfers begun on it before we knew are bound
+     * to that key; the resume proofs that waited for it are answered now.
+     */
+    private void identified(PeerLink link, String key) {
+        if (link.peerKey != null) {
+            if (!link.peerKey.equals(key)) {
+                // One session, one peer: a second, different key is a client bug or an attack; trust neither.
+                link.peerKey = "";
+                link.heldAttaches.clear();
+            }
+            return;
+        }
+        link.peerKey = key;
+        for (Transfer t : transfers.values()) {
+            if (t.link == link && t.record.peerKey == null) {
+                t.record.peerKey = key;
+            }
+        }
+        if (link.peerNonce != null) {
+            sendAttaches(link);
+        }
+        List<Control.Message> held = List.copyOf(link.heldAttaches);
+        link.heldAttaches.clear();
+        for (Control.Message m : held) {
+            Transfer t = transfers.get(m.id);
+            if (t != null) {
+                attach(link, t, m);
+            }
+        }
     }
 
     @Override
@@ -437,6 +488,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
             Transfer t = new Transfer(r, torrents);
             t.link = link;
             r.peerName = link.peerName;
+            r.peerKey = verifiedKey(link);
             transfers.put(r.id, t);
             Control.Message m = new Control.Message("offer").id(r.id);
             m.name = ourName(link);
@@ -709,21 +761,35 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
     }
 
     private void hello(PeerLink link, Control.Message m) {
-        if (m.v == null || m.v != Control.VERSION || m.nonce == null) {
-            return;
+        if (m.v == null || m.v != Control.VERSION || m.nonce == null || !PeerLink.isNonce(m.nonce)
+                || (link.peerNonce != null && !link.peerNonce.equals(m.nonce))) {
+            return; // a nonce changed within a session would let old proofs count again
         }
         boolean first = link.peerNonce == null;
         link.peerNonce = m.nonce;
-        link.peerName = clip(m.name);
+        link.peerName = peerName(m.name);
         sendHello(link);
-        if (!first) {
+        if (first && link.peerKey != null) {
+            sendAttaches(link);
+        } // else: once the session's peer is verified (identified)
+    }
+
+    /**
+     * Receiver: our transfers that wait for this session's peer, each with a proof that we hold
+     * its token, bound to this session's two nonces, both keys and the direction. Only transfers
+     * with the key this session's peer proved: nobody else learns they exist.
+     */
+    private void sendAttaches(PeerLink link) {
+        String peerKey = verifiedKey(link);
+        if (link.attachesSent || peerKey == null) {
             return;
         }
-        // Our receiving transfers may be with this peer: prove which, bound to its nonce.
+        link.attachesSent = true;
         for (Transfer t : transfers.values()) {
-            if (t.direction == Direction.RECEIVING && t.link == null && attachable(t)) {
+            if (t.direction == Direction.RECEIVING && t.link == null && attachable(t)
+                    && peerKey.equals(t.record.peerKey)) {
                 Control.Message a = new Control.Message("attach").id(t.id());
-                a.proof = proof(t.token(), m.nonce);
+                a.proof = proof(t.token(), ATTACH, peerKey, selfKey(), link.peerNonce, link.nonce);
                 a.state = t.state().name();
                 a.index = t.record.current;
                 try {
@@ -737,10 +803,21 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
 
     /** Sender: the receiver of {@code t} is back on a new session. */
     private void attach(PeerLink link, Transfer t, Control.Message m) {
-        if (t.direction != Direction.SENDING || m.proof == null
-                || !MessageDigest.isEqual(proof(t.token(), link.nonce).getBytes(StandardCharsets.US_ASCII),
-                        m.proof.getBytes(StandardCharsets.US_ASCII))) {
+        if (t.direction != Direction.SENDING || m.proof == null || link.peerNonce == null) {
             return;
+        }
+        if (link.peerKey == null) {
+            // The attach may arrive before the client told us who this session's peer is.
+            if (link.heldAttaches.size() < MAX_HELD_ATTACHES) {
+                link.heldAttaches.add(m);
+            }
+            return;
+        }
+        String peerKey = verifiedKey(link);
+        if (peerKey == null || !peerKey.equals(t.record.peerKey)
+                || !MessageDigest.isEqual(proof(t.token(), ATTACH, selfKey(), peerKey, link.nonce, link.peerNonce)
+                        .getBytes(StandardCharsets.US_ASCII), m.proof.getBytes(StandardCharsets.US_ASCII))) {
+            return; // another peer's transfer, or a proof made for another session: say nothing
         }
         if (t.link != null && t.link != link) {
             stopRunning(t);
@@ -751,7 +828,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
             t.record.peerName = link.peerName;
         }
         Control.Message reply = new Control.Message("attached").id(t.id());
-        reply.proof = proof(t.token(), link.peerNonce == null ? "" : link.peerNonce);
+        reply.proof = proof(t.token(), ATTACHED, selfKey(), peerKey, link.nonce, link.peerNonce);
         State receiver = parseState(m.state);
         if (t.state().isFinal()) {
             reply.state = t.state().name();
@@ -783,9 +860,11 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
 
     /** Receiver: the sender took us back; it proves it knows the token, as we did. */
     private void attached(PeerLink link, Transfer t, Control.Message m) {
+        String peerKey = verifiedKey(link);
         if (t.direction != Direction.RECEIVING || (t.link != null && t.link != link) || m.proof == null
-                || !MessageDigest.isEqual(proof(t.token(), link.nonce).getBytes(StandardCharsets.US_ASCII),
-                        m.proof.getBytes(StandardCharsets.US_ASCII))) {
+                || peerKey == null || !peerKey.equals(t.record.peerKey) || link.peerNonce == null
+                || !MessageDigest.isEqual(proof(t.token(), ATTACHED, peerKey, selfKey(), link.peerNonce, link.nonce)
+                        .getBytes(StandardCharsets.US_ASCII), m.proof.getBytes(StandardCharsets.US_ASCII))) {
             return;
         }
         t.link = link;
@@ -864,9 +943,10 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
         r.state = State.OFFERED.name();
         r.created = System.currentTimeMillis();
         if (m.name != null) {
-            link.peerName = clip(m.name);
+            link.peerName = peerName(m.name);
         }
         r.peerName = link.peerName;
+        r.peerKey = verifiedKey(link);
         Transfer t = new Transfer(r, torrents);
         t.link = link;
         transfers.put(r.id, t);
@@ -1538,14 +1618,43 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
         }
     }
 
-    private static String proof(byte[] token, String nonce) {
+    /** The direction of a resume proof: the receiver's {@code attach}, the sender's {@code attached}. */
+    private static final String ATTACH = "receiver attaches";
+    private static final String ATTACHED = "sender attached";
+
+    /**
+     * A resume proof: HMAC(token) over the direction, both identity keys and both nonces of the
+     * session, so it counts for this session between these two peers only and cannot be relayed
+     * by a third peer, replayed on another session, or reflected back.
+     */
+    private static String proof(byte[] token, String direction, String senderKey, String receiverKey,
+            String senderNonce, String receiverNonce) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(token, "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(nonce.getBytes(StandardCharsets.UTF_8)));
+            // Keys and nonces are base64 (checked), so a line break cannot shift one field into another.
+            String bound = String.join("\n", "p2pchat-files resume v2", direction, senderKey, receiverKey, senderNonce,
+                    receiverNonce);
+            return Base64.getEncoder().encodeToString(mac.doFinal(bound.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private String selfKey() {
+        return identity.self().key();
+    }
+
+    /** The key the session's peer proved; null while unknown, or if the session was given two keys. */
+    private static String verifiedKey(PeerLink link) {
+        String key = link.peerKey;
+        return key == null || key.isEmpty() ? null : key;
+    }
+
+    /** A name the peer gave itself, as shown: cleaned like every display name; null if none is left. */
+    static String peerName(String s) {
+        String name = DisplayNames.clean(s, MAX_NAME_CHARS);
+        return name.isEmpty() ? null : name;
     }
 
     private static State parseState(String s) {

@@ -17,9 +17,11 @@ import com.google.gson.JsonParseException;
  * <p>
  * Messages ({@code t}): {@code hello} (name, nonce), {@code offer} (id, files with name, size,
  * type and the .torrent, token), {@code offered} (the receiver has it), {@code accept},
- * {@code decline}, {@code attach} (after a reconnect, id and proof = HMAC(token, peer's nonce):
- * only the peer of that transfer knows the token, and the proof is bound to this session),
- * {@code attached} (state, and the sender's proof over our nonce), {@code pause}, {@code resume}, {@code cancel}, {@code progress}
+ * {@code decline}, {@code attach} (after a reconnect, sent only on a
+ * session whose peer proved the identity key the transfer was made with: id and proof = HMAC(token)
+ * over the direction, both keys and both nonces of this session, so only the peer of that
+ * transfer can make it and it counts on this session between these two only), {@code attached}
+ * (state, and the sender's proof the other way round), {@code pause}, {@code resume}, {@code cancel}, {@code progress}
  * (done), {@code next} (index: the receiver moves to that file), {@code receipt}, {@code failed}
  * (problem), {@code direct-ask} (request: the receiver's Bt wants a connection; may it go
  * directly?) and {@code direct-offer} (request, and either endpoints and secret for a
@@ -29,7 +31,7 @@ final class Control {
 
     static final String CHANNEL_LABEL = "p2pchat-files";
     /** Protocol version in hello; a peer with another major version is not talked to. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** A hostile peer must not make us buffer without limit; an offer of many huge files fits. */
     static final int MAX_MESSAGE_BYTES = 16 << 20;
 

@@ -9,6 +9,8 @@ import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Set;
 
+import org.p2pchat.core.text.DisplayNames;
+
 /**
  * Turns a name the peer chose into a safe file name, and picks a free one in a folder. The peer
  * may be hostile: nothing it sends can name another folder, a device, or an existing file.
@@ -39,11 +41,8 @@ public final class FileNames {
                 b.append(' '); // tabs and line breaks too: a name is one line
                 return;
             }
-            int type = Character.getType(cp);
-            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.UNASSIGNED
-                    || type == Character.SURROGATE || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR) {
-                return; // invisible or direction-flipping characters disguise names
+            if (DisplayNames.isInvisible(cp)) {
+                return; // invisible or direction-flipping characters disguise names, as in display names
             }
             if ("/\\:*?\"<>|".indexOf(cp) >= 0) {
                 b.append('_');

@@ -2,7 +2,9 @@ package org.p2pchat.files.bt.internal;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,15 @@ final class PeerLink implements PeerSessionListener {
     final String nonce;
     volatile String peerNonce;
     volatile String peerName;
+    /**
+     * The identity key the session's peer proved, as the client told us; null while unknown, ""
+     * if it was told two different keys. Transfers resume only with the key they were made with.
+     */
+    volatile String peerKey;
+    /** Whether our resume proofs went out on this session (engine thread). */
+    boolean attachesSent;
+    /** The peer's attach messages that came before its key was known (engine thread). */
+    final List<Control.Message> heldAttaches = new ArrayList<>();
     volatile boolean helloSent;
     /** Set when the peer's client never answered an offer: it has no file transfer. */
     volatile boolean peerLacksFiles;
@@ -62,6 +73,12 @@ final class PeerLink implements PeerSessionListener {
         byte[] bytes = Control.encode(message);
         BtFileTransferService.trace(this, "-> " + message.t + " " + message.id + " " + message.state);
         out.write(bytes, 0, bytes.length);
+    }
+
+    /** A nonce as we send them: base64 of 16 to 48 bytes. */
+    static boolean isNonce(String s) {
+        return s.length() >= 24 && s.length() <= 64 && s.chars().allMatch(c -> c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+                || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=');
     }
 
     boolean isConnected() {

@@ -35,6 +35,11 @@ final class TransferStore {
         String token;
         String direction;
         String peerName;
+        /**
+         * The identity key of the peer this transfer is with (base64url); only a session whose
+         * peer proved it may resume the transfer. Null for a peer that proved none: no resume.
+         */
+        String peerKey;
         String state;
         String problem;
         /** Receiver: the folder the files go to. */

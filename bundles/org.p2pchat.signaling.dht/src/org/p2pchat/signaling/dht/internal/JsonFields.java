@@ -92,7 +92,7 @@ final class JsonFields {
             return null;
         }
         long lastSeen = number(o, "lastSeen");
-        return new DirectoryPeer(id, Text.printable(string(o, "name"), MAX_NAME_CHARS), service, authenticated,
+        return new DirectoryPeer(id, Text.name(string(o, "name"), MAX_NAME_CHARS), service, authenticated,
                 lastSeen > 0 ? Instant.ofEpochMilli(lastSeen) : null);
     }
 
@@ -122,7 +122,7 @@ final class JsonFields {
             return null;
         }
         String name = string(o, "fromName");
-        return new Signal(from, name == null ? LegacyApi.nameInId(from) : Text.printable(name, MAX_NAME_CHARS), type,
+        return new Signal(from, name == null ? LegacyApi.nameInId(from) : Text.name(name, MAX_NAME_CHARS), type,
                 payload, number(o, "timestamp"));
     }
 }

@@ -44,13 +44,13 @@ final class LegacyApi implements RendezvousApi {
     /** The name inside a web app id, or the id itself if it has another shape. */
     static String nameInId(String id) {
         Matcher m = WEB_APP_ID.matcher(id);
-        return Text.printable(m.matches() ? m.group(2) : id, JsonFields.MAX_NAME_CHARS);
+        return Text.name(m.matches() ? m.group(2) : id, JsonFields.MAX_NAME_CHARS);
     }
 
     /** The name inside an id of the web app's shape; null for an id of another shape. */
     static String webAppName(String id) {
         Matcher m = WEB_APP_ID.matcher(id);
-        return m.matches() ? Text.printable(m.group(2), JsonFields.MAX_NAME_CHARS) : null;
+        return m.matches() ? Text.name(m.group(2), JsonFields.MAX_NAME_CHARS) : null;
     }
 
     /** When an id of the web app's shape was made (its client's clock, ms); 0 for an id of another shape. */

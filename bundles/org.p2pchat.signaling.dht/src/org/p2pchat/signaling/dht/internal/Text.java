@@ -2,6 +2,8 @@ package org.p2pchat.signaling.dht.internal;
 
 import java.nio.charset.StandardCharsets;
 
+import org.p2pchat.core.text.DisplayNames;
+
 /** Small text helpers for what services and peers send: shown to people, so kept short and printable. */
 final class Text {
 
@@ -20,6 +22,11 @@ final class Text {
         StringBuilder b = new StringBuilder(Math.min(s.length(), max));
         s.codePoints().limit(max).forEach(c -> b.appendCodePoint(Character.isISOControl(c) || c == 0x2028 || c == 0x2029 ? ' ' : c));
         return b.toString().strip();
+    }
+
+    /** A display name someone else chose, cleaned as every display name is ({@link DisplayNames}), at most {@code max} characters. */
+    static String name(String s, int max) {
+        return DisplayNames.clean(s, max);
     }
 
     /** One path segment or query value, percent-encoded as UTF-8 (only unreserved characters stay as they are). */

@@ -32,6 +32,7 @@ import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.core.signaling.DirectoryConnection;
 import org.p2pchat.core.signaling.DirectoryMembership;
@@ -205,8 +206,17 @@ public class ClientPart {
 
     /** What a manual exchange found out about the peer of {@code s}; on the UI thread. */
     void verified(PeerSession s, Verification verification) {
+        filesVerified(s, verification.peer());
         if (s == session) {
             chat.verification(verification);
+        }
+    }
+
+    /** Transfers with the session's peer are bound to the key it proved (only that key resumes them). */
+    private void filesVerified(PeerSession s, java.util.Optional<PublicIdentity> peer) {
+        FileTransferService files = fileTransfer;
+        if (files != null && peer.isPresent()) {
+            files.verified(s, peer.get());
         }
     }
 
@@ -259,6 +269,7 @@ public class ClientPart {
                 return;
             }
             adopt(connection.session(), events);
+            filesVerified(connection.session(), connection.identity());
             Ui.async(root, () -> {
                 if (connection.session() != session) {
                     connection.session().close();
@@ -292,15 +303,19 @@ public class ClientPart {
                 false, request::accept, failed);
     }
 
-    /** A request through the directory: a reconnection by our peer is accepted without asking. UI thread. */
+    /**
+     * A request through the directory: one that continues the current conversation (our peer
+     * reconnecting, proving the key of this chat) is accepted without asking; anything else is
+     * shown for the user to answer, and the conversation goes on meanwhile. UI thread.
+     */
     void incoming(IncomingRequest request) {
-        if (request.reconnect() && link != null && link.isWith(request.from())) {
+        if (link != null && link.continuedBy(request)) {
             link.acceptReconnection(request);
             return;
         }
         requests.show(request, identity);
         notifier.requestArrived(DirectoryPanel.displayName(request.from()) + " asks to connect",
-                request.identity().map(i -> "Verified key " + i.fingerprint()).orElse("Unverified (no identity proof)"));
+                RequestBar.identityText(request, identity));
     }
 
     void withdrawn(IncomingRequest request) {

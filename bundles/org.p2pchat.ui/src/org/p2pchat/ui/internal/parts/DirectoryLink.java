@@ -7,14 +7,14 @@ import org.p2pchat.core.ConnectionState;
 import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.signaling.DirectoryConnection;
 import org.p2pchat.core.signaling.DirectoryMembership;
-import org.p2pchat.core.signaling.DirectoryPeer;
 import org.p2pchat.core.signaling.IncomingRequest;
 
 /**
  * A conversation made through a directory, and how it comes back when ICE gives up (the session
  * reports FAILED): the side that connected asks the peer again through the directory, up to
  * {@value #ATTEMPTS} times with growing pauses; the side that accepted waits, and accepts a
- * reconnect request from the same peer without asking its user. Lives on the UI thread.
+ * reconnect request that continues this conversation (same peer, service and API, proving the
+ * same key) without asking its user. Lives on the UI thread.
  */
 final class DirectoryLink {
 
@@ -55,9 +55,9 @@ final class DirectoryLink {
         }
     }
 
-    /** Whether a reconnect request from {@code peer} belongs to this conversation. */
-    boolean isWith(DirectoryPeer peer) {
-        return !ended && current != null && current.peer().id().equals(peer.id());
+    /** Whether {@code request} continues this conversation (see {@link IncomingRequest#continues}). */
+    boolean continuedBy(IncomingRequest request) {
+        return !ended && request.continues(current);
     }
 
     /** The current session changed state. */

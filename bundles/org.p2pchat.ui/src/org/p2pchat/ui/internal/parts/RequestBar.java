@@ -10,10 +10,10 @@ import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
-import org.p2pchat.core.identity.Contact;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.signaling.IncomingRequest;
+import org.p2pchat.core.text.ContactWarnings;
 
 /**
  * Connection requests that came through a directory, one highlighted row each above whatever the
@@ -60,7 +60,8 @@ final class RequestBar {
         Ui.button(row, "Reject", REJECT, () -> reject(request));
 
         Label identityText = Ui.tag(Ui.label(row, identityText(request, identity), SWT.WRAP), IDENTITY);
-        identityText.setForeground(request.identity().isPresent() && !changed(request, identity) ? Ui.GOOD : Ui.ERROR);
+        identityText.setForeground(request.identity().isPresent() && warning(request, identity).isEmpty()
+                ? Ui.GOOD : Ui.ERROR);
         GridDataFactory.fillDefaults().grab(true, false).span(3, 1).hint(300, SWT.DEFAULT).applyTo(identityText);
 
         rows.put(request, row);
@@ -68,29 +69,24 @@ final class RequestBar {
     }
 
     static String identityText(IncomingRequest request, IdentityService identity) {
+        Optional<String> warning = warning(request, identity);
+        if (warning.isPresent()) {
+            return "\u26a0 " + warning.get();
+        }
         Optional<PublicIdentity> key = request.identity();
         if (key.isEmpty()) {
             return "\u26a0 Unverified: their app proves no identity (the web app does not).";
         }
-        if (changed(request, identity)) {
-            return "\u26a0 Their key " + key.get().fingerprint() + " is NOT the one you know for "
-                    + request.from().name() + ": this may be someone else using that name.";
-        }
         return "\u2714 Verified identity \u00b7 key " + key.get().fingerprint();
     }
 
-    /** A contact of that name is known with another key (nothing is remembered here; the chat does that). */
-    private static boolean changed(IncomingRequest request, IdentityService identity) {
-        if (identity == null || request.identity().isEmpty()) {
-            return false;
-        }
-        PublicIdentity key = request.identity().get();
-        for (Contact c : identity.contacts()) {
-            if (c.name().equals(request.from().name())) {
-                return !c.identity().equals(key);
-            }
-        }
-        return false;
+    /**
+     * What to say about a request under the name of a contact that does not prove that contact's
+     * key (nothing is remembered here; the chat does that).
+     */
+    private static Optional<String> warning(IncomingRequest request, IdentityService identity) {
+        return identity == null ? Optional.empty()
+                : ContactWarnings.forRequest(request.from().name(), request.identity(), identity.contacts());
     }
 
     private void reject(IncomingRequest request) {
