@@ -47,7 +47,7 @@ class HostileNamesTest {
 
     @Test
     void aNameWithDirectionOverridesAndInvisibleCharactersIsShownCleaned() throws Exception {
-        try (WebAppPeer mallory = new WebAppPeer(service.uri(), "b\u200Bo\u202Eb\u2066")) {
+        try (LegacyForger mallory = new LegacyForger(service.uri(), "b\u200Bo\u202Eb\u2066")) {
             String aliceThere = Await.until(() -> mallory.listedAs("alice"), "alice in the web app's list");
             DirectoryPeer listed = LegacyDirectoryTest.listed(alice, mallory.id);
             listed = listed != null ? listed : Await.until(() -> LegacyDirectoryTest.listed(alice, mallory.id),

@@ -64,7 +64,7 @@ class ReconnectHijackTest {
         DirectoryConnection atAlice = chat.answerer();
         assertEquals(bob.identity.self(), atAlice.identity().orElseThrow());
 
-        try (WebAppPeer mallory = new WebAppPeer(service.uri(), "mallory")) {
+        try (LegacyForger mallory = new LegacyForger(service.uri(), "mallory")) {
             String aliceThere = Await.until(() -> mallory.listedAs("alice"), "alice in the web app's list");
 
             // A real offer without a proof, "from" Bob's key on the web app's API.
