@@ -98,7 +98,7 @@ class HijackEndToEndTest {
                 alice.send("/quit");
                 assertEquals(0, alice.awaitExit(STEP_SECONDS));
                 bob.awaitState("closed", STEP_SECONDS);
-                assertEquals(0, bob.awaitExit(STEP_SECONDS));
+                assertEquals(3, bob.awaitExit(STEP_SECONDS), "the peer ended the chat");
             }
         }
     }
