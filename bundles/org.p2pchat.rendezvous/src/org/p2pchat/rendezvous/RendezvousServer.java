@@ -39,6 +39,15 @@ public final class RendezvousServer implements AutoCloseable {
         return front.address();
     }
 
+    /**
+     * The id this service made at random when it started, published in {@code GET /v1/info}: every
+     * {@code /v1} request is signed for it, so a request signed for another service (or for this
+     * one before a restart) is refused.
+     */
+    public String serviceId() {
+        return front.serviceId();
+    }
+
     /** Drops expired peers, signals and nonces now (this also happens by itself every few seconds). */
     public void sweep() {
         front.sweep();

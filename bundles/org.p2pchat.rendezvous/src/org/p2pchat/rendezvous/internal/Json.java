@@ -49,8 +49,9 @@ public final class Json {
         return write(out -> out.value(text));
     }
 
-    public static void element(JsonWriter out, JsonElement value) {
-        GSON.toJson(value, out);
+    /** A value as compact JSON text, as JSON.stringify writes it. */
+    public static String compact(JsonElement value) {
+        return GSON.toJson(value);
     }
 
     public static byte[] error(String reason) {
