@@ -430,7 +430,9 @@ final class ServiceLink {
         String where = "Cannot reach " + service + ": ";
         if (e instanceof RendezvousHttp.ServiceRefusal r) {
             if (r.status == 401) {
-                return service + " refused our signed request (" + r.getMessage() + "). Is this computer's clock right?";
+                // The time window is the refusal a user can do something about; the reason names ts= then.
+                return service + " refused our signed request (" + r.getMessage() + ")."
+                        + (r.getMessage().contains("ts=") ? " Is this computer's clock right?" : "");
             }
             return service + ": " + r.getMessage() + ".";
         }
