@@ -72,13 +72,16 @@ class BusyServiceTest {
         Await.until(() -> server.statistics().waitingFetches() == 2 ? Boolean.TRUE : null, "the pool taken");
 
         Member alice = opened(Member.registered("alice", service.uri()));
-        alice.awaitRegistered();
+        String aliceId = alice.awaitRegistered().ourId();
         // Alice's long poll is refused; she keeps fetching without a wait.
         try (SignedClient carol = new SignedClient(service.uri(), "carol")) {
             PeerSession session = opened(Registered.transport().createSession(SessionConfig.of(List.of(), "carol")));
             SessionDescription offer = session.createOffer().get(Await.SECONDS, TimeUnit.SECONDS);
+            // The attack lasts: time itself is what is tested here. A client that backed off after each
+            // refusal (1, 2, 4, 8 ... s) would next fetch only seconds after the request arrives.
+            Thread.sleep(8_000);
             long sent = System.nanoTime();
-            carol.signal(alice.id(), "offer",
+            carol.signal(aliceId, "offer",
                     DescriptionJson.encode(new SignedDescription(offer, carol.identity.prove(offer))));
             IncomingRequest request = alice.events.nextIncoming();
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
