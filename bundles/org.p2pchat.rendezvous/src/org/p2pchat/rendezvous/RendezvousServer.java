@@ -70,7 +70,8 @@ public final class RendezvousServer implements AutoCloseable {
      * @param peers registered peers of the legacy API
      * @param v1Peers registered peers of the authenticated API
      * @param queuedSignals signals waiting to be fetched, both APIs
-     * @param queuedSignalBytes what the queued signals are charged against {@link RendezvousLimits#maxQueuedSignalBytes()}
+     * @param queuedSignalBytes what the queued signals are charged (the heap they hold), both APIs'
+     *                          budgets ({@link RendezvousLimits#maxQueuedSignalBytes()} each) together
      * @param waitingFetches {@code GET /v1/signals?wait=N} requests held open
      * @param rememberedNonces nonces of authenticated requests remembered against replay
      * @param sessions open sessions of {@code /v1} peers (at most one per registered peer)
