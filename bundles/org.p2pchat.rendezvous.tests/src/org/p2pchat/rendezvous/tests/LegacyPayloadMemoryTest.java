@@ -95,4 +95,18 @@ class LegacyPayloadMemoryTest {
                     .status());
         }
     }
+
+    @Test
+    void aSignalIsChargedItsTextAsTheJvmKeepsIt() throws Exception {
+        try (TestServer t = new TestServer()) {
+            // Kept as the JSON string literal "ééé...": 1,002 characters of Latin-1, one byte each.
+            assertEquals(201, t.signal("a", "b", "offer", "\u00e9".repeat(1000)).status());
+            long latin1 = t.server.statistics().queuedSignalBytes();
+            assertEquals(200, t.get("/signal/b").status());
+            assertEquals(0, t.server.statistics().queuedSignalBytes(), "given back when fetched");
+            // "€€€...": beyond Latin-1, so the JVM keeps two bytes per character.
+            assertEquals(201, t.signal("a", "b", "offer", "\u20ac".repeat(1000)).status());
+            assertEquals(1002, t.server.statistics().queuedSignalBytes() - latin1);
+        }
+    }
 }
