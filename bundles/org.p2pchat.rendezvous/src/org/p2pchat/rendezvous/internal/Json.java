@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -47,6 +48,16 @@ public final class Json {
     /** A string as a JSON string literal (quoted and escaped as {@link #write} writes it), UTF-8. */
     public static byte[] quoted(String text) {
         return write(out -> out.value(text));
+    }
+
+    /** The element of {@code constants} equal to {@code text} (the constant's own instance), or null. */
+    public static String canonical(Set<String> constants, String text) {
+        for (String constant : constants) {
+            if (constant.equals(text)) {
+                return constant;
+            }
+        }
+        return null;
     }
 
     /** A value as compact JSON text, as JSON.stringify writes it. */

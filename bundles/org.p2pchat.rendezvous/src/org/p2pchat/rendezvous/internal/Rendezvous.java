@@ -102,9 +102,12 @@ public final class Rendezvous {
         String to = Json.requiredString(body, "to", SIGNAL_MISSING, maxId);
         String type = Json.requiredString(body, "type", SIGNAL_MISSING, maxId);
         String payloadJson = Json.compact(payload(body.get("payload")));
-        String knownType = SIGNAL_TYPES.stream().filter(type::equals).findFirst().orElseThrow(() -> new ApiException(
-                400, "type must be one of offer, answer, ice-candidate, reconnect-offer, reconnect-answer; was \""
-                        + type + "\""));
+        // The constant itself, so that a queued signal holds no copy of it.
+        String knownType = Json.canonical(SIGNAL_TYPES, type);
+        if (knownType == null) {
+            throw new ApiException(400, "type must be one of offer, answer, ice-candidate, reconnect-offer,"
+                    + " reconnect-answer; was \"" + type + "\"");
+        }
         long now = now();
         int charge = SignalBudget.OVERHEAD_BYTES + SignalBudget.retained(from) + SignalBudget.retained(to)
                 + SignalBudget.retained(payloadJson);

@@ -213,9 +213,11 @@ final class SignedRendezvous {
         String to = requiredString(body, "to");
         String type = requiredString(body, "type");
         String payload = requiredString(body, "payload");
-        String knownType = SIGNAL_TYPES.stream().filter(type::equals).findFirst().orElseThrow(() -> new ApiException(
-                400, "type must be one of offer, answer, ice-candidate, reconnect-offer, reconnect-answer, reject,"
-                        + " cancel; was \"" + Json.excerpt(type) + "\""));
+        String knownType = Json.canonical(SIGNAL_TYPES, type);
+        if (knownType == null) {
+            throw new ApiException(400, "type must be one of offer, answer, ice-candidate, reconnect-offer,"
+                    + " reconnect-answer, reject, cancel; was \"" + Json.excerpt(type) + "\"");
+        }
         long now = now();
         Member sender = members.get(from);
         if (sender == null || sender.removed || expired(sender, now)) {
