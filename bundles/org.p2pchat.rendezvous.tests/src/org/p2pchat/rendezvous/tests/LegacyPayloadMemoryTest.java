@@ -7,8 +7,13 @@ import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.p2pchat.rendezvous.RendezvousLimits;
 import org.p2pchat.rendezvous.tests.TestServer.Reply;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParser;
 
 /**
  * Legacy payloads cost what they are charged. The attack of the issue: 300 legacy signals, each a
@@ -107,6 +112,41 @@ class LegacyPayloadMemoryTest {
             // "€€€...": beyond Latin-1, so the JVM keeps two bytes per character.
             assertEquals(201, t.signal("a", "b", "offer", "\u20ac".repeat(1000)).status());
             assertEquals(1002, t.server.statistics().queuedSignalBytes() - latin1);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{ \"sdp\" : \"v=0\\r\\n\", \"n\" : [ 1.50 , -0, 1e3, null, true, \"\u00e9\\u2028<>=&\" ] , \"o\":{ } }",
+        "[ [ ], {\"a\" : [ {\"b\":null} ] }, \"\\\"quoted\\\"\", 0 ]",
+        "\"a string, as the web app sends it: {\\\"type\\\":\\\"offer\\\"}\""})
+    void aPayloadIsAnsweredInTheCompactJsonAParsedTreeWrites(String payload) throws Exception {
+        try (TestServer t = new TestServer()) {
+            assertEquals(201, t.postJson("/signal", "{\"from\":\"a\",\"to\":\"b\",\"type\":\"offer\",\"payload\":"
+                    + payload + "}").status());
+            // What a parsed tree writes: the service kept trees until it kept text, and answers as before.
+            String compact = new GsonBuilder().disableHtmlEscaping().serializeNulls().create()
+                    .toJson(JsonParser.parseString(payload));
+            t.get("/signal/b").assertIs(200, "[{\"from\":\"a\",\"to\":\"b\",\"type\":\"offer\",\"payload\":"
+                    + compact + ",\"timestamp\":" + TestServer.T0 + "}]");
+        }
+    }
+
+    @Test
+    void theLastPayloadOfABodyCounts() throws Exception {
+        try (TestServer t = new TestServer()) {
+            assertEquals(201, t.postJson("/signal", "{\"from\":\"a\",\"to\":\"b\",\"type\":\"offer\","
+                    + "\"payload\":[1,2],\"payload\":\"x\"}").status());
+            assertEquals(201, t.postJson("/signal", "{\"from\":\"a\",\"to\":\"b\",\"type\":\"offer\","
+                    + "\"payload\":\"x\",\"payload\":{\"k\":[1]}}").status());
+            String answer = t.get("/signal/b").body();
+            assertTrue(answer.contains("\"payload\":\"x\",") && answer.contains("\"payload\":{\"k\":[1]},"), answer);
+            assertTrue(t.postJson("/signal", "{\"from\":\"a\",\"to\":\"b\",\"type\":\"offer\",\"payload\":[1],"
+                    + "\"payload\":7}").error(400).contains("payload must be a JSON string (or object), was a number"));
+            assertTrue(t.postJson("/signal", "{\"from\":[\"a\"],\"to\":\"b\",\"type\":\"offer\",\"payload\":[1]}")
+                    .error(400).contains("from must be a JSON string, was an array"));
+            assertTrue(t.postJson("/signal", "{\"from\":\"a\",\"to\":\"b\",\"type\":\"offer\",\"payload\":[1,}")
+                    .error(400).startsWith("malformed JSON"));
         }
     }
 }

@@ -181,8 +181,7 @@ public final class HttpFront {
             case "/signal":
                 require(exchange, "POST", method.equals("POST"));
                 byte[] signalBody = body(exchange);
-                String signalId = rendezvous.signal(Json.parseObject(signalBody),
-                        exchange.getRemoteAddress().getAddress());
+                String signalId = rendezvous.signal(signalBody, exchange.getRemoteAddress().getAddress());
                 return new Response(201, Json.write(out -> out.beginObject()
                         .name("success").value(true).name("signalId").value(signalId).endObject()));
             case "/peers":

@@ -94,14 +94,18 @@ public final class Rendezvous {
     /**
      * {@code POST /signal}: queues a signal for its recipient; returns the signal id.
      *
-     * @param sender the client address it came from, whose share of the budget it is charged to
+     * @param requestBody the request's JSON body
+     * @param sender      the client address it came from, whose share of the budget it is charged to
      */
-    public String signal(JsonObject body, InetAddress sender) throws ApiException {
+    public String signal(byte[] requestBody, InetAddress sender) throws ApiException {
+        SignalBody parsed = SignalBody.parse(requestBody);
+        JsonObject body = parsed.members();
         int maxId = limits.maxIdLength();
         String from = Json.requiredString(body, "from", SIGNAL_MISSING, maxId);
         String to = Json.requiredString(body, "to", SIGNAL_MISSING, maxId);
         String type = Json.requiredString(body, "type", SIGNAL_MISSING, maxId);
-        String payloadJson = Json.compact(payload(body.get("payload")));
+        JsonElement payload = payload(body.get("payload"));
+        String payloadJson = parsed.payloadJson() != null ? parsed.payloadJson() : Json.compact(payload);
         // The constant itself, so that a queued signal holds no copy of it.
         String knownType = Json.canonical(SIGNAL_TYPES, type);
         if (knownType == null) {
