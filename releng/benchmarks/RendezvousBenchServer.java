@@ -27,7 +27,9 @@ public final class RendezvousBenchServer {
         RendezvousLimits limits = RendezvousLimits.DEFAULTS.withoutRateLimit().toBuilder()
                 .maxPeers(400_000).maxSignalsPerPeer(10_000).maxSignalsTotal(10_000_000)
                 .maxQueuedSignalBytes(2L << 30).peerTtlMillis(1_800_000).maxClockSkewMillis(600_000).maxRememberedNonces(5_000_000)
-                .maxWaitingFetches(100_000).build();
+                .maxWaitingFetches(100_000)
+                // Every client of the benchmark is 127.0.0.1: its share of each pool is all of it.
+                .maxQueuedSignalBytesPerAddress(2L << 30).maxWaitingFetchesPerAddress(100_000).build();
         try (RendezvousServer server = RendezvousServer.start(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits)) {
             System.out.println("PORT " + server.address().getPort());

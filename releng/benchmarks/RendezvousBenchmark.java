@@ -61,6 +61,7 @@ public final class RendezvousBenchmark {
     private static final Pattern RESULT = Pattern.compile("RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+)"
             + " p99_us=(\\d+) non2xx=(\\d+) socket_errors=(\\d+) bytes=(\\d+) exhausted=(\\d+)");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern SERVICE_ID = Pattern.compile("\"service\":\"([A-Za-z0-9_-]+)\"");
     private static final Pattern SESSION = Pattern.compile("\"session\":\\{\"id\":\"([A-Za-z0-9_-]{22})\","
             + "\"serverKey\":\"([A-Za-z0-9_-]{43})\"\\}");
     private static final byte[] X25519_X509_HEADER = HexFormat.of().parseHex("302a300506032b656e032100");
@@ -91,6 +92,8 @@ public final class RendezvousBenchmark {
     private String[] ids;
     /** Each v1 peer's session from its registration: id and MAC key. */
     private String[] sessionIds;
+    /** The service's id from GET /v1/info: every request is signed (or MAC'd) for it. */
+    private String serviceId;
     private byte[][] macKeys;
 
     private RendezvousBenchmark(String[] args) {
@@ -155,6 +158,11 @@ public final class RendezvousBenchmark {
                 + " (heap in use %.1f MB), %,d bytes per peer [%s]", peers, mb(legacyListBytes), mb(legacy),
                 mb(heapUsed), (legacy - empty) / peers, stats()));
 
+        Matcher info = SERVICE_ID.matcher(new String(get("/v1/info"), StandardCharsets.UTF_8));
+        if (!info.find()) {
+            throw new AssertionError("GET /v1/info names no service id");
+        }
+        serviceId = info.group(1);
         progress("making " + peers + " Ed25519 keys");
         keys = new KeyPair[peers];
         ids = new String[peers];
@@ -376,7 +384,7 @@ public final class RendezvousBenchmark {
 
     /** One pool line of a request under peer {@code peer}'s session, made now with a fresh nonce. */
     private String sessionLine(int peer, String method, String path, String body) {
-        String header = SessionRequest.of(sessionIds[peer], macKeys[peer], method, path,
+        String header = SessionRequest.of(sessionIds[peer], macKeys[peer], serviceId, method, path,
                 body.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis(), nonce()).toHeader();
         return method + "\t" + path + "\t" + header + "\t" + body;
     }
@@ -421,9 +429,11 @@ public final class RendezvousBenchmark {
         try {
             Signature signer = Signature.getInstance("Ed25519");
             signer.initSign(keys[peer].getPrivate());
-            signer.update(SignedRequest.signedBytes(method, path, ts, nonce, body.getBytes(StandardCharsets.UTF_8)));
+            signer.update(SignedRequest.signedBytes(serviceId, method, path, ts, nonce,
+                    body.getBytes(StandardCharsets.UTF_8)));
             String sig = Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
-            return SignedRequest.SCHEME + " key=" + ids[peer] + ", ts=" + ts + ", nonce=" + nonce + ", sig=" + sig;
+            return SignedRequest.SCHEME + " key=" + ids[peer] + ", svc=" + serviceId + ", ts=" + ts + ", nonce=" + nonce
+                    + ", sig=" + sig;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

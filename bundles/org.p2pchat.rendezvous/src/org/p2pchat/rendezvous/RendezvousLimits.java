@@ -10,7 +10,9 @@ package org.p2pchat.rendezvous;
  * @param maxPeers registered peers at once in each API (legacy and {@code /v1} count separately); a
  *        new peer beyond it gets 503 (re-registering still works)
  * @param maxSignalsPerPeer signals queued for one recipient; the next one gets 429 until it fetches
- * @param maxSignalsTotal signals queued over all recipients of both APIs; the next one gets 503
+ * @param maxSignalsTotal signals queued over all recipients, in each API separately (the legacy API
+ *        cannot use up the room of {@code /v1} signals, nor {@code /v1} the legacy API's); the next one
+ *        gets 503
  * @param peerTtlMillis a peer that has not re-registered (or, in {@code /v1}, fetched) for this long
  *        is gone (the original: 120 s)
  * @param signalTtlMillis a queued legacy signal older than this is dropped unread
@@ -20,8 +22,9 @@ package org.p2pchat.rendezvous;
  * @param maxTrackedAddresses client addresses tracked by the rate limiter; more share one bucket
  * @param peerListMaxAgeMillis the cached answer of the legacy {@code GET /peers} is rebuilt at most this
  *        often
- * @param maxQueuedSignalBytes request bytes of all queued signals of both APIs together (a signal
- *        is charged its request body plus a fixed overhead); the next one gets 503
+ * @param maxQueuedSignalBytes heap bytes of all queued signals, in each API separately (a signal is
+ *        charged what the service keeps of it: its strings as the JVM stores them plus a fixed
+ *        overhead); the next one gets 503
  * @param v1SignalTtlMillis a queued {@code /v1} signal older than this is dropped unread
  * @param requestsPerKeyPerSecond sustained signed requests per identity key per second; 0
  *        disables rate limiting per key
@@ -35,6 +38,12 @@ package org.p2pchat.rendezvous;
  *        of its connection (which any open connection costs): about 175 MB at the default 5,000
  * @param legacyPeerListMax peers in the answer of the legacy {@code GET /peers}, the most recently
  *        seen first; 0: all of them (the original's whole directory, megabytes at 100,000 peers)
+ * @param maxQueuedSignalBytesPerAddress the share of {@code maxQueuedSignalBytes} the signals sent
+ *        from one client address (IPv6: one /64) may hold, in each API separately; the next one gets
+ *        429, so that one address cannot fill an API's budget for everyone else
+ * @param maxWaitingFetchesPerAddress the share of {@code maxWaitingFetches} one client address (IPv6:
+ *        one /64) may hold; the next one gets 429, so that throwaway keys from one address cannot
+ *        take the pool from everyone else
  */
 public record RendezvousLimits(
         int maxBodyBytes,
@@ -56,12 +65,14 @@ public record RendezvousLimits(
         long maxClockSkewMillis,
         int maxRememberedNonces,
         int maxWaitingFetches,
-        int legacyPeerListMax) {
+        int legacyPeerListMax,
+        long maxQueuedSignalBytesPerAddress,
+        int maxWaitingFetchesPerAddress) {
 
     /** Defaults for a public service. */
     public static final RendezvousLimits DEFAULTS = new RendezvousLimits(
             64 * 1024, 256, 200_000, 256, 1_000_000, 120_000, 300_000, 100, 200, 100_000, 500,
-            128L * 1024 * 1024, 60_000, 20, 60, 100_000, 30_000, 1_000_000, 5_000, 1_000);
+            64L * 1024 * 1024, 60_000, 20, 60, 100_000, 30_000, 1_000_000, 5_000, 1_000, 1024 * 1024, 256);
 
     public RendezvousLimits {
         positive("maxBodyBytes", maxBodyBytes);
@@ -80,6 +91,8 @@ public record RendezvousLimits(
         positive("maxClockSkewMillis", maxClockSkewMillis);
         positive("maxRememberedNonces", maxRememberedNonces);
         positive("maxWaitingFetches", maxWaitingFetches);
+        positive("maxQueuedSignalBytesPerAddress", maxQueuedSignalBytesPerAddress);
+        positive("maxWaitingFetchesPerAddress", maxWaitingFetchesPerAddress);
         if (!(requestsPerSecond >= 0 && requestsPerKeyPerSecond >= 0) || peerListMaxAgeMillis < 0) {
             throw new IllegalArgumentException(
                     "requestsPerSecond, requestsPerKeyPerSecond and peerListMaxAgeMillis must not be negative");
@@ -97,7 +110,8 @@ public record RendezvousLimits(
                 signalTtlMillis, requestsPerSecond, requestBurst, maxTrackedAddresses, peerListMaxAgeMillis,
                 DEFAULTS.maxQueuedSignalBytes, DEFAULTS.v1SignalTtlMillis, DEFAULTS.requestsPerKeyPerSecond,
                 DEFAULTS.requestBurstPerKey, DEFAULTS.maxTrackedKeys, DEFAULTS.maxClockSkewMillis,
-                DEFAULTS.maxRememberedNonces, DEFAULTS.maxWaitingFetches, DEFAULTS.legacyPeerListMax);
+                DEFAULTS.maxRememberedNonces, DEFAULTS.maxWaitingFetches, DEFAULTS.legacyPeerListMax,
+                DEFAULTS.maxQueuedSignalBytesPerAddress, DEFAULTS.maxWaitingFetchesPerAddress);
     }
 
     /** These limits with rate limiting off, per address and per key (loopback benchmarks, trusted networks). */
@@ -143,6 +157,8 @@ public record RendezvousLimits(
         private int maxRememberedNonces;
         private int maxWaitingFetches;
         private int legacyPeerListMax;
+        private long maxQueuedSignalBytesPerAddress;
+        private int maxWaitingFetchesPerAddress;
 
         private Builder(RendezvousLimits from) {
             maxBodyBytes = from.maxBodyBytes;
@@ -165,6 +181,8 @@ public record RendezvousLimits(
             maxRememberedNonces = from.maxRememberedNonces;
             maxWaitingFetches = from.maxWaitingFetches;
             legacyPeerListMax = from.legacyPeerListMax;
+            maxQueuedSignalBytesPerAddress = from.maxQueuedSignalBytesPerAddress;
+            maxWaitingFetchesPerAddress = from.maxWaitingFetchesPerAddress;
         }
 
         public Builder maxBodyBytes(int value) {
@@ -267,13 +285,23 @@ public record RendezvousLimits(
             return this;
         }
 
+        public Builder maxQueuedSignalBytesPerAddress(long value) {
+            maxQueuedSignalBytesPerAddress = value;
+            return this;
+        }
+
+        public Builder maxWaitingFetchesPerAddress(int value) {
+            maxWaitingFetchesPerAddress = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming a limit that is out of range */
         public RendezvousLimits build() {
             return new RendezvousLimits(maxBodyBytes, maxIdLength, maxPeers, maxSignalsPerPeer, maxSignalsTotal,
                     peerTtlMillis, signalTtlMillis, requestsPerSecond, requestBurst, maxTrackedAddresses,
                     peerListMaxAgeMillis, maxQueuedSignalBytes, v1SignalTtlMillis, requestsPerKeyPerSecond,
                     requestBurstPerKey, maxTrackedKeys, maxClockSkewMillis, maxRememberedNonces, maxWaitingFetches,
-                    legacyPeerListMax);
+                    legacyPeerListMax, maxQueuedSignalBytesPerAddress, maxWaitingFetchesPerAddress);
         }
     }
 }

@@ -39,6 +39,15 @@ public final class RendezvousServer implements AutoCloseable {
         return front.address();
     }
 
+    /**
+     * The id this service made at random when it started, published in {@code GET /v1/info}: every
+     * {@code /v1} request is signed for it, so a request signed for another service (or for this
+     * one before a restart) is refused.
+     */
+    public String serviceId() {
+        return front.serviceId();
+    }
+
     /** Drops expired peers, signals and nonces now (this also happens by itself every few seconds). */
     public void sweep() {
         front.sweep();
@@ -61,7 +70,8 @@ public final class RendezvousServer implements AutoCloseable {
      * @param peers registered peers of the legacy API
      * @param v1Peers registered peers of the authenticated API
      * @param queuedSignals signals waiting to be fetched, both APIs
-     * @param queuedSignalBytes what the queued signals are charged against {@link RendezvousLimits#maxQueuedSignalBytes()}
+     * @param queuedSignalBytes what the queued signals are charged (the heap they hold), both APIs'
+     *                          budgets ({@link RendezvousLimits#maxQueuedSignalBytes()} each) together
      * @param waitingFetches {@code GET /v1/signals?wait=N} requests held open
      * @param rememberedNonces nonces of authenticated requests remembered against replay
      * @param sessions open sessions of {@code /v1} peers (at most one per registered peer)

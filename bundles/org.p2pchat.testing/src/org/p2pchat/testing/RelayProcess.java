@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -43,6 +44,15 @@ public final class RelayProcess implements AutoCloseable {
      * @param productDir the materialized relay product (holding the {@code p2pchat-relay} script)
      */
     public static RelayProcess start(Path productDir, Path stateDir, String... args) throws IOException {
+        return start(productDir, stateDir, Map.of(), args);
+    }
+
+    /**
+     * As {@link #start(Path, Path, String...)}, with these variables added to the script's
+     * environment (e.g. {@code P2PCHAT_VMARGS} for JVM options).
+     */
+    public static RelayProcess start(Path productDir, Path stateDir, Map<String, String> environment, String... args)
+            throws IOException {
         Path script = productDir.resolve("p2pchat-relay");
         if (!Files.isExecutable(script)) {
             throw new IllegalStateException("no relay start script at " + script + "; build the relay product first");
@@ -50,6 +60,7 @@ public final class RelayProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(script.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(environment);
         pb.environment().put("P2PCHAT_RELAY_STATE", stateDir.toString());
         Files.createDirectories(stateDir);
         return new RelayProcess(pb.start());

@@ -19,9 +19,11 @@ public interface IdentityService {
      * Signs a request to a rendezvous service's authenticated API with a fresh nonce and the
      * current time; put {@link SignedRequest#toHeader()} in its {@code Authorization} header.
      *
+     * @param service      the id of the service the request is for, as its {@code GET /v1/info} gives it:
+     *                     the request is valid there only
      * @param pathAndQuery the request path with its query, exactly as sent (e.g. {@code /v1/signals?wait=25})
      */
-    SignedRequest signRequest(String method, String pathAndQuery, byte[] body);
+    SignedRequest signRequest(String service, String method, String pathAndQuery, byte[] body);
 
     /**
      * Checks a peer's proof for the description it came with.

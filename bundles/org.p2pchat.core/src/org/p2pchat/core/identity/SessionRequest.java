@@ -15,8 +15,8 @@ import java.util.Objects;
  * <p>A session is opened by a registration signed with the identity key ({@link SignedRequest})
  * that carries an X25519 public key; both sides agree on a shared secret and derive the session's
  * MAC key from it with {@link #macKey}. The MAC (HMAC-SHA256) covers the same bytes as the
- * Ed25519 signature ({@link SignedRequest#signedBytes}): method, path with query, timestamp, nonce
- * and body. Clients and the service both use this class, so the header and the derivation have
+ * Ed25519 signature ({@link SignedRequest#signedBytes}): the service's id, method, path with
+ * query, timestamp, nonce and body. Clients and the service both use this class, so the header and the derivation have
  * one definition.
  *
  * @param sessionId       the session's id as the service gave it, base64url of 16 bytes
@@ -76,23 +76,31 @@ public record SessionRequest(String sessionId, long timestampMillis, String nonc
         return hmac(sharedSecret, context.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The MAC of a request with the session's MAC key, base64url without padding. */
-    public static String mac(byte[] macKey, String method, String pathAndQuery, long timestampMillis, String nonce,
-            byte[] body) {
-        byte[] mac = hmac(macKey, SignedRequest.signedBytes(method, pathAndQuery, timestampMillis, nonce, body));
+    /**
+     * The MAC of a request with the session's MAC key, base64url without padding.
+     *
+     * @param service the id of the service the request is meant for ({@code GET /v1/info})
+     */
+    public static String mac(byte[] macKey, String service, String method, String pathAndQuery, long timestampMillis,
+            String nonce, byte[] body) {
+        byte[] mac = hmac(macKey, SignedRequest.signedBytes(service, method, pathAndQuery, timestampMillis, nonce,
+                body));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
     }
 
     /** A request made now with a fresh nonce, ready for {@link #toHeader()}. */
-    public static SessionRequest of(String sessionId, byte[] macKey, String method, String pathAndQuery, byte[] body,
-            long timestampMillis, String nonce) {
+    public static SessionRequest of(String sessionId, byte[] macKey, String service, String method,
+            String pathAndQuery, byte[] body, long timestampMillis, String nonce) {
         return new SessionRequest(sessionId, timestampMillis, nonce,
-                mac(macKey, method, pathAndQuery, timestampMillis, nonce, body));
+                mac(macKey, service, method, pathAndQuery, timestampMillis, nonce, body));
     }
 
-    /** Whether the MAC is this session key's over this method, path and body (compared in constant time). */
-    public boolean verifies(byte[] macKey, String method, String pathAndQuery, byte[] body) {
-        byte[] expected = mac(macKey, method, pathAndQuery, timestampMillis, nonce, body)
+    /**
+     * Whether the MAC is this session key's over this service, method, path and body (compared in
+     * constant time).
+     */
+    public boolean verifies(byte[] macKey, String service, String method, String pathAndQuery, byte[] body) {
+        byte[] expected = mac(macKey, service, method, pathAndQuery, timestampMillis, nonce, body)
                 .getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(expected, mac.getBytes(StandardCharsets.US_ASCII));
     }

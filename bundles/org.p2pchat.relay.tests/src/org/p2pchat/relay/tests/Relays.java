@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 
 import org.p2pchat.testing.RelayProcess;
 
@@ -55,8 +56,13 @@ final class Relays {
      * installation on one machine do; the start script gives each running one its own cache in it.
      */
     static RelayProcess start(String... args) throws IOException {
+        return start(Map.of(), args);
+    }
+
+    /** Starts the relay with these variables in its script's environment (e.g. P2PCHAT_VMARGS). */
+    static RelayProcess start(Map<String, String> environment, String... args) throws IOException {
         Path state = Path.of(System.getProperty("p2pchat.test.work", "target/e2e"), "relay-state");
-        return RelayProcess.start(product(), state, args);
+        return RelayProcess.start(product(), state, environment, args);
     }
 
     static HttpResponse<String> get(InetSocketAddress relay, String path) throws IOException, InterruptedException {

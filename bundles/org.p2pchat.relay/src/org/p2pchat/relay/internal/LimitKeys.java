@@ -30,8 +30,10 @@ final class LimitKeys {
             limit("max-id-length", "maxIdLength", "longest legacy peer id, name or signal address, in characters"),
             limit("max-peers", "maxPeers", "peers registered at once in each API; more get 503"),
             limit("max-signals-per-peer", "maxSignalsPerPeer", "signals queued for one peer; more get 429"),
-            limit("max-signals-total", "maxSignalsTotal", "signals queued for all peers of both APIs; more get 503"),
-            limit("max-queued-signal-bytes", "maxQueuedSignalBytes", "bytes of all queued signals together; more get 503"),
+            limit("max-signals-total", "maxSignalsTotal", "signals queued for all peers, in each API; more get 503"),
+            limit("max-queued-signal-bytes", "maxQueuedSignalBytes", "heap bytes of all queued signals, in each API; more get 503"),
+            limit("signal-bytes-per-address", "maxQueuedSignalBytesPerAddress",
+                    "the share of max-queued-signal-bytes of one client address, in each API; more get 429"),
             limit("peer-ttl-ms", "peerTtlMillis", "a peer not seen again for this long is gone"),
             limit("signal-ttl-ms", "signalTtlMillis", "a queued legacy signal older than this is dropped unread"),
             limit("v1-signal-ttl-ms", "v1SignalTtlMillis", "a queued /v1 signal older than this is dropped unread"),
@@ -44,6 +46,8 @@ final class LimitKeys {
             limit("max-clock-skew-ms", "maxClockSkewMillis", "how far a signed request's time may be from the relay's"),
             limit("max-remembered-nonces", "maxRememberedNonces", "signed requests remembered against replay; more get 503"),
             limit("max-waiting-fetches", "maxWaitingFetches", "GET /v1/signals?wait= requests held open at once; more get 503"),
+            limit("waiting-fetches-per-address", "maxWaitingFetchesPerAddress",
+                    "the share of max-waiting-fetches of one client address; more get 429"),
             limit("peer-list-max-age-ms", "peerListMaxAgeMillis", "the cached legacy peer list is rebuilt at most this often"),
             limit("legacy-peer-list-max", "legacyPeerListMax", "peers in the legacy GET /peers, latest first; 0: all"));
 

@@ -161,7 +161,7 @@ class BadInputTest extends ServerTestCase {
 
             small.signal("a", "x", "offer", "1");
             small.signal("a", "y", "offer", "2");
-            assertReason("maximum of 2 queued signals", small.signal("a", "z", "offer", "3").error(503));
+            assertReason("maximum of 2 queued legacy signals", small.signal("a", "z", "offer", "3").error(503));
             small.get("/signal/x");
             assertEquals(201, small.signal("a", "z", "offer", "3").status());
         }

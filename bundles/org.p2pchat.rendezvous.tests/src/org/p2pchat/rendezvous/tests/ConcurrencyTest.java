@@ -93,7 +93,9 @@ class ConcurrencyTest {
                 }));
                 racers.add(pool.submit(() -> {
                     for (int i = 0; i < 60; i++) {
-                        assertEquals(200, peer.unregister().status());
+                        // 409 when the racing registration has not (re)registered it yet.
+                        int status = peer.unregister().status();
+                        assertTrue(status == 200 || status == 409, "DELETE answered " + status);
                     }
                 }));
             }

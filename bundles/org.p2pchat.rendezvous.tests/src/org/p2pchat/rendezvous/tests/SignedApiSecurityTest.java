@@ -159,18 +159,19 @@ class SignedApiSecurityTest extends ServerTestCase {
         "NONE                                                        | missing Authorization header",
         "``                                                          | missing Authorization header",
         "Bearer abc                                                  | scheme must be P2PChat-Ed25519",
-        "P2PChat-Ed25519 key=K, ts=T, nonce=N                        | has no sig=",
-        "P2PChat-Ed25519 key=K, ts=T, sig=S                          | has no nonce=",
-        "P2PChat-Ed25519 key=, ts=T, nonce=N, sig=S                  | has no key=",
-        "P2PChat-Ed25519 key=K ts=T, nonce=N, sig=S                  | has no ts=",
-        "P2PChat-Ed25519 key=AAAA, ts=T, nonce=N, sig=S              | key= is not an Ed25519 identity key",
-        "P2PChat-Ed25519 key=K, ts=soon, nonce=N, sig=S              | ts= is not a number",
-        "P2PChat-Ed25519 key=K, ts=T, nonce=a+b/c, sig=S             | nonce= must be base64url",
-        "P2PChat-Ed25519 key=K, ts=T, nonce=N, sig=S, extra          | field without '='",
+        "P2PChat-Ed25519 key=K, svc=V, ts=T, nonce=N                 | has no sig=",
+        "P2PChat-Ed25519 key=K, svc=V, ts=T, sig=S                   | has no nonce=",
+        "P2PChat-Ed25519 key=, svc=V, ts=T, nonce=N, sig=S           | has no key=",
+        "P2PChat-Ed25519 key=K, svc=V ts=T, nonce=N, sig=S           | has no ts=",
+        "P2PChat-Ed25519 key=AAAA, svc=V, ts=T, nonce=N, sig=S       | key= is not an Ed25519 identity key",
+        "P2PChat-Ed25519 key=K, svc=V, ts=soon, nonce=N, sig=S       | ts= is not a number",
+        "P2PChat-Ed25519 key=K, svc=V, ts=T, nonce=a+b/c, sig=S      | nonce= must be base64url",
+        "P2PChat-Ed25519 key=K, svc=V, ts=T, nonce=N, sig=S, extra   | field without '='",
     }, nullValues = "NONE")
     void aMalformedAuthorizationHeaderIs401WithTheReason(String template, String reason) {
         String header = template == null ? null : template.replace("key=K", "key=" + alice.id)
-                .replace("ts=T", "ts=" + t.clock.get()).replace("nonce=N", "nonce=" + TestPeer.freshNonce())
+                .replace("svc=V", "svc=" + t.serviceId()).replace("ts=T", "ts=" + t.clock.get())
+                .replace("nonce=N", "nonce=" + TestPeer.freshNonce())
                 .replace("sig=S", "sig=" + "A".repeat(86));
         unauthorized(t.send(alice.request("GET", "/v1/signals?wait=0", null, header)), reason);
     }

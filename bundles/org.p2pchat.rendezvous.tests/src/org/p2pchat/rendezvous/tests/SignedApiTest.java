@@ -36,7 +36,10 @@ class SignedApiTest extends ServerTestCase {
 
     @Test
     void infoTellsThisApiFromTheLegacyOne() {
-        t.get("/v1/info").assertIs(200, "{\"api\":\"p2pchat-rendezvous\",\"version\":1,\"push\":\"long-poll\"}");
+        String service = t.serviceId();
+        assertTrue(service.matches("[A-Za-z0-9_-]{22}"), service);
+        t.get("/v1/info").assertIs(200, "{\"api\":\"p2pchat-rendezvous\",\"version\":2,\"push\":\"long-poll\","
+                + "\"service\":\"" + service + "\"}");
     }
 
     @Test
@@ -137,7 +140,7 @@ class SignedApiTest extends ServerTestCase {
         t.get("/v1/peers").assertIs(200, TestServer.NO_LISTED_PEERS);
         assertEquals(404, t.get("/v1/peers/" + alice.id).status());
         assertEquals(404, bob.signal(alice, "offer", "y").status());
-        alice.unregister().assertIs(200, "{\"success\":true}");
+        assertTrue(alice.unregister().error(409).contains("not registered"), "nothing left to remove");
         alice.register("alice", false);
         alice.fetch(0).assertIs(200, "[]");
     }
@@ -158,20 +161,23 @@ class SignedApiTest extends ServerTestCase {
     }
 
     @Test
-    void queuedSignalsAreBoundedInBytesOverBothApis() throws IOException {
+    void queuedSignalsAreBoundedInBytesInEachApiSeparately() throws IOException {
         try (TestServer small = new TestServer(RendezvousLimits.builder().requestsPerSecond(0)
                 .requestsPerKeyPerSecond(0).maxQueuedSignalBytes(3000).build())) {
             TestPeer alice = new TestPeer(small);
             TestPeer bob = new TestPeer(small);
             alice.register("alice", false);
             bob.register("bob", false);
+            // Each charged about 1,140 bytes: its payload's 1,000 characters, the string and the signal around them.
             String kilobyte = "x".repeat(1000);
             assertEquals(201, bob.signal(alice, "offer", kilobyte).status());
-            assertEquals(201, small.signal("a", "b", "offer", kilobyte).status(), "legacy signals share the budget");
-            assertTrue(bob.signal(alice, "ice-candidate", kilobyte).error(503).contains("bytes of queued signals"));
-            assertTrue(small.signal("a", "b", "offer", kilobyte).error(503).contains("bytes of queued signals"));
+            assertEquals(201, bob.signal(alice, "ice-candidate", kilobyte).status());
+            assertTrue(bob.signal(alice, "ice-candidate", kilobyte).error(503).contains("bytes of queued /v1 signals"));
+            assertEquals(201, small.signal("a", "b", "offer", kilobyte).status(), "the legacy API has its own budget");
+            assertEquals(201, small.signal("a", "b", "offer", kilobyte).status());
+            assertTrue(small.signal("a", "b", "offer", kilobyte).error(503).contains("bytes of queued legacy signals"));
             assertEquals(201, bob.signal(alice, "ice-candidate", "small").status(), "a small one still fits");
-            assertEquals(2, alice.fetch(0).json().getAsJsonArray().size());
+            assertEquals(3, alice.fetch(0).json().getAsJsonArray().size());
             assertEquals(201, bob.signal(alice, "ice-candidate", kilobyte).status(), "room again after a fetch");
         }
     }
@@ -352,7 +358,7 @@ class SignedApiTest extends ServerTestCase {
         Ed25519IdentityService identity = new Ed25519IdentityService(profile);
         t.clock.set(System.currentTimeMillis()); // the service signs with the real time
         byte[] body = "{\"name\":\"alice\",\"listed\":true}".getBytes(StandardCharsets.UTF_8);
-        SignedRequest signed = identity.signRequest("POST", "/v1/register", body);
+        SignedRequest signed = identity.signRequest(t.serviceId(), "POST", "/v1/register", body);
         Reply reply = t.send(t.request("/v1/register").header("Content-Type", "application/json")
                 .header("Authorization", signed.toHeader()).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
         assertEquals(200, reply.status(), reply.body());

@@ -187,7 +187,7 @@ class SignedFuzzTest {
             case 5 -> header((signer == alice ? bob : alice).id, now, nonce, sig); // someone else's key
             case 6 -> pick("p2pchat-ed25519", "P2PChat-Ed448", "Basic", "Bearer") + header(key, now, nonce, sig)
                     .substring("P2PChat-Ed25519".length());
-            case 7 -> header(key, now, nonce, sig).replace(pick("key=", "ts=", "nonce=", "sig="), pick("", "x=", "k="));
+            case 7 -> header(key, now, nonce, sig).replace(pick("key=", "svc=", "ts=", "nonce=", "sig="), pick("", "x=", "k="));
             case 8 -> token(random.nextInt(200));
             default -> header(key, now, pick("", "a b", "a/b", "=", token(70)), sig);
         };
@@ -211,7 +211,7 @@ class SignedFuzzTest {
         long now = t.clock.get();
         String nonce = TestPeer.freshNonce();
         String id = peer.sessionId;
-        String mac = SessionRequest.mac(peer.macKey, method, path, now, nonce, body);
+        String mac = SessionRequest.mac(peer.macKey, t.serviceId(), method, path, now, nonce, body);
         String header = switch (random.nextInt(12)) {
             case 0 -> session(id, now, nonce, corrupt(mac, mac.length() - 1));
             case 1 -> session(corrupt(id, id.length() - 1), now, nonce, mac); // unknown session
@@ -234,8 +234,9 @@ class SignedFuzzTest {
         return SessionRequest.SCHEME + " id=" + id + ", ts=" + ts + ", nonce=" + nonce + ", mac=" + mac;
     }
 
-    private static String header(String key, long ts, String nonce, String sig) {
-        return "P2PChat-Ed25519 key=" + key + ", ts=" + ts + ", nonce=" + nonce + ", sig=" + sig;
+    private String header(String key, long ts, String nonce, String sig) {
+        return "P2PChat-Ed25519 key=" + key + ", svc=" + t.serviceId() + ", ts=" + ts + ", nonce=" + nonce + ", sig="
+                + sig;
     }
 
     /** The text with one character before {@code end} replaced by a different base64url character. */

@@ -1,5 +1,6 @@
 package org.p2pchat.rendezvous.tests;
 
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,8 @@ final class TestPeer {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     final TestServer t;
+    /** The client its requests go through: the server's own (from 127.0.0.1) unless given another. */
+    final HttpClient client;
     final KeyPair keys;
     /** The peer's address: its identity key. */
     final String id;
@@ -46,13 +49,28 @@ final class TestPeer {
     byte[] macKey;
 
     TestPeer(TestServer t) {
+        this(t, t.client);
+    }
+
+    /** A peer whose requests go through {@code client} (e.g. {@link TestServer#clientFrom} another address). */
+    TestPeer(TestServer t, HttpClient client) {
+        this(t, client, newKeys());
+    }
+
+    /** The peer with these keys, e.g. the same identity on another server. */
+    TestPeer(TestServer t, HttpClient client, KeyPair keys) {
         this.t = t;
+        this.client = client;
+        this.keys = keys;
+        id = PublicIdentity.of(keys.getPublic()).key();
+    }
+
+    private static KeyPair newKeys() {
         try {
-            keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new AssertionError(e);
         }
-        id = PublicIdentity.of(keys.getPublic()).key();
     }
 
     static String freshNonce() {
@@ -66,7 +84,7 @@ final class TestPeer {
         try {
             Signature signer = Signature.getInstance("Ed25519");
             signer.initSign(keys.getPrivate());
-            signer.update(SignedRequest.signedBytes(method, pathAndQuery, ts, nonce, body));
+            signer.update(SignedRequest.signedBytes(t.serviceId(), method, pathAndQuery, ts, nonce, body));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
         } catch (GeneralSecurityException e) {
             throw new AssertionError(e);
@@ -79,8 +97,8 @@ final class TestPeer {
     }
 
     String authorization(String method, String pathAndQuery, byte[] body, long ts, String nonce) {
-        return SignedRequest.SCHEME + " key=" + id + ", ts=" + ts + ", nonce=" + nonce + ", sig="
-                + sign(method, pathAndQuery, ts, nonce, body);
+        return SignedRequest.SCHEME + " key=" + id + ", svc=" + t.serviceId() + ", ts=" + ts + ", nonce=" + nonce
+                + ", sig=" + sign(method, pathAndQuery, ts, nonce, body);
     }
 
     /** A request with the given authorization and body (JSON content type if there is a body). */
@@ -103,7 +121,12 @@ final class TestPeer {
     }
 
     Reply send(String method, String pathAndQuery, String json) {
-        return t.send(signed(method, pathAndQuery, json));
+        return send(signed(method, pathAndQuery, json));
+    }
+
+    /** Sends a request through this peer's client. */
+    Reply send(HttpRequest.Builder request) {
+        return t.send(client, request);
     }
 
     Reply register(String name, boolean listed) {
@@ -182,7 +205,7 @@ final class TestPeer {
     }
 
     String sessionAuthorization(String method, String pathAndQuery, byte[] body, long ts, String nonce) {
-        return SessionRequest.of(sessionId, macKey, method, pathAndQuery, body, ts, nonce).toHeader();
+        return SessionRequest.of(sessionId, macKey, t.serviceId(), method, pathAndQuery, body, ts, nonce).toHeader();
     }
 
     /** A request under the session. */
@@ -192,7 +215,7 @@ final class TestPeer {
     }
 
     Reply sendUnderSession(String method, String pathAndQuery, String json) {
-        return t.send(underSession(method, pathAndQuery, json));
+        return send(underSession(method, pathAndQuery, json));
     }
 
     Reply signalUnderSession(TestPeer to, String type, String payload) {
@@ -204,7 +227,7 @@ final class TestPeer {
     }
 
     Reply fetchUnderSession(int waitSeconds) {
-        return t.send(underSession("GET", "/v1/signals?wait=" + waitSeconds, null)
+        return send(underSession("GET", "/v1/signals?wait=" + waitSeconds, null)
                 .timeout(Duration.ofSeconds(waitSeconds + 10)));
     }
 
@@ -221,12 +244,12 @@ final class TestPeer {
     }
 
     Reply fetch(int waitSeconds) {
-        return t.send(fetchRequest(waitSeconds));
+        return send(fetchRequest(waitSeconds));
     }
 
     /** A fetch sent now whose answer arrives later. */
     CompletableFuture<Reply> fetchAsync(int waitSeconds) {
-        return t.client.sendAsync(fetchRequest(waitSeconds).build(), HttpResponse.BodyHandlers.ofString())
+        return client.sendAsync(fetchRequest(waitSeconds).build(), HttpResponse.BodyHandlers.ofString())
                 .thenApply(r -> new Reply(r.statusCode(), r.body(), r));
     }
 

@@ -61,9 +61,24 @@ final class TestServer implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).build();
     final URI base;
 
+    /** The service's id from {@code GET /v1/info}, which requests are signed for; read once. */
+    private volatile String serviceId;
+
     TestServer(RendezvousLimits limits) throws IOException {
         server = RendezvousServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits, clock::get);
         base = URI.create("http://127.0.0.1:" + server.address().getPort());
+    }
+
+    /** The id this service publishes in {@code GET /v1/info}; signed requests name it. */
+    String serviceId() {
+        String id = serviceId;
+        if (id == null) {
+            Reply info = get("/v1/info");
+            assertEquals(200, info.status(), info.body());
+            id = info.json().getAsJsonObject().get("service").getAsString();
+            serviceId = id;
+        }
+        return id;
     }
 
     /** The default limits with rate limiting off and the peer list never stale. */
@@ -145,9 +160,27 @@ final class TestServer implements AutoCloseable {
         return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
     }
 
-    Reply send(HttpRequest.Builder request) {
+    /**
+     * A client whose connections come from {@code localAddress}, another loopback address than
+     * 127.0.0.1 (all of 127.0.0.0/8 is loopback on Linux), so that the server sees a second client address.
+     */
+    static HttpClient clientFrom(String localAddress) {
         try {
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                    .localAddress(InetAddress.getByName(localAddress)).build();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    Reply send(HttpRequest.Builder request) {
+        return send(client, request);
+    }
+
+    /** Sends with another client, such as one of {@link #clientFrom}. */
+    Reply send(HttpClient from, HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = from.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.body(), response);
         } catch (IOException e) {
             throw new AssertionError("request failed: " + e, e);

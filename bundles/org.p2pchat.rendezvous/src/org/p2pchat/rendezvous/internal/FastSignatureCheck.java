@@ -33,7 +33,8 @@ final class FastSignatureCheck {
         if (der.length != X509_LENGTH || signature.length != Ed25519.SIGNATURE_SIZE) {
             return false;
         }
-        byte[] signed = SignedRequest.signedBytes(method, pathAndQuery, request.timestampMillis(), request.nonce(), body);
+        byte[] signed = SignedRequest.signedBytes(request.service(), method, pathAndQuery, request.timestampMillis(),
+                request.nonce(), body);
         return Ed25519.verify(signature, 0, der, X509_HEADER, signed, 0, signed.length);
     }
 }

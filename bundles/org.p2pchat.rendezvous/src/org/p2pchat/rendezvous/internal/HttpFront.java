@@ -65,11 +65,11 @@ public final class HttpFront {
             Thread.ofPlatform().daemon().name("rendezvous-sweeper").factory());
 
     private HttpFront(InetSocketAddress address, RendezvousLimits limits, LongSupplier clock) throws IOException {
-        SignalBudget budget = new SignalBudget(limits);
         long now = clock.getAsLong();
-        this.rendezvous = new Rendezvous(limits, clock, budget);
-        this.signedRendezvous = new SignedRendezvous(limits, clock, budget);
-        this.authenticator = new RequestAuthenticator(limits, now, signedRendezvous::liveSession);
+        this.rendezvous = new Rendezvous(limits, clock, new SignalBudget("legacy", limits));
+        this.signedRendezvous = new SignedRendezvous(limits, clock, new SignalBudget("/v1", limits));
+        this.authenticator = new RequestAuthenticator(limits, now, signedRendezvous::liveSession,
+                signedRendezvous::isRegistered);
         this.signedApi = new SignedApi(limits, clock, signedRendezvous, authenticator, new SessionKeys());
         this.limiter = new RateLimiter(limits.requestsPerSecond(), limits.requestBurst(),
                 limits.maxTrackedAddresses(), now);
@@ -90,6 +90,11 @@ public final class HttpFront {
         return server.getAddress();
     }
 
+    /** The id {@code /v1} requests are signed for. */
+    public String serviceId() {
+        return authenticator.serviceId();
+    }
+
     /** Drops expired peers, signals, nonces and idle rate-limit buckets now. */
     public void sweep() {
         long now = rendezvous.now();
@@ -101,7 +106,8 @@ public final class HttpFront {
 
     public RendezvousServer.Statistics statistics() {
         return new RendezvousServer.Statistics(rendezvous.size(), signedRendezvous.size(),
-                rendezvous.budget().signals(), rendezvous.budget().bytes(), signedRendezvous.waitingFetches(),
+                rendezvous.budget().signals() + signedRendezvous.budget().signals(),
+                rendezvous.budget().bytes() + signedRendezvous.budget().bytes(), signedRendezvous.waitingFetches(),
                 authenticator.rememberedNonces(), signedRendezvous.sessions(), authenticator.signatureChecks());
     }
 
@@ -118,7 +124,8 @@ public final class HttpFront {
     private void scheduledSweep() {
         try {
             sweep();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Also after an Error (OutOfMemoryError): a sweep that stops for good never frees memory again.
             LOG.log(Level.WARNING, "rendezvous sweep failed", e);
         }
     }
@@ -174,7 +181,7 @@ public final class HttpFront {
             case "/signal":
                 require(exchange, "POST", method.equals("POST"));
                 byte[] signalBody = body(exchange);
-                String signalId = rendezvous.signal(Json.parseObject(signalBody), signalBody.length);
+                String signalId = rendezvous.signal(signalBody, exchange.getRemoteAddress().getAddress());
                 return new Response(201, Json.write(out -> out.beginObject()
                         .name("success").value(true).name("signalId").value(signalId).endObject()));
             case "/peers":

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -49,8 +50,19 @@ public final class Json {
         return write(out -> out.value(text));
     }
 
-    public static void element(JsonWriter out, JsonElement value) {
-        GSON.toJson(value, out);
+    /** The element of {@code constants} equal to {@code text} (the constant's own instance), or null. */
+    public static String canonical(Set<String> constants, String text) {
+        for (String constant : constants) {
+            if (constant.equals(text)) {
+                return constant;
+            }
+        }
+        return null;
+    }
+
+    /** A value as compact JSON text, as JSON.stringify writes it. */
+    public static String compact(JsonElement value) {
+        return GSON.toJson(value);
     }
 
     public static byte[] error(String reason) {

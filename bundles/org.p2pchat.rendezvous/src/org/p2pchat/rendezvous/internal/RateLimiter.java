@@ -51,7 +51,7 @@ final class RateLimiter {
 
     /** Takes one token for {@code address}; false if its bucket is empty. */
     boolean tryAcquire(InetAddress address, long now) {
-        return !enabled() || tryAcquire(key(address), now);
+        return !enabled() || tryAcquire(addressKey(address), now);
     }
 
     /** Takes one token for {@code key}; false if its bucket is empty. */
@@ -90,7 +90,8 @@ final class RateLimiter {
         bucket.last = Math.max(bucket.last, now);
     }
 
-    private static String key(InetAddress address) {
+    /** What identifies a client: its IPv4 address, or the /64 of its IPv6 address. */
+    static String addressKey(InetAddress address) {
         byte[] bytes = address.getAddress();
         if (address instanceof Inet6Address) {
             bytes = Arrays.copyOf(bytes, 8);

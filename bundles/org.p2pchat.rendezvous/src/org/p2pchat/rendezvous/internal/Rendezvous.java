@@ -1,6 +1,7 @@
 package org.p2pchat.rendezvous.internal;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,8 +41,13 @@ public final class Rendezvous {
     private static final Comparator<Peer> LEAST_RECENT_FIRST =
             Comparator.comparingLong(Peer::lastSeen).thenComparing(Peer::peerId, Comparator.reverseOrder());
 
-    /** A queued signal; {@code charge} is what it holds of the {@link SignalBudget}. */
-    record Signal(String from, String to, String type, JsonElement payload, long timestamp, int charge) {
+    /**
+     * A queued signal. The payload is kept as its compact JSON text (what the fetch answers), not as
+     * a parsed tree: a 64 KiB array of zeros parses into some 2.7 MB of objects. {@code charge} is
+     * what it holds of the {@link SignalBudget}, from {@code account}'s share.
+     */
+    record Signal(String from, String to, String type, String payloadJson, long timestamp, int charge,
+            SignalBudget.Account account) {
     }
 
     private final RendezvousLimits limits;
@@ -90,21 +96,28 @@ public final class Rendezvous {
     /**
      * {@code POST /signal}: queues a signal for its recipient; returns the signal id.
      *
-     * @param bodyBytes the size of the request body, which the signal is charged against the budget
+     * @param requestBody the request's JSON body
+     * @param sender      the client address it came from, whose share of the budget it is charged to
      */
-    public String signal(JsonObject body, int bodyBytes) throws ApiException {
+    public String signal(byte[] requestBody, InetAddress sender) throws ApiException {
+        SignalBody parsed = SignalBody.parse(requestBody);
+        JsonObject body = parsed.members();
         int maxId = limits.maxIdLength();
         String from = Json.requiredString(body, "from", SIGNAL_MISSING, maxId);
         String to = Json.requiredString(body, "to", SIGNAL_MISSING, maxId);
         String type = Json.requiredString(body, "type", SIGNAL_MISSING, maxId);
         JsonElement payload = payload(body.get("payload"));
-        if (!SIGNAL_TYPES.contains(type)) {
+        String payloadJson = parsed.payloadJson() != null ? parsed.payloadJson() : Json.compact(payload);
+        // The constant itself, so that a queued signal holds no copy of it.
+        String knownType = Json.canonical(SIGNAL_TYPES, type);
+        if (knownType == null) {
             throw new ApiException(400, "type must be one of offer, answer, ice-candidate, reconnect-offer,"
                     + " reconnect-answer; was \"" + type + "\"");
         }
         long now = now();
-        Signal signal = new Signal(from, to, type, payload, now, SignalBudget.charge(bodyBytes));
-        budget.reserve(signal.charge());
+        int charge = SignalBudget.OVERHEAD_BYTES + SignalBudget.retained(from) + SignalBudget.retained(to)
+                + SignalBudget.retained(payloadJson);
+        Signal signal = new Signal(from, to, knownType, payloadJson, now, charge, budget.reserve(sender, charge));
         boolean[] full = new boolean[1];
         mailboxes.compute(to, (key, queue) -> {
             ArrayDeque<Signal> q = queue != null ? queue : new ArrayDeque<>();
@@ -117,7 +130,7 @@ public final class Rendezvous {
             return q.isEmpty() ? null : q;
         });
         if (full[0]) {
-            budget.release(1, signal.charge());
+            budget.release(signal.account(), signal.charge());
             // Keep the oldest, refuse the newest: the oldest signals of a connection attempt are the
             // offer/answer that the later ICE candidates need, and a refusal tells the sender that
             // this signal was not queued instead of dropping an older one silently. 429 because the
@@ -136,11 +149,9 @@ public final class Rendezvous {
         ArrayDeque<Signal> queue = mailboxes.remove(peerId);
         long now = now();
         if (queue != null) {
-            long charge = 0;
             for (Signal s : queue) {
-                charge += s.charge();
+                budget.release(s.account(), s.charge());
             }
-            budget.release(queue.size(), charge);
             dropExpiredUncounted(queue, now);
         }
         return Json.write(out -> {
@@ -149,8 +160,7 @@ public final class Rendezvous {
                 for (Signal s : queue) {
                     // The original's shape: {from, to, type, payload, timestamp}.
                     out.beginObject().name("from").value(s.from()).name("to").value(s.to())
-                            .name("type").value(s.type()).name("payload");
-                    Json.element(out, s.payload());
+                            .name("type").value(s.type()).name("payload").jsonValue(s.payloadJson());
                     out.name("timestamp").value(s.timestamp()).endObject();
                 }
             }
@@ -237,7 +247,8 @@ public final class Rendezvous {
 
     private void dropExpired(ArrayDeque<Signal> queue, long now) {
         while (!queue.isEmpty() && now - queue.peekFirst().timestamp() > limits.signalTtlMillis()) {
-            budget.release(1, queue.removeFirst().charge());
+            Signal expired = queue.removeFirst();
+            budget.release(expired.account(), expired.charge());
         }
     }
 

@@ -1,5 +1,7 @@
 package org.p2pchat.rendezvous.internal;
 
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,11 +12,17 @@ import org.p2pchat.core.identity.SignedRequest;
 import org.p2pchat.rendezvous.RendezvousLimits;
 
 /**
- * Checks the {@code Authorization} header of a {@code /v1} request: the Ed25519 signature over the
- * request ({@link SignedRequest}) or the MAC of a live session ({@link SessionRequest}), the time
- * window, and that the nonce is new for the identity key. Cheap checks come first and the nonce is
- * recorded last, so requests that fail verification cannot fill the nonce memory. Both schemes
- * share the per-key rate limit and the nonce memory.
+ * Checks the {@code Authorization} header of a {@code /v1} request: that it is meant for this
+ * service, the Ed25519 signature over the request ({@link SignedRequest}) or the MAC of a live
+ * session ({@link SessionRequest}), the time window, that the key is registered (unless the
+ * request registers it), and that the nonce is new for the identity key. Cheap checks come first
+ * and the nonce is recorded last, so requests that fail verification, and requests of keys that
+ * are not registered, cannot fill the nonce memory. Both schemes share the per-key rate limit and
+ * the nonce memory.
+ *
+ * <p>The service's id, made at random when it starts and published in {@code GET /v1/info}, is
+ * part of every signed and MAC'd request: a request made for one service is refused by any other,
+ * and by the same service after a restart (whose nonce memory starts empty).
  */
 final class RequestAuthenticator {
 
@@ -23,6 +31,15 @@ final class RequestAuthenticator {
         /** The session with this id if its registration is alive at {@code now}; null otherwise. */
         Session live(String sessionId, long now);
     }
+
+    /** The registered peers. */
+    interface Registrations {
+        /** Whether the key is registered and its registration alive at {@code now}. */
+        boolean isRegistered(String key, long now);
+    }
+
+    /** Random bytes of a service id: enough that two services never share one. */
+    private static final int SERVICE_ID_BYTES = 16;
 
     /**
      * The peer a request acts as.
@@ -37,26 +54,39 @@ final class RequestAuthenticator {
     private final NonceMemory nonces;
     private final RateLimiter perKey;
     private final Sessions sessions;
+    private final Registrations registrations;
+    private final String serviceId;
     private final AtomicLong signatureChecks = new AtomicLong();
 
-    RequestAuthenticator(RendezvousLimits limits, long now, Sessions sessions) {
+    RequestAuthenticator(RendezvousLimits limits, long now, Sessions sessions, Registrations registrations) {
         this.sessions = sessions;
+        this.registrations = registrations;
+        byte[] id = new byte[SERVICE_ID_BYTES];
+        new SecureRandom().nextBytes(id);
+        this.serviceId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
         this.maxSkewMillis = limits.maxClockSkewMillis();
         this.nonces = new NonceMemory(limits.maxClockSkewMillis(), limits.maxRememberedNonces());
         this.perKey = new RateLimiter(limits.requestsPerKeyPerSecond(), limits.requestBurstPerKey(),
                 limits.maxTrackedKeys(), now);
     }
 
+    /** This service's id, which every request must be signed for ({@code GET /v1/info}). */
+    String serviceId() {
+        return serviceId;
+    }
+
     /**
      * Authenticates a request.
      *
      * @param authorization the request's {@code Authorization} header values (null if none)
+     * @param registering   whether the request is a registration (the only request an unregistered key may make)
      * @return the peer this request acts as: the signer, or the session's peer
-     * @throws ApiException 401 if the request is not authentic, 429 if its key sends too fast, 503
-     *                      if the nonce memory is full
+     * @throws ApiException 401 if the request is not authentic or not meant for this service, 409 if
+     *                      its key is not registered, 429 if its key sends too fast, 503 if the
+     *                      nonce memory is full
      */
-    Caller authenticate(String method, String pathAndQuery, List<String> authorization, byte[] body, long now)
-            throws ApiException {
+    Caller authenticate(String method, String pathAndQuery, List<String> authorization, byte[] body, long now,
+            boolean registering) throws ApiException {
         if (authorization != null && authorization.size() > 1) {
             throw new ApiException(401, "the request has more than one Authorization header");
         }
@@ -64,7 +94,7 @@ final class RequestAuthenticator {
         if (SessionRequest.isSessionHeader(header)) {
             return new Caller(bySession(method, pathAndQuery, header, body, now), true);
         }
-        return new Caller(bySignature(method, pathAndQuery, header, body, now), false);
+        return new Caller(bySignature(method, pathAndQuery, header, body, now, registering), false);
     }
 
     private String bySession(String method, String pathAndQuery, String header, byte[] body, long now)
@@ -81,15 +111,15 @@ final class RequestAuthenticator {
         }
         long ts = request.timestampMillis();
         checkWindow(ts, now);
-        if (!request.verifies(session.macKey(), method, pathAndQuery, body)) {
-            throw new ApiException(401, "the MAC does not match this request (method, path with query, ts, nonce"
-                    + " and body) for that session");
+        if (!request.verifies(session.macKey(), serviceId, method, pathAndQuery, body)) {
+            throw new ApiException(401, "the MAC does not match this request (service id, method, path with query,"
+                    + " ts, nonce and body) for that session");
         }
         return accept(session.identityKey(), request.nonce(), ts, now);
     }
 
-    private String bySignature(String method, String pathAndQuery, String header, byte[] body, long now)
-            throws ApiException {
+    private String bySignature(String method, String pathAndQuery, String header, byte[] body, long now,
+            boolean registering) throws ApiException {
         SignedRequest request;
         try {
             request = SignedRequest.parseHeader(header);
@@ -106,12 +136,23 @@ final class RequestAuthenticator {
             throw new ApiException(401, "Authorization key= is not in canonical form (base64url without padding"
                     + " of the key's X.509 encoding)");
         }
+        if (!request.service().equals(serviceId)) {
+            throw new ApiException(401, "this request was signed for another service (svc=" + Json.excerpt(
+                    request.service()) + "): this service's id is " + serviceId + " (GET /v1/info); sign it again"
+                    + " for this service");
+        }
         long ts = request.timestampMillis();
         checkWindow(ts, now);
+        // Before the signature check (which costs ~100 µs) and the nonce memory: a key that is not
+        // registered can only register. Whether a key is registered is public (GET /v1/peers/<id>).
+        if (!registering && !registrations.isRegistered(key, now)) {
+            throw new ApiException(409, "the signing key is not registered (or its registration expired);"
+                    + " POST /v1/register first");
+        }
         signatureChecks.incrementAndGet();
         if (!FastSignatureCheck.verifies(request, method, pathAndQuery, body)) {
-            throw new ApiException(401, "the signature does not match this request (method, path with query, ts,"
-                    + " nonce and body) for that key");
+            throw new ApiException(401, "the signature does not match this request (service id, method, path with"
+                    + " query, ts, nonce and body) for that key");
         }
         return accept(key, request.nonce(), ts, now);
     }

@@ -19,8 +19,6 @@ final class SignedApi {
             + " POST /v1/signal, GET /v1/signals?wait=<0.." + SignedRendezvous.MAX_WAIT_SECONDS + ">";
     private static final String PEERS_QUERY = "the query parameters of /v1/peers are limit=<1.."
             + SignedRendezvous.MAX_PAGE_PEERS + "> and after=<id>, each at most once";
-    private static final byte[] INFO = Json.write(out -> out.beginObject().name("api").value("p2pchat-rendezvous")
-            .name("version").value(1).name("push").value("long-poll").endObject());
     private static final byte[] SUCCESS = Json.write(out -> out.beginObject().name("success").value(true).endObject());
 
     private final RendezvousLimits limits;
@@ -28,6 +26,8 @@ final class SignedApi {
     private final SignedRendezvous rendezvous;
     private final RequestAuthenticator authenticator;
     private final SessionKeys sessionKeys;
+    /** {@code GET /v1/info}: version 2 binds requests to the service id given here. */
+    private final byte[] info;
 
     SignedApi(RendezvousLimits limits, LongSupplier clock, SignedRendezvous rendezvous,
             RequestAuthenticator authenticator, SessionKeys sessionKeys) {
@@ -36,6 +36,9 @@ final class SignedApi {
         this.rendezvous = rendezvous;
         this.authenticator = authenticator;
         this.sessionKeys = sessionKeys;
+        this.info = Json.write(out -> out.beginObject().name("api").value("p2pchat-rendezvous").name("version")
+                .value(2).name("push").value("long-poll").name("service").value(authenticator.serviceId())
+                .endObject());
     }
 
     /** Answers a request whose (normalised) path is {@code /v1} or below it. */
@@ -44,14 +47,14 @@ final class SignedApi {
         switch (path) {
             case "/v1/info":
                 HttpFront.require(exchange, "GET, HEAD", get);
-                return new Response(200, INFO);
+                return new Response(200, info);
             case "/v1/register":
                 if (method.equals("POST")) {
                     return register(exchange);
                 }
                 HttpFront.require(exchange, "POST, DELETE", method.equals("DELETE"));
                 byte[] deleteBody = HttpFront.readBody(exchange, limits.maxBodyBytes());
-                rendezvous.unregister(authenticate(exchange, deleteBody).key());
+                rendezvous.unregister(authenticate(exchange, deleteBody, false).key());
                 return new Response(200, SUCCESS);
             case "/v1/peers": {
                 HttpFront.require(exchange, "GET, HEAD", get);
@@ -61,8 +64,9 @@ final class SignedApi {
             case "/v1/signal": {
                 HttpFront.require(exchange, "POST", method.equals("POST"));
                 byte[] body = jsonBody(exchange);
-                String from = authenticate(exchange, body).key();
-                String signalId = rendezvous.signal(from, Json.parseObject(body), body.length);
+                String from = authenticate(exchange, body, false).key();
+                String signalId = rendezvous.signal(from, Json.parseObject(body),
+                        exchange.getRemoteAddress().getAddress());
                 return new Response(201, Json.write(out -> out.beginObject().name("success").value(true)
                         .name("signalId").value(signalId).endObject()));
             }
@@ -70,8 +74,8 @@ final class SignedApi {
                 // GET only: fetching empties the queue, and a HEAD must not throw signals away unseen.
                 HttpFront.require(exchange, "GET", method.equals("GET"));
                 int wait = waitSeconds(exchange.getRequestURI().getRawQuery());
-                String id = authenticate(exchange, HttpFront.readBody(exchange, limits.maxBodyBytes())).key();
-                return new Response(200, rendezvous.fetch(id, wait));
+                String id = authenticate(exchange, HttpFront.readBody(exchange, limits.maxBodyBytes()), false).key();
+                return new Response(200, rendezvous.fetch(id, wait, exchange.getRemoteAddress().getAddress()));
             }
             default:
                 String id = path.startsWith("/v1/peers/") ? path.substring("/v1/peers/".length()) : "";
@@ -90,7 +94,7 @@ final class SignedApi {
      */
     private Response register(HttpExchange exchange) throws ApiException, IOException {
         byte[] body = jsonBody(exchange);
-        RequestAuthenticator.Caller caller = authenticate(exchange, body);
+        RequestAuthenticator.Caller caller = authenticate(exchange, body, true);
         JsonObject request = Json.parseObject(body);
         JsonElement sessionKey = request.get("sessionKey");
         Session session = null;
@@ -118,12 +122,16 @@ final class SignedApi {
         return HttpFront.readBody(exchange, limits.maxBodyBytes());
     }
 
-    /** The peer the request acts as: its verified signer, or its session's peer. */
-    private RequestAuthenticator.Caller authenticate(HttpExchange exchange, byte[] body) throws ApiException {
+    /**
+     * The peer the request acts as: its verified signer, or its session's peer; unless
+     * {@code registering}, a registered one.
+     */
+    private RequestAuthenticator.Caller authenticate(HttpExchange exchange, byte[] body, boolean registering)
+            throws ApiException {
         URI uri = exchange.getRequestURI();
         String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         return authenticator.authenticate(exchange.getRequestMethod(), pathAndQuery,
-                exchange.getRequestHeaders().get("Authorization"), body, clock.getAsLong());
+                exchange.getRequestHeaders().get("Authorization"), body, clock.getAsLong(), registering);
     }
 
     /** A page of {@code GET /v1/peers}: at most {@code limit} listed peers after {@code after} (null: from the first). */

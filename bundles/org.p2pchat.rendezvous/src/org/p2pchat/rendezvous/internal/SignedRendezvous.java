@@ -1,6 +1,7 @@
 package org.p2pchat.rendezvous.internal;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Set;
@@ -65,6 +66,8 @@ final class SignedRendezvous {
         ArrayDeque<Signal> queue;
         /** The waiting fetch, completed to wake it; null if none waits. Written under the lock. */
         volatile CompletableFuture<Void> waiter;
+        /** The client address of the waiting fetch, whose share of the pool it holds. Guarded by this. */
+        String waiterAddress;
         /** Set under the lock when the peer leaves the directory; the object is then dead. */
         volatile boolean removed;
         /** The peer's session, if its registration opened one; changed under the lock. */
@@ -83,9 +86,12 @@ final class SignedRendezvous {
         }
     }
 
-    /** A queued signal; {@code charge} is what it holds of the {@link SignalBudget}. */
+    /**
+     * A queued signal; {@code charge} is what it holds of the {@link SignalBudget}, from
+     * {@code account}'s share. Sender id and name are the sender's own strings, not copies.
+     */
     private record Signal(long sequence, String from, String fromName, String type, String payload, long timestamp,
-            int charge) {
+            int charge, SignalBudget.Account account) {
     }
 
     private final RendezvousLimits limits;
@@ -98,6 +104,8 @@ final class SignedRendezvous {
     private final ConcurrentHashMap<String, Member> bySession = new ConcurrentHashMap<>();
     private final AtomicLong signalSequence = new AtomicLong();
     private final AtomicInteger waitingFetches = new AtomicInteger();
+    /** Waiting fetches per client address (its share of the pool); an entry goes when its count does. */
+    private final ConcurrentHashMap<String, Integer> waitingByAddress = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     SignedRendezvous(RendezvousLimits limits, LongSupplier clock, SignalBudget budget) {
@@ -188,13 +196,26 @@ final class SignedRendezvous {
         }
     }
 
-    /** {@code POST /v1/signal} by {@code from}: queues a signal for its recipient; returns the signal id. */
-    String signal(String from, JsonObject body, int bodyBytes) throws ApiException {
+    /**
+     * Whether {@code id} is a registered peer, not expired at {@code now}: only such keys may make
+     * requests other than a registration (so that unregistered keys cannot fill the nonce memory).
+     */
+    boolean isRegistered(String id, long now) {
+        Member member = members.get(id);
+        return member != null && !member.removed && !expired(member, now);
+    }
+
+    /**
+     * {@code POST /v1/signal} by {@code from}, sent from the client address {@code senderAddress} (whose
+     * share of the budget it is charged to): queues a signal for its recipient; returns the signal id.
+     */
+    String signal(String from, JsonObject body, InetAddress senderAddress) throws ApiException {
         rejectForgedSender(from, body);
         String to = requiredString(body, "to");
         String type = requiredString(body, "type");
         String payload = requiredString(body, "payload");
-        if (!SIGNAL_TYPES.contains(type)) {
+        String knownType = Json.canonical(SIGNAL_TYPES, type);
+        if (knownType == null) {
             throw new ApiException(400, "type must be one of offer, answer, ice-candidate, reconnect-offer,"
                     + " reconnect-answer, reject, cancel; was \"" + Json.excerpt(type) + "\"");
         }
@@ -207,19 +228,19 @@ final class SignedRendezvous {
         if (recipient == null) {
             throw recipientNotFound(to);
         }
-        Signal signal = new Signal(signalSequence.incrementAndGet(), sender.id, sender.name, type, payload, now,
-                SignalBudget.charge(bodyBytes));
-        budget.reserve(signal.charge());
+        int charge = SignalBudget.OVERHEAD_BYTES + SignalBudget.retained(payload);
+        Signal signal = new Signal(signalSequence.incrementAndGet(), sender.id, sender.name, knownType, payload, now,
+                charge, budget.reserve(senderAddress, charge));
         synchronized (recipient) {
             if (recipient.removed || expired(recipient, now)) {
-                budget.release(1, signal.charge());
+                budget.release(signal.account(), signal.charge());
                 throw recipientNotFound(to);
             }
             dropExpired(recipient, now);
             if (recipient.queue == null) {
                 recipient.queue = new ArrayDeque<>(4);
             } else if (recipient.queue.size() >= limits.maxSignalsPerPeer()) {
-                budget.release(1, signal.charge());
+                budget.release(signal.account(), signal.charge());
                 // As in the legacy API: keep the oldest (the offer the later candidates need) and
                 // refuse the newest, so the sender knows it was not queued.
                 throw new ApiException(429, "the recipient already has " + limits.maxSignalsPerPeer()
@@ -234,11 +255,12 @@ final class SignedRendezvous {
     }
 
     /**
-     * {@code GET /v1/signals?wait=N} by {@code id}: the queued signals, removed from the queue. If
-     * none is queued, waits up to {@code waitSeconds} for one; a newer fetch by the same peer ends
-     * this one with {@code []}.
+     * {@code GET /v1/signals?wait=N} by {@code id} from the client address {@code client}: the
+     * queued signals, removed from the queue. If none is queued, waits up to {@code waitSeconds} for
+     * one, holding a place of the pool of waiting fetches and of the address's share of it; a newer
+     * fetch by the same peer ends this one with {@code []}.
      */
-    byte[] fetch(String id, int waitSeconds) throws ApiException {
+    byte[] fetch(String id, int waitSeconds, InetAddress client) throws ApiException {
         Member member = members.get(id);
         if (member == null) {
             throw notRegistered();
@@ -258,13 +280,21 @@ final class SignedRendezvous {
                 waiter = null;
             } else if (closing) {
                 throw shuttingDown();
-            } else if (waitingFetches.incrementAndGet() > limits.maxWaitingFetches()) {
-                waitingFetches.decrementAndGet();
-                throw new ApiException(503, "the service holds its maximum of " + limits.maxWaitingFetches()
-                        + " waiting fetches; retry later or fetch with wait=0");
             } else {
+                String address = RateLimiter.addressKey(client);
+                if (!holdWaitingPlace(address)) {
+                    throw new ApiException(429, "fetches from this address hold their maximum of "
+                            + limits.maxWaitingFetchesPerAddress() + " waiting fetches; retry later or fetch with wait=0");
+                }
+                if (waitingFetches.incrementAndGet() > limits.maxWaitingFetches()) {
+                    waitingFetches.decrementAndGet();
+                    freeWaitingPlace(address);
+                    throw new ApiException(503, "the service holds its maximum of " + limits.maxWaitingFetches()
+                            + " waiting fetches; retry later or fetch with wait=0");
+                }
                 waiter = new CompletableFuture<>();
                 member.waiter = waiter;
+                member.waiterAddress = address;
             }
         }
         if (waiter == null) {
@@ -386,6 +416,10 @@ final class SignedRendezvous {
         return waitingFetches.get();
     }
 
+    SignalBudget budget() {
+        return budget;
+    }
+
     int sessions() {
         return bySession.size();
     }
@@ -449,7 +483,27 @@ final class SignedRendezvous {
             member.waiter.complete(null);
             member.waiter = null;
             waitingFetches.decrementAndGet();
+            freeWaitingPlace(member.waiterAddress);
+            member.waiterAddress = null;
         }
+    }
+
+    /** Takes a place of {@code address}'s share of waiting fetches; false if it holds its share. */
+    private boolean holdWaitingPlace(String address) {
+        boolean[] held = new boolean[1];
+        waitingByAddress.compute(address, (key, count) -> {
+            int n = count == null ? 0 : count;
+            if (n >= limits.maxWaitingFetchesPerAddress()) {
+                return count;
+            }
+            held[0] = true;
+            return n + 1;
+        });
+        return held[0];
+    }
+
+    private void freeWaitingPlace(String address) {
+        waitingByAddress.computeIfPresent(address, (key, count) -> count <= 1 ? null : count - 1);
     }
 
     /** Empties the member's queue and gives its room back; the caller holds the lock. */
@@ -457,11 +511,9 @@ final class SignedRendezvous {
         ArrayDeque<Signal> queue = member.queue;
         member.queue = null;
         if (queue != null) {
-            long charge = 0;
             for (Signal s : queue) {
-                charge += s.charge();
+                budget.release(s.account(), s.charge());
             }
-            budget.release(queue.size(), charge);
         }
         return queue;
     }
@@ -472,7 +524,8 @@ final class SignedRendezvous {
             return;
         }
         while (!queue.isEmpty() && now - queue.peekFirst().timestamp() > limits.v1SignalTtlMillis()) {
-            budget.release(1, queue.removeFirst().charge());
+            Signal expired = queue.removeFirst();
+            budget.release(expired.account(), expired.charge());
         }
         if (queue.isEmpty()) {
             member.queue = null;

@@ -42,7 +42,7 @@ class SessionRequestTest {
         // Expected values computed with the JDK's javax.crypto.Mac ("HmacSHA256") over the spec's inputs.
         byte[] macKey = SessionRequest.macKey(counting(32), "IDKEY", "SESSIONID", "CLIENTKEY", "SERVERKEY");
         assertEquals("qtvE2EP_IiPxtiSKcAJ3jv9SuvDV4YFmUBAvTzhLfi0", B64.encodeToString(macKey));
-        assertEquals("fMF3DIq9TLR9Ho_-YIgBWjQJgUY9Sr44wW2m0uA_MsA", SessionRequest.mac(macKey, "POST", "/v1/signal",
+        assertEquals("RIc8bNlRmwi5HRRqdzE_OR2PWWYm-ts6qiRBLbxv9UY", SessionRequest.mac(macKey, "SVC", "POST", "/v1/signal",
                 1_700_000_000_000L, "bm9uY2U", "{\"x\":1}".getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -60,9 +60,9 @@ class SessionRequestTest {
         assertArrayEquals(atClient, atServer);
         assertEquals(32, atClient.length);
 
-        SessionRequest request = SessionRequest.of(ID, atClient, "POST", "/v1/signal", BODY, 1234, "bm9uY2U");
-        assertTrue(request.verifies(atServer, "POST", "/v1/signal", BODY));
-        assertFalse(request.verifies(SessionRequest.macKey(shared, "KEY", ID, serverKey, clientKey), "POST",
+        SessionRequest request = SessionRequest.of(ID, atClient, "SVC", "POST", "/v1/signal", BODY, 1234, "bm9uY2U");
+        assertTrue(request.verifies(atServer, "SVC", "POST", "/v1/signal", BODY));
+        assertFalse(request.verifies(SessionRequest.macKey(shared, "KEY", ID, serverKey, clientKey), "SVC", "POST",
                 "/v1/signal", BODY), "the keys' order matters");
     }
 
@@ -98,7 +98,7 @@ class SessionRequestTest {
     @Test
     void theHeaderRoundTripsAndTheMacCoversTheRequest() throws Exception {
         byte[] macKey = counting(32);
-        SessionRequest request = SessionRequest.of(ID, macKey, "POST", "/v1/signal", BODY, 1_700_000_000_123L,
+        SessionRequest request = SessionRequest.of(ID, macKey, "SVC", "POST", "/v1/signal", BODY, 1_700_000_000_123L,
                 "bm9uY2UxMjM0NTY3ODkw");
         String header = request.toHeader();
         assertEquals("P2PChat-Session id=" + ID + ", ts=1700000000123, nonce=bm9uY2UxMjM0NTY3ODkw, mac="
@@ -108,19 +108,20 @@ class SessionRequestTest {
         assertFalse(SessionRequest.isSessionHeader(null));
         SessionRequest parsed = SessionRequest.parseHeader("  " + header + " ");
         assertEquals(request, parsed);
-        assertTrue(parsed.verifies(macKey, "POST", "/v1/signal", BODY));
-        assertTrue(parsed.verifies(macKey, "post", "/v1/signal", BODY), "the method is compared in upper case");
+        assertTrue(parsed.verifies(macKey, "SVC", "POST", "/v1/signal", BODY));
+        assertTrue(parsed.verifies(macKey, "SVC", "post", "/v1/signal", BODY), "the method is compared in upper case");
 
         byte[] otherKey = counting(32);
         otherKey[0] = 9;
-        assertFalse(parsed.verifies(otherKey, "POST", "/v1/signal", BODY));
-        assertFalse(parsed.verifies(macKey, "PUT", "/v1/signal", BODY));
-        assertFalse(parsed.verifies(macKey, "POST", "/v1/signal?x", BODY));
-        assertFalse(parsed.verifies(macKey, "POST", "/v1/signal", "{}".getBytes(StandardCharsets.UTF_8)));
+        assertFalse(parsed.verifies(otherKey, "SVC", "POST", "/v1/signal", BODY));
+        assertFalse(parsed.verifies(macKey, "SVC", "PUT", "/v1/signal", BODY));
+        assertFalse(parsed.verifies(macKey, "SVC", "POST", "/v1/signal?x", BODY));
+        assertFalse(parsed.verifies(macKey, "OTHER", "POST", "/v1/signal", BODY), "another service");
+        assertFalse(parsed.verifies(macKey, "SVC", "POST", "/v1/signal", "{}".getBytes(StandardCharsets.UTF_8)));
         assertFalse(new SessionRequest(ID, request.timestampMillis() + 1, request.nonce(), request.mac())
-                .verifies(macKey, "POST", "/v1/signal", BODY));
+                .verifies(macKey, "SVC", "POST", "/v1/signal", BODY));
         assertFalse(new SessionRequest(ID, request.timestampMillis(), "bm9uY2U", request.mac())
-                .verifies(macKey, "POST", "/v1/signal", BODY));
+                .verifies(macKey, "SVC", "POST", "/v1/signal", BODY));
     }
 
     @ParameterizedTest

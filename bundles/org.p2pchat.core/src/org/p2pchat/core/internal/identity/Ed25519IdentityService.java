@@ -167,10 +167,11 @@ public final class Ed25519IdentityService implements IdentityService {
     }
 
     @Override
-    public SignedRequest signRequest(String method, String pathAndQuery, byte[] body) {
+    public SignedRequest signRequest(String service, String method, String pathAndQuery, byte[] body) {
         String nonce = freshNonce();
         long now = System.currentTimeMillis();
-        return new SignedRequest(self, now, nonce, sign(SignedRequest.signedBytes(method, pathAndQuery, now, nonce, body)));
+        return new SignedRequest(self, service, now, nonce,
+                sign(SignedRequest.signedBytes(service, method, pathAndQuery, now, nonce, body)));
     }
 
     private String freshNonce() {

@@ -97,7 +97,8 @@ class PagedDirectoryTest {
             byte[] body = ("{\"name\":\"crowd " + i + "\",\"listed\":true}").getBytes(StandardCharsets.UTF_8);
             HttpRequest request = HttpRequest.newBuilder(URI.create(service.uri() + "/v1/register"))
                     .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                    .header("Authorization", authorization(keys, id, "POST", "/v1/register", body))
+                    .header("Authorization", authorization(keys, id, service.server().serviceId(), "POST",
+                            "/v1/register", body))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             inFlight.acquire();
             replies.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
@@ -110,16 +111,16 @@ class PagedDirectoryTest {
         return ids;
     }
 
-    private static String authorization(KeyPair keys, String id, String method, String path, byte[] body)
-            throws GeneralSecurityException {
+    private static String authorization(KeyPair keys, String id, String serviceId, String method, String path,
+            byte[] body) throws GeneralSecurityException {
         byte[] nonceBytes = new byte[16];
         RANDOM.nextBytes(nonceBytes);
         String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(nonceBytes);
         long ts = System.currentTimeMillis();
         Signature signer = Signature.getInstance("Ed25519");
         signer.initSign(keys.getPrivate());
-        signer.update(SignedRequest.signedBytes(method, path, ts, nonce, body));
+        signer.update(SignedRequest.signedBytes(serviceId, method, path, ts, nonce, body));
         String sig = Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
-        return SignedRequest.SCHEME + " key=" + id + ", ts=" + ts + ", nonce=" + nonce + ", sig=" + sig;
+        return new SignedRequest(PublicIdentity.of(keys.getPublic()), serviceId, ts, nonce, sig).toHeader();
     }
 }

@@ -1,5 +1,6 @@
 package org.p2pchat.signaling.dht.tests;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.google.gson.JsonElement;
@@ -26,12 +28,25 @@ final class SignedClient implements AutoCloseable {
 
     final IdentityService identity;
     private final URI service;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    /** The service's id from GET /v1/info, which requests are signed for. */
+    private final String serviceId;
+    private final HttpClient http;
 
     SignedClient(URI service, String name) throws Exception {
+        this(service, name, null);
+    }
+
+    /** A client whose connections come from {@code localAddress} (null: any), e.g. another test address. */
+    SignedClient(URI service, String name, InetAddress localAddress) throws Exception {
         this.service = service;
+        HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2));
+        this.http = (localAddress == null ? client : client.localAddress(localAddress)).build();
         this.identity = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-dht-" + name));
+        HttpResponse<String> info = http.send(HttpRequest.newBuilder(URI.create(service + "/v1/info"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        expect(200, info);
+        this.serviceId = JsonParser.parseString(info.body()).getAsJsonObject().get("service").getAsString();
         JsonObject body = new JsonObject();
         body.addProperty("name", name);
         body.addProperty("listed", false);
@@ -45,12 +60,20 @@ final class SignedClient implements AutoCloseable {
     HttpResponse<String> send(String method, String route, String json) throws Exception {
         byte[] body = json == null ? null : json.getBytes(StandardCharsets.UTF_8);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(service + route)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", identity.signRequest(method, route, body).toHeader())
+                .header("Authorization", identity.signRequest(serviceId, method, route, body).toHeader())
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A fetch that waits up to {@code seconds} for a signal, sent now; its answer comes later. */
+    CompletableFuture<HttpResponse<String>> holdLongPoll(int seconds) {
+        String route = "/v1/signals?wait=" + seconds;
+        HttpRequest request = HttpRequest.newBuilder(URI.create(service + route)).timeout(Duration.ofSeconds(seconds + 10))
+                .header("Authorization", identity.signRequest(serviceId, "GET", route, null).toHeader()).GET().build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
     void signal(String to, String type, String payload) throws Exception {

@@ -18,6 +18,7 @@ final class TestService implements AutoCloseable {
     private static final RendezvousLimits LIMITS = RendezvousLimits.DEFAULTS.withoutRateLimit();
 
     private final InetAddress address;
+    private final RendezvousLimits limits;
     private final boolean relayed;
     private RendezvousServer server;
     private ServiceRelay relay;
@@ -26,6 +27,11 @@ final class TestService implements AutoCloseable {
     private boolean hideAuthenticatedApi;
 
     private TestService(boolean relayed, boolean hideAuthenticatedApi) throws IOException {
+        this(relayed, hideAuthenticatedApi, LIMITS);
+    }
+
+    private TestService(boolean relayed, boolean hideAuthenticatedApi, RendezvousLimits limits) throws IOException {
+        this.limits = limits;
         this.address = InetAddress.getByName(NetworkIsolation.TEST_ADDRESS); // a literal: no name lookup
         this.relayed = relayed;
         this.hideAuthenticatedApi = hideAuthenticatedApi;
@@ -35,6 +41,11 @@ final class TestService implements AutoCloseable {
     /** The server as it is. */
     static TestService direct() throws IOException {
         return new TestService(false, false);
+    }
+
+    /** The server as it is, with these limits. */
+    static TestService direct(RendezvousLimits limits) throws IOException {
+        return new TestService(false, false, limits);
     }
 
     /** The server behind a relay that hides its authenticated API: a service of the web app's kind. */
@@ -48,7 +59,7 @@ final class TestService implements AutoCloseable {
     }
 
     synchronized void start() throws IOException {
-        server = RendezvousServer.start(new InetSocketAddress(address, serverPort), LIMITS);
+        server = RendezvousServer.start(new InetSocketAddress(address, serverPort), limits);
         serverPort = server.address().getPort();
         if (relayed) {
             relay = new ServiceRelay(new InetSocketAddress(address, relayPort),

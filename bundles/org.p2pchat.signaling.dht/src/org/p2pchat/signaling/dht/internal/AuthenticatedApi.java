@@ -38,6 +38,13 @@ import org.p2pchat.core.signaling.DirectoryPeer;
  * carry the session's MAC instead of a signature. When the service no longer knows the session
  * (it restarted, or our registration expired) we register again, signed, and go on; a service
  * that opens no session gets every request signed.
+ * <p>
+ * Every request is signed (or MAC'd) for the service's id from {@code GET /v1/info}, so it is
+ * valid there only. A restarted service has a new id: on a 401 we read the id again, and sign
+ * anew if it changed. When the service holds no long poll for us (503, or 429 for our address)
+ * we poll with {@code wait=0} every {@link DhtTimings#legacyPollInterval()} and try a long poll
+ * again every {@link #LONG_POLL_RETRY}, instead of backing off: signals keep arriving within a
+ * second or two.
  */
 final class AuthenticatedApi implements RendezvousApi {
 
@@ -52,6 +59,8 @@ final class AuthenticatedApi implements RendezvousApi {
 
     static final String INFO_ROUTE = "/v1/info";
     static final String API_NAME = "p2pchat-rendezvous";
+    /** While polling for want of a long poll: how long until we ask for a long poll again. */
+    static final Duration LONG_POLL_RETRY = Duration.ofSeconds(15);
     /** Listed peers asked for per request of the directory (the service allows up to 1,000). */
     static final int PEERS_PER_PAGE = 500;
     /**
@@ -72,10 +81,17 @@ final class AuthenticatedApi implements RendezvousApi {
     private final Object sessionLock = new Object();
     /** Null until a signed registration opened one, and after the service refused it. */
     private volatile Session session;
+    /** The service's id from {@code GET /v1/info}, which every request is signed for. */
+    private volatile String serviceId;
+    /** Whether we poll with {@code wait=0} because the service held no long poll for us. */
+    private volatile boolean shortPolling;
+    /** While {@link #shortPolling}: when to try a long poll again ({@link System#nanoTime()}). */
+    private volatile long longPollAgainAt;
 
     AuthenticatedApi(URI service, RendezvousHttp http, DhtTimings timings, IdentityService identity, String name,
-            boolean listed) {
+            boolean listed, String serviceId) {
         this.service = service;
+        this.serviceId = serviceId;
         this.http = http;
         this.timings = timings;
         this.identity = identity;
@@ -100,6 +116,25 @@ final class AuthenticatedApi implements RendezvousApi {
 
     boolean listed() {
         return listed;
+    }
+
+    /** The service's id as its {@code /v1/info} gave it last (after a restart it has another). */
+    void serviceId(String id) {
+        serviceId = id;
+    }
+
+    /** Whether we poll with {@code wait=0} for now, the service having held no long poll for us. */
+    boolean shortPolling() {
+        return shortPolling;
+    }
+
+    /**
+     * The service's id from {@code GET /v1/info}, or null if its answer names none (a service from
+     * before requests were bound to it, which refuses nothing we could sign).
+     */
+    static String serviceId(JsonObject info) {
+        String id = JsonFields.string(info, "service");
+        return id != null && id.matches("[A-Za-z0-9_-]{1,64}") ? id : null;
     }
 
     @Override
@@ -202,7 +237,8 @@ final class AuthenticatedApi implements RendezvousApi {
                     null);
         }
         session = null;
-        if (!reply.ok()) {
+        // 409: not registered (any more), which is what we wanted.
+        if (!reply.ok() && reply.status() != 409) {
             throw reply.refusal("Unregistering");
         }
     }
@@ -213,10 +249,24 @@ final class AuthenticatedApi implements RendezvousApi {
      */
     @Override
     public List<Signal> fetch() throws IOException, InterruptedException {
-        int wait = timings.longPollSeconds();
+        boolean poll = shortPolling && System.nanoTime() - longPollAgainAt < 0;
+        int wait = poll ? 0 : timings.longPollSeconds();
         Session current = session;
-        RendezvousHttp.Reply reply = asUs("GET", "/v1/signals?wait=" + wait, null,
-                timings.requestTimeout().plusSeconds(wait), RendezvousHttp.LARGE_ANSWER_BYTES, current);
+        RendezvousHttp.Reply reply = fetch(wait, current);
+        if (wait > 0 && (reply.status() == 503 || reply.status() == 429)) {
+            // The service holds no long poll for us now (its pool, or our address's share, is full):
+            // poll instead, so that signals still arrive within a poll interval.
+            if (!shortPolling) {
+                LOG.log(Level.INFO, "{0}: no long poll for us ({1}); polling every {2} ms until one is held again",
+                        service, reply.reason(), timings.legacyPollInterval().toMillis());
+            }
+            shortPolling = true;
+            longPollAgainAt = System.nanoTime() + LONG_POLL_RETRY.toNanos();
+            reply = fetch(0, current);
+        } else if (wait > 0 && reply.ok() && shortPolling) {
+            LOG.log(Level.INFO, "{0}: long polls are held again", service);
+            shortPolling = false;
+        }
         if (!reply.ok()) {
             if (reply.status() == 401 && current != null) {
                 forget(current);
@@ -226,9 +276,14 @@ final class AuthenticatedApi implements RendezvousApi {
         return JsonFields.signals(reply.json(), service);
     }
 
+    private RendezvousHttp.Reply fetch(int wait, Session current) throws IOException, InterruptedException {
+        return asUs("GET", "/v1/signals?wait=" + wait, null, timings.requestTimeout().plusSeconds(wait),
+                RendezvousHttp.LARGE_ANSWER_BYTES, current);
+    }
+
     @Override
     public Duration pauseAfterFetch() {
-        return Duration.ZERO;
+        return shortPolling ? timings.legacyPollInterval() : Duration.ZERO;
     }
 
     @Override
@@ -317,17 +372,43 @@ final class AuthenticatedApi implements RendezvousApi {
     }
 
     /**
-     * A request that acts as us: under {@code session} if given, else signed with the identity key.
-     * Each attempt gets a fresh timestamp and nonce.
+     * A request that acts as us: under {@code session} if given, else signed with the identity key,
+     * for the service's id. Each attempt gets a fresh timestamp and nonce. A refused (401) signed
+     * request is sent once more, signed anew, if the service's id changed (it restarted); a session
+     * does not outlive a restart, so its refusal is the caller's to handle.
      */
     private RendezvousHttp.Reply asUs(String method, String route, byte[] body, Duration timeout, int maxBytes,
             Session session) throws IOException, InterruptedException {
+        String signedFor = serviceId;
+        RendezvousHttp.Reply reply = http.send(method, route, body, authorization(method, route, body, session,
+                signedFor), timeout, maxBytes);
+        if (reply.status() == 401 && relearnServiceId(signedFor) && session == null) {
+            reply = http.send(method, route, body, authorization(method, route, body, null, serviceId), timeout,
+                    maxBytes);
+        }
+        return reply;
+    }
+
+    private Supplier<String> authorization(String method, String route, byte[] body, Session session,
+            String service) {
         String pathAndQuery = http.pathAndQuery(route);
-        Supplier<String> authorization = session == null
-                ? () -> identity.signRequest(method, pathAndQuery, body).toHeader()
-                : () -> SessionRequest.of(session.id(), session.macKey(), method, pathAndQuery, body,
+        return session == null
+                ? () -> identity.signRequest(service, method, pathAndQuery, body).toHeader()
+                : () -> SessionRequest.of(session.id(), session.macKey(), service, method, pathAndQuery, body,
                         System.currentTimeMillis(), nonce()).toHeader();
-        return http.send(method, route, body, authorization, timeout, maxBytes);
+    }
+
+    /** Reads the service's id again; true if it is no longer {@code signedFor} (the service restarted). */
+    private boolean relearnServiceId(String signedFor) throws IOException, InterruptedException {
+        RendezvousHttp.Reply info = http.get(INFO_ROUTE, null, timings.requestTimeout(),
+                RendezvousHttp.SMALL_ANSWER_BYTES);
+        String id = info.ok() && info.json() instanceof JsonObject o ? serviceId(o) : null;
+        if (id == null || id.equals(signedFor)) {
+            return false;
+        }
+        LOG.log(Level.INFO, "{0}: the service has a new id (it restarted); signing for it", service);
+        serviceId = id;
+        return true;
     }
 
     private static String nonce() {

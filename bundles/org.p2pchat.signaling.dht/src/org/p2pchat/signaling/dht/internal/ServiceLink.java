@@ -221,6 +221,18 @@ final class ServiceLink {
                 if (membership.isClosed()) {
                     return;
                 }
+                if (fetching && e instanceof RendezvousHttp.ServiceRefusal r && (r.status == 503 || r.status == 429)) {
+                    // Busy, not gone (even a wait=0 fetch was refused): we are still registered, and
+                    // our signals expire within a minute, so poll again soon rather than backing off.
+                    LOG.log(Level.INFO, "{0}: {1}; fetching again in {2} ms", service, r.getMessage(),
+                            timings.legacyPollInterval().toMillis());
+                    try {
+                        Thread.sleep(timings.legacyPollInterval());
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                    continue;
+                }
                 registered = false;
                 if (fetching && !refusedOnce && e instanceof RendezvousHttp.ServiceRefusal r && r.status >= 400
                         && r.status < 500 && r.status != 429) {
@@ -358,8 +370,15 @@ final class ServiceLink {
                 RendezvousHttp.SMALL_ANSWER_BYTES);
         if (info.ok() && jsonObject(info.body()) instanceof JsonObject o
                 && AuthenticatedApi.API_NAME.equals(JsonFields.string(o, "api")) && JsonFields.number(o, "version") >= 1) {
+            String serviceId = AuthenticatedApi.serviceId(o);
+            if (serviceId == null) {
+                throw new RendezvousHttp.ServiceRefusal(info.status(), "it runs an older version of the rendezvous"
+                        + " service, whose requests are not bound to it (GET /v1/info names no service id); update it");
+            }
             if (authenticated == null) {
-                authenticated = new AuthenticatedApi(service, http, timings, identity, name, listed);
+                authenticated = new AuthenticatedApi(service, http, timings, identity, name, listed, serviceId);
+            } else {
+                authenticated.serviceId(serviceId);
             }
             return authenticated;
         }
@@ -411,7 +430,9 @@ final class ServiceLink {
         String where = "Cannot reach " + service + ": ";
         if (e instanceof RendezvousHttp.ServiceRefusal r) {
             if (r.status == 401) {
-                return service + " refused our signed request (" + r.getMessage() + "). Is this computer's clock right?";
+                // The time window is the refusal a user can do something about; the reason names ts= then.
+                return service + " refused our signed request (" + r.getMessage() + ")."
+                        + (r.getMessage().contains("ts=") ? " Is this computer's clock right?" : "");
             }
             return service + ": " + r.getMessage() + ".";
         }
