@@ -51,7 +51,7 @@ final class RateLimiter {
 
     /** Takes one token for {@code address}; false if its bucket is empty. */
     boolean tryAcquire(InetAddress address, long now) {
-        return !enabled() || tryAcquire(key(address), now);
+        return !enabled() || tryAcquire(clientKey(address), now);
     }
 
     /** Takes one token for {@code key}; false if its bucket is empty. */
@@ -90,7 +90,8 @@ final class RateLimiter {
         bucket.last = Math.max(bucket.last, now);
     }
 
-    private static String key(InetAddress address) {
+    /** The client an address stands for: itself, or for IPv6 its /64. */
+    static String clientKey(InetAddress address) {
         byte[] bytes = address.getAddress();
         if (address instanceof Inet6Address) {
             bytes = Arrays.copyOf(bytes, 8);
