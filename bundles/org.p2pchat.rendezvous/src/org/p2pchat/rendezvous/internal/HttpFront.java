@@ -118,12 +118,14 @@ public final class HttpFront extends Handler.Abstract {
         HttpFront front = new HttpFront(address, limits, clock);
         try {
             front.server.start();
-        } catch (IOException e) {
-            front.stopQuietly();
-            throw e;
         } catch (Exception e) {
             front.stopQuietly();
-            throw new IOException(e.getMessage(), e);
+            // Jetty wraps the reason ("Failed to bind to ...": "Address already in use"); the caller names the address.
+            Throwable reason = e;
+            while (reason.getCause() != null && reason.getCause().getMessage() != null) {
+                reason = reason.getCause();
+            }
+            throw new IOException(reason.getMessage(), e);
         }
         front.sweeper.scheduleWithFixedDelay(front::scheduledSweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
         front.sweeper.scheduleWithFixedDelay(front::checkConnections, 1, 1, TimeUnit.SECONDS);
