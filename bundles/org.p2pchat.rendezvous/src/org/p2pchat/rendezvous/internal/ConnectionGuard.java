@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.ssl.SslConnection;
 
 /**
  * The two connection controls Jetty 12 core lacks: at most {@code maxPerAddress} open connections
@@ -56,6 +57,9 @@ final class ConnectionGuard implements Connection.Listener {
 
     @Override
     public void onOpened(Connection connection) {
+        if (connection instanceof SslConnection) {
+            return; // the HTTP connection on top of it is the one counted and checked
+        }
         String client = RateLimiter.clientKey(address(connection.getEndPoint().getRemoteSocketAddress()));
         int open = perAddress.computeIfAbsent(client, a -> new AtomicInteger()).incrementAndGet();
         connections.put(connection, new Tracked(client, System.nanoTime()));

@@ -27,9 +27,12 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.p2pchat.core.identity.SignedRequest;
 import org.p2pchat.rendezvous.RendezvousLimits;
@@ -78,7 +81,8 @@ public final class HttpFront extends Handler.Abstract {
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("rendezvous-sweeper").factory());
 
-    private HttpFront(InetSocketAddress address, RendezvousLimits limits, LongSupplier clock) {
+    private HttpFront(InetSocketAddress address, RendezvousLimits limits, LongSupplier clock,
+            RendezvousServer.Tls tls) {
         SignalBudget budget = new SignalBudget(limits);
         long now = clock.getAsLong();
         this.rendezvous = new Rendezvous(limits, clock, budget);
@@ -100,7 +104,18 @@ public final class HttpFront extends Handler.Abstract {
         // Jetty is told to take any path: nothing here maps a path to a file.
         http.setUriCompliance(UriCompliance.UNSAFE);
         http.setHttpCompliance(HttpCompliance.RFC7230);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        if (tls == null) {
+            this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        } else {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(tls.keyStore().toAbsolutePath());
+            ssl.setKeyStoreType("PKCS12");
+            ssl.setKeyStorePassword(tls.password());
+            // Clients may reach the service by any name or address; the certificate is theirs to check.
+            http.addCustomizer(new SecureRequestCustomizer(false));
+            this.connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                    new HttpConnectionFactory(http));
+        }
         connector.setHost(address.getAddress().getHostAddress());
         connector.setPort(address.getPort());
         connector.setIdleTimeout(limits.idleTimeoutMillis());
@@ -113,9 +128,10 @@ public final class HttpFront extends Handler.Abstract {
         server.setHandler(this);
     }
 
-    public static HttpFront start(InetSocketAddress address, RendezvousLimits limits, LongSupplier clock)
-            throws IOException {
-        HttpFront front = new HttpFront(address, limits, clock);
+    /** Starts the front; {@code tls} null: plain HTTP. */
+    public static HttpFront start(InetSocketAddress address, RendezvousLimits limits, LongSupplier clock,
+            RendezvousServer.Tls tls) throws IOException {
+        HttpFront front = new HttpFront(address, limits, clock, tls);
         try {
             front.server.start();
         } catch (Exception e) {
