@@ -28,6 +28,7 @@ public final class RendezvousBenchServer {
                 .maxPeers(400_000).maxSignalsPerPeer(10_000).maxSignalsTotal(10_000_000)
                 .maxQueuedSignalBytes(2L << 30).peerTtlMillis(1_800_000).maxClockSkewMillis(600_000).maxRememberedNonces(5_000_000)
                 .maxWaitingFetches(100_000).build();
+        limits = withoutConnectionCapPerAddress(limits);
         try (RendezvousServer server = RendezvousServer.start(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits)) {
             System.out.println("PORT " + server.address().getPort());
@@ -40,6 +41,20 @@ public final class RendezvousBenchServer {
                 }
             }
         }
+    }
+
+    /**
+     * The limits with no cap on connections per client address, where the service has one: every
+     * benchmark client is on 127.0.0.1. (By reflection, so that builds without the cap run too.)
+     */
+    private static RendezvousLimits withoutConnectionCapPerAddress(RendezvousLimits limits) throws Exception {
+        RendezvousLimits.Builder builder = limits.toBuilder();
+        try {
+            builder.getClass().getMethod("maxConnectionsPerAddress", int.class).invoke(builder, 1_000_000);
+        } catch (NoSuchMethodException e) {
+            return limits;
+        }
+        return builder.build();
     }
 
     /** The total of the class histogram, which is taken after a full GC. */

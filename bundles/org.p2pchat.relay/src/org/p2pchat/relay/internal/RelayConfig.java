@@ -260,7 +260,7 @@ final class RelayConfig {
                 say), 2 bad options or configuration (the message names the option or file line).
 
                 Environment, read by the p2pchat-relay script: JAVA_HOME (a Java 21 or newer),
-                P2PCHAT_RELAY_HEAP (the heap bound, -Xmx; default 256m), P2PCHAT_VMARGS (extra
+                P2PCHAT_RELAY_HEAP (the heap bound, -Xmx; default 512m), P2PCHAT_VMARGS (extra
                 JVM options, last), P2PCHAT_RELAY_STATE (the directory for the OSGi framework's
                 cache; default $STATE_DIRECTORY under systemd, else ~/.p2pchat/relay). The script
                 runs the JVM with -XX:+ExitOnOutOfMemoryError (so a service manager restarts it)
