@@ -27,9 +27,8 @@ public final class RendezvousBenchServer {
         RendezvousLimits limits = RendezvousLimits.DEFAULTS.withoutRateLimit().toBuilder()
                 .maxPeers(400_000).maxSignalsPerPeer(10_000).maxSignalsTotal(10_000_000)
                 .maxQueuedSignalBytes(2L << 30).peerTtlMillis(1_800_000).maxClockSkewMillis(600_000).maxRememberedNonces(5_000_000)
-                .maxWaitingFetches(100_000)
-                // Every client of the benchmark is 127.0.0.1: its share of each pool is all of it.
-                .maxQueuedSignalBytesPerAddress(2L << 30).maxWaitingFetchesPerAddress(100_000).build();
+                .maxWaitingFetches(100_000).build();
+        limits = withoutPerAddressShares(limits);
         try (RendezvousServer server = RendezvousServer.start(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits)) {
             System.out.println("PORT " + server.address().getPort());
@@ -41,6 +40,27 @@ public final class RendezvousBenchServer {
                     default -> System.out.println("ERROR unknown command " + command);
                 }
             }
+        }
+    }
+
+    /**
+     * Every client of the benchmark is 127.0.0.1: its share of each pool is all of it. Set by name,
+     * since a baseline product built before these limits has none of them.
+     */
+    private static RendezvousLimits withoutPerAddressShares(RendezvousLimits limits) throws Exception {
+        RendezvousLimits.Builder builder = limits.toBuilder();
+        set(builder, "maxConnectionsPerAddress", int.class, 1_000_000);
+        set(builder, "maxQueuedSignalBytesPerAddress", long.class, 2L << 30);
+        set(builder, "maxWaitingFetchesPerAddress", int.class, 100_000);
+        return builder.build();
+    }
+
+    private static void set(RendezvousLimits.Builder builder, String limit, Class<?> type, Object value)
+            throws Exception {
+        try {
+            builder.getClass().getMethod(limit, type).invoke(builder, value);
+        } catch (NoSuchMethodException e) {
+            // The baseline has no such limit.
         }
     }
 

@@ -43,16 +43,20 @@ import org.p2pchat.core.identity.SessionRequest;
 import org.p2pchat.core.identity.SignedRequest;
 
 /**
- * Drives releng/benchmarks/rendezvous.sh: starts RendezvousBenchServer in its own JVM on
- * 127.0.0.1, fills it with peers, measures its heap, runs wrk against each route and prints a
- * table. Everything goes to loopback only.
+ * Drives releng/benchmarks/rendezvous.sh: for each server build to compare (a "front": its class
+ * path and JVM options), starts RendezvousBenchServer in its own JVM on 127.0.0.1, fills it with
+ * peers, measures its heap, runs wrk against each route, holds waiting fetches, reads its resident
+ * memory, and stops it; then prints one table with the fronts' rows side by side. Everything goes
+ * to loopback only.
  *
- * <p>Arguments: java, server class path, benchmark directory, wrk, seconds per run, peers per API,
- * waiting fetches.
+ * <p>Arguments: java, benchmark directory, wrk, seconds per run, peers per API, waiting fetches,
+ * then per front: label, server class path, JVM options (space-separated, may be empty).
  */
 public final class RendezvousBenchmark {
 
     private static final int CONCURRENCY = 64;
+    /** Idle time after the runs before the resident memory is read again (G1's periodic GC runs each minute). */
+    private static final long IDLE_MILLIS = Long.getLong("bench.idleSeconds", 70) * 1000;
     /** Peers per GET /v1/peers page measured (the service's default). */
     private static final int PAGE = 200;
     private static final String CANDIDATE = "{\\\"candidate\\\":\\\"candidate:842163049 1 udp 1677729535 192.0.2.10"
@@ -71,16 +75,22 @@ public final class RendezvousBenchmark {
     private record Row(String scenario, String requestsPerSecond, String p50, String p99, String non2xx, String note) {
     }
 
+    /** A server build to measure: its class path and the JVM options it runs with. */
+    private record Front(String label, String classPath, List<String> jvmOptions) {
+    }
+
     private final String java;
-    private final String serverClassPath;
+    private final List<Front> fronts = new ArrayList<>();
     private final Path directory;
     private final String wrk;
     private final int seconds;
     private final int peers;
     private final int waiting;
-    private final List<Row> rows = new ArrayList<>();
-    private final List<String> memory = new ArrayList<>();
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    private final java.util.Map<String, List<Row>> rowsByFront = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, List<String>> memoryByFront = new java.util.LinkedHashMap<>();
+    private List<Row> rows;
+    private List<String> memory;
+    private HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private Process server;
     private BufferedReader serverOut;
@@ -98,12 +108,15 @@ public final class RendezvousBenchmark {
 
     private RendezvousBenchmark(String[] args) {
         java = args[0];
-        serverClassPath = args[1];
-        directory = Path.of(args[2]);
-        wrk = args[3];
-        seconds = Integer.parseInt(args[4]);
-        peers = Integer.parseInt(args[5]);
-        waiting = Integer.parseInt(args[6]);
+        directory = Path.of(args[1]);
+        wrk = args[2];
+        seconds = Integer.parseInt(args[3]);
+        peers = Integer.parseInt(args[4]);
+        waiting = Integer.parseInt(args[5]);
+        for (int i = 6; i + 2 < args.length; i += 3) {
+            List<String> options = args[i + 2].isBlank() ? List.of() : List.of(args[i + 2].trim().split("\\s+"));
+            fronts.add(new Front(args[i], args[i + 1], options));
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -112,7 +125,27 @@ public final class RendezvousBenchmark {
 
     private void run() throws Exception {
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
-        startServer();
+        Exception failure = null;
+        for (Front front : fronts) {
+            rows = rowsByFront.computeIfAbsent(front.label(), l -> new ArrayList<>());
+            memory = memoryByFront.computeIfAbsent(front.label(), l -> new ArrayList<>());
+            progress("front " + front.label() + " " + front.jvmOptions());
+            failure = measure(front);
+            if (failure != null) {
+                break;
+            }
+        }
+        client.close();
+        String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
+        print(loadBefore, loadAfter);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Measures one front from its start to its stop; returns the failure that ended it early, if any. */
+    private Exception measure(Front front) throws Exception {
+        startServer(front);
         Exception failure = null;
         try {
             Path pools = Files.createTempDirectory("rendezvous-bench");
@@ -129,19 +162,34 @@ public final class RendezvousBenchmark {
                 Files.delete(pools);
             }
         } finally {
+            if (server.isAlive()) {
+                memory.add(String.format("resident memory (VmRSS) of the server JVM after the runs: %.0f MB",
+                        residentKib(server.pid()) / 1024.0));
+                // Idle a while (the peers stay registered): what a JVM that returns memory gives back.
+                Thread.sleep(IDLE_MILLIS);
+                memory.add(String.format("... and after %d s idle: %.0f MB", IDLE_MILLIS / 1000,
+                        residentKib(server.pid()) / 1024.0));
+            }
             serverIn.println("quit");
             serverIn.flush();
             server.waitFor();
-            client.close();
         }
-        String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
-        print(loadBefore, loadAfter);
-        if (failure != null) {
-            throw failure;
+        return failure;
+    }
+
+    private static long residentKib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
         }
+        return -1;
     }
 
     private void measure(Path pools) throws Exception {
+        client.close();
+        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
         progress("warming up");
         // As many connections as the registrations below use, so that the baseline holds them too.
         parallel(5000, i -> get("/health"));
@@ -260,6 +308,7 @@ public final class RendezvousBenchmark {
                 + "127.0.0.1:" + port + "\r\nAuthorization: " + signature(i, "GET", path, "") + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
         long before = heap();
+        long rssBefore = residentKib(server.pid());
         List<Socket> sockets = new ArrayList<>();
         try {
             long opened = System.nanoTime();
@@ -285,10 +334,12 @@ public final class RendezvousBenchmark {
             post("/v1/signal", body, signature(0, "POST", "/v1/signal", body), 201);
             String answer = readAnswer(sockets.get(last));
             double pushMillis = (System.nanoTime() - sent) / 1e6;
-            memory.add(String.format("%,d waiting fetches (of %,d opened, taken in %.1f s): +%.1f MB, %,d bytes each"
-                    + " (most of it the JDK HTTP server's buffers of each connection); a signal posted to one of them %s"
-                    + " (%.1f ms from posting to its answer read)", held, count, openSeconds, mb(holding - before),
-                    (holding - before) / Math.max(1, held), answer.startsWith("HTTP/1.1 200") && answer.contains(pushed)
+            long rssHolding = residentKib(server.pid());
+            memory.add(String.format("%,d waiting fetches (of %,d opened, taken in %.1f s): +%.1f MB of live heap,"
+                    + " %,d bytes each; RSS %.0f MB, +%.0f MB (%,d bytes each) from before opening them; a signal"
+                    + " posted to one of them %s (%.1f ms from posting to its answer read)", held, count, openSeconds,
+                    mb(holding - before), (holding - before) / Math.max(1, held), rssHolding / 1024.0,
+                    (rssHolding - rssBefore) / 1024.0, (rssHolding - rssBefore) * 1024 / Math.max(1, held), answer.startsWith("HTTP/1.1 200") && answer.contains(pushed)
                             ? "was pushed to it" : "FAILED: " + answer.replaceAll("\\s+", " "), pushMillis));
         } finally {
             for (Socket socket : sockets) {
@@ -511,10 +562,11 @@ public final class RendezvousBenchmark {
         return response.body();
     }
 
-    private void startServer() throws IOException {
-        server = new ProcessBuilder(java, "-cp", serverClassPath,
-                directory.resolve("RendezvousBenchServer.java").toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    private void startServer(Front front) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(front.jvmOptions());
+        command.addAll(List.of("-cp", front.classPath(), directory.resolve("RendezvousBenchServer.java").toString()));
+        server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         OutputStream commands = server.getOutputStream();
         serverIn = new PrintWriter(commands, true, StandardCharsets.UTF_8);
@@ -564,16 +616,27 @@ public final class RendezvousBenchmark {
                 + " its clock window is widened to 10 min so that pools made before a run stay valid, and"
                 + " registrations last 30 min so that all peers stay registered through the runs; rate limits off.");
         System.out.println();
-        String format = "%-27s %10s %8s %8s %8s  %s%n";
-        System.out.printf(format, "scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "notes");
-        for (Row row : rows) {
-            System.out.printf(format, row.scenario(), row.requestsPerSecond(), row.p50(), row.p99(), row.non2xx(),
-                    row.note());
+        String format = "%-27s %-5s %10s %8s %8s %8s  %s%n";
+        System.out.printf(format, "scenario", "front", "req/s", "p50 ms", "p99 ms", "non-2xx", "notes");
+        List<Row> first = rowsByFront.values().iterator().next();
+        for (int i = 0; i < first.size(); i++) {
+            for (var entry : rowsByFront.entrySet()) {
+                if (i < entry.getValue().size()) {
+                    Row row = entry.getValue().get(i);
+                    System.out.printf(format, row.scenario(), entry.getKey(), row.requestsPerSecond(), row.p50(),
+                            row.p99(), row.non2xx(), entry.getKey().equals(rowsByFront.keySet().iterator().next())
+                                    ? row.note() : "");
+                }
+            }
         }
         System.out.println();
-        System.out.println("Server memory: live objects after a full GC (class histogram total):");
-        for (String line : memory) {
-            System.out.println("  " + line);
+        System.out.println("Server memory: live objects after a full GC (class histogram total), and resident memory:");
+        for (Front front : fronts) {
+            System.out.println("  " + front.label() + " (JVM options: " + (front.jvmOptions().isEmpty() ? "none"
+                    : String.join(" ", front.jvmOptions())) + "):");
+            for (String line : memoryByFront.getOrDefault(front.label(), List.of())) {
+                System.out.println("    " + line);
+            }
         }
     }
 }

@@ -34,8 +34,7 @@ package org.p2pchat.rendezvous;
  * @param maxRememberedNonces nonces of accepted signed requests remembered at once (each until its
  *        request's timestamp leaves the time window); beyond it signed requests get 503
  * @param maxWaitingFetches {@code GET /v1/signals?wait=N} requests held open at once; the next one
- *        gets 503. Each costs about 35 KB of heap, some 31 KB of it the JDK HTTP server's buffers
- *        of its connection (which any open connection costs): about 175 MB at the default 5,000
+ *        gets 503. A waiting fetch holds no thread and no buffer, only its open connection
  * @param legacyPeerListMax peers in the answer of the legacy {@code GET /peers}, the most recently
  *        seen first; 0: all of them (the original's whole directory, megabytes at 100,000 peers)
  * @param maxQueuedSignalBytesPerAddress the share of {@code maxQueuedSignalBytes} the signals sent
@@ -44,6 +43,13 @@ package org.p2pchat.rendezvous;
  * @param maxWaitingFetchesPerAddress the share of {@code maxWaitingFetches} one client address (IPv6:
  *        one /64) may hold; the next one gets 429, so that throwaway keys from one address cannot
  *        take the pool from everyone else
+ * @param maxConnections open connections at once; beyond it the service stops accepting until some close
+ * @param maxConnectionsPerAddress open connections from one client address; the ones beyond are closed at once
+ * @param requestTimeoutMillis a request (headers and body) must arrive within this long of its connection
+ *        opening or of its first byte; a connection that is late is closed (slow and unfinished requests)
+ * @param idleTimeoutMillis a connection with no byte in or out for this long is closed (a waiting
+ *        fetch adds its wait to it)
+ * @param maxRequestHeaderBytes largest request line and headers together; larger ones get 431
  */
 public record RendezvousLimits(
         int maxBodyBytes,
@@ -67,12 +73,18 @@ public record RendezvousLimits(
         int maxWaitingFetches,
         int legacyPeerListMax,
         long maxQueuedSignalBytesPerAddress,
-        int maxWaitingFetchesPerAddress) {
+        int maxWaitingFetchesPerAddress,
+        int maxConnections,
+        int maxConnectionsPerAddress,
+        long requestTimeoutMillis,
+        long idleTimeoutMillis,
+        int maxRequestHeaderBytes) {
 
     /** Defaults for a public service. */
     public static final RendezvousLimits DEFAULTS = new RendezvousLimits(
             64 * 1024, 256, 200_000, 256, 1_000_000, 120_000, 300_000, 100, 200, 100_000, 500,
-            64L * 1024 * 1024, 60_000, 20, 60, 100_000, 30_000, 1_000_000, 5_000, 1_000, 1024 * 1024, 256);
+            64L * 1024 * 1024, 60_000, 20, 60, 100_000, 30_000, 1_000_000, 5_000, 1_000, 1024 * 1024, 256,
+            20_000, 64, 10_000, 30_000, 8 * 1024);
 
     public RendezvousLimits {
         positive("maxBodyBytes", maxBodyBytes);
@@ -93,6 +105,11 @@ public record RendezvousLimits(
         positive("maxWaitingFetches", maxWaitingFetches);
         positive("maxQueuedSignalBytesPerAddress", maxQueuedSignalBytesPerAddress);
         positive("maxWaitingFetchesPerAddress", maxWaitingFetchesPerAddress);
+        positive("maxConnections", maxConnections);
+        positive("maxConnectionsPerAddress", maxConnectionsPerAddress);
+        positive("requestTimeoutMillis", requestTimeoutMillis);
+        positive("idleTimeoutMillis", idleTimeoutMillis);
+        positive("maxRequestHeaderBytes", maxRequestHeaderBytes);
         if (!(requestsPerSecond >= 0 && requestsPerKeyPerSecond >= 0) || peerListMaxAgeMillis < 0) {
             throw new IllegalArgumentException(
                     "requestsPerSecond, requestsPerKeyPerSecond and peerListMaxAgeMillis must not be negative");
@@ -111,7 +128,9 @@ public record RendezvousLimits(
                 DEFAULTS.maxQueuedSignalBytes, DEFAULTS.v1SignalTtlMillis, DEFAULTS.requestsPerKeyPerSecond,
                 DEFAULTS.requestBurstPerKey, DEFAULTS.maxTrackedKeys, DEFAULTS.maxClockSkewMillis,
                 DEFAULTS.maxRememberedNonces, DEFAULTS.maxWaitingFetches, DEFAULTS.legacyPeerListMax,
-                DEFAULTS.maxQueuedSignalBytesPerAddress, DEFAULTS.maxWaitingFetchesPerAddress);
+                DEFAULTS.maxQueuedSignalBytesPerAddress, DEFAULTS.maxWaitingFetchesPerAddress,
+                DEFAULTS.maxConnections, DEFAULTS.maxConnectionsPerAddress, DEFAULTS.requestTimeoutMillis,
+                DEFAULTS.idleTimeoutMillis, DEFAULTS.maxRequestHeaderBytes);
     }
 
     /** These limits with rate limiting off, per address and per key (loopback benchmarks, trusted networks). */
@@ -159,6 +178,11 @@ public record RendezvousLimits(
         private int legacyPeerListMax;
         private long maxQueuedSignalBytesPerAddress;
         private int maxWaitingFetchesPerAddress;
+        private int maxConnections;
+        private int maxConnectionsPerAddress;
+        private long requestTimeoutMillis;
+        private long idleTimeoutMillis;
+        private int maxRequestHeaderBytes;
 
         private Builder(RendezvousLimits from) {
             maxBodyBytes = from.maxBodyBytes;
@@ -183,6 +207,11 @@ public record RendezvousLimits(
             legacyPeerListMax = from.legacyPeerListMax;
             maxQueuedSignalBytesPerAddress = from.maxQueuedSignalBytesPerAddress;
             maxWaitingFetchesPerAddress = from.maxWaitingFetchesPerAddress;
+            maxConnections = from.maxConnections;
+            maxConnectionsPerAddress = from.maxConnectionsPerAddress;
+            requestTimeoutMillis = from.requestTimeoutMillis;
+            idleTimeoutMillis = from.idleTimeoutMillis;
+            maxRequestHeaderBytes = from.maxRequestHeaderBytes;
         }
 
         public Builder maxBodyBytes(int value) {
@@ -295,13 +324,40 @@ public record RendezvousLimits(
             return this;
         }
 
+        public Builder maxConnections(int value) {
+            maxConnections = value;
+            return this;
+        }
+
+        public Builder maxConnectionsPerAddress(int value) {
+            maxConnectionsPerAddress = value;
+            return this;
+        }
+
+        public Builder requestTimeoutMillis(long value) {
+            requestTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder idleTimeoutMillis(long value) {
+            idleTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder maxRequestHeaderBytes(int value) {
+            maxRequestHeaderBytes = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming a limit that is out of range */
         public RendezvousLimits build() {
             return new RendezvousLimits(maxBodyBytes, maxIdLength, maxPeers, maxSignalsPerPeer, maxSignalsTotal,
                     peerTtlMillis, signalTtlMillis, requestsPerSecond, requestBurst, maxTrackedAddresses,
                     peerListMaxAgeMillis, maxQueuedSignalBytes, v1SignalTtlMillis, requestsPerKeyPerSecond,
                     requestBurstPerKey, maxTrackedKeys, maxClockSkewMillis, maxRememberedNonces, maxWaitingFetches,
-                    legacyPeerListMax, maxQueuedSignalBytesPerAddress, maxWaitingFetchesPerAddress);
+                    legacyPeerListMax, maxQueuedSignalBytesPerAddress, maxWaitingFetchesPerAddress,
+                    maxConnections, maxConnectionsPerAddress, requestTimeoutMillis,
+                    idleTimeoutMillis, maxRequestHeaderBytes);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.p2pchat.rendezvous;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.function.LongSupplier;
 
 import org.p2pchat.rendezvous.internal.HttpFront;
@@ -31,7 +32,18 @@ public final class RendezvousServer implements AutoCloseable {
      */
     public static RendezvousServer start(InetSocketAddress address, RendezvousLimits limits, LongSupplier clockMillis)
             throws IOException {
-        return new RendezvousServer(HttpFront.start(address, limits, clockMillis));
+        return new RendezvousServer(HttpFront.start(address, limits, clockMillis, null));
+    }
+
+    /**
+     * Starts a server speaking HTTPS with the key and certificate chain of a PKCS#12 key store
+     * (null: plain HTTP, as {@link #start(InetSocketAddress, RendezvousLimits)}).
+     *
+     * @throws IOException if the port cannot be bound or the key store cannot be read
+     */
+    public static RendezvousServer start(InetSocketAddress address, RendezvousLimits limits, Tls tls)
+            throws IOException {
+        return new RendezvousServer(HttpFront.start(address, limits, System::currentTimeMillis, tls));
     }
 
     /** The address the server listens on, with the actual port. */
@@ -62,6 +74,13 @@ public final class RendezvousServer implements AutoCloseable {
     @Override
     public void close() {
         front.close();
+    }
+
+    /**
+     * TLS for the service: a PKCS#12 key store with the server's private key and certificate
+     * chain, and its password.
+     */
+    public record Tls(Path keyStore, String password) {
     }
 
     /**

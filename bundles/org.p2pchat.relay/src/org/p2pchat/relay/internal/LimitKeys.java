@@ -49,7 +49,15 @@ final class LimitKeys {
             limit("waiting-fetches-per-address", "maxWaitingFetchesPerAddress",
                     "the share of max-waiting-fetches of one client address; more get 429"),
             limit("peer-list-max-age-ms", "peerListMaxAgeMillis", "the cached legacy peer list is rebuilt at most this often"),
-            limit("legacy-peer-list-max", "legacyPeerListMax", "peers in the legacy GET /peers, latest first; 0: all"));
+            limit("legacy-peer-list-max", "legacyPeerListMax", "peers in the legacy GET /peers, latest first; 0: all"),
+            limit("max-connections", "maxConnections", "open connections at once; beyond it new ones wait to be accepted"),
+            limit("max-connections-per-address", "maxConnectionsPerAddress",
+                    "open connections from one client address; more are closed at once"),
+            limit("request-timeout-ms", "requestTimeoutMillis",
+                    "a request (headers and body) must arrive within this long; late connections are closed"),
+            limit("idle-timeout-ms", "idleTimeoutMillis", "a connection with no traffic for this long is closed"),
+            limit("max-request-header-bytes", "maxRequestHeaderBytes",
+                    "largest request line and headers; larger ones get 431"));
 
     private static final RecordComponent[] COMPONENTS = RendezvousLimits.class.getRecordComponents();
     private static final Constructor<RendezvousLimits> CANONICAL = canonicalConstructor();

@@ -74,13 +74,14 @@ public final class RelayApplication implements IApplication {
         log.info("limits: " + LimitKeys.describe(run.limits()));
         RendezvousServer server;
         try {
-            server = RendezvousServer.start(run.address(), run.limits());
+            server = RendezvousServer.start(run.address(), run.limits(), run.tls());
         } catch (IOException e) {
             log.error("cannot listen on " + text(run.address()) + ": " + e.getMessage());
             return EXIT_CANNOT_START;
         }
         try {
-            log.info("started: rendezvous service listening on " + text(server.address()) + " ("
+            String protocol = run.tls() == null ? "HTTP" : "HTTPS with " + run.tls().keyStore();
+            log.info("started: rendezvous service listening on " + text(server.address()) + " (" + protocol + "; "
                     + sinceJvmStart() + " after the JVM started; stops on "
                     + (signals.isEmpty() ? "JVM shutdown" : String.join(" or ", signals)) + ")");
             stopRequested.await();

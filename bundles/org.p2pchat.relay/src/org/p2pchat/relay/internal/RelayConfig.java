@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.p2pchat.rendezvous.RendezvousLimits;
+import org.p2pchat.rendezvous.RendezvousServer;
 
 /**
  * The relay's settings: the keys of a {@code key = value} config file, each also a
@@ -32,6 +33,8 @@ final class RelayConfig {
 
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern PORT = Pattern.compile("\\d{1,5}");
+    private static final String TLS_KEYSTORE = "tls-keystore";
+    private static final String TLS_PASSWORD_FILE = "tls-keystore-password-file";
 
     /** What the command line asks for. */
     sealed interface Command permits Help, Run {
@@ -40,8 +43,12 @@ final class RelayConfig {
     record Help() implements Command {
     }
 
-    /** @param configFile the config file read, or null */
-    record Run(InetSocketAddress address, RendezvousLimits limits, Path configFile) implements Command {
+    /**
+     * @param tls HTTPS from a PKCS#12 key store, or null for plain HTTP
+     * @param configFile the config file read, or null
+     */
+    record Run(InetSocketAddress address, RendezvousLimits limits, RendezvousServer.Tls tls, Path configFile)
+            implements Command {
     }
 
     private RelayConfig() {
@@ -99,11 +106,46 @@ final class RelayConfig {
         }
         InetAddress bind = settings.containsKey("bind") ? bindAddress(settings.get("bind")) : literal(DEFAULT_BIND);
         int port = settings.containsKey("port") ? port(settings.get("port")) : DEFAULT_PORT;
-        return new Run(new InetSocketAddress(bind, port), LimitKeys.build(settings), configFile);
+        return new Run(new InetSocketAddress(bind, port), LimitKeys.build(settings), tls(settings), configFile);
     }
 
     static boolean isKey(String key) {
-        return key.equals("bind") || key.equals("port") || LimitKeys.isKey(key);
+        return key.equals("bind") || key.equals("port") || key.equals(TLS_KEYSTORE) || key.equals(TLS_PASSWORD_FILE)
+                || LimitKeys.isKey(key);
+    }
+
+    /** TLS from {@code tls-keystore} and {@code tls-keystore-password-file}, both or neither; null for neither. */
+    private static RendezvousServer.Tls tls(Map<String, Setting> settings) throws ConfigException {
+        Setting keyStore = settings.get(TLS_KEYSTORE);
+        Setting passwordFile = settings.get(TLS_PASSWORD_FILE);
+        if (keyStore == null && passwordFile == null) {
+            return null;
+        }
+        if (keyStore == null || passwordFile == null) {
+            Setting given = keyStore == null ? passwordFile : keyStore;
+            throw given.invalid("needs " + (keyStore == null ? TLS_KEYSTORE : TLS_PASSWORD_FILE) + " as well");
+        }
+        Path store = readableFile(keyStore);
+        Path password = readableFile(passwordFile);
+        try {
+            List<String> lines = Files.readAllLines(password, StandardCharsets.UTF_8);
+            return new RendezvousServer.Tls(store, lines.isEmpty() ? "" : lines.getFirst());
+        } catch (IOException e) {
+            throw passwordFile.invalid("cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static Path readableFile(Setting setting) throws ConfigException {
+        Path file;
+        try {
+            file = Path.of(setting.value());
+        } catch (InvalidPathException e) {
+            throw setting.invalid("is not a file name: '" + setting.value() + "'");
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw setting.invalid("names no readable file: '" + setting.value() + "'");
+        }
+        return file;
     }
 
     /** The settings in a config file: {@code key = value} lines; {@code #} starts a comment. */
@@ -205,6 +247,9 @@ final class RelayConfig {
                 """);
         row(s, "bind", DEFAULT_BIND, "IP address to listen on; :: for IPv6 too, 127.0.0.1 for local only");
         row(s, "port", Integer.toString(DEFAULT_PORT), "TCP port; 0 takes any free port (the log says which)");
+        row(s, TLS_KEYSTORE, "", "serve HTTPS with the key and certificate chain of this PKCS#12 file (default: plain"
+                + " HTTP)");
+        row(s, TLS_PASSWORD_FILE, "", "a file whose first line is the key store's password");
         s.append("\nLimits:\n");
         for (LimitKeys.LimitKey k : LimitKeys.KEYS) {
             row(s, k.key(), LimitKeys.defaultValue(k), k.help());
@@ -215,8 +260,11 @@ final class RelayConfig {
                 say), 2 bad options or configuration (the message names the option or file line).
 
                 Environment, read by the p2pchat-relay script: JAVA_HOME (a Java 21 or newer),
-                P2PCHAT_VMARGS (extra JVM options), P2PCHAT_RELAY_STATE (the directory for the
-                OSGi framework's cache; default $STATE_DIRECTORY under systemd, else ~/.p2pchat/relay).
+                P2PCHAT_RELAY_HEAP (the heap bound, -Xmx; default 512m), P2PCHAT_VMARGS (extra
+                JVM options, last), P2PCHAT_RELAY_STATE (the directory for the OSGi framework's
+                cache; default $STATE_DIRECTORY under systemd, else ~/.p2pchat/relay). The script
+                runs the JVM with -XX:+ExitOnOutOfMemoryError (so a service manager restarts it)
+                and G1 returning unused heap to the system.
                 """);
         return s.toString();
     }

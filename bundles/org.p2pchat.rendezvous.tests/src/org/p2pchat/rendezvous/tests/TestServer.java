@@ -65,7 +65,11 @@ final class TestServer implements AutoCloseable {
     private volatile String serviceId;
 
     TestServer(RendezvousLimits limits) throws IOException {
-        server = RendezvousServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits, clock::get);
+        // Every test client connects from 127.0.0.1: the cap per address would count them as one client.
+        RendezvousLimits oneAddress = limits.toBuilder()
+                .maxConnectionsPerAddress(Math.max(limits.maxConnectionsPerAddress(), 10_000)).build();
+        server = RendezvousServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), oneAddress,
+                clock::get);
         base = URI.create("http://127.0.0.1:" + server.address().getPort());
     }
 

@@ -2,13 +2,13 @@ package org.p2pchat.rendezvous.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,77 +17,140 @@ import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.p2pchat.core.identity.SignedRequest;
 import org.p2pchat.rendezvous.RendezvousLimits;
 import org.p2pchat.rendezvous.RendezvousServer;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 /**
- * The HTTP side of the service on the JDK's {@code com.sun.net.httpserver}, one virtual thread per
- * exchange: the legacy API here, the authenticated one ({@code /v1}) in {@link SignedApi}. Every
- * refusal is a 4xx with {@code {"error": "<reason>"}}; CORS is open like the original's
- * {@code app.use(cors())} so the browser web app can call it from another origin.
+ * The HTTP side of the service on Eclipse Jetty 12 (core handlers, no servlets): the legacy API
+ * here, the authenticated one ({@code /v1}) in {@link SignedApi}. Every refusal is a 4xx with
+ * {@code {"error": "<reason>"}}; CORS is open like the original's {@code app.use(cors())} so the
+ * browser web app can call it from another origin.
+ *
+ * <p>No request holds a thread while it waits: bodies are read as they arrive and a waiting
+ * {@code /v1} fetch is answered when its signal comes or its wait ends. Jetty bounds the request
+ * headers, the open connections and idle connections; {@link ConnectionGuard} bounds connections
+ * per address and the time a request may take to arrive (see {@link RendezvousLimits}).
  */
-public final class HttpFront {
+public final class HttpFront extends Handler.Abstract {
 
     private static final System.Logger LOG = System.getLogger(HttpFront.class.getName());
     private static final String ROUTES =
             "the routes are POST /register, GET /peers, POST /signal, GET /signal/:peerId, GET /health"
             + " (the authenticated API is under /v1, see GET /v1/info)";
     private static final long SWEEP_SECONDS = 5;
+    /** How long a close waits for answers under way (waiting fetches get their 503 in it). */
+    private static final long CLOSE_GRACE_MILLIS = 1000;
     /** application/json with optional parameters; group 1 is the charset if one is given. */
     private static final Pattern JSON_MEDIA_TYPE = Pattern.compile(
             "\\s*application/json\\s*(?:;(?:.*;)?\\s*charset\\s*=\\s*\"?([^\";\\s]*)\"?\\s*(?:;.*)?|;.*)?",
             Pattern.CASE_INSENSITIVE);
-
-    static {
-        // The JDK server sends a response's headers and its body in separate writes; with Nagle's
-        // algorithm a body that is not a whole segment then waits for the client's delayed ACK
-        // (40 ms on Linux), which held every /v1/peers page (about 20 KB) up: 1,100 pages/s instead
-        // of 4,700. The JDK reads this once, when the first HttpServer of the JVM starts.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
+    private static final String JSON_TYPE = "application/json; charset=utf-8";
+    /** Handling never blocks (no thread waits for a body or a signal), so a few threads serve every request. */
+    private static final int MAX_THREADS = 32;
+    private static final int MIN_THREADS = 4;
+    /** How much of a body over the limit is read after the 413, in body limits (as the JDK server's front did). */
+    private static final long DRAIN_BODY_LIMITS = 16;
 
     private final Rendezvous rendezvous;
     private final SignedRendezvous signedRendezvous;
     private final RequestAuthenticator authenticator;
     private final SignedApi signedApi;
     private final RateLimiter limiter;
-    private final HttpServer server;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ConnectionGuard guard;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("rendezvous-sweeper").factory());
 
-    private HttpFront(InetSocketAddress address, RendezvousLimits limits, LongSupplier clock) throws IOException {
+    private HttpFront(InetSocketAddress address, RendezvousLimits limits, LongSupplier clock,
+            RendezvousServer.Tls tls) {
         long now = clock.getAsLong();
         this.rendezvous = new Rendezvous(limits, clock, new SignalBudget("legacy", limits));
         this.signedRendezvous = new SignedRendezvous(limits, clock, new SignalBudget("/v1", limits));
         this.authenticator = new RequestAuthenticator(limits, now, signedRendezvous::liveSession,
                 signedRendezvous::isRegistered);
-        this.signedApi = new SignedApi(limits, clock, signedRendezvous, authenticator, new SessionKeys());
         this.limiter = new RateLimiter(limits.requestsPerSecond(), limits.requestBurst(),
                 limits.maxTrackedAddresses(), now);
-        this.server = HttpServer.create(address, 1024);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
+        threads.setName("rendezvous-http");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        this.signedApi = new SignedApi(limits, clock, signedRendezvous, authenticator, new SessionKeys(), threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setRequestHeaderSize(limits.maxRequestHeaderBytes());
+        http.setIdleTimeout(limits.idleTimeoutMillis());
+        // Paths are routed as sent and decoded here (a bad encoding gets the service's own 400), so
+        // Jetty is told to take any path: nothing here maps a path to a file.
+        http.setUriCompliance(UriCompliance.UNSAFE);
+        http.setHttpCompliance(HttpCompliance.RFC7230);
+        if (tls == null) {
+            this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        } else {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(tls.keyStore().toAbsolutePath());
+            ssl.setKeyStoreType("PKCS12");
+            ssl.setKeyStorePassword(tls.password());
+            // Clients may reach the service by any name or address; the certificate is theirs to check.
+            http.addCustomizer(new SecureRequestCustomizer(false));
+            this.connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                    new HttpConnectionFactory(http));
+        }
+        connector.setHost(address.getAddress().getHostAddress());
+        connector.setPort(address.getPort());
+        connector.setIdleTimeout(limits.idleTimeoutMillis());
+        connector.setAcceptQueueSize(1024);
+        this.guard = new ConnectionGuard(limits.maxConnectionsPerAddress(), limits.requestTimeoutMillis());
+        connector.addEventListener(guard);
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+        server.setErrorHandler(new JsonErrors());
+        server.setHandler(this);
     }
 
-    public static HttpFront start(InetSocketAddress address, RendezvousLimits limits, LongSupplier clock)
-            throws IOException {
-        HttpFront front = new HttpFront(address, limits, clock);
-        front.server.start();
+    /** Starts the front; {@code tls} null: plain HTTP. */
+    public static HttpFront start(InetSocketAddress address, RendezvousLimits limits, LongSupplier clock,
+            RendezvousServer.Tls tls) throws IOException {
+        HttpFront front = new HttpFront(address, limits, clock, tls);
+        try {
+            front.server.start();
+        } catch (Exception e) {
+            front.stopQuietly();
+            // Jetty wraps the reason ("Failed to bind to ...": "Address already in use"); the caller names the address.
+            Throwable reason = e;
+            while (reason.getCause() != null && reason.getCause().getMessage() != null) {
+                reason = reason.getCause();
+            }
+            throw new IOException(reason.getMessage(), e);
+        }
         front.sweeper.scheduleWithFixedDelay(front::scheduledSweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        front.sweeper.scheduleWithFixedDelay(front::checkConnections, 1, 1, TimeUnit.SECONDS);
         return front;
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
+        String host = connector.getHost();
+        return new InetSocketAddress(host == null ? "0.0.0.0" : host, connector.getLocalPort());
     }
 
     /** The id {@code /v1} requests are signed for. */
@@ -113,56 +176,155 @@ public final class HttpFront {
 
     public void close() {
         sweeper.shutdownNow();
-        // Waiting fetches end now (503); otherwise stop() would wait for them.
+        // Waiting fetches end now (503); give them and other answers under way up to a second.
         signedRendezvous.close();
-        // Give requests under way up to a second; with none, close at once (stop(1) would wait
-        // the whole second for idle keep-alive connections).
-        server.stop(inFlight.get() == 0 ? 0 : 1);
-        executor.shutdownNow();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MILLIS);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        stopQuietly();
+    }
+
+    private void stopQuietly() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "stopping the HTTP server failed", e);
+        }
     }
 
     private void scheduledSweep() {
+        // Throwable: after an Error (an OutOfMemoryError, say) the next sweep must still free memory.
         try {
             sweep();
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             // Also after an Error (OutOfMemoryError): a sweep that stops for good never frees memory again.
             LOG.log(Level.WARNING, "rendezvous sweep failed", e);
         }
     }
 
-    private void handle(HttpExchange exchange) {
-        inFlight.incrementAndGet();
-        try (exchange) {
-            exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
-            try {
-                Response response = route(exchange);
-                send(exchange, response.status(), response.body());
-            } catch (ApiException e) {
-                if (e.status() == 429 || e.status() == 503) {
-                    exchange.getResponseHeaders().set("Retry-After", "1");
-                }
-                if (e.status() == 401) {
-                    exchange.getResponseHeaders().set("WWW-Authenticate", SignedRequest.SCHEME);
-                }
-                send(exchange, e.status(), Json.error(e.getMessage()));
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "rendezvous request failed", e);
-                send(exchange, 500, Json.error("internal error"));
-            }
-        } catch (IOException e) {
-            // The client went away; nothing to answer.
-        } finally {
-            inFlight.decrementAndGet();
+    private void checkConnections() {
+        try {
+            guard.check();
+        } catch (Throwable e) {
+            LOG.log(Level.WARNING, "connection check failed", e);
         }
     }
 
-    private Response route(HttpExchange exchange) throws ApiException, IOException {
-        if (!limiter.tryAcquire(exchange.getRemoteAddress().getAddress(), rendezvous.now())) {
-            throw new ApiException(429, "too many requests from this address (limit "
-                    + rendezvous.limits().requestsPerSecond() + " per second, burst "
-                    + rendezvous.limits().requestBurst() + "); retry after 1 s");
+    @Override
+    public boolean handle(Request request, org.eclipse.jetty.server.Response response, Callback callback) {
+        inFlight.incrementAndGet();
+        Connection connection = request.getConnectionMetaData().getConnection();
+        guard.requestBegins(connection);
+        Request.addCompletionListener(request, failure -> {
+            guard.requestEnds(connection);
+            inFlight.decrementAndGet();
+        });
+        response.getHeaders().put("Access-Control-Allow-Origin", "*");
+        Exchange exchange = new Exchange(request, response, rendezvous.limits().maxBodyBytes());
+        if (!limiter.tryAcquire(exchange.remoteAddress(), rendezvous.now())) {
+            guard.bodyRead(connection);
+            sendError(exchange, request, response, callback, new ApiException(429, "too many requests from this address"
+                    + " (limit " + rendezvous.limits().requestsPerSecond() + " per second, burst "
+                    + rendezvous.limits().requestBurst() + "); retry after 1 s"));
+            return true;
         }
-        String method = exchange.getRequestMethod();
+        long length = request.getLength();
+        if (length > rendezvous.limits().maxBodyBytes()) {
+            // Answered at once, unread (413 where the route reads the body); the connection closes.
+            guard.bodyRead(connection);
+            exchange.setBody(new byte[0], true);
+            answer(exchange, request, response, drainThen(request, connection, callback));
+            return true;
+        }
+        new BodyReader(request, rendezvous.limits().maxBodyBytes(), length, (body, tooLarge) -> {
+            guard.bodyRead(connection);
+            exchange.setBody(body, tooLarge);
+            answer(exchange, request, response, tooLarge ? drainThen(request, connection, callback) : callback);
+        }, callback::failed).run();
+        return true;
+    }
+
+    /**
+     * For an answer to a body over the limit: once the answer is written, reads and drops up to
+     * {@link #DRAIN_BODY_LIMITS} times the limit more of the body before the request ends (and the
+     * connection closes). A client usually sends its whole body before it reads the answer, and a
+     * connection closed on unread bytes is reset, which would lose the answer it has not read yet.
+     * The request deadline bounds the wait for a body that never comes.
+     */
+    private Callback drainThen(Request request, Connection connection, Callback callback) {
+        long cap = DRAIN_BODY_LIMITS * rendezvous.limits().maxBodyBytes();
+        return Callback.from(() -> {
+            guard.drainBegins(connection);
+            new Runnable() {
+                private long drained;
+
+                @Override
+                public void run() {
+                    while (true) {
+                        Content.Chunk chunk = request.read();
+                        if (chunk == null) {
+                            request.demand(this);
+                            return;
+                        }
+                        drained += chunk.remaining();
+                        boolean done = chunk.isLast() || Content.Chunk.isFailure(chunk) || drained > cap;
+                        chunk.release();
+                        if (done) {
+                            callback.succeeded(); // the answer is out; the connection closes now
+                            return;
+                        }
+                    }
+                }
+            }.run();
+        }, callback::failed);
+    }
+
+    /** Routes the request and sends its answer, now or when a waiting answer completes. */
+    private void answer(Exchange exchange, Request request, org.eclipse.jetty.server.Response response,
+            Callback callback) {
+        Response answer;
+        try {
+            answer = route(exchange);
+        } catch (ApiException e) {
+            sendError(exchange, request, response, callback, e);
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "rendezvous request failed", e);
+            sendError(exchange, request, response, callback, new ApiException(500, "internal error"));
+            return;
+        }
+        if (answer.later() == null) {
+            send(exchange, request, response, callback, answer.status(), answer.body());
+            return;
+        }
+        answer.later().whenComplete((body, failure) -> {
+            if (failure == null) {
+                send(exchange, request, response, callback, 200, body);
+            } else if (unwrap(failure) instanceof ApiException e) {
+                sendError(exchange, request, response, callback, e);
+            } else {
+                LOG.log(Level.ERROR, "rendezvous request failed", failure);
+                sendError(exchange, request, response, callback, new ApiException(500, "internal error"));
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private Response route(Exchange exchange) throws ApiException {
+        String method = exchange.method();
         String path = path(exchange);
         if (method.equals("OPTIONS")) {
             preflight(exchange);
@@ -181,7 +343,7 @@ public final class HttpFront {
             case "/signal":
                 require(exchange, "POST", method.equals("POST"));
                 byte[] signalBody = body(exchange);
-                String signalId = rendezvous.signal(signalBody, exchange.getRemoteAddress().getAddress());
+                String signalId = rendezvous.signal(signalBody, exchange.remoteAddress());
                 return new Response(201, Json.write(out -> out.beginObject()
                         .name("success").value(true).name("signalId").value(signalId).endObject()));
             case "/peers":
@@ -204,43 +366,42 @@ public final class HttpFront {
         }
     }
 
-    private static String path(HttpExchange exchange) {
-        String path = exchange.getRequestURI().getRawPath();
-        if (path == null || path.isEmpty()) {
+    private static String path(Exchange exchange) {
+        String path = exchange.rawPath();
+        if (path.isEmpty()) {
             return "/";
         }
         // Express's default (non-strict) routing treats "/peers/" like "/peers".
         return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
-    static void require(HttpExchange exchange, String allowed, boolean ok) throws ApiException {
+    static void require(Exchange exchange, String allowed, boolean ok) throws ApiException {
         if (!ok) {
-            exchange.getResponseHeaders().set("Allow", allowed + ", OPTIONS");
-            throw new ApiException(405, "method " + exchange.getRequestMethod() + " is not allowed on "
-                    + exchange.getRequestURI().getRawPath() + "; use " + allowed);
+            exchange.setResponseHeader("Allow", allowed + ", OPTIONS");
+            throw new ApiException(405, "method " + exchange.method() + " is not allowed on "
+                    + exchange.rawPath() + "; use " + allowed);
         }
     }
 
     /** The answer of the {@code cors} middleware's defaults to a preflight request. */
-    private static void preflight(HttpExchange exchange) {
-        Headers headers = exchange.getResponseHeaders();
-        headers.set("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE");
-        String requested = exchange.getRequestHeaders().getFirst("Access-Control-Request-Headers");
+    private static void preflight(Exchange exchange) {
+        exchange.setResponseHeader("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE");
+        String requested = exchange.header("Access-Control-Request-Headers");
         if (requested != null) {
-            headers.set("Access-Control-Allow-Headers", requested);
-            headers.set("Vary", "Access-Control-Request-Headers");
+            exchange.setResponseHeader("Access-Control-Allow-Headers", requested);
+            exchange.setResponseHeader("Vary", "Access-Control-Request-Headers");
         }
     }
 
     /** The JSON body of a POST, bounded and checked for its media type. */
-    private byte[] body(HttpExchange exchange) throws ApiException, IOException {
+    private static byte[] body(Exchange exchange) throws ApiException {
         requireJson(exchange);
-        return readBody(exchange, rendezvous.limits().maxBodyBytes());
+        return exchange.body();
     }
 
     /** 415 unless the request says its body is JSON in UTF-8. */
-    static void requireJson(HttpExchange exchange) throws ApiException {
-        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+    static void requireJson(Exchange exchange) throws ApiException {
+        String type = exchange.header("Content-Type");
         Matcher json = type == null ? null : JSON_MEDIA_TYPE.matcher(type);
         if (json == null || !json.matches()) {
             // The original (express.json()) leaves such a body unparsed and then fails with a 500.
@@ -249,53 +410,6 @@ public final class HttpFront {
         }
         if (json.group(1) != null && !json.group(1).equalsIgnoreCase("utf-8")) {
             throw new ApiException(415, "the JSON body must be UTF-8, Content-Type was \"" + type + "\"");
-        }
-    }
-
-    /** The request body, at most {@code max} bytes (413 beyond). */
-    static byte[] readBody(HttpExchange exchange, int max) throws ApiException, IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        InputStream in = exchange.getRequestBody();
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > max) {
-                    throw tooLarge(max);
-                }
-            } catch (NumberFormatException e) {
-                throw new ApiException(400, "Content-Length is not a number: " + Json.excerpt(length));
-            }
-        }
-        ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(max, 4096));
-        byte[] buffer = new byte[8192];
-        for (int n; (n = in.read(buffer)) > 0;) {
-            body.write(buffer, 0, n);
-            if (body.size() > max) {
-                throw tooLarge(max);
-            }
-        }
-        return body.toByteArray();
-    }
-
-    private static ApiException tooLarge(int max) {
-        return new ApiException(413, "request body exceeds " + max + " bytes");
-    }
-
-    /**
-     * Reads (and discards) what is left of the request body before answering: a client usually
-     * sends its whole body before reading the answer, and a connection left with unread bytes is
-     * closed by the JDK server under a client that may reuse it. A body much larger than the limit
-     * is not read to its end; the connection is closed instead ({@code Connection: close}).
-     */
-    private void discardBody(HttpExchange exchange) throws IOException {
-        long cap = 16L * rendezvous.limits().maxBodyBytes();
-        long drained = 0;
-        InputStream in = exchange.getRequestBody();
-        byte[] buffer = new byte[8192];
-        for (int n; drained <= cap && (n = in.read(buffer)) > 0;) {
-            drained += n;
-        }
-        if (drained > cap) {
-            exchange.getResponseHeaders().set("Connection", "close");
         }
     }
 
@@ -331,17 +445,101 @@ public final class HttpFront {
         }
     }
 
-    private void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-        discardBody(exchange);
-        boolean noBody = body == null || exchange.getRequestMethod().equals("HEAD");
-        if (body != null) {
-            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    private static void sendError(Exchange exchange, Request request, org.eclipse.jetty.server.Response response,
+            Callback callback, ApiException e) {
+        if (e.status() == 429 || e.status() == 503) {
+            exchange.setResponseHeader("Retry-After", "1");
         }
-        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
-        if (!noBody) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+        if (e.status() == 401) {
+            exchange.setResponseHeader("WWW-Authenticate", SignedRequest.SCHEME);
+        }
+        send(exchange, request, response, callback, e.status(), Json.error(e.getMessage()));
+    }
+
+    private static void send(Exchange exchange, Request request, org.eclipse.jetty.server.Response response,
+            Callback callback, int status, byte[] body) {
+        response.setStatus(status);
+        if (exchange.bodyTooLarge()) {
+            // The rest of the body is not read: the connection cannot carry another request.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+        if (body == null) {
+            response.write(true, null, callback);
+            return;
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, request.getMethod().equals("HEAD") ? null : ByteBuffer.wrap(body), callback);
+    }
+
+    /**
+     * Reads a request body as it arrives, without holding a thread while it waits, up to
+     * {@code max} bytes; beyond that it stops reading and reports the body as too large.
+     */
+    private static final class BodyReader implements Runnable {
+        interface Done {
+            void body(byte[] body, boolean tooLarge);
+        }
+
+        private final Request request;
+        private final int max;
+        private final Done done;
+        private final java.util.function.Consumer<Throwable> failed;
+        private final ByteArrayOutputStream body;
+
+        BodyReader(Request request, int max, long length, Done done, java.util.function.Consumer<Throwable> failed) {
+            this.request = request;
+            this.max = max;
+            this.done = done;
+            this.failed = failed;
+            this.body = new ByteArrayOutputStream(length >= 0 ? (int) length : Math.min(max, 4096));
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    failed.accept(chunk.getFailure());
+                    return;
+                }
+                ByteBuffer bytes = chunk.getByteBuffer();
+                boolean tooLarge = body.size() + bytes.remaining() > max;
+                if (!tooLarge) {
+                    byte[] copy = new byte[bytes.remaining()];
+                    bytes.get(copy);
+                    body.writeBytes(copy);
+                }
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (tooLarge || last) {
+                    done.body(tooLarge ? new byte[0] : body.toByteArray(), tooLarge);
+                    return;
+                }
             }
+        }
+    }
+
+    /** Jetty's own refusals (a bad request line, headers too large, ...) in the service's JSON shape. */
+    private static final class JsonErrors extends org.eclipse.jetty.server.handler.ErrorHandler {
+        @Override
+        protected void generateResponse(Request request, org.eclipse.jetty.server.Response response, int status,
+                String message, Throwable cause, Callback callback) {
+            String reason = switch (status) {
+                case 431 -> "the request headers are too large";
+                case 414 -> "the request line is too long";
+                case 408 -> "the request took too long to arrive";
+                default -> message == null || message.isBlank() ? "bad request" : message;
+            };
+            response.getHeaders().put("Access-Control-Allow-Origin", "*");
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
+            byte[] body = Json.error(reason);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            response.write(true, ByteBuffer.wrap(body), callback);
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.p2pchat.rendezvous.internal;
 
-import java.io.IOException;
-import java.net.URI;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
 import org.p2pchat.core.identity.SignedRequest;
@@ -9,7 +8,6 @@ import org.p2pchat.rendezvous.RendezvousLimits;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.sun.net.httpserver.HttpExchange;
 
 /** The HTTP routes of the authenticated API ({@code /v1}), as the bundle's API.md describes them. */
 final class SignedApi {
@@ -28,9 +26,11 @@ final class SignedApi {
     private final SessionKeys sessionKeys;
     /** {@code GET /v1/info}: version 2 binds requests to the service id given here. */
     private final byte[] info;
+    /** Where waiting fetches are answered. */
+    private final Executor executor;
 
     SignedApi(RendezvousLimits limits, LongSupplier clock, SignedRendezvous rendezvous,
-            RequestAuthenticator authenticator, SessionKeys sessionKeys) {
+            RequestAuthenticator authenticator, SessionKeys sessionKeys, Executor executor) {
         this.limits = limits;
         this.clock = clock;
         this.rendezvous = rendezvous;
@@ -39,10 +39,11 @@ final class SignedApi {
         this.info = Json.write(out -> out.beginObject().name("api").value("p2pchat-rendezvous").name("version")
                 .value(2).name("push").value("long-poll").name("service").value(authenticator.serviceId())
                 .endObject());
+        this.executor = executor;
     }
 
     /** Answers a request whose (normalised) path is {@code /v1} or below it. */
-    Response route(HttpExchange exchange, String method, String path) throws ApiException, IOException {
+    Response route(Exchange exchange, String method, String path) throws ApiException {
         boolean get = method.equals("GET") || method.equals("HEAD");
         switch (path) {
             case "/v1/info":
@@ -53,12 +54,12 @@ final class SignedApi {
                     return register(exchange);
                 }
                 HttpFront.require(exchange, "POST, DELETE", method.equals("DELETE"));
-                byte[] deleteBody = HttpFront.readBody(exchange, limits.maxBodyBytes());
+                byte[] deleteBody = exchange.body();
                 rendezvous.unregister(authenticate(exchange, deleteBody, false).key());
                 return new Response(200, SUCCESS);
             case "/v1/peers": {
                 HttpFront.require(exchange, "GET, HEAD", get);
-                PageQuery page = pageQuery(exchange.getRequestURI().getRawQuery());
+                PageQuery page = pageQuery(exchange.rawQuery());
                 return new Response(200, rendezvous.listedPeersPage(page.after(), page.limit()));
             }
             case "/v1/signal": {
@@ -66,16 +67,20 @@ final class SignedApi {
                 byte[] body = jsonBody(exchange);
                 String from = authenticate(exchange, body, false).key();
                 String signalId = rendezvous.signal(from, Json.parseObject(body),
-                        exchange.getRemoteAddress().getAddress());
+                        exchange.remoteAddress());
                 return new Response(201, Json.write(out -> out.beginObject().name("success").value(true)
                         .name("signalId").value(signalId).endObject()));
             }
             case "/v1/signals": {
                 // GET only: fetching empties the queue, and a HEAD must not throw signals away unseen.
                 HttpFront.require(exchange, "GET", method.equals("GET"));
-                int wait = waitSeconds(exchange.getRequestURI().getRawQuery());
-                String id = authenticate(exchange, HttpFront.readBody(exchange, limits.maxBodyBytes()), false).key();
-                return new Response(200, rendezvous.fetch(id, wait, exchange.getRemoteAddress().getAddress()));
+                int wait = waitSeconds(exchange.rawQuery());
+                String id = authenticate(exchange, exchange.body(), false).key();
+                Response answer = Response.later(rendezvous.fetch(id, wait, exchange.remoteAddress(), executor));
+                if (wait > 0 && !answer.later().isDone()) {
+                    exchange.mayWait(wait);
+                }
+                return answer;
             }
             default:
                 String id = path.startsWith("/v1/peers/") ? path.substring("/v1/peers/".length()) : "";
@@ -92,7 +97,7 @@ final class SignedApi {
      * opens a new session (replacing the peer's), which only an Ed25519 signature may do: it binds
      * a key to the identity.
      */
-    private Response register(HttpExchange exchange) throws ApiException, IOException {
+    private Response register(Exchange exchange) throws ApiException {
         byte[] body = jsonBody(exchange);
         RequestAuthenticator.Caller caller = authenticate(exchange, body, true);
         JsonObject request = Json.parseObject(body);
@@ -117,21 +122,21 @@ final class SignedApi {
         }));
     }
 
-    private byte[] jsonBody(HttpExchange exchange) throws ApiException, IOException {
+    private byte[] jsonBody(Exchange exchange) throws ApiException {
         HttpFront.requireJson(exchange);
-        return HttpFront.readBody(exchange, limits.maxBodyBytes());
+        return exchange.body();
     }
 
     /**
      * The peer the request acts as: its verified signer, or its session's peer; unless
      * {@code registering}, a registered one.
      */
-    private RequestAuthenticator.Caller authenticate(HttpExchange exchange, byte[] body, boolean registering)
+    private RequestAuthenticator.Caller authenticate(Exchange exchange, byte[] body, boolean registering)
             throws ApiException {
-        URI uri = exchange.getRequestURI();
-        String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        return authenticator.authenticate(exchange.getRequestMethod(), pathAndQuery,
-                exchange.getRequestHeaders().get("Authorization"), body, clock.getAsLong(), registering);
+        String query = exchange.rawQuery();
+        String pathAndQuery = exchange.rawPath() + (query == null ? "" : "?" + query);
+        return authenticator.authenticate(exchange.method(), pathAndQuery, exchange.headers("Authorization"), body,
+                clock.getAsLong(), registering);
     }
 
     /** A page of {@code GET /v1/peers}: at most {@code limit} listed peers after {@code after} (null: from the first). */

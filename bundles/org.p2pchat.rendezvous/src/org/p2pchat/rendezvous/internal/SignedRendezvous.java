@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -29,8 +29,8 @@ import com.google.gson.JsonObject;
  *
  * <p>A peer's mailbox and waiting fetch change only under the lock of its {@link Member}, and a
  * signal is taken from a mailbox only under it, so each signal is delivered by exactly one fetch.
- * Locks are held briefly and never while waiting: a waiting fetch parks on a future outside any
- * lock, which on a virtual thread costs a few hundred bytes and no carrier thread.
+ * Locks are held briefly and never while waiting: a waiting fetch is a future that the signal,
+ * the timeout or the close completes; it holds no thread.
  *
  * <p>Listed peers are also kept in a map sorted by id, changed under the member's lock with its
  * listing, so that a page of the directory costs O(log n + page) however large the directory is.
@@ -256,11 +256,14 @@ final class SignedRendezvous {
 
     /**
      * {@code GET /v1/signals?wait=N} by {@code id} from the client address {@code client}: the
-     * queued signals, removed from the queue. If none is queued, waits up to {@code waitSeconds} for
-     * one, holding a place of the pool of waiting fetches and of the address's share of it; a newer
-     * fetch by the same peer ends this one with {@code []}.
+     * queued signals, removed from the queue. If none is queued, the answer waits up to
+     * {@code waitSeconds} for one, holding a place of the pool of waiting fetches and of the
+     * address's share of it; a newer fetch by the same peer ends this one with {@code []}. The wait
+     * holds no thread: the answer completes on {@code executor} when a signal arrives, the wait ends
+     * or the service closes (503 then, as an {@link ApiException} cause).
      */
-    byte[] fetch(String id, int waitSeconds, InetAddress client) throws ApiException {
+    CompletableFuture<byte[]> fetch(String id, int waitSeconds, InetAddress client, Executor executor)
+            throws ApiException {
         Member member = members.get(id);
         if (member == null) {
             throw notRegistered();
@@ -298,18 +301,16 @@ final class SignedRendezvous {
             }
         }
         if (waiter == null) {
-            return write(ready); // outside the lock: the answer may be large
+            return CompletableFuture.completedFuture(write(ready)); // outside the lock: the answer may be large
         }
-        boolean interrupted = false;
-        try {
-            waiter.get(waitSeconds, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            // The wait is over without a signal: answer what is there, [].
-        } catch (InterruptedException e) {
-            interrupted = true; // the server is stopping
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a waiter is only ever completed normally", e);
-        }
+        // Completed by a signal (under the member's lock), a newer fetch, the peer's removal, the
+        // close, or the timeout; the answer is made on the executor, outside any lock.
+        return waiter.completeOnTimeout(null, waitSeconds, TimeUnit.SECONDS)
+                .thenApplyAsync(ignored -> endOfWait(member, waiter), executor);
+    }
+
+    /** The answer of a waiting fetch once its wait is over. */
+    private byte[] endOfWait(Member member, CompletableFuture<Void> waiter) {
         ArrayDeque<Signal> taken;
         synchronized (member) {
             if (member.waiter != waiter) {
@@ -321,11 +322,8 @@ final class SignedRendezvous {
                 taken = take(member);
             }
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (taken == null && (closing || interrupted)) {
-            throw shuttingDown();
+        if (taken == null && closing) {
+            throw new CompletionException(shuttingDown());
         }
         return write(taken);
     }
