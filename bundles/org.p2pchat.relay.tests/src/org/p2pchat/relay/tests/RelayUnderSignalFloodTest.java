@@ -211,7 +211,7 @@ class RelayUnderSignalFloodTest {
 
         HttpResponse<String> send(HttpClient client, InetSocketAddress relay, String method, String path, String json)
                 throws Exception {
-            return RelayUnderAttackTest.send(client, relay, method, path, json, authorization(method, path, json));
+            return RelayUnderSignalFloodTest.send(client, relay, method, path, json, authorization(method, path, json));
         }
 
         CompletableFuture<HttpResponse<String>> sendAsync(HttpClient client, InetSocketAddress relay, String method,
