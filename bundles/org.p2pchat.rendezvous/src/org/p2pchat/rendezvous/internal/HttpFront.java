@@ -1,6 +1,5 @@
 package org.p2pchat.rendezvous.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -62,7 +61,7 @@ public final class HttpFront extends Handler.Abstract {
     private static final Pattern JSON_MEDIA_TYPE = Pattern.compile(
             "\\s*application/json\\s*(?:;(?:.*;)?\\s*charset\\s*=\\s*\"?([^\";\\s]*)\"?\\s*(?:;.*)?|;.*)?",
             Pattern.CASE_INSENSITIVE);
-    private static final String JSON_TYPE = "application/json; charset=utf-8";
+    static final String JSON_TYPE = "application/json; charset=utf-8";
     /** Handling never blocks (no thread waits for a body or a signal), so a few threads serve every request. */
     private static final int MAX_THREADS = 32;
     private static final int MIN_THREADS = 4;
@@ -470,76 +469,5 @@ public final class HttpFront extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, request.getMethod().equals("HEAD") ? null : ByteBuffer.wrap(body), callback);
-    }
-
-    /**
-     * Reads a request body as it arrives, without holding a thread while it waits, up to
-     * {@code max} bytes; beyond that it stops reading and reports the body as too large.
-     */
-    private static final class BodyReader implements Runnable {
-        interface Done {
-            void body(byte[] body, boolean tooLarge);
-        }
-
-        private final Request request;
-        private final int max;
-        private final Done done;
-        private final java.util.function.Consumer<Throwable> failed;
-        private final ByteArrayOutputStream body;
-
-        BodyReader(Request request, int max, long length, Done done, java.util.function.Consumer<Throwable> failed) {
-            this.request = request;
-            this.max = max;
-            this.done = done;
-            this.failed = failed;
-            this.body = new ByteArrayOutputStream(length >= 0 ? (int) length : Math.min(max, 4096));
-        }
-
-        @Override
-        public void run() {
-            while (true) {
-                Content.Chunk chunk = request.read();
-                if (chunk == null) {
-                    request.demand(this);
-                    return;
-                }
-                if (Content.Chunk.isFailure(chunk)) {
-                    failed.accept(chunk.getFailure());
-                    return;
-                }
-                ByteBuffer bytes = chunk.getByteBuffer();
-                boolean tooLarge = body.size() + bytes.remaining() > max;
-                if (!tooLarge) {
-                    byte[] copy = new byte[bytes.remaining()];
-                    bytes.get(copy);
-                    body.writeBytes(copy);
-                }
-                boolean last = chunk.isLast();
-                chunk.release();
-                if (tooLarge || last) {
-                    done.body(tooLarge ? new byte[0] : body.toByteArray(), tooLarge);
-                    return;
-                }
-            }
-        }
-    }
-
-    /** Jetty's own refusals (a bad request line, headers too large, ...) in the service's JSON shape. */
-    private static final class JsonErrors extends org.eclipse.jetty.server.handler.ErrorHandler {
-        @Override
-        protected void generateResponse(Request request, org.eclipse.jetty.server.Response response, int status,
-                String message, Throwable cause, Callback callback) {
-            String reason = switch (status) {
-                case 431 -> "the request headers are too large";
-                case 414 -> "the request line is too long";
-                case 408 -> "the request took too long to arrive";
-                default -> message == null || message.isBlank() ? "bad request" : message;
-            };
-            response.getHeaders().put("Access-Control-Allow-Origin", "*");
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
-            byte[] body = Json.error(reason);
-            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-            response.write(true, ByteBuffer.wrap(body), callback);
-        }
     }
 }
