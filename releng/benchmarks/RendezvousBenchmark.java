@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import javax.crypto.KeyAgreement;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.identity.SessionRequest;
@@ -207,10 +209,8 @@ public final class RendezvousBenchmark {
                 mb(heapUsed), (legacy - empty) / peers, stats()));
 
         Matcher info = SERVICE_ID.matcher(new String(get("/v1/info"), StandardCharsets.UTF_8));
-        if (!info.find()) {
-            throw new AssertionError("GET /v1/info names no service id");
-        }
-        serviceId = info.group(1);
+        // A baseline built before requests were bound to a service publishes no id: sign unbound for it.
+        serviceId = info.find() ? info.group(1) : null;
         progress("making " + peers + " Ed25519 keys");
         keys = new KeyPair[peers];
         ids = new String[peers];
@@ -435,8 +435,14 @@ public final class RendezvousBenchmark {
 
     /** One pool line of a request under peer {@code peer}'s session, made now with a fresh nonce. */
     private String sessionLine(int peer, String method, String path, String body) {
-        String header = SessionRequest.of(sessionIds[peer], macKeys[peer], serviceId, method, path,
-                body.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis(), nonce()).toHeader();
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        long ts = System.currentTimeMillis();
+        String nonce = nonce();
+        String header = serviceId != null
+                ? SessionRequest.of(sessionIds[peer], macKeys[peer], serviceId, method, path, bytes, ts, nonce).toHeader()
+                : SessionRequest.SCHEME + " id=" + sessionIds[peer] + ", ts=" + ts + ", nonce=" + nonce + ", mac="
+                        + Base64.getUrlEncoder().withoutPadding().encodeToString(
+                                hmac(macKeys[peer], signedBytes(method, path, ts, nonce, bytes)));
         return method + "\t" + path + "\t" + header + "\t" + body;
     }
 
@@ -480,11 +486,33 @@ public final class RendezvousBenchmark {
         try {
             Signature signer = Signature.getInstance("Ed25519");
             signer.initSign(keys[peer].getPrivate());
-            signer.update(SignedRequest.signedBytes(serviceId, method, path, ts, nonce,
-                    body.getBytes(StandardCharsets.UTF_8)));
+            signer.update(signedBytes(method, path, ts, nonce, body.getBytes(StandardCharsets.UTF_8)));
             String sig = Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
-            return SignedRequest.SCHEME + " key=" + ids[peer] + ", svc=" + serviceId + ", ts=" + ts + ", nonce=" + nonce
-                    + ", sig=" + sig;
+            return SignedRequest.SCHEME + " key=" + ids[peer] + (serviceId != null ? ", svc=" + serviceId : "")
+                    + ", ts=" + ts + ", nonce=" + nonce + ", sig=" + sig;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * What a request's signature or MAC covers: bound to the service, or for a baseline without a
+     * service id the unbound bytes of the API before that ("p2pchat-rendezvous-v1", no id).
+     */
+    private byte[] signedBytes(String method, String path, long ts, String nonce, byte[] body) {
+        if (serviceId != null) {
+            return SignedRequest.signedBytes(serviceId, method, path, ts, nonce, body);
+        }
+        String bodyHash = Base64.getUrlEncoder().withoutPadding().encodeToString(PublicIdentity.sha256(body));
+        return ("p2pchat-rendezvous-v1\n" + method + "\n" + path + "\n" + ts + "\n" + nonce + "\n" + bodyHash)
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] hmac(byte[] key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

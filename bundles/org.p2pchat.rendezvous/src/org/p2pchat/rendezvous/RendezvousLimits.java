@@ -83,7 +83,7 @@ public record RendezvousLimits(
     /** Defaults for a public service. */
     public static final RendezvousLimits DEFAULTS = new RendezvousLimits(
             64 * 1024, 256, 200_000, 256, 1_000_000, 120_000, 300_000, 100, 200, 100_000, 500,
-            64L * 1024 * 1024, 60_000, 20, 60, 100_000, 30_000, 1_000_000, 5_000, 1_000, 1024 * 1024, 256,
+            64L * 1024 * 1024, 60_000, 20, 60, 100_000, 30_000, 1_000_000, 5_000, 1_000, 1024 * 1024, 32,
             20_000, 64, 10_000, 30_000, 8 * 1024);
 
     public RendezvousLimits {

@@ -52,6 +52,9 @@ class RelayUnderSignalFloodTest {
     private static final int ATTACKER_ADDRESSES = 80;
     private static final int SIGNALS_PER_ADDRESS = 20;
     private static final String HEAP = "-Xmx512m";
+    /** Long polls one address tries to hold, and the share of them it gets (the default limit). */
+    private static final int THROWAWAY_POLLS = 50;
+    private static final int POLL_SHARE = 32;
     private static final long RSS_BOUND_KIB = 800 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -89,13 +92,13 @@ class RelayUnderSignalFloodTest {
             assertTrue(statuses.keySet().stream().allMatch(s -> s == 201 || s == 429 || s == 503),
                     "legacy flood answered " + statuses);
 
-            // Finding 4: 300 throwaway keys from one address hold long polls (its share is 256); 200 more
+            // Finding 4: 50 throwaway keys from one address hold long polls (its share is 32); 200 more
             // keys from another address sign requests without ever registering.
             List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
             // Not closed but shut down: close() would wait for the held polls to end.
             HttpClient attacker = clientFrom("127.0.2.1");
             try (HttpClient stranger = clientFrom("127.0.2.2")) {
-                for (int i = 0; i < 300; i++) {
+                for (int i = 0; i < THROWAWAY_POLLS; i++) {
                     Peer throwaway = new Peer(service);
                     assertEquals(200, throwaway.register(attacker, address, "throwaway " + i).statusCode());
                     held.add(throwaway.sendAsync(attacker, address, "GET", "/v1/signals?wait=30", null));
@@ -124,10 +127,10 @@ class RelayUnderSignalFloodTest {
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 assertTrue(millis < 2_000, "registered, signalled and received in " + millis + " ms");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (refused(held) < 300 - 256 && System.nanoTime() < deadline) {
+                while (refused(held) < THROWAWAY_POLLS - POLL_SHARE && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                 }
-                assertEquals(300 - 256, refused(held), "the attacker's address held its share of long polls, no more");
+                assertEquals(THROWAWAY_POLLS - POLL_SHARE, refused(held), "the attacker's address held its share of long polls, no more");
                 assertTrue(held.stream().filter(CompletableFuture::isDone).allMatch(f -> f.join().statusCode() == 429));
             } finally {
                 attacker.shutdownNow();

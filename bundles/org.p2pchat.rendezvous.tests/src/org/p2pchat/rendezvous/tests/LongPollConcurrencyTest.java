@@ -30,7 +30,9 @@ class LongPollConcurrencyTest {
 
     @Test
     void signalsPushedToManyWaitingPeersAreDeliveredExactlyOnce() throws Exception {
-        try (TestServer t = new TestServer(TestServer.limits(10_000, 10_000, 100_000, 0, 1, 0));
+        // Every recipient waits from 127.0.0.1: that address's share of waiting fetches is all of them.
+        try (TestServer t = new TestServer(TestServer.limits(10_000, 10_000, 100_000, 0, 1, 0).toBuilder()
+                .maxWaitingFetchesPerAddress(RECIPIENTS).build());
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<TestPeer> recipients = new ArrayList<>();
             for (int i = 0; i < RECIPIENTS; i++) {
