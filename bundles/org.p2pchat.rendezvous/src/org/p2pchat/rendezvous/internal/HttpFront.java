@@ -202,7 +202,6 @@ public final class HttpFront extends Handler.Abstract {
         try {
             sweep();
         } catch (Throwable e) {
-            // Also after an Error (OutOfMemoryError): a sweep that stops for good never frees memory again.
             LOG.log(Level.WARNING, "rendezvous sweep failed", e);
         }
     }

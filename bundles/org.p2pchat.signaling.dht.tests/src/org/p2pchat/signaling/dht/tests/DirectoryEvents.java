@@ -33,6 +33,10 @@ final class DirectoryEvents implements DirectoryListener {
         return Await.next(statuses, s -> s.state() == state, "service state " + state);
     }
 
+    ServiceStatus awaitState(ServiceStatus.State state, long seconds) throws InterruptedException {
+        return Await.next(statuses, s -> s.state() == state, "service state " + state, seconds);
+    }
+
     IncomingRequest nextIncoming() throws InterruptedException {
         return Await.next(incoming, r -> true, "incoming request");
     }

@@ -216,7 +216,9 @@ class WebAppUsersOnOurServiceTest {
         assertTrue(aliceThere.matches("user-\\d+-alice"), detail);
 
         service.stop();
-        alice.events.awaitState(ServiceStatus.State.UNREACHABLE);
+        // Usually at once (the stopping service answers the waiting fetch with 503); at the latest when
+        // a fetch that got no answer times out (its wait of up to 30 s plus the request timeout).
+        alice.events.awaitState(ServiceStatus.State.UNREACHABLE, 60);
         service.start();
         assertTrue(awaitAlsoListed(alice).detail().contains(ALSO_LISTED + aliceThere));
         WebAppPeer web = opened(new WebAppPeer(service.uri(), "webby"));
