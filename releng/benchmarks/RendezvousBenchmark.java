@@ -17,6 +17,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -503,7 +504,13 @@ public final class RendezvousBenchmark {
         if (serviceId != null) {
             return SignedRequest.signedBytes(serviceId, method, path, ts, nonce, body);
         }
-        String bodyHash = Base64.getUrlEncoder().withoutPadding().encodeToString(PublicIdentity.sha256(body));
+        String bodyHash;
+        try {
+            bodyHash = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
         return ("p2pchat-rendezvous-v1\n" + method + "\n" + path + "\n" + ts + "\n" + nonce + "\n" + bodyHash)
                 .getBytes(StandardCharsets.UTF_8);
     }
