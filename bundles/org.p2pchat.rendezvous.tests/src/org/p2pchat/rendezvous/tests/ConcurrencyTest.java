@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +22,8 @@ import com.google.gson.JsonElement;
 
 /**
  * Many senders and fetchers at once: every signal is delivered exactly once; registrations racing
- * with their own unregistration leave the directory listing exactly the registered peers.
+ * with their own unregistration, interleaved for real, leave the directory listing exactly the
+ * registered peers.
  */
 class ConcurrencyTest {
 
@@ -83,24 +86,52 @@ class ConcurrencyTest {
         try (TestServer t = new TestServer(); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<TestPeer> peers = new ArrayList<>();
             List<Future<?>> racers = new ArrayList<>();
+            AtomicInteger removals = new AtomicInteger();
+            CountDownLatch go = new CountDownLatch(1);
             for (int p = 0; p < 6; p++) {
                 TestPeer peer = new TestPeer(t);
                 peers.add(peer);
                 racers.add(pool.submit(() -> {
+                    go.await();
                     for (int i = 0; i < 60; i++) {
                         assertEquals(200, peer.register("racer", true).status());
                     }
+                    return null;
                 }));
                 racers.add(pool.submit(() -> {
+                    go.await();
                     for (int i = 0; i < 60; i++) {
                         // 409 when the racing registration has not (re)registered it yet.
                         int status = peer.unregister().status();
                         assertTrue(status == 200 || status == 409, "DELETE answered " + status);
+                        if (status == 200) {
+                            removals.incrementAndGet();
+                        }
                     }
+                    return null;
                 }));
             }
+            go.countDown();
             for (Future<?> racer : racers) {
                 racer.get();
+            }
+            // Each peer's registrations and removals ran one after the other: at most one removal
+            // each. More than one for a peer means a registration came between two of its removals.
+            assertTrue(removals.get() > peers.size(), "registering and leaving did not interleave ("
+                    + removals.get() + " removals of " + peers.size() + " peers): no race was tested");
+
+            // After the race each peer's state is set once more, so the outcome is known: the even
+            // peers registered, the odd ones gone. The directory must agree entry by entry.
+            Set<String> expected = new TreeSet<>();
+            for (int p = 0; p < peers.size(); p++) {
+                TestPeer peer = peers.get(p);
+                if (p % 2 == 0) {
+                    assertEquals(200, peer.register("racer", true).status());
+                    expected.add(peer.id);
+                } else {
+                    int status = peer.unregister().status();
+                    assertTrue(status == 200 || status == 409, "DELETE answered " + status);
+                }
             }
             Set<String> registered = new TreeSet<>();
             for (TestPeer peer : peers) {
@@ -108,9 +139,11 @@ class ConcurrencyTest {
                     registered.add(peer.id);
                 }
             }
+            assertEquals(expected, registered, "the peers registered last are registered, the others not");
             Set<String> listed = new TreeSet<>();
             t.listedPeers().forEach(e -> listed.add(e.getAsJsonObject().get("id").getAsString()));
-            assertEquals(registered, listed, "every registered peer is listed (all register listed), no other");
+            assertEquals(expected, listed, "every registered peer is listed (all register listed), no other");
+            assertEquals(expected.size(), t.server.statistics().v1Peers(), t.server.statistics().toString());
         }
     }
 }

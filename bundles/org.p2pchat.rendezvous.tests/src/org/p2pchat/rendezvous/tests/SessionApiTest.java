@@ -96,11 +96,13 @@ class SessionApiTest extends ServerTestCase {
 
     @Test
     void aWaitingFetchUnderTheSessionIsPushedTo() throws Exception {
-        var waiting = t.client.sendAsync(alice.underSession("GET", "/v1/signals?wait=10", null).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        int wait = TestServer.LONG_WAIT_SECONDS;
+        var waiting = t.client.sendAsync(alice.underSession("GET", "/v1/signals?wait=" + wait, null)
+                .timeout(java.time.Duration.ofSeconds(wait + 10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         t.awaitWaitingFetches(1);
+        long posted = System.nanoTime();
         assertEquals(201, bob.signalUnderSession(alice, "offer", "pushed").status());
-        String body = waiting.get().body();
+        String body = TestServer.pushedAnswer(waiting, posted, wait).body();
         assertTrue(body.contains("\"pushed\""), body);
     }
 

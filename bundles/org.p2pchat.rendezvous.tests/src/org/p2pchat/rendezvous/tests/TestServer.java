@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.p2pchat.rendezvous.RendezvousLimits;
@@ -99,6 +101,25 @@ final class TestServer implements AutoCloseable {
 
     void advance(long millis) {
         clock.addAndGet(millis);
+    }
+
+    /**
+     * The wait of the fetches that push tests hold open: long enough that an answer that came only
+     * when the wait ended is plainly told from one pushed while it waited.
+     */
+    static final int LONG_WAIT_SECONDS = 25;
+
+    /**
+     * The answer of a fetch that was waiting when a signal for it was posted at {@code postedNanos}
+     * ({@link System#nanoTime()}): asserts that it came while the fetch still waited, within half of
+     * its wait of {@code waitSeconds} (a signal that was not pushed is only answered when the wait ends).
+     */
+    static <R> R pushedAnswer(CompletableFuture<R> waiting, long postedNanos, int waitSeconds) throws Exception {
+        R answer = waiting.get(waitSeconds + 10L, TimeUnit.SECONDS);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - postedNanos);
+        assertTrue(millis < waitSeconds * 1000L / 2, "answered " + millis + " ms after the signal was posted, of a "
+                + "wait of " + waitSeconds + " s: not pushed to the waiting fetch");
+        return answer;
     }
 
     /** Waits until the server holds {@code count} waiting fetches (they arrive asynchronously). */
