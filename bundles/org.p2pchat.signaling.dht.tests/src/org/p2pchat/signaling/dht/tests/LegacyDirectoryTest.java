@@ -3,6 +3,7 @@ package org.p2pchat.signaling.dht.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
@@ -186,6 +189,15 @@ class LegacyDirectoryTest {
         }
     }
 
+    /** {@code sdp} with the first byte of its DTLS fingerprint changed (to 00, or 01 where it was 00). */
+    static String withAnotherFingerprint(String sdp) {
+        Matcher m = Pattern.compile("(a=fingerprint:sha-256 )([0-9A-Fa-f]{2})").matcher(sdp);
+        assertTrue(m.find(), sdp);
+        String changed = sdp.substring(0, m.start(2)) + (m.group(2).equals("00") ? "01" : "00") + sdp.substring(m.end(2));
+        assertNotEquals(sdp, changed);
+        return changed;
+    }
+
     /** The peers {@code member} lists under {@code name}; null on failure. */
     static List<DirectoryPeer> named(Member member, String name) {
         try {
@@ -238,7 +250,7 @@ class LegacyDirectoryTest {
             IdentityService someone = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-dht-someone"));
             SessionDescription real = mallory.newSession().createOffer().get(T, TimeUnit.SECONDS);
             SessionDescription changed = new SessionDescription(real.type(),
-                    real.sdp().replaceFirst("(a=fingerprint:sha-256 )([0-9A-F]{2})", "$1" + "00"));
+                    withAnotherFingerprint(real.sdp()));
             mallory.signal(bob.id(), "offer", DescriptionJson.encode(new SignedDescription(changed, someone.prove(real))));
 
             // A real request after all of that still gets through, and is the only one shown.
@@ -274,7 +286,7 @@ class LegacyDirectoryTest {
                     SessionDescription.Type.OFFER).description();
             SessionDescription answer = mallory.newSession().acceptOffer(offer).get(T, TimeUnit.SECONDS);
             SessionDescription swapped = new SessionDescription(answer.type(),
-                    answer.sdp().replaceFirst("(a=fingerprint:sha-256 )([0-9A-F]{2})", "$1" + "00"));
+                    withAnotherFingerprint(answer.sdp()));
             mallory.signal(alice.id(), "answer",
                     DescriptionJson.encode(new SignedDescription(swapped, malloryKey.prove(answer))));
             SignalingException forged = failure(second);

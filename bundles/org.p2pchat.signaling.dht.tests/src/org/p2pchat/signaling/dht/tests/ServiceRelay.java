@@ -10,9 +10,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -21,6 +31,7 @@ import com.sun.net.httpserver.HttpServer;
  * An HTTP relay in front of the real rendezvous server, as a reverse proxy (or an attacker
  * running the service) would be: it passes requests on unchanged, and can hide the authenticated
  * API (a service of the web app's kind) or rewrite the signals it hands out (a man in the middle).
+ * It notes how long the {@code /v1} signals fetches asked to wait and how soon each signal was handed out.
  */
 final class ServiceRelay implements AutoCloseable {
 
@@ -32,6 +43,14 @@ final class ServiceRelay implements AutoCloseable {
     volatile boolean hideAuthenticatedApi;
     /** Applied to the body of every successful signals fetch, both APIs. */
     volatile UnaryOperator<String> signalsRewriter = UnaryOperator.identity();
+    /** The {@code wait} of every {@code /v1/signals} fetch that passed, in arrival order. */
+    final List<Integer> fetchWaits = new CopyOnWriteArrayList<>();
+    /**
+     * For every {@code /v1} signal handed out: the milliseconds from its {@code POST /v1/signal}
+     * arriving here to the fetch answer that carried it leaving (signals are told apart by payload).
+     */
+    final List<Long> deliveryMillis = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> postedAt = new ConcurrentHashMap<>();
 
     ServiceRelay(InetSocketAddress address, URI target) throws IOException {
         this.target = target;
@@ -56,6 +75,15 @@ final class ServiceRelay implements AutoCloseable {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
+            }
+            boolean v1Signals = path.equals("/v1/signals");
+            if (v1Signals) {
+                fetchWaits.add(waitOf(query));
+            } else if (path.equals("/v1/signal") && exchange.getRequestMethod().equals("POST")) {
+                String payload = payloads("[" + new String(body, StandardCharsets.UTF_8) + "]").findFirst().orElse(null);
+                if (payload != null) {
+                    postedAt.put(payload, System.nanoTime());
+                }
             }
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + path + (query == null ? "" : "?" + query)))
                     .timeout(Duration.ofSeconds(45))
@@ -83,6 +111,31 @@ final class ServiceRelay implements AutoCloseable {
                 reply = signalsRewriter.apply(reply);
             }
             answer(exchange, response.statusCode(), reply);
+            if (v1Signals && response.statusCode() == 200) {
+                long now = System.nanoTime();
+                payloads(reply).map(postedAt::remove).filter(Objects::nonNull)
+                        .forEach(posted -> deliveryMillis.add(TimeUnit.NANOSECONDS.toMillis(now - posted)));
+            }
+        }
+    }
+
+    private static int waitOf(String query) {
+        for (String parameter : query == null ? new String[0] : query.split("&")) {
+            if (parameter.startsWith("wait=")) {
+                return Integer.parseInt(parameter.substring(5));
+            }
+        }
+        return 0;
+    }
+
+    /** The string payloads of a JSON array of signals; none if it is not one. */
+    private static Stream<String> payloads(String signals) {
+        try {
+            return JsonParser.parseString(signals).getAsJsonArray().asList().stream()
+                    .filter(JsonElement::isJsonObject).map(e -> e.getAsJsonObject().get("payload"))
+                    .filter(p -> p != null && p.isJsonPrimitive()).map(JsonElement::getAsString);
+        } catch (RuntimeException e) {
+            return Stream.empty();
         }
     }
 
