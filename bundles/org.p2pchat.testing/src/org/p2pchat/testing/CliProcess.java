@@ -24,9 +24,11 @@ import com.google.gson.JsonParser;
  * One {@code p2pchat cli --json} process of the materialized product, driven through its stdin
  * and read through its JSON event lines. Used by the end-to-end tests and the benchmarks.
  * <p>
- * {@code --json} promises JSON lines only on stdout, and Java logging belongs in the profile's
- * log, not on stderr: a line of stdout that is not a JSON object fails the next wait, and a log
- * record on stderr fails {@link #awaitExit}.
+ * {@code --json} promises JSON lines only on stdout, and the client's log belongs in the
+ * profile's {@code logs/cli.log}, not on stderr. A line of stdout that is not a JSON object fails
+ * the next wait, {@link #awaitExit} and {@link #close}; so does a line on stderr that the test did
+ * not announce with {@link #allowStderr}. Failure messages show stderr beside the transcript (it is
+ * also kept in {@code <label>.stderr.log} beside the profile).
  */
 public final class CliProcess implements AutoCloseable {
 
@@ -40,12 +42,15 @@ public final class CliProcess implements AutoCloseable {
     private final List<String> transcript = new CopyOnWriteArrayList<>();
     /** Lines of stdout that are not JSON objects: each breaks the promise of --json. */
     private final List<String> notJson = new CopyOnWriteArrayList<>();
+    /** Every line of stderr so far. */
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    /** Lines of stderr the test said to expect; any other line is a failure. */
+    private final List<Pattern> allowedStderr = new CopyOnWriteArrayList<>();
     private final Path stderrFile;
     private final Thread reader;
-
-    /** A record of Java logging's formatters (JUL's second line, slf4j-simple's one line). */
-    private static final Pattern LOG_RECORD = Pattern.compile(
-            "^(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): .*|^\\[[^\\]]+\\] (ERROR|WARN|INFO|DEBUG|TRACE) .*");
+    private final Thread stderrReader;
+    /** Set once {@link #close} has checked the output, so a second close does not fail again. */
+    private volatile boolean closed;
 
     private CliProcess(String label, Process process, Path stderrFile) {
         this.label = label;
@@ -55,6 +60,9 @@ public final class CliProcess implements AutoCloseable {
         reader = new Thread(this::readEvents, "cli-" + label + "-stdout");
         reader.setDaemon(true);
         reader.start();
+        stderrReader = new Thread(this::readStderr, "cli-" + label + "-stderr");
+        stderrReader.setDaemon(true);
+        stderrReader.start();
     }
 
     /**
@@ -70,9 +78,17 @@ public final class CliProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(script.toString(), "--profile", profile.toString(), "cli", "--json"));
         command.addAll(List.of(args));
         Path stderr = profile.resolveSibling(label + ".stderr.log");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectError(stderr.toFile());
         Files.createDirectories(profile);
-        return new CliProcess(label, pb.start(), stderr);
+        return new CliProcess(label, new ProcessBuilder(command).start(), stderr);
+    }
+
+    /**
+     * Lines of stderr matching {@code line} are expected (a wrong command line is answered there,
+     * for instance); any other line on stderr fails the test.
+     */
+    public CliProcess allowStderr(Pattern line) {
+        allowedStderr.add(line);
+        return this;
     }
 
     private void readEvents() {
@@ -93,6 +109,22 @@ public final class CliProcess implements AutoCloseable {
             }
         } catch (IOException e) {
             transcript.add("(stdout closed: " + e + ")");
+        }
+    }
+
+    /** Keeps stderr for the checks and failure messages, and in a file for a look after the run. */
+    private void readStderr() {
+        try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+                Writer file = Files.newBufferedWriter(stderrFile, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = err.readLine()) != null) {
+                stderr.add(line);
+                file.write(line);
+                file.write('\n');
+                file.flush();
+            }
+        } catch (IOException e) {
+            stderr.add("(stderr closed: " + e + ")");
         }
     }
 
@@ -123,8 +155,7 @@ public final class CliProcess implements AutoCloseable {
                 return e;
             }
         }
-        throw new AssertionError(label + ": no " + what + " within " + seconds + " s. Output:\n"
-                + String.join("\n", transcript));
+        throw new AssertionError(label + ": no " + what + " within " + seconds + " s. " + output());
     }
 
     /** The state event for {@code state} ("connected", "closed", ...). */
@@ -146,34 +177,52 @@ public final class CliProcess implements AutoCloseable {
 
     /**
      * Waits for the process to end; returns its exit code. Fails if it printed anything but JSON
-     * on stdout (to the very end) or a log record on stderr.
+     * on stdout (to the very end) or an unexpected line on stderr.
      */
     public int awaitExit(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-            throw new AssertionError(label + " did not exit within " + seconds + " s. Output:\n" + String.join("\n", transcript));
+            throw new AssertionError(label + " did not exit within " + seconds + " s. " + output());
         }
-        reader.join(TimeUnit.SECONDS.toMillis(10));
+        drainOutput();
         assertJsonOnly();
-        List<String> records = stderr().stream().filter(l -> LOG_RECORD.matcher(l).matches()).toList();
-        if (!records.isEmpty()) {
-            throw new AssertionError(label + " printed log records on stderr:\n" + String.join("\n", records));
-        }
+        assertNoUnexpectedStderr();
         return process.exitValue();
+    }
+
+    /** Lets the readers take what the ended (or killed) process left in its pipes. */
+    private void drainOutput() throws InterruptedException {
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+        stderrReader.join(TimeUnit.SECONDS.toMillis(10));
     }
 
     private void assertJsonOnly() {
         if (!notJson.isEmpty()) {
-            throw new AssertionError(label + " printed lines that are not JSON on stdout in --json mode: " + notJson);
+            throw new AssertionError(label + " printed lines that are not JSON on stdout in --json mode: " + notJson
+                    + ". " + output());
         }
+    }
+
+    private void assertNoUnexpectedStderr() {
+        List<String> unexpected = unexpectedStderr();
+        if (!unexpected.isEmpty()) {
+            throw new AssertionError(label + " printed on stderr (its log belongs in the profile's logs/cli.log): "
+                    + unexpected + ". " + output());
+        }
+    }
+
+    /** Lines of stderr so far that the test did not announce with {@link #allowStderr}. */
+    public List<String> unexpectedStderr() {
+        return stderr.stream().filter(l -> allowedStderr.stream().noneMatch(p -> p.matcher(l).matches())).toList();
     }
 
     /** What it printed on stderr so far. */
     public List<String> stderr() {
-        try {
-            return Files.readAllLines(stderrFile, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return List.of("(no stderr: " + e + ")");
-        }
+        return List.copyOf(stderr);
+    }
+
+    /** The transcript of stdout and what stderr had, for failure messages. */
+    public String output() {
+        return "Output:\n" + String.join("\n", transcript) + "\nstderr:\n" + String.join("\n", stderr);
     }
 
     /**
@@ -184,14 +233,14 @@ public final class CliProcess implements AutoCloseable {
     public JsonObject first(String name, long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         do {
+            assertJsonOnly();
             List<JsonObject> found = seen(name);
             if (!found.isEmpty()) {
                 return found.get(0);
             }
             Thread.sleep(20);
         } while (System.nanoTime() < deadline);
-        throw new AssertionError(label + ": no event '" + name + "' within " + seconds + " s. Output:\n"
-                + String.join("\n", transcript));
+        throw new AssertionError(label + ": no event '" + name + "' within " + seconds + " s. " + output());
     }
 
     /** Every event called {@code name} printed so far, including those waits skipped. */
@@ -213,9 +262,26 @@ public final class CliProcess implements AutoCloseable {
         return List.copyOf(transcript);
     }
 
+    /**
+     * Kills the process if it still runs; then fails if it printed a line that is not JSON on
+     * stdout or an unexpected line on stderr, so a test that never waits for the exit still sees
+     * them (once: a second close only kills).
+     */
     @Override
     public void close() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+            drainOutput();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertJsonOnly();
+        assertNoUnexpectedStderr();
     }
 }

@@ -3,7 +3,6 @@ package org.p2pchat.cli.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -25,26 +24,25 @@ import org.p2pchat.testing.RelayProcess;
  */
 class DirectoryEndToEndTest {
 
-    private static final long START_SECONDS = 90;
+    private static final long START_SECONDS = EndToEnd.START_SECONDS;
     private static final long STEP_SECONDS = EndToEnd.STEP_SECONDS;
 
     private static Path product;
-    private static Path relayProduct;
 
     @BeforeAll
     static void productsAndNetwork() {
         NetworkIsolation.requireIsolatedNetwork();
         product = EndToEnd.clientProduct();
-        relayProduct = EndToEnd.relayProduct();
+        EndToEnd.relayProduct();
     }
 
     @Test
     void twoClientsMeetThroughTheRelayChatAndRegisterAgainAfterItRestarts(TestInfo test) throws Exception {
         Path dir = EndToEnd.work(test);
-        RelayProcess relay = RelayProcess.start(relayProduct, dir.resolve("relay"), "--bind", "192.0.2.1", "--port", "0");
+        RelayProcess relay = EndToEnd.startRelay(dir);
         try {
-            InetSocketAddress address = relay.awaitListening(START_SECONDS);
-            String url = "http://192.0.2.1:" + address.getPort();
+            String url = EndToEnd.url(relay);
+            int port = relay.awaitListening(START_SECONDS).getPort();
             // Alice starts first: she waits for bob to appear in the list rather than giving up.
             try (CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--name",
                     "alice", "--rendezvous", url, "connect", "bob");
@@ -83,9 +81,8 @@ class DirectoryEndToEndTest {
                 awaitSeen(alice, state("unreachable"), "the relay reported unreachable");
 
                 // A new relay on the same address: both register again by themselves.
-                relay = RelayProcess.start(relayProduct, dir.resolve("relay"), "--bind", "192.0.2.1", "--port",
-                        Integer.toString(address.getPort()));
-                relay.awaitListening(START_SECONDS);
+                relay = EndToEnd.startRelay(dir, port);
+                EndToEnd.url(relay);
                 alice.await(registered(), "alice registered again", START_SECONDS);
                 bob.await(registered(), "bob registered again", START_SECONDS);
                 try (CliProcess carol = CliProcess.start("carol", product, dir.resolve("carol"), "--no-ice", "--name",
@@ -108,8 +105,8 @@ class DirectoryEndToEndTest {
     @Test
     void anUnlistedPeerIsReachableByIdOnlyAndARejectedRequestIsReported(TestInfo test) throws Exception {
         Path dir = EndToEnd.work(test);
-        try (RelayProcess relay = RelayProcess.start(relayProduct, dir.resolve("relay"), "--bind", "192.0.2.1", "--port", "0")) {
-            String url = "http://192.0.2.1:" + relay.awaitListening(START_SECONDS).getPort();
+        try (RelayProcess relay = EndToEnd.startRelay(dir)) {
+            String url = EndToEnd.url(relay);
             try (CliProcess dora = CliProcess.start("dora", product, dir.resolve("dora"), "--no-ice", "--name", "dora",
                     "--rendezvous", url, "--unlisted", "listen")) {
                 String doraKey = dora.await(registered(), "registration", START_SECONDS).get("id").getAsString();

@@ -11,10 +11,14 @@ import com.google.gson.JsonObject;
 
 import org.junit.jupiter.api.TestInfo;
 import org.p2pchat.testing.CliProcess;
+import org.p2pchat.testing.NetworkIsolation;
+import org.p2pchat.testing.RelayProcess;
 
-/** What the end-to-end tests share: fresh work directories, reading chat events. */
+/** What the end-to-end tests share: fresh work directories, a relay, reading chat events. */
 final class EndToEnd {
 
+    /** First start of a product JVM on two loaded cores can take a while. */
+    static final long START_SECONDS = 90;
     static final long STEP_SECONDS = 30;
 
     private EndToEnd() {
@@ -47,6 +51,25 @@ final class EndToEnd {
         Path dir = Path.of(System.getProperty(property, "(" + property + " not set)"));
         assertTrue(Files.isDirectory(dir), what + " product missing at " + dir);
         return dir;
+    }
+
+    /**
+     * A relay of the materialized relay product on the test namespace's address and a free port,
+     * its state under {@code dir/relay}. Close it; {@link #url} waits until it listens.
+     */
+    static RelayProcess startRelay(Path dir) throws IOException {
+        return startRelay(dir, 0);
+    }
+
+    /** As {@link #startRelay(Path)}, on {@code port} (to start one again where clients knew it). */
+    static RelayProcess startRelay(Path dir, int port) throws IOException {
+        return RelayProcess.start(relayProduct(), dir.resolve("relay"), "--bind", NetworkIsolation.TEST_ADDRESS,
+                "--port", Integer.toString(port));
+    }
+
+    /** The relay's address for {@code --rendezvous}, once it accepts connections. */
+    static String url(RelayProcess relay) throws InterruptedException {
+        return "http://" + NetworkIsolation.TEST_ADDRESS + ":" + relay.awaitListening(START_SECONDS).getPort();
     }
 
     /** The next message event that is not a system notice. */

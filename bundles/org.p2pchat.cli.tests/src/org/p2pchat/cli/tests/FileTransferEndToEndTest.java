@@ -33,7 +33,7 @@ import org.p2pchat.testing.RelayProcess;
  */
 class FileTransferEndToEndTest {
 
-    private static final long START_SECONDS = 90;
+    private static final long START_SECONDS = EndToEnd.START_SECONDS;
     private static final long STEP_SECONDS = EndToEnd.STEP_SECONDS;
     private static final long MIB = 1024 * 1024;
     private static final long SIZE = 256 * MIB;
@@ -41,13 +41,12 @@ class FileTransferEndToEndTest {
     private static final long RECONNECT_SECONDS = 120;
 
     private static Path product;
-    private static Path relayProduct;
 
     @BeforeAll
     static void productsAndNetwork() {
         NetworkIsolation.requireIsolatedNetwork();
         product = EndToEnd.clientProduct();
-        relayProduct = EndToEnd.relayProduct();
+        EndToEnd.relayProduct();
     }
 
     @Test
@@ -60,8 +59,8 @@ class FileTransferEndToEndTest {
         Path received = inbox.resolve(source.getFileName().toString());
         Path part = inbox.resolve(source.getFileName() + ".part");
 
-        try (RelayProcess relay = RelayProcess.start(relayProduct, dir.resolve("relay"), "--bind", "192.0.2.1", "--port", "0")) {
-            String url = "http://192.0.2.1:" + relay.awaitListening(START_SECONDS).getPort();
+        try (RelayProcess relay = EndToEnd.startRelay(dir)) {
+            String url = EndToEnd.url(relay);
             String[] bobArgs = { "--no-ice", "--name", "bob", "--rendezvous", url, "--accept", "--accept-files",
                     inbox.toString(), "listen" };
             try (CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--name", "alice",

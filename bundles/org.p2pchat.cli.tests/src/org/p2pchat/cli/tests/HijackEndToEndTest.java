@@ -30,11 +30,10 @@ import org.p2pchat.testing.RelayProcess;
  */
 class HijackEndToEndTest {
 
-    private static final long START_SECONDS = 90;
+    private static final long START_SECONDS = EndToEnd.START_SECONDS;
     private static final long STEP_SECONDS = EndToEnd.STEP_SECONDS;
 
     private static Path product;
-    private static Path relayProduct;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -42,15 +41,14 @@ class HijackEndToEndTest {
     static void productsAndNetwork() {
         NetworkIsolation.requireIsolatedNetwork();
         product = EndToEnd.clientProduct();
-        relayProduct = EndToEnd.relayProduct();
+        EndToEnd.relayProduct();
     }
 
     @Test
     void aForgedLegacyReconnectIsShownAsANewRequestAndTheVerifiedChatGoesOn(TestInfo test) throws Exception {
         Path dir = EndToEnd.work(test);
-        try (RelayProcess relay = RelayProcess.start(relayProduct, dir.resolve("relay"), "--bind", "192.0.2.1",
-                "--port", "0")) {
-            String url = "http://192.0.2.1:" + relay.awaitListening(START_SECONDS).getPort();
+        try (RelayProcess relay = EndToEnd.startRelay(dir)) {
+            String url = EndToEnd.url(relay);
             try (CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--name",
                     "alice", "--rendezvous", url, "--accept", "listen");
                     CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), "--no-ice", "--name", "bob",

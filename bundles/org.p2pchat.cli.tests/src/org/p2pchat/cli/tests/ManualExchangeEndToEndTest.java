@@ -23,7 +23,7 @@ import org.p2pchat.testing.TestData;
 class ManualExchangeEndToEndTest {
 
     /** First start of a product JVM on two loaded cores can take a while. */
-    private static final long START_SECONDS = 90;
+    private static final long START_SECONDS = EndToEnd.START_SECONDS;
     private static final long STEP_SECONDS = EndToEnd.STEP_SECONDS;
 
     private static Path product;

@@ -29,17 +29,16 @@ import org.p2pchat.testing.WebAppPeer;
  */
 class WebAppEndToEndTest {
 
-    private static final long START_SECONDS = 90;
+    private static final long START_SECONDS = EndToEnd.START_SECONDS;
     private static final long STEP_SECONDS = EndToEnd.STEP_SECONDS;
 
     private static Path product;
-    private static Path relayProduct;
 
     @BeforeAll
     static void productsAndNetwork() {
         NetworkIsolation.requireIsolatedNetwork();
         product = EndToEnd.clientProduct();
-        relayProduct = EndToEnd.relayProduct();
+        EndToEnd.relayProduct();
     }
 
     @Test
@@ -168,10 +167,10 @@ class WebAppEndToEndTest {
     }
 
     private static RelayProcess startRelay(Path dir) throws Exception {
-        return RelayProcess.start(relayProduct, dir.resolve("relay"), "--bind", "192.0.2.1", "--port", "0");
+        return EndToEnd.startRelay(dir);
     }
 
     private static URI relayUri(RelayProcess relay) throws InterruptedException {
-        return URI.create("http://192.0.2.1:" + relay.awaitListening(START_SECONDS).getPort());
+        return URI.create(EndToEnd.url(relay));
     }
 }

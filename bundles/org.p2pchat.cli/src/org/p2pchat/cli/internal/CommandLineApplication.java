@@ -46,11 +46,12 @@ public final class CommandLineApplication implements IApplication {
             System.err.println("p2pchat cli: " + e.getMessage() + "\n\n" + CliOptions.USAGE);
             return 2;
         }
+        EventPrinter print = new EventPrinter(out, System.err, options.json());
         if (options.mode() == CliOptions.Mode.HELP) {
-            out.println(CliOptions.USAGE);
+            // With --json even the usage is a JSON line: stdout carries nothing else.
+            print.event("help", CliOptions.USAGE, "text", CliOptions.USAGE);
             return EXIT_OK;
         }
-        EventPrinter print = new EventPrinter(out, System.err, options.json());
         BundleContext bundles = FrameworkUtil.getBundle(getClass()).getBundleContext();
         SettingsStore settings = service(bundles, SettingsStore.class);
         PeerTransport transport = service(bundles, PeerTransport.class);
