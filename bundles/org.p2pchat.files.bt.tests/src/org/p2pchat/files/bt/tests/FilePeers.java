@@ -43,9 +43,15 @@ final class FilePeers implements AutoCloseable {
     static final class Seen implements TransferListener {
         final Map<String, TransferStatus> latest = new ConcurrentHashMap<>();
         final Map<String, Boolean> sawMoving = new ConcurrentHashMap<>();
+        /**
+         * Every status in the order the service told it. The service tells its listeners from
+         * one thread, so this order is the order things happened in, whatever the clock did.
+         */
+        private final List<TransferStatus> events = new java.util.ArrayList<>();
 
         @Override
         public synchronized void transferChanged(TransferStatus status) {
+            events.add(status);
             latest.put(status.id(), status);
             if (status.state() == TransferStatus.State.RUNNING && status.bytesPerSecond() > 0
                     && status.remaining().isPresent()) {
@@ -83,6 +89,16 @@ final class FilePeers implements AutoCloseable {
 
         TransferStatus awaitState(String id, TransferStatus.State state) throws InterruptedException {
             return await(id, s -> s.state() == state, state.name());
+        }
+
+        /** Every status told so far, in order. */
+        synchronized List<TransferStatus> events() {
+            return List.copyOf(events);
+        }
+
+        /** Every status of transfer {@code id} told so far, in order. */
+        synchronized List<TransferStatus> history(String id) {
+            return events.stream().filter(s -> s.id().equals(id)).toList();
         }
     }
 
