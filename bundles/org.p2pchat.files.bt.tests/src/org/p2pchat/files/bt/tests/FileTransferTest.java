@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +22,7 @@ import org.p2pchat.core.SessionConfig;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.core.files.TransferFile;
+import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.files.TransferStatus.State;
 import org.p2pchat.core.identity.IdentityService;
@@ -164,15 +166,38 @@ class FileTransferTest {
         Path file = outbox.resolve("pausable.bin");
         String sha = FilePeers.randomFile(file, 128 * MIB, 6);
         String id = peers.offerToBob(file);
-        bob.accept(id, inbox);
-        peers.bobSaw.await(id, s -> s.doneBytes() > 0, "some progress");
-        alice.pause(id);
-        peers.bobSaw.awaitState(id, State.PAUSED);
-        long pausedAt = peers.bobSaw.latest.get(id).doneBytes();
+        // Bob pauses at his first progress. His service tells listeners on the thread that would also
+        // finish the transfer, so it cannot be done before the pause, however fast the machine.
+        AtomicReference<TransferStatus> pausedAt = new AtomicReference<>();
+        TransferListener pauseAtFirstProgress = s -> {
+            if (s.id().equals(id) && s.state() == State.RUNNING && s.doneBytes() > 0
+                    && pausedAt.compareAndSet(null, s)) {
+                bob.pause(id);
+            }
+        };
+        bob.addListener(pauseAtFirstProgress);
+        try {
+            bob.accept(id, inbox);
+            peers.bobSaw.awaitState(id, State.PAUSED);
+            peers.aliceSaw.awaitState(id, State.PAUSED);
+        } finally {
+            bob.removeListener(pauseAtFirstProgress);
+        }
+
+        // Nothing moves while paused: the bytes on disk stay as they are. (How long this looks only
+        // decides how slow a leak it would see; a transfer that goes on changes the file at once.)
+        Path part = inbox.resolve("pausable.bin.part");
+        String partSha = FilePeers.sha256(part);
+        long bridged = bob.bridgedBytes(id);
         Thread.sleep(1000);
-        assertEquals(pausedAt, peers.bobSaw.latest.get(id).doneBytes(), "nothing moves while paused");
-        bob.resume(id);
-        peers.aliceSaw.await(id, s -> s.state() == State.RUNNING || s.state() == State.DONE, "running again");
+        assertEquals(partSha, FilePeers.sha256(part), "the .part changed while paused");
+        assertEquals(bridged, bob.bridgedBytes(id), "bytes came in while paused");
+        assertEquals(State.PAUSED, peers.bobSaw.latest.get(id).state());
+        System.out.println("pause: at " + pausedAt.get().doneBytes() + " of " + pausedAt.get().totalBytes()
+                + " bytes, " + bridged + " bytes had come in");
+
+        alice.resume(id);
+        peers.bobSaw.await(id, s -> s.state() == State.RUNNING || s.state() == State.DONE, "running again");
         peers.bobSaw.awaitState(id, State.DONE);
         peers.aliceSaw.awaitState(id, State.DONE);
         assertEquals(sha, FilePeers.sha256(inbox.resolve("pausable.bin")));
