@@ -109,6 +109,49 @@ class DirectPathTest {
     }
 
     @Test
+    void thePropertyKeepsEveryTransferOnTheDataChannelAndTheListSaysSo() throws Exception {
+        // Bob's client runs as P2PCHAT_VMARGS=-Dp2pchat.files.directPath=false starts it; Alice allows it.
+        alice = (BtFileTransferService) FilePeers.service(FileTransferService.class);
+        IdentityService bobIdentity = FilePeers.identity(temp.resolve("bob-profile"));
+        String before = System.getProperty(BtFileTransferService.DIRECT_PATH_PROPERTY);
+        System.setProperty(BtFileTransferService.DIRECT_PATH_PROPERTY, "false");
+        try {
+            bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob", bobIdentity);
+        } finally {
+            if (before == null) {
+                System.clearProperty(BtFileTransferService.DIRECT_PATH_PROPERTY);
+            } else {
+                System.setProperty(BtFileTransferService.DIRECT_PATH_PROPERTY, before);
+            }
+        }
+        peers = new FilePeers(alice, bob, bobIdentity.self());
+
+        // Bob receives: he asks for no direct connection.
+        TransferStatus[] toBob = send("to-bob.bin", 32 * MIB, 26);
+        assertEquals(TransferStatus.PATH_DATA_CHANNEL, toBob[0].path());
+        assertEquals(TransferStatus.PATH_DATA_CHANNEL, toBob[1].path());
+
+        // Bob sends: he offers none.
+        Path file = Files.createDirectories(temp.resolve("bob-outbox")).resolve("from-bob.bin");
+        String sha = FilePeers.randomFile(file, 32 * MIB, 27);
+        String fromBob = peers.offerToAlice(file);
+        alice.accept(fromBob, temp.resolve("alice-inbox"));
+        TransferStatus received = peers.aliceSaw.awaitState(fromBob, State.DONE);
+        TransferStatus sent = peers.bobSaw.awaitState(fromBob, State.DONE);
+        assertEquals(sha, FilePeers.sha256(temp.resolve("alice-inbox").resolve("from-bob.bin")));
+        assertEquals(TransferStatus.PATH_DATA_CHANNEL, received.path());
+        assertEquals(TransferStatus.PATH_DATA_CHANNEL, sent.path());
+
+        // The transfer lists say which, on both sides.
+        for (BtFileTransferService side : List.of(alice, bob)) {
+            for (String id : List.of(toBob[0].id(), fromBob)) {
+                assertEquals(TransferStatus.PATH_DATA_CHANNEL, side.transfers().stream()
+                        .filter(s -> s.id().equals(id)).findFirst().orElseThrow().path());
+            }
+        }
+    }
+
+    @Test
     void whenNothingAnswersAtTheOfferedAddressTheDataChannelCarriesTheFile() throws Exception {
         connect(true);
         InetSocketAddress closed = closedPort();

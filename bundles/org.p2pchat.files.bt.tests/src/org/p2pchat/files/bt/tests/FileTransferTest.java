@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -166,8 +169,33 @@ class FileTransferTest {
         Path file = outbox.resolve("pausable.bin");
         String sha = FilePeers.randomFile(file, 128 * MIB, 6);
         String id = peers.offerToBob(file);
-        // Bob pauses at his first progress. His service tells listeners on the thread that would also
-        // finish the transfer, so it cannot be done before the pause, however fast the machine.
+        TransferStatus pausedAt = acceptAndPauseAtFirstProgress(id);
+
+        // Nothing moves while paused: the bytes on disk stay as they are. (How long this looks only
+        // decides how slow a leak it would see; a transfer that goes on changes the file at once.)
+        Path part = inbox.resolve("pausable.bin.part");
+        String partSha = FilePeers.sha256(part);
+        long bridged = bob.bridgedBytes(id);
+        Thread.sleep(1000);
+        assertEquals(partSha, FilePeers.sha256(part), "the .part changed while paused");
+        assertEquals(bridged, bob.bridgedBytes(id), "bytes came in while paused");
+        assertEquals(State.PAUSED, peers.bobSaw.latest.get(id).state());
+        System.out.println("pause: at " + pausedAt.doneBytes() + " of " + pausedAt.totalBytes()
+                + " bytes, " + bridged + " bytes had come in");
+
+        alice.resume(id);
+        peers.bobSaw.await(id, s -> s.state() == State.RUNNING || s.state() == State.DONE, "running again");
+        peers.bobSaw.awaitState(id, State.DONE);
+        peers.aliceSaw.awaitState(id, State.DONE);
+        assertEquals(sha, FilePeers.sha256(inbox.resolve("pausable.bin")));
+    }
+
+    /**
+     * Bob accepts and pauses at his first progress. His service tells listeners on the thread that
+     * would also finish the transfer, so it cannot be done before the pause, however fast the
+     * machine. Returns the status he paused at, once both sides say PAUSED.
+     */
+    private TransferStatus acceptAndPauseAtFirstProgress(String id) throws Exception {
         AtomicReference<TransferStatus> pausedAt = new AtomicReference<>();
         TransferListener pauseAtFirstProgress = s -> {
             if (s.id().equals(id) && s.state() == State.RUNNING && s.doneBytes() > 0
@@ -183,24 +211,43 @@ class FileTransferTest {
         } finally {
             bob.removeListener(pauseAtFirstProgress);
         }
+        return pausedAt.get();
+    }
 
-        // Nothing moves while paused: the bytes on disk stay as they are. (How long this looks only
-        // decides how slow a leak it would see; a transfer that goes on changes the file at once.)
-        Path part = inbox.resolve("pausable.bin.part");
-        String partSha = FilePeers.sha256(part);
-        long bridged = bob.bridgedBytes(id);
-        Thread.sleep(1000);
-        assertEquals(partSha, FilePeers.sha256(part), "the .part changed while paused");
-        assertEquals(bridged, bob.bridgedBytes(id), "bytes came in while paused");
-        assertEquals(State.PAUSED, peers.bobSaw.latest.get(id).state());
-        System.out.println("pause: at " + pausedAt.get().doneBytes() + " of " + pausedAt.get().totalBytes()
-                + " bytes, " + bridged + " bytes had come in");
+    @Test
+    void aCorruptedPieceIsDetectedAndFetchedAgain() throws Exception {
+        long size = 64 * MIB;
+        Path file = outbox.resolve("fragile.bin");
+        String sha = FilePeers.randomFile(file, size, 15);
+        String id = peers.offerToBob(file);
+        TransferStatus pausedAt = acceptAndPauseAtFirstProgress(id);
+        assertTrue(pausedAt.doneBytes() > 0, pausedAt.toString());
+
+        // One byte in every 16 KiB of what is on disk is flipped: every piece Bt had checked is now
+        // damaged, and nothing on disk may be trusted when the transfer goes on.
+        Path part = inbox.resolve("fragile.bin.part");
+        int flipped = 0;
+        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            for (long at = 0; at < channel.size(); at += 16 * 1024) {
+                one.clear();
+                channel.read(one, at);
+                one.flip();
+                byte b = one.get();
+                channel.write(ByteBuffer.wrap(new byte[] { (byte) ~b }), at);
+                flipped++;
+            }
+        }
+        long bridgedBefore = bob.bridgedBytes(id);
 
         alice.resume(id);
-        peers.bobSaw.await(id, s -> s.state() == State.RUNNING || s.state() == State.DONE, "running again");
         peers.bobSaw.awaitState(id, State.DONE);
         peers.aliceSaw.awaitState(id, State.DONE);
-        assertEquals(sha, FilePeers.sha256(inbox.resolve("pausable.bin")));
+        assertEquals(sha, FilePeers.sha256(inbox.resolve("fragile.bin")), "SHA-256 of the received file");
+        long again = bob.bridgedBytes(id) - bridgedBefore;
+        System.out.println("corrupted: " + flipped + " bytes flipped after " + pausedAt.doneBytes()
+                + " bytes were verified; " + again + " of " + size + " bytes transferred after it");
+        assertTrue(again >= size, "every damaged piece fetched again: " + again + " of " + size + " bytes after it");
     }
 
     @Test
@@ -290,11 +337,11 @@ class FileTransferTest {
 
         // It ends intact, and the failure never touched it on either side: it never stopped, failed or
         // started over.
-        peers.bobSaw.awaitState(fitsId, State.DONE);
-        peers.aliceSaw.awaitState(fitsId, State.DONE);
-        assertEquals(sha, FilePeers.sha256(inbox.resolve("fits.bin")));
+        peers.bobSaw.await(fitsId, s -> s.state().isFinal(), "an end");
+        peers.aliceSaw.await(fitsId, s -> s.state().isFinal(), "an end");
         assertRanStraightThrough(peers.bobSaw.history(fitsId));
         assertRanStraightThrough(peers.aliceSaw.history(fitsId));
+        assertEquals(sha, FilePeers.sha256(inbox.resolve("fits.bin")));
         System.out.printf("full disk: failed after %.1f s with \"%s\"; the other was %s at %d of %d bytes then%n",
                 failedAfter, problem, other.state(), other.doneBytes(), other.totalBytes());
 
