@@ -79,6 +79,12 @@ public final class WebAppPeer implements AutoCloseable {
     private final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
     private final List<JsonObject> candidateBuffer = new ArrayList<>();
     private final List<JsonObject> sentSignals = new CopyOnWriteArrayList<>();
+    /** Every JSON object that arrived on its channels, in order, kept for good (not taken by the awaits). */
+    private final List<JsonObject> everyMessage = new CopyOnWriteArrayList<>();
+    /** Binary frames that arrived: the web app has no use for them. */
+    private final java.util.concurrent.atomic.AtomicInteger binaryFrames = new java.util.concurrent.atomic.AtomicInteger();
+    /** Labels of the data channels the peer opened. */
+    private final List<String> channelsOpenedByPeer = new CopyOnWriteArrayList<>();
     private final Thread poller;
     private volatile String id;
     /** The web app's {@code window._currentRemotePeer}: where its candidates go. */
@@ -316,6 +322,7 @@ public final class WebAppPeer implements AutoCloseable {
 
             @Override
             public void onDataChannel(RTCDataChannel dataChannel) {
+                channelsOpenedByPeer.add(dataChannel.getLabel());
                 attach(dataChannel);
             }
         });
@@ -406,9 +413,13 @@ public final class WebAppPeer implements AutoCloseable {
                 ByteBuffer data = buffer.data; // freed after the callback: copied here
                 byte[] bytes = new byte[data.remaining()];
                 data.get(bytes);
+                if (buffer.binary) {
+                    binaryFrames.incrementAndGet();
+                }
                 try {
                     if (!buffer.binary && JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8))
                             instanceof JsonObject o) {
+                        everyMessage.add(o);
                         received.add(o);
                     }
                 } catch (RuntimeException e) {
@@ -474,6 +485,21 @@ public final class WebAppPeer implements AutoCloseable {
     public JsonObject nextChat() throws InterruptedException {
         return awaitMessage(m -> m.has("content") && !m.has("type") && m.has("sender")
                 && !"system".equals(m.get("sender").getAsString()), "chat message");
+    }
+
+    /** Every JSON object that arrived so far (text frames), oldest first, whether awaited or not. */
+    public List<JsonObject> everyMessage() {
+        return List.copyOf(everyMessage);
+    }
+
+    /** How many binary frames arrived so far. */
+    public int binaryFrames() {
+        return binaryFrames.get();
+    }
+
+    /** The labels of the data channels the peer opened so far (the chat channel when it connected). */
+    public List<String> channelsOpenedByPeer() {
+        return List.copyOf(channelsOpenedByPeer);
     }
 
     /** Closes the connection, as the web app's disconnect does (channel, then peer connection). */

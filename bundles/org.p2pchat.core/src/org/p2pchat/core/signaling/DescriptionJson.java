@@ -5,12 +5,12 @@ import java.util.Objects;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 
 import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.identity.IdentityProof;
 import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.internal.json.StrictJson;
 
 /**
  * The web app's JSON form of a description, {@code JSON.stringify(pc.localDescription)}:
@@ -20,7 +20,8 @@ import org.p2pchat.core.identity.PublicIdentity;
  * <p>
  * Written by hand rather than with Gson, because even with HTML escaping off Gson escapes U+2028
  * and U+2029 and leaves lone surrogates raw, where {@code JSON.stringify} does the opposite; the
- * text must be the browser's to the byte. Read with Gson.
+ * text must be the browser's to the byte. Read with Gson as strict JSON, which is what the web app's
+ * {@code JSON.parse} takes.
  */
 public final class DescriptionJson {
 
@@ -64,7 +65,7 @@ public final class DescriptionJson {
         }
         JsonElement root;
         try {
-            root = JsonParser.parseString(json);
+            root = StrictJson.parse(json);
         } catch (JsonParseException e) {
             if (!json.stripTrailing().endsWith("}")) {
                 throw new SignalingException("The description text is cut off: it ends before the closing }. "

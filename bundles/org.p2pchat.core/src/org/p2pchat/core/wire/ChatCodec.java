@@ -3,16 +3,17 @@ package org.p2pchat.core.wire;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 
 import org.p2pchat.core.ChatMessage;
+import org.p2pchat.core.internal.json.StrictJson;
 import org.p2pchat.core.text.DisplayNames;
 
 /**
  * Encodes and decodes the JSON text messages of the chat channel, in the web app's format
  * ({@code {"id","content","sender","timestamp"}}), plus the {@code ping}/{@code pong} pair our
- * clients answer by themselves. Unknown fields are ignored; unknown types are reported.
+ * clients answer by themselves. Unknown fields are ignored; unknown types are reported. Text is
+ * read as strict JSON, as the web app's {@code JSON.parse} reads it.
  */
 public final class ChatCodec {
 
@@ -69,7 +70,7 @@ public final class ChatCodec {
         }
         JsonElement root;
         try {
-            root = JsonParser.parseString(text);
+            root = StrictJson.parse(text);
         } catch (JsonParseException | StackOverflowError e) {
             return new WireMessage.Malformed("not JSON: " + excerpt(text));
         }

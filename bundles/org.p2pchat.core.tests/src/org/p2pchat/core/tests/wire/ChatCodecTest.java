@@ -5,14 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.p2pchat.core.ChatMessage;
+import org.p2pchat.core.text.DisplayNames;
 import org.p2pchat.core.wire.ChatCodec;
 import org.p2pchat.core.wire.WireMessage;
 
@@ -154,11 +170,19 @@ class ChatCodecTest {
                 () -> assertInstanceOf(WireMessage.Chat.class, ChatCodec.decode(json)));
     }
 
+    /**
+     * 5,000 damaged copies of a valid message, each decoded exactly as the web app's
+     * {@code JSON.parse} reads it (RFC 8259, no leniency) and then by the documented rules: a chat
+     * line, a control message or an unknown type with exactly the parsed values, or the malformed
+     * reason for that text. The oracle is strict JSON in this test, so a decoder that reads text
+     * the web app would drop, or drops text it would read, fails here.
+     */
     @Test
-    void mutatedMessagesNeverThrow() {
+    void everyMutatedMessageDecodesAsTheWebAppReadsIt() {
         String valid = ChatCodec.encode(new ChatMessage("m-9", "Grüße \"quoted\" 👋", "alice", 1L), "p2pchat");
         String alphabet = "{}[]\":,\\ 0123456789.eE+-truefalsnul\u0000\uD83D\uDC4B";
         Random random = new Random(20261125);
+        Map<String, Integer> outcomes = new TreeMap<>();
         for (int i = 0; i < 5_000; i++) {
             StringBuilder text = new StringBuilder(valid);
             int edits = 1 + random.nextInt(4);
@@ -171,8 +195,79 @@ class ChatCodecTest {
                     default -> text.setLength(at);
                 }
             }
-            WireMessage decoded = ChatCodec.decode(text.toString());
-            assertTrue(decoded != null, () -> "null for " + text);
+            String mutated = text.toString();
+            long before = System.currentTimeMillis();
+            WireMessage decoded = ChatCodec.decode(mutated);
+            long after = System.currentTimeMillis();
+            WireMessage expected = asTheWebAppReadsIt(mutated);
+            if (expected instanceof WireMessage.Chat want && decoded instanceof WireMessage.Chat got) {
+                // What the decoder makes up for a missing id or timestamp: a fresh id, the time now.
+                JsonObject o = JsonParser.parseString(mutated).getAsJsonObject();
+                ChatMessage w = want.message();
+                ChatMessage g = got.message();
+                String id = stringField(o, "id") == null ? UUID.fromString(g.id()).toString() : w.id();
+                long timestamp = o.get("timestamp") instanceof JsonPrimitive p && p.isNumber() ? w.timestamp()
+                        : (g.timestamp() >= before && g.timestamp() <= after ? g.timestamp() : -1);
+                expected = new WireMessage.Chat(new ChatMessage(id, w.content(), w.sender(), timestamp), want.client());
+            }
+            assertEquals(expected, decoded, () -> "for " + mutated);
+            outcomes.merge(decoded instanceof WireMessage.Malformed m ? m.reason().substring(0, m.reason().indexOf(':'))
+                    : decoded.getClass().getSimpleName(), 1, Integer::sum);
         }
+        System.out.println("mutated chat messages: " + outcomes);
+        assertTrue(outcomes.getOrDefault("Chat", 0) > 100 && outcomes.getOrDefault("not JSON", 0) > 100, outcomes::toString);
+    }
+
+    /** The test's own reading of a frame: strict JSON, then the rules the codec documents. */
+    private static WireMessage asTheWebAppReadsIt(String text) {
+        JsonElement root;
+        try {
+            JsonReader reader = new JsonReader(new StringReader(text));
+            reader.setStrictness(Strictness.STRICT);
+            root = JsonParser.parseReader(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw new JsonParseException("more after the value");
+            }
+        } catch (IOException | JsonParseException e) {
+            return new WireMessage.Malformed("not JSON: " + ChatCodec.excerpt(text));
+        }
+        if (!(root instanceof JsonObject o)) {
+            return new WireMessage.Malformed("not a JSON object: " + ChatCodec.excerpt(text));
+        }
+        String type = stringField(o, "type");
+        if (o.has("type") && type == null) {
+            return new WireMessage.Malformed("'type' is not a string: " + ChatCodec.excerpt(text));
+        }
+        String id = stringField(o, "id");
+        if ("ping".equals(type) || "pong".equals(type)) {
+            if (id == null) {
+                return new WireMessage.Malformed("control message without 'id': " + ChatCodec.excerpt(text));
+            }
+            return type.equals("ping") ? new WireMessage.Ping(id) : new WireMessage.Pong(id);
+        }
+        if (type != null && !type.equals("message") && !type.equals("text")) {
+            return new WireMessage.Unknown(type, text);
+        }
+        String content = stringField(o, "content");
+        String sender = stringField(o, "sender");
+        if (content == null) {
+            return new WireMessage.Malformed("chat message without a string 'content': " + ChatCodec.excerpt(text));
+        }
+        if (sender == null) {
+            return new WireMessage.Malformed("chat message without a string 'sender': " + ChatCodec.excerpt(text));
+        }
+        String shown = DisplayNames.clean(sender, 100);
+        shown = shown.isEmpty() ? "anonymous" : shown;
+        if (shown.equals(ChatMessage.SYSTEM_SENDER)) {
+            content = DisplayNames.clean(content);
+        }
+        long timestamp = o.get("timestamp") instanceof JsonPrimitive p && p.isNumber()
+                ? new BigDecimal(p.getAsString()).longValue() : 0;
+        return new WireMessage.Chat(new ChatMessage(id == null ? "" : id, content, shown, timestamp),
+                stringField(o, "client"));
+    }
+
+    private static String stringField(JsonObject o, String name) {
+        return o.get(name) instanceof JsonPrimitive p && p.isString() ? p.getAsString() : null;
     }
 }

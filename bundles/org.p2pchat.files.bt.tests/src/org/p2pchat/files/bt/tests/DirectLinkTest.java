@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +36,8 @@ class DirectLinkTest {
     private static final int HANDSHAKE_BYTES = 16 + 32;
     /** A frame of a 3-byte message: length, ciphertext, tag. */
     private static final int SMALL_FRAME = 4 + 3 + 16;
+    /** Time limits that only matter when something is broken: generous for a busy machine. */
+    private static final int LIMIT_MS = 30_000;
 
     private ServerSocket listener;
     private Proxy proxy;
@@ -70,8 +73,8 @@ class DirectLinkTest {
     void bytesArriveIntactBothWays() throws Exception {
         byte[] secret = DirectLink.newSecret();
         CompletableFuture<DirectLink> accepted = acceptOne(secret);
-        try (DirectLink connector = DirectLink.connect(List.of(listenerAddress()), secret, 1000, 2000);
-                DirectLink listening = accepted.get(5, TimeUnit.SECONDS)) {
+        try (DirectLink connector = DirectLink.connect(List.of(listenerAddress()), secret, LIMIT_MS, LIMIT_MS);
+                DirectLink listening = accepted.get(LIMIT_MS, TimeUnit.MILLISECONDS)) {
             byte[] data = new byte[3 * DirectLink.MAX_PLAINTEXT + 12345];
             new Random(7).nextBytes(data);
             CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
@@ -82,7 +85,7 @@ class DirectLinkTest {
                 }
             });
             assertArrayEquals(data, readExactly(listening, data.length));
-            sent.get(5, TimeUnit.SECONDS);
+            sent.get(LIMIT_MS, TimeUnit.MILLISECONDS);
             byte[] back = "and back".getBytes(StandardCharsets.UTF_8);
             listening.write(back, 0, back.length);
             assertArrayEquals(back, readExactly(connector, back.length));
@@ -94,10 +97,13 @@ class DirectLinkTest {
     @Test
     void aWrongSecretFailsBothEnds() throws Exception {
         CompletableFuture<DirectLink> accepted = acceptOne(DirectLink.newSecret());
-        assertThrows(IOException.class,
-                () -> DirectLink.connect(List.of(listenerAddress()), DirectLink.newSecret(), 1000, 2000));
-        Exception e = assertThrows(Exception.class, () -> accepted.get(5, TimeUnit.SECONDS));
-        assertTrue(e.getCause() instanceof java.io.UncheckedIOException, e.toString());
+        // Refused by the listener, not timed out: it hangs up on the wrong proof, and says why on its side.
+        IOException connecting = assertThrows(IOException.class,
+                () -> DirectLink.connect(List.of(listenerAddress()), DirectLink.newSecret(), LIMIT_MS, LIMIT_MS));
+        assertTrue(connecting.getMessage().endsWith(": closed during the handshake"), connecting.getMessage());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> accepted.get(LIMIT_MS, TimeUnit.MILLISECONDS));
+        assertTrue(e.getCause() instanceof java.io.UncheckedIOException u
+                && u.getCause().getMessage().equals("the connecting side does not know the secret"), e.toString());
     }
 
     @Test
@@ -136,8 +142,8 @@ class DirectLinkTest {
     private void assertSecondFrameFails() throws Exception {
         byte[] secret = DirectLink.newSecret();
         CompletableFuture<DirectLink> accepted = acceptOne(secret);
-        try (DirectLink connector = DirectLink.connect(List.of(proxy.address()), secret, 1000, 2000);
-                DirectLink listening = accepted.get(5, TimeUnit.SECONDS)) {
+        try (DirectLink connector = DirectLink.connect(List.of(proxy.address()), secret, LIMIT_MS, LIMIT_MS);
+                DirectLink listening = accepted.get(LIMIT_MS, TimeUnit.MILLISECONDS)) {
             connector.write("one".getBytes(StandardCharsets.US_ASCII), 0, 3);
             connector.write("two".getBytes(StandardCharsets.US_ASCII), 0, 3);
             assertArrayEquals("one".getBytes(StandardCharsets.US_ASCII), readExactly(listening, 3));

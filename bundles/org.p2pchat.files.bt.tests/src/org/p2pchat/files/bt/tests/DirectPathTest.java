@@ -3,6 +3,7 @@ package org.p2pchat.files.bt.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -106,6 +109,49 @@ class DirectPathTest {
     }
 
     @Test
+    void thePropertyKeepsEveryTransferOnTheDataChannelAndTheListSaysSo() throws Exception {
+        // Bob's client runs as P2PCHAT_VMARGS=-Dp2pchat.files.directPath=false starts it; Alice allows it.
+        alice = (BtFileTransferService) FilePeers.service(FileTransferService.class);
+        IdentityService bobIdentity = FilePeers.identity(temp.resolve("bob-profile"));
+        String before = System.getProperty(BtFileTransferService.DIRECT_PATH_PROPERTY);
+        System.setProperty(BtFileTransferService.DIRECT_PATH_PROPERTY, "false");
+        try {
+            bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob", bobIdentity);
+        } finally {
+            if (before == null) {
+                System.clearProperty(BtFileTransferService.DIRECT_PATH_PROPERTY);
+            } else {
+                System.setProperty(BtFileTransferService.DIRECT_PATH_PROPERTY, before);
+            }
+        }
+        peers = new FilePeers(alice, bob, bobIdentity.self());
+
+        // Bob receives: he asks for no direct connection.
+        TransferStatus[] toBob = send("to-bob.bin", 32 * MIB, 26);
+        assertEquals(TransferStatus.PATH_DATA_CHANNEL, toBob[0].path());
+        assertEquals(TransferStatus.PATH_DATA_CHANNEL, toBob[1].path());
+
+        // Bob sends: he offers none.
+        Path file = Files.createDirectories(temp.resolve("bob-outbox")).resolve("from-bob.bin");
+        String sha = FilePeers.randomFile(file, 32 * MIB, 27);
+        String fromBob = peers.offerToAlice(file);
+        alice.accept(fromBob, temp.resolve("alice-inbox"));
+        TransferStatus received = peers.aliceSaw.awaitState(fromBob, State.DONE);
+        TransferStatus sent = peers.bobSaw.awaitState(fromBob, State.DONE);
+        assertEquals(sha, FilePeers.sha256(temp.resolve("alice-inbox").resolve("from-bob.bin")));
+        assertEquals(TransferStatus.PATH_DATA_CHANNEL, received.path());
+        assertEquals(TransferStatus.PATH_DATA_CHANNEL, sent.path());
+
+        // The transfer lists say which, on both sides.
+        for (BtFileTransferService side : List.of(alice, bob)) {
+            for (String id : List.of(toBob[0].id(), fromBob)) {
+                assertEquals(TransferStatus.PATH_DATA_CHANNEL, side.transfers().stream()
+                        .filter(s -> s.id().equals(id)).findFirst().orElseThrow().path());
+            }
+        }
+    }
+
+    @Test
     void whenNothingAnswersAtTheOfferedAddressTheDataChannelCarriesTheFile() throws Exception {
         connect(true);
         InetSocketAddress closed = closedPort();
@@ -138,27 +184,34 @@ class DirectPathTest {
         Path file = Files.createDirectories(temp.resolve("outbox")).resolve("guarded.bin");
         String sha = FilePeers.randomFile(file, 160 * MIB, 25);
         String id = peers.offerToBob(file);
+        // Strangers try the listener the moment it opens, on Alice's engine thread before she offers it
+        // to Bob: the transfer cannot end and close it meanwhile, however fast the machine.
+        CompletableFuture<List<InetSocketAddress>> probed = new CompletableFuture<>();
+        alice.rewriteDirectOffers(endpoints -> {
+            if (!probed.isDone()) {
+                try {
+                    strangersAreRefused(endpoints);
+                    assertEquals(endpoints, alice.directEndpoints(id), "the listener still listens");
+                    probed.complete(endpoints);
+                } catch (Throwable e) {
+                    probed.completeExceptionally(e);
+                }
+            }
+            return endpoints;
+        });
         bob.accept(id, temp.resolve("inbox"));
-        List<InetSocketAddress> endpoints = awaitDirectEndpoints(id);
+        List<InetSocketAddress> endpoints;
+        try {
+            endpoints = probed.get(FilePeers.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AssertionError a) {
+                throw a;
+            }
+            throw e;
+        }
         for (InetSocketAddress e : endpoints) {
             assertFalse(e.getAddress().isLoopbackAddress() || e.getAddress().isAnyLocalAddress(), e.toString());
         }
-
-        // Someone on the network who learnt the port, with a secret of his own: refused.
-        IOException refused = assertThrows(IOException.class,
-                () -> DirectLink.connect(endpoints, DirectLink.newSecret(), 1000, 2000));
-        System.out.println("wrong secret: " + refused.getMessage());
-        // And one who sends a wrong proof by hand is cut off at once, without a word about the secret.
-        try (Socket s = new Socket()) {
-            s.connect(endpoints.get(0), 1000);
-            s.setSoTimeout(5000);
-            s.getOutputStream().write(new byte[16 + 32]);
-            InputStream in = s.getInputStream();
-            byte[] nonce = in.readNBytes(16);
-            assertEquals(16, nonce.length, "the listener's nonce");
-            assertEquals(-1, in.read(), "closed after the wrong proof, nothing more sent");
-        }
-        assertEquals(endpoints, alice.directEndpoints(id), "the listener still listens");
 
         TransferStatus[] done = finish(id, "guarded.bin", sha);
         assertEquals(TransferStatus.PATH_DIRECT, done[0].path());
@@ -166,16 +219,27 @@ class DirectPathTest {
         assertEquals(List.of(), alice.directEndpoints(id), "the listener closes with the transfer");
     }
 
-    private List<InetSocketAddress> awaitDirectEndpoints(String id) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            List<InetSocketAddress> endpoints = alice.directEndpoints(id);
-            if (!endpoints.isEmpty()) {
-                return endpoints;
-            }
-            Thread.sleep(20);
+    /**
+     * Someone on the network who learnt the port is refused by the listener itself: it hangs up on
+     * a wrong proof. A timeout or a refused TCP connection would prove nothing, so the time limits
+     * are generous and the reason is checked.
+     */
+    private static void strangersAreRefused(List<InetSocketAddress> endpoints) throws IOException {
+        // With a secret of his own: the listener closes before it proves anything.
+        IOException refused = assertThrows(IOException.class,
+                () -> DirectLink.connect(endpoints.subList(0, 1), DirectLink.newSecret(), 30_000, 30_000));
+        System.out.println("wrong secret: " + refused.getMessage());
+        assertTrue(refused.getMessage().endsWith(": closed during the handshake"), refused.getMessage());
+        // One who sends a wrong proof by hand is cut off at once, without a word about the secret.
+        try (Socket s = new Socket()) {
+            s.connect(endpoints.get(0), 30_000);
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(new byte[16 + 32]);
+            InputStream in = s.getInputStream();
+            byte[] nonce = in.readNBytes(16);
+            assertEquals(16, nonce.length, "the listener's nonce");
+            assertEquals(-1, in.read(), "closed after the wrong proof, nothing more sent");
         }
-        throw new AssertionError("Alice never listened for a direct connection");
     }
 
     /** A port on the namespace's first address where nothing listens any more. */

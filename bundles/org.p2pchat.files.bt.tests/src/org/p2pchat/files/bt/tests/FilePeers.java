@@ -43,9 +43,15 @@ final class FilePeers implements AutoCloseable {
     static final class Seen implements TransferListener {
         final Map<String, TransferStatus> latest = new ConcurrentHashMap<>();
         final Map<String, Boolean> sawMoving = new ConcurrentHashMap<>();
+        /**
+         * Every status in the order the service told it. The service tells its listeners from
+         * one thread, so this order is the order things happened in, whatever the clock did.
+         */
+        private final List<TransferStatus> events = new java.util.ArrayList<>();
 
         @Override
         public synchronized void transferChanged(TransferStatus status) {
+            events.add(status);
             latest.put(status.id(), status);
             if (status.state() == TransferStatus.State.RUNNING && status.bytesPerSecond() > 0
                     && status.remaining().isPresent()) {
@@ -56,7 +62,7 @@ final class FilePeers implements AutoCloseable {
 
         /** The first offer that is not in {@code known}. */
         synchronized TransferStatus awaitOffer(java.util.Set<String> known) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
             while (System.nanoTime() < deadline) {
                 for (TransferStatus s : latest.values()) {
                     if (s.state() == TransferStatus.State.OFFERED && !known.contains(s.id())) {
@@ -83,6 +89,16 @@ final class FilePeers implements AutoCloseable {
 
         TransferStatus awaitState(String id, TransferStatus.State state) throws InterruptedException {
             return await(id, s -> s.state() == state, state.name());
+        }
+
+        /** Every status told so far, in order. */
+        synchronized List<TransferStatus> events() {
+            return List.copyOf(events);
+        }
+
+        /** Every status of transfer {@code id} told so far, in order. */
+        synchronized List<TransferStatus> history(String id) {
+            return events.stream().filter(s -> s.id().equals(id)).toList();
         }
     }
 
@@ -121,14 +137,14 @@ final class FilePeers implements AutoCloseable {
     static void connect(PeerSession offerer, PeerSession answerer) throws Exception {
         ConnectedWaiter a = new ConnectedWaiter(offerer);
         ConnectedWaiter b = new ConnectedWaiter(answerer);
-        SessionDescription offer = offerer.createOffer().get(30, TimeUnit.SECONDS);
-        SessionDescription answer = answerer.acceptOffer(offer).get(30, TimeUnit.SECONDS);
-        offerer.acceptAnswer(answer).get(30, TimeUnit.SECONDS);
+        SessionDescription offer = offerer.createOffer().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        SessionDescription answer = answerer.acceptOffer(offer).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        offerer.acceptAnswer(answer).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         a.await();
         b.await();
         // Each side's join notice says what client it runs; supports() waits for it.
-        offerer.peerClient().get(30, TimeUnit.SECONDS);
-        answerer.peerClient().get(30, TimeUnit.SECONDS);
+        offerer.peerClient().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        answerer.peerClient().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     private static final class ConnectedWaiter implements PeerSessionListener {
@@ -148,7 +164,7 @@ final class FilePeers implements AutoCloseable {
         }
 
         void await() throws InterruptedException {
-            if (session.state() != ConnectionState.CONNECTED && !connected.await(30, TimeUnit.SECONDS)) {
+            if (session.state() != ConnectionState.CONNECTED && !connected.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 throw new AssertionError("session did not connect");
             }
             session.removeListener(this);
@@ -164,7 +180,7 @@ final class FilePeers implements AutoCloseable {
         ServiceTracker<T, T> tracker = new ServiceTracker<>(
                 FrameworkUtil.getBundle(FilePeers.class).getBundleContext(), type, null);
         tracker.open();
-        T s = tracker.waitForService(TimeUnit.SECONDS.toMillis(30));
+        T s = tracker.waitForService(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
         if (s == null) {
             throw new AssertionError("no " + type.getSimpleName() + " service");
         }

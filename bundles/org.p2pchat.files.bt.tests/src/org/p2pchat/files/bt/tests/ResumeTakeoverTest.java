@@ -210,7 +210,7 @@ class ResumeTakeoverTest {
             service.attach(victim);
             service.verified(victim, mallory.self());
             FilePeers.connect(victim, mine);
-            out = mine.openDataChannel(CONTROL).get(30, TimeUnit.SECONDS);
+            out = mine.openDataChannel(CONTROL).get(FilePeers.TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
 
         @Override
@@ -253,7 +253,7 @@ class ResumeTakeoverTest {
 
         /** The next message of {@code type}, skipping others. */
         JsonObject next(String type) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FilePeers.TIMEOUT_SECONDS);
             while (System.nanoTime() < deadline) {
                 JsonObject m = received.poll(100, TimeUnit.MILLISECONDS);
                 if (m != null && type.equals(type(m))) {
@@ -274,7 +274,7 @@ class ResumeTakeoverTest {
             bogus.addProperty("id", "mallory-" + System.nanoTime());
             send(bogus);
             List<JsonObject> seen = new java.util.ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FilePeers.TIMEOUT_SECONDS);
             while (System.nanoTime() < deadline) {
                 JsonObject m = received.poll(100, TimeUnit.MILLISECONDS);
                 if (m == null) {

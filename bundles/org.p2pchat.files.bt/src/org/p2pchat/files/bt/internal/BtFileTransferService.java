@@ -106,8 +106,6 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
     private static final SecureRandom RANDOM = new SecureRandom();
     /** {@code false} keeps every connection on data channels (hostile local networks, tests). */
     public static final String DIRECT_PATH_PROPERTY = "p2pchat.files.directPath";
-    private static final boolean DIRECT_PATH_DEFAULT = !"false".equalsIgnoreCase(
-            System.getProperty(DIRECT_PATH_PROPERTY));
     /** How long the receiver waits for the sender's answer to a direct-ask. */
     static final long DIRECT_ANSWER_WAIT_MS = 2000;
     static final int DIRECT_ATTEMPT_MS = 1000;
@@ -143,12 +141,17 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
 
     /** For DS. */
     public BtFileTransferService() {
-        directPath = DIRECT_PATH_DEFAULT;
+        directPath = directPathByDefault();
+    }
+
+    /** Whether the direct path is allowed unless a caller says: {@value #DIRECT_PATH_PROPERTY}, read when a service is made. */
+    private static boolean directPathByDefault() {
+        return !"false".equalsIgnoreCase(System.getProperty(DIRECT_PATH_PROPERTY));
     }
 
     /** For a second instance in one process (tests, tools): its own profile directory, name and identity. */
     public BtFileTransferService(Path profileDirectory, String name, IdentityService identity) throws IOException {
-        this(profileDirectory, name, identity, DIRECT_PATH_DEFAULT);
+        this(profileDirectory, name, identity, directPathByDefault());
     }
 
     /** @param directPath whether Bt may use a direct TCP connection to the peer (both sides must allow it) */

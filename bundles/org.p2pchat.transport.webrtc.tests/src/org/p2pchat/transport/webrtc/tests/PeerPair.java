@@ -22,7 +22,8 @@ import org.p2pchat.core.SessionDescription;
 /** Two real sessions of the transport service in this framework, and what each one saw. */
 final class PeerPair implements AutoCloseable {
 
-    static final long TIMEOUT_SECONDS = 20;
+    /** Only matters when something is broken: generous for a busy machine. */
+    static final long TIMEOUT_SECONDS = 60;
 
     /** Everything one session reported, in arrival order. */
     static final class Recorder implements PeerSessionListener {
