@@ -18,9 +18,12 @@ import org.eclipse.swt.widgets.Link;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.p2pchat.core.settings.Settings;
+import org.p2pchat.testing.WindowManager;
 import org.p2pchat.ui.settings.internal.SettingsDialog;
 
 /**
@@ -28,13 +31,29 @@ import org.p2pchat.ui.settings.internal.SettingsDialog;
  * list after a delete. Each picture is checked for what it is meant to show: it is the window's
  * size, it is not blank, and the widgets of that step are visible inside it and painted (their
  * area holds more than a background color); switching tabs changes what the table area shows.
+ * Taken with a window manager, as users have one: the picture of a window's bounds then shows
+ * its frame, not a frame SWT guessed and nobody drew.
  */
 class ScreenshotTest {
+
+    private static WindowManager windowManager;
 
     private static final String[] TABS = {"ice", "rendezvous", "trackers"};
     private static final String[] LIST_BUTTONS = {"add", "edit", "delete", "check", "checkAll", "defaults"};
 
     private final DialogDriver ui = new DialogDriver();
+
+    @BeforeAll
+    static void windowManager() throws Exception {
+        windowManager = WindowManager.ensure();
+    }
+
+    @AfterAll
+    static void stopWindowManager() {
+        if (windowManager != null) {
+            windowManager.close();
+        }
+    }
 
     @AfterEach
     void close() {
@@ -112,6 +131,15 @@ class ScreenshotTest {
                 && ui.display.getBounds().contains(bounds.x + bounds.width - 1, bounds.y + bounds.height - 1),
                 name + ": the window " + bounds + " lies on the screen " + ui.display.getBounds());
         assertTrue(DialogDriver.distinctColors(shot, null, 16) >= 16, name + ": the picture is not blank");
+        // A strip of the screen's own background (black) along an edge: part of the bounds is no window at all,
+        // as with no window manager, where SWT adds a frame of 15 to 30 pixels that nobody draws. (A frame's
+        // border can be black, and openbox's drawn frame ends up to 4 pixels inside SWT's bounds: 8 is more.)
+        int strip = 8;
+        Rectangle[] edges = {new Rectangle(0, 0, shot.width, strip), new Rectangle(0, shot.height - strip, shot.width, strip),
+                new Rectangle(0, 0, strip, shot.height), new Rectangle(shot.width - strip, 0, strip, shot.height)};
+        for (Rectangle edge : edges) {
+            assertFalse(allBlack(shot, edge), name + ": the picture's edge " + edge + " is bare screen, not window");
+        }
         Rectangle picture = new Rectangle(0, 0, shot.width, shot.height);
         for (Control widget : widgets) {
             String what = name + ": " + widget + " " + widget.getData(SettingsDialog.WIDGET_ID);
@@ -121,6 +149,18 @@ class ScreenshotTest {
             assertEquals(area, area.intersection(picture), what + " lies inside the window");
             assertTrue(DialogDriver.distinctColors(shot, area, 3) >= 3, what + " is painted (its area is not one color)");
         }
+    }
+
+    private static boolean allBlack(ImageData image, Rectangle area) {
+        for (int y = area.y; y < area.y + area.height; y++) {
+            for (int x = area.x; x < area.x + area.width; x++) {
+                var rgb = image.palette.getRGB(image.getPixel(x, y));
+                if (rgb.red != 0 || rgb.green != 0 || rgb.blue != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean samePixels(ImageData a, ImageData b, Rectangle area) {
