@@ -166,10 +166,7 @@ class HealthCheckTest {
     private List<String> checkIceRows(int... rows) {
         Table table = ui.table("ice");
         ui.selectRows(table, rows);
-        ui.click(ui.button("ice", "check"));
-        for (int row : rows) {
-            assertEquals("○ Checking…", statuses(table).get(row), "running");
-        }
+        ui.click(ui.button("ice", "check")); // a live coturn may answer before the click's events are through
         ui.waitUntil(() -> statuses(table).stream().noneMatch(s -> s.contains("Checking")), CHECK_LIMIT_MS,
                 "the checks end");
         return statuses(table);
