@@ -177,6 +177,8 @@ class DesktopWithTerminalPeerTest {
         Path fromDesktop = work.resolve("desk-outbox").resolve("desk photo.bin");
         byte[] desktopBytes = write(fromDesktop, 2 * 1024 * 1024 + 5, 12);
         drop(messages, fromDesktop);
+        Label notice = harness.byId(Label.class, "chat.fileNotice");
+        assertTrue(!notice.isVisible(), "the chat takes files from this peer: " + notice.getText());
         Composite outgoing = harness.waitFor(() -> transferRow("\u2191 " + fromDesktop.getFileName()), STEP_SECONDS,
                 "the dropped file is listed in the chat");
         Label outgoingInfo = PartHarness.findById(outgoing, Label.class, "transfer.info");
