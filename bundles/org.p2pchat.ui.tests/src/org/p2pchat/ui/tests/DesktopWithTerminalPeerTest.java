@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -28,11 +29,16 @@ import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Text;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.settings.ServiceEntry;
@@ -68,6 +74,8 @@ class DesktopWithTerminalPeerTest {
     private static final long DROP_SECONDS = 120;
     private static final String DESK = "desk-alice";
     private static final String PEER = "cli-bob";
+    /** Where the pom keeps the Bt bundle: above the framework's start level. */
+    private static final int FILES_START_LEVEL = 100;
 
     private static Path product;
     private static Path relayProduct;
@@ -93,6 +101,32 @@ class DesktopWithTerminalPeerTest {
         assertTrue(Files.isDirectory(relayProduct), "materialized relay product missing at " + relayProduct);
     }
 
+    /**
+     * The Bt bundle waits above the framework's start level (see the pom), so that the other tests
+     * meet a client without a file service; here it starts, and afterwards it goes back.
+     */
+    @BeforeAll
+    static void startFileService() throws Exception {
+        Bundle files = filesBundle();
+        int active = FrameworkUtil.getBundle(DesktopWithTerminalPeerTest.class).getBundleContext().getBundle(0)
+                .adapt(FrameworkStartLevel.class).getStartLevel();
+        files.adapt(BundleStartLevel.class).setStartLevel(active);
+        files.start(Bundle.START_ACTIVATION_POLICY);
+    }
+
+    @AfterAll
+    static void stopFileService() throws Exception {
+        Bundle files = filesBundle();
+        files.stop();
+        files.adapt(BundleStartLevel.class).setStartLevel(FILES_START_LEVEL);
+    }
+
+    private static Bundle filesBundle() {
+        return Arrays.stream(FrameworkUtil.getBundle(DesktopWithTerminalPeerTest.class).getBundleContext().getBundles())
+                .filter(b -> "org.p2pchat.files.bt".equals(b.getSymbolicName())).findFirst()
+                .orElseThrow(() -> new AssertionError("org.p2pchat.files.bt is not installed in the test runtime"));
+    }
+
     @BeforeEach
     void connect() throws Exception {
         work = Path.of(System.getProperty("p2pchat.test.output.dir", "target"), "ui-real");
@@ -112,8 +146,8 @@ class DesktopWithTerminalPeerTest {
         settings.save(settings.get().withRendezvousServices(List.of(new ServiceEntry("Test rendezvous", service, true,
                 false))));
         harness.register(SettingsStore.class, settings);
-        assertNotNull(harness.bundleContext.getServiceReference(FileTransferService.class),
-                "the Bt file service is installed in the test runtime");
+        harness.waitUntil(() -> harness.bundleContext.getServiceReference(FileTransferService.class) != null,
+                STEP_SECONDS, "the Bt file service starts in the test runtime");
         part = harness.make(ClientPart.class, 960, 820);
         harness.chooseMethod("DHT network");
         harness.waitUntil(() -> harness.byId(Label.class, "directory.service").getText().contains("registered as"),
