@@ -70,7 +70,7 @@ class DesktopWithTerminalPeerTest {
     /** First start of a product JVM on two loaded cores can take a while. */
     private static final long START_SECONDS = 90;
     private static final long STEP_SECONDS = 60;
-    /** ICE gives a silent peer up after about 30 s; then the directory carries a new offer. */
+    /** ICE gives a silent peer up within about 30 s (20 s here); then the directory carries a new offer. */
     private static final long DROP_SECONDS = 120;
     private static final String DESK = "desk-alice";
     private static final String PEER = "cli-bob";
@@ -235,6 +235,13 @@ class DesktopWithTerminalPeerTest {
         harness.waitUntil(() -> banner.isVisible() && banner.getText().contains("waiting for " + PEER
                 + " to reconnect through the directory"), DROP_SECONDS, "the desktop shows the lost connection: "
                         + banner.getText() + " / " + status.getText());
+        // What the user types meanwhile is kept, and the chat says it was not sent.
+        Text input = harness.byId(Text.class, "chat.input");
+        assertTrue(!harness.byId(Button.class, "chat.send").isEnabled(), "Send is off while the connection is lost");
+        input.setText("typed while offline");
+        PartHarness.key(input, SWT.CR, '\r', 0);
+        assertTrue(messages.getText().contains("Not connected: the message was not sent."), messages.getText());
+        assertEquals("typed while offline", input.getText(), "the text stays in the input");
         System.out.println("screenshot: " + harness.screenshot("real-network-dropped"));
         network.up();
 
