@@ -63,8 +63,9 @@ p2pchat_need_packages() {
 
 # What the client needs at run time (webrtc-java links libpulse; SWT needs GTK 3).
 P2PCHAT_RUNTIME_PACKAGES=(libpulse0 libgtk-3-0)
-# What the tests need in addition: a display, window tools, screenshots, namespaces, a TURN server, a tracker.
-P2PCHAT_TEST_PACKAGES=(xvfb xauth x11-utils xdotool imagemagick iproute2 util-linux coturn opentracker)
+# What the tests need in addition: a display, window tools, screenshots, a window manager, namespaces, a TURN
+# server, a tracker.
+P2PCHAT_TEST_PACKAGES=(xvfb xauth x11-utils xdotool imagemagick openbox iproute2 util-linux coturn opentracker)
 
 P2PCHAT_PRODUCT_DIR=releng/org.p2pchat.repository/target/products/org.p2pchat.client/linux/gtk/x86_64
 P2PCHAT_RELAY_PRODUCT_DIR=releng/org.p2pchat.repository/target/products/org.p2pchat.relay.product/linux/gtk/x86_64

@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import org.eclipse.jface.dialogs.IDialogConstants;
@@ -20,6 +22,7 @@ import org.eclipse.swt.graphics.Image;
 import org.eclipse.swt.graphics.ImageData;
 import org.eclipse.swt.graphics.ImageLoader;
 import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
@@ -250,29 +253,77 @@ final class DialogDriver implements AutoCloseable {
         }
     }
 
-    /** Saves what {@code shell} shows to target/screenshots/{@code name}.png. */
-    void screenshot(Shell shell, String name) throws IOException {
+    /**
+     * Saves what the screen shows of {@code shell} (its whole window, as a user sees it) to
+     * target/screenshots/{@code name}.png and returns the picture as saved. Painting happens
+     * after the event loop is idle: the screen is captured again until each of {@code painted}
+     * shows more than a plain background (or a generous limit passes; the test's own checks then
+     * fail on what was captured last).
+     */
+    ImageData screenshot(Shell shell, String name, Control... painted) throws IOException {
         shell.layout(true, true);
         shell.redraw();
         shell.update();
-        long until = System.currentTimeMillis() + 300;
-        waitUntil(() -> System.currentTimeMillis() > until, 2000, "paint");
-        Point size = shell.getSize();
-        Image image = new Image(display, size.x, size.y);
-        GC gc = new GC(shell);
-        try {
-            gc.copyArea(image, 0, 0);
-        } finally {
-            gc.dispose();
-        }
+        pump();
+        ImageData[] shot = new ImageData[1];
+        long deadline = System.currentTimeMillis() + 10_000;
+        waitUntil(() -> {
+            shot[0] = capture(shell);
+            return System.currentTimeMillis() > deadline || (distinctColors(shot[0], null, 3) >= 3
+                    && Arrays.stream(painted).allMatch(c -> distinctColors(shot[0], regionIn(shell, c), 3) >= 3));
+        }, 20_000, "the window is painted");
         Path dir = Path.of(Objects.requireNonNullElse(System.getProperty("p2pchat.test.output.dir"), "target"),
                 "screenshots");
         Files.createDirectories(dir);
+        Path file = dir.resolve(name + ".png");
         ImageLoader loader = new ImageLoader();
-        loader.data = new ImageData[] {image.getImageData()};
-        loader.save(dir.resolve(name + ".png").toString(), SWT.IMAGE_PNG);
-        image.dispose();
-        assertEquals(true, Files.size(dir.resolve(name + ".png")) > 0);
+        loader.data = new ImageData[] {shot[0]};
+        loader.save(file.toString(), SWT.IMAGE_PNG);
+        ImageData saved = new ImageLoader().load(file.toString())[0];
+        assertEquals(shot[0].width, saved.width, "width of " + file);
+        assertEquals(shot[0].height, saved.height, "height of " + file);
+        return saved;
+    }
+
+    /** The screen's pixels where {@code shell}'s window is (decorations included, when a window manager draws them). */
+    private ImageData capture(Shell shell) {
+        Rectangle bounds = shell.getBounds();
+        Image image = new Image(display, bounds.width, bounds.height);
+        GC gc = new GC(display);
+        try {
+            gc.copyArea(image, bounds.x, bounds.y);
+            return image.getImageData();
+        } finally {
+            gc.dispose();
+            image.dispose();
+        }
+    }
+
+    /** Where {@code control} is in a picture of {@code shell}'s window. */
+    static Rectangle regionIn(Shell shell, Control control) {
+        Rectangle window = shell.getBounds();
+        Point origin = control.toDisplay(0, 0);
+        Point size = control.getSize();
+        return new Rectangle(origin.x - window.x, origin.y - window.y, size.x, size.y);
+    }
+
+    /**
+     * How many different colors {@code region} of {@code image} (all of it if null) holds, counting
+     * up to {@code enough}: 1 for a blank area.
+     */
+    static int distinctColors(ImageData image, Rectangle region, int enough) {
+        Rectangle r = region == null ? new Rectangle(0, 0, image.width, image.height)
+                : region.intersection(new Rectangle(0, 0, image.width, image.height));
+        Set<Integer> colors = new HashSet<>();
+        for (int y = r.y; y < r.y + r.height; y++) {
+            for (int x = r.x; x < r.x + r.width; x++) {
+                colors.add(image.getPixel(x, y));
+                if (colors.size() >= enough) {
+                    return colors.size();
+                }
+            }
+        }
+        return colors.size();
     }
 
     static final int OK = IDialogConstants.OK_ID;
