@@ -1,16 +1,21 @@
 package org.p2pchat.ui.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.StyledText;
+import org.eclipse.swt.dnd.DND;
+import org.eclipse.swt.dnd.DropTarget;
+import org.eclipse.swt.dnd.FileTransfer;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.ProgressBar;
@@ -22,20 +27,19 @@ import org.junit.jupiter.api.io.TempDir;
 import org.p2pchat.core.CandidatePath;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.ConnectionState;
-import org.p2pchat.core.IceServer;
 import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.PeerTransport;
-import org.p2pchat.core.SessionConfig;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
-import org.p2pchat.core.health.HealthStatus;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.ui.internal.parts.ClientPart;
 
 /**
  * The chat view over a scripted session (no network): the input's keys, what the status line
- * says, and what "Send file" says while no transfer engine can serve the peer.
+ * says, what "Send file" says while no transfer engine can serve the peer, files dropped on the
+ * conversation, and where an accepted transfer is saved ("P2P Chat" under Downloads, or in the
+ * home when there is no Downloads folder).
  */
 class ChatViewTest {
 
@@ -158,20 +162,6 @@ class ChatViewTest {
         }
     }
 
-    private record ScriptedTransport(ScriptedSession session) implements PeerTransport {
-
-        @Override
-        public PeerSession createSession(SessionConfig config) {
-            assertTrue(config.iceServers().isEmpty(), "tests use no ICE servers");
-            return session;
-        }
-
-        @Override
-        public CompletableFuture<HealthStatus> checkIceServer(IceServer server) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException());
-        }
-    }
-
     @Test
     void transfersShowProgressSpeedAndTimeLeftAndTheirButtonsActOnTheEngine(@TempDir Path home) throws Exception {
         RecordingFiles files = new RecordingFiles();
@@ -185,16 +175,12 @@ class ChatViewTest {
         assertEquals("\u2193 holiday.mkv", harness.byId(Label.class, "transfer.name").getText(), "an arrow says it is coming in");
         assertTrue(harness.byId(Label.class, "transfer.info").getText().startsWith("Offered to you: 10.0 MiB"));
 
-        // Accept saves into "P2P Chat" under the user's downloads; the home is the test's own.
-        String realHome = System.getProperty("user.home");
-        System.setProperty("user.home", home.toString());
-        try {
-            PartHarness.click(harness.byId(Button.class, "transfer.accept"));
-            harness.waitUntil(() -> files.calls.contains("accept t1 " + home.resolve("P2P Chat")), 10,
-                    "accepted into the default folder: " + files.calls);
-        } finally {
-            System.setProperty("user.home", realHome);
-        }
+        // Accept saves into "P2P Chat" under the user's Downloads; the home is the test's own.
+        Path downloads = Files.createDirectories(home.resolve("Downloads"));
+        acceptWithHome(home, files, "t1");
+        assertEquals(List.of("accept t1 " + downloads.resolve("P2P Chat")), files.calls, "accepted into Downloads/P2P Chat");
+        assertTrue(Files.isDirectory(downloads.resolve("P2P Chat")), "the folder is made");
+        assertFalse(Files.exists(home.resolve("P2P Chat")), "nothing in the home itself");
 
         files.publish(new TransferStatus("t1", "bob", TransferStatus.Direction.RECEIVING, "holiday.mkv", 10 * mib, 4 * mib,
                 mib, TransferStatus.State.RUNNING, null));
@@ -214,6 +200,57 @@ class ChatViewTest {
         harness.waitUntil(() -> info.getText().equals("Done: 10.0 MiB"), 10, "done: " + info.getText());
         assertEquals(null, PartHarness.findById(harness.shell, Button.class, "transfer.cancel"), "nothing left to cancel");
         harness.screenshot("chat-transfer-done");
+    }
+
+    @Test
+    void acceptFallsBackToP2PChatInTheHomeWhenThereIsNoDownloadsFolder(@TempDir Path home) throws Exception {
+        RecordingFiles files = new RecordingFiles();
+        harness.register(FileTransferService.class, files);
+        harness.waitUntil(() -> !files.listeners.isEmpty(), 10, "the chat listens to the engine");
+        files.publish(new TransferStatus("t2", "bob", TransferStatus.Direction.RECEIVING, "notes.txt", 100, 0, 0,
+                TransferStatus.State.OFFERED, null));
+        harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "transfer.accept") != null, 10,
+                "an offered transfer can be accepted");
+        acceptWithHome(home, files, "t2");
+        assertEquals(List.of("accept t2 " + home.resolve("P2P Chat")), files.calls, "the fallback: P2P Chat in the home");
+        assertTrue(Files.isDirectory(home.resolve("P2P Chat")), "the folder is made");
+    }
+
+    /**
+     * A drop of files from a file manager onto the conversation offers them: the drop goes through
+     * the chat's real drop target (its listeners, with the file transfer type), as SWT delivers it.
+     */
+    @Test
+    void filesDroppedOnTheChatAreOffered(@TempDir Path dir) throws Exception {
+        RecordingFiles files = new RecordingFiles();
+        harness.register(FileTransferService.class, files);
+        harness.waitUntil(() -> !files.listeners.isEmpty(), 10, "the chat listens to the engine");
+        Path photo = Files.writeString(dir.resolve("photo 1.jpg"), "not really a photo");
+        Path notes = Files.writeString(dir.resolve("notes.txt"), "notes");
+
+        StyledText messages = harness.byId(StyledText.class, "chat.messages");
+        DropTarget target = (DropTarget) messages.getData(DND.DROP_TARGET_KEY);
+        assertNotNull(target, "the conversation is a drop target");
+        assertTrue(Arrays.asList(target.getTransfer()).contains(FileTransfer.getInstance()), "it takes files");
+        Dropping.drop(target, photo.toString(), notes.toString());
+        harness.waitUntil(() -> files.calls.contains("offer " + List.of(photo, notes)), 10,
+                "the dropped files are offered: " + files.calls);
+        harness.waitUntil(() -> PartHarness.findById(harness.shell, Label.class, "transfer.name") != null, 10,
+                "the offer is listed");
+        assertEquals("\u2191 photo 1.jpg", harness.byId(Label.class, "transfer.name").getText(), "an arrow says it goes out");
+    }
+
+    /** Clicks Accept on the only offer with {@code user.home} set to {@code home} until the engine is asked. */
+    private void acceptWithHome(Path home, RecordingFiles files, String id) {
+        String realHome = System.getProperty("user.home");
+        System.setProperty("user.home", home.toString());
+        try {
+            PartHarness.click(harness.byId(Button.class, "transfer.accept"));
+            harness.waitUntil(() -> files.calls.stream().anyMatch(c -> c.startsWith("accept " + id)), 10,
+                    "the engine is asked to accept: " + files.calls);
+        } finally {
+            System.setProperty("user.home", realHome);
+        }
     }
 
     /** An engine that, like the real one will, cannot exchange files with the web app. */
@@ -260,67 +297,6 @@ class ChatViewTest {
 
         @Override
         public void removeListener(TransferListener listener) {
-        }
-    }
-
-    /** An engine whose statuses the test publishes and which records what the window asks of it. */
-    private static final class RecordingFiles implements FileTransferService {
-        final List<TransferListener> listeners = new CopyOnWriteArrayList<>();
-        final List<String> calls = new CopyOnWriteArrayList<>();
-
-        void publish(TransferStatus status) {
-            listeners.forEach(l -> l.transferChanged(status));
-        }
-
-        @Override
-        public boolean supports(PeerSession s) {
-            return true;
-        }
-
-        @Override
-        public TransferStatus offer(PeerSession s, List<Path> files) {
-            calls.add("offer " + files);
-            return null;
-        }
-
-        @Override
-        public void accept(String transferId, Path directory) {
-            calls.add("accept " + transferId + " " + directory);
-        }
-
-        @Override
-        public void decline(String transferId) {
-            calls.add("decline " + transferId);
-        }
-
-        @Override
-        public void pause(String transferId) {
-            calls.add("pause " + transferId);
-        }
-
-        @Override
-        public void resume(String transferId) {
-            calls.add("resume " + transferId);
-        }
-
-        @Override
-        public void cancel(String transferId) {
-            calls.add("cancel " + transferId);
-        }
-
-        @Override
-        public List<TransferStatus> transfers() {
-            return List.of();
-        }
-
-        @Override
-        public void addListener(TransferListener listener) {
-            listeners.add(listener);
-        }
-
-        @Override
-        public void removeListener(TransferListener listener) {
-            listeners.remove(listener);
         }
     }
 }
