@@ -19,6 +19,10 @@ final class ScriptedSession implements PeerSession {
 
     final List<PeerSessionListener> listeners = new CopyOnWriteArrayList<>();
     final List<ChatMessage> sent = new CopyOnWriteArrayList<>();
+    /** The system notices the client sent (such as "... left the chat"). */
+    final List<ChatMessage> sentNotices = new CopyOnWriteArrayList<>();
+    /** What {@link #createOffer()} gives; null: it fails. */
+    volatile SessionDescription offer;
     private volatile ConnectionState state = ConnectionState.NEW;
 
     void fire(ConnectionState newState) {
@@ -28,7 +32,9 @@ final class ScriptedSession implements PeerSession {
 
     @Override
     public CompletableFuture<SessionDescription> createOffer() {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException());
+        SessionDescription o = offer;
+        return o == null ? CompletableFuture.failedFuture(new UnsupportedOperationException())
+                : CompletableFuture.completedFuture(o);
     }
 
     @Override
@@ -57,9 +63,7 @@ final class ScriptedSession implements PeerSession {
 
     @Override
     public CompletableFuture<Void> send(ChatMessage message) {
-        if (!message.isSystemNotice()) {
-            sent.add(message);
-        }
+        (message.isSystemNotice() ? sentNotices : sent).add(message);
         return CompletableFuture.completedFuture(null);
     }
 

@@ -1,0 +1,202 @@
+package org.p2pchat.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.swt.custom.StyledText;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Text;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.p2pchat.core.CandidatePath;
+import org.p2pchat.core.ChatMessage;
+import org.p2pchat.core.ConnectionState;
+import org.p2pchat.core.PeerTransport;
+import org.p2pchat.core.SessionDescription;
+import org.p2pchat.core.files.FileTransferService;
+import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.ui.internal.parts.ClientPart;
+
+/**
+ * The window's commands, as the README promises them: Ctrl+D disconnects, Ctrl+Shift+C copies the
+ * offer or answer, File &gt; Send File… offers files. Each goes from the shipped window model (the
+ * key binding or the menu item) to its handler, run on the client part over a scripted session.
+ */
+class WindowCommandsTest {
+
+    private static final long SECONDS = 20;
+
+    private PartHarness harness;
+    private ScriptedSession session;
+    private ClientPart part;
+    private WindowModel model;
+
+    @BeforeEach
+    void open(@TempDir Path profile) throws Exception {
+        harness = new PartHarness("WindowCommandsTest");
+        harness.register(SettingsStore.class, new PartHarness.MemorySettings("desk", profile));
+        session = new ScriptedSession();
+        harness.register(PeerTransport.class, new ScriptedTransport(session));
+        part = harness.make(ClientPart.class, 900, 720);
+        model = new WindowModel();
+    }
+
+    @AfterEach
+    void close() {
+        harness.close();
+    }
+
+    @Test
+    void ctrlDEndsTheConversation() throws Exception {
+        String disconnect = model.commandForKeys("M1+D");
+        assertEquals("Disconnect", model.commandName(disconnect));
+        assertFalse(model.canExecute(disconnect, part), "nothing to disconnect before a chat");
+        connected();
+
+        model.execute(disconnect, part);
+        harness.waitUntil(() -> session.state() == ConnectionState.CLOSED, SECONDS, "the session is closed");
+        assertEquals(List.of("desk left the chat"), session.sentNotices.stream().map(ChatMessage::content).toList(),
+                "the peer is told, as the web app does");
+        harness.waitUntil(() -> harness.byId(Composite.class, "chat.ended").isVisible(), SECONDS, "the end is shown");
+        assertTrue(harness.byId(StyledText.class, "chat.messages").getText().contains("The conversation has ended"));
+        assertFalse(model.canExecute(disconnect, part), "and Ctrl+D has nothing left to do");
+    }
+
+    @Test
+    void ctrlShiftCCopiesTheOfferShown() throws Exception {
+        String copy = model.commandForKeys("M1+M2+C");
+        assertEquals("Copy Offer or Answer", model.commandName(copy));
+        assertEquals(copy, model.commandForMenuItem("File", "Copy Offer/Answer"), "the File menu has it too");
+        harness.chooseMethod("Manual exchange");
+        harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "exchange.createOffer") != null, SECONDS,
+                "the manual exchange is shown");
+        harness.setClipboardText("before");
+        model.execute(copy, part);
+        assertEquals("before", harness.clipboardText(), "no offer yet: the clipboard is left alone");
+
+        session.offer = ScriptedDirectory.description(SessionDescription.Type.OFFER);
+        PartHarness.click(harness.byId(Button.class, "exchange.createOffer"));
+        Text offer = harness.byId(Text.class, "exchange.offerText");
+        harness.waitUntil(() -> !offer.getText().isEmpty(), SECONDS, "the offer is shown");
+        model.execute(copy, part);
+        assertEquals(offer.getText(), harness.clipboardText(), "the offer shown is on the clipboard");
+        assertTrue(harness.clipboardText().startsWith("p2pchat1:"), harness.clipboardText());
+    }
+
+    /**
+     * File &gt; Send File… opens the file chooser (driven here with xdotool as a person would: type
+     * a path, press Enter) and offers the chosen file to the peer.
+     */
+    @Test
+    void fileSendFileOffersTheChosenFile(@TempDir Path dir) throws Exception {
+        String sendFile = model.commandForMenuItem("File", "Send File...");
+        assertEquals("Send File", model.commandName(sendFile));
+        assertFalse(model.canExecute(sendFile, part), "disabled before a chat");
+        RecordingFiles files = new RecordingFiles();
+        harness.register(FileTransferService.class, files);
+        connected();
+
+        Path report = Files.writeString(dir.resolve("report.txt"), "quarterly", StandardCharsets.UTF_8);
+        CompletableFuture<String> chooser = CompletableFuture.supplyAsync(() -> FileChooser.choose("Send files to bob", report));
+        model.execute(sendFile, part); // returns once the chooser is closed
+        assertEquals("chosen", harness.await(chooser, SECONDS, "the file chooser was driven"));
+        harness.waitUntil(() -> files.calls.contains("offer " + List.of(report)), SECONDS, "the file is offered: " + files.calls);
+        harness.waitUntil(() -> PartHarness.findById(harness.shell, Label.class, "transfer.name") != null, SECONDS,
+                "the offer is listed");
+        assertEquals("\u2191 report.txt", harness.byId(Label.class, "transfer.name").getText());
+    }
+
+    /** The session connects and bob joins; the chat opens. */
+    private void connected() throws Exception {
+        assertEquals(session, part.newSession());
+        session.fire(ConnectionState.CONNECTED);
+        session.listeners.forEach(l -> l.pathSelected(session, new CandidatePath(CandidatePath.CandidateType.HOST,
+                CandidatePath.CandidateType.HOST, "192.0.2.1:5000", "192.0.2.2:5001", "udp")));
+        session.listeners.forEach(l -> l.messageReceived(session, ChatMessage.joinNotice("bob")));
+        harness.waitUntil(part::isChatShown, SECONDS, "the chat is shown once connected");
+        Label status = harness.byId(Label.class, "chat.status");
+        harness.waitUntil(() -> status.getText().contains("Connected to bob"), SECONDS, status.getText());
+    }
+
+    /** Drives GTK's file chooser from another thread while the UI thread runs its dialog. */
+    private static final class FileChooser {
+
+        /**
+         * Types {@code file} into the location field of the chooser titled {@code title} and presses
+         * Return until the chooser is gone. GTK may replace the chooser's window while it opens, and
+         * the first Return may only close the field's completion list: each step looks again.
+         */
+        static String choose(String title, Path file) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            String typedInto = null;
+            try {
+                while (System.nanoTime() < deadline) {
+                    String window = visible(title);
+                    if (window == null) {
+                        if (typedInto != null) {
+                            return "chosen";
+                        }
+                    } else {
+                        try {
+                            xdotool(30, "windowfocus", "--sync", window);
+                            if (!window.equals(typedInto)) {
+                                xdotool(30, "key", "--clearmodifiers", "ctrl+l"); // the location field
+                                xdotool(30, "type", "--delay", "20", file.toString());
+                                typedInto = window;
+                            } else {
+                                xdotool(30, "key", "Return");
+                            }
+                        } catch (IllegalStateException replaced) {
+                            // the window went away between the look and the key: look again
+                        }
+                    }
+                    Thread.sleep(500); // one step is handled before the next
+                }
+                throw new IllegalStateException("the file chooser did not take the file within 60 s");
+            } catch (Exception e) {
+                try {
+                    xdotool(30, "key", "Escape"); // never leave the UI thread in the dialog
+                } catch (Exception ignored) {
+                    // the assertion on the result says what failed
+                }
+                return "failed: " + e;
+            }
+        }
+
+        /** The visible window called {@code title}, or null. */
+        private static String visible(String title) throws Exception {
+            Process p = new ProcessBuilder("xdotool", "search", "--onlyvisible", "--name", "^" + title + " ?$")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor(30, TimeUnit.SECONDS);
+            return p.exitValue() != 0 || out.isEmpty() ? null : out.split("\\s+")[out.split("\\s+").length - 1];
+        }
+
+        private static String xdotool(long seconds, String... args) throws Exception {
+            List<String> command = new java.util.ArrayList<>(List.of("xdotool"));
+            command.addAll(List.of(args));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + seconds + " s");
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+            }
+            return out;
+        }
+    }
+}
