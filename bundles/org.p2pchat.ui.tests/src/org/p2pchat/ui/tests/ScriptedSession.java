@@ -23,6 +23,8 @@ final class ScriptedSession implements PeerSession {
     final List<ChatMessage> sentNotices = new CopyOnWriteArrayList<>();
     /** What {@link #createOffer()} gives; null: it fails. */
     volatile SessionDescription offer;
+    /** What {@link #acceptOffer} gives; null: it fails. */
+    volatile SessionDescription answer;
     private volatile ConnectionState state = ConnectionState.NEW;
 
     void fire(ConnectionState newState) {
@@ -38,8 +40,10 @@ final class ScriptedSession implements PeerSession {
     }
 
     @Override
-    public CompletableFuture<SessionDescription> acceptOffer(SessionDescription offer) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException());
+    public CompletableFuture<SessionDescription> acceptOffer(SessionDescription remoteOffer) {
+        SessionDescription a = answer;
+        return a == null ? CompletableFuture.failedFuture(new UnsupportedOperationException())
+                : CompletableFuture.completedFuture(a);
     }
 
     @Override

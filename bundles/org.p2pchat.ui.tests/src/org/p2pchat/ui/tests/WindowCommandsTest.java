@@ -27,6 +27,8 @@ import org.p2pchat.core.PeerTransport;
 import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.core.signaling.SignalingProvider;
+import org.p2pchat.core.signaling.TextSignalingProvider;
 import org.p2pchat.ui.internal.parts.ClientPart;
 
 /**
@@ -36,7 +38,8 @@ import org.p2pchat.ui.internal.parts.ClientPart;
  */
 class WindowCommandsTest {
 
-    private static final long SECONDS = 20;
+    /** Only reached when what a wait waits for never happens (a busy machine is slow, not broken). */
+    private static final long SECONDS = 60;
 
     private PartHarness harness;
     private ScriptedSession session;
@@ -75,7 +78,7 @@ class WindowCommandsTest {
     }
 
     @Test
-    void ctrlShiftCCopiesTheOfferShown() throws Exception {
+    void ctrlShiftCCopiesTheOfferOrAnswerShown() throws Exception {
         String copy = model.commandForKeys("M1+M2+C");
         assertEquals("Copy Offer or Answer", model.commandName(copy));
         assertEquals(copy, model.commandForMenuItem("File", "Copy Offer/Answer"), "the File menu has it too");
@@ -93,6 +96,20 @@ class WindowCommandsTest {
         model.execute(copy, part);
         assertEquals(offer.getText(), harness.clipboardText(), "the offer shown is on the clipboard");
         assertTrue(harness.clipboardText().startsWith("p2pchat1:"), harness.clipboardText());
+
+        // Answering a peer's offer instead: the answer is what is copied.
+        TextSignalingProvider manual = harness.bundleContext.getServiceReferences(SignalingProvider.class, null).stream()
+                .map(harness.bundleContext::getService).filter(TextSignalingProvider.class::isInstance)
+                .map(TextSignalingProvider.class::cast).findFirst().orElseThrow();
+        session.answer = ScriptedDirectory.description(SessionDescription.Type.ANSWER);
+        harness.byId(Text.class, "exchange.pastedOffer").setText(manual.encode(
+                ScriptedDirectory.description(SessionDescription.Type.OFFER), TextSignalingProvider.Form.COMPACT));
+        PartHarness.click(harness.byId(Button.class, "exchange.createAnswer"));
+        Text answer = harness.byId(Text.class, "exchange.answerText");
+        harness.waitUntil(() -> !answer.getText().isEmpty(), SECONDS, "the answer is shown");
+        model.execute(copy, part);
+        assertEquals(answer.getText(), harness.clipboardText(), "the answer shown is on the clipboard");
+        assertFalse(answer.getText().equals(offer.getText()));
     }
 
     /**
