@@ -43,6 +43,9 @@ import org.p2pchat.ui.internal.parts.ClientPart;
  */
 class ChatViewTest {
 
+    /** Only reached when what a wait waits for never happens (a busy machine is slow, not broken). */
+    private static final long SECONDS = 60;
+
     private PartHarness harness;
     private ScriptedSession session;
     private ClientPart part;
@@ -59,7 +62,7 @@ class ChatViewTest {
         session.listeners.forEach(l -> l.pathSelected(session, new CandidatePath(CandidatePath.CandidateType.HOST,
                 CandidatePath.CandidateType.HOST, "192.0.2.1:5000", "192.0.2.2:5001", "udp")));
         session.listeners.forEach(l -> l.messageReceived(session, ChatMessage.joinNotice("bob")));
-        harness.waitUntil(part::isChatShown, 10, "the chat is shown once connected");
+        harness.waitUntil(part::isChatShown, SECONDS, "the chat is shown once connected");
     }
 
     @AfterEach
@@ -89,7 +92,7 @@ class ChatViewTest {
         assertEquals(1, session.sent.size(), "an empty input sends nothing");
 
         Label status = harness.byId(Label.class, "chat.status");
-        harness.waitUntil(() -> status.getText().contains("Connected to bob") && status.getText().contains("direct"), 10,
+        harness.waitUntil(() -> status.getText().contains("Connected to bob") && status.getText().contains("direct"), SECONDS,
                 "the status names the peer and the path: " + status.getText());
     }
 
@@ -106,7 +109,7 @@ class ChatViewTest {
         harness.waitUntil(() -> {
             PartHarness.click(sendFile); // the engine is bound dynamically, as soon as it is registered
             return webApp.equals(notice.getText());
-        }, 10, "the engine registered later is used: " + notice.getText());
+        }, SECONDS, "the engine registered later is used: " + notice.getText());
     }
 
     @Test
@@ -119,7 +122,7 @@ class ChatViewTest {
         assertTrue(messages.getLocationAtOffset(mine).x > messages.getClientArea().width / 2, "own messages on the right");
 
         session.fire(ConnectionState.CLOSED);
-        harness.waitUntil(() -> harness.byId(org.eclipse.swt.widgets.Composite.class, "chat.ended").isVisible(), 10,
+        harness.waitUntil(() -> harness.byId(org.eclipse.swt.widgets.Composite.class, "chat.ended").isVisible(), SECONDS,
                 "the end of the conversation is shown");
         assertTrue(messages.getText().contains("The conversation has ended"));
         harness.settle(300);
@@ -133,7 +136,7 @@ class ChatViewTest {
     void aFailedManualConnectionSaysWhyItCannotComeBackByItself() {
         session.fire(ConnectionState.FAILED);
         Label banner = harness.byId(Label.class, "chat.ended.text");
-        harness.waitUntil(banner::isVisible, 10, "the failure is shown");
+        harness.waitUntil(banner::isVisible, SECONDS, "the failure is shown");
         assertTrue(banner.getText().contains("manual exchange has no signaling path"), banner.getText());
         assertTrue(harness.byId(Button.class, "chat.newConnection").isVisible(), "a new exchange is offered");
         assertTrue(!harness.byId(Button.class, "chat.safetyNumber").isVisible(), "no safety number without a verified peer");
@@ -146,12 +149,12 @@ class ChatViewTest {
             other.setSize(200, 100);
             other.open();
             other.forceActive();
-            harness.waitUntil(() -> harness.display.getActiveShell() != harness.shell, 5, "another window is active");
+            harness.waitUntil(() -> harness.display.getActiveShell() != harness.shell, SECONDS, "another window is active");
             session.listeners.forEach(l -> l.messageReceived(session, ChatMessage.create("bob", "are you there?")));
-            harness.waitUntil(() -> part.unreadCount() == 1, 10, "the message counts as unread");
+            harness.waitUntil(() -> part.unreadCount() == 1, SECONDS, "the message counts as unread");
             assertEquals("(1) P2P Chat", harness.shell.getText(), "the title starts with the count, then P2P Chat");
             session.listeners.forEach(l -> l.messageReceived(session, ChatMessage.create("bob", "hello?")));
-            harness.waitUntil(() -> harness.shell.getText().equals("(2) P2P Chat"), 10, "two unread");
+            harness.waitUntil(() -> harness.shell.getText().equals("(2) P2P Chat"), SECONDS, "two unread");
 
             harness.shell.forceActive();
             harness.shell.notifyListeners(SWT.Activate, new org.eclipse.swt.widgets.Event());
@@ -166,11 +169,11 @@ class ChatViewTest {
     void transfersShowProgressSpeedAndTimeLeftAndTheirButtonsActOnTheEngine(@TempDir Path home) throws Exception {
         RecordingFiles files = new RecordingFiles();
         harness.register(FileTransferService.class, files);
-        harness.waitUntil(() -> !files.listeners.isEmpty(), 10, "the chat listens to the engine");
+        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the chat listens to the engine");
         long mib = 1 << 20;
         files.publish(new TransferStatus("t1", "bob", TransferStatus.Direction.RECEIVING, "holiday.mkv", 10 * mib, 0, 0,
                 TransferStatus.State.OFFERED, null));
-        harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "transfer.accept") != null, 10,
+        harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "transfer.accept") != null, SECONDS,
                 "an offered transfer can be accepted");
         assertEquals("\u2193 holiday.mkv", harness.byId(Label.class, "transfer.name").getText(), "an arrow says it is coming in");
         assertTrue(harness.byId(Label.class, "transfer.info").getText().startsWith("Offered to you: 10.0 MiB"));
@@ -185,19 +188,19 @@ class ChatViewTest {
         files.publish(new TransferStatus("t1", "bob", TransferStatus.Direction.RECEIVING, "holiday.mkv", 10 * mib, 4 * mib,
                 mib, TransferStatus.State.RUNNING, null));
         Label info = harness.byId(Label.class, "transfer.info");
-        harness.waitUntil(() -> info.getText().equals("4.0 MiB of 10.0 MiB  \u00b7  1.0 MiB/s  \u00b7  6 s left"), 10,
+        harness.waitUntil(() -> info.getText().equals("4.0 MiB of 10.0 MiB  \u00b7  1.0 MiB/s  \u00b7  6 s left"), SECONDS,
                 "bytes, speed and time left: " + info.getText());
         files.publish(new TransferStatus("t1", "bob", TransferStatus.Direction.RECEIVING, "holiday.mkv", 10 * mib, 4 * mib,
                 mib, TransferStatus.State.RUNNING, null, TransferStatus.PATH_DIRECT));
-        harness.waitUntil(() -> info.getText().endsWith("6 s left  \u00b7  direct on the local network"), 10,
+        harness.waitUntil(() -> info.getText().endsWith("6 s left  \u00b7  direct on the local network"), SECONDS,
                 "and the path: " + info.getText());
         assertEquals(400, harness.byId(ProgressBar.class, "transfer.bar").getSelection(), "the bar shows 40%");
         PartHarness.click(harness.byId(Button.class, "transfer.pause"));
-        harness.waitUntil(() -> files.calls.contains("pause t1"), 10, "pause reaches the engine: " + files.calls);
+        harness.waitUntil(() -> files.calls.contains("pause t1"), SECONDS, "pause reaches the engine: " + files.calls);
 
         files.publish(new TransferStatus("t1", "bob", TransferStatus.Direction.RECEIVING, "holiday.mkv", 10 * mib, 10 * mib,
                 0, TransferStatus.State.DONE, null));
-        harness.waitUntil(() -> info.getText().equals("Done: 10.0 MiB"), 10, "done: " + info.getText());
+        harness.waitUntil(() -> info.getText().equals("Done: 10.0 MiB"), SECONDS, "done: " + info.getText());
         assertEquals(null, PartHarness.findById(harness.shell, Button.class, "transfer.cancel"), "nothing left to cancel");
         harness.screenshot("chat-transfer-done");
     }
@@ -206,10 +209,10 @@ class ChatViewTest {
     void acceptFallsBackToP2PChatInTheHomeWhenThereIsNoDownloadsFolder(@TempDir Path home) throws Exception {
         RecordingFiles files = new RecordingFiles();
         harness.register(FileTransferService.class, files);
-        harness.waitUntil(() -> !files.listeners.isEmpty(), 10, "the chat listens to the engine");
+        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the chat listens to the engine");
         files.publish(new TransferStatus("t2", "bob", TransferStatus.Direction.RECEIVING, "notes.txt", 100, 0, 0,
                 TransferStatus.State.OFFERED, null));
-        harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "transfer.accept") != null, 10,
+        harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "transfer.accept") != null, SECONDS,
                 "an offered transfer can be accepted");
         acceptWithHome(home, files, "t2");
         assertEquals(List.of("accept t2 " + home.resolve("P2P Chat")), files.calls, "the fallback: P2P Chat in the home");
@@ -224,7 +227,7 @@ class ChatViewTest {
     void filesDroppedOnTheChatAreOffered(@TempDir Path dir) throws Exception {
         RecordingFiles files = new RecordingFiles();
         harness.register(FileTransferService.class, files);
-        harness.waitUntil(() -> !files.listeners.isEmpty(), 10, "the chat listens to the engine");
+        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the chat listens to the engine");
         Path photo = Files.writeString(dir.resolve("photo 1.jpg"), "not really a photo");
         Path notes = Files.writeString(dir.resolve("notes.txt"), "notes");
 
@@ -233,9 +236,9 @@ class ChatViewTest {
         assertNotNull(target, "the conversation is a drop target");
         assertTrue(Arrays.asList(target.getTransfer()).contains(FileTransfer.getInstance()), "it takes files");
         Dropping.drop(target, photo.toString(), notes.toString());
-        harness.waitUntil(() -> files.calls.contains("offer " + List.of(photo, notes)), 10,
+        harness.waitUntil(() -> files.calls.contains("offer " + List.of(photo, notes)), SECONDS,
                 "the dropped files are offered: " + files.calls);
-        harness.waitUntil(() -> PartHarness.findById(harness.shell, Label.class, "transfer.name") != null, 10,
+        harness.waitUntil(() -> PartHarness.findById(harness.shell, Label.class, "transfer.name") != null, SECONDS,
                 "the offer is listed");
         assertEquals("\u2191 photo 1.jpg", harness.byId(Label.class, "transfer.name").getText(), "an arrow says it goes out");
     }
@@ -246,7 +249,7 @@ class ChatViewTest {
         System.setProperty("user.home", home.toString());
         try {
             PartHarness.click(harness.byId(Button.class, "transfer.accept"));
-            harness.waitUntil(() -> files.calls.stream().anyMatch(c -> c.startsWith("accept " + id)), 10,
+            harness.waitUntil(() -> files.calls.stream().anyMatch(c -> c.startsWith("accept " + id)), SECONDS,
                     "the engine is asked to accept: " + files.calls);
         } finally {
             System.setProperty("user.home", realHome);
