@@ -10,13 +10,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.StyledText;
 import org.eclipse.swt.dnd.DND;
+import org.eclipse.swt.dnd.DragSource;
+import org.eclipse.swt.dnd.DragSourceAdapter;
+import org.eclipse.swt.dnd.DragSourceEvent;
 import org.eclipse.swt.dnd.DropTarget;
 import org.eclipse.swt.dnd.FileTransfer;
+import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Canvas;
+import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.ProgressBar;
 import org.eclipse.swt.widgets.Text;
@@ -241,6 +250,46 @@ class ChatViewTest {
         harness.waitUntil(() -> PartHarness.findById(harness.shell, Label.class, "transfer.name") != null, SECONDS,
                 "the offer is listed");
         assertEquals("\u2191 photo 1.jpg", harness.byId(Label.class, "transfer.name").getText(), "an arrow says it goes out");
+    }
+
+    /**
+     * A real drag and drop on the X display: files dragged with the mouse (xdotool) from another
+     * window, a stand-in for a file manager offering them as files, and dropped on the conversation.
+     */
+    @Test
+    void filesDraggedFromAnotherWindowWithTheMouseAreOffered(@TempDir Path dir) throws Exception {
+        RecordingFiles files = new RecordingFiles();
+        harness.register(FileTransferService.class, files);
+        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the chat listens to the engine");
+        Path photo = Files.writeString(dir.resolve("photo 1.jpg"), "not really a photo");
+
+        Shell fileManager = new Shell(harness.display, SWT.NO_TRIM);
+        try {
+            fileManager.setBounds(900, 100, 200, 150);
+            fileManager.setLayout(new FillLayout());
+            Canvas icon = new Canvas(fileManager, SWT.BORDER);
+            DragSource source = new DragSource(icon, DND.DROP_COPY);
+            source.setTransfer(FileTransfer.getInstance());
+            source.addDragListener(new DragSourceAdapter() {
+                @Override
+                public void dragSetData(DragSourceEvent event) {
+                    event.data = new String[] { photo.toString() };
+                }
+            });
+            fileManager.open();
+            harness.shell.setLocation(0, 0);
+            StyledText messages = harness.byId(StyledText.class, "chat.messages");
+            harness.waitUntil(() -> fileManager.isVisible() && messages.isVisible(), SECONDS, "both windows are shown");
+            harness.settle(200); // mapped windows get their first paint before the pointer moves over them
+            Point from = icon.toDisplay(100, 75);
+            Rectangle area = messages.getClientArea();
+            Point to = messages.toDisplay(area.width / 2, area.height / 2);
+            harness.await(CompletableFuture.runAsync(() -> Dropping.dragWithMouse(from, to)), SECONDS, "the mouse drags");
+            harness.waitUntil(() -> files.calls.contains("offer " + List.of(photo)), SECONDS,
+                    "the dropped file is offered: " + files.calls);
+        } finally {
+            fileManager.dispose();
+        }
     }
 
     /** Clicks Accept on the only offer with {@code user.home} set to {@code home} until the engine is asked. */
