@@ -32,21 +32,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DesktopClientSmokeTest {
 
-    private static final String WINDOW_SHOWN = "P2P Chat window shown";
+    static final String WINDOW_SHOWN = "P2P Chat window shown";
     /**
      * Ends a client the test could not close (the test has failed by then). The tests close the
      * client themselves once they are done, so nothing races this on a slow machine.
      */
     private static final long AUTOCLOSE_MS = TimeUnit.MINUTES.toMillis(10);
     /** The first start on a small machine is slow; every wait ends as soon as what it waits for happens. */
-    private static final long WAIT_SECONDS = 60;
+    static final long WAIT_SECONDS = 60;
     /** A window painted with text has many colours (anti-aliasing); one not painted yet has one or two. */
     private static final int PAINTED_COLOURS = 16;
     /**
      * A top-level window titled "P2P Chat" in {@code xwininfo -root -tree}. SWT on GTK appends a
      * space to the title it sets, hence the optional blank.
      */
-    private static final Pattern MAIN_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"P2P Chat ?\":", Pattern.MULTILINE);
+    static final Pattern MAIN_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"P2P Chat ?\":", Pattern.MULTILINE);
     private static final Pattern SETTINGS_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Settings ?\":", Pattern.MULTILINE);
 
     @Test
@@ -104,7 +104,7 @@ class DesktopClientSmokeTest {
         }
     }
 
-    private static Process startClient(Path profile, Path output) throws IOException {
+    static Process startClient(Path profile, Path output) throws IOException {
         String display = System.getenv("DISPLAY");
         assertTrue(display != null && !display.isBlank(),
                 "DISPLAY is not set: this test opens the desktop client and needs an X server; run the build under xvfb-run");
@@ -112,7 +112,9 @@ class DesktopClientSmokeTest {
         Path script = productDir.resolve("p2pchat");
         assertTrue(Files.isExecutable(script),
                 "no executable start script " + script + ": build releng/org.p2pchat.repository first");
-        Files.writeString(profile.resolve("settings.json"), "{\"username\":\"smoke-test\"}");
+        if (!Files.exists(profile.resolve("settings.json"))) {
+            Files.writeString(profile.resolve("settings.json"), "{\"username\":\"smoke-test\"}");
+        }
         ProcessBuilder builder = new ProcessBuilder(script.toString(), "--profile", profile.toString())
                 .redirectErrorStream(true);
         // A home of its own: the Equinox cache and SWT's files stay out of the user's home.
@@ -122,7 +124,7 @@ class DesktopClientSmokeTest {
     }
 
     /** Gives the window the keyboard focus (there is no window manager under Xvfb) and presses keys. */
-    private static void press(String window, String keys) throws Exception {
+    static void press(String window, String keys) throws Exception {
         run("xdotool", "windowfocus", "--sync", window);
         run("xdotool", "key", "--clearmodifiers", keys);
     }
@@ -132,7 +134,7 @@ class DesktopClientSmokeTest {
      * asynchronously, so the window's picture is taken until it has the colours of text. (Only the
      * window: without a window manager the root keeps stale pixels of windows that went away.)
      */
-    private static void screenshot(Path output, String name, String window) throws Exception {
+    static void screenshot(Path output, String name, String window) throws Exception {
         Path screenshot = Files.createDirectories(output.resolve("screenshots")).resolve(name);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         int colours;
@@ -169,7 +171,7 @@ class DesktopClientSmokeTest {
      * The id of a viewable top-level window whose title matches (GTK also keeps unmapped helper
      * windows of the same name).
      */
-    private static String viewableWindow(Pattern title) throws Exception {
+    static String viewableWindow(Pattern title) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         String tree;
         do {
@@ -199,14 +201,14 @@ class DesktopClientSmokeTest {
         return out;
     }
 
-    private static String requiredProperty(String name) {
+    static String requiredProperty(String name) {
         String value = System.getProperty(name);
         assertTrue(value != null && !value.isBlank(), "system property " + name + " is not set (see the pom's argLine)");
         return value;
     }
 
     /** Reads the client's console on a thread of its own, into memory and a file. */
-    private static final class ConsoleLog implements AutoCloseable {
+    static final class ConsoleLog implements AutoCloseable {
 
         /** An Eclipse log entry of severity ERROR: {@code !ENTRY <bundle> 4 ...}. */
         private static final Pattern ERROR_ENTRY = Pattern.compile("^!ENTRY \\S+ 4 ");

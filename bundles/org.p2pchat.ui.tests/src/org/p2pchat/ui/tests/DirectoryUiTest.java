@@ -381,8 +381,9 @@ class DirectoryUiTest {
     /**
      * While the accepting side waits for its peer to reconnect, a "reconnect" under the peer's id
      * that does not continue this chat (no proof, another key's proof, another API, another
-     * service) is shown as a request with what is wrong with it; the conversation is not handed to
-     * it and keeps waiting, and bob's own reconnect is still taken without asking afterwards.
+     * service) is shown as a request for the user to answer, saying who asks: a warning when it
+     * proves no key or another key than bob's. The conversation is not handed to it and keeps
+     * waiting, and bob's own reconnect is still taken without asking afterwards.
      */
     @ParameterizedTest
     @EnumSource(Impostor.class)
