@@ -31,9 +31,9 @@ import org.w3c.dom.NodeList;
  * client bundle): which command a key binding or a menu item triggers, and its handler, run on a
  * client part the way the workbench runs it (injected, {@code @CanExecute} then {@code @Execute}).
  * <p>
- * The workbench's own key dispatch is checked on the real product by {@link DesktopClientSmokeTest}
- * (Ctrl+, and Ctrl+Q from the same binding table); this follows the model from a key or a menu
- * item to what the handler does.
+ * The keys and the menu pressed on the real product are checked by {@link DesktopKeysEndToEndTest}
+ * and {@link DesktopClientSmokeTest}; this follows the model from a key or a menu item to what the
+ * handler does, over a scripted session, case by case.
  */
 final class WindowModel {
 
