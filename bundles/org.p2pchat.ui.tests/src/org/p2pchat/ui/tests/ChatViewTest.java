@@ -1,17 +1,31 @@
 package org.p2pchat.ui.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.StyledText;
+import org.eclipse.swt.dnd.DND;
+import org.eclipse.swt.dnd.DragSource;
+import org.eclipse.swt.dnd.DragSourceAdapter;
+import org.eclipse.swt.dnd.DragSourceEvent;
+import org.eclipse.swt.dnd.DropTarget;
+import org.eclipse.swt.dnd.FileTransfer;
+import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Canvas;
+import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.ProgressBar;
 import org.eclipse.swt.widgets.Text;
@@ -22,22 +36,24 @@ import org.junit.jupiter.api.io.TempDir;
 import org.p2pchat.core.CandidatePath;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.ConnectionState;
-import org.p2pchat.core.IceServer;
 import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.PeerTransport;
-import org.p2pchat.core.SessionConfig;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
-import org.p2pchat.core.health.HealthStatus;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.ui.internal.parts.ClientPart;
 
 /**
  * The chat view over a scripted session (no network): the input's keys, what the status line
- * says, and what "Send file" says while no transfer engine can serve the peer.
+ * says, what "Send file" says while no transfer engine can serve the peer, files dropped on the
+ * conversation, and where an accepted transfer is saved ("P2P Chat" under Downloads, or in the
+ * home when there is no Downloads folder).
  */
 class ChatViewTest {
+
+    /** Only reached when what a wait waits for never happens (a busy machine is slow, not broken). */
+    private static final long SECONDS = 60;
 
     private PartHarness harness;
     private ScriptedSession session;
@@ -55,7 +71,7 @@ class ChatViewTest {
         session.listeners.forEach(l -> l.pathSelected(session, new CandidatePath(CandidatePath.CandidateType.HOST,
                 CandidatePath.CandidateType.HOST, "192.0.2.1:5000", "192.0.2.2:5001", "udp")));
         session.listeners.forEach(l -> l.messageReceived(session, ChatMessage.joinNotice("bob")));
-        harness.waitUntil(part::isChatShown, 10, "the chat is shown once connected");
+        harness.waitUntil(part::isChatShown, SECONDS, "the chat is shown once connected");
     }
 
     @AfterEach
@@ -85,7 +101,7 @@ class ChatViewTest {
         assertEquals(1, session.sent.size(), "an empty input sends nothing");
 
         Label status = harness.byId(Label.class, "chat.status");
-        harness.waitUntil(() -> status.getText().contains("Connected to bob") && status.getText().contains("direct"), 10,
+        harness.waitUntil(() -> status.getText().contains("Connected to bob") && status.getText().contains("direct"), SECONDS,
                 "the status names the peer and the path: " + status.getText());
     }
 
@@ -102,7 +118,7 @@ class ChatViewTest {
         harness.waitUntil(() -> {
             PartHarness.click(sendFile); // the engine is bound dynamically, as soon as it is registered
             return webApp.equals(notice.getText());
-        }, 10, "the engine registered later is used: " + notice.getText());
+        }, SECONDS, "the engine registered later is used: " + notice.getText());
     }
 
     @Test
@@ -115,7 +131,7 @@ class ChatViewTest {
         assertTrue(messages.getLocationAtOffset(mine).x > messages.getClientArea().width / 2, "own messages on the right");
 
         session.fire(ConnectionState.CLOSED);
-        harness.waitUntil(() -> harness.byId(org.eclipse.swt.widgets.Composite.class, "chat.ended").isVisible(), 10,
+        harness.waitUntil(() -> harness.byId(org.eclipse.swt.widgets.Composite.class, "chat.ended").isVisible(), SECONDS,
                 "the end of the conversation is shown");
         assertTrue(messages.getText().contains("The conversation has ended"));
         harness.settle(300);
@@ -129,7 +145,7 @@ class ChatViewTest {
     void aFailedManualConnectionSaysWhyItCannotComeBackByItself() {
         session.fire(ConnectionState.FAILED);
         Label banner = harness.byId(Label.class, "chat.ended.text");
-        harness.waitUntil(banner::isVisible, 10, "the failure is shown");
+        harness.waitUntil(banner::isVisible, SECONDS, "the failure is shown");
         assertTrue(banner.getText().contains("manual exchange has no signaling path"), banner.getText());
         assertTrue(harness.byId(Button.class, "chat.newConnection").isVisible(), "a new exchange is offered");
         assertTrue(!harness.byId(Button.class, "chat.safetyNumber").isVisible(), "no safety number without a verified peer");
@@ -142,12 +158,12 @@ class ChatViewTest {
             other.setSize(200, 100);
             other.open();
             other.forceActive();
-            harness.waitUntil(() -> harness.display.getActiveShell() != harness.shell, 5, "another window is active");
+            harness.waitUntil(() -> harness.display.getActiveShell() != harness.shell, SECONDS, "another window is active");
             session.listeners.forEach(l -> l.messageReceived(session, ChatMessage.create("bob", "are you there?")));
-            harness.waitUntil(() -> part.unreadCount() == 1, 10, "the message counts as unread");
+            harness.waitUntil(() -> part.unreadCount() == 1, SECONDS, "the message counts as unread");
             assertEquals("(1) P2P Chat", harness.shell.getText(), "the title starts with the count, then P2P Chat");
             session.listeners.forEach(l -> l.messageReceived(session, ChatMessage.create("bob", "hello?")));
-            harness.waitUntil(() -> harness.shell.getText().equals("(2) P2P Chat"), 10, "two unread");
+            harness.waitUntil(() -> harness.shell.getText().equals("(2) P2P Chat"), SECONDS, "two unread");
 
             harness.shell.forceActive();
             harness.shell.notifyListeners(SWT.Activate, new org.eclipse.swt.widgets.Event());
@@ -158,62 +174,135 @@ class ChatViewTest {
         }
     }
 
-    private record ScriptedTransport(ScriptedSession session) implements PeerTransport {
-
-        @Override
-        public PeerSession createSession(SessionConfig config) {
-            assertTrue(config.iceServers().isEmpty(), "tests use no ICE servers");
-            return session;
-        }
-
-        @Override
-        public CompletableFuture<HealthStatus> checkIceServer(IceServer server) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException());
-        }
-    }
-
     @Test
     void transfersShowProgressSpeedAndTimeLeftAndTheirButtonsActOnTheEngine(@TempDir Path home) throws Exception {
         RecordingFiles files = new RecordingFiles();
         harness.register(FileTransferService.class, files);
-        harness.waitUntil(() -> !files.listeners.isEmpty(), 10, "the chat listens to the engine");
+        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the chat listens to the engine");
         long mib = 1 << 20;
         files.publish(new TransferStatus("t1", "bob", TransferStatus.Direction.RECEIVING, "holiday.mkv", 10 * mib, 0, 0,
                 TransferStatus.State.OFFERED, null));
-        harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "transfer.accept") != null, 10,
+        harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "transfer.accept") != null, SECONDS,
                 "an offered transfer can be accepted");
         assertEquals("\u2193 holiday.mkv", harness.byId(Label.class, "transfer.name").getText(), "an arrow says it is coming in");
         assertTrue(harness.byId(Label.class, "transfer.info").getText().startsWith("Offered to you: 10.0 MiB"));
 
-        // Accept saves into "P2P Chat" under the user's downloads; the home is the test's own.
-        String realHome = System.getProperty("user.home");
-        System.setProperty("user.home", home.toString());
-        try {
-            PartHarness.click(harness.byId(Button.class, "transfer.accept"));
-            harness.waitUntil(() -> files.calls.contains("accept t1 " + home.resolve("P2P Chat")), 10,
-                    "accepted into the default folder: " + files.calls);
-        } finally {
-            System.setProperty("user.home", realHome);
-        }
+        // Accept saves into "P2P Chat" under the user's Downloads; the home is the test's own.
+        Path downloads = Files.createDirectories(home.resolve("Downloads"));
+        acceptWithHome(home, files, "t1");
+        assertEquals(List.of("accept t1 " + downloads.resolve("P2P Chat")), files.calls, "accepted into Downloads/P2P Chat");
+        assertTrue(Files.isDirectory(downloads.resolve("P2P Chat")), "the folder is made");
+        assertFalse(Files.exists(home.resolve("P2P Chat")), "nothing in the home itself");
 
         files.publish(new TransferStatus("t1", "bob", TransferStatus.Direction.RECEIVING, "holiday.mkv", 10 * mib, 4 * mib,
                 mib, TransferStatus.State.RUNNING, null));
         Label info = harness.byId(Label.class, "transfer.info");
-        harness.waitUntil(() -> info.getText().equals("4.0 MiB of 10.0 MiB  \u00b7  1.0 MiB/s  \u00b7  6 s left"), 10,
+        harness.waitUntil(() -> info.getText().equals("4.0 MiB of 10.0 MiB  \u00b7  1.0 MiB/s  \u00b7  6 s left"), SECONDS,
                 "bytes, speed and time left: " + info.getText());
         files.publish(new TransferStatus("t1", "bob", TransferStatus.Direction.RECEIVING, "holiday.mkv", 10 * mib, 4 * mib,
                 mib, TransferStatus.State.RUNNING, null, TransferStatus.PATH_DIRECT));
-        harness.waitUntil(() -> info.getText().endsWith("6 s left  \u00b7  direct on the local network"), 10,
+        harness.waitUntil(() -> info.getText().endsWith("6 s left  \u00b7  direct on the local network"), SECONDS,
                 "and the path: " + info.getText());
         assertEquals(400, harness.byId(ProgressBar.class, "transfer.bar").getSelection(), "the bar shows 40%");
         PartHarness.click(harness.byId(Button.class, "transfer.pause"));
-        harness.waitUntil(() -> files.calls.contains("pause t1"), 10, "pause reaches the engine: " + files.calls);
+        harness.waitUntil(() -> files.calls.contains("pause t1"), SECONDS, "pause reaches the engine: " + files.calls);
 
         files.publish(new TransferStatus("t1", "bob", TransferStatus.Direction.RECEIVING, "holiday.mkv", 10 * mib, 10 * mib,
                 0, TransferStatus.State.DONE, null));
-        harness.waitUntil(() -> info.getText().equals("Done: 10.0 MiB"), 10, "done: " + info.getText());
+        harness.waitUntil(() -> info.getText().equals("Done: 10.0 MiB"), SECONDS, "done: " + info.getText());
         assertEquals(null, PartHarness.findById(harness.shell, Button.class, "transfer.cancel"), "nothing left to cancel");
         harness.screenshot("chat-transfer-done");
+    }
+
+    @Test
+    void acceptFallsBackToP2PChatInTheHomeWhenThereIsNoDownloadsFolder(@TempDir Path home) throws Exception {
+        RecordingFiles files = new RecordingFiles();
+        harness.register(FileTransferService.class, files);
+        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the chat listens to the engine");
+        files.publish(new TransferStatus("t2", "bob", TransferStatus.Direction.RECEIVING, "notes.txt", 100, 0, 0,
+                TransferStatus.State.OFFERED, null));
+        harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "transfer.accept") != null, SECONDS,
+                "an offered transfer can be accepted");
+        acceptWithHome(home, files, "t2");
+        assertEquals(List.of("accept t2 " + home.resolve("P2P Chat")), files.calls, "the fallback: P2P Chat in the home");
+        assertTrue(Files.isDirectory(home.resolve("P2P Chat")), "the folder is made");
+    }
+
+    /**
+     * A drop of files from a file manager onto the conversation offers them: the drop goes through
+     * the chat's real drop target (its listeners, with the file transfer type), as SWT delivers it.
+     */
+    @Test
+    void filesDroppedOnTheChatAreOffered(@TempDir Path dir) throws Exception {
+        RecordingFiles files = new RecordingFiles();
+        harness.register(FileTransferService.class, files);
+        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the chat listens to the engine");
+        Path photo = Files.writeString(dir.resolve("photo 1.jpg"), "not really a photo");
+        Path notes = Files.writeString(dir.resolve("notes.txt"), "notes");
+
+        StyledText messages = harness.byId(StyledText.class, "chat.messages");
+        DropTarget target = (DropTarget) messages.getData(DND.DROP_TARGET_KEY);
+        assertNotNull(target, "the conversation is a drop target");
+        assertTrue(Arrays.asList(target.getTransfer()).contains(FileTransfer.getInstance()), "it takes files");
+        Dropping.drop(target, photo.toString(), notes.toString());
+        harness.waitUntil(() -> files.calls.contains("offer " + List.of(photo, notes)), SECONDS,
+                "the dropped files are offered: " + files.calls);
+        harness.waitUntil(() -> PartHarness.findById(harness.shell, Label.class, "transfer.name") != null, SECONDS,
+                "the offer is listed");
+        assertEquals("\u2191 photo 1.jpg", harness.byId(Label.class, "transfer.name").getText(), "an arrow says it goes out");
+    }
+
+    /**
+     * A real drag and drop on the X display: files dragged with the mouse (xdotool) from another
+     * window, a stand-in for a file manager offering them as files, and dropped on the conversation.
+     */
+    @Test
+    void filesDraggedFromAnotherWindowWithTheMouseAreOffered(@TempDir Path dir) throws Exception {
+        RecordingFiles files = new RecordingFiles();
+        harness.register(FileTransferService.class, files);
+        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the chat listens to the engine");
+        Path photo = Files.writeString(dir.resolve("photo 1.jpg"), "not really a photo");
+
+        Shell fileManager = new Shell(harness.display, SWT.NO_TRIM);
+        try {
+            fileManager.setBounds(900, 100, 200, 150);
+            fileManager.setLayout(new FillLayout());
+            Canvas icon = new Canvas(fileManager, SWT.BORDER);
+            DragSource source = new DragSource(icon, DND.DROP_COPY);
+            source.setTransfer(FileTransfer.getInstance());
+            source.addDragListener(new DragSourceAdapter() {
+                @Override
+                public void dragSetData(DragSourceEvent event) {
+                    event.data = new String[] { photo.toString() };
+                }
+            });
+            fileManager.open();
+            harness.shell.setLocation(0, 0);
+            StyledText messages = harness.byId(StyledText.class, "chat.messages");
+            harness.waitUntil(() -> fileManager.isVisible() && messages.isVisible(), SECONDS, "both windows are shown");
+            harness.settle(200); // mapped windows get their first paint before the pointer moves over them
+            Point from = icon.toDisplay(100, 75);
+            Rectangle area = messages.getClientArea();
+            Point to = messages.toDisplay(area.width / 2, area.height / 2);
+            harness.await(CompletableFuture.runAsync(() -> Dropping.dragWithMouse(from, to)), SECONDS, "the mouse drags");
+            harness.waitUntil(() -> files.calls.contains("offer " + List.of(photo)), SECONDS,
+                    "the dropped file is offered: " + files.calls);
+        } finally {
+            fileManager.dispose();
+        }
+    }
+
+    /** Clicks Accept on the only offer with {@code user.home} set to {@code home} until the engine is asked. */
+    private void acceptWithHome(Path home, RecordingFiles files, String id) {
+        String realHome = System.getProperty("user.home");
+        System.setProperty("user.home", home.toString());
+        try {
+            PartHarness.click(harness.byId(Button.class, "transfer.accept"));
+            harness.waitUntil(() -> files.calls.stream().anyMatch(c -> c.startsWith("accept " + id)), SECONDS,
+                    "the engine is asked to accept: " + files.calls);
+        } finally {
+            System.setProperty("user.home", realHome);
+        }
     }
 
     /** An engine that, like the real one will, cannot exchange files with the web app. */
@@ -260,67 +349,6 @@ class ChatViewTest {
 
         @Override
         public void removeListener(TransferListener listener) {
-        }
-    }
-
-    /** An engine whose statuses the test publishes and which records what the window asks of it. */
-    private static final class RecordingFiles implements FileTransferService {
-        final List<TransferListener> listeners = new CopyOnWriteArrayList<>();
-        final List<String> calls = new CopyOnWriteArrayList<>();
-
-        void publish(TransferStatus status) {
-            listeners.forEach(l -> l.transferChanged(status));
-        }
-
-        @Override
-        public boolean supports(PeerSession s) {
-            return true;
-        }
-
-        @Override
-        public TransferStatus offer(PeerSession s, List<Path> files) {
-            calls.add("offer " + files);
-            return null;
-        }
-
-        @Override
-        public void accept(String transferId, Path directory) {
-            calls.add("accept " + transferId + " " + directory);
-        }
-
-        @Override
-        public void decline(String transferId) {
-            calls.add("decline " + transferId);
-        }
-
-        @Override
-        public void pause(String transferId) {
-            calls.add("pause " + transferId);
-        }
-
-        @Override
-        public void resume(String transferId) {
-            calls.add("resume " + transferId);
-        }
-
-        @Override
-        public void cancel(String transferId) {
-            calls.add("cancel " + transferId);
-        }
-
-        @Override
-        public List<TransferStatus> transfers() {
-            return List.of();
-        }
-
-        @Override
-        public void addListener(TransferListener listener) {
-            listeners.add(listener);
-        }
-
-        @Override
-        public void removeListener(TransferListener listener) {
-            listeners.remove(listener);
         }
     }
 }

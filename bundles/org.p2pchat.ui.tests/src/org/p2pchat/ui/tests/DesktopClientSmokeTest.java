@@ -23,41 +23,48 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Starts the materialized desktop client through its start script, as a user would, and checks
- * that the main window appears on the X display and that the client closes cleanly.
+ * that the main window appears on the X display and that the client closes cleanly when asked.
+ * Every wait ends with the event it waits for (a console line, a window mapped, painted or gone,
+ * the process's exit); the limits only matter when that never comes.
  * <p>
  * Needs an X server in {@code DISPLAY} (the build runs under {@code xvfb-run}) and the tools
- * {@code xwininfo} (x11-utils), {@code xdotool} and {@code import} (imagemagick).
+ * {@code xwininfo} (x11-utils), {@code xdotool} and {@code import}, {@code identify} (imagemagick).
  */
 class DesktopClientSmokeTest {
 
-    private static final String WINDOW_SHOWN = "P2P Chat window shown";
-    private static final long AUTOCLOSE_MS = 10_000;
-    /** The first start on a small machine is slow. */
-    private static final long WAIT_SECONDS = 60;
-    /** Lets the X server draw what the client painted, for the screenshot only. */
-    private static final long PAINT_MS = 500;
+    static final String WINDOW_SHOWN = "P2P Chat window shown";
+    /**
+     * Ends a client the test could not close (the test has failed by then). The tests close the
+     * client themselves once they are done, so nothing races this on a slow machine.
+     */
+    private static final long AUTOCLOSE_MS = TimeUnit.MINUTES.toMillis(10);
+    /** The first start on a small machine is slow; every wait ends as soon as what it waits for happens. */
+    static final long WAIT_SECONDS = 60;
+    /** A window painted with text has many colours (anti-aliasing); one not painted yet has one or two. */
+    private static final int PAINTED_COLOURS = 16;
     /**
      * A top-level window titled "P2P Chat" in {@code xwininfo -root -tree}. SWT on GTK appends a
      * space to the title it sets, hence the optional blank.
      */
-    private static final Pattern MAIN_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"P2P Chat ?\":", Pattern.MULTILINE);
+    static final Pattern MAIN_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"P2P Chat ?\":", Pattern.MULTILINE);
     private static final Pattern SETTINGS_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Settings ?\":", Pattern.MULTILINE);
 
     @Test
     void desktopClientShowsItsWindowAndExitsCleanly(@TempDir Path profile) throws Exception {
         Path output = Path.of(requiredProperty("p2pchat.test.output.dir"));
         long started = System.nanoTime();
-        Process client = startClient(profile, output, AUTOCLOSE_MS);
+        Process client = startClient(profile, output);
         try (ConsoleLog log = new ConsoleLog(client, output.resolve("client-console.log"))) {
             assertTrue(log.shown.await(WAIT_SECONDS, TimeUnit.SECONDS),
                     "no '" + WINDOW_SHOWN + "' within " + WAIT_SECONDS + " s; output:\n" + log.text());
             System.out.printf("desktop client window shown after %.1f s%n", (System.nanoTime() - started) / 1e9);
 
-            viewableWindow(MAIN_WINDOW);
-            screenshot(output, "client-window.png");
+            String main = viewableWindow(MAIN_WINDOW);
+            screenshot(output, "client-window.png", main);
 
+            press(main, "ctrl+q"); // closed once looked at: no timer races the checks above
             assertTrue(client.waitFor(WAIT_SECONDS, TimeUnit.SECONDS),
-                    "the client did not exit within " + WAIT_SECONDS + " s of its autoclose; output:\n" + log.text());
+                    "the client did not exit within " + WAIT_SECONDS + " s of Ctrl+Q; output:\n" + log.text());
             log.awaitEnd();
             assertEquals(0, client.exitValue(), "exit code; output:\n" + log.text());
             assertTrue(log.errors().isEmpty(), "errors logged:\n" + log.text());
@@ -74,8 +81,7 @@ class DesktopClientSmokeTest {
     @Test
     void keyboardShortcutsOpenSettingsAndQuit(@TempDir Path profile) throws Exception {
         Path output = Path.of(requiredProperty("p2pchat.test.output.dir"));
-        // The autoclose only ends a client that ignored Ctrl+Q; the test fails before it fires.
-        Process client = startClient(profile, output, 10 * AUTOCLOSE_MS);
+        Process client = startClient(profile, output);
         try (ConsoleLog log = new ConsoleLog(client, output.resolve("shortcuts-console.log"))) {
             assertTrue(log.shown.await(WAIT_SECONDS, TimeUnit.SECONDS),
                     "no '" + WINDOW_SHOWN + "' within " + WAIT_SECONDS + " s; output:\n" + log.text());
@@ -83,7 +89,7 @@ class DesktopClientSmokeTest {
 
             press(main, "ctrl+comma");
             String settings = viewableWindow(SETTINGS_WINDOW);
-            screenshot(output, "settings-by-shortcut.png");
+            screenshot(output, "settings-by-shortcut.png", settings);
             press(settings, "Escape");
             waitUntilGone(settings);
 
@@ -98,7 +104,7 @@ class DesktopClientSmokeTest {
         }
     }
 
-    private static Process startClient(Path profile, Path output, long autocloseMs) throws IOException {
+    static Process startClient(Path profile, Path output) throws IOException {
         String display = System.getenv("DISPLAY");
         assertTrue(display != null && !display.isBlank(),
                 "DISPLAY is not set: this test opens the desktop client and needs an X server; run the build under xvfb-run");
@@ -106,30 +112,45 @@ class DesktopClientSmokeTest {
         Path script = productDir.resolve("p2pchat");
         assertTrue(Files.isExecutable(script),
                 "no executable start script " + script + ": build releng/org.p2pchat.repository first");
-        Files.writeString(profile.resolve("settings.json"), "{\"username\":\"smoke-test\"}");
+        if (!Files.exists(profile.resolve("settings.json"))) {
+            Files.writeString(profile.resolve("settings.json"), "{\"username\":\"smoke-test\"}");
+        }
         ProcessBuilder builder = new ProcessBuilder(script.toString(), "--profile", profile.toString())
                 .redirectErrorStream(true);
         // A home of its own: the Equinox cache and SWT's files stay out of the user's home.
         builder.environment().put("HOME", Files.createDirectories(output.resolve("smoke-home")).toString());
-        builder.environment().put("P2PCHAT_VMARGS", "-Dp2pchat.ui.autoclose.ms=" + autocloseMs);
+        builder.environment().put("P2PCHAT_VMARGS", "-Dp2pchat.ui.autoclose.ms=" + AUTOCLOSE_MS);
         return builder.start();
     }
 
     /** Gives the window the keyboard focus (there is no window manager under Xvfb) and presses keys. */
-    private static void press(String window, String keys) throws Exception {
+    static void press(String window, String keys) throws Exception {
         run("xdotool", "windowfocus", "--sync", window);
         run("xdotool", "key", "--clearmodifiers", keys);
     }
 
-    private static void screenshot(Path output, String name) throws Exception {
-        Thread.sleep(PAINT_MS);
+    /**
+     * Saves what {@code window} shows once the client painted it: the X server draws
+     * asynchronously, so the window's picture is taken until it has the colours of text. (Only the
+     * window: without a window manager the root keeps stale pixels of windows that went away.)
+     */
+    static void screenshot(Path output, String name, String window) throws Exception {
         Path screenshot = Files.createDirectories(output.resolve("screenshots")).resolve(name);
-        run("import", "-window", "root", screenshot.toString());
-        assertTrue(Files.size(screenshot) > 0, "empty screenshot " + screenshot);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        int colours;
+        do {
+            run("import", "-window", window, screenshot.toString());
+            colours = Integer.parseInt(run("identify", "-format", "%k", screenshot.toString()).strip());
+            if (colours >= PAINTED_COLOURS) {
+                return;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
+        fail("window " + window + " was not painted within " + WAIT_SECONDS + " s (" + colours + " colours): " + screenshot);
     }
 
     private static void waitUntilGone(String window) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         while (System.nanoTime() < deadline) {
             if (!viewable(window)) {
                 return;
@@ -150,8 +171,8 @@ class DesktopClientSmokeTest {
      * The id of a viewable top-level window whose title matches (GTK also keeps unmapped helper
      * windows of the same name).
      */
-    private static String viewableWindow(Pattern title) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    static String viewableWindow(Pattern title) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         String tree;
         do {
             tree = run("xwininfo", "-root", "-tree");
@@ -180,14 +201,14 @@ class DesktopClientSmokeTest {
         return out;
     }
 
-    private static String requiredProperty(String name) {
+    static String requiredProperty(String name) {
         String value = System.getProperty(name);
         assertTrue(value != null && !value.isBlank(), "system property " + name + " is not set (see the pom's argLine)");
         return value;
     }
 
     /** Reads the client's console on a thread of its own, into memory and a file. */
-    private static final class ConsoleLog implements AutoCloseable {
+    static final class ConsoleLog implements AutoCloseable {
 
         /** An Eclipse log entry of severity ERROR: {@code !ENTRY <bundle> 4 ...}. */
         private static final Pattern ERROR_ENTRY = Pattern.compile("^!ENTRY \\S+ 4 ");
@@ -222,8 +243,9 @@ class DesktopClientSmokeTest {
             }
         }
 
+        /** Waits for the rest of the console; the process has exited, so its end is near. */
         void awaitEnd() throws InterruptedException {
-            reader.join(TimeUnit.SECONDS.toMillis(10));
+            reader.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         }
 
         String text() {

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.ConnectionState;
 import org.p2pchat.core.identity.Contact;
@@ -48,7 +52,8 @@ import org.p2pchat.ui.internal.parts.ClientPart;
  */
 class DirectoryUiTest {
 
-    private static final long SECONDS = 20;
+    /** Only reached when what a wait waits for never happens (a busy machine is slow, not broken). */
+    private static final long SECONDS = 60;
 
     private PartHarness harness;
     private PartHarness.MemorySettings settings;
@@ -120,6 +125,48 @@ class DirectoryUiTest {
 
         harness.chooseMethod("Manual exchange");
         waitClosed(unlisted); // choosing another method leaves the directory
+    }
+
+    /**
+     * "Copy my id" puts our id on the service on the clipboard; an id pasted into "Connect by id"
+     * connects to that peer: an unlisted one through the service with our authenticated API, a
+     * listed one as listed.
+     */
+    @Test
+    void copyMyIdPutsOurIdOnTheClipboardAndAPastedIdConnects() throws Exception {
+        ScriptedDirectory.Membership membership = registeredWithBobListed();
+        harness.setClipboardText("something else");
+        PartHarness.click(harness.byId(Button.class, "directory.copyId"));
+        assertEquals(ours.self().key(), harness.clipboardText(), "the clipboard holds our id on the service");
+
+        Text peerId = harness.byId(Text.class, "directory.peerId");
+        Label status = harness.byId(Label.class, "directory.status");
+        PartHarness.click(harness.byId(Button.class, "directory.connectById"));
+        assertTrue(status.getText().startsWith("Paste your peer's id first"), "an empty id is explained: " + status.getText());
+
+        // Carol is not listed; she sent her id, copied with blanks around it.
+        IdentityService carol = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-carol"));
+        harness.setClipboardText("  " + carol.self().key() + " \n");
+        peerId.setFocus();
+        peerId.paste();
+        harness.waitUntil(() -> peerId.getText().contains(carol.self().key()), SECONDS, "the id is pasted: " + peerId.getText());
+        PartHarness.click(harness.byId(Button.class, "directory.connectById"));
+        ScriptedDirectory.Negotiation toCarol = next(membership);
+        assertEquals(carol.self().key(), toCarol.peer.id(), "the pasted id, without the blanks");
+        assertTrue(toCarol.peer.authenticated(), "an unlisted peer is reached by key on the authenticated API");
+        assertEquals(ScriptedDirectory.SERVICE, toCarol.peer.service());
+        assertTrue(status.getText().startsWith("Asking " + carol.self().fingerprint().substring(0, 19)),
+                "carol registered no name: her key's fingerprint stands for her: " + status.getText());
+        toCarol.fail("carol is not online");
+        harness.waitUntil(() -> status.getText().contains("carol is not online"), SECONDS, "the failure: " + status.getText());
+
+        // Bob's id, pasted and sent with Enter, reaches bob as listed.
+        peerId.setText(bob.self().key());
+        peerId.notifyListeners(SWT.DefaultSelection, new Event());
+        ScriptedDirectory.Negotiation toBob = next(membership);
+        assertEquals(membership.listed.get(0), toBob.peer, "the listed bob, with his name");
+        toBob.succeed(Optional.of(bob.self()));
+        connected(toBob.session, "bob");
     }
 
     @Test
@@ -287,6 +334,7 @@ class DirectoryUiTest {
         first.session.fire(ConnectionState.FAILED);
         Label banner = harness.byId(Label.class, "chat.ended.text");
         harness.waitUntil(() -> banner.getText().contains("waiting for bob to reconnect"), SECONDS, banner.getText());
+        // Its peer: the id, the service and API of this chat, and a proof of the key verified in it.
         ScriptedDirectory.Request again = membership.request(bobPeer, Optional.of(bob.self()), true);
         ScriptedDirectory.Negotiation second = harness.await(again.accepted, SECONDS, "accepted without asking");
         assertNull(PartHarness.findById(harness.shell, Button.class, "request.accept"), "no question to the user");
@@ -295,6 +343,10 @@ class DirectoryUiTest {
         StyledText messages = harness.byId(StyledText.class, "chat.messages");
         harness.waitUntil(() -> messages.getText().contains("Reconnected."), SECONDS, messages.getText());
         assertEquals(second.session, part.session());
+        Label identity = harness.byId(Label.class, "chat.identity");
+        harness.waitUntil(() -> identity.getText().startsWith("\u2714 Verified identity \u00b7 key " + bob.self().fingerprint()),
+                SECONDS, "the chat goes on with bob's verified key: " + identity.getText());
+        assertFalse(harness.byId(Composite.class, "chat.keyChanged").isVisible(), "and no warning");
 
         // Someone else asking to "reconnect" is a question for the user, not an automatic yes.
         IdentityService mallory = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-mallory"));
@@ -303,6 +355,97 @@ class DirectoryUiTest {
         harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "request.accept") != null, SECONDS,
                 "mallory's request is shown");
         assertFalse(other.accepted.isDone());
+    }
+
+    /** Requests that say "reconnect" under the chat peer's id but are not that peer in that chat. */
+    enum Impostor {
+        /** Bob's id on the same service and API, with no proof (anyone can send that). */
+        NO_PROOF("\u26a0 Unverified: bob is a contact who proved their identity before; this request proves none"),
+        /** Bob's id on the same service and API, proving another key. */
+        ANOTHER_KEY("\u26a0 This request's key "),
+        /** Bob's id on the web app's (legacy) API of the same service, proving nothing, as that API does. */
+        LEGACY_API_NO_PROOF("\u26a0 Unverified: bob is a contact who proved their identity before; this request proves none"),
+        /** Bob's id and a proof of his key, but on the web app's API: not the way this chat was made. */
+        LEGACY_API_WITH_PROOF("\u2714 Verified identity \u00b7 key "),
+        /** Bob's id and a proof of his key, but through another service. */
+        ANOTHER_SERVICE("\u2714 Verified identity \u00b7 key ");
+
+        /** How the request bar's identity line starts. */
+        final String told;
+
+        Impostor(String told) {
+            this.told = told;
+        }
+    }
+
+    /**
+     * While the accepting side waits for its peer to reconnect, a "reconnect" under the peer's id
+     * that does not continue this chat (no proof, another key's proof, another API, another
+     * service) is shown as a request for the user to answer, saying who asks: a warning when it
+     * proves no key or another key than bob's. The conversation is not handed to it and keeps
+     * waiting, and bob's own reconnect is still taken without asking afterwards.
+     */
+    @ParameterizedTest
+    @EnumSource(Impostor.class)
+    void aReconnectUnderThePeersIdThatDoesNotContinueTheChatIsAQuestionAndTheChatKeepsWaiting(Impostor impostor)
+            throws Exception {
+        ScriptedDirectory.Membership membership = registeredWithBobListed();
+        DirectoryPeer bobPeer = ScriptedDirectory.peer("bob", bob.self());
+        ScriptedDirectory.Request request = membership.request(bobPeer, Optional.of(bob.self()), false);
+        harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "request.accept") != null, SECONDS,
+                "the request is shown");
+        PartHarness.click(harness.byId(Button.class, "request.accept"));
+        ScriptedDirectory.Negotiation first = harness.await(request.accepted, SECONDS, "the client accepts");
+        connected(first, Optional.of(bob.self()), "bob");
+        StyledText messages = harness.byId(StyledText.class, "chat.messages");
+        harness.waitUntil(() -> messages.getText().contains("bob is a new contact"), SECONDS, "bob is remembered");
+        first.session.fire(ConnectionState.FAILED);
+        Label banner = harness.byId(Label.class, "chat.ended.text");
+        harness.waitUntil(() -> banner.getText().contains("waiting for bob to reconnect"), SECONDS, banner.getText());
+
+        IdentityService mallory = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-mallory"));
+        URI otherService = URI.create("http://192.0.2.2:3479");
+        Instant now = Instant.now();
+        String bobId = bob.self().key();
+        ScriptedDirectory.Request forged = switch (impostor) {
+            case NO_PROOF -> membership.request(bobPeer, Optional.empty(), true);
+            case ANOTHER_KEY -> membership.request(bobPeer, Optional.of(mallory.self()), true);
+            case LEGACY_API_NO_PROOF -> membership.request(new DirectoryPeer(bobId, "bob", ScriptedDirectory.SERVICE, false, now),
+                    Optional.empty(), true);
+            case LEGACY_API_WITH_PROOF -> membership.request(
+                    new DirectoryPeer(bobId, "bob", ScriptedDirectory.SERVICE, false, now), Optional.of(bob.self()), true);
+            case ANOTHER_SERVICE -> membership.request(new DirectoryPeer(bobId, "bob", otherService, true, now),
+                    Optional.of(bob.self()), true);
+        };
+        harness.waitUntil(() -> forged.accepted.isDone()
+                || PartHarness.findById(harness.shell, Label.class, "request.identity") != null, SECONDS,
+                "the client takes the reconnect or shows it");
+        assertFalse(forged.accepted.isDone(), "the conversation is handed to a reconnect that does not continue it");
+        Label told = harness.byId(Label.class, "request.identity");
+        assertTrue(told.getText().startsWith(impostor.told), "the user is told who asks: " + told.getText());
+        if (impostor == Impostor.ANOTHER_KEY) {
+            assertTrue(told.getText().contains(mallory.self().fingerprint()) && told.getText().contains("NOT the one you know"),
+                    told.getText());
+        } else if (impostor.told.startsWith("\u2714")) {
+            assertTrue(told.getText().contains(bob.self().fingerprint()), told.getText());
+        }
+        assertTrue(harness.byId(Label.class, "request.text").getText().startsWith("bob asks to connect again"));
+        System.out.println("screenshot: " + harness.screenshot("impostor-reconnect-" + impostor.name().toLowerCase()));
+
+        // The client takes a reconnect or shows it in one step: shown, it was not taken.
+        assertFalse(forged.accepted.isDone(), "not accepted without asking");
+        assertEquals(first.session, part.session(), "the conversation stays with its own session");
+        assertTrue(banner.getText().contains("waiting for bob to reconnect"), "the chat keeps waiting: " + banner.getText());
+        assertFalse(messages.getText().contains("Reconnected."));
+
+        PartHarness.click(harness.byId(Button.class, "request.reject"));
+        harness.waitUntil(() -> forged.rejected, SECONDS, "the user's no is sent");
+        ScriptedDirectory.Request genuine = membership.request(bobPeer, Optional.of(bob.self()), true);
+        ScriptedDirectory.Negotiation second = harness.await(genuine.accepted, SECONDS, "bob's own reconnect is taken");
+        second.succeed(Optional.of(bob.self()));
+        second.session.fire(ConnectionState.CONNECTED);
+        harness.waitUntil(() -> messages.getText().contains("Reconnected."), SECONDS, messages.getText());
+        assertEquals(second.session, part.session());
     }
 
     @Test
@@ -339,7 +482,7 @@ class DirectoryUiTest {
             other.setSize(200, 100);
             other.open();
             other.forceActive();
-            harness.waitUntil(() -> harness.display.getActiveShell() != harness.shell, 5, "another window is active");
+            harness.waitUntil(() -> harness.display.getActiveShell() != harness.shell, SECONDS, "another window is active");
             membership.request(ScriptedDirectory.peer("bob", bob.self()), Optional.of(bob.self()), false);
             harness.waitUntil(() -> part.unreadCount() == 1, SECONDS, "the request is announced");
             assertEquals("(1) P2P Chat", harness.shell.getText());

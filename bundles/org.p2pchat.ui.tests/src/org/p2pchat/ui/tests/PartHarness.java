@@ -21,6 +21,9 @@ import org.eclipse.e4.core.contexts.IEclipseContext;
 import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.e4.ui.workbench.swt.DisplayUISynchronize;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.dnd.Clipboard;
+import org.eclipse.swt.dnd.TextTransfer;
+import org.eclipse.swt.dnd.Transfer;
 import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.graphics.Image;
 import org.eclipse.swt.graphics.ImageData;
@@ -183,6 +186,26 @@ final class PartHarness implements AutoCloseable {
         e.stateMask = stateMask;
         e.doit = true;
         control.notifyListeners(SWT.KeyDown, e);
+    }
+
+    /** The text on the system clipboard (what a paste in another application would get); null if none. */
+    String clipboardText() {
+        Clipboard clipboard = new Clipboard(display);
+        try {
+            return (String) clipboard.getContents(TextTransfer.getInstance());
+        } finally {
+            clipboard.dispose();
+        }
+    }
+
+    /** Puts {@code text} on the system clipboard, as copying it in another application would. */
+    void setClipboardText(String text) {
+        Clipboard clipboard = new Clipboard(display);
+        try {
+            clipboard.setContents(new Object[] { text }, new Transfer[] { TextTransfer.getInstance() });
+        } finally {
+            clipboard.dispose();
+        }
     }
 
     /** Saves what the shell shows to target/screenshots/{@code name}.png. */

@@ -18,6 +18,9 @@ import org.p2pchat.ui.internal.parts.ProgressRegion;
 /** The window's progress area follows real Eclipse jobs: name, amount done, several at once, gone when done. */
 class ProgressRegionTest {
 
+    /** Only reached when what a wait waits for never happens (a busy machine is slow, not broken). */
+    private static final long SECONDS = 60;
+
     private PartHarness harness;
     private ProgressRegion region;
 
@@ -45,15 +48,15 @@ class ProgressRegionTest {
             return Status.OK_STATUS;
         });
         job.schedule();
-        assertTrue(halfway.await(10, TimeUnit.SECONDS));
-        harness.waitUntil(() -> region.shownText().startsWith("Checking turn:192.0.2.1:3478"), 10,
+        assertTrue(halfway.await(SECONDS, TimeUnit.SECONDS));
+        harness.waitUntil(() -> region.shownText().startsWith("Checking turn:192.0.2.1:3478"), SECONDS,
                 "the running job's name is shown");
         ProgressBar bar = harness.byId(ProgressBar.class, "progress.bar");
-        harness.waitUntil(() -> bar.isVisible() && bar.getSelection() == 50, 10, "the bar shows half done");
+        harness.waitUntil(() -> bar.isVisible() && bar.getSelection() == 50, SECONDS, "the bar shows half done");
 
         finish.countDown();
-        job.join(10_000, null);
-        harness.waitUntil(() -> region.shownText().isEmpty(), 10, "the area is empty once the job is done");
+        job.join(SECONDS * 1000, null);
+        harness.waitUntil(() -> region.shownText().isEmpty(), SECONDS, "the area is empty once the job is done");
         assertTrue(!bar.isVisible(), "no bar without work");
     }
 
@@ -75,18 +78,18 @@ class ProgressRegionTest {
         });
         hidden.setSystem(true);
         first.schedule();
-        harness.waitUntil(() -> region.shownText().equals("Creating the offer"), 10, "the first job is shown");
+        harness.waitUntil(() -> region.shownText().equals("Creating the offer"), SECONDS, "the first job is shown");
         second.schedule();
         hidden.schedule();
-        harness.waitUntil(() -> region.shownText().equals("Creating the offer  (+1 more)"), 10,
+        harness.waitUntil(() -> region.shownText().equals("Creating the offer  (+1 more)"), SECONDS,
                 "a second visible job is counted, the system job is not");
         assertTrue(harness.byId(ProgressBar.class, "progress.busy").isVisible(), "unknown length shows a busy bar");
 
         finish.countDown();
         for (Job job : new Job[] {first, second, hidden}) {
-            job.join(10_000, null);
+            job.join(SECONDS * 1000, null);
         }
-        harness.waitUntil(() -> region.shownText().isEmpty(), 10, "empty again");
+        harness.waitUntil(() -> region.shownText().isEmpty(), SECONDS, "empty again");
         assertEquals("", region.shownText());
     }
 

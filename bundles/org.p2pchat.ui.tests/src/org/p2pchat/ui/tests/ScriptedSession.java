@@ -19,6 +19,12 @@ final class ScriptedSession implements PeerSession {
 
     final List<PeerSessionListener> listeners = new CopyOnWriteArrayList<>();
     final List<ChatMessage> sent = new CopyOnWriteArrayList<>();
+    /** The system notices the client sent (such as "... left the chat"). */
+    final List<ChatMessage> sentNotices = new CopyOnWriteArrayList<>();
+    /** What {@link #createOffer()} gives; null: it fails. */
+    volatile SessionDescription offer;
+    /** What {@link #acceptOffer} gives; null: it fails. */
+    volatile SessionDescription answer;
     private volatile ConnectionState state = ConnectionState.NEW;
 
     void fire(ConnectionState newState) {
@@ -28,12 +34,16 @@ final class ScriptedSession implements PeerSession {
 
     @Override
     public CompletableFuture<SessionDescription> createOffer() {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException());
+        SessionDescription o = offer;
+        return o == null ? CompletableFuture.failedFuture(new UnsupportedOperationException())
+                : CompletableFuture.completedFuture(o);
     }
 
     @Override
-    public CompletableFuture<SessionDescription> acceptOffer(SessionDescription offer) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException());
+    public CompletableFuture<SessionDescription> acceptOffer(SessionDescription remoteOffer) {
+        SessionDescription a = answer;
+        return a == null ? CompletableFuture.failedFuture(new UnsupportedOperationException())
+                : CompletableFuture.completedFuture(a);
     }
 
     @Override
@@ -57,9 +67,7 @@ final class ScriptedSession implements PeerSession {
 
     @Override
     public CompletableFuture<Void> send(ChatMessage message) {
-        if (!message.isSystemNotice()) {
-            sent.add(message);
-        }
+        (message.isSystemNotice() ? sentNotices : sent).add(message);
         return CompletableFuture.completedFuture(null);
     }
 
