@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test. Builds the reactor once with network access (Maven Central only) so that all
 # artifacts are local, then runs the whole build with its tests offline, inside a network
-# namespace of its own (releng/scripts/testnet.sh) and under a virtual X display: WebRTC tests
+# namespace of its own (releng/scripts/testnet.sh) and under a virtual X display with a window
+# manager (releng/scripts/with-window-manager.sh): WebRTC tests
 # can reach nothing but the namespace's own addresses.
 #
 #   ./run-tests.sh [extra Maven arguments, e.g. -pl bundles/org.p2pchat.core.tests]
@@ -17,5 +18,6 @@ echo "p2pchat: JDK $JAVA_HOME" >&2
 ./mvnw -B -ntp install -DskipTests "$@"
 ./mvnw -B -ntp verify -pl bundles/org.p2pchat.core.tests -Dtest=ResolveOnly -DfailIfNoTests=false -q
 
-# 2. Offline, isolated, with a display: every test.
-exec releng/scripts/testnet.sh xvfb-run -a -s "-screen 0 1280x1024x24" ./mvnw -B -ntp -o verify "$@"
+# 2. Offline, isolated, with a display and a window manager (as users have): every test.
+exec releng/scripts/testnet.sh xvfb-run -a -s "-screen 0 1280x1024x24" \
+    releng/scripts/with-window-manager.sh ./mvnw -B -ntp -o verify "$@"
