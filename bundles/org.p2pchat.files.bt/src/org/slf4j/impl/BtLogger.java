@@ -5,9 +5,11 @@ import org.slf4j.helpers.MarkerIgnoringBase;
 import org.slf4j.helpers.MessageFormatter;
 
 /**
- * Bt's log on standard error: warnings and errors only, one line each, since Bt logs routine
- * events of a public swarm (and harmless errors at every shutdown) that mean nothing to a user.
- * {@code -Dp2pchat.bt.log=debug} (or info, trace) shows more, with stack traces.
+ * Bt's log, through the project's one logging API ({@link System.Logger}, so it lands in the
+ * profile's log, never on the program's stdout or stderr): warnings and errors only, one line each,
+ * since Bt logs routine events of a public swarm (and harmless errors at every shutdown, or when a
+ * peer vanishes) that mean nothing to a user. {@code -Dp2pchat.bt.log=debug} (or info, trace)
+ * shows more, with stack traces.
  */
 final class BtLogger extends MarkerIgnoringBase {
 
@@ -30,8 +32,11 @@ final class BtLogger extends MarkerIgnoringBase {
     private static final String[] ROUTINE = { "will stop accepting incoming connections",
             "Failed to set interest ops", "Failed to invoke message consumer" };
 
+    private final System.Logger target;
+
     BtLogger(String name) {
         this.name = name;
+        this.target = System.getLogger(name);
     }
 
     private void log(int level, String format, Object... args) {
@@ -43,18 +48,17 @@ final class BtLogger extends MarkerIgnoringBase {
         if (THRESHOLD > DEBUG && isRoutine(t.getMessage() + " " + thrown)) {
             return;
         }
-        String label = switch (level) {
-            case TRACE -> "TRACE";
-            case DEBUG -> "DEBUG";
-            case INFO -> "INFO";
-            case WARN -> "WARN";
-            default -> "ERROR";
+        System.Logger.Level to = switch (level) {
+            case TRACE -> System.Logger.Level.TRACE;
+            case DEBUG -> System.Logger.Level.DEBUG;
+            case INFO -> System.Logger.Level.INFO;
+            case WARN -> System.Logger.Level.WARNING;
+            default -> System.Logger.Level.ERROR;
         };
-        String logger = name.substring(name.lastIndexOf('.') + 1);
-        System.err.println("[bt] " + label + " " + logger + ": " + t.getMessage()
-                + (thrown != null && THRESHOLD > DEBUG ? " (" + thrown + ")" : ""));
         if (thrown != null && THRESHOLD <= DEBUG) {
-            thrown.printStackTrace();
+            target.log(to, t.getMessage(), thrown);
+        } else {
+            target.log(to, t.getMessage() + (thrown != null ? " (" + thrown + ")" : ""));
         }
     }
 

@@ -239,8 +239,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
                 try {
                     task.run();
                 } catch (RuntimeException e) {
-                    System.err.println("p2pchat-files: " + e);
-                    e.printStackTrace();
+                    LOG.log(System.Logger.Level.ERROR, "a file transfer task failed", e);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -1480,7 +1479,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
             try {
                 l.transferChanged(status);
             } catch (RuntimeException e) {
-                System.err.println("p2pchat-files: listener " + l + " failed: " + e);
+                LOG.log(System.Logger.Level.WARNING, "transfer listener " + l + " failed", e);
             }
         }
     }
@@ -1500,7 +1499,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
         try {
             store.save(records);
         } catch (IOException e) {
-            System.err.println("p2pchat-files: could not save the transfer list: " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "could not save the transfer list: " + e.getMessage());
         }
     }
 
@@ -1583,7 +1582,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
             if (url.regionMatches(true, 0, UDP_TRACKER_PREFIX, 0, UDP_TRACKER_PREFIX.length())) {
                 udp.add(UDP_TRACKER_PREFIX + url.substring(UDP_TRACKER_PREFIX.length())); // Bt wants it lower case
             } else if (unusableTrackersLogged.add(url)) {
-                System.err.println("p2pchat-files: the tracker " + url + " is not used for file transfers; "
+                LOG.log(System.Logger.Level.WARNING, "the tracker " + url + " is not used for file transfers; "
                         + "only udp:// trackers are");
             }
         }
@@ -1612,12 +1611,13 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
 
     // ---- helpers ------------------------------------------------------------------------------
 
+    private static final System.Logger LOG = System.getLogger(BtFileTransferService.class.getName());
     private static final boolean TRACE = Boolean.getBoolean("p2pchat.files.trace");
 
     /** With -Dp2pchat.files.trace=true: the control messages, for finding out what went wrong. */
     static void trace(PeerLink link, String what) {
         if (TRACE) {
-            System.err.println("[files " + Integer.toHexString(System.identityHashCode(link)) + "] " + what);
+            LOG.log(System.Logger.Level.INFO, "[files " + Integer.toHexString(System.identityHashCode(link)) + "] " + what);
         }
     }
 
@@ -1711,7 +1711,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
                 return null;
             });
         } catch (IOException | RuntimeException e) {
-            System.err.println("p2pchat-files: closing: " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "closing: " + e.getMessage());
         }
         closed = true;
         engine.shutdownNow();

@@ -24,6 +24,8 @@ import bt.tracker.TrackerResponse;
  */
 final class TrackerPeers implements PeerSource {
 
+    private static final System.Logger LOG = System.getLogger(TrackerPeers.class.getName());
+
     /** Floor for the tracker's announce interval; also the wait after a failed announce. */
     private static final long MIN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -155,7 +157,7 @@ final class TrackerPeers implements PeerSource {
         private void logFailure(String why) {
             if (!failureLogged) {
                 failureLogged = true;
-                System.err.println("p2pchat-files: announcing to the tracker " + url + " failed (" + why
+                LOG.log(System.Logger.Level.WARNING, "announcing to the tracker " + url + " failed (" + why
                         + "); trying again later");
             }
         }
