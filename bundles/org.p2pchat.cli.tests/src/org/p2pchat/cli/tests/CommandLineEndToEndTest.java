@@ -43,9 +43,7 @@ class CommandLineEndToEndTest {
 
     @BeforeAll
     static void productsAndNetwork() {
-        NetworkIsolation.requireIsolatedNetwork();
-        product = EndToEnd.clientProduct();
-        EndToEnd.relayProduct();
+        product = EndToEnd.isolatedClientAndRelay();
     }
 
     @Test

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.p2pchat.testing.CliProcess;
-import org.p2pchat.testing.NetworkIsolation;
 import org.p2pchat.testing.RelayProcess;
 
 /**
@@ -31,9 +30,7 @@ class DirectoryEndToEndTest {
 
     @BeforeAll
     static void productsAndNetwork() {
-        NetworkIsolation.requireIsolatedNetwork();
-        product = EndToEnd.clientProduct();
-        EndToEnd.relayProduct();
+        product = EndToEnd.isolatedClientAndRelay();
     }
 
     @Test

@@ -47,6 +47,13 @@ final class EndToEnd {
         return product("p2pchat.relay.product.dir", "relay");
     }
 
+    /** What the directory tests check first: the test's own network namespace and both products. @return the client product */
+    static Path isolatedClientAndRelay() {
+        NetworkIsolation.requireIsolatedNetwork();
+        relayProduct();
+        return clientProduct();
+    }
+
     private static Path product(String property, String what) {
         Path dir = Path.of(System.getProperty(property, "(" + property + " not set)"));
         assertTrue(Files.isDirectory(dir), what + " product missing at " + dir);

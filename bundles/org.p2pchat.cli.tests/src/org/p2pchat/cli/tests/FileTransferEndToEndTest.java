@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.p2pchat.testing.CliProcess;
-import org.p2pchat.testing.NetworkIsolation;
 import org.p2pchat.testing.RelayProcess;
 
 /**
@@ -44,9 +43,7 @@ class FileTransferEndToEndTest {
 
     @BeforeAll
     static void productsAndNetwork() {
-        NetworkIsolation.requireIsolatedNetwork();
-        product = EndToEnd.clientProduct();
-        EndToEnd.relayProduct();
+        product = EndToEnd.isolatedClientAndRelay();
     }
 
     @Test

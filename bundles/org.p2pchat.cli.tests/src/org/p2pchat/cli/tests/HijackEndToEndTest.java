@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.p2pchat.testing.CliProcess;
-import org.p2pchat.testing.NetworkIsolation;
 import org.p2pchat.testing.RelayProcess;
 
 /**
@@ -39,9 +38,7 @@ class HijackEndToEndTest {
 
     @BeforeAll
     static void productsAndNetwork() {
-        NetworkIsolation.requireIsolatedNetwork();
-        product = EndToEnd.clientProduct();
-        EndToEnd.relayProduct();
+        product = EndToEnd.isolatedClientAndRelay();
     }
 
     @Test

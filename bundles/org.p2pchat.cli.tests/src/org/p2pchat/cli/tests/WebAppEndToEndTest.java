@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.p2pchat.testing.CliProcess;
-import org.p2pchat.testing.NetworkIsolation;
 import org.p2pchat.testing.RelayProcess;
 import org.p2pchat.testing.WebAppPeer;
 
@@ -36,9 +35,7 @@ class WebAppEndToEndTest {
 
     @BeforeAll
     static void productsAndNetwork() {
-        NetworkIsolation.requireIsolatedNetwork();
-        product = EndToEnd.clientProduct();
-        EndToEnd.relayProduct();
+        product = EndToEnd.isolatedClientAndRelay();
     }
 
     @Test
