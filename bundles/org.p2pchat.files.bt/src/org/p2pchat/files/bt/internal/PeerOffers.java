@@ -1,21 +1,48 @@
 package org.p2pchat.files.bt.internal;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.p2pchat.core.files.TransferStatus.Direction;
 import org.p2pchat.core.files.TransferStatus.State;
 
 /**
- * Receiver (part of {@link TransferProtocol}): a peer's new {@code offer}. Everything in it is
- * checked before it is shown: a bad offer is refused with a {@code failed} naming why, and makes
- * no transfer.
+ * Offers (part of {@link TransferProtocol}): the {@code offer} we send, and a peer's new one,
+ * where everything is checked before it is shown: a bad offer is refused with a {@code failed}
+ * naming why, and makes no transfer.
  */
 final class PeerOffers {
 
     private PeerOffers() {
     }
 
+    /** Sender: the offer of {@code r}, introducing us as {@code ourName}. */
+    static Control.Message offer(TransferStore.Record r, String ourName) {
+        Control.Message m = new Control.Message("offer").id(r.id);
+        m.name = ourName;
+        m.token = r.token;
+        m.files = files(r, true);
+        return m;
+    }
+
+    /** The files of {@code r} as a message lists them; with their types and torrents for an offer. */
+    static List<Control.FileInfo> files(TransferStore.Record r, boolean offer) {
+        List<Control.FileInfo> files = new ArrayList<>();
+        for (TransferStore.FileRecord f : r.files) {
+            Control.FileInfo info = new Control.FileInfo();
+            info.name = f.name;
+            info.size = f.size;
+            if (offer) {
+                info.type = f.type;
+                info.torrent = f.torrent;
+            }
+            files.add(info);
+        }
+        return files;
+    }
+
+    /** Receiver: a peer's new offer {@code m} on {@code link}. */
     static void offered(TransferProtocol protocol, ControlSession link, Control.Message m) {
         String problem = null;
         List<Control.FileInfo> files = m.files;

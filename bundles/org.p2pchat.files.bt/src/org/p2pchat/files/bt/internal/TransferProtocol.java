@@ -2,7 +2,6 @@ package org.p2pchat.files.bt.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -192,18 +191,7 @@ public final class TransferProtocol {
         r.peerName = link.peerName;
         r.peerKey = link.verifiedKey();
         transfers.put(r.id, t);
-        Control.Message m = new Control.Message("offer").id(r.id);
-        m.name = effects.ourName(link);
-        m.token = r.token;
-        m.files = new ArrayList<>();
-        for (TransferStore.FileRecord f : r.files) {
-            Control.FileInfo info = new Control.FileInfo();
-            info.name = f.name;
-            info.size = f.size;
-            info.type = f.type;
-            info.torrent = f.torrent;
-            m.files.add(info);
-        }
+        Control.Message m = PeerOffers.offer(r, effects.ourName(link));
         boolean sent;
         try {
             sendHello(link);
@@ -360,13 +348,7 @@ public final class TransferProtocol {
             return;
         }
         Control.Message m = new Control.Message("receipt").id(t.id());
-        m.files = new ArrayList<>();
-        for (TransferStore.FileRecord f : t.record.files) {
-            Control.FileInfo info = new Control.FileInfo();
-            info.name = f.name;
-            info.size = f.size;
-            m.files.add(info);
-        }
+        m.files = PeerOffers.files(t.record, false);
         try {
             link.send(m);
             t.record.receiptSent = true;
