@@ -10,6 +10,8 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 
+import org.p2pchat.core.text.DisplayNames;
+
 /**
  * The file-transfer control protocol: JSON messages on a data channel of their own
  * ({@value #CHANNEL_LABEL}), each sent as a 4-byte big-endian length and UTF-8 JSON, since a data
@@ -27,66 +29,70 @@ import com.google.gson.JsonParseException;
  * directly?) and {@code direct-offer} (request, and either endpoints and secret for a
  * {@link DirectLink}, or neither: use a data channel).
  */
-final class Control {
+public final class Control {
+
+    private static final System.Logger LOG = System.getLogger(Control.class.getName());
 
     static final String CHANNEL_LABEL = "p2pchat-files";
     /** Protocol version in hello; a peer with another major version is not talked to. */
     static final int VERSION = 2;
     /** A hostile peer must not make us buffer without limit; an offer of many huge files fits. */
-    static final int MAX_MESSAGE_BYTES = 16 << 20;
+    public static final int MAX_MESSAGE_BYTES = 16 << 20;
+
+    static final int MAX_NAME_CHARS = 100;
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     /** One message; fields not used by its type stay null. */
-    static final class Message {
-        String t;
-        Integer v;
-        String id;
-        String name;
-        String nonce;
-        String token;
-        String proof;
-        Boolean paused;
-        String state;
-        List<FileInfo> files;
-        Long done;
-        Integer index;
-        String problem;
-        String request;
-        List<Endpoint> endpoints;
-        String secret;
+    public static final class Message {
+        public String t;
+        public Integer v;
+        public String id;
+        public String name;
+        public String nonce;
+        public String token;
+        public String proof;
+        public Boolean paused;
+        public String state;
+        public List<FileInfo> files;
+        public Long done;
+        public Integer index;
+        public String problem;
+        public String request;
+        public List<Endpoint> endpoints;
+        public String secret;
 
-        Message() {
+        public Message() {
         }
 
-        Message(String type) {
+        public Message(String type) {
             this.t = type;
         }
 
-        Message id(String transferId) {
+        public Message id(String transferId) {
             this.id = transferId;
             return this;
         }
     }
 
     /** A file in an offer; {@code torrent} is the base64 .torrent, absent for an empty file. */
-    static final class FileInfo {
-        String name;
-        long size;
-        String type;
-        String torrent;
+    public static final class FileInfo {
+        public String name;
+        public long size;
+        public String type;
+        public String torrent;
     }
 
     /** An address a {@link DirectListener} listens on: an IP literal and a port. */
-    static final class Endpoint {
-        String address;
-        int port;
+    public static final class Endpoint {
+        public String address;
+        public int port;
     }
 
     private Control() {
     }
 
-    static byte[] encode(Message m) {
+    public static byte[] encode(Message m) {
         byte[] json = GSON.toJson(m).getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[4 + json.length];
         out[0] = (byte) (json.length >>> 24);
@@ -98,19 +104,19 @@ final class Control {
     }
 
     /** Splits a received byte stream into messages; not thread-safe (one channel, one thread). */
-    static final class Reader {
+    public static final class Reader {
         private final Consumer<Message> sink;
         private final byte[] header = new byte[4];
         private int headerFill;
         private ByteArrayOutputStream body;
         private int bodyLength;
 
-        Reader(Consumer<Message> sink) {
+        public Reader(Consumer<Message> sink) {
             this.sink = sink;
         }
 
         /** @throws IOException if the peer sends something that is not our protocol */
-        void accept(byte[] data) throws IOException {
+        public void accept(byte[] data) throws IOException {
             int pos = 0;
             while (pos < data.length) {
                 if (body == null) {
@@ -139,17 +145,49 @@ final class Control {
                 }
             }
         }
+    }
 
-        private static Message decode(String json) throws IOException {
-            try {
-                Message m = GSON.fromJson(json, Message.class);
-                if (m == null || m.t == null) {
-                    throw new IOException("control message without a type");
-                }
-                return m;
-            } catch (JsonParseException e) {
-                throw new IOException("malformed control message: " + e.getMessage(), e);
+    /** One message from its JSON text, as the peer sent it. */
+    public static Message decode(String json) throws IOException {
+        try {
+            Message m = GSON.fromJson(json, Message.class);
+            if (m == null || m.t == null) {
+                throw new IOException("control message without a type");
             }
+            return m;
+        } catch (JsonParseException e) {
+            throw new IOException("malformed control message: " + e.getMessage(), e);
         }
+    }
+
+    /** A message as JSON (tests, traces). */
+    public static String toJson(Message m) {
+        return GSON.toJson(m);
+    }
+
+    private static final boolean TRACE = Boolean.getBoolean("p2pchat.files.trace");
+
+    /** With -Dp2pchat.files.trace=true: the control messages, for finding out what went wrong. */
+    static void trace(Object session, String what) {
+        if (TRACE) {
+            LOG.log(System.Logger.Level.INFO, "[files " + Integer.toHexString(System.identityHashCode(session)) + "] " + what);
+        }
+    }
+
+    /** A name the peer gave itself, as shown: cleaned like every display name; null if none is left. */
+    static String peerName(String s) {
+        String name = DisplayNames.clean(s, MAX_NAME_CHARS);
+        return name.isEmpty() ? null : name;
+    }
+
+    /** Text from the peer is shown to the user: bounded, one line, no control characters. */
+    static String clip(String s) {
+        if (s == null) {
+            return null;
+        }
+        String clean = s.codePoints().filter(cp -> !Character.isISOControl(cp)
+                && Character.getType(cp) != Character.FORMAT)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return clean.length() > 300 ? clean.substring(0, 300) + "..." : clean;
     }
 }

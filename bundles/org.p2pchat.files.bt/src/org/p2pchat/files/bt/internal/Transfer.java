@@ -1,6 +1,8 @@
 package org.p2pchat.files.bt.internal;
 
+import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.List;
@@ -23,14 +25,14 @@ import bt.torrent.TorrentSessionState;
  * One transfer: its persisted record plus what is running for it. Fields other than the volatile
  * ones are touched only on the service's engine thread.
  */
-final class Transfer {
+public final class Transfer {
 
     private static final long SPEED_WINDOW_NANOS = 3_000_000_000L;
 
     final TransferStore.Record record;
     final Direction direction;
     /** The session to the peer, once known and while connected. */
-    volatile PeerLink link;
+    volatile ControlSession link;
     /** Torrents of the files, parsed once; null for empty files. */
     final Torrent[] torrents;
 
@@ -69,6 +71,28 @@ final class Transfer {
     private int currentDoneIndex;
     private TransferStatus lastShown;
 
+    /**
+     * Sender: a new transfer of {@code files} (see {@link TransferFiles#newOffer}), to be offered
+     * with {@link TransferProtocol#offer}. Hashes every file, so it takes a while for big ones.
+     */
+    public static Transfer offering(List<Path> files, List<String> trackers) throws IOException {
+        TransferStore.Record r = TransferFiles.newOffer(files, trackers);
+        try {
+            return new Transfer(r);
+        } catch (RuntimeException e) {
+            throw new IOException("Cannot offer " + files + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A transfer whose torrents are parsed from its record.
+     *
+     * @throws RuntimeException if a torrent is not valid
+     */
+    Transfer(TransferStore.Record record) {
+        this(record, parseTorrents(record));
+    }
+
     Transfer(TransferStore.Record record, Torrent[] torrents) {
         this.record = record;
         this.direction = Direction.valueOf(record.direction);
@@ -77,11 +101,11 @@ final class Transfer {
         this.currentDone = record.currentVerified;
     }
 
-    String id() {
+    public String id() {
         return record.id;
     }
 
-    State state() {
+    public State state() {
         return State.valueOf(record.state);
     }
 
@@ -139,6 +163,15 @@ final class Transfer {
     void noteProgress() {
         doneBytes();
         record.currentVerified = currentDoneIndex == record.current ? currentDone : 0;
+    }
+
+    private static Torrent[] parseTorrents(TransferStore.Record r) {
+        Torrent[] torrents = new Torrent[r.files.size()];
+        for (int i = 0; i < torrents.length; i++) {
+            String torrent = r.files.get(i).torrent;
+            torrents[i] = torrent == null ? null : BtEngine.parse(Base64.getDecoder().decode(torrent));
+        }
+        return torrents;
     }
 
     String displayName() {
