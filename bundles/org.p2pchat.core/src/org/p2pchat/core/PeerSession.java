@@ -58,12 +58,11 @@ public interface PeerSession extends AutoCloseable {
 
     /**
      * The client the peer named in its join notice ({@code "p2pchat-..."} for ours). Completes when
-     * that notice arrives, with {@code ""} if it names none (the web app); plug-ins use it to tell
-     * whether the peer can take part in what only our clients speak (file transfer).
+     * that notice arrives, with {@code ""} if it names none (the web app); fails with a
+     * {@link SessionException} if the session closes first. Plug-ins use it to tell whether the
+     * peer can take part in what only our clients speak (file transfer).
      */
-    default CompletableFuture<String> peerClient() {
-        return new CompletableFuture<>();
-    }
+    CompletableFuture<String> peerClient();
 
     /**
      * The name we go by in this session (the display name of its {@link SessionConfig}), which

@@ -76,6 +76,12 @@ final class ScriptedSession implements PeerSession {
         return CompletableFuture.completedFuture(1L);
     }
 
+    /** The scripted peer never introduces itself, so plug-ins treat it as neither our client nor the web app. */
+    @Override
+    public CompletableFuture<String> peerClient() {
+        return new CompletableFuture<>();
+    }
+
     @Override
     public CompletableFuture<PeerDataChannel> openDataChannel(String label) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException());

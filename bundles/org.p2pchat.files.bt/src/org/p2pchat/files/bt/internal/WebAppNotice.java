@@ -24,7 +24,7 @@ final class WebAppNotice {
 
     /** Whether the session's peer runs the web app: its join notice named no client. */
     static boolean isWebApp(PeerSession session) {
-        return "".equals(session.peerClient().getNow(null));
+        return "".equals(session.peerClient().exceptionally(closedFirst -> null).getNow(null));
     }
 
     /** Tells the web app user who offered a file ({@code offerJson}) that it will not arrive. */

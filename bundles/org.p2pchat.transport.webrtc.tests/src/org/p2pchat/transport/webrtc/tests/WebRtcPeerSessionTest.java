@@ -68,6 +68,22 @@ class WebRtcPeerSessionTest {
     }
 
     @Test
+    void eachSideKnowsThePeerRunsOurClientAndNoLongerWaitsOnceTheSessionCloses() throws Exception {
+        try (PeerPair p = new PeerPair().connect()) {
+            assertTrue(p.alice.peerClient().get(T, TimeUnit.SECONDS).startsWith("p2pchat-"));
+            assertTrue(p.bob.peerClient().get(T, TimeUnit.SECONDS).startsWith("p2pchat-"));
+        }
+        try (PeerPair p = new PeerPair()) {
+            p.alice.createOffer().get(T, TimeUnit.SECONDS);
+            CompletableFuture<String> neverIntroduced = p.alice.peerClient();
+            p.alice.close();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> neverIntroduced.get(T, TimeUnit.SECONDS));
+            assertInstanceOf(SessionException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("closed"), e.getCause().getMessage());
+        }
+    }
+
+    @Test
     void messagesOfAnySizeArriveWholeAndInOrder() throws Exception {
         try (PeerPair p = new PeerPair().connect()) {
             List<Integer> sizes = List.of(10, 70_000, 262_144, 300_000, 1 << 20, 5 << 20, 20);
