@@ -26,6 +26,17 @@ public interface IdentityService {
     SignedRequest signRequest(String service, String method, String pathAndQuery, byte[] body);
 
     /**
+     * Signs {@code context + "\n" + message} with this profile's key, for a plug-in's own purpose
+     * (a request to a rendezvous service). The contexts of identity proofs and safety numbers are
+     * refused, so nothing signed here can pass as a proof for a description.
+     *
+     * @param context names the purpose, e.g. {@code p2pchat-rendezvous-v2}; starts with {@code p2pchat-}
+     * @return the Ed25519 signature (64 bytes)
+     * @throws IllegalArgumentException for a reserved or malformed context
+     */
+    byte[] sign(String context, byte[] message);
+
+    /**
      * Checks a peer's proof for the description it came with.
      *
      * @return the peer's identity

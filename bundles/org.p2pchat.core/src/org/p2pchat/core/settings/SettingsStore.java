@@ -32,4 +32,10 @@ public interface SettingsStore {
      * kept beside it and defaults are used).
      */
     Optional<String> loadProblem();
+
+    /**
+     * The settings plug-in {@code id} owns (a connection provider, the file transfer), stored under
+     * that id in the same file; see {@link SettingsSection}.
+     */
+    SettingsSection section(String id);
 }

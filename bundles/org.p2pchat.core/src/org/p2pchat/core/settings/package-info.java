@@ -1,3 +1,3 @@
 /** User settings of one profile, persisted as JSON in the profile directory. */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("1.0.0")
 package org.p2pchat.core.settings;

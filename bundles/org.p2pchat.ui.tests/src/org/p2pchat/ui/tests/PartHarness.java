@@ -243,6 +243,11 @@ final class PartHarness implements AutoCloseable {
     /** Settings in memory: a name, no ICE servers (tests never use public STUN servers). */
     static final class MemorySettings implements SettingsStore {
 
+        @Override
+        public org.p2pchat.core.settings.SettingsSection section(String id) {
+            throw new UnsupportedOperationException("no settings sections in this test store");
+        }
+
         private final Path directory;
         private volatile Settings settings;
 

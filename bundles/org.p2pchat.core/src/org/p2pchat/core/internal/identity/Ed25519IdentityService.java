@@ -174,6 +174,18 @@ public final class Ed25519IdentityService implements IdentityService {
                 sign(SignedRequest.signedBytes(service, method, pathAndQuery, now, nonce, body)));
     }
 
+    @Override
+    public byte[] sign(String context, byte[] message) {
+        if (context == null || !context.startsWith("p2pchat-") || context.contains("\n")
+                || context.equals(PROOF_CONTEXT) || context.equals(SAFETY_CONTEXT)) {
+            throw new IllegalArgumentException("not a context a plug-in may sign for: " + context);
+        }
+        byte[] head = (context + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] data = java.util.Arrays.copyOf(head, head.length + message.length);
+        System.arraycopy(message, 0, data, head.length, message.length);
+        return Base64.getUrlDecoder().decode(sign(data));
+    }
+
     private String freshNonce() {
         byte[] nonceBytes = new byte[16];
         random.nextBytes(nonceBytes);

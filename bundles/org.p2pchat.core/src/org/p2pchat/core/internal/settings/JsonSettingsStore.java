@@ -25,6 +25,7 @@ import org.p2pchat.core.settings.IceServerEntry;
 import org.p2pchat.core.settings.Profiles;
 import org.p2pchat.core.settings.ServiceEntry;
 import org.p2pchat.core.settings.Settings;
+import org.p2pchat.core.settings.SettingsSection;
 import org.p2pchat.core.settings.SettingsStore;
 
 /**
@@ -148,5 +149,10 @@ public final class JsonSettingsStore implements SettingsStore {
     @Override
     public Optional<String> loadProblem() {
         return Optional.ofNullable(loadProblem);
+    }
+
+    @Override
+    public SettingsSection section(String id) {
+        throw new UnsupportedOperationException("settings sections are not implemented yet");
     }
 }

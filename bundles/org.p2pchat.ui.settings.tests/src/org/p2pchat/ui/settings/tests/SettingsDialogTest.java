@@ -230,6 +230,11 @@ class SettingsDialogTest {
     private record FailingStore(Path profileDirectory) implements SettingsStore {
 
         @Override
+        public org.p2pchat.core.settings.SettingsSection section(String id) {
+            throw new UnsupportedOperationException("no settings sections in this test store");
+        }
+
+        @Override
         public Settings get() {
             return BASELINE;
         }

@@ -1,0 +1,97 @@
+package org.p2pchat.client.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.p2pchat.core.identity.Contact;
+import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.signaling.PeerAddress;
+
+/**
+ * What a chat client does, once for every view: its conversations and their sessions, identity
+ * proofs and their checks, contacts and key-change warnings, the file transfer's attachment, one
+ * reconnect policy, the goodbye, the web app's quirks. A view renders the events of
+ * {@link #subscribe} and calls the methods here; it names no provider and no transport.
+ * <p>
+ * Methods never block on the network; what takes time completes a future or reports an event.
+ * Failures a person can act on are {@link org.p2pchat.core.signaling.SignalingException}s (or
+ * {@link org.p2pchat.core.SessionException}s) whose message says what to do.
+ */
+@ProviderType
+public interface ChatClient extends AutoCloseable {
+
+    /** Our identity. */
+    PublicIdentity self();
+
+    /** The name peers see. */
+    String displayName();
+
+    /** The peers met before, with the keys they had. */
+    List<Contact> contacts();
+
+    /**
+     * Every registered connection method, highest service ranking first. A provider installed or
+     * removed later shows as {@link ClientEvent.MethodsChanged}.
+     */
+    List<ConnectionMethod> methods();
+
+    /**
+     * Events of this client, in order, on {@code executor} (a view's UI thread, or a printer's).
+     * Closing the handle stops them.
+     */
+    AutoCloseable subscribe(Executor executor, Consumer<ClientEvent> listener);
+
+    /**
+     * Starts the method {@code methodId} for peer lists and incoming requests (registering with its
+     * services); idempotent. Its standing arrives as {@link ClientEvent.MethodChanged}.
+     *
+     * @throws IllegalArgumentException if no such method is registered
+     */
+    void goOnline(String methodId);
+
+    /** Stops the method: it leaves its services; conversations made through it go on. */
+    void goOffline(String methodId);
+
+    /** The peers the method lists now; fails with a reason a person can act on. */
+    CompletableFuture<List<PeerAddress>> peers(String methodId);
+
+    /**
+     * A peer by id, by a name only one listed peer has, or by an address the method reads from the
+     * text (an unlisted peer's id). Two people often start at the same moment, so a name not listed
+     * yet is looked for again for up to {@code patience}. Fails with a reason (not found, several
+     * peers of that name with their ids).
+     */
+    CompletableFuture<PeerAddress> find(String methodId, String idOrName, Duration patience);
+
+    /**
+     * Starts a conversation with {@code peer} through its method (the offer is made, signed and
+     * carried; the answer's proof is checked). Returns at once; the conversation reports its
+     * progress, and {@link Conversation#connected()} says when it is up or why not.
+     */
+    Conversation connect(PeerAddress peer);
+
+    /** Accepts a request shown as {@link ClientEvent.RequestReceived}; as {@link #connect} otherwise. */
+    Conversation accept(Request request);
+
+    /** Declines a request; the requester is told where the method can. */
+    void reject(Request request);
+
+    /**
+     * Starts a conversation by text a person carries, with the first method that can
+     * ({@link org.p2pchat.core.signaling.ProviderCapability#PASTE}).
+     *
+     * @throws IllegalStateException if no such method is installed
+     */
+    PasteExchange paste();
+
+    /** The conversations that have not ended, oldest first. */
+    List<Conversation> conversations();
+
+    /** Leaves every conversation (saying goodbye), goes offline; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,128 @@
+package org.p2pchat.client.core;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.p2pchat.core.CandidatePath;
+import org.p2pchat.core.ChatMessage;
+import org.p2pchat.core.ConnectionState;
+import org.p2pchat.core.PeerDataChannel;
+import org.p2pchat.core.files.TransferStatus;
+import org.p2pchat.core.identity.Contact;
+import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.signaling.PeerAddress;
+
+/**
+ * What happens in a {@link ChatClient}, for views to render; delivered in order on the executor
+ * the view subscribed with. Texts meant for people are in the events' {@code text} where the
+ * wording is the client layer's (so both views say the same); views add their own layout.
+ */
+public sealed interface ClientEvent {
+
+    /** Events about one conversation. */
+    sealed interface OfConversation extends ClientEvent {
+        Conversation conversation();
+    }
+
+    // ---- methods and requests --------------------------------------------------------------------
+
+    /** A connection provider was installed or removed. */
+    record MethodsChanged(List<ConnectionMethod> methods) implements ClientEvent {
+    }
+
+    /** A method's standing changed (registered with a service, unreachable, back). */
+    record MethodChanged(ConnectionMethod method) implements ClientEvent {
+    }
+
+    /** Someone asks to connect, for the user to answer. */
+    record RequestReceived(Request request) implements ClientEvent {
+    }
+
+    /** A request went away unanswered (withdrawn, expired). */
+    record RequestWithdrawn(Request request) implements ClientEvent {
+    }
+
+    /**
+     * A request the client refused by itself: its proof failed, or it came while a conversation
+     * with that peer was going on and does not continue it.
+     */
+    record RequestRefused(PeerAddress from, String text) implements ClientEvent {
+    }
+
+    // ---- conversations ---------------------------------------------------------------------------
+
+    /** A conversation began (connect, accept, paste). */
+    record ConversationStarted(Conversation conversation) implements OfConversation {
+    }
+
+    /** Its state as a person sees it changed, with the current session's connection state. */
+    record StateChanged(Conversation conversation, ConversationState state, ConnectionState connection)
+            implements OfConversation {
+    }
+
+    /** The candidate pair in use (direct, through a relay...). */
+    record PathSelected(Conversation conversation, CandidatePath path) implements OfConversation {
+    }
+
+    /**
+     * What the peer's description proved: a verified identity, or none (the web app sends no
+     * proof: the chat is encrypted but unverified).
+     */
+    record PeerIdentified(Conversation conversation, Optional<PublicIdentity> identity, String text)
+            implements OfConversation {
+    }
+
+    /** The safety number, once verified and connected. */
+    record SafetyNumber(Conversation conversation, String number) implements OfConversation {
+    }
+
+    /**
+     * Trust on first use, once the peer announced its name: new, the same key as before, or a
+     * CHANGED key, which views show loudly.
+     */
+    record ContactChecked(Conversation conversation, String name, Contact.Status status, String text)
+            implements OfConversation {
+    }
+
+    /** A chat message or a system notice ("… joined the chat") arrived. */
+    record MessageReceived(Conversation conversation, ChatMessage message) implements OfConversation {
+    }
+
+    /** Our message was handed to the channel. */
+    record MessageSent(Conversation conversation, ChatMessage message) implements OfConversation {
+    }
+
+    /**
+     * Something a person should know that did not end the conversation: a message this client does
+     * not handle (the web app's file offer, say), a malformed frame.
+     */
+    record Notice(Conversation conversation, String text) implements OfConversation {
+    }
+
+    /** The peer opened a binary channel that no plug-in claims (a benchmark). */
+    record ChannelOpened(Conversation conversation, PeerDataChannel channel) implements OfConversation {
+    }
+
+    /** The connection was lost; attempt {@code attempt} of {@code attempts} to make it again starts. */
+    record Reconnecting(Conversation conversation, int attempt, int attempts) implements OfConversation {
+    }
+
+    /** An attempt failed; {@code nextInMillis} until the next, or -1 if that was the last. */
+    record ReconnectFailed(Conversation conversation, int attempt, String text, long nextInMillis)
+            implements OfConversation {
+    }
+
+    /** The connection is back, made by us or by the peer. */
+    record Reconnected(Conversation conversation, boolean byPeer) implements OfConversation {
+    }
+
+    /** The conversation is over. */
+    record Ended(Conversation conversation, EndReason reason, String text) implements OfConversation {
+    }
+
+    // ---- files -------------------------------------------------------------------------------------
+
+    /** A file transfer of this profile changed (offered, progress, done, failed...). */
+    record TransferChanged(TransferStatus status) implements ClientEvent {
+    }
+}

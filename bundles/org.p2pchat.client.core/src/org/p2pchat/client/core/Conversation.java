@@ -1,0 +1,77 @@
+package org.p2pchat.client.core;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.p2pchat.core.CandidatePath;
+import org.p2pchat.core.ChatMessage;
+import org.p2pchat.core.ConnectionState;
+import org.p2pchat.core.PeerDataChannel;
+import org.p2pchat.core.files.TransferStatus;
+import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.signaling.PeerAddress;
+
+/**
+ * A chat with one peer. It outlives the sessions it runs over: when the connection is lost it
+ * is made again through its method where the method can, and goes on.
+ */
+@ProviderType
+public interface Conversation {
+
+    /** Unique within the client. */
+    String id();
+
+    /** The id of the method it was made with. */
+    String methodId();
+
+    /** The peer's address; empty for a pasted exchange. */
+    Optional<PeerAddress> peer();
+
+    /** The peer's name: from its join notice once it came, else from its address; may be empty. */
+    String peerName();
+
+    /** The peer's verified identity; empty while unknown and for an unverified peer (the web app). */
+    Optional<PublicIdentity> peerIdentity();
+
+    /** Whether the peer runs the web app (it named no client of ours in its join notice). */
+    boolean peerIsWebApp();
+
+    ConversationState state();
+
+    /** The current session's connection state (for views that show it as is). */
+    ConnectionState connectionState();
+
+    /** The candidate pair in use, once connected. */
+    Optional<CandidatePath> path();
+
+    /** The number two people compare to rule out a man in the middle, once verified and connected. */
+    Optional<String> safetyNumber();
+
+    /** Completes when first connected; fails with the reason it could not connect. */
+    CompletableFuture<Void> connected();
+
+    /**
+     * Sends a chat message under our name; completes with it once handed to the channel, or fails
+     * with a reason (not connected, too large). Sent messages are also reported as
+     * {@link ClientEvent.MessageSent}.
+     */
+    CompletableFuture<ChatMessage> send(String text);
+
+    /** One round trip to our peer's client, in nanoseconds (our clients only). */
+    CompletableFuture<Long> ping();
+
+    /** Opens an extra binary channel of the current session (benchmarks). */
+    CompletableFuture<PeerDataChannel> openDataChannel(String label);
+
+    /** Whether files can be offered: a file transfer is installed and the peer runs our client. */
+    boolean canSendFiles();
+
+    /** Offers files to the peer; fails with a reason a person can act on. */
+    CompletableFuture<TransferStatus> sendFiles(List<Path> files);
+
+    /** Says goodbye as the web app does, closes, and stops reconnecting; idempotent. */
+    CompletableFuture<Void> leave();
+}
