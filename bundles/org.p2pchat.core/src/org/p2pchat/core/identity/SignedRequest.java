@@ -51,6 +51,29 @@ public record SignedRequest(PublicIdentity identity, String service, long timest
         Objects.requireNonNull(signature, "signature");
     }
 
+    /** Signs {@code context + "\n" + message} with an identity key: {@code IdentityService::sign}, {@code ProviderContext::sign}. */
+    @FunctionalInterface
+    public interface Signer {
+        byte[] sign(String context, byte[] message);
+    }
+
+    /**
+     * Signs a request for the service {@code service} (its id from {@code GET /v1/info}) with a
+     * fresh nonce and the current time; put {@link #toHeader()} in its {@code Authorization} header.
+     */
+    public static SignedRequest sign(PublicIdentity self, Signer signer, String service, String method,
+            String pathAndQuery, byte[] body) {
+        byte[] nonceBytes = new byte[16];
+        new java.security.SecureRandom().nextBytes(nonceBytes);
+        String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(nonceBytes);
+        long now = System.currentTimeMillis();
+        byte[] all = signedBytes(service, method, pathAndQuery, now, nonce, body);
+        int head = CONTEXT.length() + 1; // the signer puts the context and its line break back
+        byte[] message = java.util.Arrays.copyOfRange(all, head, all.length);
+        byte[] signature = signer.sign(CONTEXT, message);
+        return new SignedRequest(self, service, now, nonce, Base64.getUrlEncoder().withoutPadding().encodeToString(signature));
+    }
+
     /**
      * The bytes a signer signs (and a session's MAC covers) and a verifier checks.
      *

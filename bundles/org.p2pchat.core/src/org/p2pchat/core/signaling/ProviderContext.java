@@ -1,5 +1,8 @@
 package org.p2pchat.core.signaling;
 
+import java.net.URI;
+import java.util.List;
+
 import org.osgi.annotation.versioning.ProviderType;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.settings.SettingsSection;
@@ -16,6 +19,12 @@ public interface ProviderContext {
 
     /** Whether to appear in public peer lists; an unlisted client is reachable by its address only. */
     boolean listed();
+
+    /**
+     * Services named for this run (the command line's {@code --service URL}): a provider that works
+     * through services uses these instead of those in its settings; empty: its settings' ones.
+     */
+    List<URI> services();
 
     /** This provider's own settings, stored under its id in the profile. */
     SettingsSection settings();

@@ -168,10 +168,7 @@ public final class Ed25519IdentityService implements IdentityService {
 
     @Override
     public SignedRequest signRequest(String service, String method, String pathAndQuery, byte[] body) {
-        String nonce = freshNonce();
-        long now = System.currentTimeMillis();
-        return new SignedRequest(self, service, now, nonce,
-                sign(SignedRequest.signedBytes(service, method, pathAndQuery, now, nonce, body)));
+        return SignedRequest.sign(self, this::sign, service, method, pathAndQuery, body);
     }
 
     @Override
