@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.eclipse.swt.widgets.Text;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.p2pchat.core.files.FileSettings;
 import org.p2pchat.core.internal.settings.JsonSettingsStore;
 import org.p2pchat.core.settings.IceServerEntry;
@@ -235,6 +237,36 @@ class SettingsDialogTest {
         TabFolder tabs = DialogDriver.all(ui.shell(), TabFolder.class).get(0);
         assertEquals(List.of("STUN / TURN", "Rendezvous", "Trackers", "Test plug-in"),
                 Arrays.stream(tabs.getItems()).map(TabItem::getText).toList());
+    }
+
+    /**
+     * A provider's section the store could not read is named at the top of the dialog; the page
+     * shows the provider's defaults, and saving it replaces the unreadable section (the store keeps
+     * a copy of the file first).
+     */
+    @Test
+    void anUnreadableSectionIsNamedAndItsPageShowsTheDefaults(@TempDir Path profile) throws Exception {
+        Files.writeString(profile.resolve("settings.json"), "{\"username\": \"u\", \"iceServers\": [], "
+                + "\"sections\": {\"dht\": {\"services\": \"not a list\"}}}");
+        SettingsStore broken = new JsonSettingsStore(profile);
+        ui.close();
+        ui = new DialogDriver();
+        ui.open(broken, null);
+
+        assertTrue(ui.dialog.getMessage().contains("'dht' could not be read"), ui.dialog.getMessage());
+        Table table = ui.table("rendezvous");
+        assertEquals(DhtSettings.defaults().services().stream().map(ServiceEntry::url).toList(),
+                DialogDriver.column(table, DialogDriver.columnIndex(table, "URL")));
+
+        pressOk();
+        assertNull(ui.dialog.getShell(), "the dialog closed");
+        assertEquals(DhtSettings.defaults(), new JsonSettingsStore(profile).section(DhtSettings.SECTION)
+                .read(DhtSettings.class, () -> null));
+        assertTrue(broken.loadProblem().isEmpty(), broken.loadProblem().toString());
+        try (var files = Files.list(profile)) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("settings.json.unreadable-"))
+                    .count(), "the file with the unreadable section was kept");
+        }
     }
 
     @Test

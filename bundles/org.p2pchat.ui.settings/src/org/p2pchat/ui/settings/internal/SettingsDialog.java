@@ -9,6 +9,7 @@ import java.util.List;
 
 import org.eclipse.e4.core.contexts.IEclipseContext;
 import org.eclipse.e4.ui.model.application.descriptor.basic.MPartDescriptor;
+import org.eclipse.jface.dialogs.IMessageProvider;
 import org.eclipse.jface.dialogs.TitleAreaDialog;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
@@ -123,8 +124,10 @@ public final class SettingsDialog extends TitleAreaDialog {
     protected Control createContents(Composite parent) {
         Control contents = super.createContents(parent);
         setTitle("Settings");
-        setMessage("Your name, and the servers this client and its connection methods use to reach peers and "
-                + "share files.");
+        // Read after the pages read their sections: a section that could not be read is named here.
+        store.loadProblem().ifPresentOrElse(problem -> setMessage(problem, IMessageProvider.WARNING),
+                () -> setMessage("Your name, and the servers this client and its connection methods use to reach "
+                        + "peers and share files."));
         return contents;
     }
 
