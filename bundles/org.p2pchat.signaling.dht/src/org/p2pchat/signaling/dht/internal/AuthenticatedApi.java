@@ -28,8 +28,8 @@ import com.google.gson.JsonObject;
 
 import org.p2pchat.core.identity.IdentityException;
 import org.p2pchat.core.identity.PublicIdentity;
-import org.p2pchat.core.identity.SessionRequest;
-import org.p2pchat.core.identity.SignedRequest;
+import org.p2pchat.rendezvous.auth.SessionRequest;
+import org.p2pchat.rendezvous.auth.SignedRequest;
 
 /**
  * The service's authenticated API ({@code /v1}): our address is our identity key, the directory

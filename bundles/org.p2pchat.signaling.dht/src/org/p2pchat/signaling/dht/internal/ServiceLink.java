@@ -15,7 +15,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 
 import org.p2pchat.core.identity.PublicIdentity;
-import org.p2pchat.core.identity.SignedRequest;
+import org.p2pchat.rendezvous.auth.SignedRequest;
 import org.p2pchat.core.signaling.ProviderStatus;
 import org.p2pchat.core.signaling.ProviderStatus.State;
 
