@@ -88,6 +88,12 @@ class LegacyDirectoryTest {
         List<PeerAddress> seenByBob = bob.link.peers().get(T, TimeUnit.SECONDS);
         assertTrue(seenByBob.stream().anyMatch(p -> p.id().equals(alice.id())), seenByBob.toString());
         assertTrue(seenByBob.stream().noneMatch(p -> p.id().equals(bob.id())), seenByBob.toString());
+
+        assertEquals(Optional.empty(), alice.link.address(bob.identity.self().key()),
+                "a key is no address on the web app's API, which has no unlisted peers");
+        SignalingException elsewhere = failure(alice.link.send(new PeerAddress("manual", bob.id(), "bob",
+                listedBob.scope(), Optional.empty(), null), Negotiation.anyOffer(), false).answer());
+        assertTrue(elsewhere.getMessage().contains("another connection method"), elsewhere.getMessage());
     }
 
     @Test
