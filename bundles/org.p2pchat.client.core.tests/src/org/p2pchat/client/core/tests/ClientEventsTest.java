@@ -45,7 +45,8 @@ class ClientEventsTest {
     @Test
     void methodsFollowTheRegisteredProvidersByRanking() throws Exception {
         assertEquals(List.of("manual"), alice.client().methods().stream().map(ConnectionMethod::id).toList());
-        InTheMiddle folder = Peers.folderProvider(work.resolve("mailbox"));
+        InTheMiddle folder = Peers.folderProvider();
+        Peers.meetIn(alice, work.resolve("mailbox"));
         alice.factory().register(folder, 100);
         ClientEvent.MethodsChanged added = alice.events().await(ClientEvent.MethodsChanged.class,
                 m -> m.methods().size() == 2);
@@ -70,7 +71,7 @@ class ClientEventsTest {
         Events afterTheCareless = new Events("alice, after the careless one");
         alice.client().subscribe(Runnable::run, afterTheCareless);
 
-        InTheMiddle folder = Peers.folderProvider(work.resolve("mailbox"));
+        InTheMiddle folder = Peers.folderProvider();
         for (int i = 0; i < 20; i++) {
             alice.factory().register(folder, i);
             alice.factory().unregister(folder);
