@@ -119,6 +119,7 @@ final class ChatConsole {
             case ClientEvent.MessageReceived e -> message(e.message());
             case ClientEvent.MessageSent e -> print.event("sent", null, "id", e.message().id(),
                     "chars", e.message().content().length());
+            // What the client does not handle (the web app's file offer, a frame it cannot read), as the client words it.
             case ClientEvent.Notice e -> print.event("unknown", "* " + e.text(), "text", e.text());
             case ClientEvent.ChannelOpened e -> {
                 if (Benchmark.CHANNEL.equals(e.channel().label())) {
