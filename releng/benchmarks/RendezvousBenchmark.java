@@ -42,8 +42,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.p2pchat.core.identity.PublicIdentity;
-import org.p2pchat.core.identity.SessionRequest;
-import org.p2pchat.core.identity.SignedRequest;
+import org.p2pchat.rendezvous.auth.SessionRequest;
+import org.p2pchat.rendezvous.auth.SignedRequest;
 
 /**
  * Drives releng/benchmarks/rendezvous.sh: for each server build to compare (a "front": its class

@@ -36,7 +36,7 @@ relay_jvm+=" -Djava.util.logging.config.file=$root/$product/logging.properties"
 server_class_path() {
   local plugins=$1/plugins jars=() pattern
   shopt -s nullglob
-  for pattern in org.p2pchat.core_ org.p2pchat.rendezvous_ com.google.gson_ bcprov_ org.eclipse.jetty. slf4j.; do
+  for pattern in org.p2pchat.core_ org.p2pchat.rendezvous_ org.p2pchat.rendezvous.auth_ com.google.gson_ bcprov_ org.eclipse.jetty. slf4j.; do
     jars+=("$plugins"/$pattern*.jar)
   done
   shopt -u nullglob
@@ -50,7 +50,7 @@ if [ -n "${P2PCHAT_BENCH_BASELINE:-}" ]; then
   fronts+=(old "$(server_class_path "$P2PCHAT_BENCH_BASELINE")" "${P2PCHAT_BENCH_BASELINE_JVM:-}")
 fi
 fronts+=(new "$(server_class_path "$root/$product")" "$relay_jvm")
-core=$(ls "$root/$product"/plugins/org.p2pchat.core_*.jar)
+core=$(ls "$root/$product"/plugins/org.p2pchat.core_*.jar):$(ls "$root/$product"/plugins/org.p2pchat.rendezvous.auth_*.jar)
 # Each waiting fetch holds a connection on both ends.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 exec "$JAVA_HOME/bin/java" -cp "$core" releng/benchmarks/RendezvousBenchmark.java \

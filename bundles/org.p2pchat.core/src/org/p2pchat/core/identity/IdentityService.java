@@ -16,16 +16,6 @@ public interface IdentityService {
     IdentityProof prove(SessionDescription description);
 
     /**
-     * Signs a request to a rendezvous service's authenticated API with a fresh nonce and the
-     * current time; put {@link SignedRequest#toHeader()} in its {@code Authorization} header.
-     *
-     * @param service      the id of the service the request is for, as its {@code GET /v1/info} gives it:
-     *                     the request is valid there only
-     * @param pathAndQuery the request path with its query, exactly as sent (e.g. {@code /v1/signals?wait=25})
-     */
-    SignedRequest signRequest(String service, String method, String pathAndQuery, byte[] body);
-
-    /**
      * Signs {@code context + "\n" + message} with this profile's key, for a plug-in's own purpose
      * (a request to a rendezvous service). The contexts of identity proofs and safety numbers are
      * refused, so nothing signed here can pass as a proof for a description.

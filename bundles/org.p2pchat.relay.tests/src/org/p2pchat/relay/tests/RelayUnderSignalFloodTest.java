@@ -32,7 +32,7 @@ import com.google.gson.JsonParser;
 
 import org.junit.jupiter.api.Test;
 import org.p2pchat.core.identity.PublicIdentity;
-import org.p2pchat.core.identity.SignedRequest;
+import org.p2pchat.rendezvous.auth.SignedRequest;
 import org.p2pchat.testing.RelayProcess;
 
 /**

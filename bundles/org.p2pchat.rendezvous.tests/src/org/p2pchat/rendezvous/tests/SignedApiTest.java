@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.p2pchat.core.identity.SignedRequest;
+import org.p2pchat.rendezvous.auth.SignedRequest;
 import org.p2pchat.core.internal.identity.Ed25519IdentityService;
 import org.p2pchat.rendezvous.RendezvousLimits;
 import org.p2pchat.rendezvous.tests.TestServer.Reply;
@@ -358,7 +358,7 @@ class SignedApiTest extends ServerTestCase {
         Ed25519IdentityService identity = new Ed25519IdentityService(profile);
         t.clock.set(System.currentTimeMillis()); // the service signs with the real time
         byte[] body = "{\"name\":\"alice\",\"listed\":true}".getBytes(StandardCharsets.UTF_8);
-        SignedRequest signed = identity.signRequest(t.serviceId(), "POST", "/v1/register", body);
+        SignedRequest signed = SignedRequest.sign(identity.self(), identity::sign, t.serviceId(), "POST", "/v1/register", body);
         Reply reply = t.send(t.request("/v1/register").header("Content-Type", "application/json")
                 .header("Authorization", signed.toHeader()).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
         assertEquals(200, reply.status(), reply.body());

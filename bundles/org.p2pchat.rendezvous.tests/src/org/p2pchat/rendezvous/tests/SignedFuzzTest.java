@@ -16,7 +16,7 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
-import org.p2pchat.core.identity.SessionRequest;
+import org.p2pchat.rendezvous.auth.SessionRequest;
 import org.p2pchat.rendezvous.tests.TestServer.Reply;
 
 /**

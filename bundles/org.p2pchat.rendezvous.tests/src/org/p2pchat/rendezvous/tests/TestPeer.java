@@ -22,8 +22,8 @@ import javax.crypto.KeyAgreement;
 
 import org.p2pchat.core.identity.IdentityException;
 import org.p2pchat.core.identity.PublicIdentity;
-import org.p2pchat.core.identity.SessionRequest;
-import org.p2pchat.core.identity.SignedRequest;
+import org.p2pchat.rendezvous.auth.SessionRequest;
+import org.p2pchat.rendezvous.auth.SignedRequest;
 import org.p2pchat.rendezvous.tests.TestServer.Reply;
 
 import com.google.gson.JsonObject;

@@ -3,7 +3,7 @@ package org.p2pchat.rendezvous.internal;
 import java.util.Base64;
 
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
-import org.p2pchat.core.identity.SignedRequest;
+import org.p2pchat.rendezvous.auth.SignedRequest;
 
 /**
  * Checks a signed request's Ed25519 signature with Bouncy Castle's RFC 8032 code rather than the

@@ -33,7 +33,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.p2pchat.core.identity.SignedRequest;
+import org.p2pchat.rendezvous.auth.SignedRequest;
 import org.p2pchat.rendezvous.RendezvousLimits;
 import org.p2pchat.rendezvous.RendezvousServer;
 

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.p2pchat.core.identity.IdentityException;
 import org.p2pchat.core.identity.PublicIdentity;
-import org.p2pchat.core.identity.SessionRequest;
-import org.p2pchat.core.identity.SignedRequest;
+import org.p2pchat.rendezvous.auth.SessionRequest;
+import org.p2pchat.rendezvous.auth.SignedRequest;
 import org.p2pchat.rendezvous.RendezvousLimits;
 
 /**

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.p2pchat.core.identity.IdentityException;
-import org.p2pchat.core.identity.SessionRequest;
+import org.p2pchat.rendezvous.auth.SessionRequest;
 
 import com.google.gson.JsonElement;
 

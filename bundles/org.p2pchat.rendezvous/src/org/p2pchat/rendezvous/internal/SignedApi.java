@@ -3,7 +3,7 @@ package org.p2pchat.rendezvous.internal;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
-import org.p2pchat.core.identity.SignedRequest;
+import org.p2pchat.rendezvous.auth.SignedRequest;
 import org.p2pchat.rendezvous.RendezvousLimits;
 
 import com.google.gson.JsonElement;

@@ -38,7 +38,6 @@ import org.p2pchat.core.identity.IdentityException;
 import org.p2pchat.core.identity.IdentityProof;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.identity.PublicIdentity;
-import org.p2pchat.core.identity.SignedRequest;
 import org.p2pchat.core.settings.Profiles;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.core.text.DisplayNames;
@@ -164,11 +163,6 @@ public final class Ed25519IdentityService implements IdentityService {
     public IdentityProof prove(SessionDescription description) {
         String nonce = freshNonce();
         return new IdentityProof(self, nonce, sign(signedBytes(description, nonce)));
-    }
-
-    @Override
-    public SignedRequest signRequest(String service, String method, String pathAndQuery, byte[] body) {
-        return SignedRequest.sign(self, this::sign, service, method, pathAndQuery, body);
     }
 
     @Override

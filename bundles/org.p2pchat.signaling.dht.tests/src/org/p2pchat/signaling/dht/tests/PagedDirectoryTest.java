@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.p2pchat.core.identity.PublicIdentity;
-import org.p2pchat.core.identity.SignedRequest;
+import org.p2pchat.rendezvous.auth.SignedRequest;
 import org.p2pchat.core.signaling.DirectoryPeer;
 import org.p2pchat.testing.NetworkIsolation;
 

@@ -19,6 +19,7 @@ import com.google.gson.JsonParser;
 
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.internal.identity.Ed25519IdentityService;
+import org.p2pchat.rendezvous.auth.SignedRequest;
 
 /**
  * A hand-driven client of the authenticated API with an identity of its own: it signs its
@@ -60,7 +61,7 @@ final class SignedClient implements AutoCloseable {
     HttpResponse<String> send(String method, String route, String json) throws Exception {
         byte[] body = json == null ? null : json.getBytes(StandardCharsets.UTF_8);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(service + route)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", identity.signRequest(serviceId, method, route, body).toHeader())
+                .header("Authorization", SignedRequest.sign(identity.self(), identity::sign, serviceId, method, route, body).toHeader())
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
@@ -72,7 +73,7 @@ final class SignedClient implements AutoCloseable {
     CompletableFuture<HttpResponse<String>> holdLongPoll(int seconds) {
         String route = "/v1/signals?wait=" + seconds;
         HttpRequest request = HttpRequest.newBuilder(URI.create(service + route)).timeout(Duration.ofSeconds(seconds + 10))
-                .header("Authorization", identity.signRequest(serviceId, "GET", route, null).toHeader()).GET().build();
+                .header("Authorization", SignedRequest.sign(identity.self(), identity::sign, serviceId, "GET", route, null).toHeader()).GET().build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 

@@ -28,8 +28,9 @@ import com.google.gson.JsonObject;
 
 import org.p2pchat.core.identity.IdentityException;
 import org.p2pchat.core.identity.IdentityService;
-import org.p2pchat.core.identity.SessionRequest;
+import org.p2pchat.rendezvous.auth.SessionRequest;
 import org.p2pchat.core.signaling.DirectoryPeer;
+import org.p2pchat.rendezvous.auth.SignedRequest;
 
 /**
  * The service's authenticated API ({@code /v1}): our address is our identity key, the directory
@@ -393,7 +394,7 @@ final class AuthenticatedApi implements RendezvousApi {
             String service) {
         String pathAndQuery = http.pathAndQuery(route);
         return session == null
-                ? () -> identity.signRequest(service, method, pathAndQuery, body).toHeader()
+                ? () -> SignedRequest.sign(identity.self(), identity::sign, service, method, pathAndQuery, body).toHeader()
                 : () -> SessionRequest.of(session.id(), session.macKey(), service, method, pathAndQuery, body,
                         System.currentTimeMillis(), nonce()).toHeader();
     }

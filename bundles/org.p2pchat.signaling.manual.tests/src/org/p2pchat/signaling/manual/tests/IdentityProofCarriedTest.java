@@ -14,13 +14,12 @@ import org.p2pchat.core.identity.IdentityProof;
 import org.p2pchat.core.internal.identity.Ed25519IdentityService;
 import org.p2pchat.core.signaling.SignalingException;
 import org.p2pchat.core.signaling.SignedDescription;
-import org.p2pchat.core.signaling.TextSignalingProvider;
-import org.p2pchat.core.signaling.TextSignalingProvider.Form;
+import org.p2pchat.core.signaling.PasteCodec.Form;
 
 /** Our identity proof travels in both text forms and survives exactly; tampering shows. */
 class IdentityProofCarriedTest {
 
-    private final TextSignalingProvider manual = RegisteredProvider.manual();
+    private final RegisteredProvider.Paste manual = RegisteredProvider.paste();
 
     @Test
     void theProofRoundTripsInBothFormsAndVerifies() throws Exception {

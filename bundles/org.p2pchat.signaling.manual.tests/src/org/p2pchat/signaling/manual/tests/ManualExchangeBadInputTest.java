@@ -22,8 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.SessionDescription.Type;
 import org.p2pchat.core.signaling.SignalingException;
-import org.p2pchat.core.signaling.TextSignalingProvider;
-import org.p2pchat.core.signaling.TextSignalingProvider.Form;
+import org.p2pchat.core.signaling.PasteCodec.Form;
 import org.p2pchat.signaling.manual.internal.ManualSignalingProvider;
 
 /** Every kind of bad paste gets a message that says what is wrong; the provider stays usable. */
@@ -34,7 +33,7 @@ class ManualExchangeBadInputTest {
     private static final String CUT_OFF_JSON = "The description text is cut off";
     private static final String NOT_JSON_DESCRIPTION = "This is JSON, but not a connection description";
 
-    private final TextSignalingProvider provider = RegisteredProvider.manual();
+    private final RegisteredProvider.Paste provider = RegisteredProvider.paste();
     private final String offerCode = provider.encode(CHROME_OFFER, Form.COMPACT);
     private final String offerJson = provider.encode(CHROME_OFFER, Form.BROWSER_JSON);
 

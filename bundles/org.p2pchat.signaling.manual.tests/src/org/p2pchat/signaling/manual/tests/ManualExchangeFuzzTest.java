@@ -24,8 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.SessionDescription.Type;
 import org.p2pchat.core.signaling.SignalingException;
-import org.p2pchat.core.signaling.TextSignalingProvider;
-import org.p2pchat.core.signaling.TextSignalingProvider.Form;
+import org.p2pchat.core.signaling.PasteCodec.Form;
 
 /**
  * Random damage to valid texts, with a fixed seed. Every outcome is compared exactly: the compact
@@ -39,7 +38,7 @@ class ManualExchangeFuzzTest {
     private static final String ALPHABET = "AZaz09-_+/=:{}[]\",\\ \r\n\tp2chat1v0\u00A0\u200B\u00E9\uD83D\uDC4B";
     private static final Pattern FINGERPRINT = Pattern.compile("(?m)^a=fingerprint:\\S+ [0-9A-Fa-f:]+");
 
-    private final TextSignalingProvider provider = RegisteredProvider.manual();
+    private final RegisteredProvider.Paste provider = RegisteredProvider.paste();
 
     @ParameterizedTest
     @EnumSource(Form.class)

@@ -17,12 +17,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.SessionDescription.Type;
 import org.p2pchat.core.signaling.SignalingException;
-import org.p2pchat.core.signaling.TextSignalingProvider;
-import org.p2pchat.core.signaling.TextSignalingProvider.Form;
+import org.p2pchat.core.signaling.PasteCodec.Form;
 
 class ManualExchangeRoundTripTest {
 
-    private final TextSignalingProvider provider = RegisteredProvider.manual();
+    private final RegisteredProvider.Paste provider = RegisteredProvider.paste();
 
     static Stream<Arguments> samplesInBothForms() {
         return SampleDescriptions.ALL.stream().flatMap(d -> Stream.of(Form.values()).map(f -> Arguments.of(d, f)));

@@ -1,41 +1,39 @@
 package org.p2pchat.signaling.manual.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
-import org.p2pchat.core.signaling.SignalingProvider;
-import org.p2pchat.core.signaling.TextSignalingProvider;
+import org.p2pchat.core.signaling.ConnectionProvider;
+import org.p2pchat.core.signaling.ProviderCapability;
 
 class ManualSignalingServiceTest {
 
     @Test
-    void registeredAsBothProviderInterfacesWithIdManual() throws InvalidSyntaxException {
-        TextSignalingProvider text = RegisteredProvider.manual();
+    void registeredOnceAsAConnectionProviderWithIdManualThatPastes() throws InvalidSyntaxException {
+        ConnectionProvider provider = RegisteredProvider.manual();
 
-        List<SignalingProvider> manual = RegisteredProvider.context().getServiceReferences(SignalingProvider.class, null)
-                .stream().map(ref -> RegisteredProvider.context().getService(ref))
-                .filter(p -> "manual".equals(p.id())).toList();
+        List<ServiceReference<ConnectionProvider>> manual = RegisteredProvider.context()
+                .getServiceReferences(ConnectionProvider.class, null).stream()
+                .filter(ref -> "manual".equals(RegisteredProvider.context().getService(ref).id())).toList();
 
-        assertEquals(1, manual.size(), "SignalingProvider services with id manual");
-        assertSame(text, manual.get(0), "one instance behind both interfaces");
-        ServiceReference<TextSignalingProvider> ref = RegisteredProvider.context()
-                .getServiceReferences(TextSignalingProvider.class, null).stream()
-                .filter(r -> RegisteredProvider.context().getService(r) == text).findFirst().orElseThrow();
-        assertEquals(List.of(SignalingProvider.class.getName(), TextSignalingProvider.class.getName()),
-                Arrays.asList((String[]) ref.getProperty(Constants.OBJECTCLASS)));
+        assertEquals(1, manual.size(), "ConnectionProvider services with id manual");
+        assertEquals(List.of(ConnectionProvider.class.getName()),
+                Arrays.asList((String[]) manual.get(0).getProperty(Constants.OBJECTCLASS)));
+        assertEquals(Set.of(ProviderCapability.PASTE), provider.capabilities());
+        assertTrue(RegisteredProvider.paste().codec() != null);
     }
 
     @Test
     void tellsAPersonWhatToDo() {
-        TextSignalingProvider provider = RegisteredProvider.manual();
+        ConnectionProvider provider = RegisteredProvider.manual();
 
         assertEquals("manual", provider.id());
         assertEquals("Manual exchange", provider.displayName());

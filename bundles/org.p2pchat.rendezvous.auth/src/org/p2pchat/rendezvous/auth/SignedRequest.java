@@ -1,13 +1,18 @@
-package org.p2pchat.core.identity;
+package org.p2pchat.rendezvous.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.Signature;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
+
+import org.p2pchat.core.identity.IdentityException;
+import org.p2pchat.core.identity.PublicIdentity;
 
 /**
  * The authentication of one request to a rendezvous service's authenticated API, carried in the
@@ -81,7 +86,7 @@ public record SignedRequest(PublicIdentity identity, String service, long timest
      */
     public static byte[] signedBytes(String service, String method, String pathAndQuery, long timestampMillis,
             String nonce, byte[] body) {
-        String bodyHash = Base64.getUrlEncoder().withoutPadding().encodeToString(PublicIdentity.sha256(body == null ? new byte[0] : body));
+        String bodyHash = Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(body == null ? new byte[0] : body));
         String text = CONTEXT + "\n" + service + "\n" + method.toUpperCase(Locale.ROOT) + "\n" + pathAndQuery + "\n"
                 + timestampMillis + "\n" + nonce + "\n" + bodyHash;
         return text.getBytes(StandardCharsets.UTF_8);
@@ -131,5 +136,13 @@ public record SignedRequest(PublicIdentity identity, String service, long timest
         long ts = fields.timestamp();
         String nonce = fields.nonce();
         return new SignedRequest(identity, service, ts, nonce, fields.get("sig"));
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

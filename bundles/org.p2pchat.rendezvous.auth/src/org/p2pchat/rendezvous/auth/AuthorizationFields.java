@@ -1,9 +1,11 @@
-package org.p2pchat.core.identity;
+package org.p2pchat.rendezvous.auth;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+
+import org.p2pchat.core.identity.IdentityException;
 
 /**
  * The fields of our two {@code Authorization} schemes ({@code SCHEME name=value, name=value...}):

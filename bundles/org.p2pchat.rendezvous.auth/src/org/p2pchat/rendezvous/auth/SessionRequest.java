@@ -1,4 +1,4 @@
-package org.p2pchat.core.identity;
+package org.p2pchat.rendezvous.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+
+import org.p2pchat.core.identity.IdentityException;
 
 /**
  * The authentication of one request to a rendezvous service's authenticated API under a session

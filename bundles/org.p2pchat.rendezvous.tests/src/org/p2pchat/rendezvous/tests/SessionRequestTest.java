@@ -1,4 +1,4 @@
-package org.p2pchat.core.tests.identity;
+package org.p2pchat.rendezvous.tests;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.p2pchat.core.identity.IdentityException;
-import org.p2pchat.core.identity.SessionRequest;
-import org.p2pchat.core.identity.SignedRequest;
+import org.p2pchat.rendezvous.auth.SessionRequest;
+import org.p2pchat.rendezvous.auth.SignedRequest;
 
 /** The rendezvous session header: its form, the MAC key derivation both sides share, and what is refused. */
 class SessionRequestTest {

@@ -1,4 +1,4 @@
-package org.p2pchat.core.tests.identity;
+package org.p2pchat.rendezvous.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.p2pchat.core.identity.IdentityException;
-import org.p2pchat.core.identity.SignedRequest;
+import org.p2pchat.rendezvous.auth.SignedRequest;
 import org.p2pchat.core.internal.identity.Ed25519IdentityService;
 
 /** The rendezvous request signature: its header form, what it covers, and what is refused. */
@@ -29,7 +29,7 @@ class SignedRequestTest {
     @Test
     void theHeaderRoundTripsAndVerifies() throws Exception {
         Ed25519IdentityService alice = new Ed25519IdentityService(temp.resolve("a"));
-        SignedRequest signed = alice.signRequest(SVC, "POST", "/v1/register", BODY);
+        SignedRequest signed = SignedRequest.sign(alice.self(), alice::sign, SVC, "POST", "/v1/register", BODY);
         String header = signed.toHeader();
         assertTrue(header.startsWith("P2PChat-Ed25519 key=" + alice.self().key() + ", svc=" + SVC + ", ts="), header);
         SignedRequest parsed = SignedRequest.parseHeader(header);
@@ -45,8 +45,8 @@ class SignedRequestTest {
     @Test
     void everyNonceIsFresh() throws Exception {
         Ed25519IdentityService alice = new Ed25519IdentityService(temp.resolve("a"));
-        SignedRequest first = alice.signRequest(SVC, "GET", "/v1/signals?wait=25", null);
-        SignedRequest second = alice.signRequest(SVC, "GET", "/v1/signals?wait=25", null);
+        SignedRequest first = SignedRequest.sign(alice.self(), alice::sign, SVC, "GET", "/v1/signals?wait=25", null);
+        SignedRequest second = SignedRequest.sign(alice.self(), alice::sign, SVC, "GET", "/v1/signals?wait=25", null);
         assertFalse(first.nonce().equals(second.nonce()));
     }
 
@@ -54,7 +54,7 @@ class SignedRequestTest {
     void anyChangeToTheRequestIsDetected() throws Exception {
         Ed25519IdentityService alice = new Ed25519IdentityService(temp.resolve("a"));
         Ed25519IdentityService mallory = new Ed25519IdentityService(temp.resolve("m"));
-        SignedRequest signed = alice.signRequest(SVC, "POST", "/v1/signal", BODY);
+        SignedRequest signed = SignedRequest.sign(alice.self(), alice::sign, SVC, "POST", "/v1/signal", BODY);
         assertTrue(signed.verifies("POST", "/v1/signal", BODY));
 
         assertFalse(signed.verifies("PUT", "/v1/signal", BODY), "method");
@@ -79,7 +79,7 @@ class SignedRequestTest {
     @Test
     void anEmptyBodyAndNoBodySignTheSame() throws Exception {
         Ed25519IdentityService alice = new Ed25519IdentityService(temp.resolve("a"));
-        SignedRequest signed = alice.signRequest(SVC, "DELETE", "/v1/register", null);
+        SignedRequest signed = SignedRequest.sign(alice.self(), alice::sign, SVC, "DELETE", "/v1/register", null);
         assertTrue(signed.verifies("DELETE", "/v1/register", new byte[0]));
     }
 
@@ -114,7 +114,7 @@ class SignedRequestTest {
     @Test
     void aRequestSignedForOneServiceDoesNotVerifyForAnother() throws Exception {
         Ed25519IdentityService alice = new Ed25519IdentityService(temp.resolve("a"));
-        SignedRequest forA = alice.signRequest(SVC, "GET", "/v1/signals?wait=25", null);
+        SignedRequest forA = SignedRequest.sign(alice.self(), alice::sign, SVC, "GET", "/v1/signals?wait=25", null);
         SignedRequest movedToB = SignedRequest.parseHeader(forA.toHeader().replace("svc=" + SVC, "svc=YW5vdGhlcg"));
         assertTrue(forA.verifies("GET", "/v1/signals?wait=25", null));
         assertFalse(movedToB.verifies("GET", "/v1/signals?wait=25", null));
