@@ -113,7 +113,12 @@ public final class CommandLineApplication implements IApplication {
                         }
                     }
                 }
-            })) {
+            });
+                    AutoCloseable channels = client.subscribe(Runnable::run, event -> {
+                        if (event instanceof ClientEvent.ChannelOpened e) {
+                            console.channelOpened(e);
+                        }
+                    })) {
                 return paste ? paste(client, method, options, console, input, print) : viaMethod.run();
             }
         } finally {
