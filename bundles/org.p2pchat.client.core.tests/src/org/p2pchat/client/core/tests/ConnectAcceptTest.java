@@ -33,20 +33,21 @@ import org.p2pchat.core.signaling.SignedDescription;
 class ConnectAcceptTest {
 
     static final long T = Events.TIMEOUT_SECONDS;
+    static final String FOLDER = org.p2pchat.testing.provider.FolderMailboxProvider.ID;
 
     @TempDir
     Path work;
-    MemoryMailbox mailbox;
+    InTheMiddle mailbox;
     Peers.Person alice;
     Peers.Person bob;
 
     @BeforeEach
     void start() throws Exception {
-        mailbox = new MemoryMailbox();
+        mailbox = Peers.folderProvider(work.resolve("mailbox"));
         alice = Peers.person("alice", work.resolve("alice"), null, mailbox);
         bob = Peers.person("bob", work.resolve("bob"), null, mailbox);
-        alice.client().goOnline(MemoryMailbox.ID);
-        bob.client().goOnline(MemoryMailbox.ID);
+        alice.client().goOnline(FOLDER);
+        bob.client().goOnline(FOLDER);
     }
 
     @AfterEach
@@ -57,7 +58,7 @@ class ConnectAcceptTest {
 
     /** Alice finds Bob by name and connects; Bob accepts; returns both sides' conversations. */
     Conversation[] connect(Peers.Person from, Peers.Person to) throws Exception {
-        PeerAddress peer = from.client().find(MemoryMailbox.ID, to.name(), Duration.ofSeconds(10)).get(T, TimeUnit.SECONDS);
+        PeerAddress peer = from.client().find(FOLDER, to.name(), Duration.ofSeconds(10)).get(T, TimeUnit.SECONDS);
         Conversation asking = from.client().connect(peer);
         Request request = to.events().await(ClientEvent.RequestReceived.class,
                 r -> r.request().from().id().equals(from.client().self().key())).request();
@@ -70,7 +71,9 @@ class ConnectAcceptTest {
 
     @Test
     void connectAndAcceptThroughAProvider() throws Exception {
-        assertEquals(MemoryMailbox.ID, alice.client().methods().get(0).id());
+        assertEquals(FOLDER, alice.client().methods().get(0).id());
+        alice.events().await(ClientEvent.MethodChanged.class, m -> m.method().status().stream()
+                .anyMatch(s -> s.state() == org.p2pchat.core.signaling.ProviderStatus.State.ONLINE));
         assertTrue(alice.client().methods().get(0).online());
         Conversation[] c = connect(alice, bob);
         assertEquals(Optional.of(bob.client().self()), c[0].peerIdentity());
@@ -90,7 +93,7 @@ class ConnectAcceptTest {
     @Test
     void unknownNameIsReportedAfterThePatience() throws Exception {
         ExecutionException e = assertThrows(ExecutionException.class, () -> alice.client()
-                .find(MemoryMailbox.ID, "carol", Duration.ofSeconds(2)).get(T, TimeUnit.SECONDS));
+                .find(FOLDER, "carol", Duration.ofSeconds(2)).get(T, TimeUnit.SECONDS));
         assertTrue(e.getCause().getMessage().contains("No listed peer has the id or name 'carol'"),
                 e.getCause().getMessage());
     }
@@ -98,7 +101,7 @@ class ConnectAcceptTest {
     @Test
     void aRequestWhoseProofFailsIsRefusedAndNotShown() throws Exception {
         mailbox.tamper = d -> d.description().type() == SessionDescription.Type.OFFER ? tampered(d) : d;
-        PeerAddress peer = alice.client().find(MemoryMailbox.ID, "bob", Duration.ofSeconds(10)).get(T, TimeUnit.SECONDS);
+        PeerAddress peer = alice.client().find(FOLDER, "bob", Duration.ofSeconds(10)).get(T, TimeUnit.SECONDS);
         Conversation asking = alice.client().connect(peer);
 
         ClientEvent.RequestRefused refused = bob.events().await(ClientEvent.RequestRefused.class);
@@ -112,7 +115,7 @@ class ConnectAcceptTest {
     @Test
     void anAnswerWhoseProofFailsIsRefused() throws Exception {
         mailbox.tamper = d -> d.description().type() == SessionDescription.Type.ANSWER ? tampered(d) : d;
-        PeerAddress peer = alice.client().find(MemoryMailbox.ID, "bob", Duration.ofSeconds(10)).get(T, TimeUnit.SECONDS);
+        PeerAddress peer = alice.client().find(FOLDER, "bob", Duration.ofSeconds(10)).get(T, TimeUnit.SECONDS);
         Conversation asking = alice.client().connect(peer);
         bob.client().accept(bob.events().await(ClientEvent.RequestReceived.class).request());
         ExecutionException e = assertThrows(ExecutionException.class, () -> asking.connected().get(T, TimeUnit.SECONDS));
@@ -131,12 +134,23 @@ class ConnectAcceptTest {
 
         // Bob reinstalls: same name, a new key.
         bob = Peers.open("bob", bob.profile(), Peers.newIdentity(bob.profile()), bob.settings(), null, mailbox);
-        bob.client().goOnline(MemoryMailbox.ID);
+        bob.client().goOnline(FOLDER);
+        awaitListed(alice, bob);
         connect(alice, bob);
         ClientEvent.ContactChecked changed = alice.events().await(ClientEvent.ContactChecked.class,
                 e -> e.status() == Contact.Status.CHANGED);
         assertEquals("bob", changed.name());
         assertTrue(changed.text().contains("identity key has CHANGED"), changed.text());
+    }
+
+    /** The folder lists a peer once it registered there (a moment after going online). */
+    static void awaitListed(Peers.Person who, Peers.Person wanted) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(T);
+        while (who.client().peers(FOLDER).get(T, TimeUnit.SECONDS).stream()
+                .noneMatch(p -> p.id().equals(wanted.client().self().key()))) {
+            assertTrue(System.nanoTime() < deadline, wanted.name() + " never listed with its new key");
+            Thread.sleep(50);
+        }
     }
 
     static SignedDescription tampered(SignedDescription d) {

@@ -28,10 +28,11 @@ import org.p2pchat.files.bt.internal.BtFileTransferService;
 class FileAttachmentTest {
 
     static final long T = Events.TIMEOUT_SECONDS;
+    static final String FOLDER = org.p2pchat.testing.provider.FolderMailboxProvider.ID;
 
     @TempDir
     Path work;
-    MemoryMailbox mailbox;
+    InTheMiddle mailbox;
     BtFileTransferService aliceFiles;
     BtFileTransferService bobFiles;
     Peers.Person alice;
@@ -39,7 +40,7 @@ class FileAttachmentTest {
 
     @BeforeEach
     void start() throws Exception {
-        mailbox = new MemoryMailbox();
+        mailbox = Peers.folderProvider(work.resolve("mailbox"));
         Path aliceProfile = Files.createDirectories(work.resolve("alice"));
         Path bobProfile = Files.createDirectories(work.resolve("bob"));
         var aliceIdentity = new org.p2pchat.core.internal.identity.Ed25519IdentityService(aliceProfile);
@@ -49,8 +50,8 @@ class FileAttachmentTest {
         bobFiles = new BtFileTransferService(bobProfile, "bob", bobIdentity, false);
         alice = Peers.open("alice", aliceProfile, aliceIdentity, settings(aliceProfile, "alice"), aliceFiles, mailbox);
         bob = Peers.open("bob", bobProfile, bobIdentity, settings(bobProfile, "bob"), bobFiles, mailbox);
-        alice.client().goOnline(MemoryMailbox.ID);
-        bob.client().goOnline(MemoryMailbox.ID);
+        alice.client().goOnline(FOLDER);
+        bob.client().goOnline(FOLDER);
     }
 
     static org.p2pchat.core.settings.SettingsStore settings(Path profile, String name) throws Exception {
@@ -70,7 +71,7 @@ class FileAttachmentTest {
     @Test
     void aFileOfferedInOneConversationArrivesInTheOther() throws Exception {
         Conversation asking = alice.client().connect(
-                alice.client().find(MemoryMailbox.ID, "bob", Duration.ofSeconds(10)).get(T, TimeUnit.SECONDS));
+                alice.client().find(FOLDER, "bob", Duration.ofSeconds(10)).get(T, TimeUnit.SECONDS));
         Conversation accepted = bob.client().accept(bob.events().await(ClientEvent.RequestReceived.class).request());
         asking.connected().get(T, TimeUnit.SECONDS);
         accepted.connected().get(T, TimeUnit.SECONDS);

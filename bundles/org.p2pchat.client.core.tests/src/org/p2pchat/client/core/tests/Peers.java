@@ -19,6 +19,7 @@ import org.p2pchat.core.internal.settings.JsonSettingsStore;
 import org.p2pchat.core.settings.Settings;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.core.signaling.ConnectionProvider;
+import org.p2pchat.testing.provider.FolderMailboxProvider;
 
 /**
  * One person's client in the test framework: a profile folder of its own (identity, contacts,
@@ -68,6 +69,15 @@ final class Peers {
         Files.move(profile.resolve("identity.key"), profile.resolve("identity.key.old"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return new Ed25519IdentityService(profile);
+    }
+
+    /**
+     * The real test provider (a folder mailbox, written against the SPI alone) as registered in the
+     * framework, with someone in between who changes nothing until a test says so.
+     */
+    static InTheMiddle folderProvider(Path folder) throws Exception {
+        Files.createDirectories(folder);
+        return new InTheMiddle(provider(FolderMailboxProvider.ID), new FolderMailboxProvider.Settings(folder.toString()));
     }
 
     /** The manual exchange as registered in the framework. */

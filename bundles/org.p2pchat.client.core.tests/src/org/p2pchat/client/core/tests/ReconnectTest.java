@@ -26,23 +26,24 @@ import org.p2pchat.client.core.Request;
 class ReconnectTest {
 
     static final long T = Events.TIMEOUT_SECONDS;
+    static final String FOLDER = org.p2pchat.testing.provider.FolderMailboxProvider.ID;
     /** ICE gives up on a dead path after tens of seconds; an attempt may take its full timeout. */
     static final long LONG = 240;
 
     @TempDir
     Path work;
-    MemoryMailbox mailbox;
+    InTheMiddle mailbox;
     Peers.Person alice;
     Peers.Person bob;
     LinkCut link = new LinkCut();
 
     @BeforeEach
     void start() throws Exception {
-        mailbox = new MemoryMailbox();
+        mailbox = Peers.folderProvider(work.resolve("mailbox"));
         alice = Peers.person("alice", work.resolve("alice"), null, mailbox);
         bob = Peers.person("bob", work.resolve("bob"), null, mailbox);
-        alice.client().goOnline(MemoryMailbox.ID);
-        bob.client().goOnline(MemoryMailbox.ID);
+        alice.client().goOnline(FOLDER);
+        bob.client().goOnline(FOLDER);
     }
 
     @AfterEach
@@ -55,7 +56,7 @@ class ReconnectTest {
     @Test
     void aCutLinkIsMadeAgainAfterAFailedAttempt() throws Exception {
         Conversation asking = alice.client().connect(
-                alice.client().find(MemoryMailbox.ID, "bob", Duration.ofSeconds(10)).get(T, TimeUnit.SECONDS));
+                alice.client().find(FOLDER, "bob", Duration.ofSeconds(10)).get(T, TimeUnit.SECONDS));
         Request request = bob.events().await(ClientEvent.RequestReceived.class).request();
         Conversation accepted = bob.client().accept(request);
         asking.connected().get(T, TimeUnit.SECONDS);
@@ -83,6 +84,7 @@ class ReconnectTest {
         // A new session, so a new safety number, and the chat goes on in both directions.
         String secondNumber = alice.events().await(ClientEvent.SafetyNumber.class,
                 s -> !s.number().equals(firstNumber), T).number();
+        bob.events().await(ClientEvent.SafetyNumber.class, n -> n.number().equals(secondNumber), T);
         assertEquals(secondNumber, accepted.safetyNumber().orElseThrow());
         asking.send("still there?").get(T, TimeUnit.SECONDS);
         bob.events().await(ClientEvent.MessageReceived.class, m -> m.message().content().equals("still there?"));

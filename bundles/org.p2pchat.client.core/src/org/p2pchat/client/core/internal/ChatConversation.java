@@ -76,6 +76,8 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     private volatile boolean ended;
     /** The name of a join notice that came before the peer's proof was checked. */
     private volatile String joinedName;
+    /** What to stop when the conversation ends (offers still waiting for an answer). */
+    private final List<Runnable> onEnd = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Whether the peer's proof was checked (and {@link #peerIdentity} is what it proved). */
     private volatile boolean identityKnown;
 
@@ -207,8 +209,8 @@ final class ChatConversation implements Conversation, PeerSessionListener {
             CompletableFuture.runAsync(old.session()::close);
         }
         state(ConversationState.CONNECTED, ConnectionState.CONNECTED);
-        client.post(new ClientEvent.Reconnected(this, byPeer));
         showSafetyNumber();
+        client.post(new ClientEvent.Reconnected(this, byPeer));
         if (up != null) {
             up.complete(null);
         }
@@ -378,6 +380,11 @@ final class ChatConversation implements Conversation, PeerSessionListener {
             state = ConversationState.ENDED;
         }
         reconnect.stop();
+        for (Runnable action : onEnd) {
+            if (onEnd.remove(action)) {
+                action.run();
+            }
+        }
         PeerSession s = session;
         Negotiated p = pending;
         CompletableFuture.runAsync(() -> {
@@ -394,6 +401,18 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         client.post(new ClientEvent.Ended(this, reason, text));
         connected.completeExceptionally(why);
         client.ended(this);
+    }
+
+    /** Runs {@code action} when the conversation ends (at once if it has). */
+    void onEnd(Runnable action) {
+        onEnd.add(action);
+        if (ended && onEnd.remove(action)) {
+            action.run();
+        }
+    }
+
+    void removeOnEnd(Runnable action) {
+        onEnd.remove(action);
     }
 
     /** The negotiation failed: the conversation never started. */

@@ -187,7 +187,7 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     @Override
     public void withdrawn(InboundOffer offer) {
         for (Pending p : requests.values()) {
-            if (p.offer() == offer && requests.remove(p.request().id(), p)) {
+            if (p.offer().equals(offer) && requests.remove(p.request().id(), p)) {
                 post(new ClientEvent.RequestWithdrawn(p.request()));
             }
         }

@@ -55,7 +55,7 @@ final class Negotiator {
             return;
         }
         c.use(session);
-        offer(session, link, peer, false, Optional.empty()).whenComplete((answered, error) -> {
+        offer(c, session, link, peer, false, Optional.empty()).whenComplete((answered, error) -> {
             if (error != null) {
                 c.failed(error); // closes the session
             } else {
@@ -79,7 +79,7 @@ final class Negotiator {
         } catch (SessionException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<Void> up = offer(session, link, peer, true, c.peerIdentity())
+        CompletableFuture<Void> up = offer(c, session, link, peer, true, c.peerIdentity())
                 .thenCompose(answered -> c.pending(answered.negotiated(), answered.identity(), false))
                 .orTimeout(ReconnectPolicy.ATTEMPT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         up.whenComplete((ok, error) -> {
@@ -90,14 +90,28 @@ final class Negotiator {
         return up;
     }
 
-    private CompletableFuture<Answered> offer(PeerSession session, ProviderLink link, PeerAddress peer,
-            boolean reconnect, Optional<PublicIdentity> known) {
-        return session.createOffer().thenCompose(offer -> {
+    /**
+     * Our signed offer to {@code peer} and the checked answer. Whatever ends first (the conversation,
+     * or the attempt's time) withdraws the offer where the provider can.
+     */
+    private CompletableFuture<Answered> offer(ChatConversation c, PeerSession session, ProviderLink link,
+            PeerAddress peer, boolean reconnect, Optional<PublicIdentity> known) {
+        CompletableFuture<Answered> result = session.createOffer().thenCompose(offer -> {
             SignedDescription signed = new SignedDescription(offer, identity.prove(offer));
             OutboundExchange exchange = link.send(peer, signed, reconnect);
             exchange.candidates(candidateSink(session));
-            return exchange.answer().thenCompose(answer -> useAnswer(session, peer, offer, answer, known));
+            CompletableFuture<PeerAnswer> answer = exchange.answer();
+            Runnable withdraw = () -> answer.cancel(false);
+            c.onEnd(withdraw);
+            return answer.thenCompose(a -> useAnswer(session, peer, offer, a, known))
+                    .whenComplete((ok, error) -> {
+                        c.removeOnEnd(withdraw);
+                        if (error != null) {
+                            answer.cancel(false);
+                        }
+                    });
         });
+        return result;
     }
 
     private CompletableFuture<Answered> useAnswer(PeerSession session, PeerAddress peer, SessionDescription offer,
