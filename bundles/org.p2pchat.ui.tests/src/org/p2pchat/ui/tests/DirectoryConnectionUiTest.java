@@ -36,6 +36,7 @@ import org.p2pchat.core.SessionConfig;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.internal.identity.Ed25519IdentityService;
 import org.p2pchat.core.settings.ServiceEntry;
+import org.p2pchat.signaling.dht.DhtSettings;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.core.signaling.DirectoryConnection;
 import org.p2pchat.core.signaling.DirectoryListener;
@@ -84,8 +85,8 @@ class DirectoryConnectionUiTest {
 
         harness = new PartHarness("DirectoryConnectionUiTest");
         PartHarness.MemorySettings settings = new PartHarness.MemorySettings("desk-alice", work.resolve("dht-alice"));
-        settings.save(settings.get().withRendezvousServices(List.of(new ServiceEntry("Test rendezvous", service.toString(),
-                true, false))));
+        settings.section(DhtSettings.SECTION).write(new DhtSettings(List.of(new ServiceEntry("Test rendezvous",
+                service.toString(), true, false))));
         harness.register(SettingsStore.class, settings);
         part = harness.make(ClientPart.class, 960, 800);
         harness.chooseMethod("DHT network");

@@ -37,6 +37,7 @@ import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.internal.identity.Ed25519IdentityService;
 import org.p2pchat.core.settings.ServiceEntry;
+import org.p2pchat.signaling.dht.DhtSettings;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.core.signaling.DirectoryConnection;
 import org.p2pchat.core.signaling.DirectoryPeer;
@@ -66,7 +67,7 @@ class DirectoryUiTest {
     void open(@TempDir Path dir) throws Exception {
         harness = new PartHarness("DirectoryUiTest");
         settings = new PartHarness.MemorySettings("desk", dir.resolve("desk"));
-        settings.save(settings.get().withRendezvousServices(List.of(
+        settings.section(DhtSettings.SECTION).write(new DhtSettings(List.of(
                 new ServiceEntry("Test service", ScriptedDirectory.SERVICE.toString(), true, false),
                 new ServiceEntry("Switched off", "http://192.0.2.1:3480", false, false),
                 new ServiceEntry("Not a URL", "rendezvous example", true, false))));

@@ -243,12 +243,9 @@ final class PartHarness implements AutoCloseable {
     /** Settings in memory: a name, no ICE servers (tests never use public STUN servers). */
     static final class MemorySettings implements SettingsStore {
 
-        @Override
-        public org.p2pchat.core.settings.SettingsSection section(String id) {
-            throw new UnsupportedOperationException("no settings sections in this test store");
-        }
-
         private final Path directory;
+        /** Sections as the values last written, by id. */
+        private final java.util.Map<String, Object> sections = new java.util.concurrent.ConcurrentHashMap<>();
         private volatile Settings settings;
 
         MemorySettings(String username, Path directory) {
@@ -274,6 +271,27 @@ final class PartHarness implements AutoCloseable {
         @Override
         public Optional<String> loadProblem() {
             return Optional.empty();
+        }
+
+        @Override
+        public org.p2pchat.core.settings.SettingsSection section(String id) {
+            return new org.p2pchat.core.settings.SettingsSection() {
+                @Override
+                public String id() {
+                    return id;
+                }
+
+                @Override
+                public <T> T read(Class<T> type, java.util.function.Supplier<T> defaults) {
+                    Object value = sections.get(id);
+                    return type.isInstance(value) ? type.cast(value) : defaults.get();
+                }
+
+                @Override
+                public void write(Object value) {
+                    sections.put(id, value);
+                }
+            };
         }
     }
 }

@@ -25,7 +25,6 @@ import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Text;
 import org.p2pchat.core.ConnectionState;
 import org.p2pchat.core.identity.PublicIdentity;
-import org.p2pchat.core.settings.ServiceEntry;
 import org.p2pchat.core.settings.Settings;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.core.signaling.DirectoryListener;
@@ -35,6 +34,7 @@ import org.p2pchat.core.signaling.DirectoryPeer;
 import org.p2pchat.core.signaling.DirectorySignalingProvider;
 import org.p2pchat.core.signaling.IncomingRequest;
 import org.p2pchat.core.signaling.ServiceStatus;
+import org.p2pchat.signaling.dht.DhtSettings;
 import org.p2pchat.ui.widgets.HelpButton;
 
 /**
@@ -224,11 +224,8 @@ final class DirectoryPanel {
             return null;
         }
         Settings settings = store.get();
-        List<URI> enabled = settings.rendezvousServices().stream()
-                .filter(ServiceEntry::enabled)
-                .filter(e -> e.problem().isEmpty())
-                .map(e -> URI.create(e.url()))
-                .toList();
+        List<URI> enabled = store.section(DhtSettings.SECTION).read(DhtSettings.class, DhtSettings::defaults)
+                .enabledServices();
         return enabled.isEmpty() ? null
                 : new DirectoryOptions(enabled, client.username(), listed.getSelection(), settings.sessionConfig());
     }
