@@ -64,12 +64,8 @@ final class FileHandOff {
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                PeerSession s = current.get();
-                if (!service.supports(s)) {
-                    throw new SessionException("Your peer's app cannot exchange files with this client (the web app "
-                            + "exchanges files in a way we cannot join).");
-                }
-                return service.offer(s, paths);
+                // The service refuses a peer that cannot take files, saying why, and tells a web app user so in the chat.
+                return service.offer(current.get(), paths);
             } catch (Exception e) {
                 throw new CompletionException(e);
             }
