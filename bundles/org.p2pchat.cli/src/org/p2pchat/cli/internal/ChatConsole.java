@@ -69,8 +69,9 @@ final class ChatConsole {
         ended = end;
         this.remoteApplied = remoteApplied;
         reportNegotiated = viaMethod;
-        conversation = c;
+        // Taken over on the event thread, so what it reported before is shown first, in order.
         events.execute(() -> {
+            conversation = c;
             negotiatedShown = false;
             lastState = null;
             lastAttempt = 0;
@@ -189,11 +190,10 @@ final class ChatConsole {
     // ---- chatting ----------------------------------------------------------------------------
 
     /**
-     * Waits for the adopted conversation to connect, then chats until the input ends, {@code /quit},
+     * Waits for {@code c}, the conversation adopted last, to connect, then chats until the input ends, {@code /quit},
      * or the peer's side ends it. @return the process exit code
      */
-    int chat() throws InterruptedException {
-        Conversation c = conversation;
+    int chat(Conversation c) throws InterruptedException {
         CompletableFuture<EndReason> end = ended;
         try {
             c.connected().get(Futures.TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -148,7 +148,7 @@ public final class CommandLineApplication implements IApplication {
         if (!negotiation.negotiate()) {
             return 1;
         }
-        return console.chat();
+        return console.chat(exchange.conversation());
     }
 
     /** File transfer of this profile, or null where the plug-in is not installed or no chat follows. */

@@ -94,7 +94,7 @@ final class MethodConsole {
         print.event("connecting", "* Connecting to " + peer.shown() + "...", "id", peer.id(), "name", peer.name());
         Conversation conversation = client.connect(peer);
         console.adopt(conversation, true, () -> 0);
-        return console.chat();
+        return console.chat(conversation);
     }
 
     private int listen() throws InterruptedException {
@@ -113,7 +113,7 @@ final class MethodConsole {
             }
             Conversation conversation = client.accept(request);
             console.adopt(conversation, true, () -> 0);
-            int exit = console.chat();
+            int exit = console.chat(conversation);
             if (exit != 1 || !conversation.state().isFinal()) {
                 return exit;
             }
