@@ -56,7 +56,7 @@ class CommandLineEndToEndTest {
             // The README's list of modes, options and chat commands.
             for (String named : List.of("offer", "answer", "peers", "connect PEER", "listen", "--name NAME",
                     "--ice URL", "--ice-user USER", "--ice-credential PW", "--no-ice", "--form compact|json",
-                    "--rendezvous URL", "--unlisted", "--accept ", "--accept-files DIR", "--json", "--verbose",
+                    "--rendezvous URL", "--method ID", "--service URL", "methods", "--unlisted", "--accept ", "--accept-files DIR", "--json", "--verbose",
                     "/ping", "/bench MIB", "/status", "/send PATH", "/accept [ID] [DIR]", "/decline [ID]",
                     "/transfers", "/quit")) {
                 assertTrue(usage.contains(named), "--help does not name " + named + ":\n" + usage);

@@ -25,6 +25,8 @@ class DirectoryEndToEndTest {
 
     private static final long START_SECONDS = EndToEnd.START_SECONDS;
     private static final long STEP_SECONDS = EndToEnd.STEP_SECONDS;
+    /** ICE gives up on a dead peer after about 30 s; an attempt may wait for an answer a while. */
+    private static final long RECONNECT_SECONDS = 150;
 
     private static Path product;
 
@@ -120,6 +122,44 @@ class DirectoryEndToEndTest {
                     JsonObject error = eve.await("error", STEP_SECONDS);
                     assertTrue(error.get("message").getAsString().contains("declined"), error.toString());
                     assertEquals(1, eve.awaitExit(STEP_SECONDS), "a refused connection ends with exit code 1");
+                }
+            }
+        }
+    }
+
+    /**
+     * The peer is gone for longer than one reconnect attempt: Bob's process is killed, and started
+     * again on his profile only once Alice's first attempt to reconnect has failed. She keeps
+     * trying (the client layer's policy: several attempts with growing pauses; the command line
+     * used to give up after one) and the chat goes on with Bob's new process.
+     */
+    @Test
+    void aLostConnectionIsTriedAgainAfterAFailedAttemptUntilThePeerIsBack(TestInfo test) throws Exception {
+        Path dir = EndToEnd.work(test);
+        try (RelayProcess relay = EndToEnd.startRelay(dir)) {
+            String url = EndToEnd.url(relay);
+            String[] bobArgs = { "--no-ice", "--name", "bob", "--rendezvous", url, "--accept", "listen" };
+            try (CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--name",
+                    "alice", "--rendezvous", url, "connect", "bob")) {
+                try (CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), bobArgs)) {
+                    alice.awaitState("connected", START_SECONDS);
+                    bob.awaitState("connected", STEP_SECONDS);
+                    bob.kill(STEP_SECONDS);
+                }
+                // The connection notices the dead peer when ICE gives up (about 30 s); the first attempt finds nobody.
+                JsonObject failed = alice.await(e -> "error".equals(e.get("event").getAsString())
+                        && e.get("message").getAsString().startsWith("Reconnect attempt 1 failed"),
+                        "a failed first reconnect attempt", RECONNECT_SECONDS);
+                try (CliProcess bobAgain = CliProcess.start("bob-again", product, dir.resolve("bob"), bobArgs)) {
+                    JsonObject reconnected = alice.await("reconnected", RECONNECT_SECONDS);
+                    assertTrue(reconnected.get("attempt").getAsInt() > 1, "reconnected by a later attempt: "
+                            + reconnected + " after " + failed);
+                    bobAgain.awaitState("connected", STEP_SECONDS);
+                    alice.send("still there, bob?");
+                    assertEquals("still there, bob?", EndToEnd.nextChat(bobAgain).get("content").getAsString());
+                    alice.send("/quit");
+                    assertEquals(0, alice.awaitExit(STEP_SECONDS));
+                    assertEquals(3, bobAgain.awaitExit(STEP_SECONDS), "the peer ended the chat");
                 }
             }
         }

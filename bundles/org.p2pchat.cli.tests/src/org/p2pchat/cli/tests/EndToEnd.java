@@ -3,9 +3,14 @@ package org.p2pchat.cli.tests;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 
 import com.google.gson.JsonObject;
 
@@ -40,6 +45,56 @@ final class EndToEnd {
     /** The materialized client product the tests run ({@code -Dp2pchat.product.dir}, set by the pom). */
     static Path clientProduct() {
         return product("p2pchat.product.dir", "client");
+    }
+
+    /**
+     * A copy of the client product at {@code into} with one more plug-in, the bundle {@code jar}:
+     * how a third party's plug-in is installed by hand. The copy's plugins/, features/ and p2/
+     * are hard links to the product's files (no space taken; the start script and Equinox see an
+     * ordinary installation at {@code into}), its start script and configuration/ are copies,
+     * and its simpleconfigurator {@code bundles.info} gains a line naming the jar where it was
+     * built, started at the default start level.
+     */
+    static Path clientProductWith(Path jar, Path into) throws IOException {
+        Path product = clientProduct();
+        try (var files = Files.walk(product)) {
+            for (Path from : files.toList()) {
+                Path to = into.resolve(product.relativize(from).toString());
+                String top = product.relativize(from).getName(0).toString();
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else if (List.of("plugins", "features", "p2").contains(top)) {
+                    Files.createLink(to, from);
+                } else {
+                    Files.copy(from, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        String name;
+        String version;
+        try (JarFile bundle = new JarFile(jar.toFile())) {
+            Attributes manifest = bundle.getManifest().getMainAttributes();
+            name = manifest.getValue("Bundle-SymbolicName").split(";")[0].strip();
+            version = manifest.getValue("Bundle-Version").strip();
+        }
+        Path bundles = into.resolve("configuration/org.eclipse.equinox.simpleconfigurator/bundles.info");
+        String listed = Files.readString(bundles, StandardCharsets.UTF_8);
+        Files.writeString(bundles, (listed.endsWith("\n") ? "" : "\n") + name + "," + version + "," + jar.toUri()
+                + ",4,true\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        return into;
+    }
+
+    /**
+     * The jar of the test provider bundle {@code org.p2pchat.testing.provider} as this build made
+     * it ({@code -Dp2pchat.test.provider.dir}, set by the pom).
+     */
+    static Path testProviderJar() throws IOException {
+        Path dir = Path.of(System.getProperty("p2pchat.test.provider.dir", "(p2pchat.test.provider.dir not set)"));
+        assertTrue(Files.isDirectory(dir), "test provider not built at " + dir);
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().matches("org\\.p2pchat\\.testing\\.provider-[^-]+(-SNAPSHOT)?\\.jar"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no org.p2pchat.testing.provider jar in " + dir));
+        }
     }
 
     /** The materialized relay product ({@code -Dp2pchat.relay.product.dir}, set by the pom). */

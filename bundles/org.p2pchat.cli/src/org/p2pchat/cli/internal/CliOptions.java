@@ -1,43 +1,66 @@
 package org.p2pchat.cli.internal;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
+import org.p2pchat.client.core.ClientOptions;
 import org.p2pchat.core.IceServer;
-import org.p2pchat.core.settings.ServiceEntry;
-import org.p2pchat.core.signaling.TextSignalingProvider;
+import org.p2pchat.core.signaling.PasteCodec;
+import org.p2pchat.core.signaling.ProviderCapability;
 
-/** The command line of {@code p2pchat cli}. */
-record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean iceFromProfile,
-        TextSignalingProvider.Form form, boolean json, String peer, List<URI> rendezvous, boolean listed,
-        boolean acceptAll, Path acceptFilesInto) {
+/**
+ * The command line of {@code p2pchat cli}.
+ *
+ * @param method   the connection method's id ({@code --method}); null: the first that can do what the mode needs
+ * @param services services for the method ({@code --service}, or its alias {@code --rendezvous})
+ */
+record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean iceFromProfile, PasteCodec.Form form,
+        boolean json, String peer, String method, List<URI> services, boolean listed, boolean acceptAll,
+        Path acceptFilesInto) {
 
     enum Mode {
         /** Create an offer, take the answer from stdin, then chat. */
         OFFER,
         /** Take an offer from stdin, print the answer, then chat. */
         ANSWER,
-        /** List the peers the rendezvous services list, then exit. */
+        /** List the peers the connection method lists, then exit. */
         PEERS,
-        /** Connect to a peer through the rendezvous services, then chat. */
+        /** Connect to a peer through the connection method, then chat. */
         CONNECT,
-        /** Register with the rendezvous services and wait for a request, then chat. */
+        /** Go online with the connection method and wait for a request, then chat. */
         LISTEN,
-        HELP
+        /** List the installed connection methods, then exit. */
+        METHODS,
+        HELP;
+
+        /** What a connection method must be able to do for this mode; empty if the mode needs none. */
+        Optional<ProviderCapability> needs() {
+            return Optional.ofNullable(switch (this) {
+                case OFFER, ANSWER -> ProviderCapability.PASTE;
+                case PEERS -> ProviderCapability.PEER_LIST;
+                case CONNECT -> ProviderCapability.CONNECT;
+                case LISTEN -> ProviderCapability.INCOMING;
+                case METHODS, HELP -> null;
+            });
+        }
     }
 
     static final String USAGE = """
-            Usage: p2pchat cli [options] offer|answer|peers|connect PEER|listen
+            Usage: p2pchat cli [options] offer|answer|peers|connect PEER|listen|methods
 
               offer         create an offer and print it; then paste the peer's answer
               answer        paste the peer's offer; the answer to send back is printed
-              peers         list the peers on the rendezvous ("DHT") services
-              connect PEER  connect through the rendezvous services to PEER (an id, or a
+              peers         list the peers the connection method lists (by default the
+                            rendezvous ("DHT") services)
+              connect PEER  connect through the connection method to PEER (an id, or a
                             name only one listed peer has)
-              listen        register with the rendezvous services and wait for requests;
+              listen        go online with the connection method and wait for requests;
                             answer each with /accept or /reject (or start with --accept)
+              methods       list the connection methods installed, with what each can do
 
             Once connected, every line you type is sent. Commands:
               /ping [N]        measure the round trip N times (default 10)
@@ -64,7 +87,11 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
               --form compact|json  how descriptions are printed: compact one line (default)
                                    or the browser web app's JSON (web app users need json;
                                    an answer to a web app's offer is always json)
-              --rendezvous URL     a rendezvous service instead of the profile's (repeatable)
+              --method ID          the connection method to use (see "methods"); default: the
+                                   first installed that can do what you asked
+              --service URL        a service for the connection method instead of the profile's
+                                   (repeatable), e.g. a rendezvous service
+              --rendezvous URL     the same as --service (for the rendezvous services)
               --unlisted           stay out of public peer lists (reachable by id only)
               --accept             listen: accept the first request without asking
               --accept-files DIR   accept every file offer into DIR without asking
@@ -73,7 +100,7 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
               --verbose            log to stderr instead of the profile's logs/cli.log
 
             Exit codes:
-              0  you ended the chat (/quit or end of input), or the peers were listed
+              0  you ended the chat (/quit or end of input), or the peers (methods) were listed
               1  no chat came about (could not connect, declined, bad input, no service)
               2  the command line is wrong
               3  the chat ended from your peer's side (they left, or the connection was lost)
@@ -84,10 +111,11 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
         String name = null;
         List<IceServer> ice = new ArrayList<>();
         boolean fromProfile = true;
-        TextSignalingProvider.Form form = TextSignalingProvider.Form.COMPACT;
+        PasteCodec.Form form = PasteCodec.Form.COMPACT;
         boolean json = false;
         String peer = null;
-        List<URI> rendezvous = new ArrayList<>();
+        String method = null;
+        List<URI> services = new ArrayList<>();
         boolean listed = true;
         boolean acceptAll = false;
         Path acceptFilesInto = null;
@@ -98,11 +126,18 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
                 case "answer" -> mode = once(mode, Mode.ANSWER);
                 case "peers" -> mode = once(mode, Mode.PEERS);
                 case "listen" -> mode = once(mode, Mode.LISTEN);
+                case "methods" -> mode = once(mode, Mode.METHODS);
                 case "connect" -> {
                     mode = once(mode, Mode.CONNECT);
                     peer = value(args, ++i, a);
                 }
-                case "--rendezvous" -> rendezvous.add(serviceUrl(value(args, ++i, a)));
+                case "--service", "--rendezvous" -> services.add(serviceUrl(a, value(args, ++i, a)));
+                case "--method" -> {
+                    method = value(args, ++i, a).strip();
+                    if (method.isEmpty()) {
+                        throw new IllegalArgumentException("--method needs an id; 'p2pchat cli methods' lists them");
+                    }
+                }
                 case "--unlisted" -> listed = false;
                 case "--accept" -> acceptAll = true;
                 case "--accept-files" -> {
@@ -132,8 +167,8 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
                     fromProfile = false;
                 }
                 case "--form" -> form = switch (value(args, ++i, a)) {
-                    case "compact" -> TextSignalingProvider.Form.COMPACT;
-                    case "json" -> TextSignalingProvider.Form.BROWSER_JSON;
+                    case "compact" -> PasteCodec.Form.COMPACT;
+                    case "json" -> PasteCodec.Form.BROWSER_JSON;
                     default -> throw new IllegalArgumentException("--form takes compact or json");
                 };
                 case "--json" -> json = true;
@@ -144,7 +179,7 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
             }
         }
         if (mode == null) {
-            throw new IllegalArgumentException("say offer, answer, peers, connect PEER or listen");
+            throw new IllegalArgumentException("say offer, answer, peers, connect PEER, listen or methods");
         }
         for (IceServer s : ice) {
             s.problem().ifPresent(problem -> {
@@ -152,28 +187,43 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
                         + (s.isTurn() ? " (--ice-user, --ice-credential)" : ""));
             });
         }
-        return new CliOptions(mode, name, List.copyOf(ice), fromProfile, form, json, peer, List.copyOf(rendezvous),
-                listed, acceptAll, acceptFilesInto);
+        return new CliOptions(mode, name, List.copyOf(ice), fromProfile, form, json, peer, method,
+                List.copyOf(services), listed, acceptAll, acceptFilesInto);
     }
 
     private static Mode once(Mode current, Mode next) {
         if (current != null && current != next) {
-            throw new IllegalArgumentException("say one of offer, answer, peers, connect or listen, not two");
+            throw new IllegalArgumentException("say one of offer, answer, peers, connect, listen or methods, not two");
         }
         return next;
     }
 
-    /** Whether the connection is made through the rendezvous services rather than by pasting. */
-    boolean viaDirectory() {
-        return mode == Mode.PEERS || mode == Mode.CONNECT || mode == Mode.LISTEN;
+    /** What the client layer is asked for: the profile's settings where the command line says nothing. */
+    ClientOptions clientOptions() {
+        return new ClientOptions(Optional.ofNullable(name), iceFromProfile ? Optional.empty() : Optional.of(iceServers),
+                listed, services);
     }
 
-    private static URI serviceUrl(String text) {
-        ServiceEntry entry = new ServiceEntry("", text, true, false);
-        entry.problem().ifPresent(problem -> {
-            throw new IllegalArgumentException("--rendezvous " + text + ": " + problem);
-        });
-        return URI.create(entry.url());
+    /**
+     * A service's address as typed: an absolute URL; one with a host (http://, udp://...) needs a
+     * valid port. Which schemes it takes is the connection method's to say.
+     */
+    private static URI serviceUrl(String option, String text) {
+        try {
+            URI uri = new URI(text.strip());
+            if (uri.getScheme() == null) {
+                throw new IllegalArgumentException(option + " " + text + ": not a URL (say e.g. http://host:port)");
+            }
+            if (uri.getRawAuthority() != null && (uri.getHost() == null || uri.getHost().isBlank())) {
+                throw new IllegalArgumentException(option + " " + text + ": URL has no host name");
+            }
+            if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                throw new IllegalArgumentException(option + " " + text + ": port must be between 1 and 65535");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(option + " " + text + ": not a valid URL (" + e.getReason() + ")");
+        }
     }
 
     private static String value(String[] args, int i, String option) {

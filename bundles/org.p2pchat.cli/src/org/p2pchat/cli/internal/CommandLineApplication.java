@@ -3,9 +3,9 @@ package org.p2pchat.cli.internal;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.equinox.app.IApplication;
@@ -13,27 +13,25 @@ import org.eclipse.equinox.app.IApplicationContext;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
-import org.p2pchat.core.IceServer;
-import org.p2pchat.core.PeerSession;
-import org.p2pchat.core.PeerTransport;
-import org.p2pchat.core.SessionConfig;
-import org.p2pchat.core.SessionException;
+import org.p2pchat.client.core.ChatClient;
+import org.p2pchat.client.core.ChatClientFactory;
+import org.p2pchat.client.core.ClientEvent;
+import org.p2pchat.client.core.ConnectionMethod;
+import org.p2pchat.client.core.PasteExchange;
 import org.p2pchat.core.files.FileTransferService;
-import org.p2pchat.core.identity.IdentityService;
-import org.p2pchat.core.settings.Settings;
 import org.p2pchat.core.settings.SettingsStore;
-import org.p2pchat.signaling.dht.DhtSettings;
-import org.p2pchat.core.signaling.DirectoryOptions;
-import org.p2pchat.core.signaling.DirectorySignalingProvider;
-import org.p2pchat.core.signaling.TextSignalingProvider;
+import org.p2pchat.core.signaling.ProviderCapability;
 
-/** {@code p2pchat cli}: the scriptable command-line client. */
+/**
+ * {@code p2pchat cli}: the scriptable command-line client, a view of the client layer: it opens a
+ * {@link ChatClient} with what the command line says, prints its events and calls it.
+ */
 public final class CommandLineApplication implements IApplication {
 
     /** Services come up asynchronously through DS; this is how long we wait for them. */
     private static final long SERVICE_WAIT_SECONDS = 20;
-    /** File transfer is optional, and comes up right after the settings it needs. */
-    private static final long FILES_WAIT_SECONDS = 5;
+    /** File transfer and the settings are optional here, and come up with the client layer. */
+    private static final long OPTIONAL_WAIT_SECONDS = 5;
 
     @Override
     public Object start(IApplicationContext context) throws Exception {
@@ -48,59 +46,118 @@ public final class CommandLineApplication implements IApplication {
             return 2;
         }
         EventPrinter print = new EventPrinter(out, System.err, options.json());
+        BundleContext bundles = FrameworkUtil.getBundle(getClass()).getBundleContext();
+        ChatClientFactory factory = service(bundles, ChatClientFactory.class, SERVICE_WAIT_SECONDS);
         if (options.mode() == CliOptions.Mode.HELP) {
             // With --json even the usage is a JSON line: stdout carries nothing else.
-            print.event("help", CliOptions.USAGE, "text", CliOptions.USAGE);
-            return EXIT_OK;
+            String usage = CliOptions.USAGE + Methods.usage(factory);
+            print.event("help", usage, "text", usage);
+            return 0;
         }
-        BundleContext bundles = FrameworkUtil.getBundle(getClass()).getBundleContext();
-        SettingsStore settings = service(bundles, SettingsStore.class);
-        PeerTransport transport = service(bundles, PeerTransport.class);
-        TextSignalingProvider manual = service(bundles, TextSignalingProvider.class);
-        IdentityService identity = service(bundles, IdentityService.class);
-        if (settings == null || transport == null || manual == null || identity == null) {
-            print.error("The client's services did not start (settings " + (settings != null) + ", transport "
-                    + (transport != null) + ", manual exchange " + (manual != null) + ", identity " + (identity != null)
-                    + "); see the log (the profile's logs/cli.log, or run with --verbose).");
+        if (factory == null) {
+            print.error("The client's services did not start (no chat client service); see the log (the profile's "
+                    + "logs/cli.log, or run with --verbose).");
             return 1;
         }
-        settings.loadProblem().ifPresent(print::error);
-        Settings s = settings.get();
-        String name = options.name() != null ? options.name()
-                : !s.username().isBlank() ? s.username() : System.getProperty("user.name", "someone");
-        List<IceServer> ice = options.iceFromProfile() ? s.enabledIceServers() : options.iceServers();
-        SessionConfig sessionConfig = new SessionConfig(ice, name, s.maxMessageBytes());
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        print.event("self", "* Your identity key: " + identity.self().fingerprint(), "fingerprint",
-                identity.self().fingerprint(), "id", identity.self().key());
-        try (TransferConsole files = files(bundles, options, print)) {
-            if (options.viaDirectory()) {
-                return viaDirectory(bundles, options, settings, name, sessionConfig,
-                        new ChatConsole(null, files, identity, options, name, in, print), print);
+        SettingsStore settings = service(bundles, SettingsStore.class, OPTIONAL_WAIT_SECONDS);
+        if (settings != null) {
+            settings.loadProblem().ifPresent(print::error);
+        }
+        ChatClient client;
+        try {
+            client = factory.open(options.clientOptions());
+        } catch (IllegalStateException e) {
+            print.error(e.getMessage());
+            return 1;
+        }
+        try (client) {
+            if (options.mode() == CliOptions.Mode.METHODS) {
+                return Methods.list(client, print);
             }
-            PeerSession session;
-            try {
-                session = transport.createSession(sessionConfig);
-            } catch (SessionException e) {
-                print.error(e.getMessage());
+            print.event("self", "* Your identity key: " + client.self().fingerprint(), "fingerprint",
+                    client.self().fingerprint(), "id", client.self().key());
+            ProviderCapability needed = options.mode().needs().orElseThrow();
+            ConnectionMethod method = Methods.select(client, options.method(), needed, SERVICE_WAIT_SECONDS, print);
+            if (method == null) {
                 return 1;
             }
-            try (session) {
-                return new ChatConsole(manual, files, identity, options, name, in, print).runManual(session);
-            }
+            return chat(bundles, client, method, options, print);
         }
     }
 
-    /**
-     * File transfer of this profile (the service keeps its transfer list in the profile folder),
-     * or null where the plug-in is not installed or no chat follows (listing peers).
-     */
+    private static int chat(BundleContext bundles, ChatClient client, ConnectionMethod method, CliOptions options,
+            EventPrinter print) throws Exception {
+        // One thread prints the client's events, in order; the main thread reads input and calls the client.
+        ExecutorService events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "p2pchat-cli-events");
+            t.setDaemon(true);
+            return t;
+        });
+        ConsoleInput input = new ConsoleInput(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+                print);
+        try (TransferConsole files = files(bundles, options, print)) {
+            ChatConsole console = new ChatConsole(files, input, print, events);
+            boolean paste = options.mode().needs().orElseThrow() == ProviderCapability.PASTE;
+            MethodConsole viaMethod = paste ? null : new MethodConsole(client, method, options, console, input, print);
+            try (AutoCloseable subscription = client.subscribe(events, event -> {
+                switch (event) {
+                    case ClientEvent.OfConversation e -> console.conversationEvent(e);
+                    case ClientEvent.TransferChanged e -> {
+                        if (files != null) {
+                            files.transferChanged(e.status());
+                        }
+                    }
+                    default -> {
+                        if (viaMethod != null) {
+                            viaMethod.clientEvent(event);
+                        }
+                    }
+                }
+            });
+                    AutoCloseable channels = client.subscribe(Runnable::run, event -> {
+                        if (event instanceof ClientEvent.ChannelOpened e) {
+                            console.channelOpened(e);
+                        }
+                    })) {
+                return paste ? paste(client, method, options, console, input, print) : viaMethod.run();
+            }
+        } finally {
+            events.shutdown();
+            events.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Offer or answer by copy and paste, then chat. */
+    private static int paste(ChatClient client, ConnectionMethod method, CliOptions options, ChatConsole console,
+            ConsoleInput input, EventPrinter print) throws InterruptedException {
+        PasteExchange exchange;
+        try {
+            exchange = client.paste();
+        } catch (IllegalStateException e) {
+            print.error(e.getMessage());
+            return 1;
+        }
+        if (!exchange.conversation().methodId().equals(method.id())) {
+            exchange.conversation().leave();
+            print.error("--method " + method.id() + ": offers and answers go through '"
+                    + exchange.conversation().methodId() + "', the first copy-and-paste method installed.");
+            return 1;
+        }
+        PasteConsole negotiation = new PasteConsole(exchange, options, input, print);
+        console.adopt(exchange.conversation(), false, negotiation::remoteAppliedNanos);
+        if (!negotiation.negotiate()) {
+            return 1;
+        }
+        return console.chat(exchange.conversation());
+    }
+
+    /** File transfer of this profile, or null where the plug-in is not installed or no chat follows. */
     private static TransferConsole files(BundleContext bundles, CliOptions options, EventPrinter print)
             throws InterruptedException {
         if (options.mode() == CliOptions.Mode.PEERS) {
             return null;
         }
-        FileTransferService service = service(bundles, FileTransferService.class, FILES_WAIT_SECONDS);
+        FileTransferService service = service(bundles, FileTransferService.class, OPTIONAL_WAIT_SECONDS);
         if (service == null) {
             if (options.acceptFilesInto() != null) {
                 print.error("--accept-files: this client has no file transfer installed (org.p2pchat.files.bt).");
@@ -110,28 +167,6 @@ public final class CommandLineApplication implements IApplication {
         TransferConsole files = new TransferConsole(service, print, options.acceptFilesInto());
         files.start();
         return files;
-    }
-
-    private static int viaDirectory(BundleContext bundles, CliOptions options, SettingsStore settings, String name,
-            SessionConfig sessionConfig, ChatConsole console, EventPrinter print) throws InterruptedException {
-        DirectorySignalingProvider directory = service(bundles, DirectorySignalingProvider.class);
-        if (directory == null) {
-            print.error("No rendezvous (DHT) provider is installed in this client.");
-            return 1;
-        }
-        List<URI> services = !options.rendezvous().isEmpty() ? options.rendezvous()
-                : settings.section(DhtSettings.SECTION).read(DhtSettings.class, DhtSettings::defaults)
-                        .enabledServices();
-        if (services.isEmpty()) {
-            print.error("No rendezvous service is enabled: add one in Settings or pass --rendezvous URL.");
-            return 1;
-        }
-        DirectoryOptions directoryOptions = new DirectoryOptions(services, name, options.listed(), sessionConfig);
-        return new DirectoryExchange(directory, directoryOptions, options, console, print).run();
-    }
-
-    private static <T> T service(BundleContext context, Class<T> type) throws InterruptedException {
-        return service(context, type, SERVICE_WAIT_SECONDS);
     }
 
     private static <T> T service(BundleContext context, Class<T> type, long waitSeconds) throws InterruptedException {

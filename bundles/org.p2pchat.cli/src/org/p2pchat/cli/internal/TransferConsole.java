@@ -5,33 +5,29 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import org.p2pchat.core.ConnectionState;
-import org.p2pchat.core.PeerSession;
+import org.p2pchat.client.core.Conversation;
+import org.p2pchat.client.core.ConversationState;
 import org.p2pchat.core.files.FileTransferService;
-import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.files.TransferStatus.Direction;
 import org.p2pchat.core.files.TransferStatus.State;
-import org.p2pchat.core.identity.PublicIdentity;
 
 /**
  * The command line's side of file transfer: runs {@code /send}, {@code /accept}, {@code /decline}
- * and {@code /transfers}, and prints offers, sparse progress and results. Transfers live in the
- * profile (the service keeps them), so a client started again on the same profile resumes them
- * once the peer is back.
+ * and {@code /transfers}, and prints offers, sparse progress and results (the client layer's
+ * {@link org.p2pchat.client.core.ClientEvent.TransferChanged}). Transfers live in the profile (the
+ * service keeps them), so a client started again on the same profile resumes them once the peer
+ * is back; the client layer attaches its sessions to the service.
  */
-final class TransferConsole implements TransferListener, AutoCloseable {
+final class TransferConsole implements AutoCloseable {
 
     /** Short enough to type, long enough to tell transfers apart. */
     private static final int SHORT_ID = 8;
@@ -49,7 +45,6 @@ final class TransferConsole implements TransferListener, AutoCloseable {
         return t;
     });
     private final Map<String, Track> tracks = new ConcurrentHashMap<>();
-    private final Set<PeerSession> attached = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
     /** What the console last said about one transfer; touched on the service's engine thread. */
     private static final class Track {
@@ -73,8 +68,8 @@ final class TransferConsole implements TransferListener, AutoCloseable {
     }
 
     /**
-     * Takes over what the profile left unfinished, then listens. Known before listening, so the
-     * service's first report of an old transfer is not mistaken for news.
+     * Takes over what the profile left unfinished; call before the client's events are delivered,
+     * so the first report of an old transfer is not mistaken for news.
      */
     void start() {
         List<TransferStatus> earlier = service.transfers();
@@ -92,26 +87,12 @@ final class TransferConsole implements TransferListener, AutoCloseable {
                 offered(s);
             }
         }
-        service.addListener(this);
-    }
-
-    /** Lets the service watch a new session (offers, transfers resuming); once per session, before it negotiates. */
-    void attach(PeerSession session) {
-        if (session != null && attached.add(session)) {
-            service.attach(session);
-        }
-    }
-
-    /** The peer of {@code session} proved {@code peer}: transfers with it resume only with that key. */
-    void verified(PeerSession session, PublicIdentity peer) {
-        attach(session);
-        service.verified(session, peer);
     }
 
     // ---- commands ----------------------------------------------------------------------------
 
     /** {@code /send PATH...}: offers the files once they are all there. */
-    void send(PeerSession session, List<String> paths) {
+    void send(Conversation conversation, List<String> paths) {
         if (paths.isEmpty()) {
             print.error("Say which files: /send PATH [PATH...] (quote a path with spaces: \"my file.pdf\").");
             return;
@@ -136,9 +117,8 @@ final class TransferConsole implements TransferListener, AutoCloseable {
         if (missing) {
             return;
         }
-        if (session == null || session.state() != ConnectionState.CONNECTED) {
-            print.error("Not sent: not connected" + (session == null ? "" : " (" + session.state().name().toLowerCase() + ")")
-                    + ".");
+        if (conversation.state() != ConversationState.CONNECTED) {
+            print.error("Not sent: not connected (" + conversation.connectionState().name().toLowerCase() + ").");
             return;
         }
         long total = 0;
@@ -151,13 +131,11 @@ final class TransferConsole implements TransferListener, AutoCloseable {
         }
         print.hint("Preparing " + (files.size() == 1 ? files.get(0).getFileName() : files.size() + " files") + " ("
                 + bytes(total) + ") to offer...");
-        actions.execute(() -> {
-            try {
-                service.offer(session, files); // the listener reports the offer and what follows
-            } catch (IOException | RuntimeException e) {
-                print.error("Could not offer the files: " + e.getMessage());
-            }
-        });
+        // The client's transfer events report the offer and what follows.
+        actions.execute(() -> conversation.sendFiles(files).exceptionally(error -> {
+            print.error("Could not offer the files: " + Futures.message(error));
+            return null;
+        }));
     }
 
     /** {@code /accept [ID] [DIR]}: the ID may be left out when one offer waits. */
@@ -263,8 +241,8 @@ final class TransferConsole implements TransferListener, AutoCloseable {
 
     // ---- what the service reports ------------------------------------------------------------
 
-    @Override
-    public void transferChanged(TransferStatus s) {
+    /** A transfer of this profile changed; on the client's event thread. */
+    void transferChanged(TransferStatus s) {
         Track track = tracks.computeIfAbsent(s.id(), id -> new Track());
         State before = track.state;
         track.state = s.state();
@@ -356,7 +334,6 @@ final class TransferConsole implements TransferListener, AutoCloseable {
 
     @Override
     public void close() {
-        service.removeListener(this);
         actions.shutdownNow();
     }
 
