@@ -41,6 +41,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceRegistration;
+import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.internal.identity.Ed25519IdentityService;
 import org.p2pchat.core.settings.Settings;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.ui.internal.parts.Ui;
@@ -233,22 +235,32 @@ final class PartHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers a profile for the desktop client: settings in memory under {@code name} and an
+     * identity of its own in {@code directory}, ranked above the test runtime's. The client layer's
+     * factory binds them when the part first asks for it.
+     */
+    IdentityService registerProfile(String name, Path directory) throws java.io.IOException {
+        MemorySettings settings = new MemorySettings(name, directory);
+        register(SettingsStore.class, settings);
+        IdentityService identity = new Ed25519IdentityService(directory.resolve("identity"));
+        register(IdentityService.class, identity);
+        return identity;
+    }
+
     @Override
     public void close() {
-        new ArrayList<>(registrations).forEach(this::unregister);
-        context.dispose();
+        context.dispose(); // the part closes its client first, then the services go
         shell.dispose();
+        new ArrayList<>(registrations).forEach(this::unregister);
     }
 
     /** Settings in memory: a name, no ICE servers (tests never use public STUN servers). */
     static final class MemorySettings implements SettingsStore {
 
-        @Override
-        public org.p2pchat.core.settings.SettingsSection section(String id) {
-            throw new UnsupportedOperationException("no settings sections in this test store");
-        }
-
         private final Path directory;
+        /** The plug-ins' sections, as the values they wrote (a test writes them as the plug-in would). */
+        private final java.util.Map<String, Object> sections = new java.util.concurrent.ConcurrentHashMap<>();
         private volatile Settings settings;
 
         MemorySettings(String username, Path directory) {
@@ -274,6 +286,27 @@ final class PartHarness implements AutoCloseable {
         @Override
         public Optional<String> loadProblem() {
             return Optional.empty();
+        }
+
+        @Override
+        public org.p2pchat.core.settings.SettingsSection section(String id) {
+            return new org.p2pchat.core.settings.SettingsSection() {
+                @Override
+                public String id() {
+                    return id;
+                }
+
+                @Override
+                public <T> T read(Class<T> type, Supplier<T> defaults) {
+                    Object value = sections.get(id);
+                    return type.isInstance(value) ? type.cast(value) : defaults.get();
+                }
+
+                @Override
+                public void write(Object value) {
+                    sections.put(id, value);
+                }
+            };
         }
     }
 }
