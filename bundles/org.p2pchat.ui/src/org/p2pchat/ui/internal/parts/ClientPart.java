@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import jakarta.annotation.PostConstruct;
@@ -18,11 +17,9 @@ import org.eclipse.e4.ui.di.Focus;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.SWTException;
 import org.eclipse.swt.custom.StackLayout;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Composite;
-import org.eclipse.swt.widgets.Display;
 import org.p2pchat.client.core.ChatClient;
 import org.p2pchat.client.core.ChatClientFactory;
 import org.p2pchat.client.core.ClientEvent;
@@ -56,7 +53,6 @@ public class ClientPart {
     /** Acts on transfers shown in the chat (accept, pause...); attaching them is the client layer's. */
     private volatile FileTransferService fileTransfer;
 
-    private Display display;
     private Composite root;
     private StackLayout stack;
     private RequestBar requests;
@@ -96,7 +92,6 @@ public class ClientPart {
 
     @PostConstruct
     void createControls(Composite parent) {
-        display = parent.getDisplay();
         parent.setLayout(new FillLayout());
         Composite frame = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().spacing(0, 0).applyTo(frame);
@@ -129,7 +124,7 @@ public class ClientPart {
                 ChatClient opened = f.open(new ClientOptions(Optional.empty(), Optional.empty(), listed, List.of()));
                 client = opened;
                 clientProblem = null;
-                subscription = opened.subscribe(uiExecutor(), event -> {
+                subscription = opened.subscribe(command -> Ui.async(root, command), event -> { // dropped once the part is gone
                     if (client == opened) {
                         render(event);
                     }
@@ -143,25 +138,6 @@ public class ClientPart {
         for (String id : Set.copyOf(online)) {
             goOnline(id);
         }
-    }
-
-    /** Runs events on the UI thread; dropped once the part is gone. */
-    private Executor uiExecutor() {
-        Display d = display;
-        return command -> {
-            if (d.isDisposed()) {
-                return;
-            }
-            try {
-                d.asyncExec(() -> {
-                    if (!root.isDisposed()) {
-                        command.run();
-                    }
-                });
-            } catch (SWTException e) {
-                // the display went away meanwhile: nobody to show it to
-            }
-        };
     }
 
     private void closeClient() {

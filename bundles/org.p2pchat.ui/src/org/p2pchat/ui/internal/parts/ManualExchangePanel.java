@@ -14,8 +14,10 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Text;
 import org.p2pchat.client.core.PasteExchange;
 import org.p2pchat.core.ConnectionState;
+import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.signaling.PasteCodec;
+import org.p2pchat.core.signaling.SignalingException;
 import org.p2pchat.ui.widgets.HelpButton;
 
 /**
@@ -227,7 +229,7 @@ final class ManualExchangePanel {
         }
         clearOutputs();
         PasteExchange started = client.paste(answerStatus);
-        if (started == null) {
+        if (started == null || !readable(started, pastedOffer, SessionDescription.Type.OFFER, answerStatus)) {
             return;
         }
         begin(started, false, answerStatus);
@@ -264,9 +266,24 @@ final class ManualExchangePanel {
             pastedAnswer.setFocus();
             return;
         }
+        if (!readable(current, pastedAnswer, SessionDescription.Type.ANSWER, connectStatus)) {
+            return;
+        }
         active = connectStatus;
         run(connect, connectStatus, "Connecting...", current.acceptAnswer(pastedAnswer.getText()),
                 ok -> say(connectStatus, "Connecting...", true));
+    }
+
+    /** Whether the paste in {@code field} reads as a description of {@code type}; says what is wrong if not. */
+    private static boolean readable(PasteExchange exchange, Text field, SessionDescription.Type type, StepStatus status) {
+        try {
+            exchange.check(field.getText(), type);
+            return true;
+        } catch (SignalingException e) {
+            status.error(e.getMessage());
+            field.setFocus();
+            return false;
+        }
     }
 
     /**
