@@ -62,6 +62,8 @@ public class ClientPart {
 
     // UI thread only:
     private ChatClient client;
+    /** The factory {@link #client} came from. */
+    private ChatClientFactory openedFrom;
     private AutoCloseable subscription;
     /** Why there is no client, or null. */
     private String clientProblem;
@@ -82,7 +84,11 @@ public class ClientPart {
     @Inject
     void setFactory(@org.eclipse.e4.core.di.annotations.Optional @Service ChatClientFactory registered) {
         factory = registered;
-        ui(this::openClient);
+        ui(() -> {
+            if (registered != openedFrom || client == null) {
+                openClient(); // re-injected with the same factory: the client goes on
+            }
+        });
     }
 
     @Inject
@@ -117,6 +123,7 @@ public class ClientPart {
     private void openClient() {
         closeClient();
         ChatClientFactory f = factory;
+        openedFrom = f;
         if (f == null) {
             clientProblem = "the chat client is not installed";
         } else {

@@ -54,6 +54,8 @@ final class ConnectView {
     private ManualExchangePanel exchange;
     private PeerListPanel peerList;
     private List<ConnectionMethod> current = List.of();
+    /** The list is being set by the program: its selection events are not the user's. */
+    private boolean refreshing;
     private String shownMethod;
 
     ConnectView(Composite parent, ClientPart client) {
@@ -117,10 +119,15 @@ final class ConnectView {
         methods.setLabelProvider(new ColumnLabelProvider() {
             @Override
             public String getText(Object element) {
-                return ((ConnectionMethod) element).displayName();
+                ConnectionMethod m = method((String) element);
+                return m == null ? (String) element : m.displayName();
             }
         });
-        methods.addSelectionChangedListener(e -> showDetails(selectedMethod()));
+        methods.addSelectionChangedListener(e -> {
+            if (!refreshing) {
+                showDetails(selectedMethod());
+            }
+        });
         GridDataFactory.fillDefaults().grab(false, true).hint(190, SWT.DEFAULT).applyTo(methods.getControl());
         details = new Composite(methodArea, SWT.NONE);
         GridLayoutFactory.fillDefaults().spacing(0, 6).applyTo(details);
@@ -160,11 +167,16 @@ final class ConnectView {
     void methods(List<ConnectionMethod> registered, SettingsStore store) {
         String selected = selectedId();
         current = List.copyOf(registered);
-        methods.setInput(current);
         ConnectionMethod keep = current.stream().filter(m -> m.id().equals(selected)).findFirst()
                 .orElseGet(() -> firstChoice(current));
-        if (keep != null) {
-            methods.setSelection(new StructuredSelection(keep), true);
+        refreshing = true;
+        try {
+            methods.setInput(current.stream().map(ConnectionMethod::id).toList());
+            if (keep != null) {
+                methods.setSelection(new StructuredSelection(keep.id()), true);
+            }
+        } finally {
+            refreshing = false;
         }
         showDetails(keep);
         status.setText(statusText(store, current.size()));
@@ -173,14 +185,15 @@ final class ConnectView {
 
     /** A method's standing changed. */
     void methodChanged(ConnectionMethod changed) {
-        String selected = selectedId();
         current = current.stream().map(m -> m.id().equals(changed.id()) ? changed : m).toList();
-        methods.setInput(current);
-        current.stream().filter(m -> m.id().equals(selected)).findFirst()
-                .ifPresent(m -> methods.setSelection(new StructuredSelection(m), false));
+        methods.update(changed.id(), null);
         if (peerList != null && peerList.methodId().equals(changed.id())) {
             peerList.methodChanged(changed);
         }
+    }
+
+    private ConnectionMethod method(String id) {
+        return current.stream().filter(m -> m.id().equals(id)).findFirst().orElse(null);
     }
 
     /**
@@ -199,12 +212,12 @@ final class ConnectView {
     }
 
     private ConnectionMethod selectedMethod() {
-        return (ConnectionMethod) ((IStructuredSelection) methods.getSelection()).getFirstElement();
+        String id = selectedId();
+        return id == null ? null : method(id);
     }
 
     private String selectedId() {
-        ConnectionMethod m = selectedMethod();
-        return m == null ? null : m.id();
+        return (String) ((IStructuredSelection) methods.getSelection()).getFirstElement();
     }
 
     private void showDetails(ConnectionMethod method) {

@@ -165,6 +165,9 @@ final class PeerListPanel {
 
     /** The method's standing changed; a place where we just became reachable lists its people. */
     void methodChanged(ConnectionMethod changed) {
+        if (changed.equals(method) || root.isDisposed()) {
+            return;
+        }
         boolean wasOnline = method.status().stream().anyMatch(s -> s.state() == ProviderStatus.State.ONLINE);
         boolean online = changed.status().stream().anyMatch(s -> s.state() == ProviderStatus.State.ONLINE);
         boolean newPlace = changed.status().stream().filter(s -> s.state() == ProviderStatus.State.ONLINE)
