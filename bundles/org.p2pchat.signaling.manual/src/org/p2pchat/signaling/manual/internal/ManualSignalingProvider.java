@@ -26,7 +26,7 @@ public final class ManualSignalingProvider implements ConnectionProvider {
     /** Real descriptions are a few KiB; this refuses a mistaken paste of a whole file cheaply. */
     public static final int MAX_TEXT_CHARS = ManualPasteCodec.MAX_TEXT_CHARS;
 
-    private static final String DESCRIPTION = "Connect by carrying text between you and your peer over any "
+    static final String DESCRIPTION = "Connect by carrying text between you and your peer over any "
             + "channel you already use: a chat app, e-mail, a phone call. Whoever starts copies the offer "
             + "this client shows and sends it; the peer pastes it, then sends back the answer their client "
             + "shows, which the starter pastes. Nothing goes through a server of any kind for this exchange. "

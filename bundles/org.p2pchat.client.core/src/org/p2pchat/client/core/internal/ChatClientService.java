@@ -1,0 +1,116 @@
+package org.p2pchat.client.core.internal;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.p2pchat.client.core.ChatClient;
+import org.p2pchat.client.core.ChatClientFactory;
+import org.p2pchat.client.core.ClientOptions;
+import org.p2pchat.core.PeerTransport;
+import org.p2pchat.core.files.FileTransferService;
+import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.core.signaling.ConnectionProvider;
+
+/**
+ * The client layer as an OSGi service: opens {@link DefaultChatClient}s on the profile's identity,
+ * settings and file transfer, with every connection provider registered now or later. Tests make
+ * their own with {@link #ChatClientService(PeerTransport, IdentityService, SettingsStore, FileTransferService)}
+ * to run two profiles in one framework.
+ */
+@Component(service = ChatClientFactory.class)
+public final class ChatClientService implements ChatClientFactory {
+
+    private volatile PeerTransport transport;
+    private volatile IdentityService identity;
+    private volatile SettingsStore settings;
+    private volatile FileTransferService files;
+    private final ProviderRegistry providers = new ProviderRegistry();
+    private final CopyOnWriteArrayList<DefaultChatClient> clients = new CopyOnWriteArrayList<>();
+
+    /** For the framework. */
+    public ChatClientService() {
+    }
+
+    /**
+     * A factory on explicit parts, for use outside DS (a second profile in a test).
+     *
+     * @param files the file transfer, or {@code null} for none
+     */
+    public ChatClientService(PeerTransport transport, IdentityService identity, SettingsStore settings,
+            FileTransferService files) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.files = files;
+    }
+
+    @Reference
+    void setTransport(PeerTransport transport) {
+        this.transport = transport;
+    }
+
+    @Reference
+    void setIdentity(IdentityService identity) {
+        this.identity = identity;
+    }
+
+    @Reference
+    void setSettings(SettingsStore settings) {
+        this.settings = settings;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setFiles(FileTransferService service) {
+        files = service;
+        clients.forEach(c -> c.filesChanged(service));
+    }
+
+    void unsetFiles(FileTransferService service) {
+        if (files == service) {
+            files = null;
+            clients.forEach(c -> c.filesChanged(null));
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addProvider(ConnectionProvider provider, Map<String, Object> properties) {
+        Object ranking = properties.get(Constants.SERVICE_RANKING);
+        register(provider, ranking instanceof Integer i ? i : 0);
+    }
+
+    void removeProvider(ConnectionProvider provider) {
+        providers.remove(provider);
+    }
+
+    /** Registers a provider by hand (outside DS), with its service ranking. */
+    public void register(ConnectionProvider provider, int ranking) {
+        providers.add(provider, ranking);
+    }
+
+    /** Unregisters a provider registered by hand; its links close. */
+    public void unregister(ConnectionProvider provider) {
+        providers.remove(provider);
+    }
+
+    @Override
+    public ChatClient open(ClientOptions options) {
+        PeerTransport t = transport;
+        if (t == null) {
+            throw new IllegalStateException("No transport is installed: the WebRTC plug-in is missing or did not start.");
+        }
+        DefaultChatClient client = new DefaultChatClient(t, identity, settings, files, providers,
+                options == null ? ClientOptions.fromProfile() : options, clients::remove);
+        clients.add(client);
+        return client;
+    }
+}

@@ -1,0 +1,593 @@
+package org.p2pchat.client.core.internal;
+
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import org.p2pchat.client.core.ClientEvent;
+import org.p2pchat.client.core.Conversation;
+import org.p2pchat.client.core.ConversationState;
+import org.p2pchat.client.core.EndReason;
+import org.p2pchat.core.CandidatePath;
+import org.p2pchat.core.ChatMessage;
+import org.p2pchat.core.ConnectionState;
+import org.p2pchat.core.PeerDataChannel;
+import org.p2pchat.core.PeerSession;
+import org.p2pchat.core.PeerSessionListener;
+import org.p2pchat.core.SessionDescription;
+import org.p2pchat.core.SessionException;
+import org.p2pchat.core.files.FileTransferService;
+import org.p2pchat.core.files.TransferStatus;
+import org.p2pchat.core.identity.Contact;
+import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.signaling.PeerAddress;
+
+/**
+ * One conversation and the sessions it runs over: turns session events into client events, learns
+ * the peer's name and client from its join notice, checks the peer's key on first use, shows the
+ * safety number, hands every session to the file transfer, says goodbye, and hands a lost
+ * connection to its {@link ReconnectPolicy}. A session of a reconnection attempt is "pending"
+ * until it connects; then it replaces the current one.
+ */
+final class ChatConversation implements Conversation, PeerSessionListener {
+
+    private static final System.Logger LOG = System.getLogger(ChatConversation.class.getName());
+
+    /** The web app's join notice is "<name> joined the chat", its goodbye "<name> left the chat". */
+    static final String JOINED = " joined the chat";
+    static final String LEFT = " left the chat";
+    /** Channels of plug-ins (the file transfer's "p2pchat-files", "p2pchat-bt/ID"...) are theirs. */
+    static final String PLUGIN_CHANNEL_PREFIX = "p2pchat-";
+    /** How long a goodbye may take before the session is closed anyway. */
+    static final long GOODBYE_MILLIS = 2000;
+
+    /** A negotiated session with the descriptions that made it. */
+    record Negotiated(PeerSession session, SessionDescription local, SessionDescription remote) {
+    }
+
+    private final DefaultChatClient client;
+    private final String id;
+    private final String methodId;
+    /** Whether we made the connection, and so ask again when it is lost. */
+    private final boolean asks;
+    private final CompletableFuture<Void> connected = new CompletableFuture<>();
+    private final ReconnectPolicy reconnect;
+
+    private volatile PeerAddress peer;
+    private volatile String peerName;
+    private volatile Optional<PublicIdentity> peerIdentity = Optional.empty();
+    private volatile boolean webApp;
+    private volatile ConversationState state = ConversationState.NEGOTIATING;
+    /** The session chatted over (may still be negotiating); null before the first is made. */
+    private volatile PeerSession session;
+    private volatile Negotiated current;
+    /** A reconnection's session, until it connects. */
+    private volatile Negotiated pending;
+    private volatile CompletableFuture<Void> pendingUp;
+    private volatile boolean pendingByPeer;
+    private volatile boolean everConnected;
+    private volatile boolean safetyShown;
+    private volatile String safetyNumber;
+    private volatile boolean ended;
+    /** The name of a join notice that came before the peer's proof was checked. */
+    private volatile String joinedName;
+    /** What to stop when the conversation ends (offers still waiting for an answer). */
+    private final List<Runnable> onEnd = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Whether the peer's proof was checked (and {@link #peerIdentity} is what it proved). */
+    private volatile boolean identityKnown;
+
+    ChatConversation(DefaultChatClient client, String id, String methodId, PeerAddress peer, boolean asks) {
+        this.client = client;
+        this.id = id;
+        this.methodId = methodId;
+        this.peer = peer;
+        this.asks = asks;
+        this.peerName = peer == null ? "" : peer.name();
+        this.reconnect = new ReconnectPolicy(this);
+    }
+
+    DefaultChatClient client() {
+        return client;
+    }
+
+    boolean asks() {
+        return asks;
+    }
+
+    // ---- sessions ------------------------------------------------------------------------------
+
+    /** A new session of this conversation: watched by us and by the file transfer before negotiating. */
+    PeerSession newSession() throws SessionException {
+        PeerSession s = client.createSession();
+        s.addListener(this);
+        FileTransferService files = client.files();
+        if (files != null) {
+            files.attach(s);
+        }
+        s.peerClient().whenComplete((name, error) -> {
+            if (error == null && (s == session || (pending != null && pending.session() == s))) {
+                webApp = name.isEmpty();
+            }
+        });
+        return s;
+    }
+
+    /** The first session, while it is negotiated. */
+    void use(PeerSession s) {
+        session = s;
+        if (ended) {
+            s.close();
+        }
+    }
+
+    /** The peer answered from another address (the web app's new id): that is who the chat is with. */
+    void answeredFrom(PeerAddress from) {
+        if (peer != null && !peer.sameAddress(from)) {
+            peer = from;
+        }
+    }
+
+    /**
+     * The descriptions of the first session are exchanged and the peer's proof held (or it sent none):
+     * connecting now.
+     */
+    void negotiated(Negotiated n, Optional<PublicIdentity> identity) {
+        client.post(new ClientEvent.PeerIdentified(this, identity, identity
+                .map(i -> "Peer identity verified: key " + i.fingerprint())
+                .orElse("Your peer's app does not prove its identity (the web app does not): this connection is "
+                        + "encrypted but unverified.")));
+        negotiatedQuietly(n, identity);
+    }
+
+    /** As {@link #negotiated}, for a paste whose identity was reported when it was pasted. */
+    void negotiatedQuietly(Negotiated n, Optional<PublicIdentity> identity) {
+        verified(n.session(), identity);
+        current = n;
+        if (state == ConversationState.NEGOTIATING) {
+            state(ConversationState.CONNECTING, n.session().state());
+        }
+        ConnectionState now = n.session().state();
+        if (now == ConnectionState.CONNECTED || now.isFinal()) {
+            stateChanged(n.session(), now); // it got there before we did
+        }
+    }
+
+    private void verified(PeerSession s, Optional<PublicIdentity> identity) {
+        peerIdentity = identity;
+        identityKnown = true;
+        FileTransferService files = client.files();
+        if (files != null && identity.isPresent()) {
+            files.verified(s, identity.get()); // transfers with this peer resume on this key only
+        }
+        String joined = joinedName;
+        if (joined != null) {
+            joinedName = null;
+            rememberContact(joined); // the join notice came first
+        }
+    }
+
+    /** A reconnection's session was negotiated; it replaces the current one once connected. */
+    CompletableFuture<Void> pending(Negotiated n, Optional<PublicIdentity> identity, boolean byPeer) {
+        CompletableFuture<Void> up = new CompletableFuture<>();
+        pendingUp = up;
+        pendingByPeer = byPeer;
+        pending = n;
+        FileTransferService files = client.files();
+        if (files != null && identity.isPresent()) {
+            files.verified(n.session(), identity.get());
+        }
+        if (n.session().state() == ConnectionState.CONNECTED) {
+            stateChanged(n.session(), ConnectionState.CONNECTED);
+        }
+        return up;
+    }
+
+    /** The reconnection attempt's session gave up before connecting. */
+    void dropPending(PeerSession s) {
+        Negotiated p = pending;
+        if (p != null && p.session() == s) {
+            pending = null;
+        }
+        s.close();
+    }
+
+    private void promote(Negotiated n) {
+        Negotiated old = current;
+        current = n;
+        session = n.session();
+        pending = null;
+        safetyShown = false;
+        boolean byPeer = pendingByPeer;
+        CompletableFuture<Void> up = pendingUp;
+        reconnect.succeeded();
+        if (old != null && old.session() != n.session()) {
+            CompletableFuture.runAsync(old.session()::close);
+        }
+        state(ConversationState.CONNECTED, ConnectionState.CONNECTED);
+        showSafetyNumber();
+        client.post(new ClientEvent.Reconnected(this, byPeer));
+        if (up != null) {
+            up.complete(null);
+        }
+    }
+
+    // ---- session events ------------------------------------------------------------------------
+
+    @Override
+    public void stateChanged(PeerSession s, ConnectionState connection) {
+        Negotiated p = pending;
+        if (p != null && p.session() == s) {
+            pendingStateChanged(p, connection);
+            return;
+        }
+        if (s != session || ended) {
+            return;
+        }
+        if (current == null && !connection.isFinal()) {
+            return; // not negotiated yet: negotiated() takes it from here
+        }
+        if (connection == ConnectionState.CONNECTED) {
+            everConnected = true;
+            state(ConversationState.CONNECTED, connection);
+            connected.complete(null);
+            showSafetyNumber();
+        } else if (connection == ConnectionState.CLOSED) {
+            end(EndReason.PEER_LEFT, shownName() + " closed the connection.");
+        } else if (connection == ConnectionState.FAILED) {
+            if (!everConnected) {
+                end(EndReason.FAILED, "Could not connect: the connection failed. Check that both sides used fresh "
+                        + "descriptions and that a path exists (STUN/TURN).");
+            } else {
+                lost();
+            }
+        } else {
+            state(state, connection);
+        }
+    }
+
+    private void pendingStateChanged(Negotiated p, ConnectionState connection) {
+        CompletableFuture<Void> up = pendingUp;
+        if (connection == ConnectionState.CONNECTED) {
+            promote(p);
+        } else if (connection.isFinal() && up != null) {
+            up.completeExceptionally(new SessionException("the new connection failed too"));
+        }
+    }
+
+    /** The connection was lost for good: made again where the method can, else the conversation ends. */
+    private void lost() {
+        if (!client.canReconnect(methodId) || peer == null) {
+            end(EndReason.LOST, "The connection was lost; a manual exchange has no way to reconnect by itself. "
+                    + "Start a new exchange to chat again.");
+            return;
+        }
+        state(ConversationState.RECONNECTING, ConnectionState.FAILED);
+        if (asks) {
+            reconnect.start();
+        } else {
+            reconnect.await();
+        }
+    }
+
+    @Override
+    public void pathSelected(PeerSession s, CandidatePath path) {
+        if (s == session) {
+            client.post(new ClientEvent.PathSelected(this, path));
+        }
+    }
+
+    @Override
+    public void messageReceived(PeerSession s, ChatMessage m) {
+        // A message from a replaced session is still shown.
+        if (m.isSystemNotice() && m.content().endsWith(JOINED)) {
+            String name = m.content().substring(0, m.content().length() - JOINED.length());
+            peerName = name;
+            client.post(new ClientEvent.MessageReceived(this, m));
+            rememberContact(name);
+            return;
+        }
+        client.post(new ClientEvent.MessageReceived(this, m));
+        if (m.isSystemNotice() && m.content().endsWith(LEFT) && s == session) {
+            // The peer said goodbye: it closes next; no reconnecting.
+            end(EndReason.PEER_LEFT, m.content() + ".");
+        }
+    }
+
+    /** Trust on first use: the key the peer has now, under the name it announced, against the one seen before. */
+    private void rememberContact(String name) {
+        Optional<PublicIdentity> key = peerIdentity;
+        if (!identityKnown) {
+            joinedName = name; // checked once the proof is
+            return;
+        }
+        if (key.isEmpty()) {
+            return;
+        }
+        Contact.Status status = client.identity().meet(name, key.get());
+        String text = switch (status) {
+            case NEW -> name + " is a new contact; their key is remembered.";
+            case KNOWN -> name + " has the same key as before.";
+            case CHANGED -> "WARNING: " + name + "'s identity key has CHANGED since you last talked. This may be "
+                    + "someone else using that name. Compare the safety number with " + name
+                    + " over another channel before trusting this chat.";
+        };
+        client.post(new ClientEvent.ContactChecked(this, name, status, text));
+    }
+
+    @Override
+    public void unknownMessage(PeerSession s, String type, String json) {
+        String text = type.equals("webtorrent-file")
+                ? "Your peer offered a file from the web app; file exchange with the web app is not possible"
+                        + (client.files() == null ? "." : " (the file plug-in told them so in the chat).")
+                : "Your peer sent a message of type '" + type + "' that this client does not handle.";
+        client.post(new ClientEvent.Notice(this, text));
+    }
+
+    @Override
+    public void dataChannelOpened(PeerSession s, PeerDataChannel channel) {
+        if (!channel.label().startsWith(PLUGIN_CHANNEL_PREFIX)) {
+            client.post(new ClientEvent.ChannelOpened(this, channel));
+        }
+    }
+
+    @Override
+    public void problem(PeerSession s, String description) {
+        if (s == session) {
+            client.post(new ClientEvent.Notice(this, "Problem: " + description));
+        }
+    }
+
+    private void showSafetyNumber() {
+        Negotiated n = current;
+        Optional<PublicIdentity> key = peerIdentity;
+        synchronized (this) {
+            if (safetyShown || n == null || key.isEmpty() || n.session().state() != ConnectionState.CONNECTED) {
+                return;
+            }
+            safetyShown = true;
+        }
+        String number = client.identity().safetyNumber(key.get(), n.local(), n.remote());
+        safetyNumber = number;
+        client.post(new ClientEvent.SafetyNumber(this, number));
+    }
+
+    void state(ConversationState next, ConnectionState connection) {
+        synchronized (this) {
+            if (state == ConversationState.ENDED) {
+                return;
+            }
+            state = next;
+        }
+        client.post(new ClientEvent.StateChanged(this, next, connection));
+    }
+
+    /** Ends the conversation once: no more reconnecting, every session closed. */
+    void end(EndReason reason, String text) {
+        end(reason, text, new SessionException(text));
+    }
+
+    private void end(EndReason reason, String text, Throwable why) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            state = ConversationState.ENDED;
+        }
+        reconnect.stop();
+        for (Runnable action : onEnd) {
+            if (onEnd.remove(action)) {
+                action.run();
+            }
+        }
+        PeerSession s = session;
+        Negotiated p = pending;
+        CompletableFuture.runAsync(() -> {
+            if (s != null) {
+                s.close();
+            }
+            if (p != null) {
+                p.session().close();
+            }
+        });
+        LOG.log(Level.DEBUG, "conversation {0} ended: {1} {2}", id, reason, text);
+        client.post(new ClientEvent.StateChanged(this, ConversationState.ENDED,
+                s == null ? ConnectionState.CLOSED : s.state()));
+        client.post(new ClientEvent.Ended(this, reason, text));
+        connected.completeExceptionally(why);
+        client.ended(this);
+    }
+
+    /** Runs {@code action} when the conversation ends (at once if it has). */
+    void onEnd(Runnable action) {
+        onEnd.add(action);
+        if (ended && onEnd.remove(action)) {
+            action.run();
+        }
+    }
+
+    void removeOnEnd(Runnable action) {
+        onEnd.remove(action);
+    }
+
+    /** The negotiation failed: the conversation never started. */
+    void failed(Throwable error) {
+        end(EndReason.FAILED, DefaultChatClient.message(error), DefaultChatClient.cause(error));
+    }
+
+    boolean isEnded() {
+        return ended;
+    }
+
+    String shownName() {
+        String name = peerName;
+        return name == null || name.isBlank() ? (peer == null ? "Your peer" : peer.shown()) : name;
+    }
+
+    /** Whether {@code from}, proving {@code identity}, continues this conversation (a reconnection of its peer). */
+    boolean continuedBy(PeerAddress from, Optional<PublicIdentity> identity) {
+        PeerAddress p = peer;
+        Optional<PublicIdentity> known = peerIdentity;
+        return !ended && everConnected && p != null && p.sameAddress(from) && known.isPresent() && known.equals(identity);
+    }
+
+    ReconnectPolicy reconnectPolicy() {
+        return reconnect;
+    }
+
+    // ---- Conversation --------------------------------------------------------------------------
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String methodId() {
+        return methodId;
+    }
+
+    @Override
+    public Optional<PeerAddress> peer() {
+        return Optional.ofNullable(peer);
+    }
+
+    @Override
+    public String peerName() {
+        return peerName;
+    }
+
+    @Override
+    public Optional<PublicIdentity> peerIdentity() {
+        return peerIdentity;
+    }
+
+    @Override
+    public boolean peerIsWebApp() {
+        return webApp;
+    }
+
+    @Override
+    public ConversationState state() {
+        return state;
+    }
+
+    @Override
+    public ConnectionState connectionState() {
+        PeerSession s = session;
+        return s == null ? ConnectionState.NEW : s.state();
+    }
+
+    @Override
+    public Optional<CandidatePath> path() {
+        PeerSession s = session;
+        return s == null ? Optional.empty() : s.selectedPath();
+    }
+
+    @Override
+    public Optional<String> safetyNumber() {
+        return Optional.ofNullable(safetyNumber);
+    }
+
+    @Override
+    public CompletableFuture<Void> connected() {
+        return connected.copy();
+    }
+
+    /** The current session if it is connected; else why not. */
+    private PeerSession connectedSession() throws SessionException {
+        PeerSession s = session;
+        if (s == null || s.state() != ConnectionState.CONNECTED) {
+            throw new SessionException("Not sent: not connected ("
+                    + (s == null ? "negotiating" : s.state().name().toLowerCase(Locale.ROOT)) + ").");
+        }
+        return s;
+    }
+
+    @Override
+    public CompletableFuture<ChatMessage> send(String text) {
+        ChatMessage m = ChatMessage.create(client.displayName(), text);
+        try {
+            return connectedSession().send(m).thenApply(ok -> {
+                client.post(new ClientEvent.MessageSent(this, m));
+                return m;
+            });
+        } catch (SessionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Long> ping() {
+        try {
+            return connectedSession().ping();
+        } catch (SessionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<PeerDataChannel> openDataChannel(String label) {
+        try {
+            return connectedSession().openDataChannel(label);
+        } catch (SessionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public boolean canSendFiles() {
+        FileTransferService files = client.files();
+        PeerSession s = session;
+        return files != null && s != null && !webApp && s.state() == ConnectionState.CONNECTED && files.supports(s);
+    }
+
+    @Override
+    public CompletableFuture<TransferStatus> sendFiles(List<Path> files) {
+        FileTransferService service = client.files();
+        if (service == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "This client has no file transfer installed (the org.p2pchat.files.bt plug-in is missing)."));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                PeerSession s = connectedSession();
+                if (!service.supports(s)) {
+                    throw new SessionException("Your peer's app cannot exchange files with this client (the web app "
+                            + "exchanges files in a way we cannot join).");
+                }
+                return service.offer(s, files);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> leave() {
+        reconnect.stop();
+        PeerSession s = session;
+        if (ended || s == null) {
+            end(EndReason.WE_LEFT, "You left the chat.");
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> said = s.state() == ConnectionState.CONNECTED
+                ? s.send(ChatMessage.create(ChatMessage.SYSTEM_SENDER, client.displayName() + LEFT))
+                        .orTimeout(GOODBYE_MILLIS, TimeUnit.MILLISECONDS)
+                : CompletableFuture.completedFuture(null);
+        return said.handle((ok, error) -> {
+            end(EndReason.WE_LEFT, "You left the chat.");
+            return null;
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "Conversation " + id + " with " + shownName() + " (" + state + ")";
+    }
+}

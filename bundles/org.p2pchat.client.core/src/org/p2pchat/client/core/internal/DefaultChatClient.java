@@ -1,0 +1,345 @@
+package org.p2pchat.client.core.internal;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.p2pchat.client.core.ChatClient;
+import org.p2pchat.client.core.ClientEvent;
+import org.p2pchat.client.core.ClientOptions;
+import org.p2pchat.client.core.ConnectionMethod;
+import org.p2pchat.client.core.Conversation;
+import org.p2pchat.client.core.PasteExchange;
+import org.p2pchat.client.core.Request;
+import org.p2pchat.core.IceServer;
+import org.p2pchat.core.PeerSession;
+import org.p2pchat.core.PeerTransport;
+import org.p2pchat.core.SessionConfig;
+import org.p2pchat.core.SessionException;
+import org.p2pchat.core.files.FileTransferService;
+import org.p2pchat.core.files.TransferListener;
+import org.p2pchat.core.identity.Contact;
+import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.settings.Settings;
+import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.core.signaling.ConnectionProvider;
+import org.p2pchat.core.signaling.InboundOffer;
+import org.p2pchat.core.signaling.PasteCodec;
+import org.p2pchat.core.signaling.PeerAddress;
+import org.p2pchat.core.signaling.ProviderCapability;
+import org.p2pchat.core.signaling.SignalingException;
+import org.p2pchat.core.text.ContactWarnings;
+
+/**
+ * A chat client on one profile: its methods ({@link MethodLinks}), its requests, its
+ * conversations ({@link ChatConversation}) and their events ({@link EventBus}).
+ */
+final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
+
+    private static final System.Logger LOG = System.getLogger(DefaultChatClient.class.getName());
+
+    /** An offer shown to the user as a request. */
+    private record Pending(Request request, InboundOffer offer) {
+    }
+
+    private final PeerTransport transport;
+    private final IdentityService identity;
+    private final SettingsStore settings;
+    private final ClientOptions options;
+    private final String displayName;
+    private final Consumer<DefaultChatClient> onClose;
+    private final EventBus bus = new EventBus();
+    private final MethodLinks links;
+    private final Proofs proofs;
+    private final Negotiator negotiator;
+    private final CopyOnWriteArrayList<ChatConversation> conversations = new CopyOnWriteArrayList<>();
+    private final Map<String, Pending> requests = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final TransferListener transfers = status -> post(new ClientEvent.TransferChanged(status));
+    private volatile FileTransferService files;
+    private volatile boolean closed;
+
+    DefaultChatClient(PeerTransport transport, IdentityService identity, SettingsStore settings,
+            FileTransferService files, ProviderRegistry providers, ClientOptions options,
+            Consumer<DefaultChatClient> onClose) {
+        this.transport = transport;
+        this.identity = identity;
+        this.settings = settings;
+        this.options = options;
+        this.onClose = onClose;
+        this.displayName = options.displayName().orElseGet(() -> {
+            String username = settings.get().username();
+            return !username.isBlank() ? username : System.getProperty("user.name", "someone");
+        });
+        this.proofs = new Proofs(identity);
+        this.negotiator = new Negotiator(this, identity, proofs);
+        this.links = new MethodLinks(providers, identity, settings, displayName, options.listed(), options.services(),
+                this);
+        filesChanged(files);
+    }
+
+    void filesChanged(FileTransferService service) {
+        FileTransferService old = files;
+        if (old == service) {
+            return;
+        }
+        if (old != null) {
+            old.removeListener(transfers);
+        }
+        files = service;
+        if (service != null) {
+            service.addListener(transfers);
+        }
+    }
+
+    // ---- parts for the conversations -----------------------------------------------------------
+
+    FileTransferService files() {
+        return files;
+    }
+
+    IdentityService identity() {
+        return identity;
+    }
+
+    MethodLinks links() {
+        return links;
+    }
+
+    Negotiator negotiator() {
+        return negotiator;
+    }
+
+    /** A session from the profile's settings, under our name, with the ICE servers of the options and the methods. */
+    PeerSession createSession() throws SessionException {
+        Settings s = settings.get();
+        List<IceServer> ice = new ArrayList<>(options.iceServers().orElseGet(s::enabledIceServers));
+        ice.addAll(links.iceServers());
+        return transport.createSession(new SessionConfig(ice, displayName, s.maxMessageBytes()));
+    }
+
+    /** Whether a conversation of method {@code methodId} can be made again by itself. */
+    boolean canReconnect(String methodId) {
+        return links.isOnline(methodId) && links.methods().stream()
+                .anyMatch(m -> m.id().equals(methodId) && m.can(ProviderCapability.CONNECT));
+    }
+
+    @Override
+    public void post(ClientEvent event) {
+        bus.post(event);
+    }
+
+    void ended(ChatConversation c) {
+        conversations.remove(c);
+    }
+
+    private ChatConversation newConversation(String methodId, PeerAddress peer, boolean asks) {
+        if (closed) {
+            throw new IllegalStateException("The client is closed.");
+        }
+        ChatConversation c = new ChatConversation(this, "c" + ids.incrementAndGet(), methodId, peer, asks);
+        conversations.add(c);
+        post(new ClientEvent.ConversationStarted(c));
+        return c;
+    }
+
+    // ---- offers from the methods ---------------------------------------------------------------
+
+    @Override
+    public void offered(ConnectionProvider provider, InboundOffer offer) {
+        PeerAddress from = offer.from();
+        Optional<PublicIdentity> proved;
+        try {
+            proved = proofs.checkOffer(from, offer.offer());
+        } catch (SignalingException e) {
+            offer.reject(e.getMessage());
+            post(new ClientEvent.RequestRefused(from, "Refused a request from " + from.shown() + ": "
+                    + e.getMessage() + "."));
+            return;
+        }
+        if (offer.reconnect()) {
+            for (ChatConversation c : conversations) {
+                if (c.methodId().equals(provider.id()) && c.continuedBy(from, proved)) {
+                    // Our peer lost the connection and asks again, proving the key of this chat: no question.
+                    negotiator.acceptReconnection(c, offer, proved);
+                    return;
+                }
+            }
+        }
+        Request request = new Request("r" + ids.incrementAndGet(), from, proved, offer.reconnect(),
+                ContactWarnings.forRequest(from.name(), proved, identity.contacts()));
+        requests.put(request.id(), new Pending(request, offer));
+        post(new ClientEvent.RequestReceived(request));
+    }
+
+    @Override
+    public void withdrawn(InboundOffer offer) {
+        for (Pending p : requests.values()) {
+            if (p.offer().equals(offer) && requests.remove(p.request().id(), p)) {
+                post(new ClientEvent.RequestWithdrawn(p.request()));
+            }
+        }
+    }
+
+    // ---- ChatClient ----------------------------------------------------------------------------
+
+    @Override
+    public PublicIdentity self() {
+        return identity.self();
+    }
+
+    @Override
+    public String displayName() {
+        return displayName;
+    }
+
+    @Override
+    public List<Contact> contacts() {
+        return identity.contacts();
+    }
+
+    @Override
+    public List<ConnectionMethod> methods() {
+        return links.methods();
+    }
+
+    @Override
+    public AutoCloseable subscribe(Executor executor, Consumer<ClientEvent> listener) {
+        return bus.subscribe(executor, listener);
+    }
+
+    @Override
+    public void goOnline(String methodId) {
+        links.goOnline(methodId);
+    }
+
+    @Override
+    public void goOffline(String methodId) {
+        links.goOffline(methodId);
+        for (Pending p : requests.values()) {
+            if (p.request().from().provider().equals(methodId) && requests.remove(p.request().id(), p)) {
+                post(new ClientEvent.RequestWithdrawn(p.request()));
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<PeerAddress>> peers(String methodId) {
+        try {
+            return links.onlineLink(methodId).peers();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<PeerAddress> find(String methodId, String idOrName, Duration patience) {
+        try {
+            return new PeerFinder(links.onlineLink(methodId), idOrName, patience).find();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public Conversation connect(PeerAddress peer) {
+        ChatConversation c = newConversation(peer.provider(), peer, true);
+        try {
+            negotiator.connect(c, links.onlineLink(peer.provider()), peer);
+        } catch (RuntimeException e) {
+            c.failed(e);
+        }
+        return c;
+    }
+
+    @Override
+    public Conversation accept(Request request) {
+        Pending p = requests.remove(request.id());
+        if (p == null) {
+            throw new IllegalArgumentException("The request from " + request.from().shown()
+                    + " was answered or withdrawn already.");
+        }
+        ChatConversation c = newConversation(request.from().provider(), request.from(), false);
+        negotiator.accept(c, p.offer(), request.identity());
+        return c;
+    }
+
+    @Override
+    public void reject(Request request) {
+        Pending p = requests.remove(request.id());
+        if (p != null) {
+            p.offer().reject(null);
+        }
+    }
+
+    @Override
+    public PasteExchange paste() {
+        ConnectionProvider provider = links.first(ProviderCapability.PASTE).orElseThrow(() -> new IllegalStateException(
+                "No connection method for copy and paste is installed (the manual exchange plug-in is missing)."));
+        PasteCodec codec = links.link(provider).paste().orElseThrow(() -> new IllegalStateException(
+                "The connection method " + provider.displayName() + " gave no text form for descriptions."));
+        ChatConversation c = newConversation(provider.id(), null, true);
+        return new PasteSession(c, codec, identity, proofs);
+    }
+
+    @Override
+    public List<Conversation> conversations() {
+        return List.copyOf(conversations);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<CompletableFuture<Void>> leaving = new ArrayList<>();
+        for (ChatConversation c : conversations) {
+            leaving.add(c.leave());
+        }
+        try {
+            CompletableFuture.allOf(leaving.toArray(CompletableFuture[]::new)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.log(Level.DEBUG, "leaving failed", e);
+        }
+        for (Pending p : requests.values()) {
+            p.offer().reject(null);
+        }
+        requests.clear();
+        links.close();
+        filesChanged(null);
+        onClose.accept(this);
+    }
+
+    /** The error without the wrappers futures add. */
+    static Throwable cause(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** The reason a person reads, without the wrappers futures add. */
+    static String message(Throwable error) {
+        Throwable t = cause(error);
+        if (t instanceof java.util.concurrent.TimeoutException) {
+            return "no answer in time";
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}
