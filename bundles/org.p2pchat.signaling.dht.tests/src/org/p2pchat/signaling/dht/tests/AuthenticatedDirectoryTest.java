@@ -12,8 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.google.gson.JsonArray;
@@ -28,17 +28,20 @@ import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.SessionConfig;
 import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.signaling.DescriptionJson;
-import org.p2pchat.core.signaling.DirectoryConnection;
-import org.p2pchat.core.signaling.DirectoryPeer;
-import org.p2pchat.core.signaling.IncomingRequest;
-import org.p2pchat.core.signaling.ServiceStatus;
+import org.p2pchat.core.signaling.InboundOffer;
+import org.p2pchat.core.signaling.PeerAddress;
+import org.p2pchat.core.signaling.PeerAnswer;
+import org.p2pchat.core.signaling.ProviderStatus;
 import org.p2pchat.core.signaling.SignalingException;
 import org.p2pchat.core.signaling.SignedDescription;
 import org.p2pchat.rendezvous.RendezvousServer;
 import org.p2pchat.signaling.dht.internal.DhtTimings;
 import org.p2pchat.testing.NetworkIsolation;
 
-/** The provider on the service's authenticated API: identity keys as addresses, push, and end-to-end proofs. */
+/**
+ * The provider on the service's authenticated API: identity keys as addresses, push, requests
+ * signed through the context, and signed descriptions carried both ways.
+ */
 class AuthenticatedDirectoryTest {
 
     private static final long T = Await.SECONDS;
@@ -83,16 +86,17 @@ class AuthenticatedDirectoryTest {
         Member alice = m[0];
         Member bob = m[1];
         Member carol = opened(Member.own("carol", DhtTimings.DEFAULTS, false, service.uri()));
-        ServiceStatus registered = carol.awaitRegistered();
-        assertEquals("authenticated", registered.api());
+        ProviderStatus registered = carol.awaitRegistered();
+        assertEquals(service.uri().toString(), registered.scope());
+        assertTrue(registered.detail().endsWith("Uses the authenticated API."), registered.detail());
         assertEquals(carol.identity.self().key(), registered.ourId());
         assertTrue(registered.detail().contains("not listed"), registered.detail());
         assertEquals(alice.identity.self().key(), alice.id());
 
-        DirectoryPeer listedBob = alice.awaitListed(bob);
+        PeerAddress listedBob = alice.awaitListed(bob);
         assertEquals("bob", listedBob.name());
-        assertTrue(listedBob.authenticated());
-        List<DirectoryPeer> peers = alice.membership.peers().get(T, TimeUnit.SECONDS);
+        assertEquals(Optional.of(bob.identity.self()), listedBob.identity(), "the id is the key");
+        List<PeerAddress> peers = alice.link.peers().get(T, TimeUnit.SECONDS);
         assertTrue(peers.stream().noneMatch(p -> p.id().equals(carol.id())), "carol is unlisted: " + peers);
         assertTrue(peers.stream().noneMatch(p -> p.id().equals(alice.id())), "not ourselves: " + peers);
     }
@@ -103,14 +107,16 @@ class AuthenticatedDirectoryTest {
         Member[] m = aliceAndBob(TestService.relayed());
         Member alice = m[0];
         Member bob = m[1];
-        DirectoryPeer listedBob = alice.awaitListed(bob);
+        PeerAddress listedBob = alice.awaitListed(bob);
         List<Long> millis = new ArrayList<>();
         for (int run = 0; run < 5; run++) {
             try (Connected c = Connected.connect(alice, bob, listedBob)) {
-                assertEquals(bob.identity.self(), c.offerer().identity().orElseThrow());
-                assertEquals(alice.identity.self(), c.answerer().identity().orElseThrow());
+                assertEquals(bob.identity.self(), c.offerer().remote().proof().identity());
+                assertEquals(alice.identity.self(), c.answerer().remote().proof().identity());
                 assertEquals("alice", c.answerer().peer().name());
-                assertTrue(c.answerer().peer().authenticated());
+                assertEquals(Optional.of(alice.identity.self()), c.answerer().peer().identity(),
+                        "the service vouches for the sender's key");
+                assertTrue(c.offerer().peer().sameAddress(listedBob), "answered from the address asked");
                 c.chatBothWays();
                 millis.add(TimeUnit.NANOSECONDS.toMillis(c.connectToOpenNanos()));
             }
@@ -128,7 +134,7 @@ class AuthenticatedDirectoryTest {
 
         List<Long> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
-        System.out.println("[dht] authenticated API: connect() to chat channel open, 5 runs: " + millis
+        System.out.println("[dht] authenticated API: send() to chat channel open, 5 runs: " + millis
                 + " ms, median " + sorted.get(2) + " ms; signals handed out " + delivered.size() + ", slowest "
                 + slowest + " ms after posting (load average "
                 + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() + ")");
@@ -140,16 +146,22 @@ class AuthenticatedDirectoryTest {
         Member alice = m[0];
         Member carol = opened(Member.own("carol", DhtTimings.DEFAULTS, false, service.uri()));
         carol.awaitRegistered();
-        DirectoryPeer byId = new DirectoryPeer(carol.id(), "", service.uri(), true, null);
+        assertEquals(Optional.empty(), alice.link.address("not a key"));
+        PeerAddress byId = alice.link.address("  " + carol.id() + "\n").orElseThrow();
+        assertEquals(carol.id(), byId.id());
+        assertEquals(Optional.of(carol.identity.self()), byId.identity());
+        assertEquals(service.uri().toString(), byId.scope());
         try (Connected c = Connected.connect(alice, carol, byId)) {
             assertEquals("carol", c.offerer().peer().name(), "the name comes from the service");
-            assertEquals(carol.identity.self(), c.offerer().identity().orElseThrow());
+            assertEquals(carol.identity.self(), c.offerer().remote().proof().identity());
             c.chatBothWays();
         }
-        String unknown = m[1].id().substring(0, 20) + "A".repeat(m[1].id().length() - 20);
-        SignalingException e = failure(alice.membership.connect(
-                new DirectoryPeer(unknown, "", service.uri(), true, null), new SessionEvents()));
+        PeerAddress unknown = alice.link.address(Member.newIdentity("nobody").self().key()).orElseThrow();
+        SignalingException e = failure(alice.link.send(unknown, Negotiation.anyOffer(), false).answer());
         assertTrue(e.getMessage().startsWith("No peer with the id"), e.getMessage());
+        SignalingException self = failure(alice.link.send(alice.link.address(alice.id()).orElseThrow(),
+                Negotiation.anyOffer(), false).answer());
+        assertEquals("That is you: choose another peer.", self.getMessage());
     }
 
     @Test
@@ -157,13 +169,28 @@ class AuthenticatedDirectoryTest {
         Member[] m = aliceAndBob(TestService.direct());
         Member alice = m[0];
         Member bob = m[1];
-        CompletableFuture<DirectoryConnection> connecting = alice.membership.connect(alice.awaitListed(bob),
-                new SessionEvents());
-        bob.events.nextIncoming().reject();
-        // Told, not timed out: failure() waits 20 s, far less than alice's answer timeout (120 s),
-        // and a timeout would say "No answer from".
-        assertTrue(Await.SECONDS * 4 < DhtTimings.DEFAULTS.answerTimeout().toSeconds());
-        assertEquals("\u201Cbob\u201D declined the connection request.", failure(connecting).getMessage());
+        try (Negotiation.Outgoing connecting = Negotiation.send(alice, alice.awaitListed(bob), false)) {
+            bob.events.nextOffered().reject(null);
+            // Told, not timed out: failure() waits 20 s, far less than alice's answer timeout (120 s),
+            // and a timeout would say "No answer from".
+            assertTrue(Await.SECONDS * 4 < DhtTimings.DEFAULTS.answerTimeout().toSeconds());
+            assertEquals("\u201Cbob\u201D declined the connection request.",
+                    failure(connecting.exchange().answer()).getMessage());
+        }
+    }
+
+    @Test
+    void aRejectWithAReasonReachesTheRequestersFailureWithTheReason() throws Exception {
+        Member[] m = aliceAndBob(TestService.direct());
+        Member alice = m[0];
+        Member bob = m[1];
+        try (Negotiation.Outgoing connecting = Negotiation.send(alice, alice.awaitListed(bob), false)) {
+            InboundOffer offer = bob.events.nextOffered();
+            offer.reject("your offer failed the identity check\u0007 (man in the middle?)");
+            assertEquals("\u201Cbob\u201D's client refused the request: your offer failed the identity check  "
+                    + "(man in the middle?)", failure(connecting.exchange().answer()).getMessage(),
+                    "the reason as sent, its control characters made spaces");
+        }
     }
 
     @Test
@@ -174,20 +201,22 @@ class AuthenticatedDirectoryTest {
         Member bob = opened(Member.own("bob", service.uri()));
         alice.awaitRegistered();
         bob.awaitRegistered();
-        DirectoryPeer listedBob = alice.awaitListed(bob);
+        PeerAddress listedBob = alice.awaitListed(bob);
 
-        CompletableFuture<DirectoryConnection> timingOut = alice.membership.connect(listedBob, new SessionEvents());
-        IncomingRequest unanswered = bob.events.nextIncoming();
-        SignalingException e = failure(timingOut);
-        assertTrue(e.getMessage().startsWith("No answer from \u201Cbob\u201D within 2 s"), e.getMessage());
-        assertEquals(unanswered, Await.next(bob.events.withdrawn, r -> true, "withdrawn request"));
-        assertEquals("\u201Calice\u201D withdrew the request, or it expired.",
-                failure(unanswered.accept(new SessionEvents())).getMessage());
+        try (Negotiation.Outgoing timingOut = Negotiation.send(alice, listedBob, false)) {
+            InboundOffer unanswered = bob.events.nextOffered();
+            SignalingException e = failure(timingOut.exchange().answer());
+            assertTrue(e.getMessage().startsWith("No answer from \u201Cbob\u201D within 2 s"), e.getMessage());
+            assertEquals(unanswered, Await.next(bob.events.withdrawn, r -> true, "withdrawn offer"));
+            assertEquals("\u201Calice\u201D withdrew the request, or it expired.",
+                    failure(unanswered.answer(unanswered.offer())).getMessage());
+        }
 
-        CompletableFuture<DirectoryConnection> cancelled = alice.membership.connect(listedBob, new SessionEvents());
-        IncomingRequest shown = bob.events.nextIncoming();
-        cancelled.cancel(true);
-        assertEquals(shown, Await.next(bob.events.withdrawn, r -> true, "withdrawn request"));
+        try (Negotiation.Outgoing cancelled = Negotiation.send(alice, listedBob, false)) {
+            InboundOffer shown = bob.events.nextOffered();
+            cancelled.exchange().answer().cancel(true);
+            assertEquals(shown, Await.next(bob.events.withdrawn, r -> true, "withdrawn offer"));
+        }
     }
 
     @Test
@@ -197,23 +226,15 @@ class AuthenticatedDirectoryTest {
         Member bob = m[1];
         Connected first = Connected.connect(alice, bob, alice.awaitListed(bob));
         first.close();
-        SessionEvents aliceSaw = new SessionEvents();
-        CompletableFuture<DirectoryConnection> again = alice.membership.reconnect(first.offerer(), aliceSaw);
-        IncomingRequest request = bob.events.nextIncoming();
-        assertTrue(request.reconnect());
-        assertEquals(alice.identity.self(), request.identity().orElseThrow());
-        SessionEvents bobSaw = new SessionEvents();
-        DirectoryConnection atBob = request.accept(bobSaw).get(T, TimeUnit.SECONDS);
-        DirectoryConnection atAlice = again.get(T, TimeUnit.SECONDS);
-        aliceSaw.awaitConnected();
-        bobSaw.awaitConnected();
-        new Connected(atAlice, atBob, aliceSaw, bobSaw, 0).chatBothWays();
-        atAlice.session().close();
-        atBob.session().close();
+        try (Connected again = Connected.connect(alice, bob, first.offerer().peer(), true)) {
+            assertEquals(alice.identity.self(), again.answerer().remote().proof().identity());
+            assertTrue(again.answerer().peer().sameAddress(first.answerer().peer()), "the same address as before");
+            again.chatBothWays();
+        }
     }
 
     @Test
-    void offersWithoutAValidProofOfTheSenderAreRefusedWithTheReasonAndNeverShown() throws Exception {
+    void offersAreToldWithTheSendersServiceVerifiedKeyAndAnUnreadableOneIsRefusedWithTheReason() throws Exception {
         Member[] m = aliceAndBob(TestService.direct());
         Member bob = m[1];
         try (SignedClient mallory = new SignedClient(service.uri(), "mallory");
@@ -221,60 +242,175 @@ class AuthenticatedDirectoryTest {
             PeerSession session = opened(Registered.transport().createSession(SessionConfig.of(List.of(), "mallory")));
             SessionDescription offer = session.createOffer().get(T, TimeUnit.SECONDS);
 
+            // Without a proof: told, bound to the key the service verified; the client layer refuses it.
             mallory.signal(bob.id(), "offer", DescriptionJson.encode(SignedDescription.unsigned(offer)));
-            assertTrue(reason(mallory.awaitSignal("reject")).contains("without an identity proof"));
+            InboundOffer unsigned = bob.events.nextOffered();
+            assertEquals(Optional.of(mallory.identity.self()), unsigned.from().identity());
+            assertNull(unsigned.offer().proof());
+            unsigned.reject("your offer arrived without an identity proof");
+            assertEquals("your offer arrived without an identity proof", reason(mallory.awaitSignal("reject")));
+
+            // With someone else's proof: told with that proof, as it came.
             mallory.signal(bob.id(), "offer", DescriptionJson.encode(new SignedDescription(offer, someone.identity.prove(offer))));
-            assertTrue(reason(mallory.awaitSignal("reject")).contains("signed by another identity than the sender's (man in the middle?)"));
+            InboundOffer othersProof = bob.events.nextOffered();
+            assertEquals(Optional.of(mallory.identity.self()), othersProof.from().identity());
+            assertEquals(someone.identity.self(), othersProof.offer().proof().identity());
+            othersProof.reject("your offer is signed by another identity than the sender's (man in the middle?)");
+            assertTrue(reason(mallory.awaitSignal("reject")).contains("signed by another identity than the sender's"));
+
+            // Unreadable: refused by the provider itself, with the reason, and never told.
             mallory.signal(bob.id(), "offer", "garbage");
             assertTrue(reason(mallory.awaitSignal("reject")).contains("unreadable"));
             mallory.signal(bob.id(), "ice-candidate", "{\"candidate\":7}");
             mallory.signal(bob.id(), "answer", "{}");
             mallory.signal(bob.id(), "cancel", "{}");
 
-            // The sender is the service-verified key: an honest offer from mallory gets through.
             mallory.signal(bob.id(), "offer", DescriptionJson.encode(new SignedDescription(offer, mallory.identity.prove(offer))));
-            IncomingRequest request = bob.events.nextIncoming();
-            assertEquals(mallory.id(), request.from().id());
-            assertEquals("mallory", request.from().name());
-            assertEquals(mallory.identity.self(), request.identity().orElseThrow());
-            assertNull(bob.events.incoming.poll());
-            assertTrue(bob.ignoredSignals().size() >= 5, String.join("\n", bob.ignoredSignals()));
-            request.reject();
+            InboundOffer honest = bob.events.nextOffered();
+            assertEquals(mallory.id(), honest.from().id());
+            assertEquals("mallory", honest.from().name());
+            assertEquals(mallory.identity.self(), honest.offer().proof().identity());
+            assertNull(bob.events.offered.poll());
+            assertTrue(bob.ignoredSignals().size() >= 3, String.join("\n", bob.ignoredSignals()));
+            honest.reject(null);
             assertEquals("{}", payload(mallory.awaitSignal("reject")));
         }
     }
 
     @Test
-    void aManInTheMiddleWhoSwapsTheAnswerIsRefused() throws Exception {
+    void candidatesTrickledBeforeTheSinkIsSetAreHandedOverFirstInOrder() throws Exception {
+        Member[] m = aliceAndBob(TestService.direct());
+        Member alice = m[0];
+        Member bob = m[1];
+        List<String> sent = List.of("candidate:1 1 udp 2122260223 192.0.2.2 50001 typ host",
+                "candidate:2 1 udp 2122260223 192.0.2.2 50002 typ host",
+                "candidate:3 1 udp 2122260223 192.0.2.2 50003 typ host");
+        try (SignedClient mallory = new SignedClient(service.uri(), "mallory")) {
+            PeerSession session = opened(Registered.transport().createSession(SessionConfig.of(List.of(), "mallory")));
+            SessionDescription offer = session.createOffer().get(T, TimeUnit.SECONDS);
+
+            // Inbound: an offer, two candidates, then a marker that shows they were all handled.
+            mallory.signal(bob.id(), "offer", DescriptionJson.encode(new SignedDescription(offer, mallory.identity.prove(offer))));
+            InboundOffer inbound = bob.events.nextOffered();
+            mallory.signal(bob.id(), "ice-candidate", candidate(sent.get(0)));
+            mallory.signal(bob.id(), "ice-candidate", candidate(sent.get(1)));
+            mallory.signal(bob.id(), "answer", "{\"marker\":1}"); // no offer of bob's waits: ignored
+            Await.until(() -> bob.ignoredSignals().stream().anyMatch(l -> l.contains("(answer)")) ? Boolean.TRUE : null,
+                    "the marker handled");
+            java.util.concurrent.BlockingQueue<String> atBob = new java.util.concurrent.LinkedBlockingQueue<>();
+            inbound.candidates(c -> atBob.add(c.candidate()));
+            mallory.signal(bob.id(), "ice-candidate", candidate(sent.get(2)));
+            for (String c : sent) {
+                assertEquals(c, Await.next(atBob, x -> true, "candidate"));
+            }
+            inbound.reject(null);
+
+            // Outbound: the peer trickles before its answer, the sink is named after it.
+            PeerAddress to = alice.link.address(mallory.id()).orElseThrow();
+            var exchange = alice.link.send(to, new SignedDescription(offer, alice.identity.prove(offer)), false);
+            mallory.awaitSignal("offer");
+            SessionDescription answer = opened(Registered.transport().createSession(SessionConfig.of(List.of(), "m2")))
+                    .acceptOffer(offer).get(T, TimeUnit.SECONDS);
+            mallory.signal(alice.id(), "ice-candidate", candidate(sent.get(0)));
+            mallory.signal(alice.id(), "ice-candidate", candidate(sent.get(1)));
+            mallory.signal(alice.id(), "answer", DescriptionJson.encode(new SignedDescription(answer, mallory.identity.prove(answer))));
+            PeerAnswer answered = exchange.answer().get(T, TimeUnit.SECONDS);
+            assertEquals(answer, answered.answer().description());
+            java.util.concurrent.BlockingQueue<String> atAlice = new java.util.concurrent.LinkedBlockingQueue<>();
+            exchange.candidates(c -> atAlice.add(c.candidate()));
+            mallory.signal(alice.id(), "ice-candidate", candidate(sent.get(2)));
+            for (String c : sent) {
+                assertEquals(c, Await.next(atAlice, x -> true, "candidate"));
+            }
+        }
+    }
+
+    private static String candidate(String line) {
+        JsonObject c = new JsonObject();
+        c.addProperty("candidate", line);
+        c.addProperty("sdpMid", "0");
+        c.addProperty("sdpMLineIndex", 0);
+        return c.toString();
+    }
+
+    @Test
+    void aHostilePeerSendingGarbageSignalsCannotBreakTheLink() throws Exception {
+        Member[] m = aliceAndBob(TestService.direct());
+        Member alice = m[0];
+        Member bob = m[1];
+        try (SignedClient mallory = new SignedClient(service.uri(), "mallory")) {
+            PeerSession session = opened(Registered.transport().createSession(SessionConfig.of(List.of(), "mallory")));
+            SessionDescription offer = session.createOffer().get(T, TimeUnit.SECONDS);
+            String signed = DescriptionJson.encode(new SignedDescription(offer, mallory.identity.prove(offer)));
+            // What the service passes on (it refuses unknown types and empty payloads itself).
+            String[] payloads = { "null", "[]", "{}", "\"\"", "garbage", "x".repeat(60_000), "{\"reason\":7}",
+                "{\"candidate\":\"\"}", "{\"candidate\":\"candidate:x\",\"sdpMLineIndex\":\"nan\"}",
+                "{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\",\"p2pchatIdentity\":{\"key\":\"" + mallory.id()
+                        + "\",\"sig\":\"@@\"}}" };
+            for (String type : List.of("offer", "reconnect-offer", "answer", "reconnect-answer", "ice-candidate",
+                    "reject", "cancel")) {
+                for (String payload : payloads) {
+                    mallory.signal(bob.id(), type, payload);
+                }
+            }
+            // A sink that throws, on an offer whose candidates keep coming.
+            mallory.signal(bob.id(), "offer", signed);
+            InboundOffer told = bob.events.nextOffered();
+            told.candidates(c -> {
+                throw new IllegalStateException("a broken sink");
+            });
+            mallory.signal(bob.id(), "ice-candidate", candidate("candidate:1 1 udp 2122260223 192.0.2.2 50001 typ host"));
+            told.reject(null);
+            // The garbage offers were refused with reasons first; the plain decline comes last.
+            mallory.awaitSignal("reject", r -> payload(r).equals("{}"));
+
+            // Still registered, and a real connection still comes about.
+            try (Connected c = Connected.connect(alice, bob, alice.awaitListed(bob))) {
+                c.chatBothWays();
+            }
+            assertEquals(ProviderStatus.State.ONLINE, bob.link.status().get(0).state());
+            assertTrue(bob.ignoredSignals().size() >= 30, String.join("\n", bob.ignoredSignals()));
+        }
+    }
+
+    @Test
+    void aManInTheMiddleWhoSwapsTheAnswerHasItCarriedWithTheOriginalProofForTheClientToRefuse() throws Exception {
         Member[] m = aliceAndBob(TestService.relayed());
         Member alice = m[0];
         Member bob = m[1];
-        DirectoryPeer listedBob = alice.awaitListed(bob);
-        try (Attacker mallory = new Attacker()) {
+        PeerAddress listedBob = alice.awaitListed(bob);
+        try (Attacker mallory = new Attacker();
+                Negotiation.Outgoing connecting = Negotiation.send(alice, listedBob, false)) {
             service.relay().signalsRewriter = mallory.swapping(Set.of("answer"));
-            CompletableFuture<DirectoryConnection> connecting = alice.membership.connect(listedBob, new SessionEvents());
-            DirectoryConnection atBob = bob.events.nextIncoming().accept(new SessionEvents()).get(T, TimeUnit.SECONDS);
-            SignalingException e = failure(connecting);
+            Negotiation.Side atBob = Negotiation.accept(bob, bob.events.nextOffered());
+            PeerAnswer carried = connecting.exchange().answer().get(T, TimeUnit.SECONDS);
             atBob.session().close();
-            assertTrue(e.getMessage().startsWith("Refused the answer from \u201Cbob\u201D"), e.getMessage());
-            assertTrue(e.getMessage().contains("man in the middle?"), e.getMessage());
+            assertEquals(mallory.answer, carried.answer().description(), "the swapped description");
+            assertEquals(bob.identity.self(), carried.answer().proof().identity(), "bob's proof, for another description");
             assertTrue(mallory.swapped > 0);
         }
     }
 
     @Test
-    void aManInTheMiddleWhoSwapsTheOfferIsRefusedAndTheRequestNeverShown() throws Exception {
+    void aManInTheMiddleWhoSwapsTheOfferIsRefusedWithTheClientsReason() throws Exception {
         Member[] m = aliceAndBob(TestService.relayed());
         Member alice = m[0];
         Member bob = m[1];
-        DirectoryPeer listedBob = alice.awaitListed(bob);
+        PeerAddress listedBob = alice.awaitListed(bob);
         try (Attacker mallory = new Attacker()) {
             service.relay().signalsRewriter = mallory.swapping(Set.of("offer"));
-            SignalingException e = failure(alice.membership.connect(listedBob, new SessionEvents()));
-            assertTrue(e.getMessage().startsWith("\u201Cbob\u201D's client refused the request: your offer failed the "
-                    + "identity check"), e.getMessage());
-            assertTrue(e.getMessage().contains("man in the middle?"), e.getMessage());
-            assertNull(bob.events.incoming.poll(), "nothing shown to bob");
+            try (Negotiation.Outgoing connecting = Negotiation.send(alice, listedBob, false)) {
+                InboundOffer swapped = bob.events.nextOffered();
+                assertEquals(mallory.offer, swapped.offer().description());
+                assertEquals(alice.identity.self(), swapped.offer().proof().identity());
+                // What the client layer does with it: its proof fails, so it is refused with the reason.
+                swapped.reject("your offer failed the identity check, so it was changed or forged on the way "
+                        + "(man in the middle?)");
+                SignalingException e = failure(connecting.exchange().answer());
+                assertTrue(e.getMessage().startsWith("\u201Cbob\u201D's client refused the request: your offer failed the "
+                        + "identity check"), e.getMessage());
+                assertTrue(e.getMessage().contains("man in the middle?"), e.getMessage());
+            }
 
             service.relay().signalsRewriter = s -> s;
             try (Connected c = Connected.connect(alice, bob, listedBob)) {
@@ -289,8 +425,8 @@ class AuthenticatedDirectoryTest {
         Member alice = m[0];
         Member bob = m[1];
         service.stop();
-        alice.events.awaitState(ServiceStatus.State.UNREACHABLE);
-        bob.events.awaitState(ServiceStatus.State.UNREACHABLE);
+        alice.events.awaitState(ProviderStatus.State.UNREACHABLE);
+        bob.events.awaitState(ProviderStatus.State.UNREACHABLE);
         service.start();
         alice.awaitRegistered();
         bob.awaitRegistered();
@@ -304,7 +440,7 @@ class AuthenticatedDirectoryTest {
         Member[] m = aliceAndBob(TestService.direct());
         Member alice = m[0];
         Member bob = m[1];
-        DirectoryPeer listedBob = alice.awaitListed(bob);
+        PeerAddress listedBob = alice.awaitListed(bob);
         RendezvousServer.Statistics registered = service.server().statistics();
         assertEquals(2, registered.sessions(), registered.toString());
         assertEquals(2, registered.signatureChecks(), "one signed registration each: " + registered);
@@ -343,15 +479,15 @@ class AuthenticatedDirectoryTest {
         Member bob = m[1];
         alice.awaitListed(bob);
         bob.close();
-        assertEquals(ServiceStatus.State.CLOSED, bob.events.awaitState(ServiceStatus.State.CLOSED).state());
+        assertEquals(ProviderStatus.State.CLOSED, bob.events.awaitState(ProviderStatus.State.CLOSED).state());
         Await.until(() -> listed(alice, bob.id()) == null ? Boolean.TRUE : null, "bob gone from the list");
-        assertFalse(alice.membership.peers().get(T, TimeUnit.SECONDS).stream().anyMatch(p -> p.id().equals(bob.id())));
-        SignalingException e = failure(bob.membership.peers());
+        assertFalse(alice.link.peers().get(T, TimeUnit.SECONDS).stream().anyMatch(p -> p.id().equals(bob.id())));
+        SignalingException e = failure(bob.link.peers());
         assertTrue(e.getMessage().startsWith("You left the directory"), e.getMessage());
     }
 
     @Test
-    void oneMembershipOnTwoServicesWithDifferentApisListsBothAndSurvivesOneGoingDown() throws Exception {
+    void oneLinkOnTwoServicesWithDifferentApisListsBothAndSurvivesOneGoingDown() throws Exception {
         service = TestService.direct();
         try (TestService webAppKind = TestService.legacyOnly()) {
             Member alice = opened(Member.registered("alice", service.uri(), webAppKind.uri()));
@@ -359,23 +495,25 @@ class AuthenticatedDirectoryTest {
             Member carol = opened(Member.own("carol", service.uri()));
             bob.awaitRegistered();
             carol.awaitRegistered();
-            Await.until(() -> alice.membership.services().stream()
-                    .allMatch(st -> st.state() == ServiceStatus.State.REGISTERED) ? Boolean.TRUE : null, "both registered");
-            assertEquals(List.of("authenticated", "legacy"),
-                    alice.membership.services().stream().map(ServiceStatus::api).toList());
+            Await.until(() -> alice.link.status().stream()
+                    .allMatch(st -> st.state() == ProviderStatus.State.ONLINE) ? Boolean.TRUE : null, "both registered");
+            assertEquals(List.of(service.uri().toString(), webAppKind.uri().toString()),
+                    alice.link.status().stream().map(ProviderStatus::scope).toList());
+            assertTrue(alice.link.status().get(0).detail().endsWith("Uses the authenticated API."));
+            assertTrue(alice.link.status().get(1).detail().endsWith("Uses the legacy API."));
 
-            DirectoryPeer listedBob = alice.awaitListed(bob);
-            DirectoryPeer listedCarol = alice.awaitListed(carol);
-            assertEquals(webAppKind.uri(), listedBob.service());
-            assertEquals(service.uri(), listedCarol.service());
+            PeerAddress listedBob = alice.awaitListed(bob);
+            PeerAddress listedCarol = alice.awaitListed(carol);
+            assertEquals(webAppKind.uri().toString(), listedBob.scope());
+            assertEquals(service.uri().toString(), listedCarol.scope());
             try (Connected viaLegacy = Connected.connect(alice, bob, listedBob)) {
                 viaLegacy.chatBothWays();
             }
 
             webAppKind.stop();
-            Await.until(() -> alice.membership.services().get(1).state() == ServiceStatus.State.UNREACHABLE
+            Await.until(() -> alice.link.status().get(1).state() == ProviderStatus.State.UNREACHABLE
                     ? Boolean.TRUE : null, "the legacy service unreachable");
-            List<DirectoryPeer> peers = alice.membership.peers().get(T, TimeUnit.SECONDS);
+            List<PeerAddress> peers = alice.link.peers().get(T, TimeUnit.SECONDS);
             assertTrue(peers.stream().anyMatch(p -> p.id().equals(carol.id())), peers.toString());
             try (Connected viaAuthenticated = Connected.connect(alice, carol, listedCarol)) {
                 viaAuthenticated.chatBothWays();

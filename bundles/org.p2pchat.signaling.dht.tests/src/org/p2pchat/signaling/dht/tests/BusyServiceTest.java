@@ -18,7 +18,7 @@ import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.SessionConfig;
 import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.signaling.DescriptionJson;
-import org.p2pchat.core.signaling.IncomingRequest;
+import org.p2pchat.core.signaling.InboundOffer;
 import org.p2pchat.core.signaling.SignedDescription;
 import org.p2pchat.rendezvous.RendezvousLimits;
 import org.p2pchat.rendezvous.RendezvousServer;
@@ -83,12 +83,12 @@ class BusyServiceTest {
             long sent = System.nanoTime();
             carol.signal(aliceId, "offer",
                     DescriptionJson.encode(new SignedDescription(offer, carol.identity.prove(offer))));
-            IncomingRequest request = alice.events.nextIncoming();
+            InboundOffer request = alice.events.nextOffered();
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
             assertEquals(carol.id(), request.from().id());
             assertTrue(millis < 2_000, "the request arrived after " + millis + " ms");
             assertEquals(2, server.statistics().waitingFetches(), "the attacker still holds the pool");
-            request.reject();
+            request.reject(null);
         }
 
         // The attack ends: Alice long-polls again by herself.

@@ -1,27 +1,28 @@
 package org.p2pchat.signaling.dht.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import org.p2pchat.core.signaling.DirectorySignalingProvider;
-import org.p2pchat.core.signaling.SignalingProvider;
+import org.p2pchat.core.signaling.ConnectionProvider;
+import org.p2pchat.core.signaling.ProviderCapability;
 
-/** The provider as DS registers it: one component under both interfaces, saying what the service learns. */
+/** The provider as DS registers it: a connection provider saying what it can do and what the service learns. */
 class DhtProviderServiceTest {
 
     @Test
-    void registeredAsASignalingProviderAndADirectoryProvider() throws Exception {
-        DirectorySignalingProvider provider = Registered.provider();
+    void registeredAsAConnectionProviderThatListsConnectsAndTakesRequests() throws Exception {
+        ConnectionProvider provider = Registered.provider();
         assertEquals("dht", provider.id());
         assertEquals("DHT network", provider.displayName());
-        List<SignalingProvider> all = Registered.context().getServiceReferences(SignalingProvider.class, null).stream()
-                .map(r -> Registered.context().getService(r)).toList();
-        assertSame(provider, all.stream().filter(p -> p.id().equals("dht")).findFirst().orElseThrow(),
-                "the same component under both interfaces");
+        assertEquals(Set.of(ProviderCapability.PEER_LIST, ProviderCapability.CONNECT, ProviderCapability.INCOMING),
+                provider.capabilities());
+        List<ConnectionProvider> all = Registered.context().getServiceReferences(ConnectionProvider.class, null).stream()
+                .map(r -> Registered.context().getService(r)).filter(p -> p.id().equals("dht")).toList();
+        assertEquals(List.of(provider), all, "one DHT provider");
     }
 
     @Test

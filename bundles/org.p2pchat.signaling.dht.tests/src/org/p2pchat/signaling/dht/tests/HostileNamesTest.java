@@ -10,8 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.p2pchat.core.signaling.DescriptionJson;
-import org.p2pchat.core.signaling.DirectoryPeer;
-import org.p2pchat.core.signaling.IncomingRequest;
+import org.p2pchat.core.signaling.InboundOffer;
+import org.p2pchat.core.signaling.PeerAddress;
 import org.p2pchat.core.signaling.SignedDescription;
 import org.p2pchat.testing.NetworkIsolation;
 
@@ -49,18 +49,18 @@ class HostileNamesTest {
     void aNameWithDirectionOverridesAndInvisibleCharactersIsShownCleaned() throws Exception {
         try (LegacyForger mallory = new LegacyForger(service.uri(), "b\u200Bo\u202Eb\u2066")) {
             String aliceThere = Await.until(() -> mallory.listedAs("alice"), "alice in the web app's list");
-            DirectoryPeer listed = LegacyDirectoryTest.listed(alice, mallory.id);
+            PeerAddress listed = LegacyDirectoryTest.listed(alice, mallory.id);
             listed = listed != null ? listed : Await.until(() -> LegacyDirectoryTest.listed(alice, mallory.id),
                     "the web app user in alice's list");
             assertEquals("bob", listed.name(), "as the service lists it");
 
             mallory.signal(aliceThere, "offer", DescriptionJson.encode(
                     SignedDescription.unsigned(mallory.newSession().createOffer().get(T, TimeUnit.SECONDS))));
-            IncomingRequest request = alice.events.nextIncoming();
+            InboundOffer request = alice.events.nextOffered();
             assertEquals(mallory.id, request.from().id(), "the id is an address, kept as it is");
             assertTrue(request.from().id().contains("\u202E"));
             assertEquals("bob", request.from().name(), "the name in the id, cleaned");
-            request.reject();
+            request.reject(null);
         }
     }
 }

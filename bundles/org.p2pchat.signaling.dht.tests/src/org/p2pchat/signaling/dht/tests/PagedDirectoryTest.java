@@ -26,8 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.signaling.PeerAddress;
 import org.p2pchat.rendezvous.auth.SignedRequest;
-import org.p2pchat.core.signaling.DirectoryPeer;
 import org.p2pchat.testing.NetworkIsolation;
 
 /**
@@ -66,7 +66,7 @@ class PagedDirectoryTest {
         alice.awaitRegistered();
         Set<String> listed = new HashSet<>(registerListed(1_200));
 
-        List<DirectoryPeer> peers = alice.membership.peers().get(Await.SECONDS, TimeUnit.SECONDS);
+        List<PeerAddress> peers = alice.link.peers().get(Await.SECONDS, TimeUnit.SECONDS);
         assertEquals(1_200, peers.size(), "more than two pages of 500, each peer once");
         assertEquals(listed, ids(peers));
 
@@ -75,11 +75,11 @@ class PagedDirectoryTest {
         List<String> first2000 = listed.stream().sorted().limit(2_000).toList();
         Set<String> expected = new HashSet<>(first2000);
         expected.remove(alice.id()); // not ourselves
-        peers = alice.membership.peers().get(Await.SECONDS, TimeUnit.SECONDS);
+        peers = alice.link.peers().get(Await.SECONDS, TimeUnit.SECONDS);
         assertEquals(expected, ids(peers), "the first 2,000 in id order, less ourselves");
     }
 
-    private static Set<String> ids(List<DirectoryPeer> peers) {
+    private static Set<String> ids(List<PeerAddress> peers) {
         Set<String> ids = new HashSet<>();
         peers.forEach(p -> ids.add(p.id()));
         return ids;

@@ -2,10 +2,10 @@ package org.p2pchat.signaling.dht.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.google.gson.JsonPrimitive;
@@ -16,18 +16,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.identity.IdentityService;
-import org.p2pchat.core.internal.identity.Ed25519IdentityService;
 import org.p2pchat.core.signaling.DescriptionJson;
-import org.p2pchat.core.signaling.DirectoryConnection;
-import org.p2pchat.core.signaling.IncomingRequest;
+import org.p2pchat.core.signaling.InboundOffer;
+import org.p2pchat.core.signaling.PeerAddress;
 import org.p2pchat.core.signaling.SignedDescription;
 import org.p2pchat.testing.NetworkIsolation;
 
 /**
- * Alice and Bob chat through a service that speaks both APIs, verified. Mallory posts reconnect
- * offers on the web app's API "from" Bob's key to Alice's web app id: the provider shows them as
- * requests of their own that do not continue the chat ({@link IncomingRequest#continues}, which
- * both clients ask before accepting without a question), while Bob's real reconnect does.
+ * Alice and Bob chat through a service that speaks both APIs. Mallory posts reconnect offers on
+ * the web app's API "from" Bob's key to Alice's web app id: the provider tells them as offers from
+ * another address than the chat's (the same id, but on the web app's API, bound to no key), so
+ * the client layer, which continues a chat only for the same address proving the same key, takes
+ * them for new requests; Bob's real reconnect comes from the chat's very address.
  */
 class ReconnectHijackTest {
 
@@ -59,10 +59,10 @@ class ReconnectHijackTest {
     }
 
     @Test
-    void aLegacyReconnectOfferFromTheChatPeersKeyDoesNotContinueTheChatButBobsRealOneDoes() throws Exception {
+    void aLegacyReconnectOfferFromTheChatPeersKeyComesFromAnotherAddressButBobsRealOneFromTheChats() throws Exception {
         Connected chat = Connected.connect(bob, alice, bob.awaitListed(alice));
-        DirectoryConnection atAlice = chat.answerer();
-        assertEquals(bob.identity.self(), atAlice.identity().orElseThrow());
+        PeerAddress chatPeer = chat.answerer().peer();
+        assertEquals(Optional.of(bob.identity.self()), chatPeer.identity());
 
         try (LegacyForger mallory = new LegacyForger(service.uri(), "mallory")) {
             String aliceThere = Await.until(() -> mallory.listedAs("alice"), "alice in the web app's list");
@@ -71,41 +71,34 @@ class ReconnectHijackTest {
             SessionDescription offer = mallory.newSession().createOffer().get(T, TimeUnit.SECONDS);
             mallory.signal(bob.id(), aliceThere, "reconnect-offer",
                     new JsonPrimitive(DescriptionJson.encode(SignedDescription.unsigned(offer))));
-            IncomingRequest unsigned = alice.events.nextIncoming();
+            InboundOffer unsigned = alice.events.nextOffered();
             assertEquals(bob.id(), unsigned.from().id(), "the id Mallory claims");
             assertTrue(unsigned.reconnect(), "Mallory says it is a reconnect");
-            assertFalse(unsigned.from().authenticated(), "it came on the web app's API");
-            assertTrue(unsigned.identity().isEmpty());
-            assertFalse(unsigned.continues(atAlice), "no proof of Bob's key: a new request for Alice to answer");
+            assertTrue(unsigned.from().identity().isEmpty(), "it came on the web app's API: bound to no key");
+            assertFalse(unsigned.from().sameAddress(chatPeer), "not the chat's address");
+            assertNull(unsigned.offer().proof());
 
             // The same with a valid proof of Mallory's own key.
-            IdentityService malloryKey = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-dht-mallory"));
+            IdentityService malloryKey = Member.newIdentity("mallory");
             SessionDescription another = mallory.newSession().createOffer().get(T, TimeUnit.SECONDS);
             mallory.signal(bob.id(), aliceThere, "reconnect-offer", new JsonPrimitive(
                     DescriptionJson.encode(new SignedDescription(another, malloryKey.prove(another)))));
-            IncomingRequest signed = alice.events.nextIncoming();
-            assertEquals(malloryKey.self(), signed.identity().orElseThrow());
-            assertFalse(signed.continues(atAlice), "Mallory's key is not Bob's");
-            unsigned.reject();
-            signed.reject();
+            InboundOffer signed = alice.events.nextOffered();
+            assertEquals(malloryKey.self(), signed.offer().proof().identity());
+            assertFalse(signed.from().sameAddress(chatPeer), "not the chat's address");
+            unsigned.reject(null);
+            signed.reject(null);
         }
 
         // Nothing touched the chat.
         chat.chatBothWays();
 
-        // Bob's own reconnect, on the API and service of the chat and proving his key, continues it.
-        SessionEvents bobSaw = new SessionEvents();
-        CompletableFuture<DirectoryConnection> again = bob.membership.reconnect(chat.offerer(), bobSaw);
-        IncomingRequest real = alice.events.nextIncoming();
-        assertTrue(real.continues(atAlice), "Bob's reconnect: " + real);
-        SessionEvents aliceSaw = new SessionEvents();
-        DirectoryConnection reconnectedAtAlice = real.accept(aliceSaw).get(T, TimeUnit.SECONDS);
-        DirectoryConnection reconnectedAtBob = again.get(T, TimeUnit.SECONDS);
-        aliceSaw.awaitConnected();
-        bobSaw.awaitConnected();
-        new Connected(reconnectedAtBob, reconnectedAtAlice, bobSaw, aliceSaw, 0).chatBothWays();
-        reconnectedAtAlice.session().close();
-        reconnectedAtBob.session().close();
+        // Bob's own reconnect, on the API and service of the chat and proving his key, comes from the chat's address.
+        try (Connected again = Connected.connect(bob, alice, chat.offerer().peer(), true)) {
+            assertTrue(again.answerer().peer().sameAddress(chatPeer), "Bob's reconnect: " + again.answerer().peer());
+            assertEquals(bob.identity.self(), again.answerer().remote().proof().identity());
+            again.chatBothWays();
+        }
         chat.close();
     }
 }

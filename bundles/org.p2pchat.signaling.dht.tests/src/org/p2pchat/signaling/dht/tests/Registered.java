@@ -8,7 +8,7 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.util.tracker.ServiceTracker;
 import org.p2pchat.core.PeerTransport;
 import org.p2pchat.core.identity.IdentityService;
-import org.p2pchat.core.signaling.DirectorySignalingProvider;
+import org.p2pchat.core.signaling.ConnectionProvider;
 import org.p2pchat.signaling.dht.internal.DhtSignalingProvider;
 
 /** Services as the test framework registers them: the tests use the real components. */
@@ -32,8 +32,8 @@ final class Registered {
     }
 
     /** The DHT provider's DS component. */
-    static DirectorySignalingProvider provider() {
-        return service(DirectorySignalingProvider.class, "(component.name=" + DhtSignalingProvider.class.getName() + ")");
+    static ConnectionProvider provider() {
+        return service(ConnectionProvider.class, "(component.name=" + DhtSignalingProvider.class.getName() + ")");
     }
 
     private static <S> S service(Class<S> type, String filter) {

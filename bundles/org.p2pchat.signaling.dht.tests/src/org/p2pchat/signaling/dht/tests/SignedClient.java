@@ -87,6 +87,11 @@ final class SignedClient implements AutoCloseable {
 
     /** Signals for us until one of {@code type} arrived; returns it. */
     JsonObject awaitSignal(String type) throws Exception {
+        return awaitSignal(type, s -> true);
+    }
+
+    /** Signals for us until one of {@code type} that is {@code wanted} arrived; returns it, dropping the others. */
+    JsonObject awaitSignal(String type, java.util.function.Predicate<JsonObject> wanted) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Await.SECONDS);
         List<String> seen = new ArrayList<>();
         while (System.nanoTime() < deadline) {
@@ -94,7 +99,7 @@ final class SignedClient implements AutoCloseable {
             expect(200, r);
             for (JsonElement e : JsonParser.parseString(r.body()).getAsJsonArray()) {
                 JsonObject s = e.getAsJsonObject();
-                if (s.get("type").getAsString().equals(type)) {
+                if (s.get("type").getAsString().equals(type) && wanted.test(s)) {
                     return s;
                 }
                 seen.add(s.get("type").getAsString());

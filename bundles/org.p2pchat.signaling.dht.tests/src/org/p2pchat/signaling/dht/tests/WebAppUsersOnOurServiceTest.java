@@ -3,6 +3,7 @@ package org.p2pchat.signaling.dht.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.p2pchat.signaling.dht.tests.LegacyDirectoryTest.failure;
 import static org.p2pchat.signaling.dht.tests.LegacyDirectoryTest.listed;
@@ -11,7 +12,7 @@ import static org.p2pchat.signaling.dht.tests.LegacyDirectoryTest.payload;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.google.gson.JsonObject;
@@ -23,13 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.signaling.DescriptionJson;
-import org.p2pchat.core.signaling.DirectoryConnection;
-import org.p2pchat.core.signaling.DirectoryPeer;
-import org.p2pchat.core.signaling.IncomingRequest;
-import org.p2pchat.core.signaling.ServiceStatus;
+import org.p2pchat.core.signaling.InboundOffer;
+import org.p2pchat.core.signaling.PeerAddress;
+import org.p2pchat.core.signaling.ProviderStatus;
 import org.p2pchat.core.signaling.SignalingException;
 import org.p2pchat.core.signaling.SignedDescription;
 import org.p2pchat.signaling.dht.internal.DhtTimings;
+import org.p2pchat.signaling.dht.tests.Negotiation.Side;
 import org.p2pchat.testing.NetworkIsolation;
 import org.p2pchat.testing.WebAppPeer;
 
@@ -69,17 +70,17 @@ class WebAppUsersOnOurServiceTest {
         return c;
     }
 
-    /** The REGISTERED status that says the member is listed for web app users too; returns it. */
-    private static ServiceStatus awaitAlsoListed(Member member) throws InterruptedException {
-        return Await.next(member.events.statuses, s -> s.state() == ServiceStatus.State.REGISTERED
+    /** The ONLINE status that says the member is listed for web app users too; returns it. */
+    private static ProviderStatus awaitAlsoListed(Member member) throws InterruptedException {
+        return Await.next(member.events.statuses, s -> s.state() == ProviderStatus.State.ONLINE
                 && s.detail().contains(ALSO_LISTED), member.name + " listed for web app users");
     }
 
     @Test
     void aWebAppUserSeesOurListedMemberAndTheyConnectEitherWayAndChat() throws Exception {
         Member alice = opened(Member.registered("alice", service.uri()));
-        ServiceStatus status = awaitAlsoListed(alice);
-        assertEquals("authenticated", status.api());
+        ProviderStatus status = awaitAlsoListed(alice);
+        assertTrue(status.detail().endsWith("Uses the authenticated API."), status.detail());
         assertEquals(alice.identity.self().key(), status.ourId());
         WebAppPeer web = opened(new WebAppPeer(service.uri(), "webby"));
         String aliceThere = Await.until(() -> web.listedAs("alice"), "alice in the web app's list");
@@ -88,23 +89,21 @@ class WebAppUsersOnOurServiceTest {
 
         // The web app user asks: an unsigned offer to alice's web app id, its candidates also sent one by one.
         web.connect(aliceThere);
-        IncomingRequest request = alice.events.nextIncoming();
-        assertEquals(web.id(), request.from().id());
-        assertEquals("webby", request.from().name());
-        assertFalse(request.from().authenticated(), "a peer of the web app's API");
-        assertEquals(service.uri(), request.from().service());
-        assertTrue(request.identity().isEmpty(), "a web app user is unverified");
-        SessionEvents aliceSaw = new SessionEvents();
-        DirectoryConnection atAlice = request.accept(aliceSaw).get(T, TimeUnit.SECONDS);
-        assertTrue(atAlice.identity().isEmpty());
+        InboundOffer offer = alice.events.nextOffered();
+        assertEquals(web.id(), offer.from().id());
+        assertEquals("webby", offer.from().name());
+        assertTrue(offer.from().identity().isEmpty(), "a peer of the web app's API, bound to no key");
+        assertEquals(service.uri().toString(), offer.from().scope());
+        assertNull(offer.offer().proof(), "a web app user proves nothing");
+        Side atAlice = Negotiation.accept(alice, offer);
         JsonObject answerSignal = web.awaitSignal("answer");
         assertEquals(aliceThere, answerSignal.get("from").getAsString(), "answered from alice's web app id");
         SignedDescription answer = DescriptionJson.decode(payload(answerSignal), SessionDescription.Type.ANSWER);
         assertEquals(alice.identity.self(), answer.proof().identity(), "our proof rides along for the web app to ignore");
-        aliceSaw.awaitConnected();
+        atAlice.saw().awaitConnected();
         web.awaitOpen();
         web.say("hi from the browser");
-        assertEquals("hi from the browser", aliceSaw.nextChat().content());
+        assertEquals("hi from the browser", atAlice.saw().nextChat().content());
         atAlice.session().send(ChatMessage.create("alice", "hi browser")).get(T, TimeUnit.SECONDS);
         assertEquals("hi browser", web.nextChat().get("content").getAsString());
         atAlice.session().close();
@@ -112,30 +111,30 @@ class WebAppUsersOnOurServiceTest {
         // Alice lists the web app user beside our peers and asks; its Accept registers a new id and
         // answers unsigned from it, to alice's web app id.
         String firstId = web.id();
-        DirectoryPeer listedWeb = Await.until(() -> listed(alice, firstId), "the web app user in alice's list");
+        PeerAddress listedWeb = Await.until(() -> listed(alice, firstId), "the web app user in alice's list");
         assertEquals("webby", listedWeb.name());
-        assertFalse(listedWeb.authenticated());
-        assertEquals(service.uri(), listedWeb.service());
-        SessionEvents aliceAsked = new SessionEvents();
-        CompletableFuture<DirectoryConnection> connecting = alice.membership.connect(listedWeb, aliceAsked);
-        JsonObject offerSignal = web.awaitRequest();
-        assertEquals(aliceThere, offerSignal.get("from").getAsString(), "sent from alice's web app id");
-        web.accept(offerSignal);
-        assertTrue(!web.id().equals(firstId), "a new id on accept: " + web.ids());
-        DirectoryConnection asked = connecting.get(T, TimeUnit.SECONDS);
-        assertTrue(asked.identity().isEmpty());
-        assertEquals(web.id(), asked.peer().id());
-        aliceAsked.awaitConnected();
-        web.awaitOpen();
-        asked.session().send(ChatMessage.create("alice", "hello again")).get(T, TimeUnit.SECONDS);
-        assertEquals("hello again", web.nextChat().get("content").getAsString());
-        web.say("and back");
-        assertEquals("and back", aliceAsked.nextChat().content());
-        asked.session().close();
+        assertTrue(listedWeb.identity().isEmpty());
+        assertEquals(service.uri().toString(), listedWeb.scope());
+        try (Negotiation.Outgoing connecting = Negotiation.send(alice, listedWeb, false)) {
+            JsonObject offerSignal = web.awaitRequest();
+            assertEquals(aliceThere, offerSignal.get("from").getAsString(), "sent from alice's web app id");
+            web.accept(offerSignal);
+            assertTrue(!web.id().equals(firstId), "a new id on accept: " + web.ids());
+            Side asked = connecting.complete();
+            assertNull(asked.remote().proof());
+            assertEquals(web.id(), asked.peer().id());
+            assertTrue(asked.peer().identity().isEmpty());
+            asked.saw().awaitConnected();
+            web.awaitOpen();
+            asked.session().send(ChatMessage.create("alice", "hello again")).get(T, TimeUnit.SECONDS);
+            assertEquals("hello again", web.nextChat().get("content").getAsString());
+            web.say("and back");
+            assertEquals("and back", asked.saw().nextChat().content());
+        }
 
         // The stale first registration is not listed beside the new one.
         Await.until(() -> {
-            List<DirectoryPeer> l = LegacyDirectoryTest.named(alice, "webby");
+            List<PeerAddress> l = LegacyDirectoryTest.named(alice, "webby");
             return l != null && l.size() == 1 && l.get(0).id().equals(web.id()) ? l : null;
         }, "webby listed once, as the new id");
     }
@@ -143,7 +142,7 @@ class WebAppUsersOnOurServiceTest {
     @Test
     void anUnlistedMemberStaysOffTheWebAppsListAndSeesOnlyOurListedPeers() throws Exception {
         Member carol = opened(Member.own("carol", DhtTimings.DEFAULTS, false, service.uri()));
-        ServiceStatus registered = carol.awaitRegistered();
+        ProviderStatus registered = carol.awaitRegistered();
         assertTrue(registered.detail().contains("not listed"), registered.detail());
         Member alice = opened(Member.own("alice", service.uri()));
         awaitAlsoListed(alice);
@@ -154,19 +153,19 @@ class WebAppUsersOnOurServiceTest {
         List<JsonObject> webAppList = web.peers();
         assertTrue(webAppList.stream().noneMatch(p -> p.get("name").getAsString().equals("carol")
                 || p.get("peerId").getAsString().contains("carol")), "carol is unlisted: " + webAppList);
-        assertTrue(carol.membership.services().get(0).detail().contains("not listed"));
+        assertTrue(carol.link.status().get(0).detail().contains("not listed"));
 
-        DirectoryPeer listedAlice = carol.awaitListed(alice);
-        assertTrue(listedAlice.authenticated());
-        List<DirectoryPeer> carolSees = carol.membership.peers().get(T, TimeUnit.SECONDS);
-        assertTrue(carolSees.stream().allMatch(DirectoryPeer::authenticated), "no web app users: " + carolSees);
-        SignalingException e = failure(carol.membership.connect(
-                new DirectoryPeer(web.id(), "webby", service.uri(), false, null), new SessionEvents()));
+        PeerAddress listedAlice = carol.awaitListed(alice);
+        assertTrue(listedAlice.identity().isPresent());
+        List<PeerAddress> carolSees = carol.link.peers().get(T, TimeUnit.SECONDS);
+        assertTrue(carolSees.stream().allMatch(p -> p.identity().isPresent()), "no web app users: " + carolSees);
+        SignalingException e = failure(carol.link.send(new PeerAddress("dht", web.id(), "webby",
+                service.uri().toString(), Optional.empty(), null), Negotiation.anyOffer(), false).answer());
         assertTrue(e.getMessage().contains("you joined unlisted"), e.getMessage());
     }
 
     @Test
-    void ourListedPeersAreListedOnceAndAnOfferFromOneOfOursOnTheWebAppsApiIsVerifiedByItsProof() throws Exception {
+    void ourListedPeersAreListedOnceAndAnOfferFromOneOfOursOnTheWebAppsApiCarriesItsProof() throws Exception {
         Member alice = opened(Member.registered("alice", service.uri()));
         Member bob = opened(Member.own("bob", service.uri()));
         awaitAlsoListed(alice);
@@ -175,36 +174,33 @@ class WebAppUsersOnOurServiceTest {
         String aliceThere = Await.until(() -> web.listedAs("alice"), "alice in the web app's list");
         String bobThere = Await.until(() -> web.listedAs("bob"), "bob in the web app's list");
 
-        List<DirectoryPeer> peers = Await.until(() -> {
+        List<PeerAddress> peers = Await.until(() -> {
             try {
-                List<DirectoryPeer> l = alice.membership.peers().get(T, TimeUnit.SECONDS);
+                List<PeerAddress> l = alice.link.peers().get(T, TimeUnit.SECONDS);
                 return l.stream().anyMatch(p -> p.id().equals(web.id())) ? l : null;
             } catch (Exception x) {
                 return null;
             }
         }, "the web app user in alice's list");
-        List<DirectoryPeer> bobs = peers.stream().filter(p -> p.name().equals("bob")).toList();
+        List<PeerAddress> bobs = peers.stream().filter(p -> p.name().equals("bob")).toList();
         assertEquals(1, bobs.size(), "bob once, not also as his web app twin: " + peers);
         assertEquals(bob.id(), bobs.get(0).id());
-        assertTrue(bobs.get(0).authenticated());
+        assertTrue(bobs.get(0).identity().isPresent());
         assertTrue(peers.stream().noneMatch(p -> p.name().equals("alice")), "not ourselves under either id: " + peers);
 
-        // Bob asks alice's web app id (as a peer of the web app's API): legacy both ways, yet both proofs check.
-        SessionEvents bobSaw = new SessionEvents();
-        SessionEvents aliceSaw = new SessionEvents();
-        CompletableFuture<DirectoryConnection> connecting = bob.membership.connect(
-                new DirectoryPeer(aliceThere, "alice", service.uri(), false, null), bobSaw);
-        IncomingRequest request = alice.events.nextIncoming();
-        assertEquals(bobThere, request.from().id());
-        assertFalse(request.from().authenticated());
-        assertEquals(bob.identity.self(), request.identity().orElseThrow(), "verified by the offer's proof");
-        DirectoryConnection atAlice = request.accept(aliceSaw).get(T, TimeUnit.SECONDS);
-        DirectoryConnection atBob = connecting.get(T, TimeUnit.SECONDS);
-        assertEquals(alice.identity.self(), atBob.identity().orElseThrow());
-        bobSaw.awaitConnected();
-        aliceSaw.awaitConnected();
-        try (Connected c = new Connected(atBob, atAlice, bobSaw, aliceSaw, 0)) {
-            c.chatBothWays();
+        // Bob asks alice's web app id (as a peer of the web app's API): legacy both ways, yet both
+        // descriptions carry their proofs, for the client layers to check.
+        try (Negotiation.Outgoing connecting = Negotiation.send(bob,
+                new PeerAddress("dht", aliceThere, "alice", service.uri().toString(), Optional.empty(), null), false)) {
+            InboundOffer offer = alice.events.nextOffered();
+            assertEquals(bobThere, offer.from().id());
+            assertFalse(offer.from().identity().isPresent());
+            assertEquals(bob.identity.self(), offer.offer().proof().identity(), "the offer's proof");
+            Side atAlice = Negotiation.accept(alice, offer);
+            try (Connected c = Connected.finish(System.nanoTime(), connecting, atAlice)) {
+                assertEquals(alice.identity.self(), c.offerer().remote().proof().identity());
+                c.chatBothWays();
+            }
         }
     }
 
@@ -218,7 +214,7 @@ class WebAppUsersOnOurServiceTest {
         service.stop();
         // Usually at once (the stopping service answers the waiting fetch with 503); at the latest when
         // a fetch that got no answer times out (its wait of up to 30 s plus the request timeout).
-        alice.events.awaitState(ServiceStatus.State.UNREACHABLE, 60);
+        alice.events.awaitState(ProviderStatus.State.UNREACHABLE, 60);
         service.start();
         assertTrue(awaitAlsoListed(alice).detail().contains(ALSO_LISTED + aliceThere));
         WebAppPeer web = opened(new WebAppPeer(service.uri(), "webby"));

@@ -27,9 +27,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 import org.p2pchat.core.identity.IdentityException;
-import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.rendezvous.auth.SessionRequest;
-import org.p2pchat.core.signaling.DirectoryPeer;
 import org.p2pchat.rendezvous.auth.SignedRequest;
 
 /**
@@ -75,7 +74,8 @@ final class AuthenticatedApi implements RendezvousApi {
     private final URI service;
     private final RendezvousHttp http;
     private final DhtTimings timings;
-    private final IdentityService identity;
+    private final PublicIdentity self;
+    private final SignedRequest.Signer signer;
     private final String name;
     private final boolean listed;
     /** Held while a registration changes the session, so two threads that find it gone open only one. */
@@ -89,13 +89,14 @@ final class AuthenticatedApi implements RendezvousApi {
     /** While {@link #shortPolling}: when to try a long poll again ({@link System#nanoTime()}). */
     private volatile long longPollAgainAt;
 
-    AuthenticatedApi(URI service, RendezvousHttp http, DhtTimings timings, IdentityService identity, String name,
-            boolean listed, String serviceId) {
+    AuthenticatedApi(URI service, RendezvousHttp http, DhtTimings timings, PublicIdentity self,
+            SignedRequest.Signer signer, String name, boolean listed, String serviceId) {
         this.service = service;
         this.serviceId = serviceId;
         this.http = http;
         this.timings = timings;
-        this.identity = identity;
+        this.self = self;
+        this.signer = signer;
         this.name = name;
         this.listed = listed;
     }
@@ -112,7 +113,7 @@ final class AuthenticatedApi implements RendezvousApi {
 
     @Override
     public String ourId() {
-        return identity.self().key();
+        return self.key();
     }
 
     boolean listed() {
@@ -314,8 +315,8 @@ final class AuthenticatedApi implements RendezvousApi {
 
     /** The listed peers in id order, page by page, up to {@link #MAX_LISTED_PEERS}. */
     @Override
-    public List<DirectoryPeer> peers() throws IOException, InterruptedException {
-        List<DirectoryPeer> peers = new ArrayList<>();
+    public List<ServicePeer> peers() throws IOException, InterruptedException {
+        List<ServicePeer> peers = new ArrayList<>();
         String after = null;
         for (int pages = 0; pages < MAX_PAGES && peers.size() < MAX_LISTED_PEERS; pages++) {
             String route = "/v1/peers?limit=" + PEERS_PER_PAGE
@@ -336,7 +337,7 @@ final class AuthenticatedApi implements RendezvousApi {
     }
 
     @Override
-    public Optional<DirectoryPeer> peer(String id) throws IOException, InterruptedException {
+    public Optional<ServicePeer> peer(String id) throws IOException, InterruptedException {
         RendezvousHttp.Reply reply = http.get("/v1/peers/" + Text.pathSegment(id), null, timings.requestTimeout(),
                 RendezvousHttp.SMALL_ANSWER_BYTES);
         if (reply.status() == 404) {
@@ -394,7 +395,7 @@ final class AuthenticatedApi implements RendezvousApi {
             String service) {
         String pathAndQuery = http.pathAndQuery(route);
         return session == null
-                ? () -> SignedRequest.sign(identity.self(), identity::sign, service, method, pathAndQuery, body).toHeader()
+                ? () -> SignedRequest.sign(self, signer, service, method, pathAndQuery, body).toHeader()
                 : () -> SessionRequest.of(session.id(), session.macKey(), service, method, pathAndQuery, body,
                         System.currentTimeMillis(), nonce()).toHeader();
     }

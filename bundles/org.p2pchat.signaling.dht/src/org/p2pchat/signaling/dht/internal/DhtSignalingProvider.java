@@ -1,5 +1,7 @@
 package org.p2pchat.signaling.dht.internal;
 
+import java.net.URI;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -7,25 +9,23 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.p2pchat.core.PeerTransport;
-import org.p2pchat.core.identity.IdentityService;
-import org.p2pchat.core.signaling.DirectoryListener;
-import org.p2pchat.core.signaling.DirectoryMembership;
-import org.p2pchat.core.signaling.DirectoryOptions;
-import org.p2pchat.core.signaling.DirectorySignalingProvider;
-import org.p2pchat.core.signaling.SignalingProvider;
+import org.p2pchat.core.signaling.ConnectionProvider;
+import org.p2pchat.core.signaling.ProviderCapability;
+import org.p2pchat.core.signaling.ProviderContext;
+import org.p2pchat.core.signaling.ProviderLink;
+import org.p2pchat.signaling.dht.DhtSettings;
 
 /**
  * Finding peers through rendezvous ("DHT") services: the original web app's HTTP mailbox, and
- * the same service's authenticated API where it has one. On a service with both, a listed
- * membership is present on both, so the web app's users (who see only its API) can meet ours;
- * see {@link ServiceLink}.
+ * the same service's authenticated API where it has one. On a service with both, a listed client
+ * is present on both, so the web app's users (who see only its API) can meet ours; see
+ * {@link ServiceLink}. The services are the run's ({@link ProviderContext#services()}) or else
+ * the enabled ones of the provider's settings ({@link DhtSettings}).
  */
-@Component(service = { SignalingProvider.class, DirectorySignalingProvider.class })
-public final class DhtSignalingProvider implements DirectorySignalingProvider {
+@Component(service = ConnectionProvider.class)
+public final class DhtSignalingProvider implements ConnectionProvider {
 
-    public static final String ID = "dht";
+    public static final String ID = DhtSettings.SECTION;
 
     private static final String DESCRIPTION = "Find people through rendezvous services (the web app's \"DHT\" "
             + "servers): your client registers there under your name, lists who else is there, and passes "
@@ -40,23 +40,19 @@ public final class DhtSignalingProvider implements DirectorySignalingProvider {
             + "that directory is public by nature, so an unlisted client stays off it (and web app users cannot "
             + "reach it).";
 
-    @Reference
-    private PeerTransport transport;
-    @Reference
-    private IdentityService identity;
+    private static final Set<ProviderCapability> CAPABILITIES = Set.copyOf(EnumSet.of(ProviderCapability.PEER_LIST,
+            ProviderCapability.CONNECT, ProviderCapability.INCOMING));
 
     private final DhtTimings timings;
-    private final Set<DhtMembership> memberships = ConcurrentHashMap.newKeySet();
+    private final Set<DhtLink> links = ConcurrentHashMap.newKeySet();
 
     /** For DS. */
     public DhtSignalingProvider() {
-        this.timings = DhtTimings.DEFAULTS;
+        this(DhtTimings.DEFAULTS);
     }
 
-    /** For use outside a framework (tests, tools), with its own identity and timings. */
-    public DhtSignalingProvider(PeerTransport transport, IdentityService identity, DhtTimings timings) {
-        this.transport = Objects.requireNonNull(transport, "transport");
-        this.identity = Objects.requireNonNull(identity, "identity");
+    /** For use outside a framework (tests, tools), with timings of its own. */
+    public DhtSignalingProvider(DhtTimings timings) {
         this.timings = Objects.requireNonNull(timings, "timings");
     }
 
@@ -76,19 +72,25 @@ public final class DhtSignalingProvider implements DirectorySignalingProvider {
     }
 
     @Override
-    public DirectoryMembership join(DirectoryOptions options, DirectoryListener listener) {
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(listener, "listener");
-        DhtMembership membership = new DhtMembership(transport, identity, timings, options, listener,
-                memberships::remove);
-        memberships.add(membership);
-        membership.start();
-        return membership;
+    public Set<ProviderCapability> capabilities() {
+        return CAPABILITIES;
     }
 
-    /** The transport or identity went away: memberships that use them leave their services. */
+    @Override
+    public ProviderLink start(ProviderContext context) {
+        Objects.requireNonNull(context, "context");
+        List<URI> services = context.services().isEmpty()
+                ? context.settings().read(DhtSettings.class, DhtSettings::defaults).enabledServices()
+                : context.services();
+        DhtLink link = new DhtLink(timings, context, services, links::remove);
+        links.add(link);
+        link.start();
+        return link;
+    }
+
+    /** The bundle stops: every link leaves its services. */
     @Deactivate
     void deactivate() {
-        List.copyOf(memberships).forEach(DhtMembership::close);
+        List.copyOf(links).forEach(DhtLink::close);
     }
 }

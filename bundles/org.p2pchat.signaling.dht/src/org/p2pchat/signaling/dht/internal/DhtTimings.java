@@ -7,7 +7,8 @@ import java.util.Objects;
  * How long the provider waits for what, and how often it talks to a service.
  *
  * @param answerTimeout      how long a connect waits for the peer's answer; a person has to accept
- * @param negotiationTimeout how long creating an offer or answer, or applying one, may take
+ * @param negotiationTimeout how long a peer's trickled candidates are still passed on once the exchange has its
+ *                           answer (the session's negotiation is the client layer's)
  * @param requestTimeout     how long one ordinary HTTP request may take
  * @param longPollSeconds    how long the authenticated API may hold a signals fetch (at most 30)
  * @param legacyPollInterval pause between two mailbox polls on the legacy API (the web app: 2 s)

@@ -11,7 +11,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 
-import org.p2pchat.core.signaling.DirectoryPeer;
 
 /** Reading what services send, forgiving per element: one malformed entry does not spoil the rest. */
 final class JsonFields {
@@ -49,12 +48,12 @@ final class JsonFields {
     }
 
     /** The entries of a peer list that look like peers; {@code idField} is "id" or the legacy "peerId". */
-    static List<DirectoryPeer> peers(JsonElement list, String idField, URI service, boolean authenticated)
+    static List<ServicePeer> peers(JsonElement list, String idField, URI service, boolean authenticated)
             throws IOException {
-        List<DirectoryPeer> peers = new ArrayList<>();
+        List<ServicePeer> peers = new ArrayList<>();
         int skipped = 0;
         for (JsonElement e : array(list, "the peer list")) {
-            DirectoryPeer p = e instanceof JsonObject o ? peer(o, idField, service, authenticated) : null;
+            ServicePeer p = e instanceof JsonObject o ? peer(o, idField, service, authenticated) : null;
             if (p == null) {
                 skipped++;
             } else {
@@ -68,7 +67,7 @@ final class JsonFields {
     }
 
     /** One page of the authenticated API's directory; {@code next} is null on the last page. */
-    record PeerPage(List<DirectoryPeer> peers, String next) {
+    record PeerPage(List<ServicePeer> peers, String next) {
     }
 
     /**
@@ -86,13 +85,13 @@ final class JsonFields {
         return new PeerPage(peers(o.get("peers"), "id", service, true), next == null || next.isEmpty() ? null : next);
     }
 
-    static DirectoryPeer peer(JsonObject o, String idField, URI service, boolean authenticated) {
+    static ServicePeer peer(JsonObject o, String idField, URI service, boolean authenticated) {
         String id = string(o, idField);
         if (id == null || id.isEmpty() || id.length() > MAX_ID_CHARS) {
             return null;
         }
         long lastSeen = number(o, "lastSeen");
-        return new DirectoryPeer(id, Text.name(string(o, "name"), MAX_NAME_CHARS), service, authenticated,
+        return new ServicePeer(id, Text.name(string(o, "name"), MAX_NAME_CHARS), service, authenticated,
                 lastSeen > 0 ? Instant.ofEpochMilli(lastSeen) : null);
     }
 

@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 
 import com.google.gson.JsonObject;
 
-import org.p2pchat.core.signaling.DirectoryPeer;
 
 /**
  * The original web app's API: {@code POST /register}, {@code GET /peers}, {@code POST /signal},
@@ -125,7 +124,7 @@ final class LegacyApi implements RendezvousApi {
     }
 
     @Override
-    public List<DirectoryPeer> peers() throws IOException, InterruptedException {
+    public List<ServicePeer> peers() throws IOException, InterruptedException {
         RendezvousHttp.Reply reply = http.get("/peers", null, timings.requestTimeout(), RendezvousHttp.LARGE_ANSWER_BYTES);
         if (!reply.ok()) {
             throw reply.refusal("Listing peers");
@@ -134,7 +133,7 @@ final class LegacyApi implements RendezvousApi {
     }
 
     @Override
-    public Optional<DirectoryPeer> peer(String id) {
+    public Optional<ServicePeer> peer(String id) {
         return Optional.empty();
     }
 

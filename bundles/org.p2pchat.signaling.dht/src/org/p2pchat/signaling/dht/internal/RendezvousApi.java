@@ -5,12 +5,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import org.p2pchat.core.signaling.DirectoryPeer;
 
 /** One of the two HTTP APIs a rendezvous service speaks, as seen by one registered peer. */
 sealed interface RendezvousApi permits LegacyApi, AuthenticatedApi {
 
-    /** {@code "authenticated"} or {@code "legacy"}, as {@link org.p2pchat.core.signaling.ServiceStatus#api()} says. */
+    /** {@code "authenticated"} or {@code "legacy"}: which of the two, in the words status details use. */
     String name();
 
     boolean authenticated();
@@ -37,8 +36,8 @@ sealed interface RendezvousApi permits LegacyApi, AuthenticatedApi {
     void send(String to, String type, String payload) throws IOException, InterruptedException;
 
     /** The peers the service lists now (ourselves included). */
-    List<DirectoryPeer> peers() throws IOException, InterruptedException;
+    List<ServicePeer> peers() throws IOException, InterruptedException;
 
     /** A registered peer by id, listed or not; empty if the API cannot tell or it is not registered. */
-    Optional<DirectoryPeer> peer(String id) throws IOException, InterruptedException;
+    Optional<ServicePeer> peer(String id) throws IOException, InterruptedException;
 }

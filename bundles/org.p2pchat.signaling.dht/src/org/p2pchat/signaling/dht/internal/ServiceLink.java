@@ -14,20 +14,21 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 
-import org.p2pchat.core.identity.IdentityService;
-import org.p2pchat.core.signaling.ServiceStatus;
-import org.p2pchat.core.signaling.ServiceStatus.State;
+import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.rendezvous.auth.SignedRequest;
+import org.p2pchat.core.signaling.ProviderStatus;
+import org.p2pchat.core.signaling.ProviderStatus.State;
 
 /**
  * Our presence on one service: finds out which API it speaks, registers, keeps the registration
  * fresh, receives signals, and after a failure (service down, restarted, unreachable) tries again
  * with growing pauses and registers anew. One virtual thread per service runs all of this.
  * <p>
- * On a service that speaks both APIs, a listed membership uses the authenticated one and is also
+ * On a service that speaks both APIs, a listed link uses the authenticated one and is also
  * present on the web app's (its "legacy twin"), so the web app's users, who see only that API's
  * directory, can find us and ask to connect: a second virtual thread registers there under our
  * {@code user-<ms>-<name>} id and polls its mailbox for as long as we are registered on
- * {@code /v1}. An unlisted membership never appears there, since that directory lists everyone.
+ * {@code /v1}. An unlisted link never appears there, since that directory lists everyone.
  */
 final class ServiceLink {
 
@@ -35,12 +36,13 @@ final class ServiceLink {
 
     final URI service;
     final RendezvousHttp http;
-    private final DhtMembership membership;
+    private final DhtLink owner;
     private final DhtTimings timings;
-    private final IdentityService identity;
+    private final PublicIdentity self;
+    private final SignedRequest.Signer signer;
     private final String name;
     private final boolean listed;
-    /** Our id on the legacy API; the same for the whole membership, so peers can keep it. */
+    /** Our id on the legacy API; the same for the whole link, so peers can keep it. */
     private final String legacyId;
     /** The web app's API as we use it on this service: the one in use, or the twin of the authenticated one. */
     private final LegacyApi legacy;
@@ -53,7 +55,7 @@ final class ServiceLink {
      */
     private AuthenticatedApi authenticated;
     private volatile boolean registered;
-    private volatile ServiceStatus status;
+    private volatile ProviderStatus status;
     private Thread thread;
     /** Whether the legacy twin is registered (it is only while we are registered on the authenticated API). */
     private volatile boolean twinRegistered;
@@ -64,22 +66,33 @@ final class ServiceLink {
     private Thread twinThread;
     private boolean stopped;
 
-    ServiceLink(URI service, DhtMembership membership, DhtTimings timings, IdentityService identity, String name,
-            boolean listed) {
+    ServiceLink(URI service, DhtLink owner, DhtTimings timings, PublicIdentity self, SignedRequest.Signer signer,
+            String name, boolean listed) {
         this.service = service;
         this.http = new RendezvousHttp(service);
-        this.membership = membership;
+        this.owner = owner;
         this.timings = timings;
-        this.identity = identity;
+        this.self = self;
+        this.signer = signer;
         this.name = name;
         this.listed = listed;
         this.legacyId = LegacyApi.newId(name);
         this.legacy = new LegacyApi(service, http, timings, legacyId, name);
-        this.status = new ServiceStatus(service, State.CONNECTING, "", "", "Contacting " + service + " ...");
+        this.status = status(State.CONNECTING, null, "", "Contacting " + service + " ...");
     }
 
-    ServiceStatus status() {
+    ProviderStatus status() {
         return status;
+    }
+
+    /** The scope of this service's statuses and peer addresses. */
+    String scope() {
+        return ServicePeer.scope(service);
+    }
+
+    /** A status of this service; the detail names the API in use once known, as a person reads it. */
+    private ProviderStatus status(State state, RendezvousApi a, String ourId, String text) {
+        return new ProviderStatus(scope(), state, ourId, a == null ? text : text + " Uses the " + a.name() + " API.");
     }
 
     /** The API in use once registered; empty while not. */
@@ -94,7 +107,7 @@ final class ServiceLink {
 
     /**
      * The web app's API where we are present on it besides the authenticated one (a listed
-     * membership on a service that speaks both); null otherwise.
+     * link on a service that speaks both); null otherwise.
      */
     LegacyApi legacyTwin() {
         return listed && api instanceof AuthenticatedApi ? legacy : null;
@@ -125,7 +138,7 @@ final class ServiceLink {
     }
 
     synchronized void start() {
-        membership.report(this, status);
+        owner.report(status);
         thread = Thread.ofVirtual().name("p2pchat-dht " + service).start(this::runGuarded);
     }
 
@@ -139,7 +152,7 @@ final class ServiceLink {
         }
     }
 
-    /** Starts the legacy twin's thread, once, for a listed membership registered on the authenticated API. */
+    /** Starts the legacy twin's thread, once, for a listed link registered on the authenticated API. */
     private synchronized void startTwin() {
         if (twinThread == null && !stopped && legacyTwin() != null) {
             twinThread = Thread.ofVirtual().name("p2pchat-dht " + service + " (web app API)").start(this::runTwinGuarded);
@@ -161,13 +174,13 @@ final class ServiceLink {
         registered = false;
     }
 
-    /** A bug must not leave the status saying CONNECTING or REGISTERED while nothing runs any more. */
+    /** A bug must not leave the status saying CONNECTING or ONLINE while nothing runs any more. */
     private void runGuarded() {
         try {
             run();
         } catch (Throwable t) {
             LOG.log(Level.ERROR, service + ": the connection to the service stopped after an internal error", t);
-            setStatus(new ServiceStatus(service, State.UNREACHABLE, "", "", "The connection to " + service
+            setStatus(status(State.UNREACHABLE, null, "", "The connection to " + service
                     + " stopped after an internal error (" + t + "). Leave and join again."));
             registered = false;
         }
@@ -176,14 +189,14 @@ final class ServiceLink {
     private void run() {
         String scheme = service.getScheme() == null ? "" : service.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || service.getHost() == null) {
-            setStatus(new ServiceStatus(service, State.UNREACHABLE, "", "", service
+            setStatus(status(State.UNREACHABLE, null, "", service
                     + " is not a rendezvous service address: it must start with http:// or https:// and name a host."));
             return;
         }
         Duration retry = timings.firstRetry();
         long nextRegistration = 0;
         boolean refusedOnce = false;
-        while (!membership.isClosed()) {
+        while (!owner.isClosed()) {
             boolean fetching = false;
             try {
                 RendezvousApi a = api;
@@ -209,7 +222,7 @@ final class ServiceLink {
                 refusedOnce = false;
                 retry = timings.firstRetry();
                 for (Signal s : signals) {
-                    membership.received(this, a, s);
+                    owner.received(this, a, s);
                 }
                 Duration pause = a.pauseAfterFetch();
                 if (!pause.isZero()) {
@@ -218,7 +231,7 @@ final class ServiceLink {
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
-                if (membership.isClosed()) {
+                if (owner.isClosed()) {
                     return;
                 }
                 if (fetching && e instanceof RendezvousHttp.ServiceRefusal r && (r.status == 503 || r.status == 429)) {
@@ -249,8 +262,7 @@ final class ServiceLink {
                     LOG.log(Level.WARNING, service + ": unexpected failure", e);
                 }
                 RendezvousApi a = api;
-                setStatus(new ServiceStatus(service, State.UNREACHABLE, a == null ? "" : a.name(), "",
-                        describe(e) + " Retrying by itself."));
+                setStatus(status(State.UNREACHABLE, a, "", describe(e) + " Retrying by itself."));
                 try {
                     Thread.sleep(retry);
                 } catch (InterruptedException interrupted) {
@@ -281,7 +293,7 @@ final class ServiceLink {
         Duration retry = timings.firstRetry();
         long nextRegistration = 0;
         long registeredAlong = -1;
-        while (!membership.isClosed()) {
+        while (!owner.isClosed()) {
             try {
                 if (!registered || legacyTwin() == null) {
                     // Not registered on /v1 (or the service now speaks the web app's API only): wait for it.
@@ -307,13 +319,13 @@ final class ServiceLink {
                 List<Signal> signals = legacy.fetch();
                 retry = timings.firstRetry();
                 for (Signal s : signals) {
-                    membership.received(this, legacy, s);
+                    owner.received(this, legacy, s);
                 }
                 Thread.sleep(legacy.pauseAfterFetch());
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
-                if (membership.isClosed()) {
+                if (owner.isClosed()) {
                     return;
                 }
                 if (e instanceof RuntimeException) {
@@ -339,11 +351,11 @@ final class ServiceLink {
         return retry.multipliedBy(2).compareTo(timings.maxRetry()) > 0 ? timings.maxRetry() : retry.multipliedBy(2);
     }
 
-    /** Says REGISTERED with the current detail, if we are registered on the API in use. */
+    /** Says ONLINE with the current detail, if we are registered on the API in use. */
     private synchronized void reportRegistered() {
         RendezvousApi a = api;
         if (registered && a != null) {
-            setStatus(new ServiceStatus(service, State.REGISTERED, a.name(), a.ourId(), registeredDetail(a)));
+            setStatus(status(State.ONLINE, a, a.ourId(), registeredDetail(a)));
         }
     }
 
@@ -376,7 +388,7 @@ final class ServiceLink {
                         + " service, whose requests are not bound to it (GET /v1/info names no service id); update it");
             }
             if (authenticated == null) {
-                authenticated = new AuthenticatedApi(service, http, timings, identity, name, listed, serviceId);
+                authenticated = new AuthenticatedApi(service, http, timings, self, signer, name, listed, serviceId);
             } else {
                 authenticated.serviceId(serviceId);
             }
@@ -399,26 +411,24 @@ final class ServiceLink {
     }
 
     /** Both loops report here, so a status is never overwritten by an older one. */
-    private synchronized void setStatus(ServiceStatus next) {
-        if (membership.isClosed()) {
+    private synchronized void setStatus(ProviderStatus next) {
+        if (owner.isClosed()) {
             return;
         }
-        ServiceStatus previous = status;
+        ProviderStatus previous = status;
         if (!next.equals(previous)) {
             status = next;
             if (next.state() != previous.state()) {
                 LOG.log(Level.INFO, "{0}: {1} ({2})", service, next.state(), next.detail());
             }
-            membership.report(this, next);
+            owner.report(next);
         }
     }
 
-    /** Marks the link closed for the listener. */
+    /** Marks the service left, for the callback. */
     synchronized void closed() {
-        RendezvousApi a = api;
-        ServiceStatus last = status;
-        status = new ServiceStatus(service, State.CLOSED, a == null ? "" : a.name(), last.ourId(), "Left " + service + ".");
-        membership.report(this, status);
+        status = status(State.CLOSED, api, status.ourId(), "Left " + service + ".");
+        owner.report(status);
     }
 
     /** A failure in words for the user. */

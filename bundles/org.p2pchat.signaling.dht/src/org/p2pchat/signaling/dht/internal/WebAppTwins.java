@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.p2pchat.core.signaling.DirectoryPeer;
 
 /**
  * The web app registers again under a new id ({@code user-<ms>-<name>}) each time its user
@@ -20,9 +19,9 @@ final class WebAppTwins {
     }
 
     /** {@code peers} (of one service's web app API) without the stale registrations of a web app user. */
-    static List<DirectoryPeer> withoutStale(List<DirectoryPeer> peers) {
-        Map<String, DirectoryPeer> newest = new HashMap<>();
-        for (DirectoryPeer p : peers) {
+    static List<ServicePeer> withoutStale(List<ServicePeer> peers) {
+        Map<String, ServicePeer> newest = new HashMap<>();
+        for (ServicePeer p : peers) {
             if (LegacyApi.madeAt(p.id()) > 0) {
                 newest.merge(p.name(), p, (a, b) -> LegacyApi.madeAt(b.id()) > LegacyApi.madeAt(a.id()) ? b : a);
             }
@@ -34,13 +33,13 @@ final class WebAppTwins {
      * Older than {@code newest} and not seen since it registered: a live client of ours refreshes
      * its registration (every 30 s), the web app never does. Both times are the service's.
      */
-    private static boolean isStale(DirectoryPeer p, DirectoryPeer newest) {
+    private static boolean isStale(ServicePeer p, ServicePeer newest) {
         long madeAt = LegacyApi.madeAt(p.id());
         return newest != null && madeAt > 0 && madeAt < LegacyApi.madeAt(newest.id())
                 && !lastSeen(p).isAfter(lastSeen(newest));
     }
 
-    private static Instant lastSeen(DirectoryPeer p) {
+    private static Instant lastSeen(ServicePeer p) {
         return p.lastSeen() == null ? Instant.EPOCH : p.lastSeen();
     }
 }
