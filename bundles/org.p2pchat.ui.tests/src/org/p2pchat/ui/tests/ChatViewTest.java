@@ -42,6 +42,7 @@ import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.signaling.manual.internal.ManualSignalingProvider;
 import org.p2pchat.ui.internal.parts.ClientPart;
 
 /**
@@ -64,7 +65,7 @@ class ChatViewTest {
         harness = new PartHarness("ChatViewTest");
         harness.registerProfile("desk", profile);
         ScriptedTransport transport = new ScriptedTransport();
-        harness.register(PeerTransport.class, transport);
+        harness.clientLayer(transport, new ManualSignalingProvider());
         part = harness.make(ClientPart.class, 800, 600);
         session = ScriptedChat.connect(harness, part, transport);
     }

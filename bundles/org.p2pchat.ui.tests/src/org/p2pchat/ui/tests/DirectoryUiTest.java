@@ -37,6 +37,7 @@ import org.p2pchat.core.signaling.ConnectionProvider;
 import org.p2pchat.core.signaling.PeerAddress;
 import org.p2pchat.core.signaling.ProviderStatus;
 import org.p2pchat.core.signaling.SignedDescription;
+import org.p2pchat.signaling.manual.internal.ManualSignalingProvider;
 import org.p2pchat.ui.internal.parts.ClientPart;
 
 /**
@@ -64,9 +65,8 @@ class DirectoryUiTest {
         ours = harness.registerProfile("desk", dir.resolve("desk"));
         bob = new Ed25519IdentityService(dir.resolve("bob"));
         transport = new ScriptedTransport();
-        harness.register(PeerTransport.class, transport);
         directory = new ScriptedProvider();
-        harness.register(ConnectionProvider.class, directory);
+        harness.clientLayer(transport, directory, new ManualSignalingProvider());
         part = harness.make(ClientPart.class, 900, 760);
     }
 

@@ -31,6 +31,7 @@ import org.p2pchat.core.signaling.SignedDescription;
 import org.p2pchat.core.signaling.PasteCodec;
 import org.p2pchat.signaling.manual.internal.ManualPasteCodec;
 import org.p2pchat.testing.NetworkIsolation;
+import org.p2pchat.signaling.manual.internal.ManualSignalingProvider;
 import org.p2pchat.ui.internal.parts.ClientPart;
 
 /**
@@ -65,6 +66,7 @@ class ManualExchangeIdentityTest {
         ours = harness.registerProfile("desk", dir.resolve("desk"));
         theirs = new Ed25519IdentityService(dir.resolve("peer"));
         transport = service(PeerTransport.class);
+        harness.clientLayer(transport, new ManualSignalingProvider());
         harness.make(ClientPart.class, 900, 760);
         harness.chooseMethod("Manual exchange");
         peer = transport.createSession(SessionConfig.of(List.of(), "peer"));
@@ -88,7 +90,8 @@ class ManualExchangeIdentityTest {
         pasted.setText(manual.encode(new SignedDescription(withOtherFingerprint(offer), theirs.prove(offer)),
                 PasteCodec.Form.COMPACT));
         PartHarness.click(createAnswer);
-        assertTrue(status.getText().contains("possibly a man in the middle"), "refused inline: " + status.getText());
+        harness.waitUntil(() -> status.getText().contains("possibly a man in the middle"), SECONDS,
+                "refused inline: " + status.getText());
         assertFalse(answerText.isVisible(), "no answer to a changed offer");
         System.out.println("screenshot: " + harness.screenshot("exchange-tampered-offer"));
 

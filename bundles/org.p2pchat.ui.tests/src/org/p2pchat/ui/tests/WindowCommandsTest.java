@@ -29,6 +29,7 @@ import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.core.signaling.PasteCodec;
 import org.p2pchat.core.signaling.SignedDescription;
 import org.p2pchat.signaling.manual.internal.ManualPasteCodec;
+import org.p2pchat.signaling.manual.internal.ManualSignalingProvider;
 import org.p2pchat.ui.internal.parts.ClientPart;
 
 /**
@@ -53,7 +54,7 @@ class WindowCommandsTest {
         harness = new PartHarness("WindowCommandsTest");
         harness.registerProfile("desk", profile);
         transport = new ScriptedTransport();
-        harness.register(PeerTransport.class, transport);
+        harness.clientLayer(transport, new ManualSignalingProvider());
         part = harness.make(ClientPart.class, 900, 720);
         model = new WindowModel();
     }
