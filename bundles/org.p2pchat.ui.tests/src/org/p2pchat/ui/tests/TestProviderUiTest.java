@@ -45,6 +45,7 @@ class TestProviderUiTest {
     private PartHarness harness;
     private HeadlessPeer bob;
     private ClientPart part;
+    private IdentityService desk;
     private String folderBefore;
 
     @BeforeAll
@@ -57,10 +58,12 @@ class TestProviderUiTest {
         // Both clients read the folder from this property: their settings name none.
         folderBefore = System.setProperty("p2pchat.testing.folder", Files.createDirectories(dir.resolve("mailbox")).toString());
         harness = new PartHarness("TestProviderUiTest");
-        // The desktop's client layer is the framework's own, with every provider registered there.
         PeerTransport transport = service(PeerTransport.class, null);
         ConnectionProvider folder = service(ConnectionProvider.class, "(component.name=*FolderMailbox*)");
         assertEquals(TEST_FOLDER, folder.id());
+        // The desktop's client layer gets the registered providers, the test provider among them, as the framework's does.
+        desk = harness.registerProfile("desk", dir.resolve("desk"));
+        harness.clientLayer(transport, registered(ConnectionProvider.class).toArray(ConnectionProvider[]::new));
         bob = new HeadlessPeer("bob", dir.resolve("bob"), transport, folder);
         part = harness.make(ClientPart.class, 960, 800);
     }
@@ -101,7 +104,7 @@ class TestProviderUiTest {
 
         ClientEvent.RequestReceived asked = bob.await(harness, ClientEvent.RequestReceived.class, e -> true, SECONDS,
                 "the desktop's request reaches bob");
-        assertEquals(service(IdentityService.class, null).self(), asked.request().identity().orElseThrow(),
+        assertEquals(desk.self(), asked.request().identity().orElseThrow(),
                 "the request proves the desktop's key");
         Conversation bobSide = bob.client.accept(asked.request());
         harness.waitUntil(part::isChatShown, SECONDS, "the chat opens");
@@ -118,7 +121,7 @@ class TestProviderUiTest {
         ClientEvent.MessageReceived got = bob.await(harness, ClientEvent.MessageReceived.class,
                 e -> !e.message().isSystemNotice(), SECONDS, "bob gets the message");
         assertEquals("Hello bob, through a folder", got.message().content());
-        assertEquals(asked.request().from().name(), got.message().sender(), "under the name bob saw in the folder");
+        assertEquals("desk", got.message().sender());
         harness.await(bobSide.send("Hi desk"), SECONDS, "bob answers");
         StyledText messages = harness.byId(StyledText.class, "chat.messages");
         harness.waitUntil(() -> messages.getText().contains("Hi desk"), SECONDS, "the answer is shown: " + messages.getText());
@@ -127,6 +130,11 @@ class TestProviderUiTest {
 
         PartHarness.click(harness.byId(org.eclipse.swt.widgets.Button.class, "chat.disconnect"));
         bob.await(harness, ClientEvent.Ended.class, e -> true, SECONDS, "bob sees the desktop leave");
+    }
+
+    private <S> java.util.List<S> registered(Class<S> type) throws Exception {
+        return harness.bundleContext.getServiceReferences(type, null).stream().map(harness.bundleContext::getService)
+                .toList();
     }
 
     private <S> S service(Class<S> type, String filter) throws Exception {
