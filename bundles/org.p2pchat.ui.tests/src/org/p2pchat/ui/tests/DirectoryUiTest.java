@@ -296,6 +296,8 @@ class DirectoryUiTest {
         PartHarness.click(harness.byId(Button.class, "directory.connect"));
         ScriptedProvider.Exchange first = next(link);
         connected(first, "bob");
+        StyledText messages = harness.byId(StyledText.class, "chat.messages");
+        harness.waitUntil(() -> messages.getText().contains("bob is a new contact"), SECONDS, "bob is remembered");
         transport.made(first.offer.description()).fire(ConnectionState.FAILED);
         for (int n = 1; n <= 5; n++) {
             next(link).fail("no answer " + n);
@@ -499,7 +501,16 @@ class DirectoryUiTest {
     }
 
     private ScriptedProvider.Exchange next(ScriptedProvider.Link link) throws Exception {
-        return poll(link.exchanges, "the client sends an offer");
+        ScriptedProvider.Exchange next = harness.await(CompletableFuture.supplyAsync(() -> {
+            try {
+                return link.exchanges.poll(SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }), SECONDS + 5, "the client sends an offer");
+        assertNotNull(next, () -> "the client sent no offer within " + SECONDS + " s; the chat says: "
+                + harness.byId(StyledText.class, "chat.messages").getText());
+        return next;
     }
 
     private <T> T poll(BlockingQueue<T> queue, String what) throws Exception {
@@ -510,7 +521,7 @@ class DirectoryUiTest {
                 throw new IllegalStateException(e);
             }
         }), SECONDS + 5, what);
-        assertNotNull(next, "nothing within " + SECONDS + " s: " + what);
+        assertNotNull(next, () -> "nothing within " + SECONDS + " s: " + what);
         return next;
     }
 
