@@ -22,6 +22,7 @@ import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.settings.Settings;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.signaling.dht.DhtSettings;
 import org.p2pchat.core.signaling.DirectoryOptions;
 import org.p2pchat.core.signaling.DirectorySignalingProvider;
 import org.p2pchat.core.signaling.TextSignalingProvider;
@@ -74,7 +75,7 @@ public final class CommandLineApplication implements IApplication {
                 identity.self().fingerprint(), "id", identity.self().key());
         try (TransferConsole files = files(bundles, options, print)) {
             if (options.viaDirectory()) {
-                return viaDirectory(bundles, options, s, name, sessionConfig,
+                return viaDirectory(bundles, options, settings, name, sessionConfig,
                         new ChatConsole(null, files, identity, options, name, in, print), print);
             }
             PeerSession session;
@@ -111,7 +112,7 @@ public final class CommandLineApplication implements IApplication {
         return files;
     }
 
-    private static int viaDirectory(BundleContext bundles, CliOptions options, Settings settings, String name,
+    private static int viaDirectory(BundleContext bundles, CliOptions options, SettingsStore settings, String name,
             SessionConfig sessionConfig, ChatConsole console, EventPrinter print) throws InterruptedException {
         DirectorySignalingProvider directory = service(bundles, DirectorySignalingProvider.class);
         if (directory == null) {
@@ -119,10 +120,8 @@ public final class CommandLineApplication implements IApplication {
             return 1;
         }
         List<URI> services = !options.rendezvous().isEmpty() ? options.rendezvous()
-                : settings.rendezvousServices().stream()
-                        .filter(e -> e.enabled() && e.problem().isEmpty())
-                        .map(e -> URI.create(e.url()))
-                        .toList();
+                : settings.section(DhtSettings.SECTION).read(DhtSettings.class, DhtSettings::defaults)
+                        .enabledServices();
         if (services.isEmpty()) {
             print.error("No rendezvous service is enabled: add one in Settings or pass --rendezvous URL.");
             return 1;

@@ -2,6 +2,8 @@ package org.p2pchat.core.settings;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,6 +22,30 @@ public record ServiceEntry(String name, String url, boolean enabled, boolean bui
     public ServiceEntry {
         name = name == null ? "" : name;
         url = url == null ? "" : url.strip();
+    }
+
+    /**
+     * A list of entries as a settings record reads it from the file: {@code defaults} when the
+     * file has none, else the list without the {@code null} entries a hand edit may leave.
+     */
+    public static List<ServiceEntry> listOrDefaults(List<ServiceEntry> read, List<ServiceEntry> defaults) {
+        return read == null ? defaults : read.stream().filter(Objects::nonNull).toList();
+    }
+
+    /**
+     * The first problem of {@code entries}, named for the user, e.g. {@code tracker 'Old':
+     * URL must start with ...}; empty if every entry is usable.
+     *
+     * @param what what one entry is called, e.g. {@code rendezvous service}
+     */
+    public static Optional<String> problemOf(String what, List<ServiceEntry> entries) {
+        for (ServiceEntry entry : entries) {
+            Optional<String> problem = entry.problem();
+            if (problem.isPresent()) {
+                return Optional.of(what + " '" + entry.name() + "': " + problem.get());
+            }
+        }
+        return Optional.empty();
     }
 
     /** What is wrong with this entry; empty if it is usable. */

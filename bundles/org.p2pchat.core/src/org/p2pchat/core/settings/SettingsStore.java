@@ -28,8 +28,9 @@ public interface SettingsStore {
     void save(Settings settings) throws IOException;
 
     /**
-     * What went wrong reading the settings file at start, if anything (the unreadable file is
-     * kept beside it and defaults are used).
+     * What went wrong reading the settings file, if anything (the unreadable file is kept beside
+     * it and defaults are used), and which plug-ins' sections could not be read as their owners'
+     * types (they get their defaults; see {@link SettingsSection#read}).
      */
     Optional<String> loadProblem();
 

@@ -42,6 +42,7 @@ import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.settings.ServiceEntry;
+import org.p2pchat.signaling.dht.DhtSettings;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.testing.CliProcess;
 import org.p2pchat.testing.NetworkIsolation;
@@ -143,8 +144,8 @@ class DesktopWithTerminalPeerTest {
 
         harness = new PartHarness("DesktopWithTerminalPeerTest");
         PartHarness.MemorySettings settings = new PartHarness.MemorySettings(DESK, work.resolve("desk"));
-        settings.save(settings.get().withRendezvousServices(List.of(new ServiceEntry("Test rendezvous", service, true,
-                false))));
+        settings.section(DhtSettings.SECTION).write(new DhtSettings(List.of(new ServiceEntry("Test rendezvous", service,
+                true, false))));
         harness.register(SettingsStore.class, settings);
         harness.waitUntil(() -> harness.bundleContext.getServiceReference(FileTransferService.class) != null,
                 STEP_SECONDS, "the Bt file service starts in the test runtime");

@@ -43,9 +43,11 @@ class ConnectAcceptTest {
 
     @BeforeEach
     void start() throws Exception {
-        mailbox = Peers.folderProvider(work.resolve("mailbox"));
+        mailbox = Peers.folderProvider();
         alice = Peers.person("alice", work.resolve("alice"), null, mailbox);
         bob = Peers.person("bob", work.resolve("bob"), null, mailbox);
+        Peers.meetIn(alice, work.resolve("mailbox"));
+        Peers.meetIn(bob, work.resolve("mailbox"));
         alice.client().goOnline(FOLDER);
         bob.client().goOnline(FOLDER);
     }
@@ -141,6 +143,29 @@ class ConnectAcceptTest {
                 e -> e.status() == Contact.Status.CHANGED);
         assertEquals("bob", changed.name());
         assertTrue(changed.text().contains("identity key has CHANGED"), changed.text());
+    }
+
+    @Test
+    void aReconnectRequestFromSomeoneElseIsAskedNotAccepted() throws Exception {
+        Conversation[] c = connect(alice, bob);
+        // Carol says her request re-establishes a lost connection; it continues nothing of Bob's.
+        InTheMiddle carolsWay = Peers.folderProvider();
+        carolsWay.markAsReconnect = true;
+        try (Peers.Person carol = Peers.person("carol", work.resolve("carol"), null, carolsWay)) {
+            Peers.meetIn(carol, work.resolve("mailbox"));
+            carol.client().goOnline(FOLDER);
+            carol.client().connect(carol.client().find(FOLDER, "bob", Duration.ofSeconds(10)).get(T, TimeUnit.SECONDS));
+            Request asked = bob.events().await(ClientEvent.RequestReceived.class,
+                    r -> r.request().from().id().equals(carol.client().self().key())).request();
+            assertTrue(asked.reconnect(), "shown as what it says it is");
+            assertEquals(Optional.of(carol.client().self()), asked.identity());
+            bob.client().reject(asked);
+            carol.events().await(ClientEvent.Ended.class);
+        }
+        assertTrue(bob.events().of(ClientEvent.Reconnected.class).isEmpty(), "nothing was accepted by itself");
+        assertEquals(org.p2pchat.client.core.ConversationState.CONNECTED, c[1].state());
+        c[0].send("still us").get(T, TimeUnit.SECONDS);
+        bob.events().await(ClientEvent.MessageReceived.class, m -> m.message().content().equals("still us"));
     }
 
     /** The folder lists a peer once it registered there (a moment after going online). */

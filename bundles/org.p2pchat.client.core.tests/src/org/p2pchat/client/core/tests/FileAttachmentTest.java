@@ -40,7 +40,7 @@ class FileAttachmentTest {
 
     @BeforeEach
     void start() throws Exception {
-        mailbox = Peers.folderProvider(work.resolve("mailbox"));
+        mailbox = Peers.folderProvider();
         Path aliceProfile = Files.createDirectories(work.resolve("alice"));
         Path bobProfile = Files.createDirectories(work.resolve("bob"));
         var aliceIdentity = new org.p2pchat.core.internal.identity.Ed25519IdentityService(aliceProfile);
@@ -50,6 +50,8 @@ class FileAttachmentTest {
         bobFiles = new BtFileTransferService(bobProfile, "bob", bobIdentity, false);
         alice = Peers.open("alice", aliceProfile, aliceIdentity, settings(aliceProfile, "alice"), aliceFiles, mailbox);
         bob = Peers.open("bob", bobProfile, bobIdentity, settings(bobProfile, "bob"), bobFiles, mailbox);
+        Peers.meetIn(alice, work.resolve("mailbox"));
+        Peers.meetIn(bob, work.resolve("mailbox"));
         alice.client().goOnline(FOLDER);
         bob.client().goOnline(FOLDER);
     }

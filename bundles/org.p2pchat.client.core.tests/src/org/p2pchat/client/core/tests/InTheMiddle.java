@@ -33,18 +33,13 @@ import org.p2pchat.core.signaling.SignedDescription;
 final class InTheMiddle implements ConnectionProvider {
 
     private final ConnectionProvider real;
-    /** The provider's settings, as its section in the profile would hold them. */
-    private final Object settings;
     volatile UnaryOperator<SignedDescription> tamper = UnaryOperator.identity();
     final List<Boolean> reconnectFlags = new CopyOnWriteArrayList<>();
+    /** Marks every offer as a reconnection, as anyone can. */
+    volatile boolean markAsReconnect;
 
-    /**
-     * @param settings the value the provider reads from its settings section (the test's own folder,
-     *                 say), the same for every client of the test
-     */
-    InTheMiddle(ConnectionProvider real, Object settings) {
+    InTheMiddle(ConnectionProvider real) {
         this.real = real;
-        this.settings = settings;
     }
 
     @Override
@@ -109,22 +104,7 @@ final class InTheMiddle implements ConnectionProvider {
 
             @Override
             public SettingsSection settings() {
-                return new SettingsSection() {
-                    @Override
-                    public String id() {
-                        return real.id();
-                    }
-
-                    @Override
-                    public <T> T read(Class<T> type, java.util.function.Supplier<T> defaults) {
-                        return type.isInstance(settings) ? type.cast(settings) : defaults.get();
-                    }
-
-                    @Override
-                    public void write(Object value) {
-                        throw new UnsupportedOperationException("the test sets this provider's settings");
-                    }
-                };
+                return context.settings();
             }
 
             @Override
@@ -156,7 +136,7 @@ final class InTheMiddle implements ConnectionProvider {
             @Override
             public OutboundExchange send(PeerAddress to, SignedDescription offer, boolean reconnect) {
                 reconnectFlags.add(reconnect);
-                return link.send(to, tamper.apply(offer), reconnect);
+                return link.send(to, tamper.apply(offer), reconnect || markAsReconnect);
             }
 
             @Override

@@ -75,9 +75,14 @@ final class Peers {
      * The real test provider (a folder mailbox, written against the SPI alone) as registered in the
      * framework, with someone in between who changes nothing until a test says so.
      */
-    static InTheMiddle folderProvider(Path folder) throws Exception {
+    static InTheMiddle folderProvider() throws Exception {
+        return new InTheMiddle(provider(FolderMailboxProvider.ID));
+    }
+
+    /** Makes {@code person} meet others in {@code folder}: the test provider's section in its profile. */
+    static void meetIn(Person person, Path folder) throws IOException {
         Files.createDirectories(folder);
-        return new InTheMiddle(provider(FolderMailboxProvider.ID), new FolderMailboxProvider.Settings(folder.toString()));
+        person.settings().section(FolderMailboxProvider.ID).write(new FolderMailboxProvider.Settings(folder.toString()));
     }
 
     /** The manual exchange as registered in the framework. */

@@ -1,11 +1,13 @@
 package org.p2pchat.client.core.internal;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -100,6 +102,14 @@ public final class ChatClientService implements ChatClientFactory {
     /** Unregisters a provider registered by hand; its links close. */
     public void unregister(ConnectionProvider provider) {
         providers.remove(provider);
+    }
+
+    /** The service goes away (its bundle stops): its clients leave their conversations and go offline. */
+    @Deactivate
+    void deactivate() {
+        for (DefaultChatClient c : List.copyOf(clients)) {
+            c.close();
+        }
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import org.p2pchat.client.core.ClientEvent;
@@ -21,9 +20,7 @@ import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.PeerSessionListener;
 import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.SessionException;
-import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferStatus;
-import org.p2pchat.core.identity.Contact;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.signaling.PeerAddress;
 
@@ -59,9 +56,8 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     private final ReconnectPolicy reconnect;
 
     private volatile PeerAddress peer;
-    private volatile String peerName;
-    private volatile Optional<PublicIdentity> peerIdentity = Optional.empty();
-    private volatile boolean webApp;
+    private final PeerTrust trust;
+    private final FileHandOff files;
     private volatile ConversationState state = ConversationState.NEGOTIATING;
     /** The session chatted over (may still be negotiating); null before the first is made. */
     private volatile PeerSession session;
@@ -71,15 +67,9 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     private volatile CompletableFuture<Void> pendingUp;
     private volatile boolean pendingByPeer;
     private volatile boolean everConnected;
-    private volatile boolean safetyShown;
-    private volatile String safetyNumber;
     private volatile boolean ended;
-    /** The name of a join notice that came before the peer's proof was checked. */
-    private volatile String joinedName;
     /** What to stop when the conversation ends (offers still waiting for an answer). */
     private final List<Runnable> onEnd = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** Whether the peer's proof was checked (and {@link #peerIdentity} is what it proved). */
-    private volatile boolean identityKnown;
 
     ChatConversation(DefaultChatClient client, String id, String methodId, PeerAddress peer, boolean asks) {
         this.client = client;
@@ -87,7 +77,8 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         this.methodId = methodId;
         this.peer = peer;
         this.asks = asks;
-        this.peerName = peer == null ? "" : peer.name();
+        this.trust = new PeerTrust(this, peer == null ? "" : peer.name());
+        this.files = new FileHandOff(client::files);
         this.reconnect = new ReconnectPolicy(this);
     }
 
@@ -105,13 +96,10 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     PeerSession newSession() throws SessionException {
         PeerSession s = client.createSession();
         s.addListener(this);
-        FileTransferService files = client.files();
-        if (files != null) {
-            files.attach(s);
-        }
+        files.attach(s);
         s.peerClient().whenComplete((name, error) -> {
             if (error == null && (s == session || (pending != null && pending.session() == s))) {
-                webApp = name.isEmpty();
+                trust.peerClient(name);
             }
         });
         return s;
@@ -158,17 +146,8 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     }
 
     private void verified(PeerSession s, Optional<PublicIdentity> identity) {
-        peerIdentity = identity;
-        identityKnown = true;
-        FileTransferService files = client.files();
-        if (files != null && identity.isPresent()) {
-            files.verified(s, identity.get()); // transfers with this peer resume on this key only
-        }
-        String joined = joinedName;
-        if (joined != null) {
-            joinedName = null;
-            rememberContact(joined); // the join notice came first
-        }
+        files.verified(s, identity);
+        trust.verified(identity);
     }
 
     /** A reconnection's session was negotiated; it replaces the current one once connected. */
@@ -177,10 +156,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         pendingUp = up;
         pendingByPeer = byPeer;
         pending = n;
-        FileTransferService files = client.files();
-        if (files != null && identity.isPresent()) {
-            files.verified(n.session(), identity.get());
-        }
+        files.verified(n.session(), identity);
         if (n.session().state() == ConnectionState.CONNECTED) {
             stateChanged(n.session(), ConnectionState.CONNECTED);
         }
@@ -201,7 +177,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         current = n;
         session = n.session();
         pending = null;
-        safetyShown = false;
+        trust.newSession();
         boolean byPeer = pendingByPeer;
         CompletableFuture<Void> up = pendingUp;
         reconnect.succeeded();
@@ -285,10 +261,8 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     public void messageReceived(PeerSession s, ChatMessage m) {
         // A message from a replaced session is still shown.
         if (m.isSystemNotice() && m.content().endsWith(JOINED)) {
-            String name = m.content().substring(0, m.content().length() - JOINED.length());
-            peerName = name;
             client.post(new ClientEvent.MessageReceived(this, m));
-            rememberContact(name);
+            trust.joined(m.content().substring(0, m.content().length() - JOINED.length()));
             return;
         }
         client.post(new ClientEvent.MessageReceived(this, m));
@@ -298,32 +272,11 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         }
     }
 
-    /** Trust on first use: the key the peer has now, under the name it announced, against the one seen before. */
-    private void rememberContact(String name) {
-        Optional<PublicIdentity> key = peerIdentity;
-        if (!identityKnown) {
-            joinedName = name; // checked once the proof is
-            return;
-        }
-        if (key.isEmpty()) {
-            return;
-        }
-        Contact.Status status = client.identity().meet(name, key.get());
-        String text = switch (status) {
-            case NEW -> name + " is a new contact; their key is remembered.";
-            case KNOWN -> name + " has the same key as before.";
-            case CHANGED -> "WARNING: " + name + "'s identity key has CHANGED since you last talked. This may be "
-                    + "someone else using that name. Compare the safety number with " + name
-                    + " over another channel before trusting this chat.";
-        };
-        client.post(new ClientEvent.ContactChecked(this, name, status, text));
-    }
-
     @Override
     public void unknownMessage(PeerSession s, String type, String json) {
         String text = type.equals("webtorrent-file")
                 ? "Your peer offered a file from the web app; file exchange with the web app is not possible"
-                        + (client.files() == null ? "." : " (the file plug-in told them so in the chat).")
+                        + (!files.installed() ? "." : " (the file plug-in told them so in the chat).")
                 : "Your peer sent a message of type '" + type + "' that this client does not handle.";
         client.post(new ClientEvent.Notice(this, text));
     }
@@ -343,17 +296,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     }
 
     private void showSafetyNumber() {
-        Negotiated n = current;
-        Optional<PublicIdentity> key = peerIdentity;
-        synchronized (this) {
-            if (safetyShown || n == null || key.isEmpty() || n.session().state() != ConnectionState.CONNECTED) {
-                return;
-            }
-            safetyShown = true;
-        }
-        String number = client.identity().safetyNumber(key.get(), n.local(), n.remote());
-        safetyNumber = number;
-        client.post(new ClientEvent.SafetyNumber(this, number));
+        trust.showSafetyNumber(current);
     }
 
     void state(ConversationState next, ConnectionState connection) {
@@ -425,14 +368,14 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     }
 
     String shownName() {
-        String name = peerName;
+        String name = trust.name();
         return name == null || name.isBlank() ? (peer == null ? "Your peer" : peer.shown()) : name;
     }
 
     /** Whether {@code from}, proving {@code identity}, continues this conversation (a reconnection of its peer). */
     boolean continuedBy(PeerAddress from, Optional<PublicIdentity> identity) {
         PeerAddress p = peer;
-        Optional<PublicIdentity> known = peerIdentity;
+        Optional<PublicIdentity> known = trust.identity();
         return !ended && everConnected && p != null && p.sameAddress(from) && known.isPresent() && known.equals(identity);
     }
 
@@ -459,17 +402,17 @@ final class ChatConversation implements Conversation, PeerSessionListener {
 
     @Override
     public String peerName() {
-        return peerName;
+        return trust.name();
     }
 
     @Override
     public Optional<PublicIdentity> peerIdentity() {
-        return peerIdentity;
+        return trust.identity();
     }
 
     @Override
     public boolean peerIsWebApp() {
-        return webApp;
+        return trust.webApp();
     }
 
     @Override
@@ -491,7 +434,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
 
     @Override
     public Optional<String> safetyNumber() {
-        return Optional.ofNullable(safetyNumber);
+        return trust.safetyNumber();
     }
 
     @Override
@@ -542,30 +485,12 @@ final class ChatConversation implements Conversation, PeerSessionListener {
 
     @Override
     public boolean canSendFiles() {
-        FileTransferService files = client.files();
-        PeerSession s = session;
-        return files != null && s != null && !webApp && s.state() == ConnectionState.CONNECTED && files.supports(s);
+        return files.canSend(session, trust.webApp());
     }
 
     @Override
-    public CompletableFuture<TransferStatus> sendFiles(List<Path> files) {
-        FileTransferService service = client.files();
-        if (service == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException(
-                    "This client has no file transfer installed (the org.p2pchat.files.bt plug-in is missing)."));
-        }
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                PeerSession s = connectedSession();
-                if (!service.supports(s)) {
-                    throw new SessionException("Your peer's app cannot exchange files with this client (the web app "
-                            + "exchanges files in a way we cannot join).");
-                }
-                return service.offer(s, files);
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        });
+    public CompletableFuture<TransferStatus> sendFiles(List<Path> paths) {
+        return files.send(this::connectedSession, paths);
     }
 
     @Override

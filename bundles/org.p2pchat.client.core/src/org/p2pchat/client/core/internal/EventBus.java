@@ -85,6 +85,8 @@ final class EventBus {
                 }
                 try {
                     listener.accept(next);
+                } catch (VirtualMachineError e) {
+                    throw e;
                 } catch (RuntimeException | Error e) {
                     LOG.log(Level.WARNING, "a client event subscriber failed on " + next.getClass().getSimpleName(), e);
                 }

@@ -39,7 +39,14 @@ final class PeerFinder {
     }
 
     private void look() {
-        link.peers().whenComplete((peers, error) -> {
+        CompletableFuture<List<PeerAddress>> listed;
+        try {
+            listed = link.peers();
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e); // a provider that throws instead of failing its future
+            return;
+        }
+        listed.whenComplete((peers, error) -> {
             if (error != null) {
                 result.completeExceptionally(error instanceof CompletionException c && c.getCause() != null
                         ? c.getCause() : error);

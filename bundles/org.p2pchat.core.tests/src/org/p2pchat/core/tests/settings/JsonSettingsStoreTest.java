@@ -22,9 +22,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.p2pchat.core.files.FileSettings;
 import org.p2pchat.core.internal.settings.JsonSettingsStore;
 import org.p2pchat.core.settings.IceServerEntry;
-import org.p2pchat.core.settings.ServiceEntry;
 import org.p2pchat.core.settings.Settings;
 
 class JsonSettingsStoreTest {
@@ -37,9 +37,7 @@ class JsonSettingsStoreTest {
             .withUsername("Zoë \"z\" 👋")
             .withIceServers(List.of(
                     new IceServerEntry("Home STUN", "stun:192.0.2.1:3478", "", "", true, false),
-                    new IceServerEntry("Home TURN", "turn:turn.example.org:3478?transport=tcp", "zoe", "s3cr=t&<>", false, false)))
-            .withRendezvousServices(List.of(new ServiceEntry("Club", "https://rendezvous.example.org:8443", true, false)))
-            .withTrackers(List.of());
+                    new IceServerEntry("Home TURN", "turn:turn.example.org:3478?transport=tcp", "zoe", "s3cr=t&<>", false, false)));
 
     @TempDir
     Path temp;
@@ -108,7 +106,8 @@ class JsonSettingsStoreTest {
         JsonSettingsStore store = new JsonSettingsStore(profile());
         assertEquals("kept", store.get().username());
         assertEquals(List.of(), store.get().iceServers());
-        assertEquals(List.of(), store.get().trackers());
+        assertEquals(List.of(), store.section(FileSettings.SECTION).read(FileSettings.class, FileSettings::defaults)
+                .trackers(), "the first format's trackers are the file transfer's now");
         assertEquals(Optional.empty(), store.loadProblem());
     }
 
@@ -166,14 +165,10 @@ class JsonSettingsStoreTest {
     static Stream<Arguments> invalidSettings() {
         IceServerEntry badUrl = new IceServerEntry("Typo", "stun//relay.example.org", "", "", true, false);
         IceServerEntry turnWithoutPassword = new IceServerEntry("Relay", "turn:turn.example.org:3478", "zoe", "", true, false);
-        ServiceEntry badService = new ServiceEntry("Club", "rendezvous.example.org", true, false);
-        ServiceEntry badTracker = new ServiceEntry("Old tracker", "ftp://tracker.example.org", true, false);
         return Stream.of(
                 Arguments.of(CUSTOM.withIceServers(List.of(badUrl)), "ICE server 'Typo': URL must look like"),
                 Arguments.of(CUSTOM.withIceServers(List.of(turnWithoutPassword)),
-                        "ICE server 'Relay': a TURN server needs a username and a credential"),
-                Arguments.of(CUSTOM.withRendezvousServices(List.of(badService)), "rendezvous service 'Club': URL must start with"),
-                Arguments.of(CUSTOM.withTrackers(List.of(badTracker)), "tracker 'Old tracker': URL must start with"));
+                        "ICE server 'Relay': a TURN server needs a username and a credential"));
     }
 
     @ParameterizedTest
@@ -194,7 +189,7 @@ class JsonSettingsStoreTest {
     @Test
     void invalidFirstSaveCreatesNoFile() throws IOException {
         JsonSettingsStore store = new JsonSettingsStore(profile());
-        Settings invalid = Settings.defaults().withTrackers(List.of(new ServiceEntry("x", "", true, false)));
+        Settings invalid = Settings.defaults().withIceServers(List.of(new IceServerEntry("x", "", "", "", true, false)));
 
         assertThrows(IllegalArgumentException.class, () -> store.save(invalid));
 

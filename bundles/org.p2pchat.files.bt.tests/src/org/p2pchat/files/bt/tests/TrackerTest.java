@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.p2pchat.core.files.FileSettings;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
@@ -46,6 +47,7 @@ class TrackerTest {
 
     private SettingsStore settings;
     private Settings before;
+    private FileSettings beforeFiles;
     private BtFileTransferService alice;
     private BtFileTransferService bob;
     private FilePeers peers;
@@ -76,6 +78,7 @@ class TrackerTest {
         }
         if (before != null) {
             settings.save(before);
+            settings.section(FileSettings.SECTION).write(beforeFiles);
         }
     }
 
@@ -86,7 +89,9 @@ class TrackerTest {
         settings = FilePeers.service(SettingsStore.class);
         before = settings.get();
         ServiceEntry selected = new ServiceEntry("Test tracker", TRACKER_URL, true, false);
-        settings.save(before.withUsername("alice").withTrackers(List.of(selected,
+        beforeFiles = settings.section(FileSettings.SECTION).read(FileSettings.class, FileSettings::defaults);
+        settings.save(before.withUsername("alice"));
+        settings.section(FileSettings.SECTION).write(new FileSettings(List.of(selected,
                 new ServiceEntry("WebTorrent tracker", "wss://tracker.invalid", true, false),
                 new ServiceEntry("Not selected", "udp://" + NetworkIsolation.TEST_PEER_ADDRESS + ":1/announce", false,
                         false))));

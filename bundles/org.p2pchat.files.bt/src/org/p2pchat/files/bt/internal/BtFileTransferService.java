@@ -21,6 +21,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.p2pchat.core.ConnectionState;
 import org.p2pchat.core.PeerDataChannel;
 import org.p2pchat.core.PeerSession;
+import org.p2pchat.core.files.FileSettings;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferFile;
 import org.p2pchat.core.files.TransferListener;
@@ -123,7 +124,7 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
     @Activate
     void activate() throws IOException {
         SettingsStore s = settings;
-        trackers = () -> s.get().trackers();
+        trackers = () -> s.section(FileSettings.SECTION).read(FileSettings.class, FileSettings::defaults).trackers();
         open(s.profileDirectory(), () -> s.get().username());
     }
 

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
+import org.eclipse.e4.core.contexts.IEclipseContext;
 import org.eclipse.jface.dialogs.IDialogConstants;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.GC;
@@ -41,6 +42,7 @@ import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
 import org.p2pchat.core.PeerTransport;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.ui.settings.internal.OpenSettingsHandler;
 import org.p2pchat.ui.settings.internal.SettingsDialog;
 
 /**
@@ -55,6 +57,7 @@ final class DialogDriver implements AutoCloseable {
     final Display display;
     final Shell parent;
     SettingsDialog dialog;
+    private IEclipseContext pageContext;
 
     DialogDriver() {
         assertNotNull(System.getenv("DISPLAY"), "DISPLAY is not set: run the build under xvfb-run");
@@ -83,9 +86,15 @@ final class DialogDriver implements AutoCloseable {
         return service(PeerTransport.class);
     }
 
-    /** Opens the dialog and returns at once; the test pumps the event loop. */
-    Shell open(SettingsStore store, PeerTransport transport) {
-        dialog = new SettingsDialog(parent, store, transport);
+    /**
+     * Opens the dialog as File &gt; Settings… does, with the pages the application model (assembled
+     * from the fragments of the installed bundles) contributes, and returns at once; the test
+     * pumps the event loop.
+     */
+    Shell open(SettingsStore store, PeerTransport transport) throws Exception {
+        pageContext = Workbench.contributionContext();
+        dialog = new SettingsDialog(parent, store, transport, pageContext,
+                OpenSettingsHandler.pages(Workbench.application()));
         dialog.setBlockOnOpen(false);
         dialog.open();
         pump();
@@ -105,6 +114,9 @@ final class DialogDriver implements AutoCloseable {
         }
         parent.dispose();
         pump();
+        if (pageContext != null) {
+            pageContext.dispose();
+        }
     }
 
     // --- finding widgets
@@ -133,17 +145,30 @@ final class DialogDriver implements AutoCloseable {
                 .orElseThrow();
     }
 
-    /** Shows the tab {@code id} ("ice", "rendezvous", "trackers") and returns its page. */
+    /**
+     * Shows the tab {@code id} ("ice", "trackers", a contributed page's element id) or the tab that
+     * holds the list {@code id} ("rendezvous"), and returns its page.
+     */
     Composite tab(String id) {
         TabFolder tabs = all(shell(), TabFolder.class).get(0);
         TabItem item = Arrays.stream(tabs.getItems()).filter(i -> id.equals(i.getData(SettingsDialog.WIDGET_ID)))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .or(() -> Arrays.stream(tabs.getItems()).filter(i -> all(i.getControl(), Control.class).stream()
+                        .anyMatch(c -> id.equals(c.getData(SettingsDialog.WIDGET_ID)))).findFirst())
+                .orElseThrow(() -> new AssertionError("no tab " + id));
         tabs.setSelection(item);
         Event e = new Event();
         e.item = item;
         tabs.notifyListeners(SWT.Selection, e);
         pump();
         return (Composite) item.getControl();
+    }
+
+    /** The tab {@code id} (see {@link #tab}). */
+    TabItem tabItem(String id) {
+        Composite page = tab(id);
+        TabFolder tabs = all(shell(), TabFolder.class).get(0);
+        return Arrays.stream(tabs.getItems()).filter(i -> i.getControl() == page).findFirst().orElseThrow();
     }
 
     Table table(String id) {

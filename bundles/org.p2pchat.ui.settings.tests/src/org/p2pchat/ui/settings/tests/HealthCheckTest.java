@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.p2pchat.core.settings.IceServerEntry;
 import org.p2pchat.core.settings.ServiceEntry;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.signaling.dht.DhtSettings;
 import org.p2pchat.testing.Coturn;
 import org.p2pchat.testing.NetworkIsolation;
 
@@ -85,10 +86,11 @@ class HealthCheckTest {
             closedPort = probe.getLocalPort();
         }
         store = DialogDriver.store();
+        SettingsDialogTest.saveBaseline(store);
+        store.section(DhtSettings.SECTION).write(new DhtSettings(List.of(
+                new ServiceEntry("Running", "http://127.0.0.1:" + rendezvous.getAddress().getPort(), true, false),
+                new ServiceEntry("Closed", "http://127.0.0.1:" + closedPort, true, false))));
         store.save(SettingsDialogTest.BASELINE
-                .withRendezvousServices(List.of(
-                        new ServiceEntry("Running", "http://127.0.0.1:" + rendezvous.getAddress().getPort(), true, false),
-                        new ServiceEntry("Closed", "http://127.0.0.1:" + closedPort, true, false)))
                 .withIceServers(List.of(
                         new IceServerEntry("Closed STUN", "stun:" + NetworkIsolation.TEST_ADDRESS + ":" + closedPort, "",
                                 "", true, false),

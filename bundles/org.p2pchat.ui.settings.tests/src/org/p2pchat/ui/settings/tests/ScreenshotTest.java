@@ -12,6 +12,7 @@ import java.util.Map;
 import org.eclipse.swt.graphics.ImageData;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Link;
@@ -22,12 +23,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.p2pchat.core.settings.Settings;
+import org.p2pchat.core.files.FileSettings;
 import org.p2pchat.testing.WindowManager;
 import org.p2pchat.ui.settings.internal.SettingsDialog;
 
 /**
- * Pictures of the dialog for review: each tab, the entry dialog refusing a TURN server, and the
+ * Pictures of the dialog for review: each list tab, a page contributed by another bundle, the entry dialog refusing a TURN server, and the
  * list after a delete. Each picture is checked for what it is meant to show: it is the window's
  * size, it is not blank, and the widgets of that step are visible inside it and painted (their
  * area holds more than a background color); switching tabs changes what the table area shows.
@@ -63,8 +64,8 @@ class ScreenshotTest {
     @Test
     void eachTabAndTheEntryDialog() throws Exception {
         var store = DialogDriver.store();
-        Settings settings = SettingsDialogTest.BASELINE.withTrackers(Settings.defaults().trackers());
-        store.save(settings);
+        SettingsDialogTest.saveBaseline(store);
+        store.section(FileSettings.SECTION).write(FileSettings.defaults());
         Shell shell = ui.open(store, null);
         Text username = DialogDriver.find(shell, Text.class, "username");
 
@@ -92,6 +93,12 @@ class ScreenshotTest {
                 "the ICE and rendezvous pictures show the same table area");
         assertFalse(samePixels(shots.get("rendezvous"), shots.get("trackers"), tableArea),
                 "the rendezvous and trackers pictures show the same table area");
+
+        // A page another bundle contributed through the application model.
+        Composite contributed = ui.tab("org.p2pchat.ui.settings.tests.page");
+        Control[] contributedWidgets = {username, DialogDriver.find(contributed, Text.class, "test-plugin.greeting")};
+        ImageData contributedShot = ui.screenshot(shell, "settings-contributed-page", contributedWidgets);
+        assertShows(contributedShot, shell, "settings-contributed-page", contributedWidgets);
 
         ui.click(ui.button("ice", "add"));
         Shell entry = ui.fillEntry("name", "Office TURN", "url", "turn:127.0.0.1:3478?transport=tcp", "username",

@@ -6,31 +6,42 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Link;
 import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.TabFolder;
+import org.eclipse.swt.widgets.TabItem;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.p2pchat.core.files.FileSettings;
 import org.p2pchat.core.internal.settings.JsonSettingsStore;
 import org.p2pchat.core.settings.IceServerEntry;
 import org.p2pchat.core.settings.ServiceEntry;
 import org.p2pchat.core.settings.Settings;
+import org.p2pchat.core.settings.SettingsSection;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.signaling.dht.DhtSettings;
 
 /**
  * The settings dialog with the real settings store of the test runtime (its profile is under
- * target/): what a user changes is saved on OK and only then, invalid entries are refused while
- * typing, and deleting or restoring defaults can be undone.
+ * target/) and the pages the application model contributes (the rendezvous provider's, and this
+ * bundle's test page): what a user changes is saved on OK and only then, each page in its own
+ * part of the profile, invalid entries are refused while typing, and deleting or restoring
+ * defaults can be undone.
  */
 class SettingsDialogTest {
 
@@ -38,9 +49,33 @@ class SettingsDialogTest {
             .withIceServers(List.of(
                     new IceServerEntry("Loopback STUN", "stun:127.0.0.1:3478", "", "", true, false),
                     new IceServerEntry("Loopback TURN", "turn:127.0.0.1:3478?transport=tcp", "alice", "secret", false,
-                            false)))
-            .withRendezvousServices(List.of(new ServiceEntry("Own rendezvous", "http://127.0.0.1:3479", true, false)))
-            .withTrackers(List.of(new ServiceEntry("Own tracker", "ws://127.0.0.1:8000", true, false)));
+                            false)));
+    static final DhtSettings DHT = new DhtSettings(
+            List.of(new ServiceEntry("Own rendezvous", "http://127.0.0.1:3479", true, false)));
+    static final FileSettings FILES = new FileSettings(
+            List.of(new ServiceEntry("Own tracker", "ws://127.0.0.1:8000", true, false)));
+
+    /** What the profile holds: the client's settings and the sections of the pages. */
+    record Profile(Settings settings, DhtSettings dht, FileSettings files, ContributedTestPage.TestPluginSettings test) {
+        static Profile of(SettingsStore store) {
+            return new Profile(store.get(),
+                    store.section(DhtSettings.SECTION).read(DhtSettings.class, DhtSettings::defaults),
+                    store.section(FileSettings.SECTION).read(FileSettings.class, FileSettings::defaults),
+                    store.section(ContributedTestPage.SECTION).read(ContributedTestPage.TestPluginSettings.class,
+                            ContributedTestPage.TestPluginSettings::defaults));
+        }
+    }
+
+    static final Profile BASELINE_PROFILE = new Profile(BASELINE, DHT, FILES,
+            new ContributedTestPage.TestPluginSettings("hi"));
+
+    /** Saves {@link #BASELINE_PROFILE} into {@code store}. */
+    static void saveBaseline(SettingsStore store) throws IOException {
+        store.save(BASELINE);
+        store.section(DhtSettings.SECTION).write(DHT);
+        store.section(FileSettings.SECTION).write(FILES);
+        store.section(ContributedTestPage.SECTION).write(BASELINE_PROFILE.test());
+    }
 
     private SettingsStore store;
     private DialogDriver ui;
@@ -48,7 +83,7 @@ class SettingsDialogTest {
     @BeforeEach
     void open() throws Exception {
         store = DialogDriver.store();
-        store.save(BASELINE);
+        saveBaseline(store);
         ui = new DialogDriver();
         ui.open(store, DialogDriver.transport());
     }
@@ -60,7 +95,11 @@ class SettingsDialogTest {
 
     /** What a fresh store reads from the profile's file. */
     private Settings onDisk() throws IOException {
-        return new JsonSettingsStore(store.profileDirectory()).get();
+        return profileOnDisk().settings();
+    }
+
+    private Profile profileOnDisk() throws IOException {
+        return Profile.of(new JsonSettingsStore(store.profileDirectory()));
     }
 
     private void pressOk() {
@@ -150,6 +189,99 @@ class SettingsDialogTest {
         assertEquals(List.of("https://127.0.0.1:8443"), DialogDriver.column(table, DialogDriver.columnIndex(table, "URL")));
     }
 
+    /** The rendezvous page comes from the DHT provider's UI bundle and saves the provider's section. */
+    @Test
+    void theRendezvousPageSavesTheProvidersSection() throws Exception {
+        ui.click(ui.button("rendezvous", "add"));
+        ui.click(DialogDriver.dialogButton(ui.fillEntry("name", "Second", "url", "https://127.0.0.1:8443"), DialogDriver.OK));
+        ui.setChecked(ui.table("rendezvous"), 0, false);
+        assertEquals(DHT, profileOnDisk().dht(), "nothing saved before OK");
+
+        pressOk();
+        assertNull(ui.dialog.getShell(), "the dialog closed");
+        assertEquals(new DhtSettings(List.of(new ServiceEntry("Own rendezvous", "http://127.0.0.1:3479", false, false),
+                new ServiceEntry("Second", "https://127.0.0.1:8443", true, false))), profileOnDisk().dht());
+        assertEquals(BASELINE, onDisk(), "the client's own settings are as they were");
+    }
+
+    /**
+     * A page contributed by another bundle's model fragment (this test bundle's) has its tab,
+     * from its part descriptor, and saves its own section on OK; its refusal keeps the dialog open.
+     */
+    @Test
+    void aPageFromAnotherBundlesFragmentShowsAndSavesItsSection() throws Exception {
+        Composite page = ui.tab("org.p2pchat.ui.settings.tests.page");
+        TabItem tab = ui.tabItem("org.p2pchat.ui.settings.tests.page");
+        assertEquals("Test plug-in", tab.getText());
+        assertEquals("A page contributed by a test bundle", tab.getToolTipText());
+        Text greeting = DialogDriver.find(page, Text.class, "test-plugin.greeting");
+        assertEquals("hi", greeting.getText(), "the page reads its section");
+        assertTrue(greeting.isVisible());
+
+        ui.type(greeting, "");
+        pressOk();
+        assertEquals("Not saved: the greeting must not be empty", ui.dialog.getErrorMessage());
+        assertFalse(ui.shell().isDisposed(), "still open");
+
+        int disposed = ContributedTestPage.DISPOSED.get();
+        ui.type(greeting, "good morning");
+        pressOk();
+        assertNull(ui.dialog.getShell(), "the dialog closed");
+        assertEquals("good morning", profileOnDisk().test().greeting());
+        assertEquals(disposed + 1, ContributedTestPage.DISPOSED.get(), "the page was disposed with the dialog");
+    }
+
+    /** The contributed pages go among the client's own where their descriptors ask: rendezvous before trackers, as always. */
+    @Test
+    void contributedTabsGoWhereTheirDescriptorsAsk() {
+        TabFolder tabs = DialogDriver.all(ui.shell(), TabFolder.class).get(0);
+        assertEquals(List.of("STUN / TURN", "Rendezvous", "Trackers", "Test plug-in"),
+                Arrays.stream(tabs.getItems()).map(TabItem::getText).toList());
+    }
+
+    /**
+     * A provider's section the store could not read is named at the top of the dialog; the page
+     * shows the provider's defaults, and saving it replaces the unreadable section (the store keeps
+     * a copy of the file first).
+     */
+    @Test
+    void anUnreadableSectionIsNamedAndItsPageShowsTheDefaults(@TempDir Path profile) throws Exception {
+        Files.writeString(profile.resolve("settings.json"), "{\"username\": \"u\", \"iceServers\": [], "
+                + "\"sections\": {\"dht\": {\"services\": \"not a list\"}}}");
+        SettingsStore broken = new JsonSettingsStore(profile);
+        ui.close();
+        ui = new DialogDriver();
+        ui.open(broken, null);
+
+        assertTrue(ui.dialog.getMessage().contains("'dht' could not be read"), ui.dialog.getMessage());
+        Table table = ui.table("rendezvous");
+        assertEquals(DhtSettings.defaults().services().stream().map(ServiceEntry::url).toList(),
+                DialogDriver.column(table, DialogDriver.columnIndex(table, "URL")));
+
+        pressOk();
+        assertNull(ui.dialog.getShell(), "the dialog closed");
+        assertEquals(DhtSettings.defaults(), new JsonSettingsStore(profile).section(DhtSettings.SECTION)
+                .read(DhtSettings.class, () -> null));
+        assertTrue(broken.loadProblem().isEmpty(), broken.loadProblem().toString());
+        try (var files = Files.list(profile)) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("settings.json.unreadable-"))
+                    .count(), "the file with the unreadable section was kept");
+        }
+    }
+
+    @Test
+    void anInvalidRendezvousEntryLeftByAHandEditIsRefusedAndNothingOfThePageWritten() throws Exception {
+        ui.close();
+        store.section(DhtSettings.SECTION).write(new DhtSettings(List.of(new ServiceEntry("Typo", "rendezvous", true,
+                false))));
+        ui = new DialogDriver();
+        ui.open(store, null);
+        pressOk();
+        assertTrue(ui.dialog.getErrorMessage().startsWith("Not saved: rendezvous service 'Typo': URL must start with"),
+                ui.dialog.getErrorMessage());
+        assertEquals("rendezvous", profileOnDisk().dht().services().get(0).url());
+    }
+
     @Test
     void deleteCanBeUndoneByLinkAndByCtrlZ() throws Exception {
         Table table = ui.table("ice");
@@ -184,7 +316,7 @@ class SettingsDialogTest {
         Table table = ui.table("trackers");
         int url = DialogDriver.columnIndex(table, "URL");
         ui.click(ui.button("trackers", "defaults"));
-        assertEquals(Settings.defaults().trackers().stream().map(ServiceEntry::url).toList(),
+        assertEquals(FileSettings.defaults().trackers().stream().map(ServiceEntry::url).toList(),
                 DialogDriver.column(table, url));
         ui.click(ui.button("trackers", "defaults"));
         ui.key(table, 'z', SWT.MOD1);
@@ -201,10 +333,13 @@ class SettingsDialogTest {
         Table trackers = ui.table("trackers");
         ui.setChecked(trackers, 0, false);
 
+        ui.type(DialogDriver.find(ui.tab("org.p2pchat.ui.settings.tests.page"), Text.class, "test-plugin.greeting"),
+                "changed");
+
         ui.click(DialogDriver.dialogButton(ui.shell(), DialogDriver.CANCEL));
         assertNull(ui.dialog.getShell());
-        assertEquals(BASELINE, onDisk());
-        assertEquals(BASELINE, store.get());
+        assertEquals(BASELINE_PROFILE, profileOnDisk());
+        assertEquals(BASELINE_PROFILE, Profile.of(store));
     }
 
     @Test
@@ -229,9 +364,25 @@ class SettingsDialogTest {
 
     private record FailingStore(Path profileDirectory) implements SettingsStore {
 
+        /** Sections read their defaults and cannot be written either. */
         @Override
-        public org.p2pchat.core.settings.SettingsSection section(String id) {
-            throw new UnsupportedOperationException("no settings sections in this test store");
+        public SettingsSection section(String id) {
+            return new SettingsSection() {
+                @Override
+                public String id() {
+                    return id;
+                }
+
+                @Override
+                public <T> T read(Class<T> type, java.util.function.Supplier<T> defaults) {
+                    return defaults.get();
+                }
+
+                @Override
+                public void write(Object value) throws IOException {
+                    throw new IOException("disk full");
+                }
+            };
         }
 
         @Override

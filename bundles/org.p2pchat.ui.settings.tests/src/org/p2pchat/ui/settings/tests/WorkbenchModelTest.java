@@ -1,36 +1,27 @@
 package org.p2pchat.ui.settings.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.eclipse.core.runtime.RegistryFactory;
 import org.eclipse.e4.core.contexts.ContextInjectionFactory;
 import org.eclipse.e4.core.contexts.EclipseContextFactory;
 import org.eclipse.e4.core.contexts.IEclipseContext;
 import org.eclipse.e4.core.di.annotations.CanExecute;
-import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.e4.ui.model.application.MApplication;
 import org.eclipse.e4.ui.model.application.MApplicationElement;
+import org.eclipse.e4.ui.model.application.descriptor.basic.MPartDescriptor;
 import org.eclipse.e4.ui.model.application.commands.MBindingTable;
 import org.eclipse.e4.ui.model.application.commands.MCommand;
-import org.eclipse.e4.ui.model.application.commands.MCommandsFactory;
 import org.eclipse.e4.ui.model.application.commands.MHandler;
 import org.eclipse.e4.ui.model.application.commands.MKeyBinding;
 import org.eclipse.e4.ui.model.application.ui.menu.MHandledMenuItem;
 import org.eclipse.e4.ui.model.application.ui.menu.MMenu;
-import org.eclipse.e4.ui.model.application.ui.menu.MMenuFactory;
-import org.eclipse.e4.ui.model.fragment.MFragmentFactory;
-import org.eclipse.e4.ui.workbench.swt.DisplayUISynchronize;
-import org.eclipse.emf.common.util.URI;
-import org.eclipse.emf.ecore.resource.Resource;
-import org.eclipse.emf.ecore.resource.impl.ResourceSetImpl;
-import org.eclipse.swt.widgets.Display;
 import org.junit.jupiter.api.Test;
-import org.osgi.framework.Bundle;
-import org.osgi.util.tracker.ServiceTracker;
+import org.p2pchat.ui.settings.SettingsPages;
+import org.p2pchat.ui.settings.internal.OpenSettingsHandler;
 
 /**
  * The workbench's own model assembler merges the fragment into the desktop client's
@@ -39,7 +30,6 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 class WorkbenchModelTest {
 
-    private static final String INTERNAL = "org.eclipse.e4.ui.internal.workbench.";
     private static final String HANDLER = "org.p2pchat.ui.settings.internal.OpenSettingsHandler";
 
     @Test
@@ -66,6 +56,20 @@ class WorkbenchModelTest {
         assertSame(command, binding.getCommand());
     }
 
+    /** The rendezvous provider's UI bundle adds its page as a part descriptor, with no change to this bundle. */
+    @Test
+    void aProviderContributesItsPageAsATaggedPartDescriptor() throws Exception {
+        MApplication application = loadApplication();
+        assemble(application);
+
+        MPartDescriptor page = find(application.getDescriptors(), "org.p2pchat.signaling.dht.ui.settings");
+        assertEquals(List.of(SettingsPages.TAG), page.getTags());
+        assertEquals("Rendezvous", page.getLabel());
+        assertEquals("bundleclass://org.p2pchat.signaling.dht.ui/"
+                + "org.p2pchat.signaling.dht.ui.internal.RendezvousSettingsPage", page.getContributionURI());
+        assertTrue(OpenSettingsHandler.pages(application).contains(page), "the handler finds it");
+    }
+
     @Test
     void theHandlerGetsTheSettingsServiceInjected() throws Exception {
         IEclipseContext context = EclipseContextFactory.getServiceContext(DialogDriver.CONTEXT).createChild("test");
@@ -78,40 +82,12 @@ class WorkbenchModelTest {
         }
     }
 
-    /** Reads Application.e4xmi the way the workbench does (its XMI resource keeps the ids). */
     private static MApplication loadApplication() throws Exception {
-        // Registers the model's EMF packages, as starting the workbench would.
-        assertNotNull(MCommandsFactory.INSTANCE);
-        assertNotNull(MMenuFactory.INSTANCE);
-        assertNotNull(MFragmentFactory.INSTANCE);
-        Bundle workbench = DialogDriver.bundle("org.eclipse.e4.ui.workbench");
-        ResourceSetImpl resources = new ResourceSetImpl();
-        resources.getResourceFactoryRegistry().getExtensionToFactoryMap().put(Resource.Factory.Registry.DEFAULT_EXTENSION,
-                (Resource.Factory) workbench.loadClass(INTERNAL + "E4XMIResourceFactory").getConstructor().newInstance());
-        String url = DialogDriver.bundle("org.p2pchat.ui").getEntry("Application.e4xmi").toString();
-        return (MApplication) resources.getResource(URI.createURI(url), true).getContents().get(0);
+        return Workbench.loadApplication();
     }
 
-    /** The workbench's model assembler (an internal DS service), run on the application. */
     private static void assemble(MApplication application) throws Exception {
-        Bundle workbench = DialogDriver.bundle("org.eclipse.e4.ui.workbench");
-        workbench.start(Bundle.START_TRANSIENT);
-        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(DialogDriver.CONTEXT, INTERNAL + "ModelAssembler",
-                null);
-        tracker.open();
-        try {
-            Object assembler = tracker.waitForService(10_000);
-            assertNotNull(assembler, "the model assembler service");
-            Class<?> type = assembler.getClass();
-            type.getMethod("setExtensionRegistry", org.eclipse.core.runtime.IExtensionRegistry.class)
-                    .invoke(assembler, RegistryFactory.getRegistry());
-            IEclipseContext context = EclipseContextFactory.getServiceContext(DialogDriver.CONTEXT).createChild("model");
-            type.getMethod("init", MApplication.class, IEclipseContext.class, UISynchronize.class).invoke(assembler,
-                    application, context, new DisplayUISynchronize(Display.getDefault()));
-            type.getMethod("processModel", boolean.class).invoke(assembler, true);
-        } finally {
-            tracker.close();
-        }
+        Workbench.assemble(application);
     }
 
     private static List<String> ids(List<? extends MApplicationElement> elements) {

@@ -33,20 +33,16 @@ import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.p2pchat.core.health.HealthStatus;
+import org.p2pchat.ui.settings.SettingsUndo;
 import org.p2pchat.ui.widgets.HelpButton;
 
 /**
  * One list of the settings dialog: a table with an enabled check box and a status column, and
  * buttons to add, edit, delete, check and restore the defaults. Deleting and restoring can be
- * undone through the dialog's {@link Undo}. Checks run as jobs; the table is updated when each
- * one finishes.
+ * undone through the dialog's {@link SettingsUndo}. Checks run as jobs; the table is updated when
+ * each one finishes, and those still running stop when the list is disposed.
  */
-final class EntryList<T> {
-
-    /** Where destructive changes are recorded so that they can be undone. */
-    interface Undo {
-        void record(EntryList<?> list, String description, Runnable undo);
-    }
+public final class EntryList<T> {
 
     static final Color OK = new Color(0, 128, 0);
     static final Color WARNING = new Color(184, 110, 0);
@@ -55,7 +51,7 @@ final class EntryList<T> {
     static final Color HINT = new Color(100, 100, 100);
 
     private final EntryKind<T> kind;
-    private final Undo undo;
+    private final SettingsUndo undo;
     private final List<Row<T>> rows = new ArrayList<>();
     private final List<Job> jobs = new ArrayList<>();
     private final Composite control;
@@ -65,7 +61,7 @@ final class EntryList<T> {
     private Button check;
     private Button checkAll;
 
-    EntryList(Composite parent, EntryKind<T> kind, List<T> entries, Undo undo) {
+    public EntryList(Composite parent, EntryKind<T> kind, List<T> entries, SettingsUndo undo) {
         this.kind = kind;
         this.undo = undo;
         entries.forEach(e -> rows.add(new Row<>(e)));
@@ -83,9 +79,10 @@ final class EntryList<T> {
         createButtons(control);
         viewer.setInput(rows);
         updateButtons();
+        control.addListener(SWT.Dispose, e -> cancelChecks());
     }
 
-    Control control() {
+    public Control control() {
         return control;
     }
 
@@ -93,7 +90,7 @@ final class EntryList<T> {
         return kind;
     }
 
-    List<T> entries() {
+    public List<T> entries() {
         return rows.stream().map(r -> r.entry).toList();
     }
 
@@ -270,7 +267,7 @@ final class EntryList<T> {
         refresh();
         String what = selected.size() == 1 ? "Deleted the " + kind.singular + " “" + kind.label(selected.get(0).entry) + "”."
                 : "Deleted " + selected.size() + " " + kind.plural + ".";
-        undo.record(this, what, () -> {
+        undo.record(control, what, () -> {
             // Back where they were, as far as the list still allows.
             for (int i = 0; i < before.size(); i++) {
                 if (selected.contains(before.get(i))) {
@@ -288,7 +285,7 @@ final class EntryList<T> {
         rows.clear();
         kind.defaults().forEach(e -> rows.add(new Row<>(e)));
         refresh();
-        undo.record(this, "Restored the default " + kind.plural + ".", () -> {
+        undo.record(control, "Restored the default " + kind.plural + ".", () -> {
             rows.clear();
             rows.addAll(before);
             refresh();

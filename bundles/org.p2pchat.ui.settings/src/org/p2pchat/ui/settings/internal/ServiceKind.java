@@ -1,52 +1,40 @@
 package org.p2pchat.ui.settings.internal;
 
 import java.util.List;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.swt.widgets.Composite;
+import org.p2pchat.core.files.FileSettings;
 import org.p2pchat.core.health.HealthStatus;
 import org.p2pchat.core.health.ServiceHealth;
 import org.p2pchat.core.settings.ServiceEntry;
-import org.p2pchat.core.settings.Settings;
+import org.p2pchat.ui.settings.ServiceListEditor;
+import org.p2pchat.ui.settings.SettingsUndo;
 
-/** Rendezvous services and BitTorrent trackers: a name and a URL. */
-final class ServiceKind extends EntryKind<ServiceEntry> {
+/** Services of one kind (rendezvous services, BitTorrent trackers): a name and a URL. */
+public final class ServiceKind extends EntryKind<ServiceEntry> {
 
+    private final ServiceListEditor.Kind kind;
     private final List<Field> fields;
-    private final Supplier<List<ServiceEntry>> defaults;
-    private final Function<String, HealthStatus> checker;
 
-    private ServiceKind(String id, String title, String singular, String plural, String description, String help,
-            String urlHint, Supplier<List<ServiceEntry>> defaults, Function<String, HealthStatus> checker) {
+    private ServiceKind(ServiceListEditor.Kind kind) {
         super(new Access<>(e -> List.of(e.name(), e.url()), ServiceEntry::enabled, ServiceEntry::builtIn,
-                ServiceEntry::problem), id, title, singular, plural, description, help);
+                ServiceEntry::problem), kind.id(), capitalized(kind.plural()), kind.singular(), kind.plural(),
+                kind.description(), kind.help());
+        this.kind = kind;
         this.fields = List.of(new Field("name", "Name", "A label for you", false, 22),
-                new Field("url", "URL", urlHint, false, 30));
-        this.defaults = defaults;
-        this.checker = checker;
+                new Field("url", "URL", kind.urlHint(), false, 30));
     }
 
-    static ServiceKind rendezvous() {
-        return new ServiceKind("rendezvous", "Rendezvous", "rendezvous service", "rendezvous services",
-                "Services that pass the connection offer and answer between peers, instead of copy and paste.",
-                """
-                        A rendezvous service (the web app calls it "DHT") is a mailbox that passes the connection \
-                        offer and answer between two peers, so that nobody has to copy them by hand.
-
-                        It sees the name you chose, when you are online, your network addresses (they are part of \
-                        the connection details) and whom you connect to. It never sees your messages or files: \
-                        those go directly between the peers, encrypted.
-
-                        The manual exchange (copy and paste the offer and the answer) needs no rendezvous \
-                        service at all. For more privacy, run your own. "Check" asks the service's /health \
-                        address.""",
-                "http://host:port or https://host", () -> Settings.defaults().rendezvousServices(),
-                ServiceHealth::checkRendezvous);
+    /** A list of services of {@code kind} in {@code parent}. */
+    public static EntryList<ServiceEntry> list(Composite parent, ServiceListEditor.Kind kind,
+            List<ServiceEntry> entries, SettingsUndo undo) {
+        return new EntryList<>(parent, new ServiceKind(kind), entries, undo);
     }
 
-    static ServiceKind trackers() {
-        return new ServiceKind("trackers", "Trackers", "tracker", "trackers",
+    /** The file transfer's trackers, one of the client's own pages. */
+    static ServiceListEditor.Kind trackers() {
+        return new ServiceListEditor.Kind("trackers", "tracker", "trackers",
                 "BitTorrent trackers that help peers find each other when sharing files.",
                 """
                         Trackers are only used for sharing files; chatting works without any.
@@ -61,7 +49,7 @@ final class ServiceKind extends EntryKind<ServiceEntry> {
 
                         "Check" tests whether the tracker accepts a connection. UDP trackers cannot be checked \
                         without using them.""",
-                "wss://host, https://host/announce or udp://host:port", () -> Settings.defaults().trackers(),
+                "wss://host, https://host/announce or udp://host:port", () -> FileSettings.defaults().trackers(),
                 ServiceHealth::checkTracker);
     }
 
@@ -77,11 +65,15 @@ final class ServiceKind extends EntryKind<ServiceEntry> {
 
     @Override
     List<ServiceEntry> defaults() {
-        return defaults.get();
+        return kind.defaults().get();
     }
 
     @Override
     HealthStatus check(ServiceEntry entry, IProgressMonitor monitor) {
-        return checker.apply(entry.url());
+        return kind.checker().apply(entry.url());
+    }
+
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 }

@@ -2,8 +2,14 @@ package org.p2pchat.ui.settings.internal;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.List;
 
+import org.eclipse.e4.core.contexts.IEclipseContext;
+import org.eclipse.e4.ui.model.application.descriptor.basic.MPartDescriptor;
+import org.eclipse.jface.dialogs.IMessageProvider;
 import org.eclipse.jface.dialogs.TitleAreaDialog;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
@@ -20,24 +26,35 @@ import org.eclipse.swt.widgets.TabFolder;
 import org.eclipse.swt.widgets.TabItem;
 import org.eclipse.swt.widgets.Text;
 import org.p2pchat.core.PeerTransport;
+import org.p2pchat.core.files.FileSettings;
 import org.p2pchat.core.settings.IceServerEntry;
 import org.p2pchat.core.settings.ServiceEntry;
 import org.p2pchat.core.settings.Settings;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.ui.settings.SettingsPages;
 
 /**
- * The settings of the running profile: the username and the three lists of network services
- * (STUN/TURN servers, rendezvous services, trackers). Nothing is saved until OK; Cancel discards
- * every change. Deleting entries and restoring defaults can be undone (the Undo link or
- * Ctrl+Z) until the dialog closes.
+ * The settings of the running profile: the client's own (the username, the STUN/TURN servers,
+ * the file transfer's trackers) and one page per plug-in that contributes one through the
+ * application model ({@link SettingsPages}), such as the rendezvous provider's services. Nothing
+ * is saved until OK; Cancel discards every change. Deleting entries and restoring defaults can be
+ * undone (the Undo link or Ctrl+Z) until the dialog closes.
  */
 public final class SettingsDialog extends TitleAreaDialog {
 
     /** Key of the widget data naming the dialog's controls, for tests and accessibility tools. */
-    public static final String WIDGET_ID = "org.p2pchat.ui.settings.id";
+    public static final String WIDGET_ID = SettingsPages.WIDGET_ID;
 
-    private record UndoStep(EntryList<?> list, String description, Runnable undo) {
+    private record UndoStep(Control where, String description, Runnable undo) {
     }
+
+    /** A tab to make, and where it goes ({@link SettingsPages#ORDER}). */
+    private record Page(int order, Runnable create) {
+    }
+
+    private static final int ICE_ORDER = 0;
+    private static final int TRACKERS_ORDER = 20;
+    private static final int DEFAULT_ORDER = 100;
 
     private final SettingsStore store;
     private final PeerTransport transport;
@@ -45,17 +62,42 @@ public final class SettingsDialog extends TitleAreaDialog {
     private final Listener undoKey = this::undoKey;
     private Text username;
     private TabFolder tabs;
+    private final IEclipseContext context;
+    private final List<MPartDescriptor> pageDescriptors;
+    private final List<ContributedPage> pages = new ArrayList<>();
     private EntryList<IceServerEntry> iceServers;
-    private EntryList<ServiceEntry> rendezvous;
     private EntryList<ServiceEntry> trackers;
     private Label undoLabel;
     private Link undoLink;
 
     /** @param transport checks STUN/TURN servers; {@code null} if no transport is installed */
     public SettingsDialog(Shell parent, SettingsStore store, PeerTransport transport) {
+        this(parent, store, transport, null, List.of());
+    }
+
+    /**
+     * @param context         where contributed pages are made (it must hold the workbench's
+     *                        {@code IContributionFactory}); {@code null} if {@code pages} is empty
+     * @param pageDescriptors the application's part descriptors tagged {@link SettingsPages#TAG}
+     */
+    public SettingsDialog(Shell parent, SettingsStore store, PeerTransport transport, IEclipseContext context,
+            List<MPartDescriptor> pageDescriptors) {
         super(parent);
         this.store = store;
         this.transport = transport;
+        this.context = context;
+        this.pageDescriptors = pageDescriptors.stream()
+                .sorted(Comparator.comparingInt(SettingsDialog::order).thenComparing(d -> String.valueOf(d.getLabel())))
+                .toList();
+    }
+
+    private static int order(MPartDescriptor descriptor) {
+        try {
+            String order = descriptor.getPersistedState().get(SettingsPages.ORDER);
+            return order == null ? DEFAULT_ORDER : Integer.parseInt(order.strip());
+        } catch (NumberFormatException e) {
+            return DEFAULT_ORDER;
+        }
     }
 
     @Override
@@ -82,7 +124,10 @@ public final class SettingsDialog extends TitleAreaDialog {
     protected Control createContents(Composite parent) {
         Control contents = super.createContents(parent);
         setTitle("Settings");
-        setMessage("Your name, and the servers this client uses to reach peers and share files.");
+        // Read after the pages read their sections: a section that could not be read is named here.
+        store.loadProblem().ifPresentOrElse(problem -> setMessage(problem, IMessageProvider.WARNING),
+                () -> setMessage("Your name, and the servers this client and its connection methods use to reach "
+                        + "peers and share files."));
         return contents;
     }
 
@@ -111,10 +156,18 @@ public final class SettingsDialog extends TitleAreaDialog {
 
         tabs = new TabFolder(body, SWT.TOP);
         GridDataFactory.fillDefaults().grab(true, true).indent(0, 6).applyTo(tabs);
-        EntryList.Undo undo = this::recordUndo;
-        iceServers = tab(new EntryList<>(tabs, new IceServerKind(transport), settings.iceServers(), undo));
-        rendezvous = tab(new EntryList<>(tabs, ServiceKind.rendezvous(), settings.rendezvousServices(), undo));
-        trackers = tab(new EntryList<>(tabs, ServiceKind.trackers(), settings.trackers(), undo));
+        FileSettings files = store.section(FileSettings.SECTION).read(FileSettings.class, FileSettings::defaults);
+        List<Page> all = new ArrayList<>();
+        all.add(new Page(ICE_ORDER, () -> iceServers = tab(
+                new EntryList<>(tabs, new IceServerKind(transport), settings.iceServers(), this::recordUndo))));
+        all.add(new Page(TRACKERS_ORDER, () -> trackers = tab(
+                ServiceKind.list(tabs, ServiceKind.trackers(), files.trackers(), this::recordUndo))));
+        for (MPartDescriptor descriptor : pageDescriptors) {
+            all.add(new Page(order(descriptor),
+                    () -> pages.add(ContributedPage.open(tabs, descriptor, context, store, this::recordUndo))));
+        }
+        // A stable sort: the client's own page first among pages of the same order.
+        all.stream().sorted(Comparator.comparingInt(Page::order)).forEach(p -> p.create().run());
 
         Composite undoBar = new Composite(body, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(2).spacing(8, 0).applyTo(undoBar);
@@ -148,16 +201,20 @@ public final class SettingsDialog extends TitleAreaDialog {
         return label;
     }
 
-    private void tabOf(EntryList<?> list) {
+    /** Shows the tab that holds {@code control}. */
+    private void tabOf(Control control) {
         for (TabItem item : tabs.getItems()) {
-            if (item.getControl() == list.control()) {
-                tabs.setSelection(item);
+            for (Control c = control; c != null && c != tabs; c = c.getParent()) {
+                if (item.getControl() == c) {
+                    tabs.setSelection(item);
+                    return;
+                }
             }
         }
     }
 
-    private void recordUndo(EntryList<?> list, String description, Runnable undo) {
-        undoSteps.push(new UndoStep(list, description, undo));
+    private void recordUndo(Control where, String description, Runnable undo) {
+        undoSteps.push(new UndoStep(where, description, undo));
         showUndo();
     }
 
@@ -167,7 +224,7 @@ public final class SettingsDialog extends TitleAreaDialog {
         if (step == null) {
             return false;
         }
-        tabOf(step.list());
+        tabOf(step.where());
         step.undo().run();
         showUndo();
         return true;
@@ -189,13 +246,25 @@ public final class SettingsDialog extends TitleAreaDialog {
         }
     }
 
+    /**
+     * Saves every page: the client's own settings first (an invalid entry there writes nothing),
+     * then each contributed page its section. A page that refuses keeps the dialog open with its
+     * message; OK again saves everything again.
+     */
     @Override
     protected void okPressed() {
         Settings changed = store.get().withUsername(username.getText().strip())
-                .withIceServers(iceServers.entries()).withRendezvousServices(rendezvous.entries())
-                .withTrackers(trackers.entries());
+                .withIceServers(iceServers.entries());
+        FileSettings files = new FileSettings(trackers.entries());
         try {
+            files.problem().ifPresent(p -> {
+                throw new IllegalArgumentException(p);
+            });
             store.save(changed);
+            store.section(FileSettings.SECTION).write(files);
+            for (ContributedPage page : pages) {
+                page.save();
+            }
         } catch (IllegalArgumentException | IOException e) {
             setErrorMessage("Not saved: " + e.getMessage());
             return;
@@ -205,11 +274,13 @@ public final class SettingsDialog extends TitleAreaDialog {
 
     @Override
     public boolean close() {
-        for (EntryList<?> list : new EntryList<?>[] {iceServers, rendezvous, trackers}) {
+        for (EntryList<?> list : new EntryList<?>[] {iceServers, trackers}) {
             if (list != null) {
                 list.cancelChecks();
             }
         }
+        pages.forEach(ContributedPage::close);
+        pages.clear();
         return super.close();
     }
 }
