@@ -125,7 +125,8 @@ class WindowCommandsTest {
         connected();
 
         Path report = Files.writeString(dir.resolve("report.txt"), "quarterly", StandardCharsets.UTF_8);
-        CompletableFuture<String> chooser = CompletableFuture.supplyAsync(() -> GtkFileChooser.choose("Send files to bob", report));
+        CompletableFuture<String> chooser = CompletableFuture.supplyAsync(() -> GtkFileChooser.choose("Send files to bob", report),
+                r -> Thread.ofVirtual().start(r)); // not the common pool, which the client layer's work needs
         model.execute(sendFile, part); // returns once the chooser is closed
         assertEquals("chosen", harness.await(chooser, SECONDS, "the file chooser was driven"));
         harness.waitUntil(() -> files.calls.contains("offer " + List.of(report)), SECONDS, "the file is offered: " + files.calls);

@@ -143,7 +143,11 @@ public class ClientPart {
         showProfile();
         connect.methods(client == null ? List.of() : client.methods(), settingsStore);
         for (String id : Set.copyOf(online)) {
-            goOnline(id);
+            try {
+                goOnline(id);
+            } catch (RuntimeException e) {
+                online.remove(id); // its panel said why when it was first shown
+            }
         }
     }
 

@@ -130,7 +130,11 @@ final class PeerListPanel {
 
         root.addListener(SWT.Dispose, e -> client.goOffline(methodId));
         showServices();
-        client.goOnline(methodId);
+        try {
+            client.goOnline(methodId);
+        } catch (RuntimeException e) { // the provider failed to start: said here, the window goes on
+            status.error("Could not go online with " + method.displayName() + ": " + Ui.message(e));
+        }
     }
 
     private static Composite row(Composite parent) {
