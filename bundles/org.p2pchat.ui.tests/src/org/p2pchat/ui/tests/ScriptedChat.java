@@ -47,6 +47,7 @@ final class ScriptedChat {
         session.fire(ConnectionState.CONNECTED);
         session.path(DIRECT);
         session.receive(ChatMessage.joinNotice("bob"));
+        session.peerClient.complete("scripted"); // bob's join notice named a client of ours (not the web app)
         harness.waitUntil(part::isChatShown, SECONDS, "the chat is shown once connected");
         Label status = harness.byId(Label.class, "chat.status");
         harness.waitUntil(() -> status.getText().contains("Connected to bob"), SECONDS, status.getText());
