@@ -42,10 +42,11 @@ import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.signaling.manual.internal.ManualSignalingProvider;
 import org.p2pchat.ui.internal.parts.ClientPart;
 
 /**
- * The chat view over a scripted session (no network): the input's keys, what the status line
+ * The chat view over a scripted session (no network) under the real client layer: the input's keys, what the status line
  * says, what "Send file" says while no transfer engine can serve the peer, files dropped on the
  * conversation, and where an accepted transfer is saved ("P2P Chat" under Downloads, or in the
  * home when there is no Downloads folder).
@@ -62,16 +63,11 @@ class ChatViewTest {
     @BeforeEach
     void connect(@TempDir Path profile) throws Exception {
         harness = new PartHarness("ChatViewTest");
-        harness.register(SettingsStore.class, new PartHarness.MemorySettings("desk", profile));
-        session = new ScriptedSession();
-        harness.register(PeerTransport.class, new ScriptedTransport(session));
+        harness.registerProfile("desk", profile);
+        ScriptedTransport transport = new ScriptedTransport();
+        harness.clientLayer(transport, new ManualSignalingProvider());
         part = harness.make(ClientPart.class, 800, 600);
-        assertEquals(session, part.newSession());
-        session.fire(ConnectionState.CONNECTED);
-        session.listeners.forEach(l -> l.pathSelected(session, new CandidatePath(CandidatePath.CandidateType.HOST,
-                CandidatePath.CandidateType.HOST, "192.0.2.1:5000", "192.0.2.2:5001", "udp")));
-        session.listeners.forEach(l -> l.messageReceived(session, ChatMessage.joinNotice("bob")));
-        harness.waitUntil(part::isChatShown, SECONDS, "the chat is shown once connected");
+        session = ScriptedChat.connect(harness, part, transport);
     }
 
     @AfterEach
@@ -90,12 +86,12 @@ class ChatViewTest {
 
         input.append("second line");
         PartHarness.key(input, SWT.CR, '\r', 0);
-        assertEquals(1, session.sent.size(), "Enter sends");
+        harness.waitUntil(() -> session.sent.size() == 1, SECONDS, "Enter sends");
         assertEquals("first line" + input.getLineDelimiter() + "second line", session.sent.get(0).content());
         assertEquals("desk", session.sent.get(0).sender());
         assertEquals("", input.getText(), "the input is emptied");
-        assertTrue(harness.byId(StyledText.class, "chat.messages").getText().contains("second line"),
-                "the sent message is listed");
+        harness.waitUntil(() -> harness.byId(StyledText.class, "chat.messages").getText().contains("second line"),
+                SECONDS, "the sent message is listed");
 
         PartHarness.key(input, SWT.KEYPAD_CR, '\r', 0);
         assertEquals(1, session.sent.size(), "an empty input sends nothing");
@@ -127,6 +123,7 @@ class ChatViewTest {
         input.setText("mine");
         PartHarness.key(input, SWT.CR, '\r', 0);
         StyledText messages = harness.byId(StyledText.class, "chat.messages");
+        harness.waitUntil(() -> messages.getText().contains("mine"), SECONDS, "the sent message is listed");
         int mine = messages.getText().indexOf("mine");
         assertTrue(messages.getLocationAtOffset(mine).x > messages.getClientArea().width / 2, "own messages on the right");
 
@@ -159,10 +156,10 @@ class ChatViewTest {
             other.open();
             other.forceActive();
             harness.waitUntil(() -> harness.display.getActiveShell() != harness.shell, SECONDS, "another window is active");
-            session.listeners.forEach(l -> l.messageReceived(session, ChatMessage.create("bob", "are you there?")));
+            session.receive(ChatMessage.create("bob", "are you there?"));
             harness.waitUntil(() -> part.unreadCount() == 1, SECONDS, "the message counts as unread");
             assertEquals("(1) P2P Chat", harness.shell.getText(), "the title starts with the count, then P2P Chat");
-            session.listeners.forEach(l -> l.messageReceived(session, ChatMessage.create("bob", "hello?")));
+            session.receive(ChatMessage.create("bob", "hello?"));
             harness.waitUntil(() -> harness.shell.getText().equals("(2) P2P Chat"), SECONDS, "two unread");
 
             harness.shell.forceActive();
@@ -178,7 +175,7 @@ class ChatViewTest {
     void transfersShowProgressSpeedAndTimeLeftAndTheirButtonsActOnTheEngine(@TempDir Path home) throws Exception {
         RecordingFiles files = new RecordingFiles();
         harness.register(FileTransferService.class, files);
-        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the chat listens to the engine");
+        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the client layer listens to the engine");
         long mib = 1 << 20;
         files.publish(new TransferStatus("t1", "bob", TransferStatus.Direction.RECEIVING, "holiday.mkv", 10 * mib, 0, 0,
                 TransferStatus.State.OFFERED, null));
@@ -218,7 +215,7 @@ class ChatViewTest {
     void acceptFallsBackToP2PChatInTheHomeWhenThereIsNoDownloadsFolder(@TempDir Path home) throws Exception {
         RecordingFiles files = new RecordingFiles();
         harness.register(FileTransferService.class, files);
-        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the chat listens to the engine");
+        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the client layer listens to the engine");
         files.publish(new TransferStatus("t2", "bob", TransferStatus.Direction.RECEIVING, "notes.txt", 100, 0, 0,
                 TransferStatus.State.OFFERED, null));
         harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "transfer.accept") != null, SECONDS,
@@ -236,7 +233,7 @@ class ChatViewTest {
     void filesDroppedOnTheChatAreOffered(@TempDir Path dir) throws Exception {
         RecordingFiles files = new RecordingFiles();
         harness.register(FileTransferService.class, files);
-        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the chat listens to the engine");
+        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the client layer listens to the engine");
         Path photo = Files.writeString(dir.resolve("photo 1.jpg"), "not really a photo");
         Path notes = Files.writeString(dir.resolve("notes.txt"), "notes");
 
@@ -260,7 +257,7 @@ class ChatViewTest {
     void filesDraggedFromAnotherWindowWithTheMouseAreOffered(@TempDir Path dir) throws Exception {
         RecordingFiles files = new RecordingFiles();
         harness.register(FileTransferService.class, files);
-        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the chat listens to the engine");
+        harness.waitUntil(() -> !files.listeners.isEmpty(), SECONDS, "the client layer listens to the engine");
         Path photo = Files.writeString(dir.resolve("photo 1.jpg"), "not really a photo");
 
         Shell fileManager = new Shell(harness.display, SWT.NO_TRIM);

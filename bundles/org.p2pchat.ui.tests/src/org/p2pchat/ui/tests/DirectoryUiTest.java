@@ -3,15 +3,12 @@ package org.p2pchat.ui.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -32,51 +29,50 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.ConnectionState;
+import org.p2pchat.core.PeerTransport;
 import org.p2pchat.core.identity.Contact;
 import org.p2pchat.core.identity.IdentityService;
-import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.internal.identity.Ed25519IdentityService;
-import org.p2pchat.core.settings.ServiceEntry;
-import org.p2pchat.signaling.dht.DhtSettings;
-import org.p2pchat.core.settings.SettingsStore;
-import org.p2pchat.core.signaling.DirectoryConnection;
-import org.p2pchat.core.signaling.DirectoryPeer;
-import org.p2pchat.core.signaling.ServiceStatus;
-import org.p2pchat.core.signaling.SignalingProvider;
+import org.p2pchat.core.signaling.ConnectionProvider;
+import org.p2pchat.core.signaling.PeerAddress;
+import org.p2pchat.core.signaling.ProviderStatus;
+import org.p2pchat.core.signaling.SignedDescription;
+import org.p2pchat.signaling.manual.internal.ManualSignalingProvider;
 import org.p2pchat.ui.internal.parts.ClientPart;
 
 /**
- * The directory connection method and what follows from it, over a directory and sessions the
- * test scripts (no network): the panel joins with the settings, shows services and people,
- * connects and accepts; the chat shows who the peer is (verified key, safety number, a loud
- * warning for a known name with a new key, or unverified) and reconnects after a failure.
+ * A connection method that lists peers and carries requests, and what follows from it, over a
+ * provider and sessions the test scripts (no network) under the real client layer: the panel goes
+ * online with the method, shows its standing and the people it lists, connects and accepts; the
+ * chat shows who the peer is (verified key, safety number, a loud warning for a known name with a
+ * new key, or unverified) and reconnects after a failure.
  */
 class DirectoryUiTest {
 
     /** Only reached when what a wait waits for never happens (a busy machine is slow, not broken). */
     private static final long SECONDS = 60;
 
+    /**
+     * Where the test waits on a queue: a thread of its own, not the common pool, whose one worker on
+     * a two-core machine would otherwise be the one the client layer's reconnect timers wait for.
+     */
+    private static final java.util.concurrent.Executor WAITER = r -> Thread.ofVirtual().start(r);
+
     private PartHarness harness;
-    private PartHarness.MemorySettings settings;
     private IdentityService ours;
     private IdentityService bob;
-    private ScriptedDirectory directory;
+    private ScriptedProvider directory;
+    private ScriptedTransport transport;
     private ClientPart part;
 
     @BeforeEach
     void open(@TempDir Path dir) throws Exception {
         harness = new PartHarness("DirectoryUiTest");
-        settings = new PartHarness.MemorySettings("desk", dir.resolve("desk"));
-        settings.section(DhtSettings.SECTION).write(new DhtSettings(List.of(
-                new ServiceEntry("Test service", ScriptedDirectory.SERVICE.toString(), true, false),
-                new ServiceEntry("Switched off", "http://192.0.2.1:3480", false, false),
-                new ServiceEntry("Not a URL", "rendezvous example", true, false))));
-        harness.register(SettingsStore.class, settings);
-        ours = new Ed25519IdentityService(dir.resolve("desk"));
+        ours = harness.registerProfile("desk", dir.resolve("desk"));
         bob = new Ed25519IdentityService(dir.resolve("bob"));
-        harness.register(IdentityService.class, ours);
-        directory = new ScriptedDirectory();
-        harness.register(SignalingProvider.class, directory);
+        transport = new ScriptedTransport();
+        directory = new ScriptedProvider();
+        harness.clientLayer(transport, directory, new ManualSignalingProvider());
         part = harness.make(ClientPart.class, 900, 760);
     }
 
@@ -86,56 +82,54 @@ class DirectoryUiTest {
     }
 
     @Test
-    void joinsWithTheSettingsShowsServicesAndPeopleAndJoinsAgainWhenUnlisted() throws Exception {
+    void goesOnlineWhenChosenShowsItsStandingAndPeopleAndGoesOnlineAgainWhenUnlisted() throws Exception {
         assertEquals(ours.self().fingerprint(), harness.byId(Label.class, "connect.fingerprint").getText(),
                 "the Connect view shows our key's fingerprint");
-        assertTrue(directory.joins.isEmpty(), "nothing is joined before the user chooses the directory");
+        assertTrue(directory.links.stream().allMatch(l -> l.closed), "not online before the user chooses the directory");
         harness.chooseMethod("Test directory");
-        ScriptedDirectory.Membership membership = joined();
-        assertEquals(List.of(ScriptedDirectory.SERVICE), membership.options.services(),
-                "only enabled, valid services are joined");
-        assertEquals("desk", membership.options.displayName());
-        assertTrue(membership.options.listed(), "listed by default");
+        ScriptedProvider.Link link = joined();
+        assertEquals("desk", link.context.displayName());
+        assertTrue(link.context.listed(), "listed by default");
         assertTrue(harness.byId(Button.class, "directory.listed").getSelection());
 
-        membership.listed = List.of(ScriptedDirectory.peer("bob", bob.self()),
-                new DirectoryPeer("user-1764100000000-carol", "carol", ScriptedDirectory.SERVICE, false, null));
-        membership.report(ServiceStatus.State.REGISTERED, "legacy", "user-1764100000001-desk", null);
-        harness.waitUntil(() -> serviceLine().contains("registered as user-1764100000001-desk via the legacy API"),
-                SECONDS, "the service's state");
+        link.listed = List.of(ScriptedProvider.peer("bob", bob.self()),
+                ScriptedProvider.webApp("user-1764100000000-carol", "carol"));
+        link.report(ProviderStatus.State.ONLINE, "user-1764100000001-desk", "legacy API");
+        harness.waitUntil(() -> serviceLine().contains("registered as user-1764100000001-desk (legacy API)"),
+                SECONDS, "the service's state: " + serviceLine());
         Table people = harness.byId(Table.class, "directory.peers");
         harness.waitUntil(() -> people.getItemCount() == 2, SECONDS, "the people listed appear once registered");
         assertEquals("bob", people.getItem(0).getText(0));
         assertEquals(bob.self().fingerprint().substring(0, 19), people.getItem(0).getText(1),
                 "a key id is shown by its fingerprint");
-        assertEquals("192.0.2.1:3479", people.getItem(0).getText(2));
+        assertEquals(ScriptedProvider.SERVICE, people.getItem(0).getText(2));
         assertEquals("user-1764100000000-carol", people.getItem(1).getText(1));
         assertTrue(harness.byId(Label.class, "directory.peers.status").getText().startsWith("2 people online"));
         System.out.println("screenshot: " + harness.screenshot("directory-panel"));
 
-        membership.report(ServiceStatus.State.UNREACHABLE, "legacy", null, "connection refused");
+        link.report(ProviderStatus.State.UNREACHABLE, "", "connection refused");
         harness.waitUntil(() -> serviceLine().contains("unreachable (connection refused); retrying"), SECONDS,
-                "an unreachable service says so");
+                "an unreachable service says so: " + serviceLine());
 
         Button listed = harness.byId(Button.class, "directory.listed");
         listed.setSelection(false);
         PartHarness.click(listed);
-        ScriptedDirectory.Membership unlisted = joined();
-        assertFalse(unlisted.options.listed(), "joined again, unlisted");
-        waitClosed(membership); // the first membership was left
+        ScriptedProvider.Link unlisted = joined();
+        assertFalse(unlisted.context.listed(), "online again, unlisted");
+        waitClosed(link); // the first link was closed
 
         harness.chooseMethod("Manual exchange");
-        waitClosed(unlisted); // choosing another method leaves the directory
+        waitClosed(unlisted); // choosing another method takes the client offline with this one
     }
 
     /**
      * "Copy my id" puts our id on the service on the clipboard; an id pasted into "Connect by id"
-     * connects to that peer: an unlisted one through the service with our authenticated API, a
-     * listed one as listed.
+     * connects to that peer: an unlisted one by the address the method reads from the id, a listed
+     * one as listed.
      */
     @Test
     void copyMyIdPutsOurIdOnTheClipboardAndAPastedIdConnects() throws Exception {
-        ScriptedDirectory.Membership membership = registeredWithBobListed();
+        ScriptedProvider.Link link = registeredWithBobListed();
         harness.setClipboardText("something else");
         PartHarness.click(harness.byId(Button.class, "directory.copyId"));
         assertEquals(ours.self().key(), harness.clipboardText(), "the clipboard holds our id on the service");
@@ -152,38 +146,36 @@ class DirectoryUiTest {
         peerId.paste();
         harness.waitUntil(() -> peerId.getText().contains(carol.self().key()), SECONDS, "the id is pasted: " + peerId.getText());
         PartHarness.click(harness.byId(Button.class, "directory.connectById"));
-        ScriptedDirectory.Negotiation toCarol = next(membership);
-        assertEquals(carol.self().key(), toCarol.peer.id(), "the pasted id, without the blanks");
-        assertTrue(toCarol.peer.authenticated(), "an unlisted peer is reached by key on the authenticated API");
-        assertEquals(ScriptedDirectory.SERVICE, toCarol.peer.service());
-        assertTrue(status.getText().startsWith("Asking " + carol.self().fingerprint().substring(0, 19)),
-                "carol registered no name: her key's fingerprint stands for her: " + status.getText());
+        ScriptedProvider.Exchange toCarol = next(link);
+        assertEquals(carol.self().key(), toCarol.to.id(), "the pasted id, without the blanks");
+        assertEquals(carol.self(), toCarol.to.identity().orElseThrow(), "an unlisted peer is reached by key");
+        assertEquals(ScriptedProvider.SERVICE, toCarol.to.scope());
+        harness.waitUntil(() -> status.getText().startsWith("Asking " + carol.self().fingerprint().substring(0, 19)),
+                SECONDS, "carol registered no name: her key's fingerprint stands for her: " + status.getText());
         toCarol.fail("carol is not online");
         harness.waitUntil(() -> status.getText().contains("carol is not online"), SECONDS, "the failure: " + status.getText());
 
         // Bob's id, pasted and sent with Enter, reaches bob as listed.
         peerId.setText(bob.self().key());
         peerId.notifyListeners(SWT.DefaultSelection, new Event());
-        ScriptedDirectory.Negotiation toBob = next(membership);
-        assertEquals(membership.listed.get(0), toBob.peer, "the listed bob, with his name");
-        toBob.succeed(Optional.of(bob.self()));
-        connected(toBob.session, "bob");
+        ScriptedProvider.Exchange toBob = next(link);
+        assertTrue(link.listed.get(0).sameAddress(toBob.to) && toBob.to.name().equals("bob"), "the listed bob, with his name");
+        connected(toBob, "bob");
     }
 
     @Test
     void connectingToAVerifiedPeerShowsItsKeyAndTheSafetyNumber() throws Exception {
-        ScriptedDirectory.Membership membership = registeredWithBobListed();
+        ScriptedProvider.Link link = registeredWithBobListed();
         Table people = harness.byId(Table.class, "directory.peers");
         people.setSelection(0);
         people.notifyListeners(SWT.Selection, new Event());
         PartHarness.click(harness.byId(Button.class, "directory.connect"));
-        ScriptedDirectory.Negotiation negotiation = next(membership);
-        assertEquals(bob.self().key(), negotiation.peer.id());
-        assertNull(negotiation.previous, "a first connection");
+        ScriptedProvider.Exchange exchange = next(link);
+        assertEquals(bob.self().key(), exchange.to.id());
+        assertFalse(exchange.reconnect, "a first connection");
         assertTrue(harness.byId(Label.class, "directory.status").getText().contains("Asking bob to connect"));
 
-        DirectoryConnection connection = negotiation.succeed(Optional.of(bob.self()));
-        connected(negotiation.session, "bob");
+        SignedDescription answer = connected(exchange, "bob");
         Label identity = harness.byId(Label.class, "chat.identity");
         harness.waitUntil(() -> identity.getText().contains(bob.self().fingerprint()), SECONDS,
                 "the chat shows the peer's verified key: " + identity.getText());
@@ -197,11 +189,13 @@ class DirectoryUiTest {
         int joinedAt = messages.getText().indexOf("bob joined the chat");
         harness.waitUntil(() -> messages.getLocationAtOffset(joinedAt).x > messages.getClientArea().width / 4, SECONDS,
                 "notices stay centred when the identity row appears above the messages");
-        PartHarness.click(harness.byId(Button.class, "chat.safetyNumber"));
+        Button compare = harness.byId(Button.class, "chat.safetyNumber");
+        harness.waitUntil(compare::isVisible, SECONDS, "the safety number can be compared");
+        PartHarness.click(compare);
         Label number = harness.waitFor(() -> shownSafetyNumber(), SECONDS, "the safety number dialog opens");
-        String expected = ours.safetyNumber(bob.self(), connection.local().description(), connection.remote().description());
+        String expected = ours.safetyNumber(bob.self(), exchange.offer.description(), answer.description());
         assertEquals(expected, number.getText());
-        assertEquals(bob.safetyNumber(ours.self(), connection.remote().description(), connection.local().description()),
+        assertEquals(bob.safetyNumber(ours.self(), answer.description(), exchange.offer.description()),
                 number.getText(), "bob's side derives the same number");
         System.out.println("screenshot: " + harness.screenshot(number.getShell(), "safety-number"));
         number.getShell().close();
@@ -212,16 +206,15 @@ class DirectoryUiTest {
     void aKnownNameWithAnotherKeyRaisesARedWarning() throws Exception {
         IdentityService earlierBob = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-earlier-bob"));
         assertEquals(Contact.Status.NEW, ours.meet("bob", earlierBob.self()), "bob was met before, with another key");
-        ScriptedDirectory.Membership membership = registeredWithBobListed();
-        ScriptedDirectory.Request request = membership.request(ScriptedDirectory.peer("bob", bob.self()),
-                Optional.of(bob.self()), false);
+        ScriptedProvider.Link link = registeredWithBobListed();
+        ScriptedProvider.Offer request = link.offer(ScriptedProvider.peer("bob", bob.self()), bob, false);
         Label requestIdentity = harness.waitFor(() -> PartHarness.findById(harness.shell, Label.class, "request.identity"),
                 SECONDS, "the request is shown");
         assertTrue(requestIdentity.getText().contains("NOT the one you know"), "the request warns already: "
                 + requestIdentity.getText());
 
         PartHarness.click(harness.byId(Button.class, "request.accept"));
-        connected(harness.await(request.accepted, SECONDS, "the client accepts"), Optional.of(bob.self()), "bob");
+        accepted(request, "bob");
         Composite banner = harness.byId(Composite.class, "chat.keyChanged");
         harness.waitUntil(banner::isVisible, SECONDS, "a changed key raises the banner");
         assertTrue(harness.byId(Label.class, "chat.keyChanged.text").getText().contains("CHANGED"));
@@ -234,11 +227,12 @@ class DirectoryUiTest {
 
     @Test
     void aPeerWithoutProofIsShownUnverifiedAndRequestsCanBeRejected() throws Exception {
-        ScriptedDirectory.Membership membership = registeredWithBobListed();
-        DirectoryPeer webApp = new DirectoryPeer("user-1764100000002-webby", "webby", ScriptedDirectory.SERVICE, false, null);
-        ScriptedDirectory.Request rejected = membership.request(ScriptedDirectory.peer("bob", bob.self()),
-                Optional.of(bob.self()), false);
-        ScriptedDirectory.Request accepted = membership.request(webApp, Optional.empty(), false);
+        ScriptedProvider.Link link = registeredWithBobListed();
+        ScriptedProvider.Offer rejected = link.offer(ScriptedProvider.peer("bob", bob.self()), bob, false);
+        harness.waitUntil(() -> PartHarness.find(harness.byId(Composite.class, "requests"), Button.class).size() == 2,
+                SECONDS, "bob's request is shown");
+        ScriptedProvider.Offer accepted = link.offer(ScriptedProvider.webApp("user-1764100000002-webby", "webby"), null,
+                false);
         harness.waitUntil(() -> PartHarness.find(harness.byId(Composite.class, "requests"), Button.class).size() == 4,
                 SECONDS, "both requests are shown");
         assertTrue(harness.byId(Label.class, "request.text").getText().startsWith("bob asks to connect"));
@@ -249,7 +243,7 @@ class DirectoryUiTest {
         Label left = harness.byId(Label.class, "request.identity");
         assertTrue(left.getText().startsWith("\u26a0 Unverified"), "webby proves no identity: " + left.getText());
         PartHarness.click(harness.byId(Button.class, "request.accept"));
-        connected(harness.await(accepted.accepted, SECONDS, "the client accepts"), Optional.empty(), "webby");
+        accepted(accepted, "webby");
         Label identity = harness.byId(Label.class, "chat.identity");
         harness.waitUntil(() -> identity.getText().startsWith("\u26a0 Unverified"), SECONDS, identity.getText());
         assertFalse(harness.byId(Button.class, "chat.safetyNumber").isVisible(), "no safety number without a key");
@@ -259,56 +253,60 @@ class DirectoryUiTest {
 
     @Test
     void theSideThatConnectedReconnectsAfterAFailureAndKeepsTheConversation() throws Exception {
-        ScriptedDirectory.Membership membership = registeredWithBobListed();
+        ScriptedProvider.Link link = registeredWithBobListed();
         Table people = harness.byId(Table.class, "directory.peers");
         people.setSelection(0);
         people.notifyListeners(SWT.DefaultSelection, new Event()); // a double-click
-        ScriptedDirectory.Negotiation first = next(membership);
-        DirectoryConnection connection = first.succeed(Optional.of(bob.self()));
-        connected(first.session, "bob");
-        fire(first.session, ChatMessage.create("bob", "before the failure"));
+        ScriptedProvider.Exchange first = next(link);
+        connected(first, "bob");
+        ScriptedSession firstSession = transport.made(first.offer.description());
+        firstSession.receive(ChatMessage.create("bob", "before the failure"));
 
-        first.session.fire(ConnectionState.FAILED);
+        firstSession.fire(ConnectionState.FAILED);
         Label banner = harness.byId(Label.class, "chat.ended.text");
         harness.waitUntil(() -> banner.getText().equals("Connection lost \u2014 reconnecting (attempt 1 of 5)\u2026"),
                 SECONDS, "the attempt is shown: " + banner.getText());
         assertFalse(harness.byId(Button.class, "chat.newConnection").isVisible(), "nothing to do while it reconnects");
         System.out.println("screenshot: " + harness.screenshot("chat-reconnecting"));
-        ScriptedDirectory.Negotiation attempt1 = next(membership);
-        assertEquals(connection, attempt1.previous, "a reconnection of the lost connection");
+        ScriptedProvider.Exchange attempt1 = next(link);
+        assertTrue(attempt1.reconnect && attempt1.to.sameAddress(first.to), "a reconnection of the lost connection");
         attempt1.fail("bob did not answer");
-        ScriptedDirectory.Negotiation attempt2 = next(membership);
-        assertTrue(harness.byId(StyledText.class, "chat.messages").getText()
-                .contains("Reconnection attempt 1 failed: bob did not answer"));
+        ScriptedProvider.Exchange attempt2 = next(link);
+        StyledText messages = harness.byId(StyledText.class, "chat.messages");
+        harness.waitUntil(() -> messages.getText().contains("Reconnection attempt 1 failed: bob did not answer"), SECONDS,
+                messages.getText());
         harness.waitUntil(() -> banner.getText().contains("attempt 2 of 5"), SECONDS, banner.getText());
 
-        attempt2.succeed(Optional.of(bob.self()));
-        attempt2.session.fire(ConnectionState.CONNECTED);
-        StyledText messages = harness.byId(StyledText.class, "chat.messages");
+        attempt2.succeed(bob);
+        ScriptedSession second = harness.waitFor(() -> transport.made(attempt2.offer.description()), SECONDS,
+                "the new session");
+        harness.waitUntil(() -> second.remote != null, SECONDS, "the new session gets bob's answer");
+        second.fire(ConnectionState.CONNECTED);
         harness.waitUntil(() -> messages.getText().contains("Reconnected."), SECONDS, "reconnected: " + messages.getText());
         assertTrue(messages.getText().contains("before the failure"), "the conversation is kept");
-        assertFalse(banner.isVisible(), "the banner is gone");
-        assertEquals(attempt2.session, part.session());
+        harness.waitUntil(() -> !banner.isVisible(), SECONDS, "the banner is gone: " + banner.getText());
         Text input = harness.byId(Text.class, "chat.input");
         input.setText("after the reconnection");
         PartHarness.key(input, SWT.CR, '\r', 0);
-        assertEquals("after the reconnection", attempt2.session.sent.get(0).content(), "sent over the new session");
-        assertTrue(first.session.state().isFinal(), "the lost session is closed");
+        harness.waitUntil(() -> !second.sent.isEmpty(), SECONDS, "sent");
+        assertEquals("after the reconnection", second.sent.get(0).content(), "sent over the new session");
+        assertTrue(firstSession.state().isFinal(), "the lost session is closed");
         System.out.println("screenshot: " + harness.screenshot("chat-reconnected"));
     }
 
     @Test
     void reconnectingGivesUpAfterFiveAttemptsAndOffersTheWayBack() throws Exception {
-        ScriptedDirectory.Membership membership = registeredWithBobListed();
+        ScriptedProvider.Link link = registeredWithBobListed();
         Table people = harness.byId(Table.class, "directory.peers");
         people.setSelection(0);
         PartHarness.click(harness.byId(Button.class, "directory.connect"));
-        ScriptedDirectory.Negotiation first = next(membership);
-        first.succeed(Optional.of(bob.self()));
-        connected(first.session, "bob");
-        first.session.fire(ConnectionState.FAILED);
+        ScriptedProvider.Exchange first = next(link);
+        connected(first, "bob");
+        StyledText messages = harness.byId(StyledText.class, "chat.messages");
+        harness.waitUntil(() -> messages.getText().contains("bob is a new contact"), SECONDS, "bob is remembered");
+        transport.made(first.offer.description()).fire(ConnectionState.FAILED);
         for (int n = 1; n <= 5; n++) {
-            next(membership).fail("no answer " + n);
+            next(link).fail("no answer " + n);
         }
         Label banner = harness.byId(Label.class, "chat.ended.text");
         harness.waitUntil(() -> banner.getText().startsWith("Could not reconnect to bob (no answer 5)"), SECONDS,
@@ -318,32 +316,30 @@ class DirectoryUiTest {
         System.out.println("screenshot: " + harness.screenshot("chat-reconnect-failed"));
         PartHarness.click(back);
         assertFalse(part.isChatShown(), "back on the Connect view");
-        assertTrue(membership.negotiations.isEmpty(), "no sixth attempt");
+        assertTrue(link.exchanges.isEmpty(), "no sixth attempt");
     }
 
     @Test
     void theSideThatAcceptedTakesItsPeersReconnectRequestWithoutAsking() throws Exception {
-        ScriptedDirectory.Membership membership = registeredWithBobListed();
-        DirectoryPeer bobPeer = ScriptedDirectory.peer("bob", bob.self());
-        ScriptedDirectory.Request request = membership.request(bobPeer, Optional.of(bob.self()), false);
+        ScriptedProvider.Link link = registeredWithBobListed();
+        PeerAddress bobPeer = ScriptedProvider.peer("bob", bob.self());
+        ScriptedProvider.Offer request = link.offer(bobPeer, bob, false);
         harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "request.accept") != null, SECONDS,
                 "the request is shown");
         PartHarness.click(harness.byId(Button.class, "request.accept"));
-        ScriptedDirectory.Negotiation first = harness.await(request.accepted, SECONDS, "the client accepts");
-        connected(first, Optional.of(bob.self()), "bob");
+        ScriptedSession first = accepted(request, "bob");
 
-        first.session.fire(ConnectionState.FAILED);
+        first.fire(ConnectionState.FAILED);
         Label banner = harness.byId(Label.class, "chat.ended.text");
         harness.waitUntil(() -> banner.getText().contains("waiting for bob to reconnect"), SECONDS, banner.getText());
-        // Its peer: the id, the service and API of this chat, and a proof of the key verified in it.
-        ScriptedDirectory.Request again = membership.request(bobPeer, Optional.of(bob.self()), true);
-        ScriptedDirectory.Negotiation second = harness.await(again.accepted, SECONDS, "accepted without asking");
-        assertNull(PartHarness.findById(harness.shell, Button.class, "request.accept"), "no question to the user");
-        second.succeed(Optional.of(bob.self()));
-        second.session.fire(ConnectionState.CONNECTED);
+        // Its peer: the address of this chat, and a proof of the key verified in it.
+        ScriptedProvider.Offer again = link.offer(bobPeer, bob, true);
+        SignedDescription answer = harness.await(again.answered, SECONDS, "accepted without asking");
+        assertTrue(PartHarness.findById(harness.shell, Button.class, "request.accept") == null, "no question to the user");
+        ScriptedSession second = transport.made(answer.description());
+        second.fire(ConnectionState.CONNECTED);
         StyledText messages = harness.byId(StyledText.class, "chat.messages");
         harness.waitUntil(() -> messages.getText().contains("Reconnected."), SECONDS, messages.getText());
-        assertEquals(second.session, part.session());
         Label identity = harness.byId(Label.class, "chat.identity");
         harness.waitUntil(() -> identity.getText().startsWith("\u2714 Verified identity \u00b7 key " + bob.self().fingerprint()),
                 SECONDS, "the chat goes on with bob's verified key: " + identity.getText());
@@ -351,27 +347,26 @@ class DirectoryUiTest {
 
         // Someone else asking to "reconnect" is a question for the user, not an automatic yes.
         IdentityService mallory = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-mallory"));
-        ScriptedDirectory.Request other = membership.request(ScriptedDirectory.peer("mallory", mallory.self()),
-                Optional.of(mallory.self()), true);
+        ScriptedProvider.Offer other = link.offer(ScriptedProvider.peer("mallory", mallory.self()), mallory, true);
         harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "request.accept") != null, SECONDS,
                 "mallory's request is shown");
-        assertFalse(other.accepted.isDone());
+        assertFalse(other.answered.isDone());
     }
 
     /** Requests that say "reconnect" under the chat peer's id but are not that peer in that chat. */
     enum Impostor {
-        /** Bob's id on the same service and API, with no proof (anyone can send that). */
-        NO_PROOF("\u26a0 Unverified: bob is a contact who proved their identity before; this request proves none"),
-        /** Bob's id on the same service and API, proving another key. */
-        ANOTHER_KEY("\u26a0 This request's key "),
-        /** Bob's id on the web app's (legacy) API of the same service, proving nothing, as that API does. */
+        /** Bob's address, bound to his key, with no proof: the client refuses it by itself. */
+        NO_PROOF(null),
+        /** Bob's address, bound to his key, proving another key: refused by itself too. */
+        ANOTHER_KEY(null),
+        /** Bob's id on the web app's API of the same service (not bound to a key), proving nothing. */
         LEGACY_API_NO_PROOF("\u26a0 Unverified: bob is a contact who proved their identity before; this request proves none"),
         /** Bob's id and a proof of his key, but on the web app's API: not the way this chat was made. */
         LEGACY_API_WITH_PROOF("\u2714 Verified identity \u00b7 key "),
         /** Bob's id and a proof of his key, but through another service. */
         ANOTHER_SERVICE("\u2714 Verified identity \u00b7 key ");
 
-        /** How the request bar's identity line starts. */
+        /** How the request bar's identity line starts; null: never shown, the client refuses it. */
         final String told;
 
         Impostor(String told) {
@@ -381,94 +376,86 @@ class DirectoryUiTest {
 
     /**
      * While the accepting side waits for its peer to reconnect, a "reconnect" under the peer's id
-     * that does not continue this chat (no proof, another key's proof, another API, another
-     * service) is shown as a request for the user to answer, saying who asks: a warning when it
-     * proves no key or another key than bob's. The conversation is not handed to it and keeps
-     * waiting, and bob's own reconnect is still taken without asking afterwards.
+     * that does not continue this chat is refused by the client (a proof that fails the address's
+     * key) or shown as a request for the user to answer, saying who asks (no proof, another API,
+     * another service). The conversation is not handed to it and keeps waiting, and bob's own
+     * reconnect is still taken without asking afterwards.
      */
     @ParameterizedTest
     @EnumSource(Impostor.class)
-    void aReconnectUnderThePeersIdThatDoesNotContinueTheChatIsAQuestionAndTheChatKeepsWaiting(Impostor impostor)
+    void aReconnectUnderThePeersIdThatDoesNotContinueTheChatIsNotTakenAndTheChatKeepsWaiting(Impostor impostor)
             throws Exception {
-        ScriptedDirectory.Membership membership = registeredWithBobListed();
-        DirectoryPeer bobPeer = ScriptedDirectory.peer("bob", bob.self());
-        ScriptedDirectory.Request request = membership.request(bobPeer, Optional.of(bob.self()), false);
+        ScriptedProvider.Link link = registeredWithBobListed();
+        PeerAddress bobPeer = ScriptedProvider.peer("bob", bob.self());
+        ScriptedProvider.Offer request = link.offer(bobPeer, bob, false);
         harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "request.accept") != null, SECONDS,
                 "the request is shown");
         PartHarness.click(harness.byId(Button.class, "request.accept"));
-        ScriptedDirectory.Negotiation first = harness.await(request.accepted, SECONDS, "the client accepts");
-        connected(first, Optional.of(bob.self()), "bob");
+        ScriptedSession first = accepted(request, "bob");
         StyledText messages = harness.byId(StyledText.class, "chat.messages");
         harness.waitUntil(() -> messages.getText().contains("bob is a new contact"), SECONDS, "bob is remembered");
-        first.session.fire(ConnectionState.FAILED);
+        first.fire(ConnectionState.FAILED);
         Label banner = harness.byId(Label.class, "chat.ended.text");
         harness.waitUntil(() -> banner.getText().contains("waiting for bob to reconnect"), SECONDS, banner.getText());
 
         IdentityService mallory = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-mallory"));
-        URI otherService = URI.create("http://192.0.2.2:3479");
-        Instant now = Instant.now();
         String bobId = bob.self().key();
-        ScriptedDirectory.Request forged = switch (impostor) {
-            case NO_PROOF -> membership.request(bobPeer, Optional.empty(), true);
-            case ANOTHER_KEY -> membership.request(bobPeer, Optional.of(mallory.self()), true);
-            case LEGACY_API_NO_PROOF -> membership.request(new DirectoryPeer(bobId, "bob", ScriptedDirectory.SERVICE, false, now),
-                    Optional.empty(), true);
-            case LEGACY_API_WITH_PROOF -> membership.request(
-                    new DirectoryPeer(bobId, "bob", ScriptedDirectory.SERVICE, false, now), Optional.of(bob.self()), true);
-            case ANOTHER_SERVICE -> membership.request(new DirectoryPeer(bobId, "bob", otherService, true, now),
-                    Optional.of(bob.self()), true);
+        PeerAddress legacyBob = ScriptedProvider.webApp(bobId, "bob");
+        ScriptedProvider.Offer forged = switch (impostor) {
+            case NO_PROOF -> link.offer(bobPeer, null, true);
+            case ANOTHER_KEY -> link.offer(bobPeer, mallory, true);
+            case LEGACY_API_NO_PROOF -> link.offer(legacyBob, null, true);
+            case LEGACY_API_WITH_PROOF -> link.offer(legacyBob, bob, true);
+            case ANOTHER_SERVICE -> link.offer(new PeerAddress(ScriptedProvider.ID, bobId, "bob", "192.0.2.2:3479",
+                    bobPeer.identity(), null), bob, true);
         };
-        harness.waitUntil(() -> forged.accepted.isDone()
+        harness.waitUntil(() -> forged.answered.isDone() || forged.rejected
                 || PartHarness.findById(harness.shell, Label.class, "request.identity") != null, SECONDS,
-                "the client takes the reconnect or shows it");
-        assertFalse(forged.accepted.isDone(), "the conversation is handed to a reconnect that does not continue it");
-        Label told = harness.byId(Label.class, "request.identity");
-        assertTrue(told.getText().startsWith(impostor.told), "the user is told who asks: " + told.getText());
-        if (impostor == Impostor.ANOTHER_KEY) {
-            assertTrue(told.getText().contains(mallory.self().fingerprint()) && told.getText().contains("NOT the one you know"),
-                    told.getText());
-        } else if (impostor.told.startsWith("\u2714")) {
-            assertTrue(told.getText().contains(bob.self().fingerprint()), told.getText());
+                "the client takes the reconnect, refuses it or shows it");
+        assertFalse(forged.answered.isDone(), "the conversation is handed to a reconnect that does not continue it");
+        if (impostor.told == null) {
+            assertTrue(forged.rejected, "refused by the client");
+            assertTrue(PartHarness.findById(harness.shell, Label.class, "request.identity") == null, "not a question");
+        } else {
+            Label told = harness.byId(Label.class, "request.identity");
+            assertTrue(told.getText().startsWith(impostor.told), "the user is told who asks: " + told.getText());
+            if (impostor.told.startsWith("\u2714")) {
+                assertTrue(told.getText().contains(bob.self().fingerprint()), told.getText());
+            }
+            assertTrue(harness.byId(Label.class, "request.text").getText().startsWith("bob asks to connect again"));
+            System.out.println("screenshot: " + harness.screenshot("impostor-reconnect-" + impostor.name().toLowerCase()));
+            PartHarness.click(harness.byId(Button.class, "request.reject"));
+            harness.waitUntil(() -> forged.rejected, SECONDS, "the user's no is sent");
         }
-        assertTrue(harness.byId(Label.class, "request.text").getText().startsWith("bob asks to connect again"));
-        System.out.println("screenshot: " + harness.screenshot("impostor-reconnect-" + impostor.name().toLowerCase()));
-
-        // The client takes a reconnect or shows it in one step: shown, it was not taken.
-        assertFalse(forged.accepted.isDone(), "not accepted without asking");
-        assertEquals(first.session, part.session(), "the conversation stays with its own session");
+        assertFalse(forged.answered.isDone(), "not accepted without asking");
         assertTrue(banner.getText().contains("waiting for bob to reconnect"), "the chat keeps waiting: " + banner.getText());
         assertFalse(messages.getText().contains("Reconnected."));
 
-        PartHarness.click(harness.byId(Button.class, "request.reject"));
-        harness.waitUntil(() -> forged.rejected, SECONDS, "the user's no is sent");
-        ScriptedDirectory.Request genuine = membership.request(bobPeer, Optional.of(bob.self()), true);
-        ScriptedDirectory.Negotiation second = harness.await(genuine.accepted, SECONDS, "bob's own reconnect is taken");
-        second.succeed(Optional.of(bob.self()));
-        second.session.fire(ConnectionState.CONNECTED);
+        ScriptedProvider.Offer genuine = link.offer(bobPeer, bob, true);
+        SignedDescription answer = harness.await(genuine.answered, SECONDS, "bob's own reconnect is taken");
+        transport.made(answer.description()).fire(ConnectionState.CONNECTED);
         harness.waitUntil(() -> messages.getText().contains("Reconnected."), SECONDS, messages.getText());
-        assertEquals(second.session, part.session());
     }
 
     @Test
     void aReconnectFromTheChatPeersIdWithoutItsProofIsAQuestionAndTheChatGoesOn() throws Exception {
-        ScriptedDirectory.Membership membership = registeredWithBobListed();
-        DirectoryPeer bobPeer = ScriptedDirectory.peer("bob", bob.self());
-        ScriptedDirectory.Request request = membership.request(bobPeer, Optional.of(bob.self()), false);
+        ScriptedProvider.Link link = registeredWithBobListed();
+        PeerAddress bobPeer = ScriptedProvider.peer("bob", bob.self());
+        ScriptedProvider.Offer request = link.offer(bobPeer, bob, false);
         harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "request.accept") != null, SECONDS,
                 "the request is shown");
         PartHarness.click(harness.byId(Button.class, "request.accept"));
-        ScriptedDirectory.Negotiation first = harness.await(request.accepted, SECONDS, "the client accepts");
-        connected(first, Optional.of(bob.self()), "bob");
+        accepted(request, "bob");
+        StyledText messages = harness.byId(StyledText.class, "chat.messages");
+        harness.waitUntil(() -> messages.getText().contains("bob is a new contact"), SECONDS, "bob is remembered");
 
         // "From" bob's key on the web app's API of the same service, proving nothing (anyone can post that).
-        DirectoryPeer forgedBob = new DirectoryPeer(bob.self().key(), "bob", ScriptedDirectory.SERVICE, false,
-                java.time.Instant.now());
-        ScriptedDirectory.Request forged = membership.request(forgedBob, Optional.empty(), true);
+        ScriptedProvider.Offer forged = link.offer(ScriptedProvider.webApp(bob.self().key(), "bob"), null, true);
         harness.waitUntil(() -> PartHarness.findById(harness.shell, Button.class, "request.accept") != null, SECONDS,
                 "the forged reconnect is shown as a request");
-        assertFalse(forged.accepted.isDone(), "not accepted without asking");
-        assertEquals(first.session, part.session(), "the chat with bob goes on");
-        assertTrue(part.isChatShown());
+        assertFalse(forged.answered.isDone(), "not accepted without asking");
+        assertTrue(part.isChatShown(), "the chat with bob goes on");
+        assertEquals("\u25cf Connected to bob", harness.byId(Label.class, "chat.status").getText());
         Label identity = harness.byId(Label.class, "request.identity");
         assertTrue(identity.getText().startsWith("\u26a0 Unverified: bob is a contact who proved their identity "
                 + "before; this request proves none"), identity.getText());
@@ -477,14 +464,14 @@ class DirectoryUiTest {
 
     @Test
     void aRequestWhileTheWindowIsInTheBackgroundCountsInTheTitle() throws Exception {
-        ScriptedDirectory.Membership membership = registeredWithBobListed();
+        ScriptedProvider.Link link = registeredWithBobListed();
         Shell other = new Shell(harness.display);
         try {
             other.setSize(200, 100);
             other.open();
             other.forceActive();
             harness.waitUntil(() -> harness.display.getActiveShell() != harness.shell, SECONDS, "another window is active");
-            membership.request(ScriptedDirectory.peer("bob", bob.self()), Optional.of(bob.self()), false);
+            link.offer(ScriptedProvider.peer("bob", bob.self()), bob, false);
             harness.waitUntil(() -> part.unreadCount() == 1, SECONDS, "the request is announced");
             assertEquals("(1) P2P Chat", harness.shell.getText());
         } finally {
@@ -495,45 +482,71 @@ class DirectoryUiTest {
     // ---- steps ---------------------------------------------------------------------------------
 
     /** Chooses the directory, registers on it and waits for bob in the list. */
-    private ScriptedDirectory.Membership registeredWithBobListed() throws Exception {
+    private ScriptedProvider.Link registeredWithBobListed() throws Exception {
         harness.chooseMethod("Test directory");
-        ScriptedDirectory.Membership membership = joined();
-        membership.listed = List.of(ScriptedDirectory.peer("bob", bob.self()));
-        membership.report(ServiceStatus.State.REGISTERED, "authenticated", ours.self().key(), null);
+        ScriptedProvider.Link link = joined();
+        link.listed = List.of(ScriptedProvider.peer("bob", bob.self()));
+        link.report(ProviderStatus.State.ONLINE, ours.self().key(), "authenticated API");
         Table people = harness.byId(Table.class, "directory.peers");
         harness.waitUntil(() -> people.getItemCount() == 1, SECONDS, "bob is listed");
-        return membership;
+        return link;
     }
 
-    private ScriptedDirectory.Membership joined() throws Exception {
-        return harness.await(CompletableFuture.supplyAsync(() -> {
+    /** The next link the client starts that is still open. */
+    private ScriptedProvider.Link joined() throws Exception {
+        while (true) {
+            ScriptedProvider.Link link = poll(directory.links, "the client goes online with the directory");
+            if (!link.closed) {
+                return link;
+            }
+        }
+    }
+
+    private void waitClosed(ScriptedProvider.Link link) {
+        harness.waitUntil(() -> link.closed, SECONDS, "the link is closed");
+    }
+
+    private ScriptedProvider.Exchange next(ScriptedProvider.Link link) throws Exception {
+        ScriptedProvider.Exchange next = harness.await(CompletableFuture.supplyAsync(() -> {
             try {
-                return directory.joins.poll(SECONDS, TimeUnit.SECONDS);
+                return link.exchanges.poll(SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-        }), SECONDS + 5, "the directory is joined");
+        }, WAITER), SECONDS + 5, "the client sends an offer");
+        assertNotNull(next, () -> "the client sent no offer within " + SECONDS + " s; the chat says: "
+                + harness.byId(StyledText.class, "chat.messages").getText());
+        return next;
     }
 
-    private void waitClosed(ScriptedDirectory.Membership membership) {
-        harness.waitUntil(() -> membership.closed, SECONDS, "the membership is closed");
-    }
-
-    private ScriptedDirectory.Negotiation next(ScriptedDirectory.Membership membership) throws Exception {
-        ScriptedDirectory.Negotiation n = harness.await(CompletableFuture.supplyAsync(() -> {
+    private <T> T poll(BlockingQueue<T> queue, String what) throws Exception {
+        T next = harness.await(CompletableFuture.supplyAsync(() -> {
             try {
-                return membership.negotiations.poll(SECONDS, TimeUnit.SECONDS);
+                return queue.poll(SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-        }), SECONDS + 5, "the client negotiates");
-        assertNotNull(n, "no negotiation within " + SECONDS + " s");
-        return n;
+        }, WAITER), SECONDS + 5, what);
+        assertNotNull(next, () -> "nothing within " + SECONDS + " s: " + what);
+        return next;
     }
 
-    private void connected(ScriptedDirectory.Negotiation accepted, Optional<PublicIdentity> identity, String peerName) {
-        accepted.succeed(identity);
-        connected(accepted.session, peerName);
+    /** Bob answers our offer with his proof, the session connects and he joins; returns his answer. */
+    private SignedDescription connected(ScriptedProvider.Exchange exchange, String peerName) {
+        SignedDescription answer = exchange.succeed(bob);
+        ScriptedSession session = harness.waitFor(() -> transport.made(exchange.offer.description()), SECONDS,
+                "the session of our offer");
+        harness.waitUntil(() -> session.remote != null, SECONDS, "the session gets the answer");
+        connected(session, peerName);
+        return answer;
+    }
+
+    /** The client answered the offer it accepted; its session connects and the peer joins. */
+    private ScriptedSession accepted(ScriptedProvider.Offer offer, String peerName) throws Exception {
+        SignedDescription answer = harness.await(offer.answered, SECONDS, "the client answers");
+        ScriptedSession session = transport.made(answer.description());
+        connected(session, peerName);
+        return session;
     }
 
     /**
@@ -542,17 +555,13 @@ class DirectoryUiTest {
      */
     private void connected(ScriptedSession session, String peerName) {
         session.fire(ConnectionState.CONNECTED);
-        fire(session, ChatMessage.joinNotice(peerName));
+        session.receive(ChatMessage.joinNotice(peerName));
         harness.waitUntil(part::isChatShown, SECONDS, "the chat opens once connected");
         Label identity = harness.byId(Label.class, "chat.identity");
         harness.waitUntil(identity::isVisible, SECONDS, "the chat knows who the peer is");
     }
 
-    private static void fire(ScriptedSession session, ChatMessage message) {
-        session.listeners.forEach(l -> l.messageReceived(session, message));
-    }
-
-    /** The first service's line in the directory panel (the lines are made again on every change). */
+    /** The first service's line in the panel (the lines are made again on every change). */
     private String serviceLine() {
         return harness.byId(Label.class, "directory.service").getText();
     }

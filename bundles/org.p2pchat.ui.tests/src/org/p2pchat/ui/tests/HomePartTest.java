@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
@@ -14,13 +15,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.ServiceRegistration;
 import org.p2pchat.core.settings.SettingsStore;
-import org.p2pchat.core.signaling.SignalingProvider;
+import org.p2pchat.core.signaling.ConnectionProvider;
+import org.p2pchat.core.signaling.ProviderCapability;
+import org.p2pchat.core.signaling.ProviderContext;
+import org.p2pchat.core.signaling.ProviderLink;
+import org.p2pchat.core.signaling.ProviderStatus;
 import org.p2pchat.ui.internal.parts.ClientPart;
 
 /**
  * The start page (the Connect view of the client part) in a plain shell, with services
  * registered by the test: it shows the username, saves it when edited, and follows
- * SignalingProvider services as they come and go.
+ * the connection providers the client layer has as they come and go (ConnectionProvider services).
  */
 class HomePartTest {
 
@@ -50,7 +55,7 @@ class HomePartTest {
         assertEquals("alice", username.getText(), "username shown");
         int installed = methods.getItemCount(); // the manual exchange of the test runtime, if started
 
-        ServiceRegistration<SignalingProvider> late = harness.register(SignalingProvider.class,
+        ServiceRegistration<ConnectionProvider> late = harness.register(ConnectionProvider.class,
                 new Method("test", "Carrier pigeon", "Ties the offer to a bird."));
         harness.waitUntil(() -> methods.getItemCount() == installed + 1, SECONDS, "the method registered later is listed");
         assertEquals("Carrier pigeon", methods.getItem(0).getText(), "highest ranking first");
@@ -75,6 +80,26 @@ class HomePartTest {
         return PartHarness.find(harness.shell, Label.class).stream().map(Label::getText).toList();
     }
 
-    private record Method(String id, String displayName, String description) implements SignalingProvider {
+    /** A provider that can do nothing the desktop shows: it is listed all the same. */
+    private record Method(String id, String displayName, String description) implements ConnectionProvider {
+
+        @Override
+        public Set<ProviderCapability> capabilities() {
+            return Set.of();
+        }
+
+        @Override
+        public ProviderLink start(ProviderContext context) {
+            return new ProviderLink() {
+                @Override
+                public List<ProviderStatus> status() {
+                    return List.of();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
     }
 }

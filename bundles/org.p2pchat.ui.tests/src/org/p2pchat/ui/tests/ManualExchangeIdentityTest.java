@@ -28,8 +28,10 @@ import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.internal.identity.Ed25519IdentityService;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.core.signaling.SignedDescription;
-import org.p2pchat.core.signaling.TextSignalingProvider;
+import org.p2pchat.core.signaling.PasteCodec;
+import org.p2pchat.signaling.manual.internal.ManualPasteCodec;
 import org.p2pchat.testing.NetworkIsolation;
+import org.p2pchat.signaling.manual.internal.ManualSignalingProvider;
 import org.p2pchat.ui.internal.parts.ClientPart;
 
 /**
@@ -50,7 +52,7 @@ class ManualExchangeIdentityTest {
     private IdentityService ours;
     private IdentityService theirs;
     private PeerTransport transport;
-    private TextSignalingProvider manual;
+    private final PasteCodec manual = ManualPasteCodec.INSTANCE;
     private PeerSession peer;
 
     @BeforeAll
@@ -61,12 +63,10 @@ class ManualExchangeIdentityTest {
     @BeforeEach
     void open(@TempDir Path dir) throws Exception {
         harness = new PartHarness("ManualExchangeIdentityTest");
-        harness.register(SettingsStore.class, new PartHarness.MemorySettings("desk", dir.resolve("desk")));
-        ours = new Ed25519IdentityService(dir.resolve("desk"));
+        ours = harness.registerProfile("desk", dir.resolve("desk"));
         theirs = new Ed25519IdentityService(dir.resolve("peer"));
-        harness.register(IdentityService.class, ours);
         transport = service(PeerTransport.class);
-        manual = service(TextSignalingProvider.class);
+        harness.clientLayer(transport, new ManualSignalingProvider());
         harness.make(ClientPart.class, 900, 760);
         harness.chooseMethod("Manual exchange");
         peer = transport.createSession(SessionConfig.of(List.of(), "peer"));
@@ -88,17 +88,18 @@ class ManualExchangeIdentityTest {
 
         // A man in the middle puts his own DTLS fingerprint in; the peer's signature no longer fits.
         pasted.setText(manual.encode(new SignedDescription(withOtherFingerprint(offer), theirs.prove(offer)),
-                TextSignalingProvider.Form.COMPACT));
+                PasteCodec.Form.COMPACT));
         PartHarness.click(createAnswer);
-        assertTrue(status.getText().contains("possibly a man in the middle"), "refused inline: " + status.getText());
+        harness.waitUntil(() -> status.getText().contains("possibly a man in the middle"), SECONDS,
+                "refused inline: " + status.getText());
         assertFalse(answerText.isVisible(), "no answer to a changed offer");
         System.out.println("screenshot: " + harness.screenshot("exchange-tampered-offer"));
 
-        pasted.setText(manual.encode(new SignedDescription(offer, theirs.prove(offer)), TextSignalingProvider.Form.COMPACT));
+        pasted.setText(manual.encode(new SignedDescription(offer, theirs.prove(offer)), PasteCodec.Form.COMPACT));
         PartHarness.click(createAnswer);
         harness.waitUntil(() -> !answerText.getText().isEmpty(), SECONDS, "the answer appears");
         assertTrue(status.getText().startsWith("Verified: signed by key " + theirs.self().fingerprint()), status.getText());
-        SignedDescription answer = manual.decodeSigned(answerText.getText(), SessionDescription.Type.ANSWER);
+        SignedDescription answer = manual.decode(answerText.getText(), SessionDescription.Type.ANSWER);
         assertNotNull(answer.proof(), "our answer carries our proof");
         assertEquals(ours.self(), theirs.verify(answer.description(), answer.proof()), "and the peer verifies it");
 
@@ -118,7 +119,7 @@ class ManualExchangeIdentityTest {
     @Test
     void anOfferWithoutProofIsAcceptedAndThePeerShownUnverified() throws Exception {
         SessionDescription offer = harness.await(peer.createOffer(), SECONDS, "the peer's offer");
-        harness.byId(Text.class, "exchange.pastedOffer").setText(manual.encode(offer, TextSignalingProvider.Form.BROWSER_JSON));
+        harness.byId(Text.class, "exchange.pastedOffer").setText(manual.encode(SignedDescription.unsigned(offer), PasteCodec.Form.BROWSER_JSON));
         PartHarness.click(harness.byId(Button.class, "exchange.createAnswer"));
         Text answerText = harness.byId(Text.class, "exchange.answerText");
         harness.waitUntil(() -> !answerText.getText().isEmpty(), SECONDS, "the answer appears");
@@ -126,7 +127,7 @@ class ManualExchangeIdentityTest {
         assertTrue(status.getText().startsWith("Unverified: your peer's app proves no identity"), status.getText());
         System.out.println("screenshot: " + harness.screenshot("exchange-unverified-offer"));
 
-        SessionDescription answer = manual.decode(answerText.getText(), SessionDescription.Type.ANSWER);
+        SessionDescription answer = manual.decode(answerText.getText(), SessionDescription.Type.ANSWER).description();
         harness.await(peer.acceptAnswer(answer), SECONDS, "the peer takes the answer");
         Label identity = harness.byId(Label.class, "chat.identity");
         harness.waitUntil(() -> identity.isVisible() && identity.getText().startsWith("\u26a0 Unverified"), SECONDS,

@@ -3,6 +3,7 @@ package org.p2pchat.ui.tests;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,15 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
+import org.p2pchat.client.core.ChatClientFactory;
+import org.p2pchat.client.core.internal.ChatClientService;
+import org.p2pchat.core.PeerTransport;
+import org.p2pchat.core.files.FileTransferService;
+import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.internal.identity.Ed25519IdentityService;
+import org.p2pchat.core.signaling.ConnectionProvider;
 import org.p2pchat.core.settings.Settings;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.ui.internal.parts.Ui;
@@ -56,6 +66,9 @@ final class PartHarness implements AutoCloseable {
     final Shell shell;
     private final IEclipseContext context;
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private MemorySettings profileSettings;
+    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+    private IdentityService profileIdentity;
 
     PartHarness(String name) {
         assertTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: run the build under xvfb-run");
@@ -233,18 +246,84 @@ final class PartHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers a profile for the desktop client: settings in memory under {@code name} and an
+     * identity of its own in {@code directory}, ranked above the test runtime's. The client layer's
+     * factory binds them when the part first asks for it.
+     */
+    IdentityService registerProfile(String name, Path directory) throws java.io.IOException {
+        profileSettings = new MemorySettings(name, directory);
+        register(SettingsStore.class, profileSettings);
+        profileIdentity = new Ed25519IdentityService(directory.resolve("identity"));
+        register(IdentityService.class, profileIdentity);
+        return profileIdentity;
+    }
+
+    /**
+     * The client layer for the part, made here (not the framework's component, which binds the
+     * transport it met first): on the profile of {@link #registerProfile}, over {@code transport},
+     * with {@code providers} and the file transfer service registered now or later (bound the way
+     * the component binds it). Registered above the framework's factory.
+     */
+    ChatClientService clientLayer(PeerTransport transport, ConnectionProvider... providers) {
+        ChatClientService layer = new ChatClientService(transport, profileIdentity, profileSettings, null);
+        for (ConnectionProvider p : providers) {
+            layer.register(p, 0);
+        }
+        ServiceTracker<FileTransferService, FileTransferService> files = new ServiceTracker<>(bundleContext,
+                FileTransferService.class, null) {
+            @Override
+            public FileTransferService addingService(ServiceReference<FileTransferService> reference) {
+                FileTransferService service = super.addingService(reference);
+                bindFiles(layer, "setFiles", service);
+                return service;
+            }
+
+            @Override
+            public void removedService(ServiceReference<FileTransferService> reference, FileTransferService service) {
+                bindFiles(layer, "unsetFiles", service);
+                super.removedService(reference, service);
+            }
+        };
+        files.open();
+        trackers.add(files);
+        register(ChatClientFactory.class, layer);
+        return layer;
+    }
+
+    /** What DS does with the component's dynamic file transfer reference. */
+    private static void bindFiles(ChatClientService layer, String method, FileTransferService service) {
+        try {
+            Method bind = ChatClientService.class.getDeclaredMethod(method, FileTransferService.class);
+            bind.setAccessible(true);
+            bind.invoke(layer, service);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("the client layer's " + method + " is not there any more", e);
+        }
+    }
+
+    /** The profile of {@link #registerProfile}. */
+    IdentityService profileIdentity() {
+        return profileIdentity;
+    }
+
+    MemorySettings profileSettings() {
+        return profileSettings;
+    }
+
     @Override
     public void close() {
-        new ArrayList<>(registrations).forEach(this::unregister);
-        context.dispose();
+        context.dispose(); // the part closes its client first, then the services go
         shell.dispose();
+        trackers.forEach(ServiceTracker::close);
+        new ArrayList<>(registrations).forEach(this::unregister);
     }
 
     /** Settings in memory: a name, no ICE servers (tests never use public STUN servers). */
     static final class MemorySettings implements SettingsStore {
 
         private final Path directory;
-        /** Sections as the values last written, by id. */
+        /** The plug-ins' sections, as the values they wrote (a test writes them as the plug-in would). */
         private final java.util.Map<String, Object> sections = new java.util.concurrent.ConcurrentHashMap<>();
         private volatile Settings settings;
 
@@ -282,7 +361,7 @@ final class PartHarness implements AutoCloseable {
                 }
 
                 @Override
-                public <T> T read(Class<T> type, java.util.function.Supplier<T> defaults) {
+                public <T> T read(Class<T> type, Supplier<T> defaults) {
                     Object value = sections.get(id);
                     return type.isInstance(value) ? type.cast(value) : defaults.get();
                 }

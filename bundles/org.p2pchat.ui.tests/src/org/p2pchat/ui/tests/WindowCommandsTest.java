@@ -26,14 +26,17 @@ import org.p2pchat.core.PeerTransport;
 import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.settings.SettingsStore;
-import org.p2pchat.core.signaling.SignalingProvider;
-import org.p2pchat.core.signaling.TextSignalingProvider;
+import org.p2pchat.core.signaling.PasteCodec;
+import org.p2pchat.core.signaling.SignedDescription;
+import org.p2pchat.signaling.manual.internal.ManualPasteCodec;
+import org.p2pchat.signaling.manual.internal.ManualSignalingProvider;
 import org.p2pchat.ui.internal.parts.ClientPart;
 
 /**
  * The window's commands, as the README promises them: Ctrl+D disconnects, Ctrl+Shift+C copies the
  * offer or answer, File &gt; Send File… offers files. Each goes from the shipped window model (the
- * key binding or the menu item) to its handler, run on the client part over a scripted session.
+ * key binding or the menu item) to its handler, run on the client part over a scripted session
+ * (under the real client layer and manual provider).
  */
 class WindowCommandsTest {
 
@@ -41,6 +44,7 @@ class WindowCommandsTest {
     private static final long SECONDS = 60;
 
     private PartHarness harness;
+    private ScriptedTransport transport;
     private ScriptedSession session;
     private ClientPart part;
     private WindowModel model;
@@ -48,9 +52,9 @@ class WindowCommandsTest {
     @BeforeEach
     void open(@TempDir Path profile) throws Exception {
         harness = new PartHarness("WindowCommandsTest");
-        harness.register(SettingsStore.class, new PartHarness.MemorySettings("desk", profile));
-        session = new ScriptedSession();
-        harness.register(PeerTransport.class, new ScriptedTransport(session));
+        harness.registerProfile("desk", profile);
+        transport = new ScriptedTransport();
+        harness.clientLayer(transport, new ManualSignalingProvider());
         part = harness.make(ClientPart.class, 900, 720);
         model = new WindowModel();
     }
@@ -69,8 +73,9 @@ class WindowCommandsTest {
 
         model.execute(disconnect, part);
         harness.waitUntil(() -> session.state() == ConnectionState.CLOSED, SECONDS, "the session is closed");
-        assertEquals(List.of("desk left the chat"), session.sentNotices.stream().map(ChatMessage::content).toList(),
-                "the peer is told, as the web app does");
+        List<String> notices = session.sentNotices.stream().map(ChatMessage::content).toList();
+        assertEquals("desk left the chat", notices.get(notices.size() - 1), "the peer is told, as the web app does: "
+                + notices);
         harness.waitUntil(() -> harness.byId(Composite.class, "chat.ended").isVisible(), SECONDS, "the end is shown");
         assertTrue(harness.byId(StyledText.class, "chat.messages").getText().contains("The conversation has ended"));
         assertFalse(model.canExecute(disconnect, part), "and Ctrl+D has nothing left to do");
@@ -88,7 +93,6 @@ class WindowCommandsTest {
         model.execute(copy, part);
         assertEquals("before", harness.clipboardText(), "no offer yet: the clipboard is left alone");
 
-        session.offer = ScriptedDirectory.description(SessionDescription.Type.OFFER);
         PartHarness.click(harness.byId(Button.class, "exchange.createOffer"));
         Text offer = harness.byId(Text.class, "exchange.offerText");
         harness.waitUntil(() -> !offer.getText().isEmpty(), SECONDS, "the offer is shown");
@@ -97,12 +101,8 @@ class WindowCommandsTest {
         assertTrue(harness.clipboardText().startsWith("p2pchat1:"), harness.clipboardText());
 
         // Answering a peer's offer instead: the answer is what is copied.
-        TextSignalingProvider manual = harness.bundleContext.getServiceReferences(SignalingProvider.class, null).stream()
-                .map(harness.bundleContext::getService).filter(TextSignalingProvider.class::isInstance)
-                .map(TextSignalingProvider.class::cast).findFirst().orElseThrow();
-        session.answer = ScriptedDirectory.description(SessionDescription.Type.ANSWER);
-        harness.byId(Text.class, "exchange.pastedOffer").setText(manual.encode(
-                ScriptedDirectory.description(SessionDescription.Type.OFFER), TextSignalingProvider.Form.COMPACT));
+        harness.byId(Text.class, "exchange.pastedOffer").setText(ManualPasteCodec.INSTANCE.encode(SignedDescription.unsigned(
+                ScriptedSession.description(SessionDescription.Type.OFFER)), PasteCodec.Form.COMPACT));
         PartHarness.click(harness.byId(Button.class, "exchange.createAnswer"));
         Text answer = harness.byId(Text.class, "exchange.answerText");
         harness.waitUntil(() -> !answer.getText().isEmpty(), SECONDS, "the answer is shown");
@@ -125,7 +125,8 @@ class WindowCommandsTest {
         connected();
 
         Path report = Files.writeString(dir.resolve("report.txt"), "quarterly", StandardCharsets.UTF_8);
-        CompletableFuture<String> chooser = CompletableFuture.supplyAsync(() -> GtkFileChooser.choose("Send files to bob", report));
+        CompletableFuture<String> chooser = CompletableFuture.supplyAsync(() -> GtkFileChooser.choose("Send files to bob", report),
+                r -> Thread.ofVirtual().start(r)); // not the common pool, which the client layer's work needs
         model.execute(sendFile, part); // returns once the chooser is closed
         assertEquals("chosen", harness.await(chooser, SECONDS, "the file chooser was driven"));
         harness.waitUntil(() -> files.calls.contains("offer " + List.of(report)), SECONDS, "the file is offered: " + files.calls);
@@ -134,15 +135,8 @@ class WindowCommandsTest {
         assertEquals("\u2191 report.txt", harness.byId(Label.class, "transfer.name").getText());
     }
 
-    /** The session connects and bob joins; the chat opens. */
+    /** The manual exchange is made, the session connects and bob joins; the chat opens. */
     private void connected() throws Exception {
-        assertEquals(session, part.newSession());
-        session.fire(ConnectionState.CONNECTED);
-        session.listeners.forEach(l -> l.pathSelected(session, new CandidatePath(CandidatePath.CandidateType.HOST,
-                CandidatePath.CandidateType.HOST, "192.0.2.1:5000", "192.0.2.2:5001", "udp")));
-        session.listeners.forEach(l -> l.messageReceived(session, ChatMessage.joinNotice("bob")));
-        harness.waitUntil(part::isChatShown, SECONDS, "the chat is shown once connected");
-        Label status = harness.byId(Label.class, "chat.status");
-        harness.waitUntil(() -> status.getText().contains("Connected to bob"), SECONDS, status.getText());
+        session = ScriptedChat.connect(harness, part, transport);
     }
 }

@@ -1,12 +1,9 @@
 package org.p2pchat.ui.internal.parts;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
@@ -24,14 +21,14 @@ import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Text;
+import org.p2pchat.client.core.Conversation;
+import org.p2pchat.client.core.ConversationState;
 import org.p2pchat.core.CandidatePath;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.ConnectionState;
-import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.identity.Contact;
-import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.ui.widgets.HelpButton;
 
@@ -41,8 +38,8 @@ import org.p2pchat.ui.widgets.HelpButton;
  * and safety number, or unverified; a loud banner when a known name comes with a new key), the
  * state of an automatic reconnection, and file transfers.
  * <p>
- * A conversation can outlive its session: after a reconnection a new session continues it with
- * the messages kept ({@link #resume()}).
+ * It renders one {@link Conversation} of the client layer, which outlives its sessions: after a
+ * reconnection the conversation goes on with the messages kept.
  */
 final class ChatView {
 
@@ -63,8 +60,6 @@ final class ChatView {
     static final String FILES_NOT_INSTALLED = "File transfer is not installed yet.";
     static final String FILES_NOT_SUPPORTED = "Your peer's app (the web app) cannot exchange files with this client.";
 
-    private static final Pattern JOIN_NOTICE = Pattern.compile("(.+) joined the chat");
-
     /** What happens when the connection fails. */
     enum Recovery {
         /** A manual exchange: nothing can carry a new offer, the user starts a new exchange. */
@@ -79,10 +74,7 @@ final class ChatView {
     private final Composite root;
     private final Label status;
     private final Button disconnect;
-    private final Label identityLine;
-    private final Button safetyNumber;
-    private final Composite keyChanged;
-    private final Label keyChangedText;
+    private final PeerIdentityRows identity;
     private final Composite ended;
     private final Label endedText;
     private final Button newConnection;
@@ -92,21 +84,16 @@ final class ChatView {
     private final Text input;
     private final Button send;
 
-    private String peerName;
+    private Conversation conversation;
+    private ConversationState conversationState = ConversationState.NEGOTIATING;
     private ConnectionState state = ConnectionState.NEW;
     private CandidatePath path;
     private Recovery recovery = Recovery.NONE;
     /** The reconnection attempt under way; 0 when none is. */
     private int attempt;
     private int attempts;
-    /** A new session continues this conversation; says "Reconnected" once it connects. */
-    private boolean resuming;
     /** Why reconnecting gave up; null while it has not. */
     private String reconnectFailure;
-    private Verification verification;
-    /** The name in the current session's join notice: the name a contact is remembered under. */
-    private String joinedName;
-    private boolean contactChecked;
 
     ChatView(Composite parent, ClientPart client) {
         this.client = client;
@@ -129,35 +116,7 @@ final class ChatView {
                         + "TURN server, still encrypted end to end).\n\nEnter sends, Shift+Enter starts a new line. "
                         + "Drop files on the conversation or use \"Send file\" to offer them to your peer.");
 
-        Composite who = new Composite(root, SWT.NONE);
-        GridLayoutFactory.fillDefaults().numColumns(3).spacing(8, 0).applyTo(who);
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(who);
-        identityLine = Ui.tag(Ui.label(who, "", SWT.WRAP), IDENTITY);
-        GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).hint(300, SWT.DEFAULT).applyTo(identityLine);
-        safetyNumber = Ui.button(who, "Compare safety number\u2026", SAFETY_NUMBER, this::showSafetyNumber);
-        safetyNumber.setToolTipText("Rule out a man in the middle: compare a number with your peer over another channel");
-        HelpButton.create(who, "Who is on the other end",
-                "Our apps prove who they are: every offer and answer carries the sender's identity key and a "
-                        + "signature over the connection's encryption fingerprints, so a description changed on the way "
-                        + "is refused. \"Verified\" shows your peer's key fingerprint.\n\nTo be sure nobody sits in the "
-                        + "middle (a changed key in transit cannot be noticed by the apps alone if the first exchange was "
-                        + "already intercepted), compare the safety number with your peer over another channel.\n\n"
-                        + "Peers are remembered by name with their key. If a name you know comes with a different key, a "
-                        + "red warning says so: it may be someone else using that name, or your peer reinstalled the app."
-                        + "\n\nThe web app proves no identity: its users are shown as unverified.");
-        Ui.show(safetyNumber, false);
-
-        keyChanged = Ui.tag(new Composite(root, SWT.NONE), KEY_CHANGED);
-        keyChanged.setBackground(Ui.ERROR);
-        GridLayoutFactory.fillDefaults().numColumns(2).margins(10, 8).spacing(10, 0).applyTo(keyChanged);
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(keyChanged);
-        keyChangedText = Ui.tag(Ui.label(keyChanged, "", SWT.WRAP), KEY_CHANGED_TEXT);
-        keyChangedText.setBackground(Ui.ERROR);
-        keyChangedText.setForeground(Ui.ON_ERROR);
-        keyChangedText.setFont(Ui.bold());
-        GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).hint(300, SWT.DEFAULT).applyTo(keyChangedText);
-        Ui.button(keyChanged, "Compare safety number\u2026", null, this::showSafetyNumber);
-        Ui.show(keyChanged, false);
+        identity = new PeerIdentityRows(root, client::self, this::peerName);
 
         ended = Ui.tag(new Composite(root, SWT.BORDER), ENDED);
         GridLayoutFactory.fillDefaults().numColumns(2).margins(8, 6).applyTo(ended);
@@ -192,35 +151,26 @@ final class ChatView {
         return root;
     }
 
-    /** A new session: an empty conversation. */
-    void start() {
-        peerName = null;
-        recovery = Recovery.NONE;
-        resuming = false;
+    /** A new conversation: an empty chat. */
+    void start(Conversation started, Recovery how) {
+        conversation = started;
+        recovery = how;
+        conversationState = started.state();
+        state = started.connectionState();
+        path = null;
         attempt = 0;
+        reconnectFailure = null;
         messages.clear();
         transfers.clear();
         Ui.show(fileNotice, false);
-        Ui.show(keyChanged, false);
         input.setText("");
-        newSession();
-    }
-
-    /** A new session continues this conversation (a reconnection): messages and warnings stay. */
-    void resume() {
-        resuming = true;
-        newSession();
-    }
-
-    private void newSession() {
-        path = null;
-        state = ConnectionState.NEW;
-        reconnectFailure = null;
-        verification = null;
-        joinedName = null;
-        contactChecked = false;
-        showIdentity();
+        identity.clear();
         showConnection();
+    }
+
+    private String peerName() {
+        String name = conversation == null ? "" : conversation.peerName();
+        return name == null || name.isBlank() ? "your peer" : name;
     }
 
     private void inputKey(Event e) {
@@ -238,84 +188,58 @@ final class ChatView {
     /** Sends what is in the input; keeps it there if there is nobody to send to. */
     void send() {
         String content = input.getText().strip();
-        PeerSession session = client.session();
         if (content.isEmpty()) {
             return;
         }
-        if (session == null || state != ConnectionState.CONNECTED) {
-            messages.add(MessageList.Kind.SYSTEM, "", 0, "Not connected: the message was not sent.");
+        if (conversation == null || state != ConnectionState.CONNECTED) {
+            notice("Not connected: the message was not sent.");
             return;
         }
         input.setText("");
-        ChatMessage message = ChatMessage.create(client.username(), content);
-        messages.add(MessageList.Kind.OWN, "You", message.timestamp(), content);
-        session.send(message).whenComplete((ok, error) -> {
+        conversation.send(content).whenComplete((ok, error) -> {
             if (error != null) {
-                Ui.async(root, () -> messages.add(MessageList.Kind.SYSTEM, "", 0,
-                        "Not delivered: " + Ui.message(error)));
+                Ui.async(root, () -> notice("Not delivered: " + Ui.message(error)));
             }
         });
     }
 
-    /** A message from the peer; on the UI thread. */
+    /** Our message was handed to the channel. */
+    void sent(ChatMessage m) {
+        messages.add(MessageList.Kind.OWN, "You", m.timestamp(), m.content());
+    }
+
+    /** A message or a system notice from the peer. */
     void received(ChatMessage m) {
         if (m.isSystemNotice()) {
-            Matcher join = JOIN_NOTICE.matcher(m.content());
-            if (join.matches()) {
-                if (peerName == null) {
-                    peerName = join.group(1);
-                    showStatus();
-                }
-                messages.add(MessageList.Kind.SYSTEM, "", m.timestamp(), m.content());
-                if (joinedName == null) {
-                    joinedName = join.group(1);
-                    checkContact();
-                }
-                return;
-            }
             messages.add(MessageList.Kind.SYSTEM, "", m.timestamp(), m.content());
         } else {
-            if (peerName == null) {
-                peerName = m.sender();
-                showStatus();
-            }
             messages.add(MessageList.Kind.PEER, m.sender(), m.timestamp(), m.content());
         }
+        showStatus(); // the peer's name may be known now
     }
 
     void notice(String text) {
         messages.add(MessageList.Kind.SYSTEM, "", 0, text);
     }
 
-    void state(ConnectionState newState) {
+    /** The conversation's state, with its current session's. */
+    void state(ConversationState newConversationState, ConnectionState newState) {
+        conversationState = newConversationState;
         if (newState == state) {
+            showConnection();
             return;
         }
         ConnectionState before = state;
-        boolean wasResuming = resuming;
         state = newState;
-        if (newState.isFinal()) {
-            resuming = false; // the new session did not make it; the recovery goes on or gives up
-        }
-        if (newState == ConnectionState.CONNECTED && wasResuming) {
-            resuming = false;
-            attempt = 0;
-            notice("Reconnected.");
-        } else if (newState == ConnectionState.CONNECTED && before == ConnectionState.DISCONNECTED) {
+        if (newState == ConnectionState.CONNECTED && before == ConnectionState.DISCONNECTED) {
             notice("The connection is back.");
-        } else if (attempt == 0 && !wasResuming
+        } else if (attempt == 0 && newConversationState != ConversationState.RECONNECTING
                 && !(newState == ConnectionState.FAILED && recovery == Recovery.RECONNECTS)) { // the attempts say it
             String change = banner();
             if (change != null) {
                 notice(change);
             }
         }
-        showConnection();
-    }
-
-    /** What this conversation does when the connection fails: set once its session is known. */
-    void recovery(Recovery how) {
-        recovery = how;
         showConnection();
     }
 
@@ -330,27 +254,46 @@ final class ChatView {
         showConnection();
     }
 
-    void attemptFailed(int n, String reason) {
-        notice("Reconnection attempt " + n + " failed: " + reason);
-    }
-
-    /** Reconnecting gave up; the user can go back to the Connect page. */
-    void reconnectFailed(String reason) {
+    /** An attempt failed; the last one if {@code last}. */
+    void attemptFailed(int n, String reason, boolean last) {
+        if (!last) {
+            notice("Reconnection attempt " + n + " failed: " + reason);
+            return;
+        }
         attempt = 0;
-        resuming = false;
         reconnectFailure = reason;
         notice(banner());
         showConnection();
     }
 
+    /** The connection is back. */
+    void reconnected() {
+        attempt = 0;
+        reconnectFailure = null;
+        notice("Reconnected.");
+        showConnection();
+    }
+
+    /** We left: the chat says so at once, before the goodbye went out. */
+    void left() {
+        attempt = 0;
+        conversationState = ConversationState.ENDED;
+        state(ConversationState.ENDED, ConnectionState.CLOSED);
+    }
+
+    /** Whether the conversation is over (the way back to the Connect page is all there is). */
+    boolean isEnded() {
+        return conversationState.isFinal();
+    }
+
     /** Whether the conversation waits for a connection to come back. */
     boolean isReconnecting() {
-        return attempt > 0 || (recovery == Recovery.AWAITS && state == ConnectionState.FAILED) || resuming;
+        return conversationState == ConversationState.RECONNECTING || attempt > 0;
     }
 
     /** The banner over the messages for the state of the connection; null when all is well. */
     private String banner() {
-        String who = peerName == null ? "your peer" : peerName;
+        String who = peerName();
         if (reconnectFailure != null) {
             return "Could not reconnect to " + who + " (" + reconnectFailure + "). Start a new connection to chat again.";
         }
@@ -366,11 +309,13 @@ final class ChatView {
             case FAILED -> switch (recovery) {
                 case NONE -> "The connection failed. It cannot be made again automatically: a manual exchange has no "
                         + "signaling path to carry a new offer and answer. Start a new exchange to chat again.";
-                case AWAITS -> "Connection lost \u2014 waiting for " + who + " to reconnect through the directory\u2026";
+                case AWAITS -> conversationState.isFinal()
+                        ? "The connection failed and " + who + " did not reconnect. Start a new connection to chat again."
+                        : "Connection lost \u2014 waiting for " + who + " to reconnect through the directory\u2026";
                 case RECONNECTS -> "Connection lost \u2014 reconnecting\u2026";
             };
             case CLOSED -> "The conversation has ended. Start a new connection to chat again.";
-            default -> resuming ? "Reconnecting to " + who + "\u2026" : null;
+            default -> conversationState == ConversationState.RECONNECTING ? "Reconnecting to " + who + "\u2026" : null;
         };
     }
 
@@ -380,9 +325,10 @@ final class ChatView {
         endedText.setForeground(reconnectFailure != null || state == ConnectionState.CLOSED ? Ui.ERROR : null);
         Ui.show(ended, text != null);
         // While we are asking again there is nothing for the user to do; everywhere else the way back is offered.
-        Ui.show(newConnection, attempt == 0 && !(resuming && state != ConnectionState.FAILED));
+        boolean waiting = conversationState == ConversationState.RECONNECTING && state != ConnectionState.FAILED;
+        Ui.show(newConnection, attempt == 0 && !waiting);
         send.setEnabled(state == ConnectionState.CONNECTED);
-        disconnect.setEnabled(!state.isFinal() || isReconnecting());
+        disconnect.setEnabled(!conversationState.isFinal());
         showStatus();
         relayout();
     }
@@ -399,8 +345,9 @@ final class ChatView {
     }
 
     private void showStatus() {
-        String who = peerName == null ? "your peer" : peerName;
-        String text = attempt > 0 || resuming ? "\u21bb Reconnecting to " + who + "..." : switch (state) {
+        String who = peerName();
+        boolean reconnecting = isReconnecting() && state != ConnectionState.CONNECTED;
+        String text = reconnecting ? "\u21bb Reconnecting to " + who + "..." : switch (state) {
             case NEW, CONNECTING -> "Connecting to " + who + "...";
             case CONNECTED -> "\u25cf Connected to " + who + (path == null ? "" : "  \u00b7  " + path.summary());
             case DISCONNECTED -> "\u25cb Connection to " + who + " lost";
@@ -408,97 +355,40 @@ final class ChatView {
             case CLOSED -> "\u25cb Disconnected";
         };
         status.setText(text);
-        status.setForeground(attempt > 0 || resuming ? Ui.WARNING : state == ConnectionState.CONNECTED ? Ui.GOOD : Ui.ERROR);
+        status.setForeground(reconnecting ? Ui.WARNING : state == ConnectionState.CONNECTED ? Ui.GOOD : Ui.ERROR);
         status.setToolTipText(path == null ? null : "Path: " + path);
         status.getParent().layout(true);
     }
 
     // ---- identity ------------------------------------------------------------------------------
 
-    /** Who the peer of the current session is; on the UI thread, once its description was checked. */
-    void verification(Verification v) {
-        verification = v;
-        showIdentity();
-        checkContact();
-    }
-
-    private void showIdentity() {
-        Optional<PublicIdentity> peer = verification == null ? Optional.empty() : verification.peer();
-        if (verification == null) {
-            identityLine.setText("");
-        } else if (peer.isPresent()) {
-            identityLine.setText("\u2714 Verified identity \u00b7 key " + peer.get().fingerprint());
-            identityLine.setForeground(Ui.GOOD);
-        } else {
-            identityLine.setText("\u26a0 Unverified: your peer's app proves no identity (the web app does not). The "
-                    + "connection is encrypted, but nothing shows who is on the other end.");
-            identityLine.setForeground(Ui.WARNING);
-        }
-        identityLine.setToolTipText(peer.map(p -> "Your peer's identity key: " + p.key()).orElse(null));
-        Ui.show(identityLine.getParent(), verification != null);
-        Ui.show(safetyNumber, peer.isPresent() && client.identity() != null);
+    /** What the peer's description proved. */
+    void identified(Optional<PublicIdentity> peer) {
+        identity.identified(peer);
         relayout();
     }
 
-    /**
-     * Trust on first use, once per session: the name the peer joined under and its verified key
-     * against the key remembered for that name. Saving a new contact writes a file: in a job.
-     */
-    private void checkContact() {
-        IdentityService identity = client.identity();
-        if (contactChecked || joinedName == null || verification == null || verification.peer().isEmpty()
-                || identity == null) {
-            return;
-        }
-        contactChecked = true;
-        String name = joinedName;
-        PublicIdentity key = verification.peer().get();
-        Ui.background("Checking " + name + "'s key", () -> {
-            Contact.Status status;
-            try {
-                status = identity.meet(name, key);
-            } catch (RuntimeException e) {
-                Ui.async(root, () -> notice("Could not remember " + name + " as a contact: " + Ui.message(e)));
-                return;
-            }
-            Ui.async(root, () -> contact(name, key, status));
-        });
+    void safetyNumber(String number) {
+        identity.safetyNumber(number);
+        relayout();
     }
 
-    private void contact(String name, PublicIdentity key, Contact.Status status) {
-        if (verification == null || !verification.peer().equals(Optional.of(key))) {
-            return; // another session by now
-        }
-        switch (status) {
-            case NEW -> notice(name + " is a new contact: their key is remembered, so a change will be noticed.");
-            case KNOWN -> identityLine.setText(identityLine.getText() + " \u00b7 known contact");
-            case CHANGED -> {
-                String warning = "Warning: " + name + "'s identity key has CHANGED since you last talked. This may be "
-                        + "someone else using the name " + name + " (or " + name + " reinstalled P2P Chat). Compare the "
-                        + "safety number with " + name + " over another channel before you trust this conversation.";
-                keyChangedText.setText("\u26a0 " + warning);
-                Ui.show(keyChanged, true);
-                notice(warning);
-            }
+    /** Trust on first use, as the client layer found it. */
+    void contact(String name, Contact.Status status, String text) {
+        String sentence = identity.contact(name, status, text);
+        if (sentence != null) {
+            notice(sentence);
         }
         relayout();
     }
 
-    /** The safety number of the current session, or null if the peer is unverified. */
+    /** The safety number of the conversation, or null if the peer is unverified. */
     String safetyNumberText() {
-        IdentityService identity = client.identity();
-        if (identity == null || verification == null || verification.peer().isEmpty()) {
-            return null;
-        }
-        return identity.safetyNumber(verification.peer().get(), verification.local(), verification.remote());
+        return identity.safetyNumberText();
     }
 
     void showSafetyNumber() {
-        String number = safetyNumberText();
-        if (number != null) {
-            new SafetyNumberDialog(root.getShell(), peerName == null ? "your peer" : peerName, number,
-                    client.identity().self(), verification.peer().get()).open();
-        }
+        identity.showSafetyNumber();
     }
 
     // ---- files ---------------------------------------------------------------------------------
@@ -523,48 +413,47 @@ final class ChatView {
 
     /** "Send file...": picks files and offers them, or says why files cannot be sent. */
     void sendFile() {
-        if (fileService() == null) {
+        if (!canSendFiles()) {
             return;
         }
         FileDialog dialog = new FileDialog(root.getShell(), SWT.OPEN | SWT.MULTI);
-        dialog.setText("Send files to " + (peerName == null ? "your peer" : peerName));
+        dialog.setText("Send files to " + peerName());
         if (dialog.open() == null) {
             return;
         }
         offer(Arrays.stream(dialog.getFileNames()).map(n -> Path.of(dialog.getFilterPath(), n)).toList());
     }
 
-    /** The service to send files with, or null after saying why there is none. */
-    private FileTransferService fileService() {
-        FileTransferService service = client.fileTransfer();
-        PeerSession session = client.session();
-        String problem = service == null ? FILES_NOT_INSTALLED
-                : session == null || state != ConnectionState.CONNECTED ? "Connect to a peer to send files."
-                : !service.supports(session) ? FILES_NOT_SUPPORTED : null;
+    /** Whether files can be sent now; says why not if not. */
+    private boolean canSendFiles() {
+        String problem = conversation == null || state != ConnectionState.CONNECTED ? "Connect to a peer to send files."
+                : conversation.canSendFiles() ? null
+                : client.fileTransfer() == null && !conversation.peerIsWebApp() ? FILES_NOT_INSTALLED
+                : FILES_NOT_SUPPORTED;
         fileNotice.setText(problem == null ? "" : problem);
         Ui.show(fileNotice, problem != null);
         relayout();
-        return problem == null ? service : null;
+        return problem == null;
     }
 
     private void offer(List<Path> files) {
-        FileTransferService service = fileService();
-        PeerSession session = client.session();
-        if (service == null || files.isEmpty()) {
+        if (files.isEmpty() || !canSendFiles()) {
             return;
         }
-        Ui.background("Offering files", () -> {
-            try {
-                TransferStatus offered = service.offer(session, files);
-                Ui.async(root, () -> transfer(offered, service));
-            } catch (IOException | RuntimeException e) {
-                Ui.async(root, () -> notice("Could not offer the files: " + Ui.message(e)));
+        conversation.sendFiles(files).whenComplete((offered, error) -> Ui.async(root, () -> {
+            if (error != null) {
+                notice("Could not offer the files: " + Ui.message(error));
+            } else {
+                transfer(offered);
             }
-        });
+        }));
     }
 
-    void transfer(TransferStatus status, FileTransferService service) {
-        transfers.update(status, service);
+    void transfer(TransferStatus status) {
+        FileTransferService service = client.fileTransfer();
+        if (service != null) {
+            transfers.update(status, service);
+        }
     }
 
     String fileNoticeText() {

@@ -1,74 +1,57 @@
 package org.p2pchat.ui.internal.parts;
 
+import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 
-import org.eclipse.e4.core.di.annotations.Optional;
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.Focus;
-import org.eclipse.swt.SWT;
-import org.eclipse.swt.custom.StackLayout;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.StackLayout;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Composite;
-import org.p2pchat.core.CandidatePath;
-import org.p2pchat.core.ChatMessage;
+import org.p2pchat.client.core.ChatClient;
+import org.p2pchat.client.core.ChatClientFactory;
+import org.p2pchat.client.core.ClientEvent;
+import org.p2pchat.client.core.ClientOptions;
+import org.p2pchat.client.core.ConnectionMethod;
+import org.p2pchat.client.core.Conversation;
+import org.p2pchat.client.core.ConversationState;
+import org.p2pchat.client.core.PasteExchange;
+import org.p2pchat.client.core.Request;
 import org.p2pchat.core.ConnectionState;
-import org.p2pchat.core.PeerSession;
-import org.p2pchat.core.PeerSessionListener;
-import org.p2pchat.core.PeerTransport;
-import org.p2pchat.core.SessionConfig;
-import org.p2pchat.core.SessionException;
 import org.p2pchat.core.files.FileTransferService;
-import org.p2pchat.core.files.TransferListener;
-import org.p2pchat.core.files.TransferStatus;
-import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.settings.SettingsStore;
-import org.p2pchat.core.signaling.DirectoryConnection;
-import org.p2pchat.core.signaling.DirectoryMembership;
-import org.p2pchat.core.signaling.DirectoryPeer;
-import org.p2pchat.core.signaling.IncomingRequest;
-import org.p2pchat.core.signaling.SignalingProvider;
+import org.p2pchat.core.signaling.PeerAddress;
 
 /**
- * The desktop client's one part: the Connect view until a session connects, then the Chat view,
- * with incoming directory requests in a bar above both.
+ * The desktop client's one part, a view of one {@link ChatClient}: the Connect view until a
+ * conversation connects, then the Chat view, with incoming requests in a bar above both.
  * <p>
- * Every service is an OSGi service injected with {@link Service}, which re-injects it when it
- * changes (a connection method or the file transfer engine installed later appears without a
- * restart). Re-injection and session events happen on other threads; the controls are only
- * touched on the UI thread.
- * <p>
- * A manual exchange creates its session here ({@link #newSession()}); a directory creates the
- * session itself and reports its events to the listener we hand it, so such a session becomes the
- * current one with its first event ({@link #negotiate}).
+ * The client layer does what a chat client does (sessions, proofs, contacts, reconnecting, the
+ * goodbye); this part renders its {@link ClientEvent}s, which arrive on the UI thread, and calls
+ * it. Services are injected with {@link Service}, which re-injects them when they change: a client
+ * layer installed later opens a client then.
  */
 public class ClientPart {
 
     public static final String ID = "org.p2pchat.ui.part.client";
 
     private volatile SettingsStore settingsStore;
-    private volatile List<SignalingProvider> providers = List.of();
-    private volatile PeerTransport transport;
+    private volatile ChatClientFactory factory;
+    /** Acts on transfers shown in the chat (accept, pause...); attaching them is the client layer's. */
     private volatile FileTransferService fileTransfer;
-    private volatile IdentityService identity;
-    private volatile PeerSession session;
-    /** The listener on {@link #session}. */
-    private volatile SessionEvents sessionEvents;
-    /** The listener a directory is about to create a session for; its first event adopts it. */
-    private volatile SessionEvents expected;
-
-    private final TransferListener transferListener = this::transferChanged;
 
     private Composite root;
     private StackLayout stack;
@@ -76,45 +59,41 @@ public class ClientPart {
     private ConnectView connect;
     private ChatView chat;
     private Notifier notifier;
-    /** How the current conversation comes back after a failure; null for a manual exchange. UI thread. */
-    private DirectoryLink link;
-    /** Counts conversations the user started or ended; a negotiation finishing for an older one is dropped. */
-    private int conversation;
+
+    // UI thread only:
+    private ChatClient client;
+    /** The factory {@link #client} came from. */
+    private ChatClientFactory openedFrom;
+    private AutoCloseable subscription;
+    /** Why there is no client, or null. */
+    private String clientProblem;
+    private boolean listed = true;
+    /** The listing changed during a conversation: the client opens again with it afterwards. */
+    private boolean reopenWhenIdle;
+    /** The methods the Connect view took online; a client opened again goes online with them. */
+    private final Set<String> online = new LinkedHashSet<>();
+    /** The conversation the chat shows (or is being made); null before the first. */
+    private Conversation current;
 
     @Inject
-    void setSettingsStore(@Optional @Service SettingsStore store) {
+    void setSettingsStore(@org.eclipse.e4.core.di.annotations.Optional @Service SettingsStore store) {
         settingsStore = store;
-        refreshLater();
-    }
-
-    /** Every registered connection method, highest service ranking first. */
-    @Inject
-    void setProviders(@Optional @Service List<SignalingProvider> registered) {
-        providers = registered == null ? List.of() : List.copyOf(registered);
-        refreshLater();
+        ui(this::showProfile);
     }
 
     @Inject
-    void setTransport(@Optional @Service PeerTransport registered) {
-        transport = registered;
+    void setFactory(@org.eclipse.e4.core.di.annotations.Optional @Service ChatClientFactory registered) {
+        factory = registered;
+        ui(() -> {
+            if (registered != openedFrom || client == null) {
+                openClient(); // re-injected with the same factory: the client goes on
+            }
+        });
     }
 
     @Inject
-    void setIdentity(@Optional @Service IdentityService registered) {
-        identity = registered;
-        refreshLater();
-    }
-
-    @Inject
-    void setFileTransfer(@Optional @Service FileTransferService registered) {
-        FileTransferService old = fileTransfer;
-        if (old != null) {
-            old.removeListener(transferListener);
-        }
+    void setFileTransfer(@org.eclipse.e4.core.di.annotations.Optional @Service FileTransferService registered) {
         fileTransfer = registered;
-        if (registered != null) {
-            registered.addListener(transferListener);
-        }
     }
 
     @PostConstruct
@@ -122,7 +101,7 @@ public class ClientPart {
         parent.setLayout(new FillLayout());
         Composite frame = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().spacing(0, 0).applyTo(frame);
-        requests = new RequestBar(frame, this::acceptRequest);
+        requests = new RequestBar(frame, this::acceptRequest, this::reject);
         root = new Composite(frame, SWT.NONE);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(root);
         stack = new StackLayout();
@@ -131,238 +110,101 @@ public class ClientPart {
         chat = new ChatView(root, this);
         notifier = new Notifier(parent.getShell());
         stack.topControl = connect.control();
-        connect.refresh(settingsStore, providers, identity);
+        openClient();
     }
 
-    private void transferChanged(TransferStatus status) {
-        FileTransferService service = fileTransfer;
-        Ui.async(root, () -> chat.transfer(status, service));
+    private void ui(Runnable action) {
+        Ui.async(root, action);
     }
 
-    private void refreshLater() {
-        Ui.async(root, () -> connect.refresh(settingsStore, providers, identity));
-    }
+    // ---- the client ----------------------------------------------------------------------------
 
-    // ---- sessions ------------------------------------------------------------------------------
-
-    /**
-     * Starts over with a new session from the user's settings, closing the one before; may block
-     * (the transport loads native code the first time), so call it from a job.
-     */
-    public PeerSession newSession() throws SessionException {
-        PeerTransport t = transport;
-        if (t == null) {
-            throw new SessionException("No transport is installed: the WebRTC plug-in is missing or did not start.");
-        }
-        SettingsStore store = settingsStore;
-        SessionConfig config = store == null ? SessionConfig.of(List.of(), null) : store.get().sessionConfig();
-        PeerSession created = t.createSession(config);
-        SessionEvents events = new SessionEvents(false, false);
-        created.addListener(events);
-        PeerSession old;
-        synchronized (this) {
-            expected = null;
-            old = replaceSession(created, events);
-        }
-        close(old);
-        return created;
-    }
-
-    /**
-     * Makes {@code created} the current session and returns the one before; the caller holds the
-     * lock, so whatever is posted about the new session afterwards runs after the chat is reset.
-     */
-    private PeerSession replaceSession(PeerSession created, SessionEvents events) {
-        PeerSession old = session;
-        SessionEvents oldEvents = sessionEvents;
-        session = created;
-        sessionEvents = events;
-        FileTransferService files = fileTransfer;
-        if (files != null && old != created) {
-            files.attach(created); // offers from this peer, and unfinished transfers with it resuming
-        }
-        if (old != null) {
-            old.removeListener(oldEvents);
-        }
-        Ui.async(root, events.continuing ? chat::resume : () -> {
-            if (link != null) {
-                link.end(); // a new conversation: the old one no longer comes back
-                link = null;
-            }
-            chat.start();
-        });
-        return old == created ? null : old;
-    }
-
-    /**
-     * Closes a replaced session outside the lock and off the calling thread: closing waits on the
-     * transport's signaling thread, which may be the very thread reporting the new session's events.
-     */
-    private static void close(PeerSession old) {
-        if (old != null) {
-            CompletableFuture.runAsync(old::close);
-        }
-    }
-
-    /** What a manual exchange found out about the peer of {@code s}; on the UI thread. */
-    void verified(PeerSession s, Verification verification) {
-        filesVerified(s, verification.peer());
-        if (s == session) {
-            chat.verification(verification);
-        }
-    }
-
-    /** Transfers with the session's peer are bound to the key it proved (only that key resumes them). */
-    private void filesVerified(PeerSession s, java.util.Optional<PublicIdentity> peer) {
-        FileTransferService files = fileTransfer;
-        if (files != null && peer.isPresent()) {
-            files.verified(s, peer.get());
-        }
-    }
-
-    /** Makes {@code s}, a session a directory created for {@code events}, the current one (once). */
-    private void adopt(PeerSession s, SessionEvents events) {
-        PeerSession old;
-        synchronized (this) {
-            if (session == s || expected != events) {
-                return;
-            }
-            expected = null;
-            old = replaceSession(s, events);
-        }
-        close(old);
-    }
-
-    /**
-     * Negotiates a session through a directory ({@code negotiation} gets the listener to attach) and
-     * continues with it under {@code how}: the chat opens once it connects. On the UI thread.
-     *
-     * @param continuing whether the session continues the current conversation (a reconnection)
-     * @param failed     told on the UI thread why the negotiation failed
-     */
-    void negotiate(String job, DirectoryLink how, boolean continuing,
-            Function<PeerSessionListener, CompletableFuture<DirectoryConnection>> negotiation, Consumer<Throwable> failed) {
-        if (!continuing) {
-            conversation++;
-        }
-        int forConversation = conversation;
-        SessionEvents events = new SessionEvents(true, continuing);
-        expected = events;
-        CompletableFuture<DirectoryConnection> negotiated;
-        try {
-            negotiated = negotiation.apply(events);
-        } catch (RuntimeException e) {
-            negotiated = CompletableFuture.failedFuture(e);
-        }
-        Ui.follow(job, root, negotiated, (connection, error) -> {
-            if (error != null) {
-                synchronized (this) {
-                    if (expected == events) {
-                        expected = null;
+    /** Opens a client from the factory there is now (closing the one before); on the UI thread. */
+    private void openClient() {
+        closeClient();
+        ChatClientFactory f = factory;
+        openedFrom = f;
+        if (f == null) {
+            clientProblem = "the chat client is not installed";
+        } else {
+            try {
+                ChatClient opened = f.open(new ClientOptions(Optional.empty(), Optional.empty(), listed, List.of()));
+                client = opened;
+                clientProblem = null;
+                subscription = opened.subscribe(command -> Ui.async(root, command), event -> { // dropped once the part is gone
+                    if (client == opened) {
+                        render(event);
                     }
-                }
-                failed.accept(error);
-                return;
+                });
+            } catch (IllegalStateException e) {
+                clientProblem = Ui.message(e);
             }
-            if (forConversation != conversation) {
-                connection.session().close(); // the user moved on meanwhile
-                return;
+        }
+        showProfile();
+        connect.methods(client == null ? List.of() : client.methods(), settingsStore);
+        for (String id : Set.copyOf(online)) {
+            try {
+                goOnline(id);
+            } catch (RuntimeException e) {
+                online.remove(id); // its panel said why when it was first shown
             }
-            adopt(connection.session(), events);
-            filesVerified(connection.session(), connection.identity());
-            Ui.async(root, () -> {
-                if (connection.session() != session) {
-                    connection.session().close();
-                    return;
-                }
-                link = how;
-                how.connected(connection);
-                chat.recovery(how.recovery());
-                chat.verification(Verification.of(connection));
-            });
-        });
+        }
     }
 
-    /** Connects to a peer through the directory; {@code failed} hears why not. On the UI thread. */
-    void connectThroughDirectory(Supplier<DirectoryMembership> membership, DirectoryPeer peer, Consumer<Throwable> failed) {
-        DirectoryMembership m = membership.get();
-        if (m == null) {
-            failed.accept(new IllegalStateException("Not registered with a rendezvous service."));
+    private void closeClient() {
+        ChatClient old = client;
+        client = null;
+        current = null;
+        if (subscription != null) {
+            try {
+                subscription.close();
+            } catch (Exception e) {
+                // nothing more to hear from it either way
+            }
+            subscription = null;
+        }
+        if (old != null) {
+            old.close();
+        }
+        if (requests != null) {
+            requests.clear();
+        }
+    }
+
+    private void showProfile() {
+        connect.profile(settingsStore, self(), clientProblem);
+    }
+
+    /** Our identity, or null while there is no client. */
+    PublicIdentity self() {
+        ChatClient c = client;
+        return c == null ? null : c.self();
+    }
+
+    boolean isListed() {
+        return listed;
+    }
+
+    /** Whether we appear in public peer lists: the client opens again with it (after a conversation going on). */
+    void setListed(boolean newListed) {
+        if (newListed == listed) {
             return;
         }
-        endConversation();
-        negotiate("Connecting to " + DirectoryPanel.displayName(peer), new DirectoryLink(this, chat, membership, true),
-                false, listener -> m.connect(peer, listener), failed);
-    }
-
-    /** Accepts a request through the directory; {@code failed} hears why it could not. On the UI thread. */
-    void acceptThroughDirectory(Supplier<DirectoryMembership> membership, IncomingRequest request, Consumer<Throwable> failed) {
-        requests.remove(request);
-        endConversation();
-        negotiate("Accepting " + DirectoryPanel.displayName(request.from()), new DirectoryLink(this, chat, membership, false),
-                false, request::accept, failed);
-    }
-
-    /**
-     * A request through the directory: one that continues the current conversation (our peer
-     * reconnecting, proving the key of this chat) is accepted without asking; anything else is
-     * shown for the user to answer, and the conversation goes on meanwhile. UI thread.
-     */
-    void incoming(IncomingRequest request) {
-        if (link != null && link.continuedBy(request)) {
-            link.acceptReconnection(request);
-            return;
-        }
-        requests.show(request, identity);
-        notifier.requestArrived(DirectoryPanel.displayName(request.from()) + " asks to connect",
-                RequestBar.identityText(request, identity));
-    }
-
-    void withdrawn(IncomingRequest request) {
-        requests.remove(request);
-    }
-
-    /** The directory was left: its requests can no longer be answered. */
-    void directoryLeft() {
-        requests.clear();
-    }
-
-    /** The user accepts a request from the bar: that happens on the Connect page, where its progress shows. */
-    private void acceptRequest(IncomingRequest request) {
-        if (isChatShown()) {
-            showConnect();
-        }
-        DirectoryPanel panel = connect.directory();
-        if (panel == null) {
-            requests.remove(request);
-            return;
-        }
-        panel.accept(request);
-    }
-
-    /** Ends a conversation still going before another starts (saying goodbye). */
-    private void endConversation() {
-        PeerSession current = session;
+        listed = newListed;
         if (current != null && !current.state().isFinal()) {
-            disconnect();
+            reopenWhenIdle = true;
+        } else {
+            openClient();
         }
-        endLink();
     }
 
-    /** Stops reconnecting the current conversation; whether it was reconnecting. */
-    private boolean endLink() {
-        boolean reconnecting = chat != null && chat.isReconnecting();
-        if (link != null) {
-            link.end();
-            link = null;
+    /** The profile's name was saved: services see the new one once the client opens again (now, if idle). */
+    void profileChanged() {
+        if (current != null && !current.state().isFinal()) {
+            reopenWhenIdle = true;
+        } else if (!online.isEmpty()) {
+            openClient();
         }
-        expected = null;
-        return reconnecting;
-    }
-
-    /** The session being negotiated or in use, if any. */
-    public PeerSession session() {
-        return session;
     }
 
     SettingsStore settingsStore() {
@@ -373,61 +215,246 @@ public class ClientPart {
         return fileTransfer;
     }
 
-    IdentityService identity() {
-        return identity;
+    // ---- what the Connect view asks for ---------------------------------------------------------
+
+    void goOnline(String methodId) {
+        online.add(methodId);
+        if (client != null) {
+            try {
+                client.goOnline(methodId);
+            } catch (IllegalArgumentException e) {
+                online.remove(methodId); // removed meanwhile: MethodsChanged follows
+            }
+        }
     }
 
-    /** The name our messages carry. */
-    String username() {
-        SettingsStore store = settingsStore;
-        String name = store == null ? "" : store.get().username();
-        return name.isBlank() ? "anonymous" : name;
+    void goOffline(String methodId) {
+        online.remove(methodId);
+        if (requests != null && !requests.isDisposed()) {
+            requests.removeFrom(methodId); // they can no longer be answered
+        }
+        if (client != null) {
+            client.goOffline(methodId);
+        }
+    }
+
+    CompletableFuture<List<PeerAddress>> peers(String methodId) {
+        return client == null ? noClient() : client.peers(methodId);
+    }
+
+    CompletableFuture<PeerAddress> find(String methodId, String idOrName, Duration patience) {
+        return client == null ? noClient() : client.find(methodId, idOrName, patience);
+    }
+
+    private <T> CompletableFuture<T> noClient() {
+        return CompletableFuture.failedFuture(new IllegalStateException(
+                "There is no chat client: " + clientProblem + "."));
+    }
+
+    /** Asks {@code peer} to connect; {@code failed} hears why it could not, on the UI thread. */
+    void connect(PeerAddress peer, Consumer<Throwable> failed) {
+        if (client == null) {
+            failed.accept(new IllegalStateException("There is no chat client: " + clientProblem + "."));
+            return;
+        }
+        endConversation();
+        follow(start(client.connect(peer), ChatView.Recovery.RECONNECTS), failed);
+    }
+
+    /** Accepts a request; {@code failed} hears why it could not, on the UI thread. */
+    void accept(Request request, Consumer<Throwable> failed) {
+        requests.remove(request);
+        if (client == null) {
+            failed.accept(new IllegalStateException("There is no chat client: " + clientProblem + "."));
+            return;
+        }
+        endConversation();
+        follow(start(client.accept(request), ChatView.Recovery.AWAITS), failed);
+    }
+
+    private void reject(Request request) {
+        if (client != null) {
+            client.reject(request);
+        }
+    }
+
+    /** A new exchange by copy and paste, or null after {@code status} said why there is none. */
+    PasteExchange paste(StepStatus status) {
+        if (client == null) {
+            status.error("There is no chat client: " + clientProblem + ".");
+            return null;
+        }
+        endConversation();
+        PasteExchange exchange;
+        try {
+            exchange = client.paste();
+        } catch (IllegalStateException e) {
+            status.error(Ui.message(e));
+            return null;
+        }
+        start(exchange.conversation(), ChatView.Recovery.NONE);
+        return exchange;
+    }
+
+    private Conversation start(Conversation started, ChatView.Recovery recovery) {
+        current = started;
+        chat.start(started, recovery);
+        return started;
+    }
+
+    /** Tells {@code failed} on the UI thread if the conversation could not connect while it is still being made. */
+    private void follow(Conversation c, Consumer<Throwable> failed) {
+        c.connected().whenComplete((ok, error) -> {
+            if (error != null) {
+                ui(() -> {
+                    if (c == current && !isChatShown()) {
+                        failed.accept(error);
+                    }
+                });
+            }
+        });
+    }
+
+    /** The user accepts a request from the bar: that happens on the Connect page, where its progress shows. */
+    private void acceptRequest(Request request) {
+        if (isChatShown()) {
+            showConnect();
+        }
+        PeerListPanel panel = connect.peerList();
+        if (panel != null) {
+            panel.accept(request);
+        } else {
+            accept(request, error -> chat.notice("Could not accept the request: " + Ui.message(error)));
+        }
+    }
+
+    /** Leaves a conversation still going before another starts (the client layer says goodbye). */
+    private void endConversation() {
+        Conversation c = current;
+        current = null;
+        if (c != null && !c.state().isFinal()) {
+            c.leave();
+        }
+    }
+
+    // ---- events --------------------------------------------------------------------------------
+
+    private void render(ClientEvent event) {
+        switch (event) {
+            case ClientEvent.MethodsChanged e -> connect.methods(e.methods(), settingsStore);
+            case ClientEvent.MethodChanged e -> connect.methodChanged(e.method());
+            case ClientEvent.RequestReceived e -> {
+                requests.show(e.request());
+                notifier.requestArrived(PeerListPanel.displayName(e.request().from()) + " asks to connect",
+                        RequestBar.identityText(e.request()));
+            }
+            case ClientEvent.RequestWithdrawn e -> requests.remove(e.request());
+            case ClientEvent.RequestRefused e -> refused(e.text());
+            case ClientEvent.OfConversation e -> {
+                if (current != null && e.conversation().id().equals(current.id())) {
+                    renderConversation(e);
+                }
+            }
+            case ClientEvent.TransferChanged e -> chat.transfer(e.status());
+        }
+    }
+
+    private void refused(String text) {
+        if (isChatShown() || connect.peerList() == null) {
+            chat.notice(text);
+        } else {
+            connect.peerList().refused(text);
+        }
+    }
+
+    private void renderConversation(ClientEvent.OfConversation event) {
+        switch (event) {
+            case ClientEvent.StateChanged e -> stateChanged(e.state(), e.connection());
+            case ClientEvent.PathSelected e -> chat.path(e.path());
+            case ClientEvent.PeerIdentified e -> {
+                chat.identified(e.identity());
+                if (connect.exchange() != null) {
+                    connect.exchange().identified(e.identity());
+                }
+            }
+            case ClientEvent.SafetyNumber e -> chat.safetyNumber(e.number());
+            case ClientEvent.ContactChecked e -> chat.contact(e.name(), e.status(), e.text());
+            case ClientEvent.MessageReceived e -> {
+                chat.received(e.message());
+                if (!e.message().isSystemNotice()) {
+                    notifier.messageArrived(e.message().sender(), e.message().content());
+                }
+            }
+            case ClientEvent.MessageSent e -> chat.sent(e.message());
+            case ClientEvent.Notice e -> chat.notice(e.text());
+            case ClientEvent.Reconnecting e -> chat.reconnecting(e.attempt(), e.attempts());
+            case ClientEvent.ReconnectFailed e -> chat.attemptFailed(e.attempt(), e.text(), e.nextInMillis() < 0);
+            case ClientEvent.Reconnected e -> chat.reconnected();
+            case ClientEvent.Ended e -> chat.state(ConversationState.ENDED, e.conversation().connectionState());
+            case ClientEvent.ConversationStarted e -> {
+                // shown since we started it
+            }
+            case ClientEvent.ChannelOpened e -> {
+                // a benchmark's channel: the desktop has no use for it
+            }
+        }
+    }
+
+    private void stateChanged(ConversationState state, ConnectionState connection) {
+        chat.state(state, connection);
+        if (connection == ConnectionState.CONNECTED && !isChatShown()) {
+            showChat();
+        } else if (!isChatShown()) {
+            connect.stateChanged(connection);
+        }
+    }
+
+    // ---- the window ----------------------------------------------------------------------------
+
+    /** The conversation the chat shows or that is being made; null before the first. */
+    public Conversation conversation() {
+        return current;
     }
 
     public boolean isChatShown() {
         return root != null && !root.isDisposed() && stack.topControl == chat.control();
     }
 
-    void showChat() {
+    private void showChat() {
         stack.topControl = chat.control();
         root.layout(true, true);
         chat.setFocus();
     }
 
-    /** Back to the Connect view for a new exchange; ends the current session. */
+    /** Back to the Connect view for a new exchange; leaves the current conversation. */
     public void showConnect() {
-        conversation++;
         endConversation();
+        if (reopenWhenIdle) {
+            reopenWhenIdle = false;
+            openClient();
+        }
         if (connect.exchange() != null) {
             connect.exchange().reset();
         }
-        if (connect.directory() != null) {
-            connect.directory().reset();
+        if (connect.peerList() != null) {
+            connect.peerList().reset();
         }
         stack.topControl = connect.control();
         root.layout(true, true);
     }
 
-    /** Says goodbye as the web app does and closes the session; stops reconnecting. */
+    /** Leaves the conversation (the client layer says goodbye and stops reconnecting). */
     public void disconnect() {
-        conversation++;
-        boolean wasReconnecting = endLink();
-        PeerSession current = session;
-        if (current == null || (current.state().isFinal() && !wasReconnecting)) {
+        Conversation c = current;
+        if (c == null || chat.isEnded()) {
             return;
         }
-        if (current.state() == ConnectionState.CONNECTED) {
-            current.send(ChatMessage.create(ChatMessage.SYSTEM_SENDER, username() + " left the chat"))
-                    .orTimeout(2, TimeUnit.SECONDS).whenComplete((ok, error) -> current.close());
-        } else {
-            current.close();
-        }
-        chat.state(ConnectionState.CLOSED);
+        c.leave();
+        chat.left();
     }
 
     public boolean canDisconnect() {
-        PeerSession current = session;
-        return isChatShown() && current != null && (!current.state().isFinal() || chat.isReconnecting());
+        return isChatShown() && current != null && !chat.isEnded();
     }
 
     /** Copies the offer or answer shown last; false if there is none. */
@@ -457,86 +484,9 @@ public class ClientPart {
 
     @PreDestroy
     void dispose() {
-        setFileTransfer(null);
-        if (link != null) {
-            link.end();
-        }
-        PeerSession current = session;
-        session = null;
-        if (current != null) {
-            current.removeListener(sessionEvents);
-            current.close();
-        }
+        closeClient();
         if (notifier != null) {
             notifier.dispose();
-        }
-    }
-
-    /** Session events arrive on transport threads; each is handled on the UI thread. */
-    private final class SessionEvents implements PeerSessionListener {
-
-        /** Whether the session of the first event becomes the current one: a session a directory made for us. */
-        private final boolean adopts;
-        /** Whether that session continues the current conversation (a reconnection). */
-        private final boolean continuing;
-
-        SessionEvents(boolean adopts, boolean continuing) {
-            this.adopts = adopts;
-            this.continuing = continuing;
-        }
-
-        /** A session that ends before it did anything is not adopted: the failed negotiation says why. */
-        private void ui(PeerSession s, boolean mayAdopt, Runnable action) {
-            if (adopts && mayAdopt) {
-                adopt(s, this);
-            }
-            Ui.async(root, () -> {
-                if (s == session) {
-                    action.run();
-                }
-            });
-        }
-
-        @Override
-        public void stateChanged(PeerSession s, ConnectionState state) {
-            ui(s, !state.isFinal(), () -> {
-                chat.state(state);
-                if (link != null) {
-                    link.stateChanged(s, state);
-                }
-                if (state == ConnectionState.CONNECTED && !isChatShown()) {
-                    showChat();
-                } else if (!isChatShown()) {
-                    connect.stateChanged(state);
-                }
-            });
-        }
-
-        @Override
-        public void pathSelected(PeerSession s, CandidatePath path) {
-            ui(s, true, () -> chat.path(path));
-        }
-
-        @Override
-        public void messageReceived(PeerSession s, ChatMessage message) {
-            ui(s, true, () -> {
-                chat.received(message);
-                if (!message.isSystemNotice()) {
-                    notifier.messageArrived(message.sender(), message.content());
-                }
-            });
-        }
-
-        @Override
-        public void unknownMessage(PeerSession s, String type, String json) {
-            ui(s, true, () -> chat.notice("webtorrent-file".equals(type)
-                    ? "Your peer offered a file from the web app. " + ChatView.FILES_NOT_SUPPORTED
-                    : "Your peer sent a message of type '" + type + "' that this client does not handle."));
-        }
-
-        @Override
-        public void problem(PeerSession s, String description) {
-            ui(s, true, () -> chat.notice("Problem: " + description));
         }
     }
 }

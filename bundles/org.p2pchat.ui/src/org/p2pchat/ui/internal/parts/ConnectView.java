@@ -19,18 +19,18 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Text;
+import org.p2pchat.client.core.ConnectionMethod;
 import org.p2pchat.core.ConnectionState;
-import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.settings.SettingsStore;
-import org.p2pchat.core.signaling.DirectorySignalingProvider;
-import org.p2pchat.core.signaling.SignalingProvider;
-import org.p2pchat.core.signaling.TextSignalingProvider;
+import org.p2pchat.core.signaling.ProviderCapability;
 import org.p2pchat.ui.widgets.HelpButton;
 
 /**
  * The start page: who the user is (the name is edited in place and saved to the profile; the
- * identity key's fingerprint can be copied), the installed connection methods, and for the
- * selected method what connects: the manual exchange's steps or a directory's people.
+ * identity key's fingerprint can be copied), every registered connection method, and for the
+ * selected method what connects: the manual exchange's steps for a method that pastes, the people
+ * and requests of a method that lists peers or carries requests.
  */
 final class ConnectView {
 
@@ -52,7 +52,10 @@ final class ConnectView {
     private final Composite details;
     private final Label status;
     private ManualExchangePanel exchange;
-    private DirectoryPanel directory;
+    private PeerListPanel peerList;
+    private List<ConnectionMethod> current = List.of();
+    /** The list is being set by the program: its selection events are not the user's. */
+    private boolean refreshing;
     private String shownMethod;
 
     ConnectView(Composite parent, ClientPart client) {
@@ -116,10 +119,15 @@ final class ConnectView {
         methods.setLabelProvider(new ColumnLabelProvider() {
             @Override
             public String getText(Object element) {
-                return ((SignalingProvider) element).displayName();
+                ConnectionMethod m = method((String) element);
+                return m == null ? (String) element : m.displayName();
             }
         });
-        methods.addSelectionChangedListener(e -> showDetails(selectedMethod()));
+        methods.addSelectionChangedListener(e -> {
+            if (!refreshing) {
+                showDetails(selectedMethod());
+            }
+        });
         GridDataFactory.fillDefaults().grab(false, true).hint(190, SWT.DEFAULT).applyTo(methods.getControl());
         details = new Composite(methodArea, SWT.NONE);
         GridLayoutFactory.fillDefaults().spacing(0, 6).applyTo(details);
@@ -135,11 +143,11 @@ final class ConnectView {
         return scroller;
     }
 
-    /** Shows the current services; on the UI thread. */
-    void refresh(SettingsStore store, List<SignalingProvider> current, IdentityService identity) {
-        fingerprint.setText(identity == null ? "not available (the identity service did not start)"
-                : identity.self().fingerprint());
-        copyFingerprint.setEnabled(identity != null);
+    /** Shows the profile and our identity; on the UI thread. */
+    void profile(SettingsStore store, PublicIdentity self, String problem) {
+        fingerprint.setText(self == null ? "not available (" + (problem == null ? "the client did not start" : problem) + ")"
+                : self.fingerprint());
+        copyFingerprint.setEnabled(self != null);
         if (store == null) {
             username.setText("");
             username.setEnabled(false);
@@ -151,40 +159,75 @@ final class ConnectView {
             }
             profile.setText(store.profileDirectory().toString());
         }
-        SignalingProvider selected = selectedMethod();
-        methods.setInput(current);
-        SignalingProvider keep = current.stream()
-                .filter(p -> selected != null && Objects.equals(p.id(), selected.id()))
-                .findFirst().orElseGet(() -> firstChoice(current));
-        if (keep != null) {
-            methods.setSelection(new StructuredSelection(keep), true);
+        status.setText(problem != null ? problem : statusText(store, current.size()));
+        relayout();
+    }
+
+    /** Shows the registered connection methods; on the UI thread. */
+    void methods(List<ConnectionMethod> registered, SettingsStore store) {
+        String selected = selectedId();
+        current = List.copyOf(registered);
+        ConnectionMethod keep = current.stream().filter(m -> m.id().equals(selected)).findFirst()
+                .orElseGet(() -> firstChoice(current));
+        refreshing = true;
+        try {
+            methods.setInput(current.stream().map(ConnectionMethod::id).toList());
+            if (keep != null) {
+                methods.setSelection(new StructuredSelection(keep.id()), true);
+            }
+        } finally {
+            refreshing = false;
         }
         showDetails(keep);
         status.setText(statusText(store, current.size()));
         relayout();
     }
 
+    /** A method's standing changed. */
+    void methodChanged(ConnectionMethod changed) {
+        current = current.stream().map(m -> m.id().equals(changed.id()) ? changed : m).toList();
+        methods.update(changed.id(), null);
+        if (peerList != null && peerList.methodId().equals(changed.id())) {
+            peerList.methodChanged(changed);
+        }
+    }
+
+    private ConnectionMethod method(String id) {
+        return current.stream().filter(m -> m.id().equals(id)).findFirst().orElse(null);
+    }
+
     /**
      * The method shown before the user chose one: the first that contacts nobody. Showing a
-     * directory joins it, and starting the client must not register the user anywhere by itself.
+     * method that lists peers takes the client online with it, and starting the client must not
+     * register the user anywhere by itself.
      */
-    private static SignalingProvider firstChoice(List<SignalingProvider> current) {
-        return current.stream().filter(p -> !(p instanceof DirectorySignalingProvider)).findFirst()
+    private static ConnectionMethod firstChoice(List<ConnectionMethod> current) {
+        return current.stream().filter(m -> !needsOnline(m)).findFirst()
                 .orElse(current.isEmpty() ? null : current.get(0));
     }
 
-    private SignalingProvider selectedMethod() {
-        return (SignalingProvider) ((IStructuredSelection) methods.getSelection()).getFirstElement();
+    private static boolean needsOnline(ConnectionMethod m) {
+        return m.can(ProviderCapability.PEER_LIST) || m.can(ProviderCapability.CONNECT)
+                || m.can(ProviderCapability.INCOMING);
     }
 
-    private void showDetails(SignalingProvider method) {
-        String id = method == null ? null : method.id() + "@" + System.identityHashCode(method);
+    private ConnectionMethod selectedMethod() {
+        String id = selectedId();
+        return id == null ? null : method(id);
+    }
+
+    private String selectedId() {
+        return (String) ((IStructuredSelection) methods.getSelection()).getFirstElement();
+    }
+
+    private void showDetails(ConnectionMethod method) {
+        String id = method == null ? null : method.id();
         if (Objects.equals(id, shownMethod)) {
             return; // keep an exchange in progress
         }
         shownMethod = id;
         exchange = null;
-        directory = null;
+        peerList = null;
         for (Control c : details.getChildren()) {
             c.dispose();
         }
@@ -198,10 +241,10 @@ final class ConnectView {
                 ? "Connection methods are plug-ins. Once one is installed and started it appears here without a restart."
                 : firstSentence(method.description()), SWT.WRAP);
         GridDataFactory.fillDefaults().grab(true, false).hint(300, SWT.DEFAULT).applyTo(description);
-        if (method instanceof DirectorySignalingProvider listing) {
-            directory = new DirectoryPanel(details, listing, client, this::relayout);
-        } else if (method instanceof TextSignalingProvider text) {
-            exchange = new ManualExchangePanel(details, text, client, this::relayout);
+        if (method != null && method.can(ProviderCapability.PASTE)) {
+            exchange = new ManualExchangePanel(details, client, this::relayout);
+        } else if (method != null && needsOnline(method)) {
+            peerList = new PeerListPanel(details, method, client, this::relayout);
         } else if (method != null) {
             Label none = Ui.label(details, "This connection method cannot be used from the desktop client yet.", SWT.WRAP);
             none.setForeground(Ui.MUTED);
@@ -237,8 +280,8 @@ final class ConnectView {
             }
             String shown = result;
             Ui.async(usernameStatus, () -> {
-                if (directory != null) {
-                    directory.joinAgainIfChanged(); // the name others see
+                if (shown.startsWith("Saved")) {
+                    client.profileChanged(); // the name others see
                 }
                 usernameStatus.setText(shown);
                 usernameStatus.setForeground(shown.startsWith("Saved") ? Ui.MUTED : Ui.ERROR);
@@ -251,16 +294,17 @@ final class ConnectView {
         return exchange;
     }
 
-    DirectoryPanel directory() {
-        return directory;
+    PeerListPanel peerList() {
+        return peerList;
     }
 
+    /** The conversation being made changed state before the chat opened. */
     void stateChanged(ConnectionState state) {
         if (exchange != null) {
             exchange.stateChanged(state);
         }
-        if (directory != null) {
-            directory.stateChanged(state);
+        if (peerList != null) {
+            peerList.stateChanged(state);
         }
     }
 

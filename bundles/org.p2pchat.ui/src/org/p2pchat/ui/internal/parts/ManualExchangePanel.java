@@ -2,9 +2,7 @@ package org.p2pchat.ui.internal.parts;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
@@ -14,16 +12,12 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Text;
+import org.p2pchat.client.core.PasteExchange;
 import org.p2pchat.core.ConnectionState;
-import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.SessionDescription;
-import org.p2pchat.core.SessionException;
-import org.p2pchat.core.identity.IdentityException;
-import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.signaling.PasteCodec;
 import org.p2pchat.core.signaling.SignalingException;
-import org.p2pchat.core.signaling.SignedDescription;
-import org.p2pchat.core.signaling.TextSignalingProvider;
 import org.p2pchat.ui.widgets.HelpButton;
 
 /**
@@ -31,9 +25,9 @@ import org.p2pchat.ui.widgets.HelpButton;
  * paste the answer. Negotiation runs on transport threads and in jobs; results come back on the
  * UI thread. Errors appear next to their step and the step can be tried again.
  * <p>
- * Every offer and answer shown carries our identity proof; a pasted one is checked against the
- * sender's: a proof that does not hold is refused (the text was changed on the way), no proof
- * (the web app) is accepted and the peer shown as unverified.
+ * The exchange is the client layer's {@link PasteExchange}: every offer and answer shown carries
+ * our identity proof, and a pasted one is checked there (a proof that does not hold is refused,
+ * no proof, the web app's, is accepted and the peer shown as unverified); this panel only shows.
  */
 final class ManualExchangePanel {
 
@@ -49,7 +43,6 @@ final class ManualExchangePanel {
     static final String STATUS_ANSWER = "exchange.status.answer";
     static final String STATUS_CONNECT = "exchange.status.connect";
 
-    private final TextSignalingProvider provider;
     private final ClientPart client;
     /** Lays the page out again after a field appeared or disappeared. */
     private final Runnable relayout;
@@ -68,19 +61,20 @@ final class ManualExchangePanel {
     private final StepStatus answerStatus;
     private final StepStatus connectStatus;
 
-    /** Our offer and answer as shown, each with its proof (made once: a proof's nonce is single-use). */
-    private SignedDescription offer;
-    private SignedDescription answer;
-    /** The last paste that was checked, and what it was found to be: a retry of the same paste is not checked again. */
-    private String checkedText;
-    private Pasted checkedPaste;
-    /** The session our offer belongs to; step 3 completes it. */
-    private PeerSession offerSession;
-    /** Where state changes of the current session are reported. */
+    /** The exchange under way; null before the first step. */
+    private PasteExchange exchange;
+    /** Whether {@link #exchange} made an offer (step 3 completes it) rather than an answer. */
+    private boolean offered;
+    /** Our offer and answer as shown. */
+    private String offer;
+    private String answer;
+    /** Where state changes of the conversation are reported, and what it says. */
     private StepStatus active;
+    private String activeMessage = "";
+    /** What the peer's description proved, once the client layer checked it: a sentence before the step's. */
+    private String identityNote = "";
 
-    ManualExchangePanel(Composite parent, TextSignalingProvider provider, ClientPart client, Runnable relayout) {
-        this.provider = provider;
+    ManualExchangePanel(Composite parent, ClientPart client, Runnable relayout) {
         this.client = client;
         this.relayout = relayout;
         root = new Composite(parent, SWT.NONE);
@@ -167,15 +161,11 @@ final class ManualExchangePanel {
         return copy;
     }
 
-    /** A pasted description that may be used, with its sender's identity if it proved one. */
-    private record Pasted(SessionDescription description, Optional<PublicIdentity> identity) {
-    }
-
-    /** Shows {@code description} in an output field, or hides the field when it is null. */
-    private void output(Text field, Button copy, SignedDescription description) {
-        field.setText(description == null ? "" : provider.encode(description, form()));
-        Ui.show(field, description != null);
-        Ui.show(copy, description != null);
+    /** Shows {@code text} in an output field, or hides the field when it is null. */
+    private void output(Text field, Button copy, String text) {
+        field.setText(text == null ? "" : text);
+        Ui.show(field, text != null);
+        Ui.show(copy, text != null);
         relayout.run();
     }
 
@@ -185,13 +175,22 @@ final class ManualExchangePanel {
         }
     }
 
-    private TextSignalingProvider.Form form() {
-        return form.getSelectionIndex() == 1 ? TextSignalingProvider.Form.BROWSER_JSON : TextSignalingProvider.Form.COMPACT;
+    private PasteCodec.Form form() {
+        return form.getSelectionIndex() == 1 ? PasteCodec.Form.BROWSER_JSON : PasteCodec.Form.COMPACT;
     }
 
+    /** The offer in the form chosen now (the answer keeps the form its peer reads). */
     private void reencode() {
-        output(offerText, offerCopy, offer);
-        output(answerText, answerCopy, answer);
+        if (exchange == null || !offered || offer == null) {
+            return;
+        }
+        PasteExchange current = exchange;
+        current.createOffer(form()).whenComplete((text, error) -> Ui.async(root, () -> {
+            if (error == null && current == exchange) {
+                offer = text;
+                output(offerText, offerCopy, offer);
+            }
+        }));
     }
 
     /** Copies the description shown last (offer or answer); false if there is none. */
@@ -206,136 +205,130 @@ final class ManualExchangePanel {
 
     // ---- steps ---------------------------------------------------------------------------------
 
-    /** {@code description} with our identity proof, or without one if the identity service is missing. */
-    private SignedDescription signed(SessionDescription description) {
-        IdentityService identity = client.identity();
-        return identity == null ? SignedDescription.unsigned(description)
-                : new SignedDescription(description, identity.prove(description));
-    }
-
     private void createOffer() {
-        offer = null;
-        answer = null;
-        reencode();
-        run(createOffer, offerStatus, "Creating the offer: gathering network addresses...",
-                PeerSession::createOffer, (session, description) -> {
-                    offerSession = session;
-                    offer = signed(description);
-                    reencode();
-                    offerStatus.info("Send this offer to your peer, then paste their answer in step 3.");
+        clearOutputs();
+        PasteExchange started = client.paste(offerStatus);
+        if (started == null) {
+            return;
+        }
+        begin(started, true, offerStatus);
+        run(createOffer, offerStatus, "Creating the offer: gathering network addresses...", started.createOffer(form()),
+                text -> {
+                    offer = text;
+                    output(offerText, offerCopy, offer);
+                    say(offerStatus, "Send this offer to your peer, then paste their answer in step 3.", false);
                     pastedAnswer.setFocus();
                 });
     }
 
     private void createAnswer() {
-        Pasted remote = decode(pastedOffer, SessionDescription.Type.OFFER, answerStatus);
-        if (remote == null) {
+        if (pastedOffer.getText().isBlank()) {
+            answerStatus.error("Paste your peer's offer first.");
+            pastedOffer.setFocus();
             return;
         }
-        offer = null;
-        answer = null;
-        reencode();
-        run(createAnswer, answerStatus, "Creating the answer...", session -> session.acceptOffer(remote.description()),
-                (session, description) -> {
-                    offerSession = null;
-                    answer = signed(description);
-                    reencode();
-                    client.verified(session, new Verification(remote.identity(), description, remote.description()));
-                    answerStatus.busy(identityNote(remote) + "Send this answer to your peer. Waiting for them to connect...");
+        clearOutputs();
+        PasteExchange started = client.paste(answerStatus);
+        if (started == null || !readable(started, pastedOffer, SessionDescription.Type.OFFER, answerStatus)) {
+            return;
+        }
+        begin(started, false, answerStatus);
+        run(createAnswer, answerStatus, "Creating the answer...", started.acceptOffer(pastedOffer.getText(), form()),
+                text -> {
+                    answer = text;
+                    output(answerText, answerCopy, answer);
+                    say(answerStatus, "Send this answer to your peer. Waiting for them to connect...", true);
                 });
     }
 
-    private static String identityNote(Pasted remote) {
-        return remote.identity().map(key -> "Verified: signed by key " + key.fingerprint() + ". ")
-                .orElse("Unverified: your peer's app proves no identity (the web app does not). ");
+    private void clearOutputs() {
+        offer = null;
+        answer = null;
+        output(offerText, offerCopy, null);
+        output(answerText, answerCopy, null);
+    }
+
+    private void begin(PasteExchange started, boolean offering, StepStatus status) {
+        exchange = started;
+        offered = offering;
+        identityNote = "";
+        active = status;
     }
 
     private void connect() {
-        PeerSession session = offerSession;
-        if (session == null || offer == null || session != client.session()) {
+        PasteExchange current = exchange;
+        if (current == null || !offered || offer == null) {
             connectStatus.error("Create an offer first (step 1), send it to your peer and paste their answer here.");
             return;
         }
-        Pasted remote = decode(pastedAnswer, SessionDescription.Type.ANSWER, connectStatus);
-        if (remote == null) {
+        if (pastedAnswer.getText().isBlank()) {
+            connectStatus.error("Paste your peer's answer first.");
+            pastedAnswer.setFocus();
+            return;
+        }
+        if (!readable(current, pastedAnswer, SessionDescription.Type.ANSWER, connectStatus)) {
             return;
         }
         active = connectStatus;
-        connect.setEnabled(false);
-        connectStatus.busy(identityNote(remote) + "Connecting...");
-        client.verified(session, new Verification(remote.identity(), offer.description(), remote.description()));
-        session.acceptAnswer(remote.description()).whenComplete((ok, error) -> Ui.async(root, () -> {
-            connect.setEnabled(true);
+        run(connect, connectStatus, "Connecting...", current.acceptAnswer(pastedAnswer.getText()),
+                ok -> say(connectStatus, "Connecting...", true));
+    }
+
+    /** Whether the paste in {@code field} reads as a description of {@code type}; says what is wrong if not. */
+    private static boolean readable(PasteExchange exchange, Text field, SessionDescription.Type type, StepStatus status) {
+        try {
+            exchange.check(field.getText(), type);
+            return true;
+        } catch (SignalingException e) {
+            status.error(e.getMessage());
+            field.setFocus();
+            return false;
+        }
+    }
+
+    /**
+     * Runs a step: {@code button} waits while it works, and the step's outcome comes back on the UI
+     * thread: {@code done} with its result, or the reason it failed next to the step (which can be
+     * tried again: a refused paste leaves the exchange usable).
+     */
+    private <T> void run(Button button, StepStatus status, String working, CompletableFuture<T> step, Consumer<T> done) {
+        button.setEnabled(false);
+        say(status, working, true);
+        PasteExchange current = exchange;
+        step.whenComplete((result, error) -> Ui.async(root, () -> {
+            button.setEnabled(true);
+            if (current != exchange) {
+                return; // another exchange started meanwhile
+            }
             if (error != null) {
-                connectStatus.error("Could not use the answer: " + Ui.message(error));
+                status.error(Ui.message(error));
+            } else {
+                done.accept(result);
             }
         }));
     }
 
-    /**
-     * The pasted description with its sender's identity, or null after showing what is wrong with
-     * it: unreadable, or a proof that does not hold (changed on the way, or replayed).
-     */
-    private Pasted decode(Text field, SessionDescription.Type type, StepStatus status) {
-        String text = type + "\n" + field.getText();
-        if (text.equals(checkedText)) {
-            return checkedPaste; // the step is tried again: the proof's nonce was used up by the first check
-        }
-        Pasted pasted;
-        try {
-            SignedDescription signed = provider.decodeSigned(field.getText(), type);
-            IdentityService identity = client.identity();
-            Optional<PublicIdentity> sender = signed.proof() == null || identity == null ? Optional.empty()
-                    : Optional.of(identity.verify(signed.description(), signed.proof()));
-            pasted = new Pasted(signed.description(), sender);
-        } catch (SignalingException | IdentityException e) {
-            status.error(e.getMessage());
-            field.setFocus();
-            return null;
-        }
-        checkedText = text;
-        checkedPaste = pasted;
-        return pasted;
-    }
-
-    /**
-     * Creates a new session in a job (creating one can block), starts {@code negotiation} on it and
-     * hands its result to {@code done} on the UI thread.
-     */
-    private void run(Button button, StepStatus status, String working,
-            Function<PeerSession, CompletableFuture<SessionDescription>> negotiation,
-            BiConsumer<PeerSession, SessionDescription> done) {
-        button.setEnabled(false);
-        status.busy(working);
+    /** Shows a step's message after what the peer's description proved, once known. */
+    private void say(StepStatus status, String message, boolean busy) {
         active = status;
-        Consumer<String> failed = message -> Ui.async(root, () -> {
-            button.setEnabled(true);
-            status.error(message);
-        });
-        Ui.background(working, () -> {
-            PeerSession session;
-            try {
-                session = client.newSession();
-            } catch (SessionException e) {
-                failed.accept(e.getMessage());
-                return;
-            }
-            negotiation.apply(session).whenComplete((description, error) -> {
-                if (error != null) {
-                    failed.accept(Ui.message(error));
-                } else {
-                    Ui.async(root, () -> {
-                        button.setEnabled(true);
-                        if (session == client.session()) {
-                            done.accept(session, description);
-                        }
-                    });
-                }
-            });
-        });
+        activeMessage = message;
+        if (busy) {
+            status.busy(identityNote + message);
+        } else {
+            status.info(identityNote + message);
+        }
     }
 
-    /** The current session changed state before the chat opened; on the UI thread. */
+    /** What the peer's description proved, from the client layer's check. */
+    void identified(Optional<PublicIdentity> peer) {
+        identityNote = peer.map(key -> "Verified: signed by key " + key.fingerprint() + ". ")
+                .orElse("Unverified: your peer's app proves no identity (the web app does not). ");
+        if (active != null && !activeMessage.isEmpty()) {
+            say(active, activeMessage, true);
+        }
+    }
+
+    /** The conversation changed state before the chat opened; on the UI thread. */
     void stateChanged(ConnectionState state) {
         if (active == null) {
             return;
@@ -343,7 +336,7 @@ final class ManualExchangePanel {
         switch (state) {
             case CONNECTING -> {
                 if (active == connectStatus) {
-                    active.busy("Connecting...");
+                    say(active, "Connecting...", true);
                 }
             }
             case FAILED -> active.error("The connection failed: no network path between you and your peer was found. "
@@ -357,13 +350,12 @@ final class ManualExchangePanel {
 
     /** Back from a chat: everything is ready for a new exchange. */
     void reset() {
-        offer = null;
-        answer = null;
-        checkedText = null;
-        checkedPaste = null;
-        offerSession = null;
+        exchange = null;
+        offered = false;
         active = null;
-        reencode();
+        activeMessage = "";
+        identityNote = "";
+        clearOutputs();
         pastedOffer.setText("");
         pastedAnswer.setText("");
         offerStatus.info("");

@@ -1,6 +1,7 @@
 package org.p2pchat.ui.internal.parts;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -10,13 +11,11 @@ import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
-import org.p2pchat.core.identity.IdentityService;
+import org.p2pchat.client.core.Request;
 import org.p2pchat.core.identity.PublicIdentity;
-import org.p2pchat.core.signaling.IncomingRequest;
-import org.p2pchat.core.text.ContactWarnings;
 
 /**
- * Connection requests that came through a directory, one highlighted row each above whatever the
+ * Connection requests that came through a connection method, one highlighted row each above whatever the
  * window shows: who asks, whether their identity is verified (and their key fingerprint), and
  * Accept / Reject. Hidden while there are none.
  */
@@ -29,23 +28,26 @@ final class RequestBar {
     static final String REJECT = "request.reject";
 
     private final Composite root;
-    private final Consumer<IncomingRequest> accept;
-    private final Map<IncomingRequest, Composite> rows = new LinkedHashMap<>();
+    private final Consumer<Request> accept;
+    private final Map<Request, Composite> rows = new LinkedHashMap<>();
 
-    RequestBar(Composite parent, Consumer<IncomingRequest> accept) {
+    private final Consumer<Request> reject;
+
+    RequestBar(Composite parent, Consumer<Request> accept, Consumer<Request> reject) {
         this.accept = accept;
+        this.reject = reject;
         root = Ui.tag(new Composite(parent, SWT.NONE), ID);
         GridLayoutFactory.fillDefaults().spacing(0, 1).applyTo(root);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(root);
         Ui.show(root, false);
     }
 
-    /** Shows a request; {@code identity} (may be null) tells a known name with a new key. */
-    void show(IncomingRequest request, IdentityService identity) {
+    /** Shows a request, with the client layer's warning (a known name with a new key, say) if it has one. */
+    void show(Request request) {
         if (rows.containsKey(request)) {
             return;
         }
-        String who = DirectoryPanel.displayName(request.from());
+        String who = PeerListPanel.displayName(request.from());
         Composite row = new Composite(root, SWT.NONE);
         row.setBackground(Ui.ATTENTION);
         row.setBackgroundMode(SWT.INHERIT_FORCE);
@@ -53,14 +55,14 @@ final class RequestBar {
         GridDataFactory.fillDefaults().grab(true, false).applyTo(row);
 
         Label text = Ui.tag(Ui.label(row, who + (request.reconnect() ? " asks to connect again" : " asks to connect")
-                + " through " + request.from().service().getHost() + ".", SWT.WRAP), TEXT);
+                + " through " + request.from().scope() + ".", SWT.WRAP), TEXT);
         text.setFont(Ui.bold());
         GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).hint(300, SWT.DEFAULT).applyTo(text);
         Ui.button(row, "Accept", ACCEPT, () -> accept.accept(request)).setToolTipText("Connect and open the chat");
         Ui.button(row, "Reject", REJECT, () -> reject(request));
 
-        Label identityText = Ui.tag(Ui.label(row, identityText(request, identity), SWT.WRAP), IDENTITY);
-        identityText.setForeground(request.identity().isPresent() && warning(request, identity).isEmpty()
+        Label identityText = Ui.tag(Ui.label(row, identityText(request), SWT.WRAP), IDENTITY);
+        identityText.setForeground(request.identity().isPresent() && request.warning().isEmpty()
                 ? Ui.GOOD : Ui.ERROR);
         GridDataFactory.fillDefaults().grab(true, false).span(3, 1).hint(300, SWT.DEFAULT).applyTo(identityText);
 
@@ -68,8 +70,8 @@ final class RequestBar {
         relayout();
     }
 
-    static String identityText(IncomingRequest request, IdentityService identity) {
-        Optional<String> warning = warning(request, identity);
+    static String identityText(Request request) {
+        Optional<String> warning = request.warning();
         if (warning.isPresent()) {
             return "\u26a0 " + warning.get();
         }
@@ -80,26 +82,26 @@ final class RequestBar {
         return "\u2714 Verified identity \u00b7 key " + key.get().fingerprint();
     }
 
-    /**
-     * What to say about a request under the name of a contact that does not prove that contact's
-     * key (nothing is remembered here; the chat does that).
-     */
-    private static Optional<String> warning(IncomingRequest request, IdentityService identity) {
-        return identity == null ? Optional.empty()
-                : ContactWarnings.forRequest(request.from().name(), request.identity(), identity.contacts());
-    }
-
-    private void reject(IncomingRequest request) {
+    private void reject(Request request) {
         remove(request);
-        Ui.background("Declining " + DirectoryPanel.displayName(request.from()), request::reject);
+        reject.accept(request);
     }
 
-    void remove(IncomingRequest request) {
+    void remove(Request request) {
         Composite row = rows.remove(request);
         if (row != null) {
             row.dispose();
             relayout();
         }
+    }
+
+    /** Takes away the requests that came through method {@code methodId}. */
+    void removeFrom(String methodId) {
+        List.copyOf(rows.keySet()).stream().filter(r -> r.from().provider().equals(methodId)).forEach(this::remove);
+    }
+
+    boolean isDisposed() {
+        return root.isDisposed();
     }
 
     void clear() {

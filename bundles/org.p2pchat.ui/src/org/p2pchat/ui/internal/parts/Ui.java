@@ -14,6 +14,7 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.resource.JFaceResources;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.SWTException;
 import org.eclipse.swt.dnd.Clipboard;
 import org.eclipse.swt.dnd.TextTransfer;
 import org.eclipse.swt.dnd.Transfer;
@@ -60,11 +61,15 @@ public final class Ui {
         if (owner == null || owner.isDisposed()) {
             return;
         }
-        owner.getDisplay().asyncExec(() -> {
-            if (!owner.isDisposed()) {
-                action.run();
-            }
-        });
+        try {
+            owner.getDisplay().asyncExec(() -> {
+                if (!owner.isDisposed()) {
+                    action.run();
+                }
+            });
+        } catch (SWTException e) {
+            // the window went away meanwhile: nobody to show it to
+        }
     }
 
     /** Runs blocking work in an Eclipse job, named for the window's progress area. */

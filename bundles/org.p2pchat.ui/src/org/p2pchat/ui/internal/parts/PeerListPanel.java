@@ -1,0 +1,355 @@
+package org.p2pchat.ui.internal.parts;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.jface.viewers.ArrayContentProvider;
+import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.ColumnViewerToolTipSupport;
+import org.eclipse.jface.viewers.IStructuredSelection;
+import org.eclipse.jface.viewers.TableViewer;
+import org.eclipse.jface.viewers.TableViewerColumn;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Text;
+import org.p2pchat.client.core.ConnectionMethod;
+import org.p2pchat.client.core.Request;
+import org.p2pchat.core.ConnectionState;
+import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.signaling.PeerAddress;
+import org.p2pchat.core.signaling.ProviderCapability;
+import org.p2pchat.core.signaling.ProviderStatus;
+import org.p2pchat.ui.widgets.HelpButton;
+
+/**
+ * A connection method that lists peers or takes requests (a rendezvous directory, the local
+ * network, any provider with {@link ProviderCapability#PEER_LIST}, {@link ProviderCapability#CONNECT}
+ * or {@link ProviderCapability#INCOMING}): while shown, the client is online with it; the panel
+ * shows its standing in each place it works through, the people it lists, and connects to one of
+ * them or to an unlisted peer by id. Requests from others appear in the client's request bar.
+ * Choosing another method, or quitting, takes the client offline with it.
+ */
+final class PeerListPanel {
+
+    static final String LISTED = "directory.listed";
+    static final String SERVICES = "directory.services";
+    static final String SERVICE = "directory.service";
+    static final String COPY_ID = "directory.copyId";
+    static final String PEERS = "directory.peers";
+    static final String PEERS_STATUS = "directory.peers.status";
+    static final String REFRESH = "directory.refresh";
+    static final String CONNECT = "directory.connect";
+    static final String PEER_ID = "directory.peerId";
+    static final String CONNECT_BY_ID = "directory.connectById";
+    static final String STATUS = "directory.status";
+
+    /** How long a name not listed yet is looked for: two people often start at the same moment. */
+    private static final Duration FIND_PATIENCE = Duration.ofSeconds(10);
+
+    private final String methodId;
+    private final ClientPart client;
+    private final Runnable relayout;
+    private final Composite root;
+    private final Composite services;
+    private final TableViewer peers;
+    private final Label peersStatus;
+    private final Text peerId;
+    private final StepStatus status;
+
+    private ConnectionMethod method;
+    /** Counts peer list requests; only the newest one's answer is shown. */
+    private int peersRequest;
+
+    PeerListPanel(Composite parent, ConnectionMethod method, ClientPart client, Runnable relayout) {
+        this.methodId = method.id();
+        this.method = method;
+        this.client = client;
+        this.relayout = relayout;
+        root = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).spacing(8, 6).applyTo(root);
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(root);
+
+        if (method.can(ProviderCapability.PEER_LIST)) {
+            Composite listing = row(root);
+            Button listed = Ui.tag(new Button(listing, SWT.CHECK), LISTED);
+            listed.setText("Listed in the public directory");
+            listed.setSelection(client.isListed());
+            listed.addListener(SWT.Selection, e -> client.setListed(listed.getSelection()));
+            HelpButton.create(listing, "Listed in the public directory",
+                    "Listed: everyone using the same rendezvous service sees your name in their list and can ask to "
+                            + "connect. Not listed: only people who know your id can reach you (copy it with \"Copy my "
+                            + "id\" and send it to them). Either way nobody connects without your Accept.\n\nServices "
+                            + "that only speak the web app's API list everyone; the choice applies to services with our "
+                            + "authenticated API.");
+        }
+
+        Ui.heading(row(root), "Where you are reachable");
+        services = Ui.tag(new Composite(root, SWT.NONE), SERVICES);
+        GridLayoutFactory.fillDefaults().numColumns(2).spacing(8, 2).applyTo(services);
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).applyTo(services);
+
+        Composite peersHeading = row(root);
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).indent(0, 6).applyTo(peersHeading);
+        Ui.heading(peersHeading, "People online");
+        Ui.button(peersHeading, "Refresh", REFRESH, this::refreshPeers);
+        peers = new TableViewer(root, SWT.SINGLE | SWT.BORDER | SWT.FULL_SELECTION | SWT.V_SCROLL);
+        Ui.tag(peers.getTable(), PEERS);
+        peers.getTable().setHeaderVisible(true);
+        peers.setContentProvider(ArrayContentProvider.getInstance());
+        ColumnViewerToolTipSupport.enableFor(peers); // the full id of a row
+        column("Name", 140, p -> p.name().isEmpty() ? "(no name)" : p.name());
+        column("Id", 210, PeerListPanel::shortId);
+        column("Where", 150, PeerAddress::scope);
+        peers.addDoubleClickListener(e -> connectSelected());
+        GridDataFactory.fillDefaults().grab(true, true).hint(300, 7 * peers.getTable().getItemHeight()).applyTo(peers.getControl());
+        Button connect = Ui.button(root, "Connect", CONNECT, this::connectSelected);
+        connect.setToolTipText("Ask the selected person to connect (or double-click them)");
+        GridDataFactory.fillDefaults().align(SWT.FILL, SWT.BEGINNING).applyTo(connect);
+        peersStatus = Ui.tag(Ui.label(root, "", SWT.WRAP), PEERS_STATUS);
+        peersStatus.setForeground(Ui.MUTED);
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).hint(300, SWT.DEFAULT).applyTo(peersStatus);
+
+        Composite byIdHeading = row(root);
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).indent(0, 6).applyTo(byIdHeading);
+        Ui.heading(byIdHeading, "Connect by id");
+        HelpButton.create(byIdHeading, "Connect by id",
+                "People who are not listed can still be reached by their id. Ask them for it (they copy it with "
+                        + "\"Copy my id\") and paste it here; a name works too if only one person listed has it.");
+        peerId = Ui.tag(new Text(root, SWT.SINGLE | SWT.BORDER), PEER_ID);
+        peerId.setMessage("Your peer's id");
+        peerId.addListener(SWT.DefaultSelection, e -> connectById());
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(peerId);
+        Ui.button(root, "Connect by id", CONNECT_BY_ID, this::connectById);
+        status = new StepStatus(root, STATUS);
+
+        root.addListener(SWT.Dispose, e -> client.goOffline(methodId));
+        showServices();
+        try {
+            client.goOnline(methodId);
+        } catch (RuntimeException e) { // the provider failed to start: said here, the window goes on
+            status.error("Could not go online with " + method.displayName() + ": " + Ui.message(e));
+        }
+    }
+
+    private static Composite row(Composite parent) {
+        Composite row = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(3).spacing(8, 0).applyTo(row);
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).applyTo(row);
+        return row;
+    }
+
+    private void column(String title, int width, Function<PeerAddress, String> text) {
+        TableViewerColumn column = new TableViewerColumn(peers, SWT.NONE);
+        column.getColumn().setText(title);
+        column.getColumn().setWidth(width);
+        column.setLabelProvider(new ColumnLabelProvider() {
+            @Override
+            public String getText(Object element) {
+                return text.apply((PeerAddress) element);
+            }
+
+            @Override
+            public String getToolTipText(Object element) {
+                return ((PeerAddress) element).id();
+            }
+        });
+    }
+
+    String methodId() {
+        return methodId;
+    }
+
+    // ---- standing ------------------------------------------------------------------------------
+
+    /** The method's standing changed; a place where we just became reachable lists its people. */
+    void methodChanged(ConnectionMethod changed) {
+        if (changed.equals(method) || root.isDisposed()) {
+            return;
+        }
+        boolean wasOnline = method.status().stream().anyMatch(s -> s.state() == ProviderStatus.State.ONLINE);
+        boolean online = changed.status().stream().anyMatch(s -> s.state() == ProviderStatus.State.ONLINE);
+        boolean newPlace = changed.status().stream().filter(s -> s.state() == ProviderStatus.State.ONLINE)
+                .anyMatch(s -> method.status().stream().noneMatch(before -> before.equals(s)));
+        method = changed;
+        showServices();
+        if (online && (!wasOnline || newPlace)) {
+            refreshPeers();
+        }
+    }
+
+    private void showServices() {
+        for (Control c : services.getChildren()) {
+            c.dispose();
+        }
+        if (method.status().isEmpty()) {
+            Label none = Ui.tag(Ui.label(services, method.online()
+                    ? "Not reachable anywhere yet. If this method works through services, add or enable one in File > "
+                            + "Settings\u2026 (Ctrl+,); this page follows when you come back."
+                    : "\u22ef Going online\u2026", SWT.WRAP), SERVICE);
+            none.setForeground(method.online() ? Ui.ERROR : Ui.MUTED);
+            GridDataFactory.fillDefaults().grab(true, false).span(2, 1).hint(300, SWT.DEFAULT).applyTo(none);
+        }
+        for (ProviderStatus s : method.status()) {
+            Label line = Ui.tag(Ui.label(services, statusText(s), SWT.WRAP), SERVICE);
+            line.setForeground(switch (s.state()) {
+                case ONLINE -> Ui.GOOD;
+                case UNREACHABLE -> Ui.ERROR;
+                default -> Ui.MUTED;
+            });
+            GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).hint(300, SWT.DEFAULT).applyTo(line);
+            if (s.state() == ProviderStatus.State.ONLINE && !s.ourId().isEmpty()) {
+                Button copy = Ui.button(services, "Copy my id", COPY_ID, () -> Ui.copyToClipboard(services, s.ourId()));
+                copy.setToolTipText("Copy your id here, for a peer who connects by id: " + s.ourId());
+            } else {
+                GridDataFactory.fillDefaults().span(2, 1).applyTo(line);
+            }
+        }
+        relayout.run();
+    }
+
+    static String statusText(ProviderStatus s) {
+        String where = s.scope();
+        String detail = s.detail().isEmpty() ? "" : " (" + s.detail() + ")";
+        return switch (s.state()) {
+            case CONNECTING -> "\u22ef " + where + ": registering\u2026";
+            case ONLINE -> "\u25cf " + where + ": registered" + (s.ourId().isEmpty() ? "" : " as " + shortId(s.ourId()))
+                    + detail;
+            case UNREACHABLE -> "\u25cb " + where + ": unreachable" + detail + "; retrying";
+            case CLOSED -> where + ": left";
+        };
+    }
+
+    // ---- peers ---------------------------------------------------------------------------------
+
+    private void refreshPeers() {
+        if (!method.can(ProviderCapability.PEER_LIST)) {
+            peersStatus.setText("This method lists nobody: connect by id.");
+            return;
+        }
+        // Refresh stays clickable: a list that takes long is replaced by the newest one asked for.
+        int request = ++peersRequest;
+        peersStatus.setForeground(Ui.MUTED);
+        peersStatus.setText("Looking for people online\u2026");
+        Ui.follow("Listing people online", root, client.peers(methodId), (found, error) -> {
+            if (request != peersRequest) {
+                return;
+            }
+            if (error != null) {
+                peersStatus.setText("Could not list people: " + Ui.message(error));
+                peersStatus.setForeground(Ui.ERROR);
+                return;
+            }
+            peers.setInput(List.copyOf(found));
+            peersStatus.setText(switch (found.size()) {
+                case 0 -> "Nobody else is listed right now. Refresh later, or connect by id.";
+                case 1 -> "1 person online. Double-click to connect.";
+                default -> found.size() + " people online. Double-click one to connect.";
+            });
+            relayout.run();
+        });
+    }
+
+    private void connectSelected() {
+        PeerAddress peer = (PeerAddress) ((IStructuredSelection) peers.getSelection()).getFirstElement();
+        if (peer == null) {
+            status.error("Choose someone in the list first, or connect by id.");
+            return;
+        }
+        connect(peer);
+    }
+
+    private void connectById() {
+        String id = peerId.getText().strip();
+        if (id.isEmpty()) {
+            status.error("Paste your peer's id first: they copy it with \"Copy my id\".");
+            peerId.setFocus();
+            return;
+        }
+        status.busy("Looking for " + id + "\u2026");
+        Ui.follow("Looking for " + id, root, client.find(methodId, id, FIND_PATIENCE), (peer, error) -> {
+            if (error != null) {
+                status.error(Ui.message(error));
+            } else {
+                connect(peer);
+            }
+        });
+    }
+
+    private void connect(PeerAddress peer) {
+        status.busy("Asking " + displayName(peer) + " to connect\u2026");
+        client.connect(peer, error -> status.error("Could not connect to " + displayName(peer) + ": " + Ui.message(error)));
+    }
+
+    /** The user accepted a request from the request bar. */
+    void accept(Request request) {
+        status.busy("Accepting " + displayName(request.from()) + "'s request\u2026");
+        client.accept(request, error -> status.error("Could not accept " + displayName(request.from()) + "'s request: "
+                + Ui.message(error)));
+    }
+
+    /** A request refused by the client layer (a failed proof, say). */
+    void refused(String text) {
+        status.error(text);
+    }
+
+    /** The conversation being made changed state before the chat opened. */
+    void stateChanged(ConnectionState state) {
+        switch (state) {
+            case CONNECTING -> status.busy("Connecting: finding a network path to your peer\u2026");
+            case FAILED -> status.error("The connection failed: no network path between you and your peer was found. "
+                    + "Try again; if it keeps failing, add a TURN server in Settings.");
+            case CLOSED -> status.error("The connection was closed before the chat opened.");
+            default -> {
+                // CONNECTED opens the chat; NEW and DISCONNECTED need no words here.
+            }
+        }
+    }
+
+    /** The conversation ended before the chat opened. */
+    void ended(String text) {
+        status.error(text);
+    }
+
+    /** Back from a chat: the list may have changed meanwhile. */
+    void reset() {
+        status.info("");
+        if (method.status().stream().anyMatch(s -> s.state() == ProviderStatus.State.ONLINE)) {
+            refreshPeers();
+        }
+    }
+
+    /** A peer's name, or its short id if it has none. */
+    static String displayName(PeerAddress peer) {
+        return peer.name().isBlank() ? shortId(peer) : peer.name();
+    }
+
+    /** A peer's id short enough to read: a key by its fingerprint's first groups. */
+    static String shortId(PeerAddress peer) {
+        return peer.identity().map(PeerListPanel::shortFingerprint).orElseGet(() -> shortId(peer.id()));
+    }
+
+    /**
+     * An id short enough to read: an identity key (the id on an authenticated service) by its
+     * fingerprint's first groups (every key's encoding starts alike); other ids shortened in the middle.
+     */
+    static String shortId(String id) {
+        if (id.length() > 40) {
+            try {
+                return shortFingerprint(new PublicIdentity(id));
+            } catch (IllegalArgumentException e) {
+                // not a key after all: shown as text
+            }
+        }
+        return id.length() <= 28 ? id : id.substring(0, 18) + "\u2026" + id.substring(id.length() - 8);
+    }
+
+    private static String shortFingerprint(PublicIdentity key) {
+        return key.fingerprint().substring(0, 19);
+    }
+}
