@@ -78,7 +78,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         this.peer = peer;
         this.asks = asks;
         this.trust = new PeerTrust(this, peer == null ? "" : peer.name());
-        this.files = new FileHandOff(client::files);
+        this.files = new FileHandOff(client::files, client.work());
         this.reconnect = new ReconnectPolicy(this);
     }
 
@@ -182,7 +182,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         CompletableFuture<Void> up = pendingUp;
         reconnect.succeeded();
         if (old != null && old.session() != n.session()) {
-            CompletableFuture.runAsync(old.session()::close);
+            CompletableFuture.runAsync(old.session()::close, client.work());
         }
         state(ConversationState.CONNECTED, ConnectionState.CONNECTED);
         showSafetyNumber();
@@ -337,7 +337,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
             if (p != null) {
                 p.session().close();
             }
-        });
+        }, client.work());
         LOG.log(Level.DEBUG, "conversation {0} ended: {1} {2}", id, reason, text);
         client.post(new ClientEvent.StateChanged(this, ConversationState.ENDED,
                 s == null ? ConnectionState.CLOSED : s.state()));

@@ -12,6 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -70,6 +73,17 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     private final TransferListener transfers = status -> post(new ClientEvent.TransferChanged(status));
     private volatile FileTransferService files;
     private volatile boolean closed;
+    /**
+     * Reconnect timers, retries and blocking hand-offs run on this client's own threads, never on
+     * the common pool: that has one worker on a two-core machine, and anything blocking it stalled
+     * the reconnect attempts.
+     */
+    private final ExecutorService work = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "p2pchat-client-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private static final AtomicLong THREADS = new AtomicLong();
 
     DefaultChatClient(PeerTransport transport, IdentityService identity, SettingsStore settings,
             FileTransferService files, ProviderRegistry providers, ClientOptions options,
@@ -108,6 +122,16 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
 
     FileTransferService files() {
         return files;
+    }
+
+    /** Where this client's blocking work runs. */
+    Executor work() {
+        return work;
+    }
+
+    /** Runs a task on {@link #work()} after {@code millis}. */
+    Executor after(long millis) {
+        return CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, work);
     }
 
     IdentityService identity() {
@@ -247,7 +271,7 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     @Override
     public CompletableFuture<PeerAddress> find(String methodId, String idOrName, Duration patience) {
         try {
-            return new PeerFinder(links.onlineLink(methodId), idOrName, patience).find();
+            return new PeerFinder(links.onlineLink(methodId), idOrName, patience, this::after).find();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

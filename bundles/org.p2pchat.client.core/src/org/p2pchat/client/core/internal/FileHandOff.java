@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import org.p2pchat.core.ConnectionState;
@@ -23,7 +24,10 @@ final class FileHandOff {
 
     private final Supplier<FileTransferService> files;
 
-    FileHandOff(Supplier<FileTransferService> files) {
+    private final Executor work;
+
+    FileHandOff(Supplier<FileTransferService> files, Executor work) {
+        this.work = work;
         this.files = files;
     }
 
@@ -69,7 +73,7 @@ final class FileHandOff {
             } catch (Exception e) {
                 throw new CompletionException(e);
             }
-        });
+        }, work);
     }
 
     /** The session to send on, or why there is none. */

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
+import java.util.function.LongFunction;
 
 import org.p2pchat.core.signaling.PeerAddress;
 import org.p2pchat.core.signaling.ProviderLink;
@@ -26,8 +27,13 @@ final class PeerFinder {
     private final long deadline;
     private final CompletableFuture<PeerAddress> result = new CompletableFuture<>();
 
-    PeerFinder(ProviderLink link, String wanted, Duration patience) {
+    private final LongFunction<Executor> after;
+
+    /** @param after runs a task after so many milliseconds (the client's own threads) */
+    PeerFinder(ProviderLink link, String wanted, Duration patience,
+            LongFunction<Executor> after) {
         this.link = link;
+        this.after = after;
         this.wanted = wanted.strip();
         this.patience = patience;
         this.deadline = System.nanoTime() + patience.toNanos();
@@ -60,7 +66,7 @@ final class PeerFinder {
                     result.completeExceptionally(new SignalingException("No listed peer has the id or name '" + wanted
                             + "' (looked for " + patience.toSeconds() + " s); 'p2pchat cli peers' lists them."));
                 } else {
-                    CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS).execute(this::look);
+                    after.apply(RETRY_MILLIS).execute(this::look);
                 }
             } catch (SignalingException | RuntimeException e) {
                 result.completeExceptionally(e);

@@ -59,7 +59,7 @@ final class ReconnectPolicy {
             return;
         }
         int mine = ++round;
-        CompletableFuture.delayedExecutor(awaitMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+        conversation.client().after(awaitMillis()).execute(() -> {
             synchronized (this) {
                 if (stopped || round != mine) {
                     return;
@@ -71,7 +71,7 @@ final class ReconnectPolicy {
 
     private void schedule(int n, int inRound) {
         attempt = n;
-        CompletableFuture.delayedExecutor(waitBefore(n), TimeUnit.MILLISECONDS).execute(() -> run(n, inRound));
+        conversation.client().after(waitBefore(n)).execute(() -> run(n, inRound));
     }
 
     private void run(int n, int inRound) {
