@@ -143,17 +143,17 @@ class DesktopWithTerminalPeerTest {
         String service = "http://" + SeparateNetwork.REMOTE_ADDRESS + ":" + relay.awaitListening(START_SECONDS).getPort();
 
         harness = new PartHarness("DesktopWithTerminalPeerTest");
-        PartHarness.MemorySettings settings = new PartHarness.MemorySettings(DESK, work.resolve("desk"));
-        settings.section(DhtSettings.SECTION).write(new DhtSettings(List.of(new ServiceEntry("Test rendezvous", service,
-                true, false))));
-        harness.register(SettingsStore.class, settings);
+        IdentityService deskIdentity = harness.registerProfile(DESK, work.resolve("desk"));
+        harness.profileSettings().section(DhtSettings.SECTION).write(new DhtSettings(List.of(new ServiceEntry(
+                "Test rendezvous", service, true, false))));
         harness.waitUntil(() -> harness.bundleContext.getServiceReference(FileTransferService.class) != null,
                 STEP_SECONDS, "the Bt file service starts in the test runtime");
+        harness.clientLayerOfTheFramework(); // on this profile: the framework's own is bound to what it met first
         part = harness.make(ClientPart.class, 960, 820);
         harness.chooseMethod("DHT network");
         harness.waitUntil(() -> harness.byId(Label.class, "directory.service").getText().contains("registered as"),
                 START_SECONDS, "the desktop is registered");
-        String deskKey = service(IdentityService.class).self().key();
+        String deskKey = deskIdentity.self().key();
 
         cli = CliProcess.start(PEER, network.product(product, "p2pchat"), work.resolve("cli-bob"), "--no-ice", "--name",
                 PEER, "--rendezvous", service, "--accept-files", inbox.toString(), "connect", deskKey);

@@ -55,7 +55,8 @@ class ManualExchangeUiTest {
     void open() throws Exception {
         work = Files.createDirectories(Path.of(System.getProperty("p2pchat.test.output.dir", "target"), "ui-e2e"));
         harness = new PartHarness("ManualExchangeUiTest");
-        harness.register(SettingsStore.class, new PartHarness.MemorySettings("desk-alice", work.resolve("alice")));
+        harness.registerProfile("desk-alice", work.resolve("alice"));
+        harness.clientLayerOfTheFramework(); // on this profile: the framework's own is bound to what it met first
     }
 
     @AfterEach

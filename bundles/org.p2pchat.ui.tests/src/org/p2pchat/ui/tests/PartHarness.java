@@ -291,6 +291,13 @@ final class PartHarness implements AutoCloseable {
         return layer;
     }
 
+    /** {@link #clientLayer} with every ConnectionProvider registered in the framework now, over its transport. */
+    ChatClientService clientLayerOfTheFramework() throws Exception {
+        PeerTransport transport = bundleContext.getService(bundleContext.getServiceReference(PeerTransport.class));
+        return clientLayer(transport, bundleContext.getServiceReferences(ConnectionProvider.class, null).stream()
+                .map(bundleContext::getService).toArray(ConnectionProvider[]::new));
+    }
+
     /** What DS does with the component's dynamic file transfer reference. */
     private static void bindFiles(ChatClientService layer, String method, FileTransferService service) {
         try {
