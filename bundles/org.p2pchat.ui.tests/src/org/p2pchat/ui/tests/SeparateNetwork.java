@@ -1,15 +1,13 @@
 package org.p2pchat.ui.tests;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import org.p2pchat.testing.NetworkCommands;
 
 /**
  * A network of its own for the processes the test starts through it (a peer, a relay), joined to
@@ -123,37 +121,13 @@ final class SeparateNetwork implements AutoCloseable {
     public void close() throws IOException, InterruptedException {
         if (linked) {
             linked = false;
-            run(false, "link", "del", LOCAL_LINK); // gone already if the namespace ended first
+            NetworkCommands.ip(false, "link", "del", LOCAL_LINK); // gone already if the namespace ended first
         }
         holder.destroyForcibly();
         holder.waitFor(10, TimeUnit.SECONDS);
     }
 
     private void ip(String... args) throws IOException, InterruptedException {
-        run(true, args);
-    }
-
-    private static void run(boolean mustSucceed, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(ipCommand());
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(command + " did not end within 30 s");
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (mustSucceed) {
-            assertEquals(0, p.exitValue(), command + ": " + output);
-        }
-    }
-
-    private static String ipCommand() {
-        for (String candidate : new String[] {"/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"}) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        return "ip";
+        NetworkCommands.ip(true, args);
     }
 }
