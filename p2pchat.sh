@@ -21,7 +21,7 @@ build_if_stale() {
   if [ ! -x "$script" ] || [ ! -f "$built" ] || [ -n "$stale" ]; then
     p2pchat_find_jdk
     echo "p2pchat: building the $2 product (a few minutes the first time)..." >&2
-    (cd "$here" && ./mvnw -B -ntp -q verify -DskipTests) || p2pchat_die "the build failed; see the messages above."
+    (cd "$here" && ./mvnw -B -ntp -q verify -DskipTests $(p2pchat_api_baseline_args)) || p2pchat_die "the build failed; see the messages above."
   fi
 }
 

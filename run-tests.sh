@@ -12,6 +12,8 @@ cd "$(dirname "$0")"
 p2pchat_find_jdk
 p2pchat_need_packages "${P2PCHAT_RUNTIME_PACKAGES[@]}" "${P2PCHAT_TEST_PACKAGES[@]}"
 echo "p2pchat: JDK $JAVA_HOME" >&2
+baseline_args=$(p2pchat_api_baseline_args)
+set -- $baseline_args "$@"
 
 # 1. Online: resolve the target platform and plug-ins, and resolve (not run) one test runtime so
 #    tycho-surefire's providers are local too.

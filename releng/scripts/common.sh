@@ -69,3 +69,16 @@ P2PCHAT_TEST_PACKAGES=(xvfb xauth x11-utils xdotool imagemagick openbox iproute2
 
 P2PCHAT_PRODUCT_DIR=releng/org.p2pchat.repository/target/products/org.p2pchat.client/linux/gtk/x86_64
 P2PCHAT_RELAY_PRODUCT_DIR=releng/org.p2pchat.repository/target/products/org.p2pchat.relay.product/linux/gtk/x86_64
+
+# Maven arguments for the API baseline check: none where the baseline commit (p2pchat.api.baseline
+# in pom.xml) is in this checkout's history; where it is not (a shallow clone, a source archive),
+# the check is skipped with a warning, since the baseline is built from that commit.
+p2pchat_api_baseline_args() {
+    local root baseline
+    root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+    baseline=$(sed -n 's:.*<p2pchat.api.baseline>\(.*\)</p2pchat.api.baseline>.*:\1:p' "$root/pom.xml")
+    if ! git -C "$root" rev-parse -q --verify "$baseline^{commit}" > /dev/null 2>&1; then
+        echo "p2pchat: the API baseline commit $baseline is not in this checkout's history (shallow clone?): the API baseline check is skipped" >&2
+        echo "-Dp2pchat.api.baseline.skip=true"
+    fi
+}
