@@ -77,7 +77,9 @@ class ProofRulesTest {
     @Test
     void anAnswerWithoutAProofToABoundAddressIsRefused() throws Exception {
         mailbox.tamper = answers(ProofRulesTest::withoutProof);
-        Conversation asking = alice.client().connect(bob(alice));
+        PeerAddress peer = bob(alice);
+        assertEquals(Optional.of(bob.client().self()), peer.identity(), "the test provider binds its addresses");
+        Conversation asking = alice.client().connect(peer);
         bob.client().accept(bob.events().await(ClientEvent.RequestReceived.class).request());
 
         String why = failure(asking);
