@@ -18,6 +18,7 @@ import org.p2pchat.core.signaling.InboundOffer;
 import org.p2pchat.core.signaling.OutboundExchange;
 import org.p2pchat.core.signaling.PasteCodec;
 import org.p2pchat.core.signaling.PeerAddress;
+import org.p2pchat.core.signaling.PeerAnswer;
 import org.p2pchat.core.signaling.ProviderCallback;
 import org.p2pchat.core.signaling.ProviderCapability;
 import org.p2pchat.core.signaling.ProviderContext;
@@ -28,7 +29,8 @@ import org.p2pchat.core.signaling.SignedDescription;
 /**
  * A real provider with someone in between: every description it carries from this side (our
  * offers, our answers) passes {@link #tamper} first, as a man in the middle would change it. By
- * default it changes nothing; it also notes whether each offer was marked as a reconnection.
+ * default it changes nothing; it also notes whether each offer was marked as a reconnection, and
+ * can show addresses unbound from their keys.
  */
 final class InTheMiddle implements ConnectionProvider {
 
@@ -37,6 +39,17 @@ final class InTheMiddle implements ConnectionProvider {
     final List<Boolean> reconnectFlags = new CopyOnWriteArrayList<>();
     /** Marks every offer as a reconnection, as anyone can. */
     volatile boolean markAsReconnect;
+    /**
+     * Shows every address as bound to no identity, as the web app's legacy API gives them: then
+     * only the proofs themselves, and the key a conversation verified before, protect the peer.
+     */
+    volatile boolean unbound;
+
+    /** {@code address} as this side is shown it. */
+    PeerAddress shown(PeerAddress address) {
+        return unbound ? new PeerAddress(address.provider(), address.id(), address.name(), address.scope(),
+                Optional.empty(), address.lastSeen()) : address;
+    }
 
     InTheMiddle(ConnectionProvider real) {
         this.real = real;
@@ -125,18 +138,37 @@ final class InTheMiddle implements ConnectionProvider {
 
             @Override
             public CompletableFuture<List<PeerAddress>> peers() {
-                return link.peers();
+                return link.peers().thenApply(all -> all.stream().map(InTheMiddle.this::shown).toList());
             }
 
             @Override
             public Optional<PeerAddress> address(String text) {
-                return link.address(text);
+                return link.address(text).map(InTheMiddle.this::shown);
             }
 
             @Override
             public OutboundExchange send(PeerAddress to, SignedDescription offer, boolean reconnect) {
                 reconnectFlags.add(reconnect);
-                return link.send(to, tamper.apply(offer), reconnect || markAsReconnect);
+                OutboundExchange exchange = link.send(to, tamper.apply(offer), reconnect || markAsReconnect);
+                return new OutboundExchange() {
+                    @Override
+                    public CompletableFuture<PeerAnswer> answer() {
+                        CompletableFuture<PeerAnswer> real = exchange.answer();
+                        CompletableFuture<PeerAnswer> seen = real.thenApply(a -> new PeerAnswer(shown(a.from()),
+                                a.answer()));
+                        seen.whenComplete((a, error) -> {
+                            if (seen.isCancelled()) {
+                                real.cancel(false); // the client withdrew its offer
+                            }
+                        });
+                        return seen;
+                    }
+
+                    @Override
+                    public void candidates(Consumer<IceCandidate> sink) {
+                        exchange.candidates(sink);
+                    }
+                };
             }
 
             @Override
@@ -166,7 +198,7 @@ final class InTheMiddle implements ConnectionProvider {
 
         @Override
         public PeerAddress from() {
-            return real.from();
+            return shown(real.from());
         }
 
         @Override
