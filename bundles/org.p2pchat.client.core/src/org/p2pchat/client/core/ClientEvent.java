@@ -43,8 +43,9 @@ public sealed interface ClientEvent {
     }
 
     /**
-     * A request the client refused by itself: its proof failed, or it came while a conversation
-     * with that peer was going on and does not continue it.
+     * A request the client refused by itself because its proof failed (the requester is told why).
+     * A request that does not continue a conversation going on with that peer is not refused: it
+     * is shown as {@link RequestReceived}, and the conversation goes on untouched.
      */
     record RequestRefused(PeerAddress from, String text) implements ClientEvent {
     }
