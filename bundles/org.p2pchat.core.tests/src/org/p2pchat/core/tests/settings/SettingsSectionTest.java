@@ -62,13 +62,13 @@ class SettingsSectionTest {
     }
 
     private static final List<IceServerEntry> ICE = List.of(
-            new IceServerEntry("Public STUN", "stun:stun.example.org:19302", "", "", false, true),
+            new IceServerEntry("Public STUN", "stun:198.51.100.7:19302", "", "", false, true),
             new IceServerEntry("Office TURN", "turn:192.0.2.7:3478?transport=tcp", "zoe", "pw", true, false));
     private static final List<ServiceEntry> RENDEZVOUS = List.of(
             new ServiceEntry("Local rendezvous", "http://localhost:3479", false, true),
             new ServiceEntry("Club", "https://rendezvous.example.org:8443", true, false));
     private static final List<ServiceEntry> TRACKERS = List.of(
-            new ServiceEntry("Public tracker", "wss://tracker.example.org", true, true),
+            new ServiceEntry("Public tracker", "wss://198.51.100.8:8000", true, true),
             new ServiceEntry("Own", "udp://192.0.2.1:6969/announce", false, false));
 
     @TempDir
