@@ -50,10 +50,7 @@ class FileAttachmentTest {
         bobFiles = new BtFileTransferService(bobProfile, "bob", bobIdentity, false);
         alice = Peers.open("alice", aliceProfile, aliceIdentity, settings(aliceProfile, "alice"), aliceFiles, mailbox);
         bob = Peers.open("bob", bobProfile, bobIdentity, settings(bobProfile, "bob"), bobFiles, mailbox);
-        Peers.meetIn(alice, work.resolve("mailbox"));
-        Peers.meetIn(bob, work.resolve("mailbox"));
-        alice.client().goOnline(FOLDER);
-        bob.client().goOnline(FOLDER);
+        Peers.meetOnline(work.resolve("mailbox"), alice, bob);
     }
 
     static org.p2pchat.core.settings.SettingsStore settings(Path profile, String name) throws Exception {

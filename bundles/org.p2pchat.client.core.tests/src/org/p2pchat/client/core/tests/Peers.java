@@ -79,6 +79,27 @@ final class Peers {
         return new InTheMiddle(provider(FolderMailboxProvider.ID));
     }
 
+    /** Alice and Bob with the test provider, through {@code mailbox}, online in one folder. */
+    record Pair(InTheMiddle mailbox, Person alice, Person bob) {
+
+        /** Profiles and the folder they meet in under {@code work}. */
+        static Pair inAFolder(Path work) throws Exception {
+            InTheMiddle mailbox = folderProvider();
+            Person alice = person("alice", work.resolve("alice"), null, mailbox);
+            Person bob = person("bob", work.resolve("bob"), null, mailbox);
+            meetOnline(work.resolve("mailbox"), alice, bob);
+            return new Pair(mailbox, alice, bob);
+        }
+    }
+
+    /** Makes {@code people} meet in {@code folder} and go online with the test provider there. */
+    static void meetOnline(Path folder, Person... people) throws IOException {
+        for (Person p : people) {
+            meetIn(p, folder);
+            p.client().goOnline(FolderMailboxProvider.ID);
+        }
+    }
+
     /** Makes {@code person} meet others in {@code folder}: the test provider's section in its profile. */
     static void meetIn(Person person, Path folder) throws IOException {
         Files.createDirectories(folder);

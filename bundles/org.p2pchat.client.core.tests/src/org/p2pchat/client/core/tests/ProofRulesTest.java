@@ -55,13 +55,10 @@ class ProofRulesTest {
 
     @BeforeEach
     void start() throws Exception {
-        mailbox = Peers.folderProvider();
-        alice = Peers.person("alice", work.resolve("alice"), null, mailbox);
-        bob = Peers.person("bob", work.resolve("bob"), null, mailbox);
-        Peers.meetIn(alice, work.resolve("mailbox"));
-        Peers.meetIn(bob, work.resolve("mailbox"));
-        alice.client().goOnline(FOLDER);
-        bob.client().goOnline(FOLDER);
+        Peers.Pair pair = Peers.Pair.inAFolder(work);
+        mailbox = pair.mailbox();
+        alice = pair.alice();
+        bob = pair.bob();
         mallory = new Ed25519IdentityService(Files.createDirectories(work.resolve("mallory")));
     }
 
