@@ -158,6 +158,9 @@ final class ChatConsole {
             case ClientEvent.ConversationStarted e -> {
                 // Said by whoever started it (connecting, the offer...).
             }
+            case ClientEvent.DeliveryChanged e -> {
+                // CONTRACT: the CLI work shows delivery states.
+            }
         }
     }
 

@@ -10,6 +10,8 @@ import org.osgi.annotation.versioning.ProviderType;
 import org.p2pchat.core.identity.Contact;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.signaling.PeerAddress;
+import org.p2pchat.history.HistoryPage;
+import org.p2pchat.history.SearchHit;
 
 /**
  * What a chat client does, once for every view: its conversations and their sessions, identity
@@ -90,6 +92,45 @@ public interface ChatClient extends AutoCloseable {
 
     /** The conversations that have not ended, oldest first. */
     List<Conversation> conversations();
+
+    // ---- the history --------------------------------------------------------------------------------
+
+    /** Every conversation of the history, newest activity first, with whether its peer is online. */
+    List<ConversationEntry> conversationList();
+
+    /**
+     * Up to {@code limit} messages of a conversation before row {@code beforeRow}
+     * ({@link Long#MAX_VALUE}: the newest page), oldest first.
+     *
+     * @throws IllegalArgumentException for an unknown conversation
+     */
+    HistoryPage page(String historyId, long beforeRow, int limit);
+
+    /** Messages of every conversation containing {@code text} (case-insensitive), newest first. */
+    List<SearchHit> search(String text, int limit);
+
+    /** The person has seen the conversation: its unread count drops to 0. */
+    void markRead(String historyId);
+
+    /** Forgets a conversation and its messages; a live conversation with the peer is left first. */
+    CompletableFuture<Void> delete(String historyId);
+
+    /** The conversation as plain text, oldest first, for a person to save. */
+    String export(String historyId);
+
+    /**
+     * Connects again to the peer of a conversation of the history, through a method that lists a
+     * peer with its identity key (a directory both use): one click, no exchange. Messages not
+     * delivered before are sent once connected. Fails with a reason a person can act on (the peer
+     * is not listed by any method that is online; the conversation is with an unverified peer).
+     */
+    CompletableFuture<Conversation> reopen(String historyId);
+
+    /**
+     * Sends one of our messages again that was not delivered: through the live conversation with
+     * the peer, or once {@link #reopen} connects.
+     */
+    CompletableFuture<Void> sendAgain(String historyId, String messageId);
 
     /** Leaves every conversation (saying goodbye), goes offline; idempotent. */
     @Override

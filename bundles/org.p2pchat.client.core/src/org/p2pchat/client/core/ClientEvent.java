@@ -11,6 +11,7 @@ import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.identity.Contact;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.signaling.PeerAddress;
+import org.p2pchat.history.DeliveryState;
 
 /**
  * What happens in a {@link ChatClient}, for views to render; delivered in order on the executor
@@ -89,8 +90,21 @@ public sealed interface ClientEvent {
     record MessageReceived(Conversation conversation, ChatMessage message) implements OfConversation {
     }
 
-    /** Our message was handed to the channel. */
+    /** Our message was stored, to be sent (its delivery is reported as {@link DeliveryChanged}). */
     record MessageSent(Conversation conversation, ChatMessage message) implements OfConversation {
+    }
+
+    /**
+     * One of our messages got further (sent, delivered) or did not (not delivered). A message of a
+     * conversation that is not live any more (sent again from the history) is reported with the
+     * history's id and no conversation: {@link HistoryDeliveryChanged}.
+     */
+    record DeliveryChanged(Conversation conversation, String messageId, DeliveryState state)
+            implements OfConversation {
+    }
+
+    /** As {@link DeliveryChanged}, for a message of a conversation of the history that is not live. */
+    record HistoryDeliveryChanged(String historyId, String messageId, DeliveryState state) implements ClientEvent {
     }
 
     /**
@@ -119,6 +133,19 @@ public sealed interface ClientEvent {
 
     /** The conversation is over. */
     record Ended(Conversation conversation, EndReason reason, String text) implements OfConversation {
+    }
+
+    // ---- the list of conversations -----------------------------------------------------------------
+
+    /**
+     * A line of the list of conversations is new or changed (a message, read, verified, online or
+     * not, a live conversation began or ended).
+     */
+    record EntryChanged(ConversationEntry entry) implements ClientEvent {
+    }
+
+    /** A conversation was deleted from the history. */
+    record EntryRemoved(String historyId) implements ClientEvent {
     }
 
     // ---- files -------------------------------------------------------------------------------------

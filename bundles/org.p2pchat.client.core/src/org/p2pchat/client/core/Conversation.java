@@ -54,9 +54,25 @@ public interface Conversation {
     CompletableFuture<Void> connected();
 
     /**
-     * Sends a chat message under our name; completes with it once handed to the channel, or fails
-     * with a reason (not connected, too large). Sent messages are also reported as
-     * {@link ClientEvent.MessageSent}.
+     * The id of this conversation in the history ({@link ChatClient#conversationList()}), once the
+     * peer is identified: the same for every conversation with a peer that proves its identity, a new
+     * one for each with the web app. Empty while negotiating.
+     */
+    Optional<String> historyId();
+
+    /**
+     * Whether our messages get no acknowledgement, so their delivery is best effort: the peer runs
+     * the web app. Our clients acknowledge every message, and what was not acknowledged is sent again
+     * after a reconnection.
+     */
+    boolean bestEffort();
+
+    /**
+     * Sends a chat message under our name. It is stored first ({@link ClientEvent.MessageSent}, state
+     * SENDING), then handed to the connection (SENT), acknowledged by the peer's client (DELIVERED):
+     * each step is reported as {@link ClientEvent.DeliveryChanged}. While the conversation
+     * reconnects, a message to our client is kept and sent once it is back. Completes once stored;
+     * fails with a reason (ended, not connected to a web app peer, too large).
      */
     CompletableFuture<ChatMessage> send(String text);
 

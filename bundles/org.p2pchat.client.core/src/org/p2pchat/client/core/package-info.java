@@ -5,5 +5,5 @@
  * {@link org.p2pchat.client.core.ClientEvent}s and calls its methods; it never names a connection
  * provider or the transport.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.p2pchat.client.core;

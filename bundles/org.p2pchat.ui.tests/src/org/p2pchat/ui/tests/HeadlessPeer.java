@@ -30,7 +30,8 @@ final class HeadlessPeer implements AutoCloseable {
     HeadlessPeer(String name, Path directory, PeerTransport transport, ConnectionProvider... providers) throws Exception {
         identity = new Ed25519IdentityService(directory.resolve("identity"));
         settings = new PartHarness.MemorySettings(name, directory);
-        ChatClientService factory = new ChatClientService(transport, identity, settings, null);
+        ChatClientService factory = new ChatClientService(transport, identity, settings, null,
+                PartHarness.inMemoryHistory());
         for (ConnectionProvider p : providers) {
             factory.register(p, 0);
         }

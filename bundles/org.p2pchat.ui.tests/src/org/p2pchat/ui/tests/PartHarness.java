@@ -266,7 +266,8 @@ final class PartHarness implements AutoCloseable {
      * the component binds it). Registered above the framework's factory.
      */
     ChatClientService clientLayer(PeerTransport transport, ConnectionProvider... providers) {
-        ChatClientService layer = new ChatClientService(transport, profileIdentity, profileSettings, null);
+        ChatClientService layer = new ChatClientService(transport, profileIdentity, profileSettings, null,
+                inMemoryHistory());
         for (ConnectionProvider p : providers) {
             layer.register(p, 0);
         }
@@ -380,4 +381,16 @@ final class PartHarness implements AutoCloseable {
             };
         }
     }
+
+    /** A history in memory, from the framework's history service. */
+    static org.p2pchat.history.MessageHistory inMemoryHistory() {
+        org.osgi.framework.BundleContext context = org.osgi.framework.FrameworkUtil.getBundle(PartHarness.class)
+                .getBundleContext();
+        var reference = context.getServiceReference(org.p2pchat.history.HistoryService.class);
+        if (reference == null) {
+            throw new IllegalStateException("no history service");
+        }
+        return context.getService(reference).openInMemory();
+    }
+
 }

@@ -12,6 +12,7 @@ import org.p2pchat.client.core.ChatClient;
 import org.p2pchat.client.core.ClientOptions;
 import org.p2pchat.client.core.internal.ChatClientService;
 import org.p2pchat.core.PeerTransport;
+import org.p2pchat.history.HistoryService;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.internal.identity.Ed25519IdentityService;
@@ -53,7 +54,8 @@ final class Peers {
     /** A client on an existing profile's parts (a second run, or a reinstalled client). */
     static Person open(String name, Path profile, IdentityService identity, SettingsStore settings,
             FileTransferService files, ConnectionProvider... providers) throws Exception {
-        ChatClientService factory = new ChatClientService(service(PeerTransport.class), identity, settings, files);
+        ChatClientService factory = new ChatClientService(service(PeerTransport.class), identity, settings, files,
+                service(HistoryService.class).openInMemory());
         int ranking = providers.length;
         for (ConnectionProvider p : providers) {
             factory.register(p, ranking--);

@@ -19,12 +19,13 @@ import org.p2pchat.core.PeerTransport;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.history.MessageHistory;
 import org.p2pchat.core.signaling.ConnectionProvider;
 
 /**
  * The client layer as an OSGi service: opens {@link DefaultChatClient}s on the profile's identity,
  * settings and file transfer, with every connection provider registered now or later. Tests make
- * their own with {@link #ChatClientService(PeerTransport, IdentityService, SettingsStore, FileTransferService)}
+ * their own with {@link #ChatClientService(PeerTransport, IdentityService, SettingsStore, FileTransferService, MessageHistory)}
  * to run two profiles in one framework.
  */
 @Component(service = ChatClientFactory.class)
@@ -34,6 +35,7 @@ public final class ChatClientService implements ChatClientFactory {
     private volatile IdentityService identity;
     private volatile SettingsStore settings;
     private volatile FileTransferService files;
+    private volatile MessageHistory history;
     private final ProviderRegistry providers = new ProviderRegistry();
     private final CopyOnWriteArrayList<DefaultChatClient> clients = new CopyOnWriteArrayList<>();
 
@@ -47,11 +49,12 @@ public final class ChatClientService implements ChatClientFactory {
      * @param files the file transfer, or {@code null} for none
      */
     public ChatClientService(PeerTransport transport, IdentityService identity, SettingsStore settings,
-            FileTransferService files) {
+            FileTransferService files, MessageHistory history) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.files = files;
+        this.history = Objects.requireNonNull(history, "history");
     }
 
     @Reference
@@ -67,6 +70,12 @@ public final class ChatClientService implements ChatClientFactory {
     @Reference
     void setSettings(SettingsStore settings) {
         this.settings = settings;
+    }
+
+    /** The running profile's history (registered once the profile is unlocked). */
+    @Reference
+    void setHistory(MessageHistory history) {
+        this.history = history;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -118,7 +127,7 @@ public final class ChatClientService implements ChatClientFactory {
         if (t == null) {
             throw new IllegalStateException("No transport is installed: the WebRTC plug-in is missing or did not start.");
         }
-        DefaultChatClient client = new DefaultChatClient(t, identity, settings, files, providers,
+        DefaultChatClient client = new DefaultChatClient(t, identity, settings, files, history, providers,
                 options == null ? ClientOptions.fromProfile() : options, clients::remove);
         clients.add(client);
         return client;

@@ -68,6 +68,8 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     private volatile boolean pendingByPeer;
     private volatile boolean everConnected;
     private volatile boolean ended;
+    /** The history's id for this conversation, once the peer is identified. */
+    private volatile String historyId;
     /** What to stop when the conversation ends (offers still waiting for an answer). */
     private final List<Runnable> onEnd = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -148,6 +150,30 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     private void verified(PeerSession s, Optional<PublicIdentity> identity) {
         files.verified(s, identity);
         trust.verified(identity);
+        identified(identity);
+    }
+
+    /**
+     * The peer's proof was checked: the conversation's place in the history is the one of its key
+     * (every earlier conversation with it), or a new one for a peer that proves nothing.
+     */
+    private synchronized void identified(Optional<PublicIdentity> identity) {
+        if (historyId != null) {
+            return;
+        }
+        String name = shownName();
+        historyId = identity.map(i -> client.history().conversationWith(i.key(), name).id())
+                .orElseGet(() -> client.history().newUnverifiedConversation(name).id());
+        client.list().changed(historyId);
+    }
+
+    /** The peer announced its name: the history keeps the newest. */
+    void named(String name) {
+        String h = historyId;
+        if (h != null && name != null && !name.isBlank()) {
+            client.history().rename(h, name);
+            client.list().changed(h);
+        }
     }
 
     /** A reconnection's session was negotiated; it replaces the current one once connected. */
@@ -262,7 +288,9 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         // A message from a replaced session is still shown.
         if (m.isSystemNotice() && m.content().endsWith(JOINED)) {
             client.post(new ClientEvent.MessageReceived(this, m));
-            trust.joined(m.content().substring(0, m.content().length() - JOINED.length()));
+            String name = m.content().substring(0, m.content().length() - JOINED.length());
+            trust.joined(name);
+            named(name);
             return;
         }
         client.post(new ClientEvent.MessageReceived(this, m));
@@ -463,6 +491,21 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         } catch (SessionException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    @Override
+    public Optional<String> historyId() {
+        return Optional.ofNullable(historyId);
+    }
+
+    @Override
+    public boolean bestEffort() {
+        return trust.webApp();
+    }
+
+    /** Sends one of our undelivered messages of this conversation again. CONTRACT: the delivery work implements it. */
+    CompletableFuture<Void> sendAgain(String messageId) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("not implemented yet"));
     }
 
     @Override

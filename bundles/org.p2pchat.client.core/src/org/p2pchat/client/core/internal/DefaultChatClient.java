@@ -44,6 +44,10 @@ import org.p2pchat.core.signaling.PeerAddress;
 import org.p2pchat.core.signaling.ProviderCapability;
 import org.p2pchat.core.signaling.SignalingException;
 import org.p2pchat.core.text.ContactWarnings;
+import org.p2pchat.client.core.ConversationEntry;
+import org.p2pchat.history.HistoryPage;
+import org.p2pchat.history.MessageHistory;
+import org.p2pchat.history.SearchHit;
 
 /**
  * A chat client on one profile: its methods ({@link MethodLinks}), its requests, its
@@ -67,6 +71,8 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     private final MethodLinks links;
     private final Proofs proofs;
     private final Negotiator negotiator;
+    private final MessageHistory history;
+    private final ConversationList list;
     private final CopyOnWriteArrayList<ChatConversation> conversations = new CopyOnWriteArrayList<>();
     private final Map<String, Pending> requests = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -86,9 +92,11 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     private static final AtomicLong THREADS = new AtomicLong();
 
     DefaultChatClient(PeerTransport transport, IdentityService identity, SettingsStore settings,
-            FileTransferService files, ProviderRegistry providers, ClientOptions options,
+            FileTransferService files, MessageHistory history, ProviderRegistry providers, ClientOptions options,
             Consumer<DefaultChatClient> onClose) {
         this.transport = transport;
+        this.history = history;
+        this.list = new ConversationList(this, history);
         this.identity = identity;
         this.settings = settings;
         this.options = options;
@@ -136,6 +144,15 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
 
     IdentityService identity() {
         return identity;
+    }
+
+    MessageHistory history() {
+        return history;
+    }
+
+    /** The list of conversations, to report an entry as changed. */
+    ConversationList list() {
+        return list;
     }
 
     MethodLinks links() {
@@ -321,6 +338,53 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     @Override
     public List<Conversation> conversations() {
         return List.copyOf(conversations);
+    }
+
+    // ---- the history ---------------------------------------------------------------------------
+
+    @Override
+    public List<ConversationEntry> conversationList() {
+        return list.entries();
+    }
+
+    @Override
+    public HistoryPage page(String historyId, long beforeRow, int limit) {
+        return history.page(historyId, beforeRow, limit);
+    }
+
+    @Override
+    public List<SearchHit> search(String text, int limit) {
+        return history.search(text, limit);
+    }
+
+    @Override
+    public void markRead(String historyId) {
+        history.markRead(historyId);
+        list.changed(historyId);
+    }
+
+    @Override
+    public CompletableFuture<Void> delete(String historyId) {
+        return list.delete(historyId);
+    }
+
+    @Override
+    public String export(String historyId) {
+        return history.export(historyId);
+    }
+
+    @Override
+    public CompletableFuture<Conversation> reopen(String historyId) {
+        return list.reopen(historyId);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendAgain(String historyId, String messageId) {
+        Optional<Conversation> live = list.live(historyId).filter(c -> !c.state().isFinal());
+        if (live.isPresent()) {
+            return ((ChatConversation) live.get()).sendAgain(messageId);
+        }
+        return reopen(historyId).thenCompose(c -> ((ChatConversation) c).sendAgain(messageId));
     }
 
     @Override

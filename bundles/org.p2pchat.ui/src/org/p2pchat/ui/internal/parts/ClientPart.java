@@ -356,6 +356,15 @@ public class ClientPart {
                 }
             }
             case ClientEvent.TransferChanged e -> chat.transfer(e.status());
+            case ClientEvent.EntryChanged e -> {
+                // CONTRACT: the desktop's list of conversations shows it.
+            }
+            case ClientEvent.EntryRemoved e -> {
+                // CONTRACT: the desktop's list of conversations shows it.
+            }
+            case ClientEvent.HistoryDeliveryChanged e -> {
+                // CONTRACT: the desktop shows it.
+            }
         }
     }
 
@@ -396,6 +405,9 @@ public class ClientPart {
             }
             case ClientEvent.ChannelOpened e -> {
                 // a benchmark's channel: the desktop has no use for it
+            }
+            case ClientEvent.DeliveryChanged e -> {
+                // CONTRACT: the desktop shows delivery states.
             }
         }
     }

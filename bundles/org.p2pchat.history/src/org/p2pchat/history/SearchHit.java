@@ -1,0 +1,5 @@
+package org.p2pchat.history;
+
+/** A message that matched a search, with its conversation. */
+public record SearchHit(ConversationRecord conversation, StoredMessage message) {
+}
