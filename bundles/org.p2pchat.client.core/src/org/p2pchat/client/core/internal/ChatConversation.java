@@ -335,9 +335,8 @@ final class ChatConversation implements Conversation, PeerSessionListener {
             state = next;
         }
         client.post(new ClientEvent.StateChanged(this, next, connection));
-        String h = historyId;
-        if (h != null && (next == ConversationState.CONNECTED || next == ConversationState.RECONNECTING)) {
-            client.list().changed(h); // online or not
+        if (next == ConversationState.CONNECTED || next == ConversationState.RECONNECTING) {
+            historyId().ifPresent(client.list()::changed); // online or not
         }
     }
 
