@@ -61,8 +61,8 @@ public final class PassphraseDialog extends Dialog {
         repeat = field(area, "Repeat it:", REPEAT);
         error = Ui.tag(Ui.label(area, "", SWT.WRAP), ERROR);
         error.setForeground(Ui.ERROR);
-        GridDataFactory.fillDefaults().span(2, 1).grab(true, false).hint(460, SWT.DEFAULT).applyTo(error);
-        Ui.show(error, false);
+        // Room for two lines from the start: the dialog keeps its size when a message comes.
+        GridDataFactory.fillDefaults().span(2, 1).grab(true, false).hint(460, convertHeightInCharsToPixels(2)).applyTo(error);
         return area;
     }
 
@@ -126,15 +126,12 @@ public final class PassphraseDialog extends Dialog {
 
     private void refuse(String message, Text field) {
         error.setText(message);
-        Ui.show(error, true);
         field.selectAll();
         field.setFocus();
-        getShell().layout(true, true);
-        getShell().pack();
     }
 
     /** The message shown after a refusal; empty before. */
     public String errorText() {
-        return error.getVisible() ? error.getText() : "";
+        return error.isDisposed() ? "" : error.getText();
     }
 }

@@ -56,8 +56,8 @@ public final class UnlockDialog extends Dialog {
         GridDataFactory.fillDefaults().grab(true, false).applyTo(passphrase);
         error = Ui.tag(Ui.label(area, "", SWT.WRAP), ERROR);
         error.setForeground(Ui.ERROR);
-        GridDataFactory.fillDefaults().grab(true, false).hint(420, SWT.DEFAULT).applyTo(error);
-        Ui.show(error, false);
+        // Room for two lines from the start: the dialog keeps its size when a message comes.
+        GridDataFactory.fillDefaults().grab(true, false).hint(420, convertHeightInCharsToPixels(2)).applyTo(error);
         return area;
     }
 
@@ -85,11 +85,8 @@ public final class UnlockDialog extends Dialog {
                 return;
             }
             error.setText(refused[0].getMessage());
-            Ui.show(error, true);
-            passphrase.setText("");
+                passphrase.setText("");
             passphrase.setFocus();
-            getShell().layout(true, true);
-            getShell().pack();
         } finally {
             Arrays.fill(given, '\0');
         }
@@ -97,6 +94,6 @@ public final class UnlockDialog extends Dialog {
 
     /** The message shown under the field after a wrong passphrase; empty before. */
     public String errorText() {
-        return error.getVisible() ? error.getText() : "";
+        return error.isDisposed() ? "" : error.getText();
     }
 }

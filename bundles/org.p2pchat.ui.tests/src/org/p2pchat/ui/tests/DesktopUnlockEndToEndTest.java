@@ -1,0 +1,115 @@
+package org.p2pchat.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.p2pchat.core.internal.profile.PassphraseProfileLock;
+import org.p2pchat.ui.tests.DesktopClientSmokeTest.ConsoleLog;
+
+/**
+ * The desktop client product on a profile with a passphrase, typed on the X display as a person
+ * would: the unlock dialog comes over the main window, a wrong passphrase keeps it there, the right
+ * one opens the profile (its identity is made in the encrypted vault); Quit ends the program.
+ */
+class DesktopUnlockEndToEndTest {
+
+    private static final String RIGHT = "correct horse battery staple";
+    private static final Pattern UNLOCK_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Unlock P2P Chat ?\":",
+            Pattern.MULTILINE);
+    private static final long WAIT_SECONDS = DesktopClientSmokeTest.WAIT_SECONDS;
+
+    @Test
+    void theUnlockDialogComesFirstAndTheRightPassphraseOpensTheProfile(@TempDir Path profile) throws Exception {
+        Path output = Path.of(DesktopClientSmokeTest.requiredProperty("p2pchat.test.output.dir"));
+        Files.writeString(profile.resolve("settings.json"), "{\"username\":\"unlock-test\"}");
+        new PassphraseProfileLock(profile).setPassphrase(null, RIGHT.toCharArray());
+        Process client = DesktopClientSmokeTest.startClient(profile, output);
+        try (ConsoleLog log = new ConsoleLog(client, output.resolve("unlock-console.log"))) {
+            assertTrue(log.shown.await(WAIT_SECONDS, TimeUnit.SECONDS), "no window; output:\n" + log.text());
+            String unlock = DesktopClientSmokeTest.viewableWindow(UNLOCK_WINDOW);
+            type(unlock, "correct horse battery stapler");
+            DesktopClientSmokeTest.press(unlock, "Return");
+            Thread.sleep(3000); // the key derivation takes about a second; then the message is painted
+            DesktopClientSmokeTest.screenshot(output, "unlock-wrong-passphrase-product.png", unlock);
+            assertFalse(identityMade(profile), "a wrong passphrase opened nothing");
+            assertTrue(DesktopClientSmokeTest.viewableWindow(UNLOCK_WINDOW).equals(unlock), "the dialog stays");
+
+            type(unlock, RIGHT);
+            DesktopClientSmokeTest.press(unlock, "Return");
+            waitUntil(() -> identityMade(profile), "the identity key is made in the unlocked vault");
+            String main = DesktopClientSmokeTest.viewableWindow(DesktopClientSmokeTest.MAIN_WINDOW);
+            DesktopClientSmokeTest.screenshot(output, "unlocked-window.png", main);
+            DesktopClientSmokeTest.press(main, "ctrl+q");
+            assertTrue(client.waitFor(WAIT_SECONDS, TimeUnit.SECONDS), "Ctrl+Q did not quit; output:\n" + log.text());
+            log.awaitEnd();
+            assertEquals(0, client.exitValue(), "exit code; output:\n" + log.text());
+            assertTrue(log.errors().isEmpty(), "errors logged:\n" + log.text());
+        } finally {
+            client.descendants().forEach(ProcessHandle::destroyForcibly);
+            client.destroyForcibly();
+        }
+    }
+
+    @Test
+    void quitInTheUnlockDialogEndsTheProgram(@TempDir Path profile) throws Exception {
+        Path output = Path.of(DesktopClientSmokeTest.requiredProperty("p2pchat.test.output.dir"));
+        Files.writeString(profile.resolve("settings.json"), "{\"username\":\"unlock-test\"}");
+        new PassphraseProfileLock(profile).setPassphrase(null, RIGHT.toCharArray());
+        Process client = DesktopClientSmokeTest.startClient(profile, output);
+        try (ConsoleLog log = new ConsoleLog(client, output.resolve("unlock-quit-console.log"))) {
+            assertTrue(log.shown.await(WAIT_SECONDS, TimeUnit.SECONDS), "no window; output:\n" + log.text());
+            String unlock = DesktopClientSmokeTest.viewableWindow(UNLOCK_WINDOW);
+            DesktopClientSmokeTest.press(unlock, "Escape");
+            assertTrue(client.waitFor(WAIT_SECONDS, TimeUnit.SECONDS), "Quit did not end it; output:\n" + log.text());
+            log.awaitEnd();
+            assertEquals(0, client.exitValue(), "exit code; output:\n" + log.text());
+            assertFalse(identityMade(profile));
+        } finally {
+            client.descendants().forEach(ProcessHandle::destroyForcibly);
+            client.destroyForcibly();
+        }
+    }
+
+    /** Whether the vault's folder holds the identity key (sealed: the profile has a passphrase). */
+    private static boolean identityMade(Path profile) {
+        try (Stream<Path> entries = Files.list(profile)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("secrets-"))
+                    .anyMatch(p -> Files.exists(p.resolve("identity-key")));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static void type(String window, String text) throws Exception {
+        exec("xdotool", "windowfocus", "--sync", window);
+        exec("xdotool", "type", "--delay", "20", text);
+    }
+
+    private static void exec(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " hangs");
+        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + out);
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("not within " + WAIT_SECONDS + " s: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
