@@ -38,18 +38,20 @@ class DesktopUnlockEndToEndTest {
         try (ConsoleLog log = new ConsoleLog(client, output.resolve("unlock-console.log"))) {
             assertTrue(log.shown.await(WAIT_SECONDS, TimeUnit.SECONDS), "no window; output:\n" + log.text());
             String unlock = DesktopClientSmokeTest.viewableWindow(UNLOCK_WINDOW);
+            String main = DesktopClientSmokeTest.viewableWindow(DesktopClientSmokeTest.MAIN_WINDOW);
+            screen(output, "unlock-at-start-product.png", unlock);
             type(unlock, "correct horse battery stapler");
             DesktopClientSmokeTest.press(unlock, "Return");
             Thread.sleep(3000); // the key derivation takes about a second; then the message is painted
-            DesktopClientSmokeTest.screenshot(output, "unlock-wrong-passphrase-product.png", unlock);
+            screen(output, "unlock-wrong-passphrase-product.png", unlock);
             assertFalse(identityMade(profile), "a wrong passphrase opened nothing");
             assertTrue(DesktopClientSmokeTest.viewableWindow(UNLOCK_WINDOW).equals(unlock), "the dialog stays");
 
             type(unlock, RIGHT);
             DesktopClientSmokeTest.press(unlock, "Return");
             waitUntil(() -> identityMade(profile), "the identity key is made in the unlocked vault");
-            String main = DesktopClientSmokeTest.viewableWindow(DesktopClientSmokeTest.MAIN_WINDOW);
-            DesktopClientSmokeTest.screenshot(output, "unlocked-window.png", main);
+            Thread.sleep(3000); // the client layer comes up and the window shows the identity
+            screen(output, "unlocked-window.png", main);
             DesktopClientSmokeTest.press(main, "ctrl+q");
             assertTrue(client.waitFor(WAIT_SECONDS, TimeUnit.SECONDS), "Ctrl+Q did not quit; output:\n" + log.text());
             log.awaitEnd();
@@ -91,16 +93,46 @@ class DesktopUnlockEndToEndTest {
         }
     }
 
+    /**
+     * Saves what the screen shows where {@code window} is, once painted: taken from the root
+     * window, as a person sees it (a window's own image keeps what another window covered).
+     */
+    private static void screen(Path output, String name, String window) throws Exception {
+        String info = exec("xwininfo", "-id", window);
+        int x = geometry(info, "Absolute upper-left X");
+        int y = geometry(info, "Absolute upper-left Y");
+        String crop = geometry(info, "Width") + "x" + geometry(info, "Height") + "+" + x + "+" + y;
+        Path file = Files.createDirectories(output.resolve("screenshots")).resolve(name);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        int colours;
+        do {
+            exec("import", "-window", "root", "-crop", crop, "+repage", file.toString());
+            colours = Integer.parseInt(exec("identify", "-format", "%k", file.toString()).strip());
+            if (colours >= 16) {
+                return;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
+        fail("window " + window + " was not painted within " + WAIT_SECONDS + " s: " + file);
+    }
+
+    private static int geometry(String xwininfo, String field) {
+        java.util.regex.Matcher m = Pattern.compile(Pattern.quote(field) + ":\\s+(-?\\d+)").matcher(xwininfo);
+        assertTrue(m.find(), field + " in " + xwininfo);
+        return Integer.parseInt(m.group(1));
+    }
+
     private static void type(String window, String text) throws Exception {
         exec("xdotool", "windowfocus", "--sync", window);
         exec("xdotool", "type", "--delay", "20", text);
     }
 
-    private static void exec(String... command) throws Exception {
+    private static String exec(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " hangs");
         assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + out);
+        return out;
     }
 
     private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {

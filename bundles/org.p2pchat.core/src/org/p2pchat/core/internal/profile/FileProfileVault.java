@@ -17,9 +17,12 @@ final class FileProfileVault implements ProfileVault {
         this.opened = opened;
     }
 
-    /** After the passphrase was set, changed or removed: the secrets are where it says now. */
-    synchronized void changed(VaultStore.Opened now) {
-        opened = now;
+    /**
+     * Writes every secret again under {@code next} (see {@link VaultStore#change}) and goes on with
+     * them; no secret is read or written meanwhile.
+     */
+    synchronized void change(char[] next) throws IOException {
+        opened = store.change(opened, next);
     }
 
     @Override

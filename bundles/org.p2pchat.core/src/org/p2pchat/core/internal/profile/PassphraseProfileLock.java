@@ -60,9 +60,15 @@ public final class PassphraseProfileLock implements ProfileLock {
     }
 
     @Activate
-    void activate(BundleContext bundleContext) throws IOException {
+    void activate(BundleContext bundleContext) {
         context = bundleContext;
-        open(settings.profileDirectory());
+        try {
+            open(settings.profileDirectory());
+        } catch (IOException e) {
+            // Registered anyway, locked: unlocking says what is wrong, and the clients show it.
+            LOG.log(Level.ERROR, "The profile's vault cannot be read; it stays locked.", e);
+            return;
+        }
         String file = bundleContext.getProperty(PASSPHRASE_FILE_PROPERTY);
         if (!isUnlocked() && file != null && !file.isBlank()) {
             char[] passphrase = null;
@@ -151,10 +157,11 @@ public final class PassphraseProfileLock implements ProfileLock {
     public void setPassphrase(char[] current, char[] next) throws WrongPassphraseException {
         FileProfileVault v = currentVault();
         try {
-            VaultStore.Opened now = store.open(current);
-            VaultStore.Opened changed = store.change(now, next);
+            VaultStore.Opened now = store.open(current); // refuses a wrong passphrase before anything is written
             if (v != null) {
-                v.changed(changed);
+                v.change(next);
+            } else {
+                store.change(now, next);
             }
         } catch (IOException e) {
             throw new IllegalStateException("The passphrase was not changed: " + e.getMessage(), e);

@@ -233,8 +233,7 @@ final class VaultStore {
      */
     void removeLeftovers() throws IOException {
         synchronized (monitor) {
-            try (FileChannel channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
+            try (FileChannel channel = openLockFile(); FileLock lock = channel.tryLock()) {
                 if (lock != null) {
                     removeFoldersOtherThan(pointer());
                 }
@@ -292,8 +291,7 @@ final class VaultStore {
     }
 
     private Held lock() throws IOException {
-        FileChannel channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
+        FileChannel channel = openLockFile();
         try {
             FileLock lock = channel.lock();
             return () -> {
@@ -307,6 +305,11 @@ final class VaultStore {
             channel.close();
             throw e;
         }
+    }
+
+    private FileChannel openLockFile() throws IOException {
+        return FileChannel.open(directory.resolve(LOCK_FILE), java.util.Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE), ownerOnly("rw-------"));
     }
 
     private static byte[] pointerJson(Pointer p) {
