@@ -25,7 +25,8 @@ import org.p2pchat.testing.NetworkIsolation;
 /**
  * The profile's passphrase through the command-line client of the materialized product: set with
  * {@code cli passphrase}, a wrong one refused with a clear error and nothing changed, the right
- * one from {@code --passphrase-file} opening the client with the same identity, and removed again.
+ * one from {@code --passphrase-file}, {@code P2PCHAT_PASSPHRASE} or {@code -Dp2pchat.passphrase.file}
+ * opening the client with the same identity, and removed again (then no passphrase is asked for).
  */
 class PassphraseEndToEndTest {
 
@@ -73,6 +74,10 @@ class PassphraseEndToEndTest {
         before.forEach((name, bytes) -> assertArrayEquals(bytes, after.get(name), name + " changed"));
 
         assertEquals(identity, offerAndIdentity("right", profile, "--passphrase-file", right.toString()));
+        Run environment = run(profile, Map.of("P2PCHAT_PASSPHRASE", "correct horse battery staple"), "methods");
+        assertEquals(0, environment.exit, "P2PCHAT_PASSPHRASE unlocks it: " + environment);
+        Run property = run(profile, Map.of("P2PCHAT_VMARGS", "-Dp2pchat.passphrase.file=" + right), "methods");
+        assertEquals(0, property.exit, "-Dp2pchat.passphrase.file unlocks it at start: " + property);
 
         try (CliProcess remove = CliProcess.start("remove", product, profile, "passphrase", "--passphrase-file",
                 right.toString(), "--new-passphrase-file", none.toString())) {
