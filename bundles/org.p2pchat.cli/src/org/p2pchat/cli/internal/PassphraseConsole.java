@@ -1,6 +1,10 @@
 package org.p2pchat.cli.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Console;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -28,6 +32,8 @@ final class PassphraseConsole {
 
     static final String ENVIRONMENT = "P2PCHAT_PASSPHRASE";
     static final String COMMAND = "passphrase";
+    /** The terminal to ask on when Java has no console; set by the start script. */
+    static final String TERMINAL_PROPERTY = "p2pchat.cli.terminal";
     static final String USAGE = """
 
             Passphrase (opt-in: the identity key and the history are then encrypted at rest):
@@ -112,14 +118,14 @@ final class PassphraseConsole {
                 lock.unlock(given);
                 return null;
             }
-            Console terminal = terminal();
-            if (terminal == null) {
+            if (!onTerminal()) {
                 print.error("The profile " + lock.directory() + " is protected by a passphrase: give it with "
                         + "--passphrase-file FILE or " + ENVIRONMENT + ", or start on a terminal to be asked.");
                 return 1;
             }
             for (int attempt = 1;; attempt++) {
-                given = terminal.readPassword("Passphrase of the profile %s: ", lock.directory());
+                wipe(given);
+                given = ask("Passphrase of the profile " + lock.directory() + ": ");
                 if (given == null) {
                     print.error("No passphrase given; the profile stays locked.");
                     return 1;
@@ -160,8 +166,8 @@ final class PassphraseConsole {
             if (had) {
                 if (passphraseFile != null || System.getenv(ENVIRONMENT) != null) {
                     current = given("--passphrase-file");
-                } else if (terminal() != null) {
-                    current = terminal().readPassword("Current passphrase of the profile %s: ", lock.directory());
+                } else if (onTerminal()) {
+                    current = ask("Current passphrase of the profile " + lock.directory() + ": ");
                 }
                 if (current == null) {
                     print.error("The profile has a passphrase: give it with --passphrase-file FILE or " + ENVIRONMENT
@@ -171,11 +177,11 @@ final class PassphraseConsole {
             }
             if (newPassphraseFile != null) {
                 next = read(newPassphraseFile, "--new-passphrase-file");
-            } else if (terminal() != null) {
+            } else if (onTerminal()) {
                 print.hint("The identity key and the history will be encrypted with the passphrase. A forgotten "
                         + "passphrase cannot be recovered: the profile's identity and history are lost with it.");
-                next = terminal().readPassword("New passphrase (empty: none): ");
-                char[] repeated = terminal().readPassword("Repeat it: ");
+                next = ask("New passphrase (empty: none): ");
+                char[] repeated = ask("Repeat it: ");
                 boolean same = next != null && Arrays.equals(next, repeated);
                 wipe(repeated);
                 if (!same) {
@@ -241,9 +247,67 @@ final class PassphraseConsole {
         }
     }
 
-    /** The terminal, if the program runs on one (not when input or output is redirected). */
-    private static Console terminal() {
-        return System.console();
+    /**
+     * Whether the program runs on a terminal to ask on: Java's console, or the terminal the start
+     * script names ({@value #TERMINAL_PROPERTY}) when its input is one (the JVM's stdout is the log,
+     * so Java sees no console then). Not when the input is redirected.
+     */
+    private static boolean onTerminal() {
+        return System.console() != null || !System.getProperty(TERMINAL_PROPERTY, "").isBlank();
+    }
+
+    /** A line typed on the terminal without echo; null at its end. */
+    private static char[] ask(String prompt) throws IOException {
+        Console console = System.console();
+        if (console != null) {
+            return console.readPassword("%s", prompt);
+        }
+        File tty = new File(System.getProperty(TERMINAL_PROPERTY));
+        try (FileOutputStream out = new FileOutputStream(tty); FileInputStream in = new FileInputStream(tty)) {
+            out.write(prompt.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            stty(tty, "-echo");
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            try {
+                for (int b; (b = in.read()) != '\n';) {
+                    if (b < 0) {
+                        return line.size() == 0 ? null : decode(line);
+                    }
+                    line.write(b);
+                }
+                return decode(line);
+            } finally {
+                stty(tty, "echo");
+                out.write('\n');
+                byte[] typed = line.toByteArray();
+                Arrays.fill(typed, (byte) 0);
+                line.reset();
+            }
+        }
+    }
+
+    private static char[] decode(ByteArrayOutputStream line) throws IOException {
+        byte[] bytes = line.toByteArray();
+        try {
+            CharBuffer text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+            char[] chars = Arrays.copyOf(text.array(), text.limit());
+            Arrays.fill(text.array(), '\0');
+            int end = chars.length > 0 && chars[chars.length - 1] == '\r' ? chars.length - 1 : chars.length;
+            return end == chars.length ? chars : Arrays.copyOf(chars, end);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /** Sets a mode of the terminal (echo or not) as stty does. */
+    private static void stty(File tty, String mode) throws IOException {
+        try {
+            new ProcessBuilder("stty", mode).redirectInput(tty).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while setting the terminal", e);
+        }
     }
 
     private static ProfileLock lock(BundleContext bundles) throws InterruptedException {
