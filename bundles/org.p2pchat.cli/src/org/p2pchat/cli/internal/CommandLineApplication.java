@@ -39,18 +39,27 @@ public final class CommandLineApplication implements IApplication {
         context.applicationRunning();
         PrintStream out = ProgramOutput.open();
         CliOptions options;
+        PassphraseConsole passphrase;
         try {
-            options = CliOptions.parse(args);
+            passphrase = PassphraseConsole.take(args);
+            if (passphrase.isCommand()) {
+                return passphrase.change(FrameworkUtil.getBundle(getClass()).getBundleContext(), out);
+            }
+            options = CliOptions.parse(passphrase.remaining());
         } catch (IllegalArgumentException e) {
             System.err.println("p2pchat cli: " + e.getMessage() + "\n\n" + CliOptions.USAGE);
             return 2;
         }
         EventPrinter print = new EventPrinter(out, System.err, options.json());
         BundleContext bundles = FrameworkUtil.getBundle(getClass()).getBundleContext();
+        Integer locked = options.mode() == CliOptions.Mode.HELP ? null : passphrase.unlock(bundles, print);
+        if (locked != null) {
+            return locked; // the client layer needs the profile's history, which needs the passphrase
+        }
         ChatClientFactory factory = service(bundles, ChatClientFactory.class, SERVICE_WAIT_SECONDS);
         if (options.mode() == CliOptions.Mode.HELP) {
             // With --json even the usage is a JSON line: stdout carries nothing else.
-            String usage = CliOptions.USAGE + Methods.usage(factory);
+            String usage = CliOptions.USAGE + PassphraseConsole.USAGE + Methods.usage(factory);
             print.event("help", usage, "text", usage);
             return 0;
         }

@@ -1,6 +1,7 @@
 package org.p2pchat.core.tests.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,7 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.settings.SettingsStore;
 
-/** The identity service as the running framework provides it: its key lives in the profile. */
+/** The identity service as the running framework provides it: its key lives in the profile's vault. */
 class IdentityServiceComponentTest {
 
     @Test
@@ -27,9 +28,11 @@ class IdentityServiceComponentTest {
         try {
             IdentityService identity = identities.waitForService(10_000);
             assertNotNull(identity, "no IdentityService service");
-            Path key = stores.waitForService(10_000).profileDirectory().resolve("identity.key");
+            Path profile = stores.waitForService(10_000).profileDirectory();
+            Path key = profile.resolve("secrets/identity-key"); // the test profile has no passphrase
             assertTrue(Files.exists(key), key.toString());
             assertEquals(identity.self().key(), Files.readAllLines(key).get(1).strip());
+            assertFalse(Files.exists(profile.resolve("identity.key")), "the plain key file of earlier versions");
         } finally {
             identities.close();
             stores.close();

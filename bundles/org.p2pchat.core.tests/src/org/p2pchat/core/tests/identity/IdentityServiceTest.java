@@ -42,8 +42,9 @@ class IdentityServiceTest {
     @Test
     void theKeyIsCreatedOnceOwnerOnlyAndKeptAcrossRestarts() throws Exception {
         Ed25519IdentityService first = new Ed25519IdentityService(temp);
-        Path key = temp.resolve("identity.key");
+        Path key = temp.resolve("secrets/identity-key");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key.getParent())));
         Ed25519IdentityService again = new Ed25519IdentityService(temp);
         assertEquals(first.self(), again.self());
         assertTrue(first.self().fingerprint().matches("([0-9A-F]{4} ){7}[0-9A-F]{4}"), first.self().fingerprint());

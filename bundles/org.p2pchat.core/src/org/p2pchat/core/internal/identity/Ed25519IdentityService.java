@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -39,17 +40,21 @@ import org.p2pchat.core.identity.IdentityProof;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.settings.Profiles;
-import org.p2pchat.core.settings.SettingsStore;
+import org.p2pchat.core.internal.profile.PassphraseProfileLock;
+import org.p2pchat.core.profile.ProfileVault;
 import org.p2pchat.core.text.DisplayNames;
 
 /**
- * The profile's Ed25519 identity, kept in {@code identity.key} (owner-only), and its contacts in
- * {@code contacts.json}.
+ * The profile's Ed25519 identity, its private key kept in the profile's {@link ProfileVault}
+ * (encrypted when the profile has a passphrase), and its contacts in {@code contacts.json}.
  */
 @Component(service = IdentityService.class)
 public final class Ed25519IdentityService implements IdentityService {
 
+    /** Where earlier versions kept the key, in plain text. */
     static final String KEY_FILE = "identity.key";
+    /** The key's name in the profile's vault. */
+    static final String KEY_SECRET = "identity-key";
     static final String CONTACTS_FILE = "contacts.json";
     private static final String PROOF_CONTEXT = "p2pchat-identity-v1";
     private static final String SAFETY_CONTEXT = "p2pchat-safety-v1";
@@ -73,41 +78,59 @@ public final class Ed25519IdentityService implements IdentityService {
     private final List<Contact> contacts = new ArrayList<>();
 
     @Reference
-    private SettingsStore settings;
+    private ProfileVault vault;
 
     /** For DS. */
     public Ed25519IdentityService() {
     }
 
-    /** For use outside a framework. */
+    /**
+     * For use outside a framework: the identity of the profile in {@code profileDirectory}, which
+     * must have no passphrase (else use {@link #Ed25519IdentityService(ProfileVault)}).
+     */
     public Ed25519IdentityService(Path profileDirectory) throws IOException {
-        open(profileDirectory);
+        this(new PassphraseProfileLock(profileDirectory).vault().orElseThrow(() -> new IOException(
+                "The profile " + profileDirectory + " is protected by a passphrase; unlock it first.")));
+    }
+
+    /** For use outside a framework: the identity kept in {@code vault}. */
+    public Ed25519IdentityService(ProfileVault vault) throws IOException {
+        open(vault);
     }
 
     @Activate
     void activate() throws IOException {
-        open(settings.profileDirectory());
+        open(vault);
     }
 
-    private void open(Path dir) throws IOException {
+    /**
+     * Reads the key from the vault; a profile of an earlier version has it in a plain
+     * {@code identity.key}, which moves into the vault (the same key) and is deleted.
+     */
+    private void open(ProfileVault secrets) throws IOException {
+        Path dir = secrets.directory();
         directory = Profiles.ensurePrivateDirectory(dir);
         Path keyFile = dir.resolve(KEY_FILE);
-        try {
-            if (Files.exists(keyFile)) {
-                String[] lines = Files.readString(keyFile, StandardCharsets.US_ASCII).strip().split("\n");
-                privateKey = KeyFactory.getInstance("Ed25519")
-                        .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(lines[0].strip())));
-                self = new PublicIdentity(lines[1].strip());
-            } else {
+        Optional<byte[]> stored = secrets.read(KEY_SECRET);
+        if (stored.isPresent()) {
+            load(stored.get(), "the profile's vault (" + dir + ")");
+        } else if (Files.exists(keyFile)) {
+            byte[] plain = Files.readAllBytes(keyFile);
+            load(plain, keyFile.toString());
+            secrets.write(KEY_SECRET, plain);
+        } else {
+            try {
                 KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
                 privateKey = pair.getPrivate();
                 self = PublicIdentity.of(pair.getPublic());
-                writePrivately(keyFile, Base64.getEncoder().encodeToString(privateKey.getEncoded()) + "\n" + self.key() + "\n");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("this Java runtime cannot make Ed25519 keys", e);
             }
-        } catch (GeneralSecurityException | IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
-            throw new IOException("The identity key in " + keyFile + " is damaged (" + e.getMessage()
-                    + "). Move it away to create a new identity; peers will see a changed key.", e);
+            secrets.write(KEY_SECRET, (Base64.getEncoder().encodeToString(privateKey.getEncoded()) + "\n" + self.key()
+                    + "\n").getBytes(StandardCharsets.US_ASCII));
         }
+        // In the vault now (a crash before this line leaves both, and the vault's copy wins).
+        Files.deleteIfExists(keyFile);
         warmUp();
         Path contactsFile = dir.resolve(CONTACTS_FILE);
         if (Files.exists(contactsFile)) {
@@ -119,6 +142,19 @@ public final class Ed25519IdentityService implements IdentityService {
             } catch (JsonParseException | IllegalArgumentException e) {
                 throw new IOException("The contacts file " + contactsFile + " is damaged: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** The key as kept: the private key (PKCS#8, Base64), a line break, the public identity. */
+    private void load(byte[] kept, String where) throws IOException {
+        try {
+            String[] lines = new String(kept, StandardCharsets.US_ASCII).strip().split("\n");
+            privateKey = KeyFactory.getInstance("Ed25519")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(lines[0].strip())));
+            self = new PublicIdentity(lines[1].strip());
+        } catch (GeneralSecurityException | IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            throw new IOException("The identity key in " + where + " is damaged (" + e.getMessage()
+                    + "). Move it away to create a new identity; peers will see a changed key.", e);
         }
     }
 
