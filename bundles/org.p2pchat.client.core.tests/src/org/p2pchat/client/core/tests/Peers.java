@@ -66,10 +66,17 @@ final class Peers {
         return new Person(name, profile, identity, settings, factory, client, events);
     }
 
-    /** A fresh identity in {@code profile} (as after reinstalling): the old key file is moved away. */
+    /**
+     * A fresh identity in {@code profile} (as after reinstalling): the profile's vault, where the
+     * key is kept, is moved away.
+     */
     static IdentityService newIdentity(Path profile) throws IOException {
-        Files.move(profile.resolve("identity.key"), profile.resolve("identity.key.old"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (var entries = Files.list(profile)) {
+            for (Path p : entries.filter(p -> p.getFileName().toString().startsWith("secrets")
+                    || p.getFileName().toString().equals("vault.json")).toList()) {
+                Files.move(p, p.resolveSibling(p.getFileName() + ".old"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
         return new Ed25519IdentityService(profile);
     }
 
