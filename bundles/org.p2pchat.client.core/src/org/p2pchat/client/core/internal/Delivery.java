@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -75,6 +77,8 @@ final class Delivery {
     private PeerSession session;
     /** The peer's first acknowledgement on {@link #session}, -1 until it came. */
     private long resume = -1;
+    /** The peer's first acknowledgement on each session, also one that came before the session was ours. */
+    private final Map<PeerSession, Long> firstAcks = new WeakHashMap<>();
     /** The highest sequence number handed to {@link #session}. */
     private long handedUpTo;
     private boolean noticeShown;
@@ -125,9 +129,13 @@ final class Delivery {
     /** {@code s} is the conversation's connected session now (the first, or a reconnection's). */
     void connected(PeerSession s) {
         serial.execute(() -> {
+            if (s == session) {
+                return; // the same session back from a short disconnection: nothing was lost on it
+            }
             session = s;
-            resume = -1;
-            handedUpTo = 0;
+            resume = firstAcks.getOrDefault(s, -1L);
+            handedUpTo = Math.max(resume, 0);
+            pump();
         });
         s.peerClient().whenComplete((name, error) -> {
             if (error == null) {
@@ -320,6 +328,7 @@ final class Delivery {
             if (!delivered.isEmpty()) {
                 client.list().changed(historyId);
             }
+            firstAcks.putIfAbsent(s, seq);
             if (s == session && resume < 0) {
                 resume = seq;
                 handedUpTo = seq;
