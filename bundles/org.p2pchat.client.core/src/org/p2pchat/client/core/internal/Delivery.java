@@ -159,7 +159,8 @@ final class Delivery {
             return;
         }
         if (acks) {
-            s.acknowledge(historyId == null ? 0 : history.receivedSeq(historyId));
+            receivedUpTo = historyId == null ? -1 : history.receivedSeq(historyId);
+            s.acknowledge(Math.max(receivedUpTo, 0));
         } else {
             if (!noticeShown) {
                 noticeShown = true;
