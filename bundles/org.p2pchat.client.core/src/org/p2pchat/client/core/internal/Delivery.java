@@ -275,8 +275,8 @@ final class Delivery {
     /** Hands the session what may go now: from the peer's resume point on, in order. */
     private void pump() {
         PeerSession s = session;
-        if (s == null || ended || !acknowledging.isDone()) {
-            return;
+        if (s == null || ended || !acknowledging.isDone() || acknowledging.isCompletedExceptionally()) {
+            return; // not connected, or the peer's client not known (or never will be: ended)
         }
         if (acknowledging.join()) {
             if (resume < 0) {
