@@ -25,7 +25,7 @@ import org.p2pchat.history.StoredMessage;
 /**
  * A message whose storing call returned survives {@code kill -9} of the process the next moment: a
  * second process stores messages in a loop and prints each id once stored; it is killed (SIGKILL)
- * mid-loop, three times at different points, the last after 50 s of writing; every printed id is
+ * mid-loop, three times at different points, the last after 55 s of writing; every printed id is
  * then in the history, once, and the sequence numbers on both sides run without a gap or a repeat.
  */
 class KillTest {
@@ -38,11 +38,11 @@ class KillTest {
     @Test
     void everyMessageStoredBeforeAKillIsThereOnce() throws Exception {
         List<String> printed = new ArrayList<>();
-        kill(printed, "r0", 200, 0);
-        kill(printed, "r1", 701, 0);
-        // A writer that runs longer than H2 keeps replaced data (45 s), so that the file's space
-        // would be written again if H2 were let to, and that compacts the file on the way.
-        kill(printed, "r2", 1, 50_000);
+        kill(printed, "r0", 200, 0, 0);
+        kill(printed, "r1", 701, 0, 0);
+        // A writer that runs longer than H2 keeps replaced data (45 s), at a person's pace, so
+        // that H2 would write into the file's freed space if it were let to.
+        kill(printed, "r2", 1, 55_000, 20);
 
         try (MessageHistory history = Services.histories().open(profile, Optional.of(KEY))) {
             String bob = history.conversationWith(HistoryProcess.PEER, "Bob").id();
@@ -70,12 +70,12 @@ class KillTest {
     }
 
     /**
-     * Starts a writer, kills it once it printed {@code lines} ids and {@code millis} passed, and
-     * adds every id it printed to {@code printed}.
+     * Starts a writer pausing {@code pause} ms between messages, kills it once it printed
+     * {@code lines} ids and {@code millis} passed, and adds every id it printed to {@code printed}.
      */
-    private void kill(List<String> printed, String prefix, int lines, long millis) throws Exception {
+    private void kill(List<String> printed, String prefix, int lines, long millis, long pause) throws Exception {
         long killAt = System.nanoTime() + millis * 1_000_000;
-        Process writer = ChildJvm.start("write", profile.toString(), Services.hex(KEY), prefix);
+        Process writer = ChildJvm.start("write", profile.toString(), Services.hex(KEY), prefix, Long.toString(pause));
         try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             int seen = 0;

@@ -36,12 +36,12 @@ final class HistoryDatabase {
      * DB_CLOSE_ON_EXIT=FALSE: the history closes it, not a shutdown hook that may run first.
      * TRACE_LEVEL_FILE=0: no {@code history.trace.db} beside it (errors are reported to the caller).
      * Durability: H2 writes commits to the file from a background thread (up to WRITE_DELAY later);
-     * {@link H2MessageHistory} writes each of its commits to the file before it returns instead
+     * {@link HistoryConnection} writes each of its commits to the file before it returns instead
      * (CHECKPOINT). REUSE_SPACE=FALSE: H2 writes every commit at the end of the file, where it
-     * finds it again after a crash; written into space freed inside the file, the last few commits
-     * before a kill were lost (measured: 1 to 4 messages in 5 of 6 kills). The file so grows with
-     * every commit (about 20 KB each) until the history compacts it (see
-     * {@link H2MessageHistory}).
+     * finds it again after a crash; written into space freed inside the file (which H2 does 45 s
+     * after it was freed), the last few commits before a kill were lost (measured: 1 to 4 messages
+     * in 5 of 6 kills; KillTest's slow writer). The file so grows with every commit (12-20 KB
+     * each) until {@link HistoryConnection} compacts it.
      */
     private static final String SETTINGS = ";DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0;REUSE_SPACE=FALSE";
     private static final String USER = "history";
