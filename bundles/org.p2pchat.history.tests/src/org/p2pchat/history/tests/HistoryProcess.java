@@ -17,9 +17,9 @@ import org.p2pchat.history.internal.H2Histories;
  * The main class of a second process on a history (started by {@link ChildJvm}), which runs with
  * only H2 and the history bundle on its class path:
  * <ul>
- * <li>{@code write DIR KEYHEX PREFIX}: stores messages to the peer {@code bob} in a loop, ours and
- * the peer's in turn, and prints each message's id once the call storing it returned, until
- * killed;</li>
+ * <li>{@code write DIR KEYHEX PREFIX [PAUSE_MS]}: stores messages to the peer {@code bob} in a loop,
+ * ours and the peer's in turn (pausing between two), and prints each message's id once the call
+ * storing it returned, until killed;</li>
  * <li>{@code hold DIR KEYHEX}: opens the history, prints {@code open} (or {@code refused: message}),
  * and keeps it open until its standard input ends.</li>
  * </ul>
@@ -37,13 +37,15 @@ public final class HistoryProcess {
         Path directory = Path.of(args[1]);
         Optional<byte[]> key = args[2].equals("-") ? Optional.empty() : Optional.of(HexFormat.of().parseHex(args[2]));
         switch (args[0]) {
-            case "write" -> write(H2Histories.open(directory, key), args[3], out);
+            case "write" -> write(H2Histories.open(directory, key), args[3], args.length > 4 ? Long.parseLong(args[4]) : 0,
+                    out);
             case "hold" -> hold(directory, key, out);
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
 
-    private static void write(MessageHistory history, String prefix, PrintStream out) {
+    private static void write(MessageHistory history, String prefix, long pause, PrintStream out)
+            throws InterruptedException {
         String conversation = history.conversationWith(PEER, "Bob").id();
         long incomingSeq = history.receivedSeq(conversation);
         for (long i = 0;; i++) {
@@ -55,6 +57,9 @@ public final class HistoryProcess {
                         .orElseThrow();
             }
             out.println(id);
+            if (pause > 0) {
+                Thread.sleep(pause);
+            }
         }
     }
 
