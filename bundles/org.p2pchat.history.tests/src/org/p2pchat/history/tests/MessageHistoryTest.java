@@ -121,6 +121,23 @@ class MessageHistoryTest {
                 .messages().size());
     }
 
+    @Test
+    void aConversationWithTheSameKeyAfterADeleteGoesOnWithItsSequenceNumbers() {
+        history.addOutgoing(bob, "o1", "Alice", "one", 1, true);
+        history.addOutgoing(bob, "o2", "Alice", "two", 2, true);
+        history.addIncoming(bob, "i1", 7, "Bob", "seven", 3);
+        history.delete(bob);
+        // Bob's client still has our 1 and 2 and told us it had its 7: numbering goes on from there.
+        String again = history.conversationWith("bob-key", "Bob").id();
+        assertEquals(3, history.addOutgoing(again, "o3", "Alice", "three", 4, true).seq());
+        assertEquals(7, history.receivedSeq(again));
+        assertEquals(Optional.empty(), history.addIncoming(again, "i1", 7, "Bob", "seven", 3), "a repeat");
+        // Taken up once: a conversation deleted twice keeps the newest numbers.
+        history.delete(again);
+        assertEquals(4, history.addOutgoing(history.conversationWith("bob-key", "Bob").id(), "o4", "Alice", "four", 5,
+                true).seq());
+    }
+
     // ---- messages --------------------------------------------------------------------------------
 
     @Test

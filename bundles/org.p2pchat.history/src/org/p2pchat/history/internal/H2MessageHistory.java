@@ -90,6 +90,17 @@ final class H2MessageHistory implements MessageHistory {
         insert.setLong(5, created);
         insert.setLong(6, nextRow());
         insert.executeUpdate();
+        if (peerKey != null) {
+            // The peer's client remembers how far we got before this person deleted the conversation.
+            PreparedStatement counters = db.statement("UPDATE conversation c SET (last_out_seq, received_seq) = "
+                    + "(SELECT d.last_out_seq, d.received_seq FROM deleted_peer d WHERE d.peer_key = c.peer_key) "
+                    + "WHERE c.id = ? AND EXISTS (SELECT 1 FROM deleted_peer d WHERE d.peer_key = c.peer_key)");
+            counters.setString(1, id);
+            counters.executeUpdate();
+            PreparedStatement forget = db.statement("DELETE FROM deleted_peer WHERE peer_key = ?");
+            forget.setString(1, peerKey);
+            forget.executeUpdate();
+        }
         return new ConversationRecord(id, Optional.ofNullable(peerKey), name, false, bestEffort, created);
     }
 
@@ -177,6 +188,11 @@ final class H2MessageHistory implements MessageHistory {
             PreparedStatement messages = db.statement("DELETE FROM message WHERE conversation_id = ?");
             messages.setString(1, conversationId);
             messages.executeUpdate();
+            PreparedStatement counters = db.statement("MERGE INTO deleted_peer(peer_key, last_out_seq, received_seq) "
+                    + "KEY(peer_key) SELECT peer_key, last_out_seq, received_seq FROM conversation "
+                    + "WHERE id = ? AND peer_key IS NOT NULL");
+            counters.setString(1, conversationId);
+            counters.executeUpdate();
             PreparedStatement conversation = db.statement("DELETE FROM conversation WHERE id = ?");
             conversation.setString(1, conversationId);
             expectOne(conversation.executeUpdate(), conversationId);

@@ -18,6 +18,8 @@ import org.p2pchat.history.Direction;
  * <li>{@code message}: one row per line; {@code row_id} comes from one sequence shared with
  * conversations' activity, so it increases in the order stored. {@code pending} marks our sequenced
  * messages not acknowledged yet, so acknowledgements and resends read only those.</li>
+ * <li>{@code deleted_peer}: the sequence numbers of a deleted conversation with a peer's key, taken
+ * up again by the next conversation with it.</li>
  * </ul>
  */
 final class Schema {
@@ -46,6 +48,13 @@ final class Schema {
                       received_seq BIGINT NOT NULL,
                       unread INT NOT NULL)""");
             s.execute("CREATE INDEX IF NOT EXISTS conversation_by_activity ON conversation(activity DESC)");
+            // A deleted conversation's sequence numbers, so that the next one with that peer goes on
+            // from them: its client still remembers how far it got.
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS deleted_peer(
+                      peer_key VARCHAR(400) PRIMARY KEY,
+                      last_out_seq BIGINT NOT NULL,
+                      received_seq BIGINT NOT NULL)""");
             s.execute("""
                     CREATE TABLE IF NOT EXISTS message(
                       row_id BIGINT PRIMARY KEY,
