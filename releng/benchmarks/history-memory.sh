@@ -48,7 +48,7 @@ for kind in empty full; do
   mkdir -p "$work/$kind"
   run_client "$work/$kind" 1 1500 > /dev/null # makes the profile, its vault and its history
 done
-java -cp "$cp" releng/benchmarks/FillHistory.java "$work/full/.p2pchat/default" "$messages" "$conversations"
+"$JAVA_HOME/bin/java" -cp "$cp" releng/benchmarks/FillHistory.java "$work/full/.p2pchat/default" "$messages" "$conversations"
 size=$(du -k "$work/full/.p2pchat/default/"history*.db | awk '{s += $1} END {print s}')
 echo "history on disk: $(( size / 1024 )) MiB for $messages messages (empty: $(du -k "$work/empty/.p2pchat/default/"history*.db | awk '{s += $1} END {print s}') KiB)"
 for i in 1 2 3; do
