@@ -117,6 +117,7 @@ final class Delivery {
             for (StoredMessage m : history.unacknowledged(id)) {
                 unacknowledged.put(m.seq(), m);
             }
+            pump(); // the session may be up and the peer's resume point known already
         });
         client.list().changed(id);
     }
@@ -167,6 +168,7 @@ final class Delivery {
         if (acks) {
             receivedUpTo = historyId == null ? -1 : history.receivedSeq(historyId);
             s.acknowledge(Math.max(receivedUpTo, 0));
+            pump(); // the peer's resume point may have come before we knew its client
         } else {
             if (!noticeShown) {
                 noticeShown = true;
