@@ -30,6 +30,7 @@ final class ChatConsole {
     private static final int MAX_EARLY_EVENTS = 1000;
 
     private final TransferConsole files;
+    private final DeliveryConsole delivery;
     private final ConsoleInput input;
     private final EventPrinter print;
     /** The thread client events arrive on: adopting a conversation goes through it, in order with its events. */
@@ -50,8 +51,10 @@ final class ChatConsole {
     private int lastAttempt;
 
     /** @param files file transfer; null if the client has none */
-    ChatConsole(TransferConsole files, ConsoleInput input, EventPrinter print, Executor events) {
+    ChatConsole(TransferConsole files, DeliveryConsole delivery, ConsoleInput input, EventPrinter print,
+            Executor events) {
         this.files = files;
+        this.delivery = delivery;
         this.input = input;
         this.print = print;
         this.events = events;
@@ -83,6 +86,11 @@ final class ChatConsole {
                 }
             }
         });
+    }
+
+    /** One of our messages of a conversation of the history that is not live, sent again; on the event thread. */
+    void historyDelivery(ClientEvent.HistoryDeliveryChanged e) {
+        delivery.changed(null, e.historyId(), e.messageId(), e.state());
     }
 
     /** An event of any conversation, on the event thread. */
@@ -117,19 +125,26 @@ final class ChatConsole {
             case ClientEvent.StateChanged e -> stateChanged(e.conversation(), e.state(), e.connection());
             case ClientEvent.PathSelected e -> print.event("path", "* path: " + e.path(), "summary", e.path().summary(),
                     "detail", e.path().toString());
-            case ClientEvent.PeerIdentified e -> print.event("identity",
-                    (e.identity().isPresent() ? "* " : "! ") + e.text(), "verified", e.identity().isPresent(),
-                    "fingerprint", e.identity().map(i -> i.fingerprint()).orElse(null),
-                    // Our clients always prove their identity: a pasted description without a proof is the web app's.
-                    "webApp", e.identity().isEmpty() && e.conversation().peer().isEmpty() ? true : null);
+            case ClientEvent.PeerIdentified e -> {
+                print.event("identity", (e.identity().isPresent() ? "* " : "! ") + e.text(), "verified",
+                        e.identity().isPresent(), "fingerprint", e.identity().map(i -> i.fingerprint()).orElse(null),
+                        // Our clients always prove their identity: a pasted description without a proof is the web app's.
+                        "webApp", e.identity().isEmpty() && e.conversation().peer().isEmpty() ? true : null,
+                        "bestEffort", e.conversation().bestEffort(),
+                        "conversation", e.conversation().historyId().orElse(null));
+                if (e.conversation().bestEffort()) {
+                    print.event("bestEffort", "! Your peer uses the web app: it does not confirm messages, so delivery "
+                            + "is best effort (a message lost on the way is not sent again).", "conversation",
+                            e.conversation().historyId().orElse(null));
+                }
+            }
             case ClientEvent.SafetyNumber e -> print.event("safety", "* Safety number: " + e.number() + " (compare it "
                     + "with your peer over another channel; if it differs, someone is in the middle)", "number", e.number());
             case ClientEvent.ContactChecked e -> print.event("contact",
                     (e.status() == Contact.Status.CHANGED ? "!!! " : "* ") + e.text(), "name", e.name(),
                     "status", e.status().name().toLowerCase());
             case ClientEvent.MessageReceived e -> message(e.message());
-            case ClientEvent.MessageSent e -> print.event("sent", null, "id", e.message().id(),
-                    "chars", e.message().content().length());
+            case ClientEvent.MessageSent e -> delivery.sent(e.message());
             // What the client does not handle (the web app's file offer, a frame it cannot read), as the client words it.
             case ClientEvent.Notice e -> print.event("unknown", "* " + e.text(), "text", e.text());
             case ClientEvent.ChannelOpened e -> {
@@ -158,9 +173,8 @@ final class ChatConsole {
             case ClientEvent.ConversationStarted e -> {
                 // Said by whoever started it (connecting, the offer...).
             }
-            case ClientEvent.DeliveryChanged e -> {
-                // CONTRACT: the CLI work shows delivery states.
-            }
+            case ClientEvent.DeliveryChanged e -> delivery.changed(e.conversation(),
+                    e.conversation().historyId().orElse(null), e.messageId(), e.state());
         }
     }
 
@@ -269,6 +283,8 @@ final class ChatConsole {
                     files.list();
                 }
             }
+            case "/pending" -> delivery.pending(c);
+            case "/retry" -> delivery.retry(c, args);
             case "/help" -> print.hint(CliOptions.USAGE);
             default -> print.error("Unknown command " + all.get(0) + "; /help lists them.");
         }
