@@ -38,6 +38,8 @@ final class ChatConsole {
     private final long startNanos = System.nanoTime();
 
     private volatile Conversation conversation;
+    /** The conversation adopted last, set at once (not on the event thread): typed lines go to it. */
+    private volatile Conversation current;
     private volatile CompletableFuture<EndReason> ended = new CompletableFuture<>();
     /** When the peer's description was applied (the manual exchange); 0 if not known. */
     private volatile LongSupplier remoteApplied = () -> 0;
@@ -70,6 +72,7 @@ final class ChatConsole {
     void adopt(Conversation c, boolean viaMethod, LongSupplier remoteApplied) {
         CompletableFuture<EndReason> end = new CompletableFuture<>();
         ended = end;
+        current = c;
         this.remoteApplied = remoteApplied;
         reportNegotiated = viaMethod;
         // Taken over on the event thread, so what it reported before is shown first, in order.
@@ -110,6 +113,11 @@ final class ChatConsole {
         if (Benchmark.CHANNEL.equals(e.channel().label())) {
             Benchmark.receive(e.channel(), print);
         }
+    }
+
+    /** The conversation adopted last, or null. */
+    Conversation current() {
+        return current;
     }
 
     /** Whether a chat is going on (requests are declined then). */
@@ -211,7 +219,6 @@ final class ChatConsole {
      * or the peer's side ends it. @return the process exit code
      */
     int chat(Conversation c) throws InterruptedException {
-        CompletableFuture<EndReason> end = ended;
         try {
             c.connected().get(Futures.TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -224,26 +231,28 @@ final class ChatConsole {
             c.leave();
             return 1;
         }
-        input.stopWhen(end::isDone);
+        // The peer may come back in a new connection (adopted here): lines go to the conversation adopted last.
+        input.stopWhen(() -> ended.isDone());
         String line;
         while ((line = input.nextLine()) != null) {
             if (line.startsWith("/")) {
-                if (!command(c, line.strip())) {
+                if (!command(current, line.strip())) {
                     break;
                 }
             } else if (!line.isEmpty()) {
-                c.send(line).exceptionally(error -> {
+                current.send(line).exceptionally(error -> {
                     print.error("Not sent: " + Futures.message(error));
                     return null;
                 });
             }
         }
+        CompletableFuture<EndReason> end = ended;
         if (end.isDone()) {
             return end.join() == EndReason.WE_LEFT ? 0 : EXIT_PEER_GONE; // the peer hung up, or it was lost for good
         }
         // We end it: what is queued goes out, then the goodbye.
         try {
-            c.leave().get(30, TimeUnit.SECONDS);
+            current.leave().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             // Closed or stuck: nothing more to deliver.
         }
