@@ -141,9 +141,8 @@ final class ChatConsole {
                         "bestEffort", e.conversation().bestEffort(),
                         "conversation", e.conversation().historyId().orElse(null));
                 if (e.conversation().bestEffort()) {
-                    print.event("bestEffort", "! Your peer uses the web app: it does not confirm messages, so delivery "
-                            + "is best effort (a message lost on the way is not sent again).", "conversation",
-                            e.conversation().historyId().orElse(null));
+                    // A person reads it in the client layer's notice; scripts get it as an event of its own.
+                    print.event("bestEffort", null, "conversation", e.conversation().historyId().orElse(null));
                 }
             }
             case ClientEvent.SafetyNumber e -> print.event("safety", "* Safety number: " + e.number() + " (compare it "
