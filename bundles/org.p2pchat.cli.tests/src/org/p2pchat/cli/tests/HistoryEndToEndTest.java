@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import com.google.gson.JsonObject;
 
@@ -34,6 +36,16 @@ class HistoryEndToEndTest {
         product = EndToEnd.isolatedClientAndRelay();
     }
 
+    /** Waits for an event that may already have gone by while the test read others. */
+    private static void awaitSeen(CliProcess p, String name, Predicate<JsonObject> wanted, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STEP_SECONDS);
+        while (p.seen(name).stream().noneMatch(wanted)) {
+            assertTrue(System.nanoTime() < deadline, "no " + what + " within " + STEP_SECONDS + " s: " + p.output());
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void aConversationIsPrintedSearchedAndExportedAfterARestart(TestInfo test) throws Exception {
         Path dir = EndToEnd.work(test);
@@ -53,9 +65,8 @@ class HistoryEndToEndTest {
                 bob.send("hi alice");
                 assertEquals("hi alice", EndToEnd.nextChat(alice).get("content").getAsString());
                 // The chat reports how far each message got: delivered once bob's client acknowledged it.
-                alice.await(e -> "delivery".equals(e.get("event").getAsString())
-                        && firstId.equals(e.get("id").getAsString()) && "delivered".equals(e.get("state").getAsString()),
-                        "'hello bob' delivered", STEP_SECONDS);
+                awaitSeen(alice, "delivery", e -> firstId.equals(e.get("id").getAsString())
+                        && "delivered".equals(e.get("state").getAsString()), "'hello bob' delivered");
                 alice.send("/pending");
                 assertEquals(0, alice.await("pending", STEP_SECONDS).get("count").getAsInt(), alice.output());
                 alice.send("/quit");
