@@ -66,13 +66,7 @@ class DeliveryEndToEndTest {
                     shownBeforeKill = chats(bob).size();
                 }
                 try (CliProcess aliceAgain = CliProcess.start("alice-again", product, dir.resolve("alice"), aliceArgs)) {
-                    JsonObject continued = bob.await(e -> "request".equals(e.get("event").getAsString())
-                            && e.has("continues"), "alice's new request taken as the chat going on", START_SECONDS);
-                    assertTrue(continued.get("verified").getAsBoolean(), continued.toString());
-                    aliceAgain.awaitState("connected", STEP_SECONDS);
-                    awaitNothingPending(aliceAgain, STEP_SECONDS * 4);
-                    aliceAgain.send("/quit");
-                    assertEquals(0, aliceAgain.awaitExit(STEP_SECONDS));
+                    withPeer(bob, () -> continueAfterRestart(bob, aliceAgain));
                 }
                 assertEquals(3, bob.awaitExit(STEP_SECONDS), "alice ended the chat");
                 List<String> sent = assertDeliveredOnceInOrder(dir);
@@ -81,6 +75,29 @@ class DeliveryEndToEndTest {
                         BURST, sent.size());
             }
         }
+    }
+
+    private static void continueAfterRestart(CliProcess bob, CliProcess aliceAgain) throws Exception {
+        JsonObject continued = bob.await(e -> "request".equals(e.get("event").getAsString())
+                && e.has("continues"), "alice's new request taken as the chat going on", START_SECONDS);
+        assertTrue(continued.get("verified").getAsBoolean(), continued.toString());
+        aliceAgain.awaitState("connected", STEP_SECONDS);
+        awaitNothingPending(aliceAgain, STEP_SECONDS * 4);
+        aliceAgain.send("/quit");
+        assertEquals(0, aliceAgain.awaitExit(STEP_SECONDS));
+    }
+
+    /** A step that fails says what the peer printed too. */
+    private static void withPeer(CliProcess peer, Step step) throws Exception {
+        try {
+            step.run();
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nThe peer's " + peer.output(), e);
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
     }
 
     /**

@@ -201,7 +201,13 @@ final class MethodConsole {
                 "id", from.id(), "name", from.name(), "verified", true, "fingerprint",
                 request.identity().orElseThrow().fingerprint(), "reconnect", request.reconnect(), "continues", true,
                 "declined", false);
-        Conversation next = client.accept(request);
+        Conversation next;
+        try {
+            next = client.accept(request);
+        } catch (IllegalArgumentException e) { // withdrawn meanwhile
+            print.error(e.getMessage());
+            return;
+        }
         console.adopt(next, true, () -> 0);
         previous.leave();
     }
