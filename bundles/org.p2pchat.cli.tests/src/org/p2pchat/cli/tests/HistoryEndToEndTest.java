@@ -83,6 +83,7 @@ class HistoryEndToEndTest {
         assertFalse(conversation.get("verified").getAsBoolean(), "nobody compared safety numbers: " + conversation);
         assertFalse(conversation.get("bestEffort").getAsBoolean(), conversation.toString());
         assertEquals("hi alice", conversation.get("lastText").getAsString(), conversation.toString());
+        assertEquals(0, conversation.get("unread").getAsInt(), "bob's chat showed alice's messages: " + conversation);
         String id = conversation.get("id").getAsString();
 
         List<JsonObject> messages = EndToEnd.historyOf(dir.resolve("bob"), "bob-conversation", id).stream()

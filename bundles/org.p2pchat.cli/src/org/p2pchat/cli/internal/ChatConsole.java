@@ -245,6 +245,7 @@ final class ChatConsole {
                 });
             }
         }
+        delivery.seen(current);
         CompletableFuture<EndReason> end = ended;
         if (end.isDone()) {
             return end.join() == EndReason.WE_LEFT ? 0 : EXIT_PEER_GONE; // the peer hung up, or it was lost for good

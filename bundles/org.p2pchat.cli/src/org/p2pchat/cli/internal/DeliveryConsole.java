@@ -61,6 +61,17 @@ final class DeliveryConsole {
         print.event("delivery", human, "id", messageId, "state", word(state), "conversation", historyId);
     }
 
+    /** The person has seen the conversation (the chat printed it): its unread count drops to 0. */
+    void seen(Conversation c) {
+        c.historyId().ifPresent(id -> {
+            try {
+                client.markRead(id);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                print.error("Could not mark the conversation read: " + e.getMessage());
+            }
+        });
+    }
+
     /** {@code /pending}: our messages of the conversation that are not delivered yet, oldest first. */
     void pending(Conversation c) {
         String historyId = historyId(c, "/pending");

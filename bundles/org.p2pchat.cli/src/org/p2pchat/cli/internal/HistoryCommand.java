@@ -121,11 +121,14 @@ final class HistoryCommand {
             }
             before = page.messages().get(0).row();
         }
-        print.hint("Conversation with " + c.peerName() + " (" + (c.verified() ? "verified" : "not verified")
-                + (c.bestEffort() ? "; web app: delivery is best effort" : "") + "), oldest first:");
+        print.event("history", "* Conversation with " + c.peerName() + " (" + (c.verified() ? "verified" : "not verified")
+                + (c.bestEffort() ? "; web app: delivery is best effort" : "") + "), oldest first:", "conversation",
+                c.id(), "name", c.peerName(), "key", c.peerKey().orElse(null), "verified", c.verified(), "bestEffort",
+                c.bestEffort());
         for (StoredMessage m : all) {
             message(m, null);
         }
+        client.markRead(c.id()); // the person has seen it
         print.event("messages", "* " + all.size() + " message(s).", "count", all.size(), "conversation", c.id(),
                 "name", c.peerName(), "verified", c.verified(), "bestEffort", c.bestEffort());
         return 0;
