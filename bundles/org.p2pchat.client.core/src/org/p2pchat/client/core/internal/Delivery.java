@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -75,8 +77,12 @@ final class Delivery {
     private PeerSession session;
     /** The peer's first acknowledgement on {@link #session}, -1 until it came. */
     private long resume = -1;
+    /** The peer's first acknowledgement on each session, also one that came before the session was ours. */
+    private final Map<PeerSession, Long> firstAcks = new WeakHashMap<>();
     /** The highest sequence number handed to {@link #session}. */
     private long handedUpTo;
+    /** The highest sequence number stored from the peer, -1 until read from the history. */
+    private long receivedUpTo = -1;
     private boolean noticeShown;
     private boolean ended;
 
@@ -125,9 +131,13 @@ final class Delivery {
     /** {@code s} is the conversation's connected session now (the first, or a reconnection's). */
     void connected(PeerSession s) {
         serial.execute(() -> {
+            if (s == session) {
+                return; // the same session back from a short disconnection: nothing was lost on it
+            }
             session = s;
-            resume = -1;
-            handedUpTo = 0;
+            resume = firstAcks.getOrDefault(s, -1L);
+            handedUpTo = Math.max(resume, 0);
+            pump();
         });
         s.peerClient().whenComplete((name, error) -> {
             if (error == null) {
@@ -320,6 +330,7 @@ final class Delivery {
             if (!delivered.isEmpty()) {
                 client.list().changed(historyId);
             }
+            firstAcks.putIfAbsent(s, seq);
             if (s == session && resume < 0) {
                 resume = seq;
                 handedUpTo = seq;
@@ -341,10 +352,19 @@ final class Delivery {
                 client.list().changed(historyId);
                 return;
             }
+            if (m.seq() > 0 && m.seq() > receivedUpTo(m.seq()) + 1) {
+                // Something before it is missing: taking it would acknowledge the missing ones too. The
+                // sender sends again from what we have once the next session begins.
+                LOG.log(Level.WARNING, "dropped message {0}: seq {1} after {2}", m.id(), m.seq(), receivedUpTo);
+                return;
+            }
             Optional<StoredMessage> stored = history.addIncoming(historyId, m.id(), m.seq(), m.sender(), m.content(),
                     m.timestamp());
-            if (m.seq() > 0 && ACKS) {
-                s.acknowledge(m.seq());
+            if (m.seq() > 0) {
+                receivedUpTo = Math.max(receivedUpTo, m.seq());
+                if (ACKS) {
+                    s.acknowledge(m.seq());
+                }
             }
             if (stored.isPresent()) {
                 client.post(new ClientEvent.MessageReceived(conversation, m));
@@ -353,6 +373,14 @@ final class Delivery {
                 LOG.log(Level.DEBUG, "dropped a repeated message {0} (seq {1})", m.id(), m.seq());
             }
         });
+    }
+
+    /** {@link #receivedUpTo}, read again from the history when {@code seq} seems to skip some (stored elsewhere). */
+    private long receivedUpTo(long seq) {
+        if (receivedUpTo < 0 || seq > receivedUpTo + 1) {
+            receivedUpTo = history.receivedSeq(historyId);
+        }
+        return receivedUpTo;
     }
 
     // ---- states ---------------------------------------------------------------------------------
