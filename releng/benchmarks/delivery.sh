@@ -42,6 +42,9 @@ url="http://192.0.2.1:$port"
 mkdir -p "$work/home"
 
 now_ns() { date +%s%N; }
+# Seconds between two now_ns values; messages per second for COUNT messages in that time.
+seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
+per_second() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n * 1e9 / (b - a) }'; }
 
 # Waits until FILE has at least COUNT lines matching PATTERN (fails after TIMEOUT seconds), looking
 # every POLL seconds.
@@ -87,16 +90,14 @@ run_pair() {
   await_count "$work/$b.log" "\"event\":\"message\",\"id\":\"[^\"]*\",\"sender\":\"$a\"" "$messages"
   await_count "$work/$a.log" "\"event\":\"message\",\"id\":\"[^\"]*\",\"sender\":\"$b\"" "$messages"
   t_shown=$(now_ns)
-  printf '%-34s %6d messages each way: all shown by the peers after %6.2f s: %7.0f messages/s\n' "$label" \
-    "$messages" "$(echo "($t_shown - $t0) / 1000000000" | bc -l)" \
-    "$(echo "2 * $messages * 1000000000 / ($t_shown - $t0)" | bc -l)"
+  printf '%-28s %6d messages each way: all shown by the peers after %8s s: %6s messages/s\n' "$label" \
+    "$messages" "$(seconds "$t0" "$t_shown")" "$(per_second $(( 2 * messages )) "$t0" "$t_shown")"
   if [ "$acks" = yes ]; then
     await_count "$work/$a.log" '"event":"delivery","id":"[^"]*","state":"delivered"' "$messages"
     await_count "$work/$b.log" '"event":"delivery","id":"[^"]*","state":"delivered"' "$messages"
     t_acked=$(now_ns)
-    printf '%-34s %6d messages each way: all DELIVERED (acked) after %6.2f s: %7.0f messages/s\n' "$label" \
-      "$messages" "$(echo "($t_acked - $t0) / 1000000000" | bc -l)" \
-      "$(echo "2 * $messages * 1000000000 / ($t_acked - $t0)" | bc -l)"
+    printf '%-28s %6d messages each way: all acknowledged after  %8s s: %6s messages/s\n' "$label" \
+      "$messages" "$(seconds "$t0" "$t_acked")" "$(per_second $(( 2 * messages )) "$t0" "$t_acked")"
   fi
 }
 
@@ -108,7 +109,6 @@ quit_pair() {
   pids=("${pids[0]}")
 }
 
-p2pchat_need_packages bc
 echo "delivery benchmark: two command-line clients through a relay in a network namespace, host candidates only"
 run_pair "unacknowledged (acks=false)" una unb "-Dp2pchat.delivery.acks=false" no
 quit_pair
@@ -123,8 +123,8 @@ if [ "$history_messages" -gt 0 ]; then
     seq -f "filling the history %07g" 1 "$more" >&3
     await_count "$work/alice.log" '"event":"delivery","id":"[^"]*","state":"delivered"' $(( before + more )) 3600 1
     t1=$(now_ns)
-    printf 'history filled with %d more messages in %.1f s (%.0f messages/s, acknowledged)\n' "$more" \
-      "$(echo "($t1 - $t0) / 1000000000" | bc -l)" "$(echo "$more * 1000000000 / ($t1 - $t0)" | bc -l)"
+    printf 'history filled with %d more messages (one way) in %s s: %s messages/s, acknowledged\n' "$more" \
+      "$(seconds "$t0" "$t1")" "$(per_second "$more" "$t0" "$t1")"
   fi
   quit_pair
   printf 'profile with %d messages: %d MiB on disk (logs excluded)\n' "$history_messages" \
