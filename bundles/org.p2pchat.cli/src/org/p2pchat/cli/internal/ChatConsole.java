@@ -47,6 +47,9 @@ final class ChatConsole {
     private volatile boolean reportNegotiated;
 
     // Touched on the event thread only.
+    /** Completed when the conversation shown ({@link #conversation}) ends. */
+    private CompletableFuture<EndReason> shownEnded = new CompletableFuture<>();
+    private boolean bestEffortShown;
     private final List<ClientEvent.OfConversation> early = new ArrayList<>();
     private boolean negotiatedShown;
     private String lastState;
@@ -70,6 +73,15 @@ final class ChatConsole {
      * @param remoteApplied  when the peer's description was applied, for the timings; 0 if not known
      */
     void adopt(Conversation c, boolean viaMethod, LongSupplier remoteApplied) {
+        adopt(c, viaMethod, remoteApplied, () -> {
+        });
+    }
+
+    /**
+     * As {@link #adopt(Conversation, boolean, LongSupplier)}, then runs {@code then} on the event
+     * thread: what it makes the conversation before report (leaving it, say) is not shown as this one's.
+     */
+    void adopt(Conversation c, boolean viaMethod, LongSupplier remoteApplied, Runnable then) {
         CompletableFuture<EndReason> end = new CompletableFuture<>();
         ended = end;
         current = c;
@@ -78,6 +90,8 @@ final class ChatConsole {
         // Taken over on the event thread, so what it reported before is shown first, in order.
         events.execute(() -> {
             conversation = c;
+            shownEnded = end;
+            bestEffortShown = false;
             negotiatedShown = false;
             lastState = null;
             lastAttempt = 0;
@@ -88,6 +102,7 @@ final class ChatConsole {
                     show(e, end);
                 }
             }
+            then.run();
         });
     }
 
@@ -99,7 +114,7 @@ final class ChatConsole {
     /** An event of any conversation, on the event thread. */
     void conversationEvent(ClientEvent.OfConversation e) {
         if (e.conversation() == conversation) {
-            show(e, ended);
+            show(e, shownEnded);
         } else if (early.size() < MAX_EARLY_EVENTS) {
             early.add(e); // of one about to be adopted (events can overtake the call that made it)
         }
@@ -129,6 +144,11 @@ final class ChatConsole {
     // ---- what happens -----------------------------------------------------------------------
 
     private void show(ClientEvent.OfConversation event, CompletableFuture<EndReason> end) {
+        if (!bestEffortShown && event.conversation().bestEffort()) {
+            // Known once the peer's client introduced itself; a person reads it in the client layer's notice.
+            bestEffortShown = true;
+            print.event("bestEffort", null, "conversation", event.conversation().historyId().orElse(null));
+        }
         switch (event) {
             case ClientEvent.StateChanged e -> stateChanged(e.conversation(), e.state(), e.connection());
             case ClientEvent.PathSelected e -> print.event("path", "* path: " + e.path(), "summary", e.path().summary(),
@@ -137,13 +157,7 @@ final class ChatConsole {
                 print.event("identity", (e.identity().isPresent() ? "* " : "! ") + e.text(), "verified",
                         e.identity().isPresent(), "fingerprint", e.identity().map(i -> i.fingerprint()).orElse(null),
                         // Our clients always prove their identity: a pasted description without a proof is the web app's.
-                        "webApp", e.identity().isEmpty() && e.conversation().peer().isEmpty() ? true : null,
-                        "bestEffort", e.conversation().bestEffort(),
-                        "conversation", e.conversation().historyId().orElse(null));
-                if (e.conversation().bestEffort()) {
-                    // A person reads it in the client layer's notice; scripts get it as an event of its own.
-                    print.event("bestEffort", null, "conversation", e.conversation().historyId().orElse(null));
-                }
+                        "webApp", e.identity().isEmpty() && e.conversation().peer().isEmpty() ? true : null);
             }
             case ClientEvent.SafetyNumber e -> print.event("safety", "* Safety number: " + e.number() + " (compare it "
                     + "with your peer over another channel; if it differs, someone is in the middle)", "number", e.number());

@@ -208,8 +208,8 @@ final class MethodConsole {
             print.error(e.getMessage());
             return;
         }
-        console.adopt(next, true, () -> 0);
-        previous.leave();
+        // Left once the new one is shown, so that the old one's end does not read as the chat's.
+        console.adopt(next, true, () -> 0, previous::leave);
     }
 
     private void methodChanged(ConnectionMethod changed) {
