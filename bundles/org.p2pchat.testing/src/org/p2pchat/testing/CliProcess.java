@@ -28,7 +28,8 @@ import com.google.gson.JsonParser;
  * profile's {@code logs/cli.log}, not on stderr. A line of stdout that is not a JSON object fails
  * the next wait, {@link #awaitExit} and {@link #close}; so does a line on stderr that the test did
  * not announce with {@link #allowStderr}. Failure messages show stderr beside the transcript (it is
- * also kept in {@code <label>.stderr.log} beside the profile).
+ * also kept in {@code <label>.stderr.log} beside the profile, and stdout in {@code <label>.stdout.log},
+ * for a look after the run).
  */
 public final class CliProcess implements AutoCloseable {
 
@@ -92,9 +93,14 @@ public final class CliProcess implements AutoCloseable {
     }
 
     private void readEvents() {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                Writer file = Files.newBufferedWriter(stderrFile.resolveSibling(label + ".stdout.log"),
+                        StandardCharsets.UTF_8)) {
             String line;
             while ((line = out.readLine()) != null) {
+                file.write(line);
+                file.write('\n');
+                file.flush();
                 transcript.add(line.length() > 300 ? line.substring(0, 300) + "..." : line);
                 JsonObject event = null;
                 try {

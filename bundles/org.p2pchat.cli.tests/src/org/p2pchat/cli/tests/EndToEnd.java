@@ -1,5 +1,6 @@
 package org.p2pchat.cli.tests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -132,6 +133,30 @@ final class EndToEnd {
     /** The relay's address for {@code --rendezvous}, once it accepts connections. */
     static String url(RelayProcess relay) throws InterruptedException {
         return "http://" + NetworkIsolation.TEST_ADDRESS + ":" + relay.awaitListening(START_SECONDS).getPort();
+    }
+
+    /**
+     * Runs {@code p2pchat cli history ARGS} on a profile no other process uses, to its end (exit
+     * code 0); its events stay readable ({@link CliProcess#seen}).
+     */
+    static CliProcess history(Path profile, String label, String... args) throws Exception {
+        String[] command = new String[args.length + 1];
+        command[0] = "history";
+        System.arraycopy(args, 0, command, 1, args.length);
+        try (CliProcess history = CliProcess.start(label, clientProduct(), profile, command)) {
+            assertEquals(0, history.awaitExit(START_SECONDS), "cli history " + String.join(" ", args) + ": "
+                    + history.output());
+            return history;
+        }
+    }
+
+    /** The messages of the conversation with {@code peer} (a name or id) in a profile's history, oldest first. */
+    static List<JsonObject> historyOf(Path profile, String label, String peer) throws Exception {
+        CliProcess history = history(profile, label, peer);
+        List<JsonObject> messages = history.seen("message");
+        assertEquals(history.first("messages", STEP_SECONDS).get("count").getAsInt(), messages.size(),
+                history.output());
+        return messages;
     }
 
     /** The next message event that is not a system notice. */

@@ -93,6 +93,7 @@ class WebAppEndToEndTest {
             alice.awaitState("connected", STEP_SECONDS);
             JsonObject identity = alice.first("identity", STEP_SECONDS);
             assertFalse(identity.get("verified").getAsBoolean(), identity.toString());
+            assertBestEffort(alice);
             web.awaitOpen();
 
             web.say("hi alice, from the browser");
@@ -101,6 +102,13 @@ class WebAppEndToEndTest {
             assertEquals("webby", heard.get("sender").getAsString());
             alice.send("hi webby");
             assertEquals("hi webby", web.nextChat().get("content").getAsString());
+            // Sent is as far as it gets: the web app acknowledges nothing, and nothing is pending for ever.
+            alice.send("/pending");
+            JsonObject pending = alice.await("pending", STEP_SECONDS);
+            assertEquals(0, pending.get("count").getAsInt(), pending.toString());
+            assertTrue(pending.get("bestEffort").getAsBoolean(), pending.toString());
+            assertTrue(alice.seen("delivery").stream().noneMatch(e -> "delivered".equals(e.get("state").getAsString())),
+                    "nothing is marked delivered to the web app: " + alice.seen("delivery"));
 
             // Files: the web app's WebTorrent offer cannot be taken, and it cannot take ours; its user is told.
             web.offerFile("notes.txt", 1234);
@@ -121,6 +129,10 @@ class WebAppEndToEndTest {
             assertEquals(3, alice.awaitExit(STEP_SECONDS), "the exit code for a chat the peer ended");
             String log = Files.readString(dir.resolve("alice").resolve("logs").resolve("cli.log"));
             assertTrue(log.contains("answers from its new id " + web.id()), "the client's log is in the profile");
+            // The history says so too.
+            JsonObject kept = EndToEnd.history(dir.resolve("alice"), "alice-history").first("conversation", STEP_SECONDS);
+            assertEquals("webby", kept.get("name").getAsString(), kept.toString());
+            assertTrue(kept.get("bestEffort").getAsBoolean(), "the web app conversation is best effort: " + kept);
         }
     }
 
@@ -140,6 +152,7 @@ class WebAppEndToEndTest {
             assertEquals(web.id(), request.get("id").getAsString());
             assertFalse(request.get("verified").getAsBoolean(), request.toString());
             alice.awaitState("connected", STEP_SECONDS);
+            assertBestEffort(alice);
             web.awaitOpen();
             JsonObject answer = web.awaitSignal("answer");
             assertEquals(aliceThere, answer.get("from").getAsString());
@@ -152,6 +165,11 @@ class WebAppEndToEndTest {
             alice.send("/quit");
             assertEquals(0, alice.awaitExit(STEP_SECONDS), "/quit ends with 0");
         }
+    }
+
+    /** The command line labels a conversation with the web app best effort, for scripts and for people. */
+    private static void assertBestEffort(CliProcess alice) throws InterruptedException {
+        alice.first("bestEffort", STEP_SECONDS);
     }
 
     private static String awaitListed(WebAppPeer web, String name) throws InterruptedException {

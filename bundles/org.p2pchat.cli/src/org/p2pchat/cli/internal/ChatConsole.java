@@ -30,6 +30,7 @@ final class ChatConsole {
     private static final int MAX_EARLY_EVENTS = 1000;
 
     private final TransferConsole files;
+    private final DeliveryConsole delivery;
     private final ConsoleInput input;
     private final EventPrinter print;
     /** The thread client events arrive on: adopting a conversation goes through it, in order with its events. */
@@ -37,6 +38,8 @@ final class ChatConsole {
     private final long startNanos = System.nanoTime();
 
     private volatile Conversation conversation;
+    /** The conversation adopted last, set at once (not on the event thread): typed lines go to it. */
+    private volatile Conversation current;
     private volatile CompletableFuture<EndReason> ended = new CompletableFuture<>();
     /** When the peer's description was applied (the manual exchange); 0 if not known. */
     private volatile LongSupplier remoteApplied = () -> 0;
@@ -44,14 +47,19 @@ final class ChatConsole {
     private volatile boolean reportNegotiated;
 
     // Touched on the event thread only.
+    /** Completed when the conversation shown ({@link #conversation}) ends. */
+    private CompletableFuture<EndReason> shownEnded = new CompletableFuture<>();
+    private boolean bestEffortShown;
     private final List<ClientEvent.OfConversation> early = new ArrayList<>();
     private boolean negotiatedShown;
     private String lastState;
     private int lastAttempt;
 
     /** @param files file transfer; null if the client has none */
-    ChatConsole(TransferConsole files, ConsoleInput input, EventPrinter print, Executor events) {
+    ChatConsole(TransferConsole files, DeliveryConsole delivery, ConsoleInput input, EventPrinter print,
+            Executor events) {
         this.files = files;
+        this.delivery = delivery;
         this.input = input;
         this.print = print;
         this.events = events;
@@ -65,13 +73,25 @@ final class ChatConsole {
      * @param remoteApplied  when the peer's description was applied, for the timings; 0 if not known
      */
     void adopt(Conversation c, boolean viaMethod, LongSupplier remoteApplied) {
+        adopt(c, viaMethod, remoteApplied, () -> {
+        });
+    }
+
+    /**
+     * As {@link #adopt(Conversation, boolean, LongSupplier)}, then runs {@code then} on the event
+     * thread: what it makes the conversation before report (leaving it, say) is not shown as this one's.
+     */
+    void adopt(Conversation c, boolean viaMethod, LongSupplier remoteApplied, Runnable then) {
         CompletableFuture<EndReason> end = new CompletableFuture<>();
         ended = end;
+        current = c;
         this.remoteApplied = remoteApplied;
         reportNegotiated = viaMethod;
         // Taken over on the event thread, so what it reported before is shown first, in order.
         events.execute(() -> {
             conversation = c;
+            shownEnded = end;
+            bestEffortShown = false;
             negotiatedShown = false;
             lastState = null;
             lastAttempt = 0;
@@ -82,13 +102,19 @@ final class ChatConsole {
                     show(e, end);
                 }
             }
+            then.run();
         });
+    }
+
+    /** One of our messages of a conversation of the history that is not live, sent again; on the event thread. */
+    void historyDelivery(ClientEvent.HistoryDeliveryChanged e) {
+        delivery.changed(null, e.historyId(), e.messageId(), e.state());
     }
 
     /** An event of any conversation, on the event thread. */
     void conversationEvent(ClientEvent.OfConversation e) {
         if (e.conversation() == conversation) {
-            show(e, ended);
+            show(e, shownEnded);
         } else if (early.size() < MAX_EARLY_EVENTS) {
             early.add(e); // of one about to be adopted (events can overtake the call that made it)
         }
@@ -104,6 +130,11 @@ final class ChatConsole {
         }
     }
 
+    /** The conversation adopted last, or null. */
+    Conversation current() {
+        return current;
+    }
+
     /** Whether a chat is going on (requests are declined then). */
     boolean chatting() {
         Conversation c = conversation;
@@ -113,23 +144,28 @@ final class ChatConsole {
     // ---- what happens -----------------------------------------------------------------------
 
     private void show(ClientEvent.OfConversation event, CompletableFuture<EndReason> end) {
+        if (!bestEffortShown && event.conversation().bestEffort()) {
+            // Known once the peer's client introduced itself; a person reads it in the client layer's notice.
+            bestEffortShown = true;
+            print.event("bestEffort", null, "conversation", event.conversation().historyId().orElse(null));
+        }
         switch (event) {
             case ClientEvent.StateChanged e -> stateChanged(e.conversation(), e.state(), e.connection());
             case ClientEvent.PathSelected e -> print.event("path", "* path: " + e.path(), "summary", e.path().summary(),
                     "detail", e.path().toString());
-            case ClientEvent.PeerIdentified e -> print.event("identity",
-                    (e.identity().isPresent() ? "* " : "! ") + e.text(), "verified", e.identity().isPresent(),
-                    "fingerprint", e.identity().map(i -> i.fingerprint()).orElse(null),
-                    // Our clients always prove their identity: a pasted description without a proof is the web app's.
-                    "webApp", e.identity().isEmpty() && e.conversation().peer().isEmpty() ? true : null);
+            case ClientEvent.PeerIdentified e -> {
+                print.event("identity", (e.identity().isPresent() ? "* " : "! ") + e.text(), "verified",
+                        e.identity().isPresent(), "fingerprint", e.identity().map(i -> i.fingerprint()).orElse(null),
+                        // Our clients always prove their identity: a pasted description without a proof is the web app's.
+                        "webApp", e.identity().isEmpty() && e.conversation().peer().isEmpty() ? true : null);
+            }
             case ClientEvent.SafetyNumber e -> print.event("safety", "* Safety number: " + e.number() + " (compare it "
                     + "with your peer over another channel; if it differs, someone is in the middle)", "number", e.number());
             case ClientEvent.ContactChecked e -> print.event("contact",
                     (e.status() == Contact.Status.CHANGED ? "!!! " : "* ") + e.text(), "name", e.name(),
                     "status", e.status().name().toLowerCase());
             case ClientEvent.MessageReceived e -> message(e.message());
-            case ClientEvent.MessageSent e -> print.event("sent", null, "id", e.message().id(),
-                    "chars", e.message().content().length());
+            case ClientEvent.MessageSent e -> delivery.sent(e.message());
             // What the client does not handle (the web app's file offer, a frame it cannot read), as the client words it.
             case ClientEvent.Notice e -> print.event("unknown", "* " + e.text(), "text", e.text());
             case ClientEvent.ChannelOpened e -> {
@@ -158,9 +194,8 @@ final class ChatConsole {
             case ClientEvent.ConversationStarted e -> {
                 // Said by whoever started it (connecting, the offer...).
             }
-            case ClientEvent.DeliveryChanged e -> {
-                // CONTRACT: the CLI work shows delivery states.
-            }
+            case ClientEvent.DeliveryChanged e -> delivery.changed(e.conversation(),
+                    e.conversation().historyId().orElse(null), e.messageId(), e.state());
         }
     }
 
@@ -197,7 +232,6 @@ final class ChatConsole {
      * or the peer's side ends it. @return the process exit code
      */
     int chat(Conversation c) throws InterruptedException {
-        CompletableFuture<EndReason> end = ended;
         try {
             c.connected().get(Futures.TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -210,26 +244,29 @@ final class ChatConsole {
             c.leave();
             return 1;
         }
-        input.stopWhen(end::isDone);
+        // The peer may come back in a new connection (adopted here): lines go to the conversation adopted last.
+        input.stopWhen(() -> ended.isDone());
         String line;
         while ((line = input.nextLine()) != null) {
             if (line.startsWith("/")) {
-                if (!command(c, line.strip())) {
+                if (!command(current, line.strip())) {
                     break;
                 }
             } else if (!line.isEmpty()) {
-                c.send(line).exceptionally(error -> {
+                current.send(line).exceptionally(error -> {
                     print.error("Not sent: " + Futures.message(error));
                     return null;
                 });
             }
         }
+        delivery.seen(current);
+        CompletableFuture<EndReason> end = ended;
         if (end.isDone()) {
             return end.join() == EndReason.WE_LEFT ? 0 : EXIT_PEER_GONE; // the peer hung up, or it was lost for good
         }
         // We end it: what is queued goes out, then the goodbye.
         try {
-            c.leave().get(30, TimeUnit.SECONDS);
+            current.leave().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             // Closed or stuck: nothing more to deliver.
         }
@@ -269,6 +306,8 @@ final class ChatConsole {
                     files.list();
                 }
             }
+            case "/pending" -> delivery.pending(c);
+            case "/retry" -> delivery.retry(c, args);
             case "/help" -> print.hint(CliOptions.USAGE);
             default -> print.error("Unknown command " + all.get(0) + "; /help lists them.");
         }

@@ -20,7 +20,7 @@ import org.p2pchat.core.signaling.ProviderCapability;
  */
 record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean iceFromProfile, PasteCodec.Form form,
         boolean json, String peer, String method, List<URI> services, boolean listed, boolean acceptAll,
-        Path acceptFilesInto) {
+        Path acceptFilesInto, HistoryCommand.Query history) {
 
     enum Mode {
         /** Create an offer, take the answer from stdin, then chat. */
@@ -35,6 +35,8 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
         LISTEN,
         /** List the installed connection methods, then exit. */
         METHODS,
+        /** Print the profile's conversations, one of them, a search or an export, then exit. */
+        HISTORY,
         HELP;
 
         /** What a connection method must be able to do for this mode; empty if the mode needs none. */
@@ -44,13 +46,14 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
                 case PEERS -> ProviderCapability.PEER_LIST;
                 case CONNECT -> ProviderCapability.CONNECT;
                 case LISTEN -> ProviderCapability.INCOMING;
-                case METHODS, HELP -> null;
+                case METHODS, HISTORY, HELP -> null;
             });
         }
     }
 
     static final String USAGE = """
             Usage: p2pchat cli [options] offer|answer|peers|connect PEER|listen|methods
+                   p2pchat cli [--json] history [NAME|ID] [--search TEXT] [--export FILE]
 
               offer         create an offer and print it; then paste the peer's answer
               answer        paste the peer's offer; the answer to send back is printed
@@ -61,6 +64,11 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
               listen        go online with the connection method and wait for requests;
                             answer each with /accept or /reject (or start with --accept)
               methods       list the connection methods installed, with what each can do
+              history       list the conversations of this profile's history (name,
+                            verified or not, last message, unread); with NAME or ID the
+                            messages of that conversation, oldest first, with their time,
+                            sender and delivery state; --search TEXT finds messages in every
+                            conversation; --export FILE saves the conversation as text
 
             Once connected, every line you type is sent. Commands:
               /ping [N]        measure the round trip N times (default 10)
@@ -72,7 +80,15 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
                                "P2P Chat" under Downloads); ID may be left out if one offer waits
               /decline [ID]    decline a file offer
               /transfers       list the file transfers of this profile with their state
+              /pending         list your messages not delivered yet (sending, sent, not
+                               delivered)
+              /retry [ID...]   send your messages marked not delivered again (or those named)
               /quit            disconnect and exit (so does end of input)
+
+            Messages are kept in the profile's history. A message typed while the connection
+            is lost is kept and sent once it is back; your peer's client confirms each one
+            (a peer using the web app does not: its delivery is best effort). A message
+            that could not be delivered is shown; /retry sends it again.
 
             Transfers are kept in the profile (p2pchat --profile DIR cli ...): one cut by a
             lost connection or a restart continues where it stopped once both sides are back.
@@ -119,6 +135,9 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
         boolean listed = true;
         boolean acceptAll = false;
         Path acceptFilesInto = null;
+        String history = null;
+        String search = null;
+        Path export = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -127,6 +146,14 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
                 case "peers" -> mode = once(mode, Mode.PEERS);
                 case "listen" -> mode = once(mode, Mode.LISTEN);
                 case "methods" -> mode = once(mode, Mode.METHODS);
+                case "history" -> {
+                    mode = once(mode, Mode.HISTORY);
+                    if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                        history = args[++i];
+                    }
+                }
+                case "--search" -> search = value(args, ++i, a);
+                case "--export" -> export = Path.of(value(args, ++i, a));
                 case "connect" -> {
                     mode = once(mode, Mode.CONNECT);
                     peer = value(args, ++i, a);
@@ -179,7 +206,13 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
             }
         }
         if (mode == null) {
-            throw new IllegalArgumentException("say offer, answer, peers, connect PEER, listen or methods");
+            throw new IllegalArgumentException("say offer, answer, peers, connect PEER, listen, methods or history");
+        }
+        if ((search != null || export != null) && mode != Mode.HISTORY) {
+            throw new IllegalArgumentException("--search and --export go with history");
+        }
+        if (export != null && history == null) {
+            throw new IllegalArgumentException("--export needs the conversation: history NAME|ID --export FILE");
         }
         for (IceServer s : ice) {
             s.problem().ifPresent(problem -> {
@@ -188,12 +221,12 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
             });
         }
         return new CliOptions(mode, name, List.copyOf(ice), fromProfile, form, json, peer, method,
-                List.copyOf(services), listed, acceptAll, acceptFilesInto);
+                List.copyOf(services), listed, acceptAll, acceptFilesInto, new HistoryCommand.Query(history, search, export));
     }
 
     private static Mode once(Mode current, Mode next) {
         if (current != null && current != next) {
-            throw new IllegalArgumentException("say one of offer, answer, peers, connect, listen or methods, not two");
+            throw new IllegalArgumentException("say one of offer, answer, peers, connect, listen, methods or history, not two");
         }
         return next;
     }

@@ -83,6 +83,9 @@ public final class CommandLineApplication implements IApplication {
             if (options.mode() == CliOptions.Mode.METHODS) {
                 return Methods.list(client, print);
             }
+            if (options.mode() == CliOptions.Mode.HISTORY) {
+                return HistoryCommand.run(client, options.history(), print);
+            }
             print.event("self", "* Your identity key: " + client.self().fingerprint(), "fingerprint",
                     client.self().fingerprint(), "id", client.self().key());
             ProviderCapability needed = options.mode().needs().orElseThrow();
@@ -105,12 +108,13 @@ public final class CommandLineApplication implements IApplication {
         ConsoleInput input = new ConsoleInput(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
                 print);
         try (TransferConsole files = files(bundles, options, print)) {
-            ChatConsole console = new ChatConsole(files, input, print, events);
+            ChatConsole console = new ChatConsole(files, new DeliveryConsole(client, print), input, print, events);
             boolean paste = options.mode().needs().orElseThrow() == ProviderCapability.PASTE;
             MethodConsole viaMethod = paste ? null : new MethodConsole(client, method, options, console, input, print);
             try (AutoCloseable subscription = client.subscribe(events, event -> {
                 switch (event) {
                     case ClientEvent.OfConversation e -> console.conversationEvent(e);
+                    case ClientEvent.HistoryDeliveryChanged e -> console.historyDelivery(e);
                     case ClientEvent.TransferChanged e -> {
                         if (files != null) {
                             files.transferChanged(e.status());

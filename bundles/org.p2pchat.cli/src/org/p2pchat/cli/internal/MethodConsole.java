@@ -164,6 +164,12 @@ final class MethodConsole {
         PeerAddress from = request.from();
         String who = request.identity().map(i -> "key " + i.fingerprint()).orElse("UNVERIFIED (no identity proof)");
         String warning = request.warning().orElse(null);
+        Conversation previous = console.current();
+        if (console.chatting() && request.identity().isPresent()
+                && previous.peerIdentity().equals(request.identity())) {
+            continueIn(request, previous);
+            return;
+        }
         // Anything else is a request of its own, shown as such; while chatting (one chat at a time
         // here) it is declined and the chat goes on untouched.
         boolean chatting = console.chatting();
@@ -181,6 +187,29 @@ final class MethodConsole {
             return;
         }
         requests.add(request);
+    }
+
+    /**
+     * The peer of the chat going on asks again, proving the same key: its program was restarted (or
+     * lost the connection before we noticed). The chat goes on in the new connection, the old one is
+     * left; the history is the same (it is kept by key), so what was not delivered is sent again.
+     */
+    private void continueIn(Request request, Conversation previous) {
+        PeerAddress from = request.from();
+        print.event("request", "* " + from.shown() + " connects again with the same key ("
+                + request.identity().orElseThrow().fingerprint() + "): the chat goes on in the new connection.",
+                "id", from.id(), "name", from.name(), "verified", true, "fingerprint",
+                request.identity().orElseThrow().fingerprint(), "reconnect", request.reconnect(), "continues", true,
+                "declined", false);
+        Conversation next;
+        try {
+            next = client.accept(request);
+        } catch (IllegalArgumentException e) { // withdrawn meanwhile
+            print.error(e.getMessage());
+            return;
+        }
+        // Left once the new one is shown, so that the old one's end does not read as the chat's.
+        console.adopt(next, true, () -> 0, previous::leave);
     }
 
     private void methodChanged(ConnectionMethod changed) {
