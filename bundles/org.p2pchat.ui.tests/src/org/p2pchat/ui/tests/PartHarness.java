@@ -88,6 +88,19 @@ final class PartHarness implements AutoCloseable {
         return made;
     }
 
+    /** The composite a part is made in, for a view the test makes itself; then {@link #open}. */
+    Composite parent() {
+        return context.get(Composite.class);
+    }
+
+    /** Shows the shell at {@code width} x {@code height} with what the test made in {@link #parent()}. */
+    void open(int width, int height) {
+        parent().setLayout(new FillLayout());
+        shell.setSize(width, height);
+        shell.open();
+        shell.layout(true, true);
+    }
+
     <S> ServiceRegistration<S> register(Class<S> type, S service) {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(Constants.SERVICE_RANKING, Integer.MAX_VALUE);
@@ -266,8 +279,13 @@ final class PartHarness implements AutoCloseable {
      * the component binds it). Registered above the framework's factory.
      */
     ChatClientService clientLayer(PeerTransport transport, ConnectionProvider... providers) {
-        ChatClientService layer = new ChatClientService(transport, profileIdentity, profileSettings, null,
-                inMemoryHistory());
+        return clientLayer(transport, inMemoryHistory(), providers);
+    }
+
+    /** {@link #clientLayer(PeerTransport, ConnectionProvider...)} on {@code history}, which the test can fill or read. */
+    ChatClientService clientLayer(PeerTransport transport, org.p2pchat.history.MessageHistory history,
+            ConnectionProvider... providers) {
+        ChatClientService layer = new ChatClientService(transport, profileIdentity, profileSettings, null, history);
         for (ConnectionProvider p : providers) {
             layer.register(p, 0);
         }
