@@ -139,6 +139,8 @@ public final class ChatView {
     /** The conversation's history, once known. */
     private HistoryPages history;
     private ConversationRecord record;
+    /** The peer's name a window gave for a conversation of the history. */
+    private String storedName;
     private Runnable reconnectAction;
 
     /** An empty view for a conversation about to be made by {@code client}. */
@@ -169,8 +171,7 @@ public final class ChatView {
     /** A conversation of the history, its newest page shown at once; read-only until {@link #start}. */
     public ChatView(Composite parent, Host host, String historyId) {
         this(parent, host);
-        bind(historyId);
-        showConnection();
+        history(historyId, null);
     }
 
     /** An empty view for a conversation about to be made ({@link #start}). */
@@ -271,6 +272,29 @@ public final class ChatView {
         showConnection();
     }
 
+    /**
+     * Shows a conversation of the history that is not live, read-only: its newest page at once.
+     *
+     * @param peerName the peer's name if the history does not say it; may be null
+     */
+    public void history(String historyId, String peerName) {
+        conversation = null;
+        conversationState = ConversationState.ENDED;
+        state = ConnectionState.NEW;
+        path = null;
+        attempt = 0;
+        reconnectFailure = null;
+        history = null;
+        record = null;
+        storedName = peerName;
+        messages.clear();
+        transfers.clear();
+        Ui.show(fileNotice, false);
+        identity.clear();
+        bind(historyId);
+        showConnection();
+    }
+
     /** The live conversation shown (going on or ended); null while only the history is. */
     public Conversation conversation() {
         return conversation;
@@ -314,7 +338,7 @@ public final class ChatView {
     }
 
     private String peerName() {
-        String name = conversation == null ? record == null ? "" : record.peerName() : conversation.peerName();
+        String name = conversation != null ? conversation.peerName() : record != null ? record.peerName() : storedName;
         return name == null || name.isBlank() ? "your peer" : name;
     }
 
