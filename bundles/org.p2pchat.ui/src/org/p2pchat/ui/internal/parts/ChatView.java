@@ -223,7 +223,8 @@ public final class ChatView {
 
         messages = new MessageList(root);
         messages.onSendAgain(this::sendAgain);
-        GridDataFactory.fillDefaults().grab(true, true).applyTo(messages.control());
+        // A size hint: the layout need not lay the whole conversation out to learn what size it wants.
+        GridDataFactory.fillDefaults().grab(true, true).hint(200, 100).applyTo(messages.control());
         transfers = new TransferList(root);
         fileNotice = Ui.tag(Ui.label(root, "", SWT.WRAP), FILE_NOTICE);
         fileNotice.setForeground(Ui.ERROR);

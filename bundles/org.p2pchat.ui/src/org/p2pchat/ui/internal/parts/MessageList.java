@@ -98,6 +98,11 @@ final class MessageList {
     /** While the list changes its own text and scrolling: its edges are looked at afterwards. */
     private boolean adjusting;
     private boolean checkQueued;
+    /**
+     * The newest line is to be in view once the list has a size: before, every line would be laid
+     * out a character wide to find where the end is.
+     */
+    private boolean endOnceShown;
 
     MessageList(Composite parent) {
         text = Ui.tag(new StyledText(parent, SWT.MULTI | SWT.READ_ONLY | SWT.WRAP | SWT.V_SCROLL | SWT.BORDER), ID);
@@ -111,6 +116,10 @@ final class MessageList {
         // drops those layouts.
         text.addListener(SWT.Resize, e -> {
             realign();
+            if (endOnceShown && text.getClientArea().width > 0) {
+                endOnceShown = false;
+                text.setTopPixel(Integer.MAX_VALUE);
+            }
             queueEdgeCheck();
         });
         // Scrolling by bar, wheel or keys repaints: the edges are looked at after each.
@@ -167,7 +176,11 @@ final class MessageList {
         older = source;
         first = Math.max(0, loaded.size() - WINDOW);
         render();
-        text.setTopPixel(Integer.MAX_VALUE);
+        if (text.getClientArea().width > 0) {
+            text.setTopPixel(Integer.MAX_VALUE);
+        } else {
+            endOnceShown = true;
+        }
         queueEdgeCheck();
     }
 
@@ -349,10 +362,11 @@ final class MessageList {
         }
         int inserted = prefix.length();
         keepingPlace(inserted, () -> {
-            text.replaceTextRange(0, 0, prefix.toString());
+            // The blocks first: StyledText asks for the new lines' styles while it takes the text.
             shift(0, inserted);
             blocks.addAll(0, made);
             first -= count;
+            text.replaceTextRange(0, 0, prefix.toString());
             if (blocks.size() > WINDOW) {
                 dropBottom(blocks.size() - WINDOW);
             }
@@ -392,7 +406,7 @@ final class MessageList {
                 all.append(t);
                 blocks.add(b);
             }
-            text.setText(all.toString());
+            text.setText(all.toString()); // after the blocks: StyledText asks for styles as it takes the text
         } finally {
             adjusting = false;
         }
@@ -404,18 +418,18 @@ final class MessageList {
         b.start = text.getCharCount() + gap.length();
         String t = blockText(b);
         b.length = t.length();
-        text.replaceTextRange(text.getCharCount(), 0, gap + t);
         blocks.add(b);
+        text.replaceTextRange(text.getCharCount(), 0, gap + t);
     }
 
     /** Drops the {@code count} oldest rendered lines, keeping the person's place. */
     private void dropTop(int count) {
         int cut = blocks.get(count).start;
         keepingPlace(-cut, () -> {
-            text.replaceTextRange(0, cut, "");
             blocks.subList(0, count).clear();
             shift(0, -cut);
             first += count;
+            text.replaceTextRange(0, cut, "");
         });
     }
 
@@ -423,8 +437,8 @@ final class MessageList {
     private void dropBottom(int count) {
         int keep = blocks.size() - count;
         int cut = blocks.get(keep - 1).end();
-        text.replaceTextRange(cut, text.getCharCount() - cut, "");
         blocks.subList(keep, blocks.size()).clear();
+        text.replaceTextRange(cut, text.getCharCount() - cut, "");
     }
 
     /** The line's text changed (its delivery state): the blocks after it move. */
@@ -432,14 +446,13 @@ final class MessageList {
         int oldLength = b.length;
         String t = blockText(b);
         b.length = t.length();
+        shift(blocks.indexOf(b) + 1, b.length - oldLength);
         adjusting = true;
         try {
             text.replaceTextRange(b.start, oldLength, t);
         } finally {
             adjusting = false;
         }
-        int index = blocks.indexOf(b);
-        shift(index + 1, b.length - oldLength);
     }
 
     private void shift(int from, int delta) {
