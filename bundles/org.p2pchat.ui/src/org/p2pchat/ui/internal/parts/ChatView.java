@@ -405,6 +405,10 @@ public final class ChatView {
     }
 
     void notice(String text) {
+        if (bestEffort() && text.contains("best effort")) {
+            showBestEffort(); // the note above the messages says it, once
+            return;
+        }
         messages.add(ShownMessage.Kind.SYSTEM, text);
     }
 

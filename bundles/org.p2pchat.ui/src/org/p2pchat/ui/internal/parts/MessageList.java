@@ -103,6 +103,8 @@ final class MessageList {
      * out a character wide to find where the end is.
      */
     private boolean endOnceShown;
+    /** Whether the newest line was in view when last looked at: it stays in view when the list gets smaller. */
+    private boolean following = true;
 
     MessageList(Composite parent) {
         text = Ui.tag(new StyledText(parent, SWT.MULTI | SWT.READ_ONLY | SWT.WRAP | SWT.V_SCROLL | SWT.BORDER), ID);
@@ -119,6 +121,8 @@ final class MessageList {
             if (endOnceShown && text.getClientArea().width > 0) {
                 endOnceShown = false;
                 text.setTopPixel(Integer.MAX_VALUE);
+            } else if (following && first + blocks.size() == loaded.size()) {
+                text.setTopPixel(Integer.MAX_VALUE); // a banner above took room: the newest line stays in view
             }
             queueEdgeCheck();
         });
@@ -214,6 +218,7 @@ final class MessageList {
         }
         if (follow) {
             text.setTopPixel(Integer.MAX_VALUE);
+            following = true;
         }
     }
 
@@ -316,6 +321,7 @@ final class MessageList {
         if (adjusting || !text.isVisible()) {
             return;
         }
+        following = atBottom();
         int view = Math.max(1, text.getClientArea().height);
         if (text.getTopPixel() < view) {
             if (first == 0 && older.more()) {
