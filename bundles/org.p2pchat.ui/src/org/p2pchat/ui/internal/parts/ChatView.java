@@ -113,15 +113,7 @@ public final class ChatView {
     private final Button send;
 
     private Conversation conversation;
-    private ConversationState conversationState = ConversationState.NEGOTIATING;
-    private ConnectionState state = ConnectionState.NEW;
-    private CandidatePath path;
-    private Recovery recovery = Recovery.NONE;
-    /** The reconnection attempt under way; 0 when none is. */
-    private int attempt;
-    private int attempts;
-    /** Why reconnecting gave up; null while it has not. */
-    private String reconnectFailure;
+    private final ConnectionStatus connection = new ConnectionStatus();
     /** The conversation's history, once known. */
     private HistoryPages history;
     private ConversationRecord record;
@@ -214,7 +206,7 @@ public final class ChatView {
         files = new ChatFiles(root, messages.control(), new ChatFiles.Chat() {
             @Override
             public Conversation connected() {
-                return state == ConnectionState.CONNECTED ? conversation : null;
+                return connection.isConnected() ? conversation : null;
             }
 
             @Override
@@ -260,12 +252,7 @@ public final class ChatView {
     public void start(Conversation started, Recovery how) {
         boolean sameHistory = history != null && started.historyId().filter(history.historyId()::equals).isPresent();
         conversation = started;
-        recovery = how;
-        conversationState = started.state();
-        state = started.connectionState();
-        path = null;
-        attempt = 0;
-        reconnectFailure = null;
+        connection.start(started.state(), started.connectionState(), how);
         if (!sameHistory) {
             history = null;
             record = null;
@@ -286,11 +273,7 @@ public final class ChatView {
      */
     public void history(String historyId, String peerName) {
         conversation = null;
-        conversationState = ConversationState.ENDED;
-        state = ConnectionState.NEW;
-        path = null;
-        attempt = 0;
-        reconnectFailure = null;
+        connection.start(ConversationState.ENDED, ConnectionState.NEW, Recovery.NONE);
         history = null;
         record = null;
         storedName = peerName;
@@ -366,11 +349,11 @@ public final class ChatView {
      * the message and sends it once the connection is back (the web app gets nothing it missed).
      */
     private boolean canSend() {
-        if (conversation == null || conversationState.isFinal()) {
+        if (conversation == null || connection.isFinal()) {
             return false;
         }
-        return state == ConnectionState.CONNECTED
-                || isReconnecting() && history != null && !conversation.bestEffort();
+        return connection.isConnected()
+                || connection.isReconnecting() && history != null && !conversation.bestEffort();
     }
 
     /** Sends what is in the input; keeps it there if there is nobody to send to. */
@@ -500,60 +483,39 @@ public final class ChatView {
 
     /** The conversation's state, with its current session's. */
     void state(ConversationState newConversationState, ConnectionState newState) {
-        conversationState = newConversationState;
-        if (newState == state) {
-            showConnection();
-            return;
-        }
-        ConnectionState before = state;
-        state = newState;
-        if (newState == ConnectionState.CONNECTED && before == ConnectionState.DISCONNECTED) {
-            notice("The connection is back.");
-        } else if (attempt == 0 && newConversationState != ConversationState.RECONNECTING
-                && !(newState == ConnectionState.FAILED && recovery == Recovery.RECONNECTS)) { // the attempts say it
-            String change = banner();
-            if (change != null) {
-                notice(change);
-            }
-        }
+        say(connection.changed(newConversationState, newState, peerName()));
         showConnection();
     }
 
     /** Reconnection attempt {@code n} of {@code of} has started. */
     void reconnecting(int n, int of) {
-        attempt = n;
-        attempts = of;
-        reconnectFailure = null;
-        if (n == 1) {
-            notice(banner());
-        }
+        say(connection.reconnecting(n, of, peerName()));
         showConnection();
     }
 
     /** An attempt failed; the last one if {@code last}. */
     void attemptFailed(int n, String reason, boolean last) {
-        if (!last) {
-            notice("Reconnection attempt " + n + " failed: " + reason);
-            return;
+        say(connection.attemptFailed(n, reason, last, peerName()));
+        if (last) {
+            showConnection();
         }
-        attempt = 0;
-        reconnectFailure = reason;
-        notice(banner());
-        showConnection();
     }
 
     /** The connection is back. */
     void reconnected() {
-        attempt = 0;
-        reconnectFailure = null;
-        notice("Reconnected.");
+        say(connection.reconnected());
         showConnection();
+    }
+
+    private void say(String line) {
+        if (line != null) {
+            notice(line);
+        }
     }
 
     /** We left: the chat says so at once, before the goodbye went out. */
     void left() {
-        attempt = 0;
-        conversationState = ConversationState.ENDED;
+        connection.left();
         state(ConversationState.ENDED, ConnectionState.CLOSED);
     }
 
@@ -567,12 +529,7 @@ public final class ChatView {
 
     /** Whether the conversation is over or was never live here (its history is all there is). */
     public boolean isEnded() {
-        return conversation == null || conversationState.isFinal();
-    }
-
-    /** Whether the conversation waits for a connection to come back. */
-    boolean isReconnecting() {
-        return conversationState == ConversationState.RECONNECTING || attempt > 0;
+        return conversation == null || connection.isFinal();
     }
 
     /** The banner over the messages for the state of the connection; null when all is well. */
@@ -582,39 +539,16 @@ public final class ChatView {
             return "You are not connected to " + who + ": this is the history of your conversation."
                     + (reconnectAction != null && canReopen() ? " Reconnect to write again." : "");
         }
-        if (reconnectFailure != null) {
-            return "Could not reconnect to " + who + " (" + reconnectFailure + "). Start a new connection to chat again.";
-        }
-        if (attempt > 0) {
-            return "Connection lost \u2014 reconnecting (attempt " + attempt + " of " + attempts + ")\u2026";
-        }
-        return switch (state) {
-            case DISCONNECTED -> recovery == Recovery.NONE
-                    ? "The connection was interrupted. It may come back by itself; if it does not, start a new exchange "
-                            + "(a manual exchange has no way to reconnect by itself)."
-                    : "The connection was interrupted. It may come back by itself; if it fails, P2P Chat reconnects "
-                            + "through the directory.";
-            case FAILED -> switch (recovery) {
-                case NONE -> "The connection failed. It cannot be made again automatically: a manual exchange has no "
-                        + "signaling path to carry a new offer and answer. Start a new exchange to chat again.";
-                case AWAITS -> conversationState.isFinal()
-                        ? "The connection failed and " + who + " did not reconnect. Start a new connection to chat again."
-                        : "Connection lost \u2014 waiting for " + who + " to reconnect through the directory\u2026";
-                case RECONNECTS -> "Connection lost \u2014 reconnecting\u2026";
-            };
-            case CLOSED -> "The conversation has ended. Start a new connection to chat again.";
-            default -> conversationState == ConversationState.RECONNECTING ? "Reconnecting to " + who + "\u2026" : null;
-        };
+        return connection.banner(who);
     }
 
     private void showConnection() {
         String text = banner();
         endedText.setText(text == null ? "" : text);
-        endedText.setForeground(reconnectFailure != null || state == ConnectionState.CLOSED ? Ui.ERROR : null);
+        endedText.setForeground(conversation != null && connection.alarming() ? Ui.ERROR : null);
         Ui.show(ended, text != null);
         // While we are asking again there is nothing for the user to do; everywhere else the way back is offered.
-        boolean waiting = conversationState == ConversationState.RECONNECTING && state != ConnectionState.FAILED;
-        Ui.show(newConnection, conversation != null && attempt == 0 && !waiting);
+        Ui.show(newConnection, conversation != null && connection.offersNewConnection());
         Ui.show(reconnect, reconnectAction != null && isEnded() && canReopen());
         boolean live = !isEnded();
         send.setEnabled(canSend());
@@ -657,7 +591,7 @@ public final class ChatView {
     }
 
     void path(CandidatePath newPath) {
-        path = newPath;
+        connection.path(newPath);
         showStatus();
     }
 
@@ -670,17 +604,9 @@ public final class ChatView {
             status.getParent().layout(true);
             return;
         }
-        boolean reconnecting = isReconnecting() && state != ConnectionState.CONNECTED;
-        String text = reconnecting ? "\u21bb Reconnecting to " + who + "..." : switch (state) {
-            case NEW, CONNECTING -> "Connecting to " + who + "...";
-            case CONNECTED -> "\u25cf Connected to " + who + (path == null ? "" : "  \u00b7  " + path.summary());
-            case DISCONNECTED -> "\u25cb Connection to " + who + " lost";
-            case FAILED -> "\u25cb Connection failed";
-            case CLOSED -> "\u25cb Disconnected";
-        };
-        status.setText(text);
-        status.setForeground(reconnecting ? Ui.WARNING : state == ConnectionState.CONNECTED ? Ui.GOOD : Ui.ERROR);
-        status.setToolTipText(path == null ? null : "Path: " + path);
+        status.setText(connection.statusText(who));
+        status.setForeground(connection.statusColour());
+        status.setToolTipText(connection.statusTip());
         status.getParent().layout(true);
     }
 
