@@ -1,7 +1,6 @@
 package org.p2pchat.history.internal;
 
 import java.security.SecureRandom;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,12 +23,10 @@ import org.p2pchat.history.SearchHit;
 import org.p2pchat.history.StoredMessage;
 
 /**
- * A {@link MessageHistory} in an H2 database through one JDBC connection: every call runs in one
- * transaction under this object's lock and commits before it returns; a call that changed something
- * then has H2 write the commit to the file (CHECKPOINT: written, not synced to the disk), so it
- * survives the process being killed. Notices are lines of the conversation
- * but not activity: they neither move it up the list nor become its last message, and search skips
- * them.
+ * A {@link MessageHistory} in an H2 database: every call is one transaction of a
+ * {@link HistoryConnection}, committed and in the file before it returns. Notices are lines of the
+ * conversation but not activity: they neither move it up the list nor become its last message, and
+ * search skips them.
  */
 final class H2MessageHistory implements MessageHistory {
 
@@ -39,26 +36,11 @@ final class H2MessageHistory implements MessageHistory {
             + "m.text, m.sent_at, m.state";
     private static final String CONVERSATION_ID_LETTERS = "abcdefghijkmnpqrstuvwxyz23456789";
 
-    private final Connection connection;
-    private final Runnable release;
-    private final String description;
-    private final boolean persistent;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final HistoryConnection db;
     private final SecureRandom random = new SecureRandom();
-    private boolean closed;
 
     H2MessageHistory(HistoryDatabase.Opened opened) throws SQLException {
-        this.connection = opened.connection();
-        this.release = opened.release();
-        this.description = opened.description();
-        this.persistent = opened.persistent();
-        try {
-            connection.setAutoCommit(false);
-            Schema.create(connection);
-        } catch (SQLException | RuntimeException e) {
-            close();
-            throw e;
-        }
+        this.db = new HistoryConnection(opened);
     }
 
     // ---- conversations ---------------------------------------------------------------------------
@@ -68,10 +50,10 @@ final class H2MessageHistory implements MessageHistory {
         if (peerKey == null || peerKey.isBlank()) {
             throw new IllegalArgumentException("A conversation with a peer needs the peer's key");
         }
-        return transaction(() -> {
-            PreparedStatement find = statement("SELECT " + CONVERSATION + " FROM conversation c WHERE c.peer_key = ?");
+        return db.transaction(() -> {
+            PreparedStatement find = db.statement("SELECT " + CONVERSATION + " FROM conversation c WHERE c.peer_key = ?");
             find.setString(1, peerKey);
-            Optional<ConversationRecord> found = one(find, rs -> conversation(rs, 1));
+            Optional<ConversationRecord> found = HistoryConnection.one(find, rs -> conversation(rs, 1));
             if (found.isPresent()) {
                 ConversationRecord c = found.get();
                 if (peerName == null || peerName.isBlank() || peerName.equals(c.peerName())) {
@@ -86,7 +68,7 @@ final class H2MessageHistory implements MessageHistory {
 
     @Override
     public ConversationRecord newUnverifiedConversation(String peerName) {
-        return transaction(() -> insertConversation(null, peerName, true));
+        return db.transaction(() -> insertConversation(null, peerName, true));
     }
 
     private ConversationRecord insertConversation(String peerKey, String peerName, boolean bestEffort)
@@ -94,7 +76,7 @@ final class H2MessageHistory implements MessageHistory {
         String id = newConversationId();
         String name = peerName == null ? "" : peerName;
         long created = System.currentTimeMillis();
-        PreparedStatement insert = statement("INSERT INTO conversation(id, peer_key, peer_name, verified, best_effort, "
+        PreparedStatement insert = db.statement("INSERT INTO conversation(id, peer_key, peer_name, verified, best_effort, "
                 + "created, activity, last_row, last_out_seq, received_seq, unread) "
                 + "VALUES (?, ?, ?, FALSE, ?, ?, ?, NULL, 0, 0, 0)");
         insert.setString(1, id);
@@ -125,26 +107,26 @@ final class H2MessageHistory implements MessageHistory {
 
     @Override
     public Optional<ConversationRecord> conversation(String conversationId) {
-        return transaction(() -> find(conversationId));
+        return db.transaction(() -> find(conversationId));
     }
 
     private Optional<ConversationRecord> find(String conversationId) throws SQLException {
-        PreparedStatement find = statement("SELECT " + CONVERSATION + " FROM conversation c WHERE c.id = ?");
+        PreparedStatement find = db.statement("SELECT " + CONVERSATION + " FROM conversation c WHERE c.id = ?");
         find.setString(1, conversationId);
-        return one(find, rs -> conversation(rs, 1));
+        return HistoryConnection.one(find, rs -> conversation(rs, 1));
     }
 
     @Override
     public List<ConversationSummary> conversations() {
-        return transaction(() -> all(statement(summaries("") + " ORDER BY c.activity DESC"), this::summary));
+        return db.transaction(() -> HistoryConnection.all(db.statement(summaries("") + " ORDER BY c.activity DESC"), this::summary));
     }
 
     @Override
     public Optional<ConversationSummary> summary(String conversationId) {
-        return transaction(() -> {
-            PreparedStatement select = statement(summaries(" WHERE c.id = ?"));
+        return db.transaction(() -> {
+            PreparedStatement select = db.statement(summaries(" WHERE c.id = ?"));
             select.setString(1, conversationId);
-            return one(select, this::summary);
+            return HistoryConnection.one(select, this::summary);
         });
     }
 
@@ -165,14 +147,14 @@ final class H2MessageHistory implements MessageHistory {
         if (peerName == null || peerName.isBlank()) {
             return;
         }
-        transaction(() -> {
+        db.transaction(() -> {
             updateName(conversationId, peerName);
             return null;
         });
     }
 
     private void updateName(String conversationId, String peerName) throws SQLException {
-        PreparedStatement update = statement("UPDATE conversation SET peer_name = ? WHERE id = ?");
+        PreparedStatement update = db.statement("UPDATE conversation SET peer_name = ? WHERE id = ?");
         update.setString(1, peerName);
         update.setString(2, conversationId);
         expectOne(update.executeUpdate(), conversationId);
@@ -180,8 +162,8 @@ final class H2MessageHistory implements MessageHistory {
 
     @Override
     public void setVerified(String conversationId, boolean verified) {
-        transaction(() -> {
-            PreparedStatement update = statement("UPDATE conversation SET verified = ? WHERE id = ?");
+        db.transaction(() -> {
+            PreparedStatement update = db.statement("UPDATE conversation SET verified = ? WHERE id = ?");
             update.setBoolean(1, verified);
             update.setString(2, conversationId);
             expectOne(update.executeUpdate(), conversationId);
@@ -191,11 +173,11 @@ final class H2MessageHistory implements MessageHistory {
 
     @Override
     public void delete(String conversationId) {
-        transaction(() -> {
-            PreparedStatement messages = statement("DELETE FROM message WHERE conversation_id = ?");
+        db.transaction(() -> {
+            PreparedStatement messages = db.statement("DELETE FROM message WHERE conversation_id = ?");
             messages.setString(1, conversationId);
             messages.executeUpdate();
-            PreparedStatement conversation = statement("DELETE FROM conversation WHERE id = ?");
+            PreparedStatement conversation = db.statement("DELETE FROM conversation WHERE id = ?");
             conversation.setString(1, conversationId);
             expectOne(conversation.executeUpdate(), conversationId);
             return null;
@@ -208,7 +190,7 @@ final class H2MessageHistory implements MessageHistory {
     public StoredMessage addOutgoing(String conversationId, String messageId, String sender, String text,
             long timestamp, boolean sequenced) {
         requireMessageId(messageId);
-        return transaction(() -> {
+        return db.transaction(() -> {
             Counters counters = counters(conversationId);
             Optional<StoredMessage> stored = findMessage(conversationId, messageId);
             if (stored.isPresent()) {
@@ -218,7 +200,7 @@ final class H2MessageHistory implements MessageHistory {
             long seq = sequenced ? counters.lastOutSeq() + 1 : 0;
             StoredMessage message = insert(conversationId, messageId, Direction.OUTGOING, seq, sender, text, timestamp,
                     DeliveryState.SENDING);
-            PreparedStatement update = statement(
+            PreparedStatement update = db.statement(
                     "UPDATE conversation SET last_out_seq = ?, activity = ?, last_row = ? WHERE id = ?");
             update.setLong(1, sequenced ? seq : counters.lastOutSeq());
             update.setLong(2, message.row());
@@ -236,13 +218,13 @@ final class H2MessageHistory implements MessageHistory {
         if (seq < 0) {
             throw new IllegalArgumentException("A sequence number is 0 or more: " + seq);
         }
-        return transaction(() -> {
+        return db.transaction(() -> {
             Counters counters = counters(conversationId);
             if (seq > 0) {
                 if (seq <= counters.receivedSeq()) {
                     return Optional.<StoredMessage>empty();
                 }
-                PreparedStatement received = statement("UPDATE conversation SET received_seq = ? WHERE id = ?");
+                PreparedStatement received = db.statement("UPDATE conversation SET received_seq = ? WHERE id = ?");
                 received.setLong(1, seq);
                 received.setString(2, conversationId);
                 received.executeUpdate();
@@ -252,7 +234,7 @@ final class H2MessageHistory implements MessageHistory {
             }
             StoredMessage message = insert(conversationId, messageId, Direction.INCOMING, seq, sender, text, timestamp,
                     DeliveryState.RECEIVED);
-            PreparedStatement update = statement(
+            PreparedStatement update = db.statement(
                     "UPDATE conversation SET unread = unread + 1, activity = ?, last_row = ? WHERE id = ?");
             update.setLong(1, message.row());
             update.setLong(2, message.row());
@@ -264,7 +246,7 @@ final class H2MessageHistory implements MessageHistory {
 
     @Override
     public StoredMessage addNotice(String conversationId, String text, long timestamp) {
-        return transaction(() -> {
+        return db.transaction(() -> {
             counters(conversationId);
             return insert(conversationId, "notice-" + UUID.randomUUID(), Direction.NOTICE, 0, "", text, timestamp,
                     DeliveryState.RECEIVED);
@@ -276,7 +258,7 @@ final class H2MessageHistory implements MessageHistory {
         long row = nextRow();
         String s = sender == null ? "" : sender;
         String t = text == null ? "" : text;
-        PreparedStatement insert = statement("INSERT INTO message(row_id, conversation_id, message_id, direction, seq, "
+        PreparedStatement insert = db.statement("INSERT INTO message(row_id, conversation_id, message_id, direction, seq, "
                 + "sender, text, sent_at, state, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insert.setLong(1, row);
         insert.setString(2, conversationId);
@@ -299,7 +281,7 @@ final class H2MessageHistory implements MessageHistory {
 
     @Override
     public long receivedSeq(String conversationId) {
-        return transaction(() -> counters(conversationId).receivedSeq());
+        return db.transaction(() -> counters(conversationId).receivedSeq());
     }
 
     @Override
@@ -307,14 +289,14 @@ final class H2MessageHistory implements MessageHistory {
         if (state == DeliveryState.RECEIVED) {
             throw new IllegalArgumentException("Our own message cannot become " + state);
         }
-        transaction(() -> {
+        db.transaction(() -> {
             counters(conversationId);
             StoredMessage message = findMessage(conversationId, messageId).orElseThrow(
                     () -> new IllegalArgumentException("No message " + messageId + " in conversation " + conversationId));
             if (message.direction() != Direction.OUTGOING) {
                 throw new IllegalArgumentException("Message " + messageId + " is not ours: its state is not ours to set");
             }
-            PreparedStatement update = statement("UPDATE message SET state = ?, pending = ? WHERE row_id = ?");
+            PreparedStatement update = db.statement("UPDATE message SET state = ?, pending = ? WHERE row_id = ?");
             update.setInt(1, Schema.code(state));
             update.setBoolean(2, pending(message.direction(), message.seq(), state));
             update.setLong(3, message.row());
@@ -325,15 +307,15 @@ final class H2MessageHistory implements MessageHistory {
 
     @Override
     public List<StoredMessage> acknowledge(String conversationId, long seq) {
-        return transaction(() -> {
+        return db.transaction(() -> {
             counters(conversationId);
-            PreparedStatement select = statement("SELECT " + MESSAGE + " FROM message m "
+            PreparedStatement select = db.statement("SELECT " + MESSAGE + " FROM message m "
                     + "WHERE m.conversation_id = ? AND m.pending = TRUE AND m.seq <= ? ORDER BY m.seq");
             select.setString(1, conversationId);
             select.setLong(2, seq);
             List<StoredMessage> changed = new ArrayList<>();
-            PreparedStatement update = statement("UPDATE message SET state = ?, pending = FALSE WHERE row_id = ?");
-            for (StoredMessage m : all(select, rs -> message(rs, 1))) {
+            PreparedStatement update = db.statement("UPDATE message SET state = ?, pending = FALSE WHERE row_id = ?");
+            for (StoredMessage m : HistoryConnection.all(select, rs -> message(rs, 1))) {
                 update.setInt(1, Schema.code(DeliveryState.DELIVERED));
                 update.setLong(2, m.row());
                 update.executeUpdate();
@@ -346,26 +328,26 @@ final class H2MessageHistory implements MessageHistory {
 
     @Override
     public List<StoredMessage> unacknowledged(String conversationId) {
-        return transaction(() -> {
+        return db.transaction(() -> {
             counters(conversationId);
-            PreparedStatement select = statement("SELECT " + MESSAGE + " FROM message m "
+            PreparedStatement select = db.statement("SELECT " + MESSAGE + " FROM message m "
                     + "WHERE m.conversation_id = ? AND m.pending = TRUE ORDER BY m.seq");
             select.setString(1, conversationId);
-            return all(select, rs -> message(rs, 1));
+            return HistoryConnection.all(select, rs -> message(rs, 1));
         });
     }
 
     @Override
     public Optional<StoredMessage> message(String conversationId, String messageId) {
-        return transaction(() -> findMessage(conversationId, messageId));
+        return db.transaction(() -> findMessage(conversationId, messageId));
     }
 
     private Optional<StoredMessage> findMessage(String conversationId, String messageId) throws SQLException {
-        PreparedStatement select = statement(
+        PreparedStatement select = db.statement(
                 "SELECT " + MESSAGE + " FROM message m WHERE m.conversation_id = ? AND m.message_id = ?");
         select.setString(1, conversationId);
         select.setString(2, messageId);
-        return one(select, rs -> message(rs, 1));
+        return HistoryConnection.one(select, rs -> message(rs, 1));
     }
 
     // ---- reading -------------------------------------------------------------------------------
@@ -375,14 +357,14 @@ final class H2MessageHistory implements MessageHistory {
         if (limit <= 0) {
             throw new IllegalArgumentException("A page holds at least one message: " + limit);
         }
-        return transaction(() -> {
+        return db.transaction(() -> {
             counters(conversationId);
-            PreparedStatement select = statement("SELECT " + MESSAGE + " FROM message m "
+            PreparedStatement select = db.statement("SELECT " + MESSAGE + " FROM message m "
                     + "WHERE m.conversation_id = ? AND m.row_id < ? ORDER BY m.row_id DESC LIMIT ?");
             select.setString(1, conversationId);
             select.setLong(2, beforeRow);
             select.setInt(3, limit + 1);
-            List<StoredMessage> newestFirst = all(select, rs -> message(rs, 1));
+            List<StoredMessage> newestFirst = HistoryConnection.all(select, rs -> message(rs, 1));
             boolean hasOlder = newestFirst.size() > limit;
             List<StoredMessage> messages = new ArrayList<>(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
             Collections.reverse(messages);
@@ -396,17 +378,17 @@ final class H2MessageHistory implements MessageHistory {
             return List.of();
         }
         String pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return transaction(() -> {
+        return db.transaction(() -> {
             // Messages alone, newest first: H2 then walks the primary key backwards and stops at
             // the limit (a join with conversations would make it read and sort every match).
-            PreparedStatement select = statement("SELECT " + MESSAGE + " FROM message m"
+            PreparedStatement select = db.statement("SELECT " + MESSAGE + " FROM message m"
                     + " WHERE m.direction <> " + Schema.code(Direction.NOTICE) + " AND m.text ILIKE ? ESCAPE '\\'"
                     + " ORDER BY m.row_id DESC LIMIT ?");
             select.setString(1, pattern);
             select.setInt(2, limit);
             Map<String, ConversationRecord> conversations = new HashMap<>();
             List<SearchHit> hits = new ArrayList<>();
-            for (StoredMessage m : all(select, rs -> message(rs, 1))) {
+            for (StoredMessage m : HistoryConnection.all(select, rs -> message(rs, 1))) {
                 ConversationRecord c = conversations.get(m.conversationId());
                 if (c == null) {
                     c = find(m.conversationId()).orElseThrow(() -> unknown(m.conversationId()));
@@ -420,8 +402,8 @@ final class H2MessageHistory implements MessageHistory {
 
     @Override
     public void markRead(String conversationId) {
-        transaction(() -> {
-            PreparedStatement update = statement("UPDATE conversation SET unread = 0 WHERE id = ?");
+        db.transaction(() -> {
+            PreparedStatement update = db.statement("UPDATE conversation SET unread = 0 WHERE id = ?");
             update.setString(1, conversationId);
             expectOne(update.executeUpdate(), conversationId);
             return null;
@@ -430,9 +412,9 @@ final class H2MessageHistory implements MessageHistory {
 
     @Override
     public String export(String conversationId) {
-        return transaction(() -> {
+        return db.transaction(() -> {
             counters(conversationId);
-            PreparedStatement select = statement(
+            PreparedStatement select = db.statement(
                     "SELECT " + MESSAGE + " FROM message m WHERE m.conversation_id = ? ORDER BY m.row_id");
             select.setString(1, conversationId);
             StringBuilder text = new StringBuilder();
@@ -447,26 +429,12 @@ final class H2MessageHistory implements MessageHistory {
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                System.getLogger(H2MessageHistory.class.getName()).log(System.Logger.Level.WARNING,
-                        "Closing " + description + " failed", e);
-            } finally {
-                statements.clear();
-                release.run();
-            }
-        }
+        db.close();
     }
 
     @Override
     public String toString() {
-        return description;
+        return db.toString();
     }
 
     // ---- plumbing ------------------------------------------------------------------------------
@@ -476,9 +444,9 @@ final class H2MessageHistory implements MessageHistory {
     }
 
     private Counters counters(String conversationId) throws SQLException {
-        PreparedStatement select = statement("SELECT last_out_seq, received_seq FROM conversation WHERE id = ?");
+        PreparedStatement select = db.statement("SELECT last_out_seq, received_seq FROM conversation WHERE id = ?");
         select.setString(1, conversationId);
-        return one(select, rs -> new Counters(rs.getLong(1), rs.getLong(2)))
+        return HistoryConnection.one(select, rs -> new Counters(rs.getLong(1), rs.getLong(2)))
                 .orElseThrow(() -> unknown(conversationId));
     }
 
@@ -499,7 +467,7 @@ final class H2MessageHistory implements MessageHistory {
     }
 
     private long nextRow() throws SQLException {
-        try (ResultSet rs = statement("VALUES NEXT VALUE FOR row_number").executeQuery()) {
+        try (ResultSet rs = db.statement("VALUES NEXT VALUE FOR row_number").executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
@@ -514,72 +482,5 @@ final class H2MessageHistory implements MessageHistory {
         return new StoredMessage(rs.getLong(from), rs.getString(from + 1), rs.getString(from + 2),
                 Schema.direction(rs.getInt(from + 3)), rs.getLong(from + 4), rs.getString(from + 5),
                 rs.getString(from + 6), rs.getLong(from + 7), Schema.state(rs.getInt(from + 8)));
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run() throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface RowReader<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    private static <T> Optional<T> one(PreparedStatement select, RowReader<T> reader) throws SQLException {
-        try (ResultSet rs = select.executeQuery()) {
-            return rs.next() ? Optional.of(reader.read(rs)) : Optional.empty();
-        }
-    }
-
-    private static <T> List<T> all(PreparedStatement select, RowReader<T> reader) throws SQLException {
-        List<T> rows = new ArrayList<>();
-        try (ResultSet rs = select.executeQuery()) {
-            while (rs.next()) {
-                rows.add(reader.read(rs));
-            }
-        }
-        return rows;
-    }
-
-    private PreparedStatement statement(String sql) throws SQLException {
-        PreparedStatement statement = statements.get(sql);
-        if (statement == null) {
-            statement = connection.prepareStatement(sql);
-            statements.put(sql, statement);
-        }
-        return statement;
-    }
-
-    /** Runs {@code work} in one transaction, committed before this returns, or rolled back. */
-    private synchronized <T> T transaction(Work<T> work) {
-        if (closed) {
-            throw new IllegalStateException("The history is closed");
-        }
-        try {
-            T result = work.run();
-            connection.commit();
-            if (persistent) {
-                // The commit is in H2's memory; CHECKPOINT writes it to the file before we return.
-                statement("CHECKPOINT").execute();
-            }
-            return result;
-        } catch (SQLException e) {
-            rollback();
-            throw new IllegalStateException("The history could not be read or written (" + description + "): "
-                    + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            rollback();
-            throw e;
-        }
-    }
-
-    private void rollback() {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            System.getLogger(H2MessageHistory.class.getName()).log(System.Logger.Level.WARNING,
-                    "Rolling back a change to " + description + " failed", e);
-        }
     }
 }
