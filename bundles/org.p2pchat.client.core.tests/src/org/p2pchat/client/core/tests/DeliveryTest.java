@@ -91,8 +91,20 @@ class DeliveryTest {
         ChatMessage first = c[0].send(fromAlice.get(0)).get(T, TimeUnit.SECONDS);
         awaitState(pair.alice(), first.id(), DeliveryState.DELIVERED);
 
+        // A burst the cut falls into: some stored and acknowledged by Bob, some stored with their
+        // acknowledgement lost, some never arrived.
+        List<java.util.concurrent.CompletableFuture<ChatMessage>> burst = new ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+            fromAlice.add("burst " + i);
+            burst.add(c[0].send("burst " + i));
+        }
+        pair.bob().events().await(ClientEvent.MessageReceived.class, r -> r.message().content().equals("burst 5"));
         link.cut();
+        int shownAtTheCut = shown(pair.bob()).size() - 1;
         List<ChatMessage> typed = new ArrayList<>();
+        for (var stored : burst) {
+            typed.add(stored.get(T, TimeUnit.SECONDS));
+        }
         // Before the loss is noticed these go into a connection that delivers nothing ...
         for (int i = 1; i <= 3; i++) {
             fromAlice.add("cut " + i);
@@ -108,7 +120,7 @@ class DeliveryTest {
         pair.bob().events().await(ClientEvent.StateChanged.class,
                 s -> s.state() == ConversationState.RECONNECTING, LONG);
         ChatMessage fromBob = c[1].send("bob during the cut").get(T, TimeUnit.SECONDS);
-        for (ChatMessage m : typed) {
+        for (ChatMessage m : typed.subList(burst.size(), typed.size())) {
             assertFalse(states(pair.alice(), m.id()).contains(DeliveryState.DELIVERED), "nothing got through the cut");
         }
         link.restore();
@@ -125,6 +137,7 @@ class DeliveryTest {
         pair.bob().events().await(ClientEvent.MessageReceived.class, r -> r.message().id().equals(last.id()));
         pair.alice().events().await(ClientEvent.MessageReceived.class, r -> r.message().id().equals(fromBob.id()));
 
+        System.out.println("link cut after Bob was shown " + shownAtTheCut + " of the burst of " + burst.size());
         assertEquals(fromAlice, shown(pair.bob()), "Bob saw each of Alice's messages once, in her order");
         assertEquals(fromAlice, texts(pair.bob(), c[1], Direction.INCOMING), "Bob's history holds each once, in order");
         assertEquals(fromAlice, texts(pair.alice(), c[0], Direction.OUTGOING));
@@ -210,6 +223,26 @@ class DeliveryTest {
         assertEquals(List.of("are you there?"), texts(pair.bob(), accepted, Direction.INCOMING));
         assertEquals(DeliveryState.DELIVERED,
                 pair.alice().history().message(historyId, lost.id()).orElseThrow().state());
+    }
+
+    @Test
+    void aConversationTheReceiverDeletedGoesOnWhereTheSenderIs() throws Exception {
+        Peers.Pair pair = pair();
+        Conversation[] c = connect(pair.alice(), pair.bob());
+        for (String text : List.of("one", "two")) {
+            awaitState(pair.alice(), c[0].send(text).get(T, TimeUnit.SECONDS).id(), DeliveryState.DELIVERED);
+        }
+        pair.bob().client().delete(c[1].historyId().orElseThrow()).get(T, TimeUnit.SECONDS);
+        pair.alice().events().await(ClientEvent.Ended.class, e -> e.conversation() == c[0]);
+
+        // Bob's history starts again from nothing; Alice's numbering goes on from 3.
+        Conversation[] again = connect(pair.alice(), pair.bob());
+        ChatMessage three = again[0].send("three").get(T, TimeUnit.SECONDS);
+        assertEquals(3, three.seq());
+        awaitState(pair.alice(), three.id(), DeliveryState.DELIVERED);
+        pair.bob().events().await(ClientEvent.MessageReceived.class, r -> r.message().id().equals(three.id()));
+        assertEquals(List.of("three"), texts(pair.bob(), again[1], Direction.INCOMING));
+        assertEquals(List.of("one", "two", "three"), shown(pair.bob()));
     }
 
     // ---- helpers --------------------------------------------------------------------------------
