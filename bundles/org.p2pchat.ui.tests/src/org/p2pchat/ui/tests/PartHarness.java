@@ -88,6 +88,19 @@ final class PartHarness implements AutoCloseable {
         return made;
     }
 
+    /** The composite a part is made in, for a view the test makes itself; then {@link #open}. */
+    Composite parent() {
+        return context.get(Composite.class);
+    }
+
+    /** Shows the shell at {@code width} x {@code height} with what the test made in {@link #parent()}. */
+    void open(int width, int height) {
+        parent().setLayout(new FillLayout());
+        shell.setSize(width, height);
+        shell.open();
+        shell.layout(true, true);
+    }
+
     <S> ServiceRegistration<S> register(Class<S> type, S service) {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(Constants.SERVICE_RANKING, Integer.MAX_VALUE);
@@ -266,8 +279,13 @@ final class PartHarness implements AutoCloseable {
      * the component binds it). Registered above the framework's factory.
      */
     ChatClientService clientLayer(PeerTransport transport, ConnectionProvider... providers) {
-        ChatClientService layer = new ChatClientService(transport, profileIdentity, profileSettings, null,
-                inMemoryHistory());
+        return clientLayer(transport, inMemoryHistory(), providers);
+    }
+
+    /** {@link #clientLayer(PeerTransport, ConnectionProvider...)} on {@code history}, which the test can fill or read. */
+    ChatClientService clientLayer(PeerTransport transport, org.p2pchat.history.MessageHistory history,
+            ConnectionProvider... providers) {
+        ChatClientService layer = new ChatClientService(transport, profileIdentity, profileSettings, null, history);
         for (ConnectionProvider p : providers) {
             layer.register(p, 0);
         }
@@ -382,15 +400,27 @@ final class PartHarness implements AutoCloseable {
         }
     }
 
-    /** A history in memory, from the framework's history service. */
+    /**
+     * A history in memory, from the framework's history service (waited for: the history bundle is
+     * activated lazily, by the first use of its classes, and its component comes a moment later).
+     */
     static org.p2pchat.history.MessageHistory inMemoryHistory() {
-        org.osgi.framework.BundleContext context = org.osgi.framework.FrameworkUtil.getBundle(PartHarness.class)
-                .getBundleContext();
-        var reference = context.getServiceReference(org.p2pchat.history.HistoryService.class);
-        if (reference == null) {
-            throw new IllegalStateException("no history service");
+        BundleContext context = FrameworkUtil.getBundle(PartHarness.class).getBundleContext();
+        ServiceTracker<org.p2pchat.history.HistoryService, org.p2pchat.history.HistoryService> tracker =
+                new ServiceTracker<>(context, org.p2pchat.history.HistoryService.class, null);
+        tracker.open();
+        try {
+            org.p2pchat.history.HistoryService service = tracker.waitForService(60_000);
+            if (service == null) {
+                throw new IllegalStateException("no history service");
+            }
+            return service.openInMemory();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the history service", e);
+        } finally {
+            tracker.close();
         }
-        return context.getService(reference).openInMemory();
     }
 
 }

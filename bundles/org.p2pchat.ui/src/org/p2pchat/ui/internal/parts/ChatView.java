@@ -1,26 +1,18 @@
 package org.p2pchat.ui.internal.parts;
 
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.dnd.DND;
-import org.eclipse.swt.dnd.DropTarget;
-import org.eclipse.swt.dnd.DropTargetAdapter;
-import org.eclipse.swt.dnd.DropTargetEvent;
-import org.eclipse.swt.dnd.FileTransfer;
-import org.eclipse.swt.dnd.Transfer;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Event;
-import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Text;
+import org.p2pchat.client.core.ChatClient;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.client.core.ConversationState;
 import org.p2pchat.core.CandidatePath;
@@ -30,25 +22,45 @@ import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.identity.Contact;
 import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.history.ConversationRecord;
+import org.p2pchat.history.DeliveryState;
 import org.p2pchat.ui.widgets.HelpButton;
 
 /**
- * The conversation with the connected peer: messages, the input (Enter sends, Shift+Enter starts
- * a new line), a status line with the connection state and path, who the peer is (verified key
- * and safety number, or unverified; a loud banner when a known name comes with a new key), the
- * state of an automatic reconnection, and file transfers.
+ * One conversation: its messages, the input (Enter sends, Shift+Enter starts a new line), a status
+ * line with the connection state and path, who the peer is (verified key and safety number, or
+ * unverified; a loud banner when a known name comes with a new key), the state of an automatic
+ * reconnection, and file transfers.
  * <p>
- * It renders one {@link Conversation} of the client layer, which outlives its sessions: after a
- * reconnection the conversation goes on with the messages kept.
+ * It renders one conversation of the history and the live {@link Conversation} with its peer, if
+ * there is one (the client layer's conversation outlives its sessions: after a reconnection it goes
+ * on with the messages kept). It shows the newest page of the history at once and older pages as
+ * the person scrolls up; live messages are added as they come, without repeating a message the
+ * page holds; each of our messages shows how far delivery got, and "Send again" on one that was not
+ * delivered. A conversation with a web app peer says that delivery is best effort.
+ * <p>
+ * How a window uses it (on the UI thread):
+ * <ul>
+ * <li>{@link #ChatView(Composite, Host, String)}: a conversation of the history, read-only until a
+ * live conversation is {@link #start started} in it; {@link #ChatView(Composite, Host)}: an empty
+ * view for a conversation about to be made, whose history is found once its peer is identified.</li>
+ * <li>{@link #start}: a live conversation is shown here (the same history's messages stay).</li>
+ * <li>The conversation's events go to {@link #received}, {@link #sent}, {@link #delivery},
+ * {@link #state}, {@link #reconnecting}, {@link #attemptFailed}, {@link #reconnected},
+ * {@link #path}, {@link #identified}, {@link #safetyNumber}, {@link #contact}, {@link #notice},
+ * {@link #transfer}; {@code HistoryDeliveryChanged} to {@link #historyDelivery}.</li>
+ * <li>{@link #historyId()}, {@link #conversation()}: what it shows; {@link #reveal(long)}: scrolls to
+ * a stored message (a search result) and highlights it; {@link #onReconnect(Runnable)}: a
+ * "Reconnect" button while not live.</li>
+ * </ul>
  */
-final class ChatView {
+public final class ChatView {
 
     static final String INPUT = "chat.input";
     static final String SEND = "chat.send";
     static final String STATUS = "chat.status";
     static final String DISCONNECT = "chat.disconnect";
     static final String SEND_FILE = "chat.sendFile";
-    static final String FILE_NOTICE = "chat.fileNotice";
     static final String ENDED = "chat.ended";
     static final String ENDED_TEXT = "chat.ended.text";
     static final String NEW_CONNECTION = "chat.newConnection";
@@ -56,9 +68,24 @@ final class ChatView {
     static final String SAFETY_NUMBER = "chat.safetyNumber";
     static final String KEY_CHANGED = "chat.keyChanged";
     static final String KEY_CHANGED_TEXT = "chat.keyChanged.text";
+    static final String BEST_EFFORT = "chat.bestEffort";
+    static final String RECONNECT = "chat.reconnect";
 
-    static final String FILES_NOT_INSTALLED = "File transfer is not installed yet.";
-    static final String FILES_NOT_SUPPORTED = "Your peer's app (the web app) cannot exchange files with this client.";
+
+    /** What a chat view needs of the window it is in. */
+    public interface Host {
+        /** The chat client; null while there is none. */
+        ChatClient client();
+
+        /** Our identity (for the safety number); null while there is no client. */
+        PublicIdentity self();
+
+        /** The file transfer engine; null if none is installed. */
+        FileTransferService fileTransfer();
+
+        /** "New connection" after a conversation ended: where a new one is made. */
+        void showConnect();
+    }
 
     /** What happens when the connection fails. */
     enum Recovery {
@@ -70,7 +97,7 @@ final class ChatView {
         AWAITS
     }
 
-    private final ClientPart client;
+    private final Host host;
     private final Composite root;
     private final Label status;
     private final Button disconnect;
@@ -78,25 +105,56 @@ final class ChatView {
     private final Composite ended;
     private final Label endedText;
     private final Button newConnection;
+    private final Button reconnect;
+    private final Label bestEffortNote;
     private final MessageList messages;
-    private final TransferList transfers;
-    private final Label fileNotice;
+    private final ChatFiles files;
     private final Text input;
     private final Button send;
 
     private Conversation conversation;
-    private ConversationState conversationState = ConversationState.NEGOTIATING;
-    private ConnectionState state = ConnectionState.NEW;
-    private CandidatePath path;
-    private Recovery recovery = Recovery.NONE;
-    /** The reconnection attempt under way; 0 when none is. */
-    private int attempt;
-    private int attempts;
-    /** Why reconnecting gave up; null while it has not. */
-    private String reconnectFailure;
+    private final ConnectionStatus connection = new ConnectionStatus();
+    /** The conversation's history, once known. */
+    private HistoryPages history;
+    private ConversationRecord record;
+    /** The peer's name a window gave for a conversation of the history. */
+    private String storedName;
+    private Runnable reconnectAction;
 
+    /** An empty view for a conversation about to be made by {@code client}. */
     ChatView(Composite parent, ClientPart client) {
-        this.client = client;
+        this(parent, new Host() {
+            @Override
+            public ChatClient client() {
+                return client.chatClient();
+            }
+
+            @Override
+            public PublicIdentity self() {
+                return client.self();
+            }
+
+            @Override
+            public FileTransferService fileTransfer() {
+                return client.fileTransfer();
+            }
+
+            @Override
+            public void showConnect() {
+                client.showConnect();
+            }
+        });
+    }
+
+    /** A conversation of the history, its newest page shown at once; read-only until {@link #start}. */
+    public ChatView(Composite parent, Host host, String historyId) {
+        this(parent, host);
+        history(historyId, null);
+    }
+
+    /** An empty view for a conversation about to be made ({@link #start}). */
+    public ChatView(Composite parent, Host host) {
+        this.host = host;
         root = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().margins(12, 10).spacing(6, 6).applyTo(root);
 
@@ -107,34 +165,70 @@ final class ChatView {
         status.setFont(Ui.bold());
         GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).applyTo(status);
         Ui.button(bar, "Send file\u2026", SEND_FILE, this::sendFile).setToolTipText("Send files (or drop them on the chat)");
-        disconnect = Ui.button(bar, "Disconnect", DISCONNECT, client::disconnect);
+        disconnect = Ui.button(bar, "Disconnect", DISCONNECT, this::leave);
         disconnect.setToolTipText("End the conversation (Ctrl+D)");
         HelpButton.create(bar, "Chat",
-                "Messages go directly to your peer over an encrypted connection; nothing is stored on a server or "
-                        + "on disk.\n\nThe status line says how you are connected: \"direct\" (straight between your "
+                "Messages go directly to your peer over an encrypted connection; nothing is stored on a server. "
+                        + "The conversation is kept in your profile on this computer.\n\nEach of your messages shows how "
+                        + "far it got: \u25f7 waiting to be sent, \u2713 sent, \u2713\u2713 delivered (your peer's app has "
+                        + "it), or \"Not delivered\" with a link to send it again. The web app does not confirm what it "
+                        + "receives: with its users delivery is best effort.\n\nThe status line says how you are connected: \"direct\" (straight between your "
                         + "computers), \"STUN\" (through your routers, found with a STUN server) or \"relay\" (through a "
                         + "TURN server, still encrypted end to end).\n\nEnter sends, Shift+Enter starts a new line. "
                         + "Drop files on the conversation or use \"Send file\" to offer them to your peer.");
 
-        identity = new PeerIdentityRows(root, client::self, this::peerName);
+        identity = new PeerIdentityRows(root, host::self, this::peerName);
+        bestEffortNote = Ui.tag(Ui.label(root, "", SWT.WRAP), BEST_EFFORT);
+        bestEffortNote.setForeground(Ui.WARNING);
+        GridDataFactory.fillDefaults().grab(true, false).hint(300, SWT.DEFAULT).applyTo(bestEffortNote);
+        Ui.show(bestEffortNote, false);
 
         ended = Ui.tag(new Composite(root, SWT.BORDER), ENDED);
-        GridLayoutFactory.fillDefaults().numColumns(2).margins(8, 6).applyTo(ended);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(ended);
         endedText = Ui.tag(Ui.label(ended, "", SWT.WRAP), ENDED_TEXT);
         GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).hint(300, SWT.DEFAULT).applyTo(endedText);
-        newConnection = Ui.button(ended, "New connection", NEW_CONNECTION, client::showConnect);
+        GridLayoutFactory.fillDefaults().numColumns(3).margins(8, 6).applyTo(ended);
+        newConnection = Ui.button(ended, "New connection", NEW_CONNECTION, host::showConnect);
         newConnection.setToolTipText("Back to the Connect page");
+        reconnect = Ui.button(ended, "Reconnect", RECONNECT, () -> {
+            if (reconnectAction != null) {
+                reconnectAction.run();
+            }
+        });
+        reconnect.setToolTipText("Connect again through a directory you both use");
+        Ui.show(reconnect, false);
         Ui.show(ended, false);
 
         messages = new MessageList(root);
-        GridDataFactory.fillDefaults().grab(true, true).applyTo(messages.control());
-        transfers = new TransferList(root);
-        fileNotice = Ui.tag(Ui.label(root, "", SWT.WRAP), FILE_NOTICE);
-        fileNotice.setForeground(Ui.ERROR);
-        GridDataFactory.fillDefaults().grab(true, false).hint(300, SWT.DEFAULT).applyTo(fileNotice);
-        Ui.show(fileNotice, false);
-        acceptDroppedFiles(messages.control());
+        messages.onSendAgain(this::sendAgain);
+        // A size hint: the layout need not lay the whole conversation out to learn what size it wants.
+        GridDataFactory.fillDefaults().grab(true, true).hint(200, 100).applyTo(messages.control());
+        files = new ChatFiles(root, messages.control(), new ChatFiles.Chat() {
+            @Override
+            public Conversation connected() {
+                return connection.isConnected() ? conversation : null;
+            }
+
+            @Override
+            public FileTransferService fileTransfer() {
+                return host.fileTransfer();
+            }
+
+            @Override
+            public String peerName() {
+                return ChatView.this.peerName();
+            }
+
+            @Override
+            public void notice(String text) {
+                ChatView.this.notice(text);
+            }
+
+            @Override
+            public void relayout() {
+                ChatView.this.relayout();
+            }
+        });
 
         Composite compose = new Composite(root, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(2).spacing(6, 0).applyTo(compose);
@@ -147,29 +241,94 @@ final class ChatView {
         GridDataFactory.fillDefaults().align(SWT.FILL, SWT.FILL).applyTo(send);
     }
 
-    Control control() {
+    public Control control() {
         return root;
     }
 
-    /** A new conversation: an empty chat. */
-    void start(Conversation started, Recovery how) {
+    /**
+     * A live conversation is shown here. One of another history (or of none yet) starts an empty
+     * chat; one of this view's history goes on below its messages.
+     */
+    public void start(Conversation started, Recovery how) {
+        boolean sameHistory = history != null && started.historyId().filter(history.historyId()::equals).isPresent();
         conversation = started;
-        recovery = how;
-        conversationState = started.state();
-        state = started.connectionState();
-        path = null;
-        attempt = 0;
-        reconnectFailure = null;
-        messages.clear();
-        transfers.clear();
-        Ui.show(fileNotice, false);
-        input.setText("");
+        connection.start(started.state(), started.connectionState(), how);
+        if (!sameHistory) {
+            history = null;
+            record = null;
+            messages.clear();
+            files.clear();
+            input.setText("");
+        }
+        files.hideNotice();
         identity.clear();
+        bindHistory();
         showConnection();
     }
 
+    /**
+     * Shows a conversation of the history that is not live, read-only: its newest page at once.
+     *
+     * @param peerName the peer's name if the history does not say it; may be null
+     */
+    public void history(String historyId, String peerName) {
+        conversation = null;
+        connection.start(ConversationState.ENDED, ConnectionState.NEW, Recovery.NONE);
+        history = null;
+        record = null;
+        storedName = peerName;
+        messages.clear();
+        files.clear();
+        files.hideNotice();
+        identity.clear();
+        bind(historyId);
+        showConnection();
+    }
+
+    /** The live conversation shown (going on or ended); null while only the history is. */
+    public Conversation conversation() {
+        return conversation;
+    }
+
+    /** The history's id of the conversation shown, once known. */
+    public Optional<String> historyId() {
+        return history == null ? Optional.empty() : Optional.of(history.historyId());
+    }
+
+    /**
+     * What the "Reconnect" button does while the conversation is not live; without one (null) it is
+     * not offered.
+     */
+    public void onReconnect(Runnable action) {
+        reconnectAction = action;
+        showConnection();
+    }
+
+    /** The live conversation learnt its place in the history: its stored messages are shown above. */
+    private void bindHistory() {
+        if (history == null && conversation != null) {
+            conversation.historyId().ifPresent(this::bind);
+        }
+    }
+
+    private void bind(String historyId) {
+        ChatClient client = host.client();
+        if (client == null) {
+            return;
+        }
+        HistoryPages pages = new HistoryPages(client, historyId);
+        history = pages;
+        try {
+            record = pages.record().orElse(null);
+            messages.history(pages.newest(), pages);
+        } catch (RuntimeException e) {
+            messages.add(ShownMessage.Kind.ERROR, "Could not read the history: " + Ui.message(e));
+        }
+        showBestEffort();
+    }
+
     private String peerName() {
-        String name = conversation == null ? "" : conversation.peerName();
+        String name = conversation != null ? conversation.peerName() : record != null ? record.peerName() : storedName;
         return name == null || name.isBlank() ? "your peer" : name;
     }
 
@@ -185,151 +344,243 @@ final class ChatView {
         }
     }
 
+    /**
+     * Whether a message can be written now: connected, or reconnecting to our client, which keeps
+     * the message and sends it once the connection is back (the web app gets nothing it missed).
+     */
+    private boolean canSend() {
+        if (conversation == null || connection.isFinal()) {
+            return false;
+        }
+        return connection.isConnected()
+                || connection.isReconnecting() && history != null && !conversation.bestEffort();
+    }
+
     /** Sends what is in the input; keeps it there if there is nobody to send to. */
     void send() {
         String content = input.getText().strip();
         if (content.isEmpty()) {
             return;
         }
-        if (conversation == null || state != ConnectionState.CONNECTED) {
+        if (!canSend()) {
             notice("Not connected: the message was not sent.");
             return;
         }
         input.setText("");
         conversation.send(content).whenComplete((ok, error) -> {
             if (error != null) {
-                Ui.async(root, () -> notice("Not delivered: " + Ui.message(error)));
+                Ui.async(root, () -> {
+                    messages.add(ShownMessage.Kind.ERROR, "Not sent: " + Ui.message(error));
+                    if (input.getText().isEmpty()) {
+                        input.setText(content); // the words are not lost
+                    }
+                });
             }
         });
     }
 
-    /** Our message was handed to the channel. */
+    /** Our message was stored, to be sent. */
     void sent(ChatMessage m) {
-        messages.add(MessageList.Kind.OWN, "You", m.timestamp(), m.content());
+        bindHistory();
+        messages.add(ShownMessage.ours(m));
     }
 
     /** A message or a system notice from the peer. */
     void received(ChatMessage m) {
-        if (m.isSystemNotice()) {
-            messages.add(MessageList.Kind.SYSTEM, "", m.timestamp(), m.content());
-        } else {
-            messages.add(MessageList.Kind.PEER, m.sender(), m.timestamp(), m.content());
-        }
+        bindHistory();
+        messages.add(ShownMessage.received(m));
         showStatus(); // the peer's name may be known now
+        showBestEffort(); // so may its app
     }
 
     void notice(String text) {
-        messages.add(MessageList.Kind.SYSTEM, "", 0, text);
+        if (bestEffort() && text.contains("best effort")) {
+            showBestEffort(); // the note above the messages says it, once
+            return;
+        }
+        messages.add(ShownMessage.Kind.SYSTEM, text);
+    }
+
+    /** One of our messages of the live conversation got further, or did not. */
+    void delivery(String messageId, DeliveryState newState) {
+        bindHistory();
+        messages.state(messageId, newState);
+    }
+
+    /** As {@link #delivery}, for a message of a history (this one or another) that is not live. */
+    void historyDelivery(String historyId, String messageId, DeliveryState newState) {
+        if (history != null && history.historyId().equals(historyId)) {
+            messages.state(messageId, newState);
+        }
+    }
+
+    /** "Send again" on one of our messages that was not delivered. */
+    private void sendAgain(ShownMessage m) {
+        ChatClient client = host.client();
+        if (history == null || client == null) {
+            messages.add(ShownMessage.Kind.ERROR, "Could not send the message again: there is no chat client.");
+            return;
+        }
+        messages.state(m.messageId, DeliveryState.SENDING);
+        String historyId = history.historyId();
+        client.sendAgain(historyId, m.messageId).whenComplete((ok, error) -> Ui.async(root, () -> {
+            if (error != null && history != null && history.historyId().equals(historyId)) {
+                if (m.state() == DeliveryState.SENDING) {
+                    messages.state(m.messageId, DeliveryState.NOT_DELIVERED);
+                }
+                messages.add(ShownMessage.Kind.ERROR, "Could not send \u201c" + excerpt(m.text) + "\u201d again: "
+                        + Ui.message(error));
+            }
+        }));
+    }
+
+    private static String excerpt(String text) {
+        String line = text.strip().replaceAll("\\s+", " ");
+        return line.length() <= 40 ? line : line.substring(0, 39) + "\u2026";
+    }
+
+    /**
+     * Scrolls to the stored message of history row {@code row} (a search result), loading older
+     * pages as needed, and highlights it.
+     *
+     * @return false if this conversation has no message of that row
+     */
+    public boolean reveal(long row) {
+        if (history == null) {
+            return false;
+        }
+        ShownMessage m = messages.byRow(row);
+        if (m == null) {
+            try {
+                Optional<String> id = history.messageIdOf(row); // also whether the row is of this conversation
+                if (id.isEmpty()) {
+                    return false;
+                }
+                m = messages.message(id.get()); // one that came live has no row here
+                if (m == null) {
+                    history.seeking(true);
+                    messages.loadUntil(row);
+                    m = messages.byRow(row);
+                }
+            } catch (RuntimeException e) {
+                messages.add(ShownMessage.Kind.ERROR, "Could not read the history: " + Ui.message(e));
+            } finally {
+                history.seeking(false);
+            }
+        }
+        if (m == null) {
+            return false;
+        }
+        messages.reveal(m);
+        return true;
+    }
+
+    /** The history row of the message {@link #reveal} highlighted last, if any. */
+    public OptionalLong highlightedRow() {
+        ShownMessage m = messages.highlighted();
+        return m == null || m.row < 0 ? OptionalLong.empty() : OptionalLong.of(m.row);
     }
 
     /** The conversation's state, with its current session's. */
     void state(ConversationState newConversationState, ConnectionState newState) {
-        conversationState = newConversationState;
-        if (newState == state) {
-            showConnection();
-            return;
-        }
-        ConnectionState before = state;
-        state = newState;
-        if (newState == ConnectionState.CONNECTED && before == ConnectionState.DISCONNECTED) {
-            notice("The connection is back.");
-        } else if (attempt == 0 && newConversationState != ConversationState.RECONNECTING
-                && !(newState == ConnectionState.FAILED && recovery == Recovery.RECONNECTS)) { // the attempts say it
-            String change = banner();
-            if (change != null) {
-                notice(change);
-            }
-        }
+        say(connection.changed(newConversationState, newState, peerName()));
         showConnection();
     }
 
     /** Reconnection attempt {@code n} of {@code of} has started. */
     void reconnecting(int n, int of) {
-        attempt = n;
-        attempts = of;
-        reconnectFailure = null;
-        if (n == 1) {
-            notice(banner());
-        }
+        say(connection.reconnecting(n, of, peerName()));
         showConnection();
     }
 
     /** An attempt failed; the last one if {@code last}. */
     void attemptFailed(int n, String reason, boolean last) {
-        if (!last) {
-            notice("Reconnection attempt " + n + " failed: " + reason);
-            return;
+        say(connection.attemptFailed(n, reason, last, peerName()));
+        if (last) {
+            showConnection();
         }
-        attempt = 0;
-        reconnectFailure = reason;
-        notice(banner());
-        showConnection();
     }
 
     /** The connection is back. */
     void reconnected() {
-        attempt = 0;
-        reconnectFailure = null;
-        notice("Reconnected.");
+        say(connection.reconnected());
         showConnection();
+    }
+
+    private void say(String line) {
+        if (line != null) {
+            notice(line);
+        }
     }
 
     /** We left: the chat says so at once, before the goodbye went out. */
     void left() {
-        attempt = 0;
-        conversationState = ConversationState.ENDED;
+        connection.left();
         state(ConversationState.ENDED, ConnectionState.CLOSED);
     }
 
-    /** Whether the conversation is over (the way back to the Connect page is all there is). */
-    boolean isEnded() {
-        return conversationState.isFinal();
+    /** Leaves the live conversation (the client layer says goodbye and stops reconnecting). */
+    public void leave() {
+        if (conversation != null && !isEnded()) {
+            conversation.leave();
+            left();
+        }
     }
 
-    /** Whether the conversation waits for a connection to come back. */
-    boolean isReconnecting() {
-        return conversationState == ConversationState.RECONNECTING || attempt > 0;
+    /** Whether the conversation is over or was never live here (its history is all there is). */
+    public boolean isEnded() {
+        return conversation == null || connection.isFinal();
     }
 
     /** The banner over the messages for the state of the connection; null when all is well. */
     private String banner() {
         String who = peerName();
-        if (reconnectFailure != null) {
-            return "Could not reconnect to " + who + " (" + reconnectFailure + "). Start a new connection to chat again.";
+        if (conversation == null) {
+            return "You are not connected to " + who + ": this is the history of your conversation."
+                    + (reconnectAction != null && canReopen() ? " Reconnect to write again." : "");
         }
-        if (attempt > 0) {
-            return "Connection lost \u2014 reconnecting (attempt " + attempt + " of " + attempts + ")\u2026";
-        }
-        return switch (state) {
-            case DISCONNECTED -> recovery == Recovery.NONE
-                    ? "The connection was interrupted. It may come back by itself; if it does not, start a new exchange "
-                            + "(a manual exchange has no way to reconnect by itself)."
-                    : "The connection was interrupted. It may come back by itself; if it fails, P2P Chat reconnects "
-                            + "through the directory.";
-            case FAILED -> switch (recovery) {
-                case NONE -> "The connection failed. It cannot be made again automatically: a manual exchange has no "
-                        + "signaling path to carry a new offer and answer. Start a new exchange to chat again.";
-                case AWAITS -> conversationState.isFinal()
-                        ? "The connection failed and " + who + " did not reconnect. Start a new connection to chat again."
-                        : "Connection lost \u2014 waiting for " + who + " to reconnect through the directory\u2026";
-                case RECONNECTS -> "Connection lost \u2014 reconnecting\u2026";
-            };
-            case CLOSED -> "The conversation has ended. Start a new connection to chat again.";
-            default -> conversationState == ConversationState.RECONNECTING ? "Reconnecting to " + who + "\u2026" : null;
-        };
+        return connection.banner(who);
     }
 
     private void showConnection() {
         String text = banner();
         endedText.setText(text == null ? "" : text);
-        endedText.setForeground(reconnectFailure != null || state == ConnectionState.CLOSED ? Ui.ERROR : null);
+        endedText.setForeground(conversation != null && connection.alarming() ? Ui.ERROR : null);
         Ui.show(ended, text != null);
         // While we are asking again there is nothing for the user to do; everywhere else the way back is offered.
-        boolean waiting = conversationState == ConversationState.RECONNECTING && state != ConnectionState.FAILED;
-        Ui.show(newConnection, attempt == 0 && !waiting);
-        send.setEnabled(state == ConnectionState.CONNECTED);
-        disconnect.setEnabled(!conversationState.isFinal());
+        Ui.show(newConnection, conversation != null && connection.offersNewConnection());
+        Ui.show(reconnect, reconnectAction != null && isEnded() && canReopen());
+        boolean live = !isEnded();
+        send.setEnabled(canSend());
+        input.setEnabled(live);
+        input.setMessage(live ? "Write a message. Enter sends, Shift+Enter starts a new line."
+                : "Not connected: " + peerName() + " cannot get messages now.");
+        disconnect.setEnabled(live);
+        showBestEffort();
         showStatus();
+        relayout();
+    }
+
+    /** Whether the peer can be called back (the web app cannot: it proves no key to find it by). */
+    private boolean canReopen() {
+        return record == null || record.peerKey().isPresent();
+    }
+
+    /** Whether our messages in this conversation get no acknowledgement: the peer uses the web app. */
+    private boolean bestEffort() {
+        return conversation != null ? conversation.bestEffort() : record != null && record.bestEffort();
+    }
+
+    /** Says once, above the messages, that delivery to a web app peer is best effort. */
+    private void showBestEffort() {
+        boolean best = bestEffort();
+        if (best == bestEffortNote.isVisible()) {
+            return;
+        }
+        bestEffortNote.setText(best ? "\u2139 " + peerName() + " uses the web app: delivery is best effort. The web app "
+                + "does not confirm what it receives, so your messages show as sent (\u2713), never as delivered, and "
+                + "what it misses while the connection is down is not sent again." : "");
+        Ui.show(bestEffortNote, best);
         relayout();
     }
 
@@ -340,23 +591,22 @@ final class ChatView {
     }
 
     void path(CandidatePath newPath) {
-        path = newPath;
+        connection.path(newPath);
         showStatus();
     }
 
     private void showStatus() {
         String who = peerName();
-        boolean reconnecting = isReconnecting() && state != ConnectionState.CONNECTED;
-        String text = reconnecting ? "\u21bb Reconnecting to " + who + "..." : switch (state) {
-            case NEW, CONNECTING -> "Connecting to " + who + "...";
-            case CONNECTED -> "\u25cf Connected to " + who + (path == null ? "" : "  \u00b7  " + path.summary());
-            case DISCONNECTED -> "\u25cb Connection to " + who + " lost";
-            case FAILED -> "\u25cb Connection failed";
-            case CLOSED -> "\u25cb Disconnected";
-        };
-        status.setText(text);
-        status.setForeground(reconnecting ? Ui.WARNING : state == ConnectionState.CONNECTED ? Ui.GOOD : Ui.ERROR);
-        status.setToolTipText(path == null ? null : "Path: " + path);
+        if (conversation == null) {
+            status.setText("\u25cb Not connected \u00b7 " + who);
+            status.setForeground(Ui.MUTED);
+            status.setToolTipText(null);
+            status.getParent().layout(true);
+            return;
+        }
+        status.setText(connection.statusText(who));
+        status.setForeground(connection.statusColour());
+        status.setToolTipText(connection.statusTip());
         status.getParent().layout(true);
     }
 
@@ -393,74 +643,24 @@ final class ChatView {
 
     // ---- files ---------------------------------------------------------------------------------
 
-    private void acceptDroppedFiles(Control target) {
-        DropTarget drop = new DropTarget(target, DND.DROP_COPY | DND.DROP_DEFAULT);
-        drop.setTransfer(new Transfer[] { FileTransfer.getInstance() });
-        drop.addDropListener(new DropTargetAdapter() {
-            @Override
-            public void dragEnter(DropTargetEvent event) {
-                event.detail = DND.DROP_COPY;
-            }
-
-            @Override
-            public void drop(DropTargetEvent event) {
-                if (event.data instanceof String[] names) {
-                    offer(Arrays.stream(names).map(Path::of).toList());
-                }
-            }
-        });
-    }
-
     /** "Send file...": picks files and offers them, or says why files cannot be sent. */
     void sendFile() {
-        if (!canSendFiles()) {
-            return;
-        }
-        FileDialog dialog = new FileDialog(root.getShell(), SWT.OPEN | SWT.MULTI);
-        dialog.setText("Send files to " + peerName());
-        if (dialog.open() == null) {
-            return;
-        }
-        offer(Arrays.stream(dialog.getFileNames()).map(n -> Path.of(dialog.getFilterPath(), n)).toList());
-    }
-
-    /** Whether files can be sent now; says why not if not. */
-    private boolean canSendFiles() {
-        String problem = conversation == null || state != ConnectionState.CONNECTED ? "Connect to a peer to send files."
-                : conversation.canSendFiles() ? null
-                : client.fileTransfer() == null && !conversation.peerIsWebApp() ? FILES_NOT_INSTALLED
-                : FILES_NOT_SUPPORTED;
-        fileNotice.setText(problem == null ? "" : problem);
-        Ui.show(fileNotice, problem != null);
-        relayout();
-        return problem == null;
-    }
-
-    private void offer(List<Path> files) {
-        if (files.isEmpty() || !canSendFiles()) {
-            return;
-        }
-        conversation.sendFiles(files).whenComplete((offered, error) -> Ui.async(root, () -> {
-            if (error != null) {
-                notice("Could not offer the files: " + Ui.message(error));
-            } else {
-                transfer(offered);
-            }
-        }));
+        files.sendFile();
     }
 
     void transfer(TransferStatus status) {
-        FileTransferService service = client.fileTransfer();
-        if (service != null) {
-            transfers.update(status, service);
-        }
+        files.transfer(status);
     }
 
     String fileNoticeText() {
-        return fileNotice.getText();
+        return files.noticeText();
     }
 
-    void setFocus() {
-        input.setFocus();
+    public void setFocus() {
+        if (input.isEnabled()) {
+            input.setFocus();
+        } else {
+            messages.control().setFocus();
+        }
     }
 }

@@ -175,6 +175,11 @@ public class ClientPart {
         connect.profile(settingsStore, self(), clientProblem);
     }
 
+    /** The chat client, or null while there is none. */
+    ChatClient chatClient() {
+        return client;
+    }
+
     /** Our identity, or null while there is no client. */
     PublicIdentity self() {
         ChatClient c = client;
@@ -362,9 +367,7 @@ public class ClientPart {
             case ClientEvent.EntryRemoved e -> {
                 // CONTRACT: the desktop's list of conversations shows it.
             }
-            case ClientEvent.HistoryDeliveryChanged e -> {
-                // CONTRACT: the desktop shows it.
-            }
+            case ClientEvent.HistoryDeliveryChanged e -> chat.historyDelivery(e.historyId(), e.messageId(), e.state());
         }
     }
 
@@ -406,9 +409,7 @@ public class ClientPart {
             case ClientEvent.ChannelOpened e -> {
                 // a benchmark's channel: the desktop has no use for it
             }
-            case ClientEvent.DeliveryChanged e -> {
-                // CONTRACT: the desktop shows delivery states.
-            }
+            case ClientEvent.DeliveryChanged e -> chat.delivery(e.messageId(), e.state());
         }
     }
 
