@@ -460,6 +460,32 @@ final class ChatView {
         return fileNotice.getText();
     }
 
+    // ---- a conversation of the history that is not live (ui-list's stub: ui-chat's MessageList pages it) ----
+
+    /** Shows a conversation of the history that is not live: its newest stored messages, nothing to send to. */
+    void history(String historyId, String peerName) {
+        conversation = null;
+        conversationState = ConversationState.ENDED;
+        messages.clear();
+        for (var m : client.chatClient().page(historyId, Long.MAX_VALUE, 100).messages()) {
+            switch (m.direction()) {
+                case OUTGOING -> messages.add(MessageList.Kind.OWN, "You", m.timestamp(), m.text());
+                case INCOMING -> messages.add(MessageList.Kind.PEER, m.sender(), m.timestamp(), m.text());
+                case NOTICE -> messages.add(MessageList.Kind.SYSTEM, "", m.timestamp(), m.text());
+            }
+        }
+        status.setText("\u25cb " + peerName + " \u00b7 not connected (Call them from the list)");
+        status.setForeground(Ui.MUTED);
+        send.setEnabled(false);
+        disconnect.setEnabled(false);
+        relayout();
+    }
+
+    /** Scrolls to the stored message {@code row} (a search result) and marks it. */
+    void reveal(long row) {
+        // ui-chat: MessageList reveals the row (loading older pages until it is there)
+    }
+
     void setFocus() {
         input.setFocus();
     }

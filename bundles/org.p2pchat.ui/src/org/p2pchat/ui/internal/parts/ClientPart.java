@@ -1,8 +1,10 @@
 package org.p2pchat.ui.internal.parts;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -17,14 +19,13 @@ import org.eclipse.e4.ui.di.Focus;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.custom.StackLayout;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Listener;
 import org.p2pchat.client.core.ChatClient;
 import org.p2pchat.client.core.ChatClientFactory;
 import org.p2pchat.client.core.ClientEvent;
 import org.p2pchat.client.core.ClientOptions;
-import org.p2pchat.client.core.ConnectionMethod;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.client.core.ConversationState;
 import org.p2pchat.client.core.PasteExchange;
@@ -34,19 +35,24 @@ import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.core.signaling.PeerAddress;
+import org.p2pchat.history.SearchHit;
+import org.p2pchat.ui.internal.parts.ConversationViews.View;
 
 /**
- * The desktop client's one part, a view of one {@link ChatClient}: the Connect view until a
- * conversation connects, then the Chat view, with incoming requests in a bar above both.
+ * The desktop client's one part, a view of one {@link ChatClient}: the list of conversations on
+ * the left; beside it the Connect page or the conversation chosen, each conversation in a view of
+ * its own (several can be live at once); incoming requests in a bar above.
  * <p>
  * The client layer does what a chat client does (sessions, proofs, contacts, reconnecting, the
- * goodbye); this part renders its {@link ClientEvent}s, which arrive on the UI thread, and calls
- * it. Services are injected with {@link Service}, which re-injects them when they change: a client
- * layer installed later opens a client then.
+ * goodbye, the history); this part renders its {@link ClientEvent}s, which arrive on the UI thread,
+ * and calls it. Services are injected with {@link Service}, which re-injects them when they change:
+ * a client layer installed later opens a client then.
  */
 public class ClientPart {
 
     public static final String ID = "org.p2pchat.ui.part.client";
+    /** Width of the list of conversations. */
+    private static final int LIST_WIDTH = 280;
 
     private volatile SettingsStore settingsStore;
     private volatile ChatClientFactory factory;
@@ -54,14 +60,15 @@ public class ClientPart {
     private volatile FileTransferService fileTransfer;
 
     private Composite root;
-    private StackLayout stack;
     private RequestBar requests;
     private ConnectView connect;
-    private ChatView chat;
+    private ConversationViews views;
+    private ConversationListPanel list;
+    private ConversationActions actions;
     private Notifier notifier;
 
-    // UI thread only:
-    private ChatClient client;
+    // UI thread only (the client is read by searches off it):
+    private volatile ChatClient client;
     /** The factory {@link #client} came from. */
     private ChatClientFactory openedFrom;
     private AutoCloseable subscription;
@@ -72,8 +79,10 @@ public class ClientPart {
     private boolean reopenWhenIdle;
     /** The methods the Connect view took online; a client opened again goes online with them. */
     private final Set<String> online = new LinkedHashSet<>();
-    /** The conversation the chat shows (or is being made); null before the first. */
-    private Conversation current;
+    /** The conversation the Connect page is making (it opens once connected); null if none. */
+    private Conversation awaited;
+    /** The view each file transfer shows in, by transfer id. */
+    private final Map<String, View> transferViews = new HashMap<>();
 
     @Inject
     void setSettingsStore(@org.eclipse.e4.core.di.annotations.Optional @Service SettingsStore store) {
@@ -99,17 +108,31 @@ public class ClientPart {
     @PostConstruct
     void createControls(Composite parent) {
         parent.setLayout(new FillLayout());
-        Composite frame = new Composite(parent, SWT.NONE);
+        Composite body = new Composite(parent, SWT.NONE);
+        body.setLayout(new SidebarLayout(LIST_WIDTH));
+        // The conversation side first, the list second (SidebarLayout puts it on the left).
+        Composite frame = new Composite(body, SWT.NONE);
         GridLayoutFactory.fillDefaults().spacing(0, 0).applyTo(frame);
         requests = new RequestBar(frame, this::acceptRequest, this::reject);
         root = new Composite(frame, SWT.NONE);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(root);
-        stack = new StackLayout();
-        root.setLayout(stack);
         connect = new ConnectView(root, this);
-        chat = new ChatView(root, this);
+        views = new ConversationViews(root, connect.control(), this);
+        list = new ConversationListPanel(body, this);
+        body.addListener(SWT.Paint, e -> { // the line between the list and the conversation
+            var side = list.control().getBounds();
+            e.gc.setForeground(body.getDisplay().getSystemColor(SWT.COLOR_WIDGET_NORMAL_SHADOW));
+            e.gc.drawLine(side.x + side.width, 0, side.x + side.width, body.getClientArea().height);
+        });
+        actions = new ConversationActions(root, list);
         notifier = new Notifier(parent.getShell());
-        stack.topControl = connect.control();
+        Listener activated = e -> markFrontRead();
+        parent.getShell().addListener(SWT.Activate, activated);
+        root.addListener(SWT.Dispose, e -> {
+            if (!parent.getShell().isDisposed()) {
+                parent.getShell().removeListener(SWT.Activate, activated);
+            }
+        });
         openClient();
     }
 
@@ -136,6 +159,8 @@ public class ClientPart {
                         render(event);
                     }
                 });
+                list.setEntries(opened.conversationList());
+                unreadChanged();
             } catch (IllegalStateException e) {
                 clientProblem = Ui.message(e);
             }
@@ -154,7 +179,7 @@ public class ClientPart {
     private void closeClient() {
         ChatClient old = client;
         client = null;
-        current = null;
+        awaited = null;
         if (subscription != null) {
             try {
                 subscription.close();
@@ -168,6 +193,11 @@ public class ClientPart {
         }
         if (requests != null) {
             requests.clear();
+        }
+        if (views != null && !root.isDisposed()) {
+            views.clear();
+            transferViews.clear();
+            list.setEntries(List.of());
         }
     }
 
@@ -185,13 +215,18 @@ public class ClientPart {
         return listed;
     }
 
-    /** Whether we appear in public peer lists: the client opens again with it (after a conversation going on). */
+    /** Whether a conversation is going on (the client cannot open again without ending it). */
+    private boolean busy() {
+        return views.all().stream().anyMatch(View::isLive) || (awaited != null && !awaited.state().isFinal());
+    }
+
+    /** Whether we appear in public peer lists: the client opens again with it (after the conversations going on). */
     void setListed(boolean newListed) {
         if (newListed == listed) {
             return;
         }
         listed = newListed;
-        if (current != null && !current.state().isFinal()) {
+        if (busy()) {
             reopenWhenIdle = true;
         } else {
             openClient();
@@ -200,7 +235,7 @@ public class ClientPart {
 
     /** The profile's name was saved: services see the new one once the client opens again (now, if idle). */
     void profileChanged() {
-        if (current != null && !current.state().isFinal()) {
+        if (busy()) {
             reopenWhenIdle = true;
         } else if (!online.isEmpty()) {
             openClient();
@@ -257,7 +292,6 @@ public class ClientPart {
             failed.accept(new IllegalStateException("There is no chat client: " + clientProblem + "."));
             return;
         }
-        endConversation();
         follow(start(client.connect(peer), ChatView.Recovery.RECONNECTS), failed);
     }
 
@@ -268,7 +302,6 @@ public class ClientPart {
             failed.accept(new IllegalStateException("There is no chat client: " + clientProblem + "."));
             return;
         }
-        endConversation();
         follow(start(client.accept(request), ChatView.Recovery.AWAITS), failed);
     }
 
@@ -284,7 +317,6 @@ public class ClientPart {
             status.error("There is no chat client: " + clientProblem + ".");
             return null;
         }
-        endConversation();
         PasteExchange exchange;
         try {
             exchange = client.paste();
@@ -296,9 +328,18 @@ public class ClientPart {
         return exchange;
     }
 
+    /** A conversation the Connect page makes: its view is made now, and comes to the front once connected. */
     private Conversation start(Conversation started, ChatView.Recovery recovery) {
-        current = started;
-        chat.start(started, recovery);
+        Conversation before = awaited;
+        if (before != null && before != started && views.byConversation(before.id()).map(v -> v != views.front())
+                .orElse(false) && !before.connectionState().equals(ConnectionState.CONNECTED)) {
+            before.leave(); // a new attempt from the Connect page replaces one that never connected
+        }
+        awaited = started;
+        if (views.byConversation(started.id()).isEmpty()) {
+            views.start(started, recovery);
+            list.started(started);
+        }
         return started;
     }
 
@@ -307,7 +348,7 @@ public class ClientPart {
         c.connected().whenComplete((ok, error) -> {
             if (error != null) {
                 ui(() -> {
-                    if (c == current && !isChatShown()) {
+                    if (c == awaited && !isChatShown()) {
                         failed.accept(error);
                     }
                 });
@@ -318,22 +359,13 @@ public class ClientPart {
     /** The user accepts a request from the bar: that happens on the Connect page, where its progress shows. */
     private void acceptRequest(Request request) {
         if (isChatShown()) {
-            showConnect();
+            newConnection();
         }
         PeerListPanel panel = connect.peerList();
         if (panel != null) {
             panel.accept(request);
         } else {
-            accept(request, error -> chat.notice("Could not accept the request: " + Ui.message(error)));
-        }
-    }
-
-    /** Leaves a conversation still going before another starts (the client layer says goodbye). */
-    private void endConversation() {
-        Conversation c = current;
-        current = null;
-        if (c != null && !c.state().isFinal()) {
-            c.leave();
+            accept(request, error -> list.status("Could not accept the request: " + Ui.message(error), true));
         }
     }
 
@@ -350,39 +382,90 @@ public class ClientPart {
             }
             case ClientEvent.RequestWithdrawn e -> requests.remove(e.request());
             case ClientEvent.RequestRefused e -> refused(e.text());
-            case ClientEvent.OfConversation e -> {
-                if (current != null && e.conversation().id().equals(current.id())) {
-                    renderConversation(e);
-                }
-            }
-            case ClientEvent.TransferChanged e -> chat.transfer(e.status());
+            case ClientEvent.OfConversation e -> conversationEvent(e);
+            case ClientEvent.TransferChanged e -> transferView(e.status()).ifPresent(v -> v.chat.transfer(e.status()));
             case ClientEvent.EntryChanged e -> {
-                // CONTRACT: the desktop's list of conversations shows it.
+                list.entryChanged(e.entry());
+                unreadChanged();
             }
             case ClientEvent.EntryRemoved e -> {
-                // CONTRACT: the desktop's list of conversations shows it.
+                list.entryRemoved(e.historyId());
+                views.all().stream().filter(v -> e.historyId().equals(v.historyId) && !v.isLive()).forEach(views::dispose);
+                list.front(frontKey());
+                unreadChanged();
             }
             case ClientEvent.HistoryDeliveryChanged e -> {
-                // CONTRACT: the desktop shows it.
+                // CONTRACT: the view of that conversation of the history shows it (helper ui-chat's ChatView).
             }
         }
     }
 
     private void refused(String text) {
-        if (isChatShown() || connect.peerList() == null) {
-            chat.notice(text);
-        } else {
+        if (isChatShown()) {
+            views.front().chat.notice(text);
+        } else if (connect.peerList() != null) {
             connect.peerList().refused(text);
+        } else {
+            list.status(text, true);
         }
     }
 
-    private void renderConversation(ClientEvent.OfConversation event) {
+    /** The view a transfer shows in: the one it showed in before, else the live conversation with its peer, else the front one. */
+    private Optional<View> transferView(org.p2pchat.core.files.TransferStatus status) {
+        View known = transferViews.get(status.id());
+        if (known != null && views.all().contains(known)) {
+            return Optional.of(known);
+        }
+        Optional<View> view = views.all().stream().filter(View::isLive)
+                .filter(v -> status.peerName().equals(v.live.peerName())).findFirst()
+                .or(() -> Optional.ofNullable(views.front()));
+        view.ifPresent(v -> transferViews.put(status.id(), v));
+        return view;
+    }
+
+    private void conversationEvent(ClientEvent.OfConversation event) {
+        Conversation c = event.conversation();
+        Optional<View> found = views.byConversation(c.id());
+        if (found.isEmpty() && event instanceof ClientEvent.ConversationStarted) {
+            found = Optional.of(adopt(c)); // reopened from the list, or started by the client layer
+        }
+        if (found.isEmpty()) {
+            return; // a conversation of a client closed since
+        }
+        View view = found.get();
+        c.historyId().filter(id -> !id.equals(view.historyId)).ifPresent(id -> {
+            views.identified(view, id);
+            list.identified(c);
+            list.front(frontKey());
+        });
+        renderConversation(view, event);
+    }
+
+    /** A view for a conversation this part did not start (a call from the list): it reconnects through its directory. */
+    private View adopt(Conversation c) {
+        View view = views.start(c, ChatView.Recovery.RECONNECTS);
+        list.started(c);
+        return view;
+    }
+
+    private void renderConversation(View view, ClientEvent.OfConversation event) {
+        ChatView chat = view.chat;
+        boolean making = event.conversation() == awaited;
         switch (event) {
-            case ClientEvent.StateChanged e -> stateChanged(e.state(), e.connection());
+            case ClientEvent.StateChanged e -> {
+                chat.state(e.state(), e.connection());
+                if (making && !isChatShown()) {
+                    if (e.connection() == ConnectionState.CONNECTED) {
+                        show(view);
+                    } else {
+                        connect.stateChanged(e.connection());
+                    }
+                }
+            }
             case ClientEvent.PathSelected e -> chat.path(e.path());
             case ClientEvent.PeerIdentified e -> {
                 chat.identified(e.identity());
-                if (connect.exchange() != null) {
+                if (making && connect.exchange() != null) {
                     connect.exchange().identified(e.identity());
                 }
             }
@@ -391,7 +474,11 @@ public class ClientPart {
             case ClientEvent.MessageReceived e -> {
                 chat.received(e.message());
                 if (!e.message().isSystemNotice()) {
-                    notifier.messageArrived(e.message().sender(), e.message().content());
+                    if (views.isSeen(view)) {
+                        markRead(view);
+                    } else {
+                        notifier.messageArrived(e.message().sender(), e.message().content(), view != views.front());
+                    }
                 }
             }
             case ClientEvent.MessageSent e -> chat.sent(e.message());
@@ -399,49 +486,137 @@ public class ClientPart {
             case ClientEvent.Reconnecting e -> chat.reconnecting(e.attempt(), e.attempts());
             case ClientEvent.ReconnectFailed e -> chat.attemptFailed(e.attempt(), e.text(), e.nextInMillis() < 0);
             case ClientEvent.Reconnected e -> chat.reconnected();
-            case ClientEvent.Ended e -> chat.state(ConversationState.ENDED, e.conversation().connectionState());
+            case ClientEvent.Ended e -> {
+                chat.state(ConversationState.ENDED, e.conversation().connectionState());
+                list.forget(e.conversation());
+            }
             case ClientEvent.ConversationStarted e -> {
-                // shown since we started it
+                // its view was made when it started
             }
             case ClientEvent.ChannelOpened e -> {
                 // a benchmark's channel: the desktop has no use for it
             }
             case ClientEvent.DeliveryChanged e -> {
-                // CONTRACT: the desktop shows delivery states.
+                // CONTRACT: the desktop shows delivery states (helper ui-chat's ChatView).
             }
         }
     }
 
-    private void stateChanged(ConversationState state, ConnectionState connection) {
-        chat.state(state, connection);
-        if (connection == ConnectionState.CONNECTED && !isChatShown()) {
-            showChat();
-        } else if (!isChatShown()) {
-            connect.stateChanged(connection);
+    // ---- the list ------------------------------------------------------------------------------
+
+    /** The list's key of the view in front; null for the Connect page. */
+    private String frontKey() {
+        View front = views.front();
+        return front == null ? null : front.key();
+    }
+
+    private void show(View view) {
+        views.show(view);
+        list.front(view.key());
+        if (views.isSeen(view)) {
+            markRead(view);
         }
+    }
+
+    private void markRead(View view) {
+        ChatClient c = client;
+        if (c != null && view.historyId != null && list.entry(view.historyId).map(e -> e.summary().unread() > 0).orElse(false)) {
+            c.markRead(view.historyId);
+        }
+    }
+
+    /** The window became active: the conversation in front is read. */
+    private void markFrontRead() {
+        View front = views == null ? null : views.front();
+        if (front != null && front.historyId != null) {
+            markRead(front);
+            list.readLocally(front.historyId);
+            unreadChanged();
+        }
+    }
+
+    private void unreadChanged() {
+        notifier.conversationsUnread(list.unread());
+    }
+
+    /**
+     * Shows the conversation of a line of the list (a history's id, or {@code "live:" + id}); at
+     * the stored message {@code row} if it is not negative.
+     */
+    void showConversation(String key, long row) {
+        Optional<View> view = views.byKey(key);
+        if (view.isEmpty() && !key.startsWith("live:")) {
+            view = list.entry(key).map(e -> views.history(key, e.peerName()));
+        }
+        view.ifPresent(v -> {
+            show(v);
+            if (row >= 0) {
+                v.chat.reveal(row);
+            }
+        });
+    }
+
+    /** Calls the peer of a conversation of the history again, and shows the conversation once it is made. */
+    void call(String historyId) {
+        ChatClient c = client;
+        if (c == null) {
+            list.status("There is no chat client: " + clientProblem + ".", true);
+            return;
+        }
+        actions.call(c, historyId, conversation -> show(views.byConversation(conversation.id()).orElseGet(() -> adopt(conversation))));
+    }
+
+    void delete(String historyId) {
+        if (client != null) {
+            actions.delete(client, historyId);
+        }
+    }
+
+    void export(String historyId) {
+        if (client != null) {
+            actions.export(client, historyId);
+        }
+    }
+
+    /** Messages of every conversation containing {@code text}; called off the UI thread. */
+    List<SearchHit> search(String text, int limit) {
+        ChatClient c = client;
+        return c == null ? List.of() : c.search(text, limit);
+    }
+
+    /** The client's history, for a view of a conversation that is not live (its stored messages). */
+    ChatClient chatClient() {
+        return client;
     }
 
     // ---- the window ----------------------------------------------------------------------------
 
-    /** The conversation the chat shows or that is being made; null before the first. */
+    /** The conversation the chat in front shows, or the one the Connect page is making; null if none. */
     public Conversation conversation() {
-        return current;
+        View front = views.front();
+        return front != null ? front.live : awaited;
     }
 
     public boolean isChatShown() {
-        return root != null && !root.isDisposed() && stack.topControl == chat.control();
+        return root != null && !root.isDisposed() && views.isChatShown();
     }
 
-    private void showChat() {
-        stack.topControl = chat.control();
-        root.layout(true, true);
-        chat.setFocus();
-    }
-
-    /** Back to the Connect view for a new exchange; leaves the current conversation. */
+    /**
+     * Back to the Connect page for a new exchange (the chat's "New connection"): the conversation in
+     * front is left unless it is connected; the others go on.
+     */
     public void showConnect() {
-        endConversation();
-        if (reopenWhenIdle) {
+        View front = views.front();
+        if (front != null && front.live != null && !front.live.state().isFinal()
+                && front.live.connectionState() != ConnectionState.CONNECTED) {
+            front.live.leave();
+        }
+        newConnection();
+    }
+
+    /** The Connect page, every conversation going on. */
+    public void newConnection() {
+        if (reopenWhenIdle && !busy()) {
             reopenWhenIdle = false;
             openClient();
         }
@@ -451,22 +626,23 @@ public class ClientPart {
         if (connect.peerList() != null) {
             connect.peerList().reset();
         }
-        stack.topControl = connect.control();
-        root.layout(true, true);
+        views.showConnect();
+        list.front(null);
     }
 
-    /** Leaves the conversation (the client layer says goodbye and stops reconnecting). */
+    /** Leaves the conversation in front (the client layer says goodbye and stops reconnecting). */
     public void disconnect() {
-        Conversation c = current;
-        if (c == null || chat.isEnded()) {
+        View front = views.front();
+        if (front == null || front.live == null || front.chat.isEnded()) {
             return;
         }
-        c.leave();
-        chat.left();
+        front.live.leave();
+        front.chat.left();
     }
 
     public boolean canDisconnect() {
-        return isChatShown() && current != null && !chat.isEnded();
+        View front = views.front();
+        return isChatShown() && front.live != null && !front.chat.isEnded();
     }
 
     /** Copies the offer or answer shown last; false if there is none. */
@@ -476,19 +652,55 @@ public class ClientPart {
 
     public void sendFile() {
         if (isChatShown()) {
-            chat.sendFile();
+            views.front().chat.sendFile();
         }
     }
 
-    /** Unread messages (and requests) counted in the window title. */
+    /** Messages (and requests) that arrived while the window was not active, counted in the window title. */
     public int unreadCount() {
         return notifier.unread();
+    }
+
+    /** What the last notification said ("sender: text"), or null. */
+    public String lastNotification() {
+        return notifier.lastAlert();
+    }
+
+    /** The list of conversations (its lines, for tests and the keys). */
+    ConversationListPanel list() {
+        return list;
+    }
+
+    /** The next ({@code +1}) or previous ({@code -1}) conversation of the list comes to the front (Ctrl+Tab). */
+    public void showNext(int direction) {
+        List<String> keys = list.keys();
+        if (keys.isEmpty()) {
+            return;
+        }
+        int at = keys.indexOf(frontKey());
+        int next = at < 0 ? (direction > 0 ? 0 : keys.size() - 1) : Math.floorMod(at + direction, keys.size());
+        showConversation(keys.get(next), -1);
+    }
+
+    /** The {@code n}th conversation of the list (1-based) comes to the front (Ctrl+1..9); false if there is none. */
+    public boolean showNumber(int n) {
+        List<String> keys = list.keys();
+        if (n < 1 || n > keys.size()) {
+            return false;
+        }
+        showConversation(keys.get(n - 1), -1);
+        return true;
+    }
+
+    /** How many conversations the list holds. */
+    public int conversationCount() {
+        return list.keys().size();
     }
 
     @Focus
     void setFocus() {
         if (isChatShown()) {
-            chat.setFocus();
+            views.front().chat.setFocus();
         } else {
             connect.setFocus();
         }
