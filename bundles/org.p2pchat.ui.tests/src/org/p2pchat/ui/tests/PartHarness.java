@@ -69,6 +69,7 @@ final class PartHarness implements AutoCloseable {
     private MemorySettings profileSettings;
     private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
     private IdentityService profileIdentity;
+    private org.p2pchat.history.MessageHistory profileHistory;
 
     PartHarness(String name) {
         assertTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: run the build under xvfb-run");
@@ -267,7 +268,7 @@ final class PartHarness implements AutoCloseable {
      */
     ChatClientService clientLayer(PeerTransport transport, ConnectionProvider... providers) {
         ChatClientService layer = new ChatClientService(transport, profileIdentity, profileSettings, null,
-                inMemoryHistory());
+                profileHistory != null ? profileHistory : inMemoryHistory());
         for (ConnectionProvider p : providers) {
             layer.register(p, 0);
         }
@@ -308,6 +309,36 @@ final class PartHarness implements AutoCloseable {
         } catch (ReflectiveOperationException e) {
             throw new AssertionError("the client layer's " + method + " is not there any more", e);
         }
+    }
+
+    /** The history the next {@link #clientLayer} keeps (one on disk, say), instead of one in memory. */
+    void useHistory(org.p2pchat.history.MessageHistory history) {
+        profileHistory = history;
+    }
+
+    /** The control with the widget id {@code id} that is visible now (one conversation's among several). */
+    <T extends Control> T shownById(Class<T> type, String id) {
+        T found = findShown(shell, type, id);
+        assertNotNull(found, "no visible " + type.getSimpleName() + " with id " + id);
+        return found;
+    }
+
+    private static <T extends Control> T findShown(Control root, Class<T> type, String id) {
+        if (root.isDisposed() || !root.getVisible()) {
+            return null;
+        }
+        if (type.isInstance(root) && id.equals(root.getData(Ui.ID))) {
+            return type.cast(root);
+        }
+        if (root instanceof Composite composite) {
+            for (Control child : composite.getChildren()) {
+                T found = findShown(child, type, id);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     /** The profile of {@link #registerProfile}. */

@@ -550,6 +550,9 @@ public class ClientPart {
         }
         view.ifPresent(v -> {
             show(v);
+            markRead(v); // the person chose it
+            list.readLocally(v.key());
+            unreadChanged();
             if (row >= 0) {
                 v.chat.reveal(row);
             }
