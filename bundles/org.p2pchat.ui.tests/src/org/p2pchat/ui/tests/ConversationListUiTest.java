@@ -75,8 +75,7 @@ class ConversationListUiTest {
             before.addIncoming(bob.id(), "b2", 2, "bob", "see you at the station", T0 + 2000);
         }
         history = histories.open(profile, Optional.empty()); // the restart
-        harness.useHistory(history);
-        harness.clientLayer(new ScriptedTransport(), new org.p2pchat.signaling.manual.internal.ManualSignalingProvider());
+        harness.clientLayer(new ScriptedTransport(), history, new org.p2pchat.signaling.manual.internal.ManualSignalingProvider());
         part = harness.make(ClientPart.class, 1040, 760);
     }
 

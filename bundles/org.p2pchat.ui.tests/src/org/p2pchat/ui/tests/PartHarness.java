@@ -69,7 +69,6 @@ final class PartHarness implements AutoCloseable {
     private MemorySettings profileSettings;
     private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
     private IdentityService profileIdentity;
-    private org.p2pchat.history.MessageHistory profileHistory;
 
     PartHarness(String name) {
         assertTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: run the build under xvfb-run");
@@ -87,6 +86,19 @@ final class PartHarness implements AutoCloseable {
         shell.setSize(width, height);
         shell.open();
         return made;
+    }
+
+    /** The composite a part is made in, for a view the test makes itself; then {@link #open}. */
+    Composite parent() {
+        return context.get(Composite.class);
+    }
+
+    /** Shows the shell at {@code width} x {@code height} with what the test made in {@link #parent()}. */
+    void open(int width, int height) {
+        parent().setLayout(new FillLayout());
+        shell.setSize(width, height);
+        shell.open();
+        shell.layout(true, true);
     }
 
     <S> ServiceRegistration<S> register(Class<S> type, S service) {
@@ -267,8 +279,13 @@ final class PartHarness implements AutoCloseable {
      * the component binds it). Registered above the framework's factory.
      */
     ChatClientService clientLayer(PeerTransport transport, ConnectionProvider... providers) {
-        ChatClientService layer = new ChatClientService(transport, profileIdentity, profileSettings, null,
-                profileHistory != null ? profileHistory : inMemoryHistory());
+        return clientLayer(transport, inMemoryHistory(), providers);
+    }
+
+    /** {@link #clientLayer(PeerTransport, ConnectionProvider...)} on {@code history}, which the test can fill or read. */
+    ChatClientService clientLayer(PeerTransport transport, org.p2pchat.history.MessageHistory history,
+            ConnectionProvider... providers) {
+        ChatClientService layer = new ChatClientService(transport, profileIdentity, profileSettings, null, history);
         for (ConnectionProvider p : providers) {
             layer.register(p, 0);
         }
@@ -309,11 +326,6 @@ final class PartHarness implements AutoCloseable {
         } catch (ReflectiveOperationException e) {
             throw new AssertionError("the client layer's " + method + " is not there any more", e);
         }
-    }
-
-    /** The history the next {@link #clientLayer} keeps (one on disk, say), instead of one in memory. */
-    void useHistory(org.p2pchat.history.MessageHistory history) {
-        profileHistory = history;
     }
 
     /** The control with the widget id {@code id} that is visible now (one conversation's among several). */

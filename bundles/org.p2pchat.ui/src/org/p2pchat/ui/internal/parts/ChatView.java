@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
@@ -21,6 +22,7 @@ import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Text;
+import org.p2pchat.client.core.ChatClient;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.client.core.ConversationState;
 import org.p2pchat.core.CandidatePath;
@@ -30,18 +32,39 @@ import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.identity.Contact;
 import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.history.ConversationRecord;
+import org.p2pchat.history.DeliveryState;
 import org.p2pchat.ui.widgets.HelpButton;
 
 /**
- * The conversation with the connected peer: messages, the input (Enter sends, Shift+Enter starts
- * a new line), a status line with the connection state and path, who the peer is (verified key
- * and safety number, or unverified; a loud banner when a known name comes with a new key), the
- * state of an automatic reconnection, and file transfers.
+ * One conversation: its messages, the input (Enter sends, Shift+Enter starts a new line), a status
+ * line with the connection state and path, who the peer is (verified key and safety number, or
+ * unverified; a loud banner when a known name comes with a new key), the state of an automatic
+ * reconnection, and file transfers.
  * <p>
- * It renders one {@link Conversation} of the client layer, which outlives its sessions: after a
- * reconnection the conversation goes on with the messages kept.
+ * It renders one conversation of the history and the live {@link Conversation} with its peer, if
+ * there is one (the client layer's conversation outlives its sessions: after a reconnection it goes
+ * on with the messages kept). It shows the newest page of the history at once and older pages as
+ * the person scrolls up; live messages are added as they come, without repeating a message the
+ * page holds; each of our messages shows how far delivery got, and "Send again" on one that was not
+ * delivered. A conversation with a web app peer says that delivery is best effort.
+ * <p>
+ * How a window uses it (on the UI thread):
+ * <ul>
+ * <li>{@link #ChatView(Composite, Host, String)}: a conversation of the history, read-only until a
+ * live conversation is {@link #start started} in it; {@link #ChatView(Composite, Host)}: an empty
+ * view for a conversation about to be made, whose history is found once its peer is identified.</li>
+ * <li>{@link #start}: a live conversation is shown here (the same history's messages stay).</li>
+ * <li>The conversation's events go to {@link #received}, {@link #sent}, {@link #delivery},
+ * {@link #state}, {@link #reconnecting}, {@link #attemptFailed}, {@link #reconnected},
+ * {@link #path}, {@link #identified}, {@link #safetyNumber}, {@link #contact}, {@link #notice},
+ * {@link #transfer}; {@code HistoryDeliveryChanged} to {@link #historyDelivery}.</li>
+ * <li>{@link #historyId()}, {@link #conversation()}: what it shows; {@link #reveal(long)}: scrolls to
+ * a stored message (a search result) and highlights it; {@link #onReconnect(Runnable)}: a
+ * "Reconnect" button while not live.</li>
+ * </ul>
  */
-final class ChatView {
+public final class ChatView {
 
     static final String INPUT = "chat.input";
     static final String SEND = "chat.send";
@@ -56,9 +79,26 @@ final class ChatView {
     static final String SAFETY_NUMBER = "chat.safetyNumber";
     static final String KEY_CHANGED = "chat.keyChanged";
     static final String KEY_CHANGED_TEXT = "chat.keyChanged.text";
+    static final String BEST_EFFORT = "chat.bestEffort";
+    static final String RECONNECT = "chat.reconnect";
 
     static final String FILES_NOT_INSTALLED = "File transfer is not installed yet.";
     static final String FILES_NOT_SUPPORTED = "Your peer's app (the web app) cannot exchange files with this client.";
+
+    /** What a chat view needs of the window it is in. */
+    public interface Host {
+        /** The chat client; null while there is none. */
+        ChatClient client();
+
+        /** Our identity (for the safety number); null while there is no client. */
+        PublicIdentity self();
+
+        /** The file transfer engine; null if none is installed. */
+        FileTransferService fileTransfer();
+
+        /** "New connection" after a conversation ended: where a new one is made. */
+        void showConnect();
+    }
 
     /** What happens when the connection fails. */
     enum Recovery {
@@ -70,7 +110,7 @@ final class ChatView {
         AWAITS
     }
 
-    private final ClientPart client;
+    private final Host host;
     private final Composite root;
     private final Label status;
     private final Button disconnect;
@@ -78,6 +118,8 @@ final class ChatView {
     private final Composite ended;
     private final Label endedText;
     private final Button newConnection;
+    private final Button reconnect;
+    private final Label bestEffortNote;
     private final MessageList messages;
     private final TransferList transfers;
     private final Label fileNotice;
@@ -94,9 +136,47 @@ final class ChatView {
     private int attempts;
     /** Why reconnecting gave up; null while it has not. */
     private String reconnectFailure;
+    /** The conversation's history, once known. */
+    private HistoryPages history;
+    private ConversationRecord record;
+    /** The peer's name a window gave for a conversation of the history. */
+    private String storedName;
+    private Runnable reconnectAction;
 
+    /** An empty view for a conversation about to be made by {@code client}. */
     ChatView(Composite parent, ClientPart client) {
-        this.client = client;
+        this(parent, new Host() {
+            @Override
+            public ChatClient client() {
+                return client.chatClient();
+            }
+
+            @Override
+            public PublicIdentity self() {
+                return client.self();
+            }
+
+            @Override
+            public FileTransferService fileTransfer() {
+                return client.fileTransfer();
+            }
+
+            @Override
+            public void showConnect() {
+                client.showConnect();
+            }
+        });
+    }
+
+    /** A conversation of the history, its newest page shown at once; read-only until {@link #start}. */
+    public ChatView(Composite parent, Host host, String historyId) {
+        this(parent, host);
+        history(historyId, null);
+    }
+
+    /** An empty view for a conversation about to be made ({@link #start}). */
+    public ChatView(Composite parent, Host host) {
+        this.host = host;
         root = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().margins(12, 10).spacing(6, 6).applyTo(root);
 
@@ -107,27 +187,42 @@ final class ChatView {
         status.setFont(Ui.bold());
         GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).applyTo(status);
         Ui.button(bar, "Send file\u2026", SEND_FILE, this::sendFile).setToolTipText("Send files (or drop them on the chat)");
-        disconnect = Ui.button(bar, "Disconnect", DISCONNECT, client::disconnect);
+        disconnect = Ui.button(bar, "Disconnect", DISCONNECT, this::leave);
         disconnect.setToolTipText("End the conversation (Ctrl+D)");
         HelpButton.create(bar, "Chat",
-                "Messages go directly to your peer over an encrypted connection; nothing is stored on a server or "
-                        + "on disk.\n\nThe status line says how you are connected: \"direct\" (straight between your "
+                "Messages go directly to your peer over an encrypted connection; nothing is stored on a server. "
+                        + "The conversation is kept in your profile on this computer.\n\nEach of your messages shows how "
+                        + "far it got: \u25f7 waiting to be sent, \u2713 sent, \u2713\u2713 delivered (your peer's app has "
+                        + "it), or \"Not delivered\" with a link to send it again. The web app does not confirm what it "
+                        + "receives: with its users delivery is best effort.\n\nThe status line says how you are connected: \"direct\" (straight between your "
                         + "computers), \"STUN\" (through your routers, found with a STUN server) or \"relay\" (through a "
                         + "TURN server, still encrypted end to end).\n\nEnter sends, Shift+Enter starts a new line. "
                         + "Drop files on the conversation or use \"Send file\" to offer them to your peer.");
 
-        identity = new PeerIdentityRows(root, client::self, this::peerName);
+        identity = new PeerIdentityRows(root, host::self, this::peerName);
+        bestEffortNote = Ui.tag(Ui.label(root, "", SWT.WRAP), BEST_EFFORT);
+        bestEffortNote.setForeground(Ui.WARNING);
+        GridDataFactory.fillDefaults().grab(true, false).hint(300, SWT.DEFAULT).applyTo(bestEffortNote);
+        Ui.show(bestEffortNote, false);
 
         ended = Ui.tag(new Composite(root, SWT.BORDER), ENDED);
-        GridLayoutFactory.fillDefaults().numColumns(2).margins(8, 6).applyTo(ended);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(ended);
         endedText = Ui.tag(Ui.label(ended, "", SWT.WRAP), ENDED_TEXT);
         GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).hint(300, SWT.DEFAULT).applyTo(endedText);
-        newConnection = Ui.button(ended, "New connection", NEW_CONNECTION, client::showConnect);
+        GridLayoutFactory.fillDefaults().numColumns(3).margins(8, 6).applyTo(ended);
+        newConnection = Ui.button(ended, "New connection", NEW_CONNECTION, host::showConnect);
         newConnection.setToolTipText("Back to the Connect page");
+        reconnect = Ui.button(ended, "Reconnect", RECONNECT, () -> {
+            if (reconnectAction != null) {
+                reconnectAction.run();
+            }
+        });
+        reconnect.setToolTipText("Connect again through a directory you both use");
+        Ui.show(reconnect, false);
         Ui.show(ended, false);
 
         messages = new MessageList(root);
+        messages.onSendAgain(this::sendAgain);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(messages.control());
         transfers = new TransferList(root);
         fileNotice = Ui.tag(Ui.label(root, "", SWT.WRAP), FILE_NOTICE);
@@ -147,12 +242,16 @@ final class ChatView {
         GridDataFactory.fillDefaults().align(SWT.FILL, SWT.FILL).applyTo(send);
     }
 
-    Control control() {
+    public Control control() {
         return root;
     }
 
-    /** A new conversation: an empty chat. */
-    void start(Conversation started, Recovery how) {
+    /**
+     * A live conversation is shown here. One of another history (or of none yet) starts an empty
+     * chat; one of this view's history goes on below its messages.
+     */
+    public void start(Conversation started, Recovery how) {
+        boolean sameHistory = history != null && started.historyId().filter(history.historyId()::equals).isPresent();
         conversation = started;
         recovery = how;
         conversationState = started.state();
@@ -160,16 +259,86 @@ final class ChatView {
         path = null;
         attempt = 0;
         reconnectFailure = null;
-        messages.clear();
-        transfers.clear();
+        if (!sameHistory) {
+            history = null;
+            record = null;
+            messages.clear();
+            transfers.clear();
+            input.setText("");
+        }
         Ui.show(fileNotice, false);
-        input.setText("");
         identity.clear();
+        bindHistory();
         showConnection();
     }
 
+    /**
+     * Shows a conversation of the history that is not live, read-only: its newest page at once.
+     *
+     * @param peerName the peer's name if the history does not say it; may be null
+     */
+    public void history(String historyId, String peerName) {
+        conversation = null;
+        conversationState = ConversationState.ENDED;
+        state = ConnectionState.NEW;
+        path = null;
+        attempt = 0;
+        reconnectFailure = null;
+        history = null;
+        record = null;
+        storedName = peerName;
+        messages.clear();
+        transfers.clear();
+        Ui.show(fileNotice, false);
+        identity.clear();
+        bind(historyId);
+        showConnection();
+    }
+
+    /** The live conversation shown (going on or ended); null while only the history is. */
+    public Conversation conversation() {
+        return conversation;
+    }
+
+    /** The history's id of the conversation shown, once known. */
+    public Optional<String> historyId() {
+        return history == null ? Optional.empty() : Optional.of(history.historyId());
+    }
+
+    /**
+     * What the "Reconnect" button does while the conversation is not live; without one (null) it is
+     * not offered.
+     */
+    public void onReconnect(Runnable action) {
+        reconnectAction = action;
+        showConnection();
+    }
+
+    /** The live conversation learnt its place in the history: its stored messages are shown above. */
+    private void bindHistory() {
+        if (history == null && conversation != null) {
+            conversation.historyId().ifPresent(this::bind);
+        }
+    }
+
+    private void bind(String historyId) {
+        ChatClient client = host.client();
+        if (client == null) {
+            return;
+        }
+        HistoryPages pages = new HistoryPages(client, historyId);
+        history = pages;
+        try {
+            record = pages.record().orElse(null);
+            messages.history(pages.newest(), pages);
+        } catch (RuntimeException e) {
+            messages.add(ShownMessage.Kind.ERROR, "Could not read the history: " + Ui.message(e));
+        }
+        showBestEffort();
+    }
+
     private String peerName() {
-        String name = conversation == null ? "" : conversation.peerName();
+        String name = conversation != null ? conversation.peerName() : record != null ? record.peerName() : storedName;
         return name == null || name.isBlank() ? "your peer" : name;
     }
 
@@ -185,41 +354,137 @@ final class ChatView {
         }
     }
 
+    /**
+     * Whether a message can be written now: connected, or reconnecting to our client, which keeps
+     * the message and sends it once the connection is back (the web app gets nothing it missed).
+     */
+    private boolean canSend() {
+        if (conversation == null || conversationState.isFinal()) {
+            return false;
+        }
+        return state == ConnectionState.CONNECTED
+                || isReconnecting() && history != null && !conversation.bestEffort();
+    }
+
     /** Sends what is in the input; keeps it there if there is nobody to send to. */
     void send() {
         String content = input.getText().strip();
         if (content.isEmpty()) {
             return;
         }
-        if (conversation == null || state != ConnectionState.CONNECTED) {
+        if (!canSend()) {
             notice("Not connected: the message was not sent.");
             return;
         }
         input.setText("");
         conversation.send(content).whenComplete((ok, error) -> {
             if (error != null) {
-                Ui.async(root, () -> notice("Not delivered: " + Ui.message(error)));
+                Ui.async(root, () -> {
+                    messages.add(ShownMessage.Kind.ERROR, "Not sent: " + Ui.message(error));
+                    if (input.getText().isEmpty()) {
+                        input.setText(content); // the words are not lost
+                    }
+                });
             }
         });
     }
 
-    /** Our message was handed to the channel. */
+    /** Our message was stored, to be sent. */
     void sent(ChatMessage m) {
-        messages.add(MessageList.Kind.OWN, "You", m.timestamp(), m.content());
+        bindHistory();
+        messages.add(ShownMessage.ours(m));
     }
 
     /** A message or a system notice from the peer. */
     void received(ChatMessage m) {
-        if (m.isSystemNotice()) {
-            messages.add(MessageList.Kind.SYSTEM, "", m.timestamp(), m.content());
-        } else {
-            messages.add(MessageList.Kind.PEER, m.sender(), m.timestamp(), m.content());
-        }
+        bindHistory();
+        messages.add(ShownMessage.received(m));
         showStatus(); // the peer's name may be known now
+        showBestEffort(); // so may its app
     }
 
     void notice(String text) {
-        messages.add(MessageList.Kind.SYSTEM, "", 0, text);
+        messages.add(ShownMessage.Kind.SYSTEM, text);
+    }
+
+    /** One of our messages of the live conversation got further, or did not. */
+    void delivery(String messageId, DeliveryState newState) {
+        bindHistory();
+        messages.state(messageId, newState);
+    }
+
+    /** As {@link #delivery}, for a message of a history (this one or another) that is not live. */
+    void historyDelivery(String historyId, String messageId, DeliveryState newState) {
+        if (history != null && history.historyId().equals(historyId)) {
+            messages.state(messageId, newState);
+        }
+    }
+
+    /** "Send again" on one of our messages that was not delivered. */
+    private void sendAgain(ShownMessage m) {
+        ChatClient client = host.client();
+        if (history == null || client == null) {
+            messages.add(ShownMessage.Kind.ERROR, "Could not send the message again: there is no chat client.");
+            return;
+        }
+        messages.state(m.messageId, DeliveryState.SENDING);
+        String historyId = history.historyId();
+        client.sendAgain(historyId, m.messageId).whenComplete((ok, error) -> Ui.async(root, () -> {
+            if (error != null && history != null && history.historyId().equals(historyId)) {
+                if (m.state() == DeliveryState.SENDING) {
+                    messages.state(m.messageId, DeliveryState.NOT_DELIVERED);
+                }
+                messages.add(ShownMessage.Kind.ERROR, "Could not send \u201c" + excerpt(m.text) + "\u201d again: "
+                        + Ui.message(error));
+            }
+        }));
+    }
+
+    private static String excerpt(String text) {
+        String line = text.strip().replaceAll("\\s+", " ");
+        return line.length() <= 40 ? line : line.substring(0, 39) + "\u2026";
+    }
+
+    /**
+     * Scrolls to the stored message of history row {@code row} (a search result), loading older
+     * pages as needed, and highlights it.
+     *
+     * @return false if this conversation has no message of that row
+     */
+    public boolean reveal(long row) {
+        if (history == null) {
+            return false;
+        }
+        ShownMessage m = messages.byRow(row);
+        if (m == null) {
+            try {
+                Optional<String> id = history.messageIdOf(row); // also whether the row is of this conversation
+                if (id.isEmpty()) {
+                    return false;
+                }
+                m = messages.message(id.get()); // one that came live has no row here
+                if (m == null) {
+                    history.seeking(true);
+                    messages.loadUntil(row);
+                    m = messages.byRow(row);
+                }
+            } catch (RuntimeException e) {
+                messages.add(ShownMessage.Kind.ERROR, "Could not read the history: " + Ui.message(e));
+            } finally {
+                history.seeking(false);
+            }
+        }
+        if (m == null) {
+            return false;
+        }
+        messages.reveal(m);
+        return true;
+    }
+
+    /** The history row of the message {@link #reveal} highlighted last, if any. */
+    public OptionalLong highlightedRow() {
+        ShownMessage m = messages.highlighted();
+        return m == null || m.row < 0 ? OptionalLong.empty() : OptionalLong.of(m.row);
     }
 
     /** The conversation's state, with its current session's. */
@@ -281,9 +546,17 @@ final class ChatView {
         state(ConversationState.ENDED, ConnectionState.CLOSED);
     }
 
-    /** Whether the conversation is over (the way back to the Connect page is all there is). */
-    boolean isEnded() {
-        return conversationState.isFinal();
+    /** Leaves the live conversation (the client layer says goodbye and stops reconnecting). */
+    public void leave() {
+        if (conversation != null && !isEnded()) {
+            conversation.leave();
+            left();
+        }
+    }
+
+    /** Whether the conversation is over or was never live here (its history is all there is). */
+    public boolean isEnded() {
+        return conversation == null || conversationState.isFinal();
     }
 
     /** Whether the conversation waits for a connection to come back. */
@@ -294,6 +567,10 @@ final class ChatView {
     /** The banner over the messages for the state of the connection; null when all is well. */
     private String banner() {
         String who = peerName();
+        if (conversation == null) {
+            return "You are not connected to " + who + ": this is the history of your conversation."
+                    + (reconnectAction != null && canReopen() ? " Reconnect to write again." : "");
+        }
         if (reconnectFailure != null) {
             return "Could not reconnect to " + who + " (" + reconnectFailure + "). Start a new connection to chat again.";
         }
@@ -326,10 +603,39 @@ final class ChatView {
         Ui.show(ended, text != null);
         // While we are asking again there is nothing for the user to do; everywhere else the way back is offered.
         boolean waiting = conversationState == ConversationState.RECONNECTING && state != ConnectionState.FAILED;
-        Ui.show(newConnection, attempt == 0 && !waiting);
-        send.setEnabled(state == ConnectionState.CONNECTED);
-        disconnect.setEnabled(!conversationState.isFinal());
+        Ui.show(newConnection, conversation != null && attempt == 0 && !waiting);
+        Ui.show(reconnect, reconnectAction != null && isEnded() && canReopen());
+        boolean live = !isEnded();
+        send.setEnabled(canSend());
+        input.setEnabled(live);
+        input.setMessage(live ? "Write a message. Enter sends, Shift+Enter starts a new line."
+                : "Not connected: " + peerName() + " cannot get messages now.");
+        disconnect.setEnabled(live);
+        showBestEffort();
         showStatus();
+        relayout();
+    }
+
+    /** Whether the peer can be called back (the web app cannot: it proves no key to find it by). */
+    private boolean canReopen() {
+        return record == null || record.peerKey().isPresent();
+    }
+
+    /** Whether our messages in this conversation get no acknowledgement: the peer uses the web app. */
+    private boolean bestEffort() {
+        return conversation != null ? conversation.bestEffort() : record != null && record.bestEffort();
+    }
+
+    /** Says once, above the messages, that delivery to a web app peer is best effort. */
+    private void showBestEffort() {
+        boolean best = bestEffort();
+        if (best == bestEffortNote.isVisible()) {
+            return;
+        }
+        bestEffortNote.setText(best ? "\u24d8 " + peerName() + " uses the web app: delivery is best effort. The web app "
+                + "does not confirm what it receives, so your messages show as sent (\u2713), never as delivered, and "
+                + "what it misses while the connection is down is not sent again." : "");
+        Ui.show(bestEffortNote, best);
         relayout();
     }
 
@@ -346,6 +652,13 @@ final class ChatView {
 
     private void showStatus() {
         String who = peerName();
+        if (conversation == null) {
+            status.setText("\u25cb Not connected \u00b7 " + who);
+            status.setForeground(Ui.MUTED);
+            status.setToolTipText(null);
+            status.getParent().layout(true);
+            return;
+        }
         boolean reconnecting = isReconnecting() && state != ConnectionState.CONNECTED;
         String text = reconnecting ? "\u21bb Reconnecting to " + who + "..." : switch (state) {
             case NEW, CONNECTING -> "Connecting to " + who + "...";
@@ -428,7 +741,7 @@ final class ChatView {
     private boolean canSendFiles() {
         String problem = conversation == null || state != ConnectionState.CONNECTED ? "Connect to a peer to send files."
                 : conversation.canSendFiles() ? null
-                : client.fileTransfer() == null && !conversation.peerIsWebApp() ? FILES_NOT_INSTALLED
+                : host.fileTransfer() == null && !conversation.peerIsWebApp() ? FILES_NOT_INSTALLED
                 : FILES_NOT_SUPPORTED;
         fileNotice.setText(problem == null ? "" : problem);
         Ui.show(fileNotice, problem != null);
@@ -450,7 +763,7 @@ final class ChatView {
     }
 
     void transfer(TransferStatus status) {
-        FileTransferService service = client.fileTransfer();
+        FileTransferService service = host.fileTransfer();
         if (service != null) {
             transfers.update(status, service);
         }
@@ -460,33 +773,11 @@ final class ChatView {
         return fileNotice.getText();
     }
 
-    // ---- a conversation of the history that is not live (ui-list's stub: ui-chat's MessageList pages it) ----
-
-    /** Shows a conversation of the history that is not live: its newest stored messages, nothing to send to. */
-    void history(String historyId, String peerName) {
-        conversation = null;
-        conversationState = ConversationState.ENDED;
-        messages.clear();
-        for (var m : client.chatClient().page(historyId, Long.MAX_VALUE, 100).messages()) {
-            switch (m.direction()) {
-                case OUTGOING -> messages.add(MessageList.Kind.OWN, "You", m.timestamp(), m.text());
-                case INCOMING -> messages.add(MessageList.Kind.PEER, m.sender(), m.timestamp(), m.text());
-                case NOTICE -> messages.add(MessageList.Kind.SYSTEM, "", m.timestamp(), m.text());
-            }
+    public void setFocus() {
+        if (input.isEnabled()) {
+            input.setFocus();
+        } else {
+            messages.control().setFocus();
         }
-        status.setText("\u25cb " + peerName + " \u00b7 not connected (Call them from the list)");
-        status.setForeground(Ui.MUTED);
-        send.setEnabled(false);
-        disconnect.setEnabled(false);
-        relayout();
-    }
-
-    /** Scrolls to the stored message {@code row} (a search result) and marks it. */
-    void reveal(long row) {
-        // ui-chat: MessageList reveals the row (loading older pages until it is there)
-    }
-
-    void setFocus() {
-        input.setFocus();
     }
 }

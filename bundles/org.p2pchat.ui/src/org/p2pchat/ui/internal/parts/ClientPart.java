@@ -394,9 +394,8 @@ public class ClientPart {
                 list.front(frontKey());
                 unreadChanged();
             }
-            case ClientEvent.HistoryDeliveryChanged e -> {
-                // CONTRACT: the view of that conversation of the history shows it (helper ui-chat's ChatView).
-            }
+            case ClientEvent.HistoryDeliveryChanged e -> views.all()
+                    .forEach(v -> v.chat.historyDelivery(e.historyId(), e.messageId(), e.state()));
         }
     }
 
@@ -496,9 +495,7 @@ public class ClientPart {
             case ClientEvent.ChannelOpened e -> {
                 // a benchmark's channel: the desktop has no use for it
             }
-            case ClientEvent.DeliveryChanged e -> {
-                // CONTRACT: the desktop shows delivery states (helper ui-chat's ChatView).
-            }
+            case ClientEvent.DeliveryChanged e -> chat.delivery(e.messageId(), e.state());
         }
     }
 
@@ -546,7 +543,7 @@ public class ClientPart {
     void showConversation(String key, long row) {
         Optional<View> view = views.byKey(key);
         if (view.isEmpty() && !key.startsWith("live:")) {
-            view = list.entry(key).map(e -> views.history(key, e.peerName()));
+            view = list.entry(key).map(e -> views.history(key));
         }
         view.ifPresent(v -> {
             show(v);
@@ -587,9 +584,34 @@ public class ClientPart {
         return c == null ? List.of() : c.search(text, limit);
     }
 
-    /** The client's history, for a view of a conversation that is not live (its stored messages). */
+    /** The chat client, or null while there is none. */
     ChatClient chatClient() {
         return client;
+    }
+
+    /** What a chat view of a conversation of the history needs of the window. */
+    ChatView.Host host() {
+        return new ChatView.Host() {
+            @Override
+            public ChatClient client() {
+                return client;
+            }
+
+            @Override
+            public PublicIdentity self() {
+                return ClientPart.this.self();
+            }
+
+            @Override
+            public FileTransferService fileTransfer() {
+                return fileTransfer;
+            }
+
+            @Override
+            public void showConnect() {
+                ClientPart.this.showConnect();
+            }
+        };
     }
 
     // ---- the window ----------------------------------------------------------------------------
@@ -639,8 +661,7 @@ public class ClientPart {
         if (front == null || front.live == null || front.chat.isEnded()) {
             return;
         }
-        front.live.leave();
-        front.chat.left();
+        front.chat.leave();
     }
 
     public boolean canDisconnect() {

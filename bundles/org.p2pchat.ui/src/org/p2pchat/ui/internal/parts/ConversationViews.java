@@ -69,13 +69,13 @@ final class ConversationViews {
     }
 
     /** The view of a conversation of the history that is not live, made if there is none. */
-    View history(String historyId, String peerName) {
+    View history(String historyId) {
         Optional<View> existing = byHistory(historyId);
         if (existing.isPresent()) {
             return existing.get();
         }
-        View view = new View(new ChatView(root, part), null, historyId);
-        view.chat.history(historyId, peerName);
+        View view = new View(new ChatView(root, part.host(), historyId), null, historyId);
+        view.chat.onReconnect(() -> part.call(historyId));
         views.add(view);
         return view;
     }
@@ -89,6 +89,7 @@ final class ConversationViews {
             return;
         }
         view.historyId = historyId;
+        view.chat.onReconnect(() -> part.call(historyId)); // once it has ended
         replaceHistoryView(view);
     }
 

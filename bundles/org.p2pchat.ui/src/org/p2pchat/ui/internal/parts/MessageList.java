@@ -1,37 +1,103 @@
 package org.p2pchat.ui.internal.parts;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.LineBackgroundEvent;
 import org.eclipse.swt.custom.LineStyleEvent;
 import org.eclipse.swt.custom.StyleRange;
 import org.eclipse.swt.custom.StyledText;
 import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.ScrollBar;
+import org.p2pchat.history.DeliveryState;
 
 /**
- * The conversation: the peer's messages on the left, ours on the right, notices centred in grey.
- * It follows new messages unless the user scrolled up to read older ones.
+ * The conversation: the peer's messages on the left, ours on the right with how far delivery got
+ * (a clock while sending, one tick sent, two delivered, a red "Not delivered · Send again" link),
+ * notices centred in grey. It follows new messages unless the person scrolled up to read older ones.
  * <p>
- * Styles and alignment come from a line style listener over the list of shown messages, so they
- * survive re-wrapping when the view is resized.
+ * It holds every line loaded so far (pages of the history, what came live), oldest first, without
+ * repeats, but renders only a window of at most {@link #WINDOW} of them: near the top it renders
+ * older loaded lines, or asks its {@link Older} source for the page before; near the bottom the
+ * newer ones again. So a conversation of 100,000 messages is a widget of a few hundred, and the
+ * person's place is kept while lines come and go above it.
+ * <p>
+ * Styles and alignment come from a line style listener over the rendered blocks, so they survive
+ * re-wrapping when the view is resized.
  */
 final class MessageList {
 
     static final String ID = "chat.messages";
+    /** The most lines rendered at once. */
+    static final int WINDOW = 300;
+    /** How many lines are rendered, or dropped, at once at an edge of the window. */
+    static final int STEP = 50;
+    private static final String GAP = "\n\n";
+    private static final String SEND_AGAIN = "Send again";
 
-    enum Kind {
-        OWN, PEER, SYSTEM
+    /** Where older lines come from: the history, page by page. */
+    interface Older {
+        /** The page before the oldest loaded line, oldest first; empty when there is none. */
+        List<ShownMessage> load();
+
+        /** Whether {@link #load()} may find more. */
+        boolean more();
     }
 
-    /** One shown message: {@code [start, end)} in the text, the first {@code header} chars its header. */
-    private record Block(Kind kind, int start, int end, int senderLength, int headerLength) {
+    private static final Older NONE = new Older() {
+        @Override
+        public List<ShownMessage> load() {
+            return List.of();
+        }
+
+        @Override
+        public boolean more() {
+            return false;
+        }
+    };
+
+    /** A rendered line: {@code [start, start + length)} in the text. */
+    private static final class Block {
+        final ShownMessage message;
+        int start;
+        int length;
+        /** Offsets within the block. */
+        int senderEnd;
+        int headerEnd;
+        int stateStart;
+        int stateEnd;
+        int linkStart = -1;
+
+        Block(ShownMessage message) {
+            this.message = message;
+        }
+
+        int end() {
+            return start + length;
+        }
     }
 
     private final StyledText text;
+    private final List<ShownMessage> loaded = new ArrayList<>();
+    private final Map<String, ShownMessage> byKey = new HashMap<>();
+    /** The rendered lines: {@code loaded[first, first + blocks.size())}. */
     private final List<Block> blocks = new ArrayList<>();
+    private int first;
+    private Older older = NONE;
+    private Consumer<ShownMessage> sendAgain = m -> {
+    };
+    private ShownMessage highlighted;
+    /** While the list changes its own text and scrolling: its edges are looked at afterwards. */
+    private boolean adjusting;
+    private boolean checkQueued;
 
     MessageList(Composite parent) {
         text = Ui.tag(new StyledText(parent, SWT.MULTI | SWT.READ_ONLY | SWT.WRAP | SWT.V_SCROLL | SWT.BORDER), ID);
@@ -39,10 +105,19 @@ final class MessageList {
         text.setBackground(parent.getDisplay().getSystemColor(SWT.COLOR_LIST_BACKGROUND));
         text.setCaret(null);
         text.addLineStyleListener(this::styleLine);
+        text.addLineBackgroundListener(this::lineBackground);
         // GTK: after a height change (a banner above appears) StyledText keeps line layouts that lost
         // their wrap width, so right and centred lines fall back to the left. Re-setting the margins
         // drops those layouts.
-        text.addListener(SWT.Resize, e -> realign());
+        text.addListener(SWT.Resize, e -> {
+            realign();
+            queueEdgeCheck();
+        });
+        // Scrolling by bar, wheel or keys repaints: the edges are looked at after each.
+        text.getVerticalBar().addListener(SWT.Selection, e -> queueEdgeCheck());
+        text.addListener(SWT.Paint, e -> queueEdgeCheck());
+        text.addListener(SWT.MouseUp, this::click);
+        text.addListener(SWT.MouseMove, this::hover);
     }
 
     /**
@@ -58,20 +133,396 @@ final class MessageList {
         return text;
     }
 
+    /** What "Send again" on one of our undelivered messages does. */
+    void onSendAgain(Consumer<ShownMessage> action) {
+        sendAgain = action;
+    }
+
     void clear() {
+        loaded.clear();
+        byKey.clear();
         blocks.clear();
+        first = 0;
+        older = NONE;
+        highlighted = null;
         text.setText("");
     }
 
-    void add(Kind kind, String sender, long timestamp, String content) {
-        boolean follow = atBottom();
-        int start = text.getCharCount() == 0 ? 0 : text.getCharCount() + 1;
-        String header = kind == Kind.SYSTEM ? "" : sender + "  " + Ui.clock(timestamp) + "\n";
-        blocks.add(new Block(kind, start, start + header.length() + content.length(), sender.length(), header.length()));
-        text.append((start == 0 ? "" : "\n") + header + content + "\n");
+    /**
+     * The conversation's newest page of the history, and where older ones come from: shown at the
+     * bottom, with the lines shown before that the page does not hold after it (what came live).
+     */
+    void history(List<ShownMessage> newest, Older source) {
+        List<ShownMessage> before = new ArrayList<>(loaded);
+        loaded.clear();
+        byKey.clear();
+        for (ShownMessage m : newest) {
+            remember(m);
+        }
+        for (ShownMessage m : before) {
+            if (m.key() == null || !byKey.containsKey(m.key())) {
+                remember(m);
+            }
+        }
+        older = source;
+        first = Math.max(0, loaded.size() - WINDOW);
+        render();
+        text.setTopPixel(Integer.MAX_VALUE);
+        queueEdgeCheck();
+    }
+
+    private boolean remember(ShownMessage m) {
+        String key = m.key();
+        if (key != null && byKey.putIfAbsent(key, m) != null) {
+            return false;
+        }
+        loaded.add(m);
+        return true;
+    }
+
+    /** A line at the end, unless it is one shown already; follows it if the newest was in view. */
+    void add(ShownMessage m) {
+        boolean rendersEnd = first + blocks.size() == loaded.size();
+        boolean follow = rendersEnd && atBottom();
+        if (!remember(m)) {
+            return;
+        }
+        if (!rendersEnd) {
+            return; // rendered when the person scrolls down to it
+        }
+        adjusting = true;
+        try {
+            appendBlock(m);
+            if (follow && blocks.size() > WINDOW + STEP) {
+                dropTop(blocks.size() - WINDOW);
+            }
+        } finally {
+            adjusting = false;
+        }
         if (follow) {
             text.setTopPixel(Integer.MAX_VALUE);
         }
+    }
+
+    /** A line of this window (not stored): a notice or an error. */
+    void add(ShownMessage.Kind kind, String content) {
+        add(ShownMessage.local(kind, content));
+    }
+
+    /** The message of that id, if loaded. */
+    ShownMessage message(String messageId) {
+        ShownMessage m = byKey.get(messageId);
+        return m != null && messageId.equals(m.messageId) ? m : null;
+    }
+
+    /** The loaded line of history row {@code row}; null if it is not loaded. */
+    ShownMessage byRow(long row) {
+        for (int i = loaded.size() - 1; i >= 0; i--) {
+            if (loaded.get(i).row == row) {
+                return loaded.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** Loads older pages until {@code row} is loaded or there are none; false if it never came. */
+    boolean loadUntil(long row) {
+        while (byRow(row) == null) {
+            if (!older.more() || !loadOlderPage()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One of our messages got further: its line says so. */
+    void state(String messageId, DeliveryState state) {
+        ShownMessage m = message(messageId);
+        if (m == null || m.state() == state) {
+            return;
+        }
+        m.state(state);
+        Block b = rendered(m);
+        if (b != null) {
+            rerender(b);
+        }
+    }
+
+    /** Renders {@code m}'s surroundings, scrolls it into the upper part of the view and highlights it. */
+    void reveal(ShownMessage m) {
+        int index = loaded.indexOf(m);
+        if (index < 0) {
+            return;
+        }
+        highlighted = m;
+        if (rendered(m) == null) {
+            first = Math.max(0, Math.min(index - STEP, loaded.size() - WINDOW));
+            render();
+        }
+        Block b = rendered(m);
+        adjusting = true;
+        try {
+            text.setTopIndex(text.getLineAtOffset(b.start));
+            text.setTopPixel(Math.max(0, text.getTopPixel() - text.getClientArea().height / 3));
+        } finally {
+            adjusting = false;
+        }
+        text.redraw();
+        queueEdgeCheck();
+    }
+
+    ShownMessage highlighted() {
+        return highlighted;
+    }
+
+    /** How many lines the widget holds now (the rest are loaded, not rendered). */
+    int renderedCount() {
+        return blocks.size();
+    }
+
+    /** Every line loaded, oldest first. */
+    List<ShownMessage> loaded() {
+        return List.copyOf(loaded);
+    }
+
+    // ---- the window ----------------------------------------------------------------------------
+
+    private void queueEdgeCheck() {
+        if (checkQueued) {
+            return;
+        }
+        checkQueued = true;
+        Ui.async(text, () -> {
+            checkQueued = false;
+            checkEdges();
+        });
+    }
+
+    /** Near the top, renders or loads older lines; near the bottom, renders the newer ones. */
+    private void checkEdges() {
+        if (adjusting || !text.isVisible()) {
+            return;
+        }
+        int view = Math.max(1, text.getClientArea().height);
+        if (text.getTopPixel() < view) {
+            if (first == 0 && older.more()) {
+                loadOlderPage();
+            }
+            if (first > 0) {
+                renderOlder();
+            }
+        } else if (first + blocks.size() < loaded.size() && nearBottom(view)) {
+            renderNewer();
+        }
+    }
+
+    /** Loads the page before the oldest loaded line; false if it held nothing new. */
+    private boolean loadOlderPage() {
+        List<ShownMessage> page = older.load();
+        List<ShownMessage> fresh = new ArrayList<>();
+        for (ShownMessage m : page) {
+            String key = m.key();
+            if (key == null || byKey.putIfAbsent(key, m) == null) {
+                fresh.add(m);
+            }
+        }
+        loaded.addAll(0, fresh);
+        first += fresh.size();
+        return !fresh.isEmpty();
+    }
+
+    private void renderOlder() {
+        int count = Math.min(STEP, first);
+        List<ShownMessage> lines = loaded.subList(first - count, first);
+        StringBuilder prefix = new StringBuilder();
+        List<Block> made = new ArrayList<>();
+        for (ShownMessage m : lines) {
+            Block b = new Block(m);
+            b.start = prefix.length();
+            String t = blockText(b);
+            b.length = t.length();
+            prefix.append(t).append(GAP);
+            made.add(b);
+        }
+        if (blocks.isEmpty()) {
+            prefix.setLength(prefix.length() - GAP.length());
+        }
+        int inserted = prefix.length();
+        keepingPlace(inserted, () -> {
+            text.replaceTextRange(0, 0, prefix.toString());
+            shift(0, inserted);
+            blocks.addAll(0, made);
+            first -= count;
+            if (blocks.size() > WINDOW) {
+                dropBottom(blocks.size() - WINDOW);
+            }
+        });
+    }
+
+    private void renderNewer() {
+        int count = Math.min(STEP, loaded.size() - first - blocks.size());
+        adjusting = true;
+        try {
+            for (ShownMessage m : new ArrayList<>(loaded.subList(first + blocks.size(), first + blocks.size() + count))) {
+                appendBlock(m);
+            }
+        } finally {
+            adjusting = false;
+        }
+        if (blocks.size() > WINDOW) {
+            dropTop(blocks.size() - WINDOW);
+        }
+    }
+
+    /** Renders {@code loaded[first, first + WINDOW)} anew. */
+    private void render() {
+        adjusting = true;
+        try {
+            blocks.clear();
+            StringBuilder all = new StringBuilder();
+            int end = Math.min(loaded.size(), first + WINDOW);
+            for (ShownMessage m : loaded.subList(first, end)) {
+                if (!blocks.isEmpty()) {
+                    all.append(GAP);
+                }
+                Block b = new Block(m);
+                b.start = all.length();
+                String t = blockText(b);
+                b.length = t.length();
+                all.append(t);
+                blocks.add(b);
+            }
+            text.setText(all.toString());
+        } finally {
+            adjusting = false;
+        }
+    }
+
+    private void appendBlock(ShownMessage m) {
+        String gap = blocks.isEmpty() ? "" : GAP;
+        Block b = new Block(m);
+        b.start = text.getCharCount() + gap.length();
+        String t = blockText(b);
+        b.length = t.length();
+        text.replaceTextRange(text.getCharCount(), 0, gap + t);
+        blocks.add(b);
+    }
+
+    /** Drops the {@code count} oldest rendered lines, keeping the person's place. */
+    private void dropTop(int count) {
+        int cut = blocks.get(count).start;
+        keepingPlace(-cut, () -> {
+            text.replaceTextRange(0, cut, "");
+            blocks.subList(0, count).clear();
+            shift(0, -cut);
+            first += count;
+        });
+    }
+
+    /** Drops the {@code count} newest rendered lines (below the view). */
+    private void dropBottom(int count) {
+        int keep = blocks.size() - count;
+        int cut = blocks.get(keep - 1).end();
+        text.replaceTextRange(cut, text.getCharCount() - cut, "");
+        blocks.subList(keep, blocks.size()).clear();
+    }
+
+    /** The line's text changed (its delivery state): the blocks after it move. */
+    private void rerender(Block b) {
+        int oldLength = b.length;
+        String t = blockText(b);
+        b.length = t.length();
+        adjusting = true;
+        try {
+            text.replaceTextRange(b.start, oldLength, t);
+        } finally {
+            adjusting = false;
+        }
+        int index = blocks.indexOf(b);
+        shift(index + 1, b.length - oldLength);
+    }
+
+    private void shift(int from, int delta) {
+        for (int i = from; i < blocks.size(); i++) {
+            blocks.get(i).start += delta;
+        }
+    }
+
+    /**
+     * Changes the text above the view by {@code delta} characters while the line at the top of the
+     * view stays where it is on the screen.
+     */
+    private void keepingPlace(int delta, Runnable change) {
+        adjusting = true;
+        try {
+            int topLine = text.getTopIndex();
+            int topOffset = text.getCharCount() == 0 ? 0 : text.getOffsetAtLine(topLine);
+            int linePixel = text.getLinePixel(topLine);
+            change.run();
+            int offset = Math.max(0, Math.min(text.getCharCount(), topOffset + delta));
+            text.setTopIndex(text.getLineAtOffset(offset));
+            text.setTopPixel(Math.max(0, text.getTopPixel() - linePixel));
+        } finally {
+            adjusting = false;
+        }
+        queueEdgeCheck();
+    }
+
+    private Block rendered(ShownMessage m) {
+        for (Block b : blocks) {
+            if (b.message == m) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    // ---- one line ------------------------------------------------------------------------------
+
+    /** The text of {@code b}'s line; sets where its parts are. */
+    private static String blockText(Block b) {
+        ShownMessage m = b.message;
+        if (m.kind == ShownMessage.Kind.SYSTEM || m.kind == ShownMessage.Kind.ERROR) {
+            b.senderEnd = b.headerEnd = b.stateStart = b.stateEnd = 0;
+            b.linkStart = -1;
+            return m.text;
+        }
+        StringBuilder header = new StringBuilder(m.kind == ShownMessage.Kind.OWN ? "You" : m.sender);
+        b.senderEnd = header.length();
+        header.append("  ").append(Ui.clock(m.timestamp));
+        b.stateStart = header.length();
+        b.linkStart = -1;
+        if (m.kind == ShownMessage.Kind.OWN) {
+            header.append("  ").append(stateText(m.state()));
+            if (m.state() == DeliveryState.NOT_DELIVERED) {
+                b.linkStart = header.length() - SEND_AGAIN.length();
+            }
+        }
+        b.stateEnd = header.length();
+        header.append('\n');
+        b.headerEnd = header.length();
+        return header + m.text;
+    }
+
+    /** How far one of our messages got, as its line says it. */
+    static String stateText(DeliveryState state) {
+        return switch (state) {
+            case SENDING -> "\u25f7"; // a clock
+            case SENT -> "\u2713";
+            case DELIVERED -> "\u2713\u2713";
+            case NOT_DELIVERED -> "\u26a0 Not delivered \u00b7 " + SEND_AGAIN;
+            case RECEIVED -> "";
+        };
+    }
+
+    private static String stateTip(DeliveryState state) {
+        return switch (state) {
+            case SENDING -> "Sending: waiting for the connection";
+            case SENT -> "Sent; not confirmed by your peer's app yet";
+            case DELIVERED -> "Delivered: your peer's app has it";
+            case NOT_DELIVERED -> "Not delivered: the conversation ended before your peer's app confirmed it";
+            case RECEIVED -> null;
+        };
     }
 
     private void styleLine(LineStyleEvent e) {
@@ -79,22 +530,51 @@ final class MessageList {
         if (block == null) {
             return;
         }
-        e.alignment = switch (block.kind()) {
+        ShownMessage.Kind kind = block.message.kind;
+        e.alignment = switch (kind) {
             case OWN -> SWT.RIGHT;
             case PEER -> SWT.LEFT;
-            case SYSTEM -> SWT.CENTER;
+            case SYSTEM, ERROR -> SWT.CENTER;
         };
         int lineEnd = e.lineOffset + e.lineText.length();
+        int s = block.start;
         List<StyleRange> styles = new ArrayList<>();
-        if (block.kind() == Kind.SYSTEM) {
-            range(styles, e.lineOffset, lineEnd, block.start(), block.end(), Ui.MUTED, SWT.ITALIC);
+        if (kind == ShownMessage.Kind.SYSTEM) {
+            range(styles, e.lineOffset, lineEnd, s, block.end(), Ui.MUTED, SWT.ITALIC);
+        } else if (kind == ShownMessage.Kind.ERROR) {
+            range(styles, e.lineOffset, lineEnd, s, block.end(), Ui.ERROR, SWT.NORMAL);
         } else {
-            int senderEnd = block.start() + block.senderLength();
-            range(styles, e.lineOffset, lineEnd, block.start(), senderEnd, block.kind() == Kind.OWN ? Ui.OWN : Ui.PEER,
+            range(styles, e.lineOffset, lineEnd, s, s + block.senderEnd, kind == ShownMessage.Kind.OWN ? Ui.OWN : Ui.PEER,
                     SWT.BOLD);
-            range(styles, e.lineOffset, lineEnd, senderEnd, block.start() + block.headerLength(), Ui.MUTED, SWT.NORMAL);
+            range(styles, e.lineOffset, lineEnd, s + block.senderEnd, s + block.stateStart, Ui.MUTED, SWT.NORMAL);
+            DeliveryState state = block.message.state();
+            if (kind == ShownMessage.Kind.OWN) {
+                int stateEnd = block.linkStart >= 0 ? s + block.linkStart : s + block.stateEnd;
+                Color colour = state == DeliveryState.NOT_DELIVERED ? Ui.ERROR
+                        : state == DeliveryState.DELIVERED ? Ui.OWN : Ui.MUTED;
+                range(styles, e.lineOffset, lineEnd, s + block.stateStart, stateEnd, colour,
+                        state == DeliveryState.NOT_DELIVERED ? SWT.BOLD : SWT.NORMAL);
+                if (block.linkStart >= 0) {
+                    int linkStart = s + block.linkStart;
+                    int from = Math.max(e.lineOffset, linkStart);
+                    int to = Math.min(lineEnd, s + block.stateEnd);
+                    if (from < to) {
+                        StyleRange link = new StyleRange(from, to - from, Ui.ERROR, null, SWT.BOLD);
+                        link.underline = true;
+                        link.underlineStyle = SWT.UNDERLINE_LINK;
+                        styles.add(link);
+                    }
+                }
+            }
         }
         e.styles = styles.toArray(StyleRange[]::new);
+    }
+
+    private void lineBackground(LineBackgroundEvent e) {
+        Block block = blockAt(e.lineOffset);
+        if (block != null && block.message == highlighted) {
+            e.lineBackground = Ui.ATTENTION;
+        }
     }
 
     /** Adds the part of {@code [from, to)} that lies on the line {@code [lineStart, lineEnd)}. */
@@ -107,14 +587,14 @@ final class MessageList {
         }
     }
 
-    /** The message covering {@code offset}, by binary search over the blocks in text order. */
+    /** The rendered line covering {@code offset}, by binary search over the blocks in text order. */
     private Block blockAt(int offset) {
         int low = 0;
         int high = blocks.size() - 1;
         while (low <= high) {
             int mid = (low + high) >>> 1;
             Block b = blocks.get(mid);
-            if (offset < b.start()) {
+            if (offset < b.start) {
                 high = mid - 1;
             } else if (offset > b.end()) {
                 low = mid + 1;
@@ -125,10 +605,66 @@ final class MessageList {
         return null;
     }
 
+    /** The undelivered message whose "Send again" is at {@code (x, y)}; null if none is. */
+    private Block linkAt(int x, int y) {
+        int offset = text.getOffsetAtPoint(new Point(x, y));
+        if (offset < 0) {
+            return null;
+        }
+        Block b = blockAt(offset);
+        if (b == null || b.linkStart < 0) {
+            return null;
+        }
+        return offset >= b.start + b.linkStart && offset < b.start + b.stateEnd ? b : null;
+    }
+
+    /** Where the "Send again" link of {@code messageId} is on the screen, relative to the list; null if not shown. */
+    Point sendAgainLocation(String messageId) {
+        ShownMessage m = message(messageId);
+        Block b = m == null ? null : rendered(m);
+        if (b == null || b.linkStart < 0) {
+            return null;
+        }
+        Point p = text.getLocationAtOffset(b.start + b.linkStart + 1);
+        return new Point(p.x + 2, p.y + text.getLineHeight() / 2);
+    }
+
+    private void click(Event e) {
+        if (e.button != 1) {
+            return;
+        }
+        Block b = linkAt(e.x, e.y);
+        if (b != null) {
+            sendAgain.accept(b.message);
+        }
+    }
+
+    private void hover(Event e) {
+        Block link = linkAt(e.x, e.y);
+        text.setCursor(link == null ? null : text.getDisplay().getSystemCursor(SWT.CURSOR_HAND));
+        int offset = text.getOffsetAtPoint(new Point(e.x, e.y));
+        Block b = offset < 0 ? null : blockAt(offset);
+        String tip = b != null && b.message.kind == ShownMessage.Kind.OWN && offset >= b.start + b.stateStart
+                && offset < b.start + b.stateEnd ? stateTip(b.message.state()) : null;
+        if (!java.util.Objects.equals(tip, text.getToolTipText())) {
+            text.setToolTipText(tip);
+        }
+    }
+
     /** Whether the newest line is in view (or nothing scrolls yet). */
     private boolean atBottom() {
         ScrollBar bar = text.getVerticalBar();
         return bar == null || !bar.isVisible()
                 || bar.getSelection() + bar.getThumb() >= bar.getMaximum() - 2 * text.getLineHeight();
+    }
+
+    private boolean nearBottom(int view) {
+        ScrollBar bar = text.getVerticalBar();
+        return bar == null || bar.getSelection() + bar.getThumb() >= bar.getMaximum() - view;
+    }
+
+    /** For tests of what is loaded: the keys of every loaded line. */
+    Collection<String> keys() {
+        return byKey.keySet();
     }
 }
