@@ -24,4 +24,11 @@ public interface HistoryService {
 
     /** A history kept in memory only (a test's second profile, a throwaway client). */
     MessageHistory openInMemory();
+
+    /**
+     * Why the running profile's history could not be opened (so no {@link MessageHistory} service
+     * is registered), in words for a person; empty while it is open or not tried yet (the profile
+     * is locked).
+     */
+    Optional<String> problem();
 }

@@ -1,0 +1,574 @@
+package org.p2pchat.history.internal;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.p2pchat.history.ConversationRecord;
+import org.p2pchat.history.ConversationSummary;
+import org.p2pchat.history.DeliveryState;
+import org.p2pchat.history.Direction;
+import org.p2pchat.history.HistoryPage;
+import org.p2pchat.history.MessageHistory;
+import org.p2pchat.history.SearchHit;
+import org.p2pchat.history.StoredMessage;
+
+/**
+ * A {@link MessageHistory} in an H2 database through one JDBC connection: every call runs in one
+ * transaction under this object's lock and commits before it returns; a call that changed something
+ * then has H2 write the commit to the file (CHECKPOINT: written, not synced to the disk), so it
+ * survives the process being killed. Notices are lines of the conversation
+ * but not activity: they neither move it up the list nor become its last message, and search skips
+ * them.
+ */
+final class H2MessageHistory implements MessageHistory {
+
+    private static final String CONVERSATION = "c.id, c.peer_key, c.peer_name, c.verified, c.best_effort, c.created";
+    private static final int CONVERSATION_COLUMNS = 6;
+    private static final String MESSAGE = "m.row_id, m.conversation_id, m.message_id, m.direction, m.seq, m.sender, "
+            + "m.text, m.sent_at, m.state";
+    private static final String CONVERSATION_ID_LETTERS = "abcdefghijkmnpqrstuvwxyz23456789";
+
+    private final Connection connection;
+    private final Runnable release;
+    private final String description;
+    private final boolean persistent;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private boolean closed;
+
+    H2MessageHistory(HistoryDatabase.Opened opened) throws SQLException {
+        this.connection = opened.connection();
+        this.release = opened.release();
+        this.description = opened.description();
+        this.persistent = opened.persistent();
+        try {
+            connection.setAutoCommit(false);
+            Schema.create(connection);
+        } catch (SQLException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    // ---- conversations ---------------------------------------------------------------------------
+
+    @Override
+    public ConversationRecord conversationWith(String peerKey, String peerName) {
+        if (peerKey == null || peerKey.isBlank()) {
+            throw new IllegalArgumentException("A conversation with a peer needs the peer's key");
+        }
+        return transaction(() -> {
+            PreparedStatement find = statement("SELECT " + CONVERSATION + " FROM conversation c WHERE c.peer_key = ?");
+            find.setString(1, peerKey);
+            Optional<ConversationRecord> found = one(find, rs -> conversation(rs, 1));
+            if (found.isPresent()) {
+                ConversationRecord c = found.get();
+                if (peerName == null || peerName.isBlank() || peerName.equals(c.peerName())) {
+                    return c;
+                }
+                updateName(c.id(), peerName);
+                return new ConversationRecord(c.id(), c.peerKey(), peerName, c.verified(), c.bestEffort(), c.created());
+            }
+            return insertConversation(peerKey, peerName, false);
+        });
+    }
+
+    @Override
+    public ConversationRecord newUnverifiedConversation(String peerName) {
+        return transaction(() -> insertConversation(null, peerName, true));
+    }
+
+    private ConversationRecord insertConversation(String peerKey, String peerName, boolean bestEffort)
+            throws SQLException {
+        String id = newConversationId();
+        String name = peerName == null ? "" : peerName;
+        long created = System.currentTimeMillis();
+        PreparedStatement insert = statement("INSERT INTO conversation(id, peer_key, peer_name, verified, best_effort, "
+                + "created, activity, last_row, last_out_seq, received_seq, unread) "
+                + "VALUES (?, ?, ?, FALSE, ?, ?, ?, NULL, 0, 0, 0)");
+        insert.setString(1, id);
+        if (peerKey == null) {
+            insert.setNull(2, Types.VARCHAR);
+        } else {
+            insert.setString(2, peerKey);
+        }
+        insert.setString(3, name);
+        insert.setBoolean(4, bestEffort);
+        insert.setLong(5, created);
+        insert.setLong(6, nextRow());
+        insert.executeUpdate();
+        return new ConversationRecord(id, Optional.ofNullable(peerKey), name, false, bestEffort, created);
+    }
+
+    private String newConversationId() throws SQLException {
+        while (true) {
+            StringBuilder id = new StringBuilder("c");
+            for (int i = 0; i < 11; i++) {
+                id.append(CONVERSATION_ID_LETTERS.charAt(random.nextInt(CONVERSATION_ID_LETTERS.length())));
+            }
+            if (find(id.toString()).isEmpty()) {
+                return id.toString();
+            }
+        }
+    }
+
+    @Override
+    public Optional<ConversationRecord> conversation(String conversationId) {
+        return transaction(() -> find(conversationId));
+    }
+
+    private Optional<ConversationRecord> find(String conversationId) throws SQLException {
+        PreparedStatement find = statement("SELECT " + CONVERSATION + " FROM conversation c WHERE c.id = ?");
+        find.setString(1, conversationId);
+        return one(find, rs -> conversation(rs, 1));
+    }
+
+    @Override
+    public List<ConversationSummary> conversations() {
+        return transaction(() -> all(statement(summaries("") + " ORDER BY c.activity DESC"), this::summary));
+    }
+
+    @Override
+    public Optional<ConversationSummary> summary(String conversationId) {
+        return transaction(() -> {
+            PreparedStatement select = statement(summaries(" WHERE c.id = ?"));
+            select.setString(1, conversationId);
+            return one(select, this::summary);
+        });
+    }
+
+    private static String summaries(String where) {
+        return "SELECT " + CONVERSATION + ", c.unread, " + MESSAGE
+                + " FROM conversation c LEFT JOIN message m ON m.row_id = c.last_row" + where;
+    }
+
+    private ConversationSummary summary(ResultSet rs) throws SQLException {
+        int messageColumn = CONVERSATION_COLUMNS + 2;
+        rs.getLong(messageColumn);
+        Optional<StoredMessage> last = rs.wasNull() ? Optional.empty() : Optional.of(message(rs, messageColumn));
+        return new ConversationSummary(conversation(rs, 1), last, rs.getInt(CONVERSATION_COLUMNS + 1));
+    }
+
+    @Override
+    public void rename(String conversationId, String peerName) {
+        if (peerName == null || peerName.isBlank()) {
+            return;
+        }
+        transaction(() -> {
+            updateName(conversationId, peerName);
+            return null;
+        });
+    }
+
+    private void updateName(String conversationId, String peerName) throws SQLException {
+        PreparedStatement update = statement("UPDATE conversation SET peer_name = ? WHERE id = ?");
+        update.setString(1, peerName);
+        update.setString(2, conversationId);
+        expectOne(update.executeUpdate(), conversationId);
+    }
+
+    @Override
+    public void setVerified(String conversationId, boolean verified) {
+        transaction(() -> {
+            PreparedStatement update = statement("UPDATE conversation SET verified = ? WHERE id = ?");
+            update.setBoolean(1, verified);
+            update.setString(2, conversationId);
+            expectOne(update.executeUpdate(), conversationId);
+            return null;
+        });
+    }
+
+    @Override
+    public void delete(String conversationId) {
+        transaction(() -> {
+            PreparedStatement messages = statement("DELETE FROM message WHERE conversation_id = ?");
+            messages.setString(1, conversationId);
+            messages.executeUpdate();
+            PreparedStatement conversation = statement("DELETE FROM conversation WHERE id = ?");
+            conversation.setString(1, conversationId);
+            expectOne(conversation.executeUpdate(), conversationId);
+            return null;
+        });
+    }
+
+    // ---- messages --------------------------------------------------------------------------------
+
+    @Override
+    public StoredMessage addOutgoing(String conversationId, String messageId, String sender, String text,
+            long timestamp, boolean sequenced) {
+        requireMessageId(messageId);
+        return transaction(() -> {
+            Counters counters = counters(conversationId);
+            Optional<StoredMessage> stored = findMessage(conversationId, messageId);
+            if (stored.isPresent()) {
+                // Stored already (a caller that retried after a failure): the same message, not a second one.
+                return stored.get();
+            }
+            long seq = sequenced ? counters.lastOutSeq() + 1 : 0;
+            StoredMessage message = insert(conversationId, messageId, Direction.OUTGOING, seq, sender, text, timestamp,
+                    DeliveryState.SENDING);
+            PreparedStatement update = statement(
+                    "UPDATE conversation SET last_out_seq = ?, activity = ?, last_row = ? WHERE id = ?");
+            update.setLong(1, sequenced ? seq : counters.lastOutSeq());
+            update.setLong(2, message.row());
+            update.setLong(3, message.row());
+            update.setString(4, conversationId);
+            update.executeUpdate();
+            return message;
+        });
+    }
+
+    @Override
+    public Optional<StoredMessage> addIncoming(String conversationId, String messageId, long seq, String sender,
+            String text, long timestamp) {
+        requireMessageId(messageId);
+        if (seq < 0) {
+            throw new IllegalArgumentException("A sequence number is 0 or more: " + seq);
+        }
+        return transaction(() -> {
+            Counters counters = counters(conversationId);
+            if (seq > 0) {
+                if (seq <= counters.receivedSeq()) {
+                    return Optional.<StoredMessage>empty();
+                }
+                PreparedStatement received = statement("UPDATE conversation SET received_seq = ? WHERE id = ?");
+                received.setLong(1, seq);
+                received.setString(2, conversationId);
+                received.executeUpdate();
+            }
+            if (findMessage(conversationId, messageId).isPresent()) {
+                return Optional.<StoredMessage>empty();
+            }
+            StoredMessage message = insert(conversationId, messageId, Direction.INCOMING, seq, sender, text, timestamp,
+                    DeliveryState.RECEIVED);
+            PreparedStatement update = statement(
+                    "UPDATE conversation SET unread = unread + 1, activity = ?, last_row = ? WHERE id = ?");
+            update.setLong(1, message.row());
+            update.setLong(2, message.row());
+            update.setString(3, conversationId);
+            update.executeUpdate();
+            return Optional.of(message);
+        });
+    }
+
+    @Override
+    public StoredMessage addNotice(String conversationId, String text, long timestamp) {
+        return transaction(() -> {
+            counters(conversationId);
+            return insert(conversationId, "notice-" + UUID.randomUUID(), Direction.NOTICE, 0, "", text, timestamp,
+                    DeliveryState.RECEIVED);
+        });
+    }
+
+    private StoredMessage insert(String conversationId, String messageId, Direction direction, long seq,
+            String sender, String text, long timestamp, DeliveryState state) throws SQLException {
+        long row = nextRow();
+        String s = sender == null ? "" : sender;
+        String t = text == null ? "" : text;
+        PreparedStatement insert = statement("INSERT INTO message(row_id, conversation_id, message_id, direction, seq, "
+                + "sender, text, sent_at, state, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.setLong(1, row);
+        insert.setString(2, conversationId);
+        insert.setString(3, messageId);
+        insert.setInt(4, Schema.code(direction));
+        insert.setLong(5, seq);
+        insert.setString(6, s);
+        insert.setString(7, t);
+        insert.setLong(8, timestamp);
+        insert.setInt(9, Schema.code(state));
+        insert.setBoolean(10, pending(direction, seq, state));
+        insert.executeUpdate();
+        return new StoredMessage(row, conversationId, messageId, direction, seq, s, t, timestamp, state);
+    }
+
+    /** Ours, sequenced, and not acknowledged: what is sent again after a reconnection. */
+    private static boolean pending(Direction direction, long seq, DeliveryState state) {
+        return direction == Direction.OUTGOING && seq > 0 && state != DeliveryState.DELIVERED;
+    }
+
+    @Override
+    public long receivedSeq(String conversationId) {
+        return transaction(() -> counters(conversationId).receivedSeq());
+    }
+
+    @Override
+    public void setState(String conversationId, String messageId, DeliveryState state) {
+        if (state == DeliveryState.RECEIVED) {
+            throw new IllegalArgumentException("Our own message cannot become " + state);
+        }
+        transaction(() -> {
+            counters(conversationId);
+            StoredMessage message = findMessage(conversationId, messageId).orElseThrow(
+                    () -> new IllegalArgumentException("No message " + messageId + " in conversation " + conversationId));
+            if (message.direction() != Direction.OUTGOING) {
+                throw new IllegalArgumentException("Message " + messageId + " is not ours: its state is not ours to set");
+            }
+            PreparedStatement update = statement("UPDATE message SET state = ?, pending = ? WHERE row_id = ?");
+            update.setInt(1, Schema.code(state));
+            update.setBoolean(2, pending(message.direction(), message.seq(), state));
+            update.setLong(3, message.row());
+            update.executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
+    public List<StoredMessage> acknowledge(String conversationId, long seq) {
+        return transaction(() -> {
+            counters(conversationId);
+            PreparedStatement select = statement("SELECT " + MESSAGE + " FROM message m "
+                    + "WHERE m.conversation_id = ? AND m.pending = TRUE AND m.seq <= ? ORDER BY m.seq");
+            select.setString(1, conversationId);
+            select.setLong(2, seq);
+            List<StoredMessage> changed = new ArrayList<>();
+            PreparedStatement update = statement("UPDATE message SET state = ?, pending = FALSE WHERE row_id = ?");
+            for (StoredMessage m : all(select, rs -> message(rs, 1))) {
+                update.setInt(1, Schema.code(DeliveryState.DELIVERED));
+                update.setLong(2, m.row());
+                update.executeUpdate();
+                changed.add(new StoredMessage(m.row(), m.conversationId(), m.messageId(), m.direction(), m.seq(),
+                        m.sender(), m.text(), m.timestamp(), DeliveryState.DELIVERED));
+            }
+            return changed;
+        });
+    }
+
+    @Override
+    public List<StoredMessage> unacknowledged(String conversationId) {
+        return transaction(() -> {
+            counters(conversationId);
+            PreparedStatement select = statement("SELECT " + MESSAGE + " FROM message m "
+                    + "WHERE m.conversation_id = ? AND m.pending = TRUE ORDER BY m.seq");
+            select.setString(1, conversationId);
+            return all(select, rs -> message(rs, 1));
+        });
+    }
+
+    @Override
+    public Optional<StoredMessage> message(String conversationId, String messageId) {
+        return transaction(() -> findMessage(conversationId, messageId));
+    }
+
+    private Optional<StoredMessage> findMessage(String conversationId, String messageId) throws SQLException {
+        PreparedStatement select = statement(
+                "SELECT " + MESSAGE + " FROM message m WHERE m.conversation_id = ? AND m.message_id = ?");
+        select.setString(1, conversationId);
+        select.setString(2, messageId);
+        return one(select, rs -> message(rs, 1));
+    }
+
+    // ---- reading -------------------------------------------------------------------------------
+
+    @Override
+    public HistoryPage page(String conversationId, long beforeRow, int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("A page holds at least one message: " + limit);
+        }
+        return transaction(() -> {
+            counters(conversationId);
+            PreparedStatement select = statement("SELECT " + MESSAGE + " FROM message m "
+                    + "WHERE m.conversation_id = ? AND m.row_id < ? ORDER BY m.row_id DESC LIMIT ?");
+            select.setString(1, conversationId);
+            select.setLong(2, beforeRow);
+            select.setInt(3, limit + 1);
+            List<StoredMessage> newestFirst = all(select, rs -> message(rs, 1));
+            boolean hasOlder = newestFirst.size() > limit;
+            List<StoredMessage> messages = new ArrayList<>(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
+            Collections.reverse(messages);
+            return new HistoryPage(messages, hasOlder);
+        });
+    }
+
+    @Override
+    public List<SearchHit> search(String text, int limit) {
+        if (text == null || text.isEmpty() || limit <= 0) {
+            return List.of();
+        }
+        String pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return transaction(() -> {
+            PreparedStatement select = statement("SELECT " + CONVERSATION + ", " + MESSAGE
+                    + " FROM message m JOIN conversation c ON c.id = m.conversation_id"
+                    + " WHERE m.direction <> " + Schema.code(Direction.NOTICE) + " AND m.text ILIKE ? ESCAPE '\\'"
+                    + " ORDER BY m.row_id DESC LIMIT ?");
+            select.setString(1, pattern);
+            select.setInt(2, limit);
+            return all(select, rs -> new SearchHit(conversation(rs, 1), message(rs, CONVERSATION_COLUMNS + 1)));
+        });
+    }
+
+    @Override
+    public void markRead(String conversationId) {
+        transaction(() -> {
+            PreparedStatement update = statement("UPDATE conversation SET unread = 0 WHERE id = ?");
+            update.setString(1, conversationId);
+            expectOne(update.executeUpdate(), conversationId);
+            return null;
+        });
+    }
+
+    @Override
+    public String export(String conversationId) {
+        return transaction(() -> {
+            counters(conversationId);
+            PreparedStatement select = statement(
+                    "SELECT " + MESSAGE + " FROM message m WHERE m.conversation_id = ? ORDER BY m.row_id");
+            select.setString(1, conversationId);
+            StringBuilder text = new StringBuilder();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    TextExport.line(message(rs, 1), text);
+                }
+            }
+            return text.toString();
+        });
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                System.getLogger(H2MessageHistory.class.getName()).log(System.Logger.Level.WARNING,
+                        "Closing " + description + " failed", e);
+            } finally {
+                statements.clear();
+                release.run();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    /** A conversation's counters; {@link IllegalArgumentException} if there is no such conversation. */
+    private record Counters(long lastOutSeq, long receivedSeq) {
+    }
+
+    private Counters counters(String conversationId) throws SQLException {
+        PreparedStatement select = statement("SELECT last_out_seq, received_seq FROM conversation WHERE id = ?");
+        select.setString(1, conversationId);
+        return one(select, rs -> new Counters(rs.getLong(1), rs.getLong(2)))
+                .orElseThrow(() -> unknown(conversationId));
+    }
+
+    private static void expectOne(int updated, String conversationId) {
+        if (updated == 0) {
+            throw unknown(conversationId);
+        }
+    }
+
+    private static IllegalArgumentException unknown(String conversationId) {
+        return new IllegalArgumentException("No conversation " + conversationId + " in the history");
+    }
+
+    private static void requireMessageId(String messageId) {
+        if (messageId == null || messageId.isEmpty()) {
+            throw new IllegalArgumentException("A message needs an id");
+        }
+    }
+
+    private long nextRow() throws SQLException {
+        try (ResultSet rs = statement("VALUES NEXT VALUE FOR row_number").executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static ConversationRecord conversation(ResultSet rs, int from) throws SQLException {
+        return new ConversationRecord(rs.getString(from), Optional.ofNullable(rs.getString(from + 1)),
+                rs.getString(from + 2), rs.getBoolean(from + 3), rs.getBoolean(from + 4), rs.getLong(from + 5));
+    }
+
+    private static StoredMessage message(ResultSet rs, int from) throws SQLException {
+        return new StoredMessage(rs.getLong(from), rs.getString(from + 1), rs.getString(from + 2),
+                Schema.direction(rs.getInt(from + 3)), rs.getLong(from + 4), rs.getString(from + 5),
+                rs.getString(from + 6), rs.getLong(from + 7), Schema.state(rs.getInt(from + 8)));
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private static <T> Optional<T> one(PreparedStatement select, RowReader<T> reader) throws SQLException {
+        try (ResultSet rs = select.executeQuery()) {
+            return rs.next() ? Optional.of(reader.read(rs)) : Optional.empty();
+        }
+    }
+
+    private static <T> List<T> all(PreparedStatement select, RowReader<T> reader) throws SQLException {
+        List<T> rows = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                rows.add(reader.read(rs));
+            }
+        }
+        return rows;
+    }
+
+    private PreparedStatement statement(String sql) throws SQLException {
+        PreparedStatement statement = statements.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            statements.put(sql, statement);
+        }
+        return statement;
+    }
+
+    /** Runs {@code work} in one transaction, committed before this returns, or rolled back. */
+    private synchronized <T> T transaction(Work<T> work) {
+        if (closed) {
+            throw new IllegalStateException("The history is closed");
+        }
+        try {
+            T result = work.run();
+            connection.commit();
+            if (persistent) {
+                // The commit is in H2's memory; CHECKPOINT writes it to the file before we return.
+                statement("CHECKPOINT").execute();
+            }
+            return result;
+        } catch (SQLException e) {
+            rollback();
+            throw new IllegalStateException("The history could not be read or written (" + description + "): "
+                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
+        }
+    }
+
+    private void rollback() {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            System.getLogger(H2MessageHistory.class.getName()).log(System.Logger.Level.WARNING,
+                    "Rolling back a change to " + description + " failed", e);
+        }
+    }
+}
