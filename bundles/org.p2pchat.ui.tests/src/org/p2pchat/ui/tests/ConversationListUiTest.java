@@ -152,11 +152,11 @@ class ConversationListUiTest {
         harness.waitUntil(() -> list().getItemCount() == 1 && lines().get(0).startsWith("carol"), SECONDS,
                 "the message found, with its conversation: " + lines());
         assertTrue(lines().get(0).contains("the blue umbrella in the hall is mine"), lines().get(0));
-        System.out.println("screenshot: " + harness.screenshot("conversation-search"));
 
         choose(0);
         harness.waitUntil(() -> shownMessages().getText().contains("the blue umbrella"), SECONDS,
                 "carol's conversation opens at the message: " + shownMessages().getText());
+        System.out.println("screenshot: " + harness.screenshot("conversation-search"));
         assertFalse(shownMessages().getText().contains("the tickets are booked"), "bob's is not in front");
 
         search.setText("");
@@ -200,10 +200,11 @@ class ConversationListUiTest {
         choose(line("bob"));
         Path file = dir.resolve("bob export.txt");
         CompletableFuture<String> chooser = CompletableFuture.supplyAsync(
-                () -> GtkFileChooser.choose("Export the conversation with bob", file), r -> Thread.ofVirtual().start(r));
+                () -> GtkFileChooser.save("Export the conversation with bob", file), r -> Thread.ofVirtual().start(r));
         menuItem("conversations.menu.export").notifyListeners(SWT.Selection, new Event()); // returns once the chooser closed
         assertEquals("chosen", harness.await(chooser, SECONDS, "the file chooser was driven"));
-        harness.waitUntil(() -> Files.exists(file), SECONDS, "the file is written");
+        harness.waitUntil(() -> Files.exists(file), SECONDS, "the file is written: "
+                + harness.byId(Label.class, "conversations.status").getText());
         String text = Files.readString(file, StandardCharsets.UTF_8);
         assertEquals(history.export(bob.id()), text, "the client layer's export, as UTF-8");
         assertTrue(text.contains("see you at the station") && text.contains("Hi bob, did you book?"), text);

@@ -386,6 +386,11 @@ public class ClientPart {
             case ClientEvent.TransferChanged e -> transferView(e.status()).ifPresent(v -> v.chat.transfer(e.status()));
             case ClientEvent.EntryChanged e -> {
                 list.entryChanged(e.entry());
+                View front = views.front();
+                if (front != null && e.entry().id().equals(front.historyId) && views.isSeen(front)) {
+                    markRead(front); // a message in the conversation the person is looking at
+                    list.readLocally(front.historyId);
+                }
                 unreadChanged();
             }
             case ClientEvent.EntryRemoved e -> {
@@ -487,7 +492,7 @@ public class ClientPart {
             case ClientEvent.Reconnected e -> chat.reconnected();
             case ClientEvent.Ended e -> {
                 chat.state(ConversationState.ENDED, e.conversation().connectionState());
-                list.forget(e.conversation());
+                list.ended(e.conversation());
             }
             case ClientEvent.ConversationStarted e -> {
                 // its view was made when it started

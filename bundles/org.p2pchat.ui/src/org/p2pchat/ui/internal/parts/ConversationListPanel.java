@@ -175,11 +175,10 @@ final class ConversationListPanel {
         }
     }
 
-    /** A live conversation that never made it into the history is gone from the list. */
-    void forget(Conversation conversation) {
-        if (connecting.remove(conversation.id()) != null) {
-            refresh();
-        }
+    /** A live conversation ended: its line says so (one that never made it into the history goes). */
+    void ended(Conversation conversation) {
+        connecting.remove(conversation.id());
+        refresh();
     }
 
     /** A live conversation got its history's id: its connecting line goes (the entry's comes). */
@@ -325,7 +324,7 @@ final class ConversationListPanel {
         int x = e.x + 8;
         int y = e.y + 5;
 
-        String time = row.time() == Long.MAX_VALUE ? "" : Ui.clock(row.time());
+        String time = row.time() == Long.MAX_VALUE ? "" : when(row.time());
         Point timeSize = gc.textExtent(time);
         gc.setForeground(muted);
         gc.drawText(time, width - timeSize.x - 8, y, true);
@@ -365,6 +364,14 @@ final class ConversationListPanel {
         gc.setForeground(muted);
         gc.drawText(clip(gc, row.detail(), width - 16 - badge - 8), e.x + 8, y + height + 3, true);
         gc.setForeground(text);
+    }
+
+    private static final java.time.format.DateTimeFormatter DAY = java.time.format.DateTimeFormatter.ofPattern("d MMM");
+
+    /** The time of a message today, else its day. */
+    static String when(long epochMillis) {
+        java.time.ZonedDateTime at = java.time.Instant.ofEpochMilli(epochMillis).atZone(java.time.ZoneId.systemDefault());
+        return at.toLocalDate().equals(java.time.LocalDate.now()) ? Ui.clock(epochMillis) : DAY.format(at);
     }
 
     private static String clip(GC gc, String text, int width) {

@@ -110,18 +110,13 @@ final class ConversationViews {
 
     /**
      * Views of conversations that are over, and of the history only, go once another conversation
-     * starts (they come back from the list); the live ones stay.
+     * starts (they come back from the list); the live ones and the one in front stay.
      */
     private void forgetEnded() {
         for (View v : List.copyOf(views)) {
             if (!v.isLive() && v != front) {
                 dispose(v);
             }
-        }
-        if (front != null && !front.isLive()) {
-            View ended = front;
-            showConnect();
-            dispose(ended);
         }
     }
 
