@@ -51,6 +51,15 @@ public interface PeerSession extends AutoCloseable {
     CompletableFuture<Void> send(ChatMessage message);
 
     /**
+     * Tells the peer's client that every sequenced message up to {@code seq} is stored (a cumulative
+     * acknowledgement, {@code {"type":"ack","seq":N}}); queued behind what was sent before. Only for a
+     * peer running our client (the web app would show nothing, but has no use for it). A session that
+     * cannot carry acknowledgements ignores it.
+     */
+    default void acknowledge(long seq) {
+    }
+
+    /**
      * Sends a ping the peer's transport answers by itself; completes with the round-trip time in
      * nanoseconds.
      */

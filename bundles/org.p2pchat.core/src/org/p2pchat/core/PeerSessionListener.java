@@ -20,6 +20,13 @@ public interface PeerSessionListener {
     }
 
     /**
+     * The peer's client acknowledged every sequenced message of ours up to {@code seq}: it stored
+     * them. Its first acknowledgement on a session says what it had when the session opened.
+     */
+    default void acknowledged(PeerSession session, long seq) {
+    }
+
+    /**
      * A well-formed message of a type this client does not handle (for example a web app's file
      * offer). Reported, never fatal.
      *

@@ -1,3 +1,3 @@
 /** The chat model and the peer session every transport implements. */
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.p2pchat.core;

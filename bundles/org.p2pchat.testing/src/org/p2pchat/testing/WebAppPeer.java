@@ -70,6 +70,8 @@ public final class WebAppPeer implements AutoCloseable {
 
     private final WebAppService service;
     private final String name;
+    /** The client the join notice names ({@link #introduceAs}); the web app names none. */
+    private volatile String introducedAs;
     private final List<String> ids = new CopyOnWriteArrayList<>();
     /** Offers waiting for Accept (the web app's "peer-connection-request"). */
     private final BlockingQueue<JsonObject> requests = new LinkedBlockingQueue<>();
@@ -403,6 +405,9 @@ public final class WebAppPeer implements AutoCloseable {
                     join.addProperty("sender", "system");
                     join.addProperty("content", name + " joined the chat");
                     join.addProperty("timestamp", System.currentTimeMillis());
+                    if (introducedAs != null) {
+                        join.addProperty("client", introducedAs);
+                    }
                     send(dataChannel, join);
                     opened.complete(null);
                 }
@@ -441,6 +446,19 @@ public final class WebAppPeer implements AutoCloseable {
     /** Waits until the chat channel is open (the web app then shows "connected"). */
     public void awaitOpen() throws Exception {
         open.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Makes the join notice name {@code client} (as our clients' does), so that a test can speak
+     * our clients' protocol by hand ({@link #sendRaw}); call before connecting.
+     */
+    public void introduceAs(String client) {
+        introducedAs = client;
+    }
+
+    /** Sends {@code message} on the chat channel as it is, as one text frame. */
+    public void sendRaw(JsonObject message) {
+        send(channel, message);
     }
 
     /** Sends a chat line as the web app's sendMessage does. */

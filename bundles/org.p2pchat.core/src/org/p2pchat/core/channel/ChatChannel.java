@@ -27,7 +27,8 @@ import org.p2pchat.core.wire.WireMessage;
 
 /**
  * The chat on one {@link MessageChannel}, as the web app speaks it, plus what only our clients
- * speak: the channel carries the web app's JSON text messages; when it opens each side sends the
+ * speak: the channel carries the web app's JSON text messages (ours with a delivery sequence number,
+ * which the peer's client acknowledges: {@link #acknowledge}); when it opens each side sends the
  * web app's join notice, ours naming our client ({@link ChatCodec#CLIENT_FIELD}), which is how
  * each side tells our client from the web app ({@link #peerClient()}). To a peer running our
  * client, a message too large for one text message goes as binary frames ({@link MessageFraming})
@@ -170,6 +171,7 @@ public final class ChatChannel implements AutoCloseable {
                     p.result().complete(System.nanoTime() - p.sentNanos());
                 }
             }
+            case WireMessage.Ack ack -> report(() -> listener.acknowledged(ack.seq()));
             case WireMessage.Unknown unknown -> report(() -> listener.unknownMessage(unknown.type(), unknown.json()));
             case WireMessage.Malformed bad -> report(() -> listener.problem("Ignored a message from the peer: " + bad.reason()));
         }
@@ -219,6 +221,17 @@ public final class ChatChannel implements AutoCloseable {
             enqueue(ChatCodec.encode(message), result);
         }
         return result;
+    }
+
+    /**
+     * Tells the peer's client that every sequenced message up to {@code seq} is stored: a cumulative
+     * acknowledgement, queued behind the messages sent before it (so after our join notice). For a
+     * peer running our client only; does nothing on a channel that is not open.
+     */
+    public void acknowledge(long seq) {
+        if (isOpen()) {
+            enqueue(ChatCodec.encodeAck(seq), new CompletableFuture<>());
+        }
     }
 
     private void enqueue(String json, CompletableFuture<Void> result) {

@@ -15,6 +15,12 @@ public interface ChatChannelListener {
     }
 
     /**
+     * The peer acknowledged every sequenced message up to {@code seq} ({@link ChatChannel#acknowledge}).
+     */
+    default void acknowledged(long seq) {
+    }
+
+    /**
      * A well-formed message of a type the chat does not handle (for example the web app's file
      * offer).
      *

@@ -5,5 +5,5 @@
  * large ones, the join notice, telling our client from the web app, pings) and byte streams
  * ({@link ByteStreamChannel}), so a second transport reuses all of it unchanged.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.p2pchat.core.channel;

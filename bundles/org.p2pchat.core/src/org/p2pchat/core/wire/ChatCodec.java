@@ -11,9 +11,12 @@ import org.p2pchat.core.text.DisplayNames;
 
 /**
  * Encodes and decodes the JSON text messages of the chat channel, in the web app's format
- * ({@code {"id","content","sender","timestamp"}}), plus the {@code ping}/{@code pong} pair our
- * clients answer by themselves. Unknown fields are ignored; unknown types are reported. Text is
- * read as strict JSON, as the web app's {@code JSON.parse} reads it.
+ * ({@code {"id","content","sender","timestamp"}}), plus what only our clients speak: the
+ * {@code ping}/{@code pong} pair they answer by themselves, a chat message's delivery sequence number
+ * ({@code "seq"}) and the cumulative acknowledgement {@code {"type":"ack","seq":N}}. Unknown fields
+ * are ignored; unknown types are reported. Text is read as strict JSON, as the web app's
+ * {@code JSON.parse} reads it. A sequence number must be a whole number from 0 to 2^53 (what a
+ * JavaScript number holds exactly); anything else is malformed.
  */
 public final class ChatCodec {
 
@@ -23,6 +26,10 @@ public final class ChatCodec {
     static final String ANONYMOUS = "anonymous";
     /** Longer names are cut when shown; the relay's limit for registered names. */
     static final int MAX_SENDER_CHARS = 100;
+    /** The field of a chat message's and an acknowledgement's sequence number. */
+    public static final String SEQ_FIELD = "seq";
+    /** The largest sequence number: the largest integer a JavaScript number holds exactly. */
+    public static final long MAX_SEQ = 1L << 53;
 
     private ChatCodec() {
     }
@@ -44,6 +51,17 @@ public final class ChatCodec {
         return control("pong", id);
     }
 
+    /** Our clients' cumulative acknowledgement of every sequenced message up to {@code seq}. */
+    public static String encodeAck(long seq) {
+        if (seq < 0 || seq > MAX_SEQ) {
+            throw new IllegalArgumentException("seq out of range: " + seq);
+        }
+        JsonObject o = new JsonObject();
+        o.addProperty("type", "ack");
+        o.addProperty(SEQ_FIELD, seq);
+        return o.toString();
+    }
+
     private static String control(String type, String id) {
         JsonObject o = new JsonObject();
         o.addProperty("type", type);
@@ -57,6 +75,9 @@ public final class ChatCodec {
         o.addProperty("content", message.content());
         o.addProperty("sender", message.sender());
         o.addProperty("timestamp", message.timestamp());
+        if (message.seq() > 0) {
+            o.addProperty(SEQ_FIELD, message.seq());
+        }
         if (client != null) {
             o.addProperty(CLIENT_FIELD, client);
         }
@@ -88,6 +109,12 @@ public final class ChatCodec {
         return switch (type) {
             case "ping" -> requireId(o, text, new WireMessage.Ping(string(o, "id")));
             case "pong" -> requireId(o, text, new WireMessage.Pong(string(o, "id")));
+            case "ack" -> {
+                long seq = seq(o);
+                yield seq < 0 || !o.has(SEQ_FIELD)
+                        ? new WireMessage.Malformed("acknowledgement without a valid 'seq': " + excerpt(text))
+                        : new WireMessage.Ack(seq);
+            }
             default -> new WireMessage.Unknown(type, text);
         };
     }
@@ -105,6 +132,10 @@ public final class ChatCodec {
         if (sender == null) {
             return new WireMessage.Malformed("chat message without a string 'sender': " + excerpt(text));
         }
+        long seq = seq(o);
+        if (seq < 0) {
+            return new WireMessage.Malformed("chat message with an invalid 'seq': " + excerpt(text));
+        }
         String id = string(o, "id");
         if (id == null) {
             // The web app always sets one, but a missing id loses nothing worth refusing the text for.
@@ -119,7 +150,8 @@ public final class ChatCodec {
         if (ChatMessage.SYSTEM_SENDER.equals(shownSender)) {
             content = DisplayNames.clean(content);
         }
-        return new WireMessage.Chat(new ChatMessage(id, content, shownSender, timestamp), string(o, CLIENT_FIELD));
+        return new WireMessage.Chat(new ChatMessage(id, content, shownSender, timestamp, seq),
+                string(o, CLIENT_FIELD));
     }
 
     private static String string(JsonObject o, String field) {
@@ -128,6 +160,29 @@ public final class ChatCodec {
             return p.getAsString();
         }
         return null;
+    }
+
+    /**
+     * The sequence number: 0 if there is none; -1 if it is not a whole number from 0 to
+     * {@link #MAX_SEQ} (a string, a fraction, an exponent too large, a negative number).
+     */
+    private static long seq(JsonObject o) {
+        JsonElement e = o.get(SEQ_FIELD);
+        if (e == null) {
+            return 0;
+        }
+        if (!(e instanceof JsonPrimitive p) || !p.isNumber()) {
+            return -1;
+        }
+        try {
+            java.math.BigDecimal d = new java.math.BigDecimal(p.getAsString());
+            if (d.signum() < 0 || d.compareTo(java.math.BigDecimal.valueOf(MAX_SEQ)) > 0) {
+                return -1;
+            }
+            return d.longValueExact();
+        } catch (NumberFormatException | ArithmeticException ex) {
+            return -1;
+        }
     }
 
     private static long number(JsonObject o, String field, long fallback) {

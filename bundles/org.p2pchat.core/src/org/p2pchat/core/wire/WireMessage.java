@@ -20,6 +20,13 @@ public sealed interface WireMessage {
     record Pong(String id) implements WireMessage {
     }
 
+    /**
+     * Our clients' cumulative acknowledgement: the peer stored every sequenced message up to
+     * {@code seq} ({@link ChatMessage#seq()}).
+     */
+    record Ack(long seq) implements WireMessage {
+    }
+
     /** Valid JSON with a {@code type} we do not handle, e.g. the web app's file offer. */
     record Unknown(String type, String json) implements WireMessage {
     }

@@ -13,6 +13,7 @@ import org.p2pchat.client.core.ClientOptions;
 import org.p2pchat.client.core.internal.ChatClientService;
 import org.p2pchat.core.PeerTransport;
 import org.p2pchat.history.HistoryService;
+import org.p2pchat.history.MessageHistory;
 import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.internal.identity.Ed25519IdentityService;
@@ -34,7 +35,7 @@ final class Peers {
 
     /** A person: the parts of a profile, its factory and one open client. */
     record Person(String name, Path profile, IdentityService identity, SettingsStore settings,
-            ChatClientService factory, ChatClient client, Events events) implements AutoCloseable {
+            ChatClientService factory, ChatClient client, Events events, MessageHistory history) implements AutoCloseable {
 
         @Override
         public void close() {
@@ -54,8 +55,14 @@ final class Peers {
     /** A client on an existing profile's parts (a second run, or a reinstalled client). */
     static Person open(String name, Path profile, IdentityService identity, SettingsStore settings,
             FileTransferService files, ConnectionProvider... providers) throws Exception {
+        return open(name, profile, identity, settings, files, service(HistoryService.class).openInMemory(), providers);
+    }
+
+    /** A client on an existing profile's parts and {@code history} (kept on disk for a restart). */
+    static Person open(String name, Path profile, IdentityService identity, SettingsStore settings,
+            FileTransferService files, MessageHistory history, ConnectionProvider... providers) throws Exception {
         ChatClientService factory = new ChatClientService(service(PeerTransport.class), identity, settings, files,
-                service(HistoryService.class).openInMemory());
+                history);
         int ranking = providers.length;
         for (ConnectionProvider p : providers) {
             factory.register(p, ranking--);
@@ -63,7 +70,7 @@ final class Peers {
         ChatClient client = factory.open(ClientOptions.fromProfile());
         Events events = new Events(name);
         client.subscribe(Runnable::run, events);
-        return new Person(name, profile, identity, settings, factory, client, events);
+        return new Person(name, profile, identity, settings, factory, client, events, history);
     }
 
     /** A fresh identity in {@code profile} (as after reinstalling): the old key file is moved away. */

@@ -58,6 +58,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     private volatile PeerAddress peer;
     private final PeerTrust trust;
     private final FileHandOff files;
+    private final Delivery delivery;
     private volatile ConversationState state = ConversationState.NEGOTIATING;
     /** The session chatted over (may still be negotiating); null before the first is made. */
     private volatile PeerSession session;
@@ -68,8 +69,6 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     private volatile boolean pendingByPeer;
     private volatile boolean everConnected;
     private volatile boolean ended;
-    /** The history's id for this conversation, once the peer is identified. */
-    private volatile String historyId;
     /** What to stop when the conversation ends (offers still waiting for an answer). */
     private final List<Runnable> onEnd = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -82,6 +81,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         this.trust = new PeerTrust(this, peer == null ? "" : peer.name());
         this.files = new FileHandOff(client::files, client.work());
         this.reconnect = new ReconnectPolicy(this);
+        this.delivery = new Delivery(this);
     }
 
     DefaultChatClient client() {
@@ -150,30 +150,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     private void verified(PeerSession s, Optional<PublicIdentity> identity) {
         files.verified(s, identity);
         trust.verified(identity);
-        identified(identity);
-    }
-
-    /**
-     * The peer's proof was checked: the conversation's place in the history is the one of its key
-     * (every earlier conversation with it), or a new one for a peer that proves nothing.
-     */
-    private synchronized void identified(Optional<PublicIdentity> identity) {
-        if (historyId != null) {
-            return;
-        }
-        String name = shownName();
-        historyId = identity.map(i -> client.history().conversationWith(i.key(), name).id())
-                .orElseGet(() -> client.history().newUnverifiedConversation(name).id());
-        client.list().changed(historyId);
-    }
-
-    /** The peer announced its name: the history keeps the newest. */
-    void named(String name) {
-        String h = historyId;
-        if (h != null && name != null && !name.isBlank()) {
-            client.history().rename(h, name);
-            client.list().changed(h);
-        }
+        delivery.identified(identity, shownName());
     }
 
     /** A reconnection's session was negotiated; it replaces the current one once connected. */
@@ -207,6 +184,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         boolean byPeer = pendingByPeer;
         CompletableFuture<Void> up = pendingUp;
         reconnect.succeeded();
+        delivery.connected(n.session());
         if (old != null && old.session() != n.session()) {
             CompletableFuture.runAsync(old.session()::close, client.work());
         }
@@ -235,11 +213,13 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         }
         if (connection == ConnectionState.CONNECTED) {
             everConnected = true;
+            delivery.connected(s);
             state(ConversationState.CONNECTED, connection);
             connected.complete(null);
             showSafetyNumber();
         } else if (connection == ConnectionState.CLOSED) {
-            end(EndReason.PEER_LEFT, shownName() + " closed the connection.");
+            // After what came before the close is shown (the peer's goodbye ends it first).
+            delivery.afterwards(() -> end(EndReason.PEER_LEFT, shownName() + " closed the connection."));
         } else if (connection == ConnectionState.FAILED) {
             if (!everConnected) {
                 end(EndReason.FAILED, "Could not connect: the connection failed. Check that both sides used fresh "
@@ -269,6 +249,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
             return;
         }
         state(ConversationState.RECONNECTING, ConnectionState.FAILED);
+        delivery.disconnected();
         if (asks) {
             reconnect.start();
         } else {
@@ -285,19 +266,24 @@ final class ChatConversation implements Conversation, PeerSessionListener {
 
     @Override
     public void messageReceived(PeerSession s, ChatMessage m) {
-        // A message from a replaced session is still shown.
+        // A message from a replaced session is still shown. Join notices are not stored (one a session).
         if (m.isSystemNotice() && m.content().endsWith(JOINED)) {
             client.post(new ClientEvent.MessageReceived(this, m));
             String name = m.content().substring(0, m.content().length() - JOINED.length());
             trust.joined(name);
-            named(name);
+            delivery.named(name);
             return;
         }
-        client.post(new ClientEvent.MessageReceived(this, m));
+        delivery.received(s, m);
         if (m.isSystemNotice() && m.content().endsWith(LEFT) && s == session) {
             // The peer said goodbye: it closes next; no reconnecting.
-            end(EndReason.PEER_LEFT, m.content() + ".");
+            delivery.afterwards(() -> end(EndReason.PEER_LEFT, m.content() + "."));
         }
+    }
+
+    @Override
+    public void acknowledged(PeerSession s, long seq) {
+        delivery.acknowledged(s, seq);
     }
 
     @Override
@@ -351,6 +337,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
             state = ConversationState.ENDED;
         }
         reconnect.stop();
+        delivery.ended();
         for (Runnable action : onEnd) {
             if (onEnd.remove(action)) {
                 action.run();
@@ -482,30 +469,22 @@ final class ChatConversation implements Conversation, PeerSessionListener {
 
     @Override
     public CompletableFuture<ChatMessage> send(String text) {
-        ChatMessage m = ChatMessage.create(client.displayName(), text);
-        try {
-            return connectedSession().send(m).thenApply(ok -> {
-                client.post(new ClientEvent.MessageSent(this, m));
-                return m;
-            });
-        } catch (SessionException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return delivery.send(text);
     }
 
     @Override
     public Optional<String> historyId() {
-        return Optional.ofNullable(historyId);
+        return Optional.ofNullable(delivery.historyId());
     }
 
     @Override
     public boolean bestEffort() {
-        return trust.webApp();
+        return trust.webApp() || !Delivery.ACKS;
     }
 
-    /** Sends one of our undelivered messages of this conversation again. CONTRACT: the delivery work implements it. */
+    /** Sends one of our undelivered messages of this conversation again. */
     CompletableFuture<Void> sendAgain(String messageId) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("not implemented yet"));
+        return connected.copy().thenCompose(up -> delivery.sendAgain(messageId));
     }
 
     @Override

@@ -171,6 +171,11 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
         return transport.createSession(new SessionConfig(ice, displayName, s.maxMessageBytes()));
     }
 
+    /** The largest chat message the profile's settings allow. */
+    long maxMessageBytes() {
+        return settings.get().maxMessageBytes();
+    }
+
     /** Whether a conversation of method {@code methodId} can be made again by itself. */
     boolean canReconnect(String methodId) {
         return links.isOnline(methodId) && links.methods().stream()

@@ -94,6 +94,54 @@ class ChatCodecTest {
     }
 
     @Test
+    void sequenceNumberTravelsWithOurMessagesOnly() {
+        ChatMessage sequenced = HELLO.withSeq(7);
+        String json = ChatCodec.encode(sequenced, "p2pchat-desktop/0.1");
+
+        assertEquals("{\"id\":\"m-1\",\"content\":\"hello\",\"sender\":\"alice\",\"timestamp\":1700000000123,"
+                + "\"seq\":7,\"client\":\"p2pchat-desktop/0.1\"}", json);
+        assertEquals(new WireMessage.Chat(sequenced, "p2pchat-desktop/0.1"), ChatCodec.decode(json));
+        assertEquals(WEB_APP_HELLO, ChatCodec.encode(HELLO), "no seq field for a message without one");
+        assertEquals(0, HELLO.seq());
+    }
+
+    @Test
+    void largestSequenceNumberIsTheLargestExactJavaScriptInteger() {
+        String json = "{\"id\":\"m-1\",\"content\":\"hello\",\"sender\":\"alice\",\"timestamp\":1700000000123,"
+                + "\"seq\":9007199254740992}";
+
+        assertEquals(new WireMessage.Chat(HELLO.withSeq(1L << 53), null), ChatCodec.decode(json));
+        assertEquals(new WireMessage.Ack(1L << 53), ChatCodec.decode("{\"type\":\"ack\",\"seq\":9.007199254740992e15}"));
+    }
+
+    @Test
+    void acknowledgementRoundTrips() {
+        assertEquals("{\"type\":\"ack\",\"seq\":42}", ChatCodec.encodeAck(42));
+        assertEquals(new WireMessage.Ack(42), ChatCodec.decode(ChatCodec.encodeAck(42)));
+        assertEquals(new WireMessage.Ack(0), ChatCodec.decode("{\"type\":\"ack\",\"seq\":0,\"extra\":true}"),
+                "0: nothing stored yet; unknown fields are ignored");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "-1", "1.5", "\"3\"", "null", "true", "[1]", "{}", "9007199254740993", "1e300",
+            "-9007199254740993", "18446744073709551616" })
+    void badSequenceNumbersAreMalformed(String seq) {
+        String chat = "{\"id\":\"m-1\",\"content\":\"hi\",\"sender\":\"alice\",\"timestamp\":1,\"seq\":" + seq + "}";
+        String ack = "{\"type\":\"ack\",\"seq\":" + seq + "}";
+
+        WireMessage.Malformed badChat = assertInstanceOf(WireMessage.Malformed.class, ChatCodec.decode(chat));
+        assertTrue(badChat.reason().contains("invalid 'seq'"), badChat.reason());
+        WireMessage.Malformed badAck = assertInstanceOf(WireMessage.Malformed.class, ChatCodec.decode(ack));
+        assertTrue(badAck.reason().contains("valid 'seq'"), badAck.reason());
+    }
+
+    @Test
+    void acknowledgementWithoutSequenceNumberIsMalformed() {
+        assertInstanceOf(WireMessage.Malformed.class, ChatCodec.decode("{\"type\":\"ack\"}"));
+        assertInstanceOf(WireMessage.Malformed.class, ChatCodec.decode("{\"type\":\"ack\",\"id\":\"5\"}"));
+    }
+
+    @Test
     void webAppFileOfferIsReportedAsUnknown() {
         String offer = "{\"id\":\"f-1\",\"type\":\"webtorrent-file\",\"fileName\":\"notes.txt\",\"fileSize\":1234,"
                 + "\"fileType\":\"text/plain\",\"infoHash\":\"c12fe1c06bba254a9dc9f519b335aa7c1367a88a\","
@@ -179,7 +227,7 @@ class ChatCodecTest {
      */
     @Test
     void everyMutatedMessageDecodesAsTheWebAppReadsIt() {
-        String valid = ChatCodec.encode(new ChatMessage("m-9", "Grüße \"quoted\" 👋", "alice", 1L), "p2pchat");
+        String valid = ChatCodec.encode(new ChatMessage("m-9", "Grüße \"quoted\" 👋", "alice", 1L, 12L), "p2pchat");
         String alphabet = "{}[]\":,\\ 0123456789.eE+-truefalsnul\u0000\uD83D\uDC4B";
         Random random = new Random(20261125);
         Map<String, Integer> outcomes = new TreeMap<>();
@@ -208,7 +256,8 @@ class ChatCodecTest {
                 String id = stringField(o, "id") == null ? UUID.fromString(g.id()).toString() : w.id();
                 long timestamp = o.get("timestamp") instanceof JsonPrimitive p && p.isNumber() ? w.timestamp()
                         : (g.timestamp() >= before && g.timestamp() <= after ? g.timestamp() : -1);
-                expected = new WireMessage.Chat(new ChatMessage(id, w.content(), w.sender(), timestamp), want.client());
+                expected = new WireMessage.Chat(new ChatMessage(id, w.content(), w.sender(), timestamp, w.seq()),
+                        want.client());
             }
             assertEquals(expected, decoded, () -> "for " + mutated);
             outcomes.merge(decoded instanceof WireMessage.Malformed m ? m.reason().substring(0, m.reason().indexOf(':'))
@@ -245,6 +294,12 @@ class ChatCodecTest {
             }
             return type.equals("ping") ? new WireMessage.Ping(id) : new WireMessage.Pong(id);
         }
+        long seq = seqField(o);
+        if ("ack".equals(type)) {
+            return seq < 0 || !o.has("seq")
+                    ? new WireMessage.Malformed("acknowledgement without a valid 'seq': " + ChatCodec.excerpt(text))
+                    : new WireMessage.Ack(seq);
+        }
         if (type != null && !type.equals("message") && !type.equals("text")) {
             return new WireMessage.Unknown(type, text);
         }
@@ -256,6 +311,9 @@ class ChatCodecTest {
         if (sender == null) {
             return new WireMessage.Malformed("chat message without a string 'sender': " + ChatCodec.excerpt(text));
         }
+        if (seq < 0) {
+            return new WireMessage.Malformed("chat message with an invalid 'seq': " + ChatCodec.excerpt(text));
+        }
         String shown = DisplayNames.clean(sender, 100);
         shown = shown.isEmpty() ? "anonymous" : shown;
         if (shown.equals(ChatMessage.SYSTEM_SENDER)) {
@@ -263,8 +321,23 @@ class ChatCodecTest {
         }
         long timestamp = o.get("timestamp") instanceof JsonPrimitive p && p.isNumber()
                 ? new BigDecimal(p.getAsString()).longValue() : 0;
-        return new WireMessage.Chat(new ChatMessage(id == null ? "" : id, content, shown, timestamp),
+        return new WireMessage.Chat(new ChatMessage(id == null ? "" : id, content, shown, timestamp, seq),
                 stringField(o, "client"));
+    }
+
+    /** A sequence number as the documented rule says: absent 0, a whole number in [0, 2^53], else -1. */
+    private static long seqField(JsonObject o) {
+        if (!o.has("seq")) {
+            return 0;
+        }
+        if (!(o.get("seq") instanceof JsonPrimitive p) || !p.isNumber()) {
+            return -1;
+        }
+        BigDecimal d = new BigDecimal(p.getAsString());
+        if (d.signum() < 0 || d.compareTo(BigDecimal.valueOf(1L << 53)) > 0 || d.stripTrailingZeros().scale() > 0) {
+            return -1;
+        }
+        return d.longValueExact();
     }
 
     private static String stringField(JsonObject o, String name) {

@@ -370,6 +370,11 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
                     }
 
                     @Override
+                    public void acknowledged(long seq) {
+                        fire(l -> l.acknowledged(WebRtcPeerSession.this, seq));
+                    }
+
+                    @Override
                     public void unknownMessage(String type, String json) {
                         fire(l -> l.unknownMessage(WebRtcPeerSession.this, type, json));
                     }
@@ -410,6 +415,14 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
                     ? "Not sent: the connection is closed." : "Not sent: the chat is not connected yet."));
         }
         return c.send(message);
+    }
+
+    @Override
+    public void acknowledge(long seq) {
+        ChatChannel c = chat;
+        if (c != null && !closed.get()) {
+            c.acknowledge(seq);
+        }
     }
 
     @Override
