@@ -1,10 +1,8 @@
 package org.p2pchat.ui.internal.parts;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +25,6 @@ import org.p2pchat.client.core.ChatClientFactory;
 import org.p2pchat.client.core.ClientEvent;
 import org.p2pchat.client.core.ClientOptions;
 import org.p2pchat.client.core.Conversation;
-import org.p2pchat.client.core.ConversationState;
 import org.p2pchat.client.core.PasteExchange;
 import org.p2pchat.client.core.Request;
 import org.p2pchat.core.ConnectionState;
@@ -81,8 +78,8 @@ public class ClientPart {
     private final Set<String> online = new LinkedHashSet<>();
     /** The conversation the Connect page is making (it opens once connected); null if none. */
     private Conversation awaited;
-    /** The view each file transfer shows in, by transfer id. */
-    private final Map<String, View> transferViews = new HashMap<>();
+    private ConversationEvents events;
+    private ConversationSwitcher switcher;
 
     @Inject
     void setSettingsStore(@org.eclipse.e4.core.di.annotations.Optional @Service SettingsStore store) {
@@ -126,7 +123,9 @@ public class ClientPart {
         });
         actions = new ConversationActions(root, list);
         notifier = new Notifier(parent.getShell());
-        Listener activated = e -> markFrontRead();
+        switcher = new ConversationSwitcher(this, views, list, notifier);
+        events = new ConversationEvents(this, switcher, views, list, connect, notifier);
+        Listener activated = e -> switcher.markFrontRead();
         parent.getShell().addListener(SWT.Activate, activated);
         root.addListener(SWT.Dispose, e -> {
             if (!parent.getShell().isDisposed()) {
@@ -160,7 +159,7 @@ public class ClientPart {
                     }
                 });
                 list.setEntries(opened.conversationList());
-                unreadChanged();
+                switcher.unreadChanged();
             } catch (IllegalStateException e) {
                 clientProblem = Ui.message(e);
             }
@@ -196,7 +195,7 @@ public class ClientPart {
         }
         if (views != null && !root.isDisposed()) {
             views.clear();
-            transferViews.clear();
+            events.clear();
             list.setEntries(List.of());
         }
     }
@@ -382,23 +381,10 @@ public class ClientPart {
             }
             case ClientEvent.RequestWithdrawn e -> requests.remove(e.request());
             case ClientEvent.RequestRefused e -> refused(e.text());
-            case ClientEvent.OfConversation e -> conversationEvent(e);
-            case ClientEvent.TransferChanged e -> transferView(e.status()).ifPresent(v -> v.chat.transfer(e.status()));
-            case ClientEvent.EntryChanged e -> {
-                list.entryChanged(e.entry());
-                View front = views.front();
-                if (front != null && e.entry().id().equals(front.historyId) && views.isSeen(front)) {
-                    markRead(front); // a message in the conversation the person is looking at
-                    list.readLocally(front.historyId);
-                }
-                unreadChanged();
-            }
-            case ClientEvent.EntryRemoved e -> {
-                list.entryRemoved(e.historyId());
-                views.all().stream().filter(v -> e.historyId().equals(v.historyId) && !v.isLive()).forEach(views::dispose);
-                list.front(frontKey());
-                unreadChanged();
-            }
+            case ClientEvent.OfConversation e -> events.render(e);
+            case ClientEvent.TransferChanged e -> events.transfer(e.status());
+            case ClientEvent.EntryChanged e -> events.entryChanged(e.entry());
+            case ClientEvent.EntryRemoved e -> events.entryRemoved(e.historyId());
             case ClientEvent.HistoryDeliveryChanged e -> views.all()
                     .forEach(v -> v.chat.historyDelivery(e.historyId(), e.messageId(), e.state()));
         }
@@ -414,151 +400,11 @@ public class ClientPart {
         }
     }
 
-    /** The view a transfer shows in: the one it showed in before, else the live conversation with its peer, else the front one. */
-    private Optional<View> transferView(org.p2pchat.core.files.TransferStatus status) {
-        View known = transferViews.get(status.id());
-        if (known != null && views.all().contains(known)) {
-            return Optional.of(known);
-        }
-        Optional<View> view = views.all().stream().filter(View::isLive)
-                .filter(v -> status.peerName().equals(v.live.peerName())).findFirst()
-                .or(() -> Optional.ofNullable(views.front()));
-        view.ifPresent(v -> transferViews.put(status.id(), v));
-        return view;
-    }
-
-    private void conversationEvent(ClientEvent.OfConversation event) {
-        Conversation c = event.conversation();
-        Optional<View> found = views.byConversation(c.id());
-        if (found.isEmpty() && event instanceof ClientEvent.ConversationStarted) {
-            found = Optional.of(adopt(c)); // reopened from the list, or started by the client layer
-        }
-        if (found.isEmpty()) {
-            return; // a conversation of a client closed since
-        }
-        View view = found.get();
-        c.historyId().filter(id -> !id.equals(view.historyId)).ifPresent(id -> {
-            views.identified(view, id);
-            list.identified(c);
-            list.front(frontKey());
-        });
-        renderConversation(view, event);
-    }
-
-    /** A view for a conversation this part did not start (a call from the list): it reconnects through its directory. */
-    private View adopt(Conversation c) {
-        View view = views.start(c, ChatView.Recovery.RECONNECTS);
-        list.started(c);
-        return view;
-    }
-
-    private void renderConversation(View view, ClientEvent.OfConversation event) {
-        ChatView chat = view.chat;
-        boolean making = event.conversation() == awaited;
-        switch (event) {
-            case ClientEvent.StateChanged e -> {
-                chat.state(e.state(), e.connection());
-                if (making && !isChatShown()) {
-                    if (e.connection() == ConnectionState.CONNECTED) {
-                        show(view);
-                    } else {
-                        connect.stateChanged(e.connection());
-                    }
-                }
-            }
-            case ClientEvent.PathSelected e -> chat.path(e.path());
-            case ClientEvent.PeerIdentified e -> {
-                chat.identified(e.identity());
-                if (making && connect.exchange() != null) {
-                    connect.exchange().identified(e.identity());
-                }
-            }
-            case ClientEvent.SafetyNumber e -> chat.safetyNumber(e.number());
-            case ClientEvent.ContactChecked e -> chat.contact(e.name(), e.status(), e.text());
-            case ClientEvent.MessageReceived e -> {
-                chat.received(e.message());
-                if (!e.message().isSystemNotice()) {
-                    if (views.isSeen(view)) {
-                        markRead(view);
-                    } else {
-                        notifier.messageArrived(e.message().sender(), e.message().content(), view != views.front());
-                    }
-                }
-            }
-            case ClientEvent.MessageSent e -> chat.sent(e.message());
-            case ClientEvent.Notice e -> chat.notice(e.text());
-            case ClientEvent.Reconnecting e -> chat.reconnecting(e.attempt(), e.attempts());
-            case ClientEvent.ReconnectFailed e -> chat.attemptFailed(e.attempt(), e.text(), e.nextInMillis() < 0);
-            case ClientEvent.Reconnected e -> chat.reconnected();
-            case ClientEvent.Ended e -> {
-                chat.state(ConversationState.ENDED, e.conversation().connectionState());
-                list.ended(e.conversation());
-            }
-            case ClientEvent.ConversationStarted e -> {
-                // its view was made when it started
-            }
-            case ClientEvent.ChannelOpened e -> {
-                // a benchmark's channel: the desktop has no use for it
-            }
-            case ClientEvent.DeliveryChanged e -> chat.delivery(e.messageId(), e.state());
-        }
-    }
-
     // ---- the list ------------------------------------------------------------------------------
 
-    /** The list's key of the view in front; null for the Connect page. */
-    private String frontKey() {
-        View front = views.front();
-        return front == null ? null : front.key();
-    }
-
-    private void show(View view) {
-        views.show(view);
-        list.front(view.key());
-        if (views.isSeen(view)) {
-            markRead(view);
-        }
-    }
-
-    private void markRead(View view) {
-        ChatClient c = client;
-        if (c != null && view.historyId != null && list.entry(view.historyId).map(e -> e.summary().unread() > 0).orElse(false)) {
-            c.markRead(view.historyId);
-        }
-    }
-
-    /** The window became active: the conversation in front is read. */
-    private void markFrontRead() {
-        View front = views == null ? null : views.front();
-        if (front != null && front.historyId != null) {
-            markRead(front);
-            list.readLocally(front.historyId);
-            unreadChanged();
-        }
-    }
-
-    private void unreadChanged() {
-        notifier.conversationsUnread(list.unread());
-    }
-
-    /**
-     * Shows the conversation of a line of the list (a history's id, or {@code "live:" + id}); at
-     * the stored message {@code row} if it is not negative.
-     */
-    void showConversation(String key, long row) {
-        Optional<View> view = views.byKey(key);
-        if (view.isEmpty() && !key.startsWith("live:")) {
-            view = list.entry(key).map(e -> views.history(key));
-        }
-        view.ifPresent(v -> {
-            show(v);
-            markRead(v); // the person chose it
-            list.readLocally(v.key());
-            unreadChanged();
-            if (row >= 0) {
-                v.chat.reveal(row);
-            }
-        });
+    /** The conversation the Connect page is making; null if none. */
+    Conversation awaited() {
+        return awaited;
     }
 
     /** Calls the peer of a conversation of the history again, and shows the conversation once it is made. */
@@ -568,7 +414,8 @@ public class ClientPart {
             list.status("There is no chat client: " + clientProblem + ".", true);
             return;
         }
-        actions.call(c, historyId, conversation -> show(views.byConversation(conversation.id()).orElseGet(() -> adopt(conversation))));
+        actions.call(c, historyId, conversation -> switcher.show(views.byConversation(conversation.id())
+                .orElseGet(() -> events.adopt(conversation))));
     }
 
     void delete(String historyId) {
@@ -592,31 +439,6 @@ public class ClientPart {
     /** The chat client, or null while there is none. */
     ChatClient chatClient() {
         return client;
-    }
-
-    /** What a chat view of a conversation of the history needs of the window. */
-    ChatView.Host host() {
-        return new ChatView.Host() {
-            @Override
-            public ChatClient client() {
-                return client;
-            }
-
-            @Override
-            public PublicIdentity self() {
-                return ClientPart.this.self();
-            }
-
-            @Override
-            public FileTransferService fileTransfer() {
-                return fileTransfer;
-            }
-
-            @Override
-            public void showConnect() {
-                ClientPart.this.showConnect();
-            }
-        };
     }
 
     // ---- the window ----------------------------------------------------------------------------
@@ -695,30 +517,19 @@ public class ClientPart {
         return notifier.lastAlert();
     }
 
-    /** The list of conversations (its lines, for tests and the keys). */
-    ConversationListPanel list() {
-        return list;
-    }
-
     /** The next ({@code +1}) or previous ({@code -1}) conversation of the list comes to the front (Ctrl+Tab). */
     public void showNext(int direction) {
-        List<String> keys = list.keys();
-        if (keys.isEmpty()) {
-            return;
-        }
-        int at = keys.indexOf(frontKey());
-        int next = at < 0 ? (direction > 0 ? 0 : keys.size() - 1) : Math.floorMod(at + direction, keys.size());
-        showConversation(keys.get(next), -1);
+        switcher.showNext(direction);
     }
 
     /** The {@code n}th conversation of the list (1-based) comes to the front (Ctrl+1..9); false if there is none. */
     public boolean showNumber(int n) {
-        List<String> keys = list.keys();
-        if (n < 1 || n > keys.size()) {
-            return false;
-        }
-        showConversation(keys.get(n - 1), -1);
-        return true;
+        return switcher.showNumber(n);
+    }
+
+    /** Shows the conversation of a line of the list; at the stored message {@code row} if it is not negative. */
+    void showConversation(String key, long row) {
+        switcher.showConversation(key, row);
     }
 
     /** How many conversations the list holds. */

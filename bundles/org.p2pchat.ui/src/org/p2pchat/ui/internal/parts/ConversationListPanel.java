@@ -271,7 +271,7 @@ final class ConversationListPanel {
             var record = e.summary().conversation();
             Optional<StoredMessage> last = e.summary().last();
             String detail = last.map(m -> oneLine((m.direction() == org.p2pchat.history.Direction.OUTGOING ? "You: " : "")
-                    + m.text())).orElse("");
+                    + m.text())).orElse("No messages yet");
             boolean live = e.live().filter(c -> !c.state().isFinal()).isPresent();
             stored.add(new Row(e.id(), record.peerName(), record.verified(), record.peerKey().isEmpty(), e.online(),
                     detail, last.map(StoredMessage::timestamp).orElse(record.created()), e.summary().unread(), live,

@@ -58,6 +58,31 @@ final class ConversationViews {
         stack.topControl = connectPage;
     }
 
+    /** What a chat view of a conversation of the history needs of the window. */
+    private ChatView.Host host() {
+        return new ChatView.Host() {
+            @Override
+            public org.p2pchat.client.core.ChatClient client() {
+                return part.chatClient();
+            }
+
+            @Override
+            public org.p2pchat.core.identity.PublicIdentity self() {
+                return part.self();
+            }
+
+            @Override
+            public org.p2pchat.core.files.FileTransferService fileTransfer() {
+                return part.fileTransfer();
+            }
+
+            @Override
+            public void showConnect() {
+                part.showConnect();
+            }
+        };
+    }
+
     /** A new view for a live conversation (not in front yet). */
     View start(Conversation conversation, ChatView.Recovery recovery) {
         forgetEnded();
@@ -74,7 +99,7 @@ final class ConversationViews {
         if (existing.isPresent()) {
             return existing.get();
         }
-        View view = new View(new ChatView(root, part.host(), historyId), null, historyId);
+        View view = new View(new ChatView(root, host(), historyId), null, historyId);
         view.chat.onReconnect(() -> part.call(historyId));
         views.add(view);
         return view;

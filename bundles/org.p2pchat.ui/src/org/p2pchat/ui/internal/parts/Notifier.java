@@ -65,6 +65,14 @@ final class Notifier {
         }
         showTitle();
         lastAlert = title + ": " + text;
+        if (isActive()) { // a conversation behind the one in front: said in the window's corner, no tray
+            balloon.setText(title);
+            balloon.setMessage(text.length() > 140 ? text.substring(0, 140) + "..." : text);
+            var area = shell.getBounds();
+            balloon.setLocation(area.x + area.width - 40, area.y + area.height - 40);
+            balloon.setVisible(true);
+            return;
+        }
         balloon.setText(title);
         balloon.setMessage(text.length() > 140 ? text.substring(0, 140) + "..." : text);
         Tray tray = shell.getDisplay().getSystemTray();
