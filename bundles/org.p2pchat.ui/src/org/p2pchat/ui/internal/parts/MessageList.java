@@ -460,8 +460,9 @@ final class MessageList {
             int linePixel = text.getLinePixel(topLine);
             change.run();
             int offset = Math.max(0, Math.min(text.getCharCount(), topOffset + delta));
-            text.setTopIndex(text.getLineAtOffset(offset));
-            text.setTopPixel(Math.max(0, text.getTopPixel() - linePixel));
+            int line = text.getLineAtOffset(offset);
+            text.setTopIndex(line);
+            text.setTopPixel(Math.max(0, text.getTopPixel() + text.getLinePixel(line) - linePixel));
         } finally {
             adjusting = false;
         }
