@@ -2,7 +2,6 @@ package org.p2pchat.history.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.Hashtable;
 import java.util.Optional;
 
@@ -45,21 +44,12 @@ public final class H2HistoryService implements HistoryService {
 
     @Override
     public MessageHistory open(Path profileDirectory, Optional<byte[]> key) throws HistoryException {
-        HistoryDatabase.Opened opened = HistoryDatabase.openFile(profileDirectory, key);
-        try {
-            return new H2MessageHistory(opened);
-        } catch (SQLException e) {
-            throw new HistoryException(opened.description() + " could not be opened: " + e.getMessage(), e);
-        }
+        return H2Histories.open(profileDirectory, key);
     }
 
     @Override
     public MessageHistory openInMemory() {
-        try {
-            return new H2MessageHistory(HistoryDatabase.openInMemory());
-        } catch (SQLException e) {
-            throw new IllegalStateException("A history in memory could not be made: " + e.getMessage(), e);
-        }
+        return H2Histories.openInMemory();
     }
 
     @Override

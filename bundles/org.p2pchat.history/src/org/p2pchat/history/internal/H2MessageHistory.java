@@ -397,13 +397,24 @@ final class H2MessageHistory implements MessageHistory {
         }
         String pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
         return transaction(() -> {
-            PreparedStatement select = statement("SELECT " + CONVERSATION + ", " + MESSAGE
-                    + " FROM message m JOIN conversation c ON c.id = m.conversation_id"
+            // Messages alone, newest first: H2 then walks the primary key backwards and stops at
+            // the limit (a join with conversations would make it read and sort every match).
+            PreparedStatement select = statement("SELECT " + MESSAGE + " FROM message m"
                     + " WHERE m.direction <> " + Schema.code(Direction.NOTICE) + " AND m.text ILIKE ? ESCAPE '\\'"
                     + " ORDER BY m.row_id DESC LIMIT ?");
             select.setString(1, pattern);
             select.setInt(2, limit);
-            return all(select, rs -> new SearchHit(conversation(rs, 1), message(rs, CONVERSATION_COLUMNS + 1)));
+            Map<String, ConversationRecord> conversations = new HashMap<>();
+            List<SearchHit> hits = new ArrayList<>();
+            for (StoredMessage m : all(select, rs -> message(rs, 1))) {
+                ConversationRecord c = conversations.get(m.conversationId());
+                if (c == null) {
+                    c = find(m.conversationId()).orElseThrow(() -> unknown(m.conversationId()));
+                    conversations.put(c.id(), c);
+                }
+                hits.add(new SearchHit(c, m));
+            }
+            return hits;
         });
     }
 
