@@ -330,8 +330,8 @@ public class ClientPart {
     /** A conversation the Connect page makes: its view is made now, and comes to the front once connected. */
     private Conversation start(Conversation started, ChatView.Recovery recovery) {
         Conversation before = awaited;
-        if (before != null && before != started && views.byConversation(before.id()).map(v -> v != views.front())
-                .orElse(false) && !before.connectionState().equals(ConnectionState.CONNECTED)) {
+        if (before != null && before != started && !before.connected().isDone()
+                && views.byConversation(before.id()).map(v -> v != views.front()).orElse(false)) {
             before.leave(); // a new attempt from the Connect page replaces one that never connected
         }
         awaited = started;
