@@ -333,6 +333,8 @@ public class ClientPart {
         if (before != null && before != started && !before.connected().isDone()
                 && views.byConversation(before.id()).map(v -> v != views.front()).orElse(false)) {
             before.leave(); // a new attempt from the Connect page replaces one that never connected
+            views.byConversation(before.id()).ifPresent(views::dispose);
+            list.ended(before);
         }
         awaited = started;
         if (views.byConversation(started.id()).isEmpty()) {

@@ -133,7 +133,8 @@ final class ConversationEvents {
                     if (views.isSeen(view)) {
                         switcher.markRead(view);
                     } else {
-                        notifier.messageArrived(e.message().sender(), e.message().content(), view != views.front());
+                        notifier.messageArrived(e.message().sender(), e.message().content(), view != views.front(),
+                                list.lineLocation(view.key()));
                     }
                 }
             }

@@ -212,6 +212,17 @@ final class ConversationListPanel {
         return conversationRows().stream().map(Row::key).toList();
     }
 
+    /** Where the line of {@code key} ends on the screen (for a balloon to point at it); null if it is not shown. */
+    org.eclipse.swt.graphics.Point lineLocation(String key) {
+        for (int i = 0; i < rows.size() && hits == null; i++) {
+            if (rows.get(i).key().equals(key)) {
+                Rectangle r = table.getItem(i).getBounds();
+                return table.toDisplay(Math.min(r.x + r.width, table.getClientArea().width) - 16, r.y + r.height / 2);
+            }
+        }
+        return null;
+    }
+
     /** The lines shown now (conversations, or search results). */
     List<Row> rows() {
         return rows;

@@ -23,6 +23,8 @@ final class Notifier {
     private int unread;
     /** The unread messages of every conversation of the list. */
     private int conversationsUnread;
+    /** Where a balloon in the active window points; null: the window's corner. */
+    private org.eclipse.swt.graphics.Point pointAt;
     /** What the last balloon said ("title: text"), or null. */
     private String lastAlert;
 
@@ -38,6 +40,12 @@ final class Notifier {
      * conversation is not the one in front).
      */
     void messageArrived(String sender, String content, boolean elsewhere) {
+        messageArrived(sender, content, elsewhere, null);
+    }
+
+    /** As {@link #messageArrived(String, String, boolean)}; a balloon in the window points at {@code at} (display coordinates) if given. */
+    void messageArrived(String sender, String content, boolean elsewhere, org.eclipse.swt.graphics.Point at) {
+        pointAt = at;
         alert(sender, content, elsewhere);
     }
 
@@ -69,7 +77,8 @@ final class Notifier {
             balloon.setText(title);
             balloon.setMessage(text.length() > 140 ? text.substring(0, 140) + "..." : text);
             var area = shell.getBounds();
-            balloon.setLocation(area.x + area.width - 40, area.y + area.height - 40);
+            balloon.setLocation(pointAt != null ? pointAt
+                    : new org.eclipse.swt.graphics.Point(area.x + area.width - 40, area.y + area.height - 40));
             balloon.setVisible(true);
             return;
         }
