@@ -282,7 +282,6 @@ class DirectoryUiTest {
                 "the new session");
         harness.waitUntil(() -> second.remote != null, SECONDS, "the new session gets bob's answer");
         second.fire(ConnectionState.CONNECTED);
-        second.peerClient.complete(""); // bob's join notice on the new session names no client: no acknowledgements to wait for
         harness.waitUntil(() -> messages.getText().contains("Reconnected."), SECONDS, "reconnected: " + messages.getText());
         assertTrue(messages.getText().contains("before the failure"), "the conversation is kept");
         harness.waitUntil(() -> !banner.isVisible(), SECONDS, "the banner is gone: " + banner.getText());
