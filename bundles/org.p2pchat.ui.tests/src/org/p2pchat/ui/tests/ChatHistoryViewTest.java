@@ -85,7 +85,14 @@ class ChatHistoryViewTest {
     }
 
     private ChatView view(String historyId) {
-        ChatView view = new ChatView(harness.parent(), new ChatView.Host() {
+        ChatView view = made(historyId);
+        harness.open(800, 600);
+        return view;
+    }
+
+    /** A view of {@code historyId} in the window, not laid out yet. */
+    private ChatView made(String historyId) {
+        return new ChatView(harness.parent(), new ChatView.Host() {
             @Override
             public ChatClient client() {
                 return client;
@@ -105,8 +112,6 @@ class ChatHistoryViewTest {
             public void showConnect() {
             }
         }, historyId);
-        harness.open(800, 600);
-        return view;
     }
 
     /** The numbers of the messages in the widget, in its order. */
@@ -137,8 +142,19 @@ class ChatHistoryViewTest {
         String id = longConversation(MESSAGES);
         long started = System.nanoTime();
         ChatView view = view(id);
-        System.out.printf("chat view with the newest page of %d messages made in %.1f ms%n", MESSAGES,
-                (System.nanoTime() - started) / 1e6);
+        double firstView = (System.nanoTime() - started) / 1e6;
+        // Once the window and the database are warm, as when the person opens another conversation.
+        started = System.nanoTime();
+        client.page(id, Long.MAX_VALUE, 50);
+        double page = (System.nanoTime() - started) / 1e6;
+        started = System.nanoTime();
+        ChatView another = made(id);
+        double anotherView = (System.nanoTime() - started) / 1e6;
+        another.control().dispose();
+        harness.parent().layout(true, true);
+        System.out.printf("newest page of a conversation of %d messages: read in %.1f ms; its view made and filled in "
+                + "%.1f ms (the first view of the run, with the window's set-up: %.1f ms)%n", MESSAGES, page, anotherView,
+                firstView);
         StyledText messages = harness.byId(StyledText.class, "chat.messages");
         harness.settle(300);
 
@@ -253,6 +269,10 @@ class ChatHistoryViewTest {
                 SECONDS, "the failure is shown: " + messages.getText());
         harness.waitUntil(() -> messages.getText().contains("\u26a0 Not delivered \u00b7 Send again\nI found it"), SECONDS,
                 "the message is still not delivered, and can be sent again: " + messages.getText());
+        harness.settle(200);
+        int end = messages.getText().indexOf("you both use.");
+        assertTrue(messages.getLocationAtOffset(end).x > messages.getClientArea().width / 8,
+                "the error is centred, as lines of the window are, and not the peer's (left)");
         System.out.println("send again without a connection: "
                 + messages.getText().substring(messages.getText().indexOf("Could not send")));
         harness.screenshot("chat-send-again-failed");

@@ -236,13 +236,13 @@ class DesktopWithTerminalPeerTest {
         harness.waitUntil(() -> banner.isVisible() && banner.getText().contains("waiting for " + PEER
                 + " to reconnect through the directory"), DROP_SECONDS, "the desktop shows the lost connection: "
                         + banner.getText() + " / " + status.getText());
-        // What the user types meanwhile is kept, and the chat says it was not sent.
+        // What the user types meanwhile is kept (a clock) and sent once the terminal is back: it is our client.
         Text input = harness.byId(Text.class, "chat.input");
-        assertTrue(!harness.byId(Button.class, "chat.send").isEnabled(), "Send is off while the connection is lost");
         input.setText("typed while offline");
         PartHarness.key(input, SWT.CR, '\r', 0);
-        assertTrue(messages.getText().contains("Not connected: the message was not sent."), messages.getText());
-        assertEquals("typed while offline", input.getText(), "the text stays in the input");
+        harness.waitUntil(() -> messages.getText().contains("\u25f7\ntyped while offline"), STEP_SECONDS,
+                "kept, waiting for the connection: " + messages.getText());
+        assertEquals("", input.getText(), "the input is emptied");
         System.out.println("screenshot: " + harness.screenshot("real-network-dropped"));
         network.up();
 
@@ -254,6 +254,11 @@ class DesktopWithTerminalPeerTest {
         assertTrue(PartHarness.findById(harness.shell, Label.class, "request.text") == null,
                 "the reconnection was taken without asking the user");
         assertTrue(messages.getText().contains("Hi desk, before"), "the conversation kept its messages");
+        await(() -> cli.await(e -> "message".equals(e.get("event").getAsString())
+                && "typed while offline".equals(e.get("content").getAsString()), "what was typed offline", STEP_SECONDS),
+                "the terminal receives what was typed while offline");
+        harness.waitUntil(() -> messages.getText().contains("\u2713\u2713\ntyped while offline"), STEP_SECONDS,
+                "delivered: " + messages.getText());
         chat("after the drop");
         System.out.println("screenshot: " + harness.screenshot("real-network-reconnected"));
     }

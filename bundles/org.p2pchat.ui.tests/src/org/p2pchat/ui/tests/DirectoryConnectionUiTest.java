@@ -1,6 +1,7 @@
 package org.p2pchat.ui.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -55,6 +56,7 @@ class DirectoryConnectionUiTest {
     private ClientPart part;
     private IdentityService desk;
     private HeadlessPeer bob;
+    private URI service;
 
     @BeforeAll
     static void network() {
@@ -64,7 +66,7 @@ class DirectoryConnectionUiTest {
     @BeforeEach
     void open() throws Exception {
         server = RendezvousServer.start(new InetSocketAddress(NetworkIsolation.TEST_ADDRESS, 0), RendezvousLimits.DEFAULTS);
-        URI service = URI.create("http://" + NetworkIsolation.TEST_ADDRESS + ":" + server.address().getPort());
+        service = URI.create("http://" + NetworkIsolation.TEST_ADDRESS + ":" + server.address().getPort());
         DhtSettings services = new DhtSettings(List.of(new ServiceEntry("Test rendezvous", service.toString(), true, false)));
         Path work = Files.createDirectories(Path.of(System.getProperty("p2pchat.test.output.dir", "target"), "ui-e2e"));
         harness = new PartHarness("DirectoryConnectionUiTest");
@@ -171,14 +173,68 @@ class DirectoryConnectionUiTest {
         String hello = "Hello bob, " + round + " time";
         input.setText(hello);
         PartHarness.key(input, SWT.CR, '\r', 0);
+        StyledText messages = harness.byId(StyledText.class, "chat.messages");
         ClientEvent.MessageReceived received = bob.await(harness, ClientEvent.MessageReceived.class,
                 e -> e.message().content().equals(hello), SECONDS, "bob receives the message");
         assertEquals("desk-alice", received.message().sender());
+        // bob's client stored it and said so: the desktop shows it delivered.
+        harness.waitUntil(() -> messages.getText().contains("\u2713\u2713\n" + hello), SECONDS,
+                "delivered: two ticks\n" + messages.getText());
 
         harness.await(bobSide.send("Hi desk, " + round + " time"), SECONDS, "bob sends");
-        StyledText messages = harness.byId(StyledText.class, "chat.messages");
         harness.waitUntil(() -> messages.getText().contains("Hi desk, " + round + " time"), SECONDS,
                 "the desktop lists bob's message");
+    }
+
+    /**
+     * A user of the original web app asks the desktop, which accepts: the chat says once, above the
+     * messages, that delivery is best effort, and our messages never show as delivered.
+     */
+    @Test
+    void aWebAppUsersConversationSaysDeliveryIsBestEffort() throws Exception {
+        harness.waitUntil(() -> harness.byId(Label.class, "directory.service").getText().contains("registered as"),
+                SECONDS, "the desktop is registered");
+        try (org.p2pchat.testing.WebAppPeer web = new org.p2pchat.testing.WebAppPeer(service, "webby")) {
+            String deskThere = harness.waitFor(() -> web.listedAs("desk-alice"), SECONDS,
+                    "the desktop in the web app's list");
+            web.connect(deskThere);
+            Button accept = harness.waitFor(() -> PartHarness.findById(harness.shell, Button.class, "request.accept"),
+                    SECONDS, "webby's request is shown");
+            PartHarness.click(accept);
+            harness.await(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    web.awaitOpen();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }), SECONDS, "the web app's channel opens");
+            harness.waitUntil(part::isChatShown, SECONDS, "the chat opens");
+            web.say("hi from the browser");
+            StyledText messages = harness.byId(StyledText.class, "chat.messages");
+            harness.waitUntil(() -> messages.getText().contains("hi from the browser"), SECONDS, messages.getText());
+
+            Label note = harness.byId(Label.class, "chat.bestEffort");
+            harness.waitUntil(note::isVisible, SECONDS, "the chat says delivery is best effort");
+            assertTrue(note.getText().contains("webby uses the web app: delivery is best effort"), note.getText());
+            Text input = harness.byId(Text.class, "chat.input");
+            input.setText("hello webby");
+            PartHarness.key(input, SWT.CR, '\r', 0);
+            harness.await(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return web.awaitMessage(m -> m.has("content") && m.get("content").getAsString().equals("hello webby"),
+                            "our message");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }), SECONDS, "webby receives our message");
+            harness.waitUntil(() -> messages.getText().contains("\u2713\nhello webby"), SECONDS,
+                    "sent: one tick\n" + messages.getText());
+            harness.settle(1000);
+            assertFalse(messages.getText().contains("\u2713\u2713"), "never delivered ticks: " + messages.getText());
+            assertEquals(1, messages.getText().split("best effort", -1).length - 1 + note.getText().split("best effort",
+                    -1).length - 1, "said once: " + messages.getText());
+            System.out.println("screenshot: " + harness.screenshot("chat-web-app-best-effort"));
+        }
     }
 
     /** The index of the row showing {@code name} and {@code shortId}; -1 if none does. */

@@ -556,6 +556,7 @@ class DirectoryUiTest {
     private void connected(ScriptedSession session, String peerName) {
         session.fire(ConnectionState.CONNECTED);
         session.receive(ChatMessage.joinNotice(peerName));
+        session.peerClient.complete("scripted"); // the join notice names a client: messages can go out
         harness.waitUntil(part::isChatShown, SECONDS, "the chat opens once connected");
         Label identity = harness.byId(Label.class, "chat.identity");
         harness.waitUntil(identity::isVisible, SECONDS, "the chat knows who the peer is");

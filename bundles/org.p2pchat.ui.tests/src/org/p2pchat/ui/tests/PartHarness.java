@@ -425,15 +425,27 @@ final class PartHarness implements AutoCloseable {
         }
     }
 
-    /** A history in memory, from the framework's history service. */
+    /**
+     * A history in memory, from the framework's history service (waited for: the history bundle is
+     * activated lazily, by the first use of its classes, and its component comes a moment later).
+     */
     static org.p2pchat.history.MessageHistory inMemoryHistory() {
-        org.osgi.framework.BundleContext context = org.osgi.framework.FrameworkUtil.getBundle(PartHarness.class)
-                .getBundleContext();
-        var reference = context.getServiceReference(org.p2pchat.history.HistoryService.class);
-        if (reference == null) {
-            throw new IllegalStateException("no history service");
+        BundleContext context = FrameworkUtil.getBundle(PartHarness.class).getBundleContext();
+        ServiceTracker<org.p2pchat.history.HistoryService, org.p2pchat.history.HistoryService> tracker =
+                new ServiceTracker<>(context, org.p2pchat.history.HistoryService.class, null);
+        tracker.open();
+        try {
+            org.p2pchat.history.HistoryService service = tracker.waitForService(60_000);
+            if (service == null) {
+                throw new IllegalStateException("no history service");
+            }
+            return service.openInMemory();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the history service", e);
+        } finally {
+            tracker.close();
         }
-        return context.getService(reference).openInMemory();
     }
 
 }

@@ -46,6 +46,19 @@ final class ScriptedSession implements PeerSession {
                 + "a=fingerprint:sha-256 " + fingerprint + "\r\n");
     }
 
+    /** The acknowledgements the client layer sent the peer, in order. */
+    final List<Long> acknowledgements = new CopyOnWriteArrayList<>();
+
+    /** Fires the peer's acknowledgement of our messages up to {@code seq} (its first one: what it has). */
+    void acknowledged(long seq) {
+        listeners.forEach(l -> l.acknowledged(this, seq));
+    }
+
+    @Override
+    public void acknowledge(long seq) {
+        acknowledgements.add(seq);
+    }
+
     /** Fires a message from the peer. */
     void receive(ChatMessage message) {
         listeners.forEach(l -> l.messageReceived(this, message));

@@ -321,6 +321,10 @@ final class ChatConversation implements Conversation, PeerSessionListener {
             state = next;
         }
         client.post(new ClientEvent.StateChanged(this, next, connection));
+        String h = delivery.historyId();
+        if (h != null && (next == ConversationState.CONNECTED || next == ConversationState.RECONNECTING)) {
+            client.list().changed(h); // online or not
+        }
     }
 
     /** Ends the conversation once: no more reconnecting, every session closed. */

@@ -1,6 +1,8 @@
 package org.p2pchat.client.core.internal;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,8 +31,8 @@ final class ConversationList {
 
     private final DefaultChatClient client;
     private final MessageHistory history;
-    /** Identity keys the online methods listed in their latest peer lists. */
-    private final Set<String> listedKeys = ConcurrentHashMap.newKeySet();
+    /** Identity keys each method listed in its latest peer list, by method id. */
+    private final Map<String, Set<String>> listedKeys = new ConcurrentHashMap<>();
 
     ConversationList(DefaultChatClient client, MessageHistory history) {
         this.client = client;
@@ -48,7 +50,7 @@ final class ConversationList {
     private ConversationEntry entry(ConversationSummary s) {
         Optional<Conversation> live = live(s.conversation().id());
         boolean connected = live.map(c -> c.state() == ConversationState.CONNECTED).orElse(false);
-        boolean listed = s.conversation().peerKey().map(listedKeys::contains).orElse(false);
+        boolean listed = s.conversation().peerKey().map(this::listed).orElse(false);
         return new ConversationEntry(s, connected || listed, live);
     }
 
@@ -67,18 +69,28 @@ final class ConversationList {
         history.summary(historyId).ifPresent(s -> client.post(new ClientEvent.EntryChanged(entry(s))));
     }
 
-    /** A method's peer list came: entries whose peer appeared or went away change. */
-    void listed(List<PeerAddress> peers, boolean complete) {
-        Set<String> now = ConcurrentHashMap.newKeySet();
+    private boolean listed(String key) {
+        return listedKeys.values().stream().anyMatch(keys -> keys.contains(key));
+    }
+
+    /**
+     * Method {@code methodId} listed {@code peers} (or went offline: none): entries whose peer
+     * appeared or went away change.
+     */
+    void listed(String methodId, List<PeerAddress> peers) {
+        Set<String> now = new HashSet<>();
         peers.forEach(p -> p.identity().map(PublicIdentity::key).ifPresent(now::add));
-        Set<String> before = Set.copyOf(listedKeys);
-        if (complete) {
-            listedKeys.retainAll(now);
+        Set<String> before;
+        synchronized (listedKeys) {
+            before = Set.copyOf(listedKeys.getOrDefault(methodId, Set.of()));
+            listedKeys.put(methodId, Set.copyOf(now));
         }
-        listedKeys.addAll(now);
+        if (before.equals(now)) {
+            return;
+        }
         for (ConversationSummary s : history.conversations()) {
             Optional<String> key = s.conversation().peerKey();
-            if (key.isPresent() && before.contains(key.get()) != listedKeys.contains(key.get())) {
+            if (key.isPresent() && before.contains(key.get()) != now.contains(key.get())) {
                 client.post(new ClientEvent.EntryChanged(entry(s)));
             }
         }
@@ -120,7 +132,6 @@ final class ConversationList {
                 record.peerName() + " is not online in any directory you use. Try again when they are."));
         for (ConnectionMethod m : methods) {
             result = result.exceptionallyCompose(error -> client.peers(m.id()).thenApply(peers -> {
-                listed(peers, true);
                 PeerAddress peer = peers.stream()
                         .filter(p -> p.identity().map(PublicIdentity::key).filter(key::equals).isPresent())
                         .findFirst().orElseThrow(() -> new java.util.concurrent.CompletionException(error));

@@ -189,6 +189,7 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
 
     void ended(ChatConversation c) {
         conversations.remove(c);
+        c.historyId().ifPresent(list::changed);
     }
 
     private ChatConversation newConversation(String methodId, PeerAddress peer, boolean asks) {
@@ -274,6 +275,7 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     @Override
     public void goOffline(String methodId) {
         links.goOffline(methodId);
+        list.listed(methodId, List.of());
         for (Pending p : requests.values()) {
             if (p.request().from().provider().equals(methodId) && requests.remove(p.request().id(), p)) {
                 post(new ClientEvent.RequestWithdrawn(p.request()));
@@ -284,7 +286,11 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     @Override
     public CompletableFuture<List<PeerAddress>> peers(String methodId) {
         try {
-            return links.onlineLink(methodId).peers();
+            return links.onlineLink(methodId).peers().whenComplete((peers, error) -> {
+                if (error == null) {
+                    list.listed(methodId, peers);
+                }
+            });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

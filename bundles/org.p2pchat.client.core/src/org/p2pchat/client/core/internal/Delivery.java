@@ -81,6 +81,8 @@ final class Delivery {
     private final Map<PeerSession, Long> firstAcks = new WeakHashMap<>();
     /** The highest sequence number handed to {@link #session}. */
     private long handedUpTo;
+    /** The highest sequence number stored from the peer, -1 until read from the history. */
+    private long receivedUpTo = -1;
     private boolean noticeShown;
     private boolean ended;
 
@@ -157,7 +159,8 @@ final class Delivery {
             return;
         }
         if (acks) {
-            s.acknowledge(historyId == null ? 0 : history.receivedSeq(historyId));
+            receivedUpTo = historyId == null ? -1 : history.receivedSeq(historyId);
+            s.acknowledge(Math.max(receivedUpTo, 0));
         } else {
             if (!noticeShown) {
                 noticeShown = true;
@@ -350,10 +353,19 @@ final class Delivery {
                 client.list().changed(historyId);
                 return;
             }
+            if (m.seq() > 0 && m.seq() > receivedUpTo(m.seq()) + 1) {
+                // Something before it is missing: taking it would acknowledge the missing ones too. The
+                // sender sends again from what we have once the next session begins.
+                LOG.log(Level.WARNING, "dropped message {0}: seq {1} after {2}", m.id(), m.seq(), receivedUpTo);
+                return;
+            }
             Optional<StoredMessage> stored = history.addIncoming(historyId, m.id(), m.seq(), m.sender(), m.content(),
                     m.timestamp());
-            if (m.seq() > 0 && ACKS) {
-                s.acknowledge(m.seq());
+            if (m.seq() > 0) {
+                receivedUpTo = Math.max(receivedUpTo, m.seq());
+                if (ACKS) {
+                    s.acknowledge(m.seq());
+                }
             }
             if (stored.isPresent()) {
                 client.post(new ClientEvent.MessageReceived(conversation, m));
@@ -362,6 +374,14 @@ final class Delivery {
                 LOG.log(Level.DEBUG, "dropped a repeated message {0} (seq {1})", m.id(), m.seq());
             }
         });
+    }
+
+    /** {@link #receivedUpTo}, read again from the history when {@code seq} seems to skip some (stored elsewhere). */
+    private long receivedUpTo(long seq) {
+        if (receivedUpTo < 0 || seq > receivedUpTo + 1) {
+            receivedUpTo = history.receivedSeq(historyId);
+        }
+        return receivedUpTo;
     }
 
     // ---- states ---------------------------------------------------------------------------------

@@ -98,6 +98,31 @@ class ChatChannelTest {
     }
 
     @Test
+    void sequencedMessagesAndAcknowledgementsTravelAfterTheJoinNotice() throws Exception {
+        RawPeer peer = aliceAndARawPeer();
+        alice.acknowledge(0); // what alice has when the channel opens: queued behind her join notice
+        assertTrue(peer.nextText().contains("joined the chat"));
+        assertEquals("{\"type\":\"ack\",\"seq\":0}", peer.nextText());
+
+        peer.sendText(ourJoinNotice("bob"));
+        peer.sendText("{\"type\":\"ack\",\"seq\":0}");
+        assertEquals(0, aliceSaw.nextAck());
+        ChatMessage m = new ChatMessage("m-1", "one", "alice", 1733500000123L, 1);
+        alice.send(m).get(T, TimeUnit.SECONDS);
+        assertEquals("{\"id\":\"m-1\",\"content\":\"one\",\"sender\":\"alice\",\"timestamp\":1733500000123,\"seq\":1}",
+                peer.nextText());
+        peer.sendText("{\"type\":\"ack\",\"seq\":1}");
+        assertEquals(1, aliceSaw.nextAck());
+
+        peer.sendText("{\"id\":\"b-1\",\"content\":\"hi\",\"sender\":\"bob\",\"timestamp\":5,\"seq\":1}");
+        aliceSaw.nextMessage(); // bob's join notice
+        assertEquals(1, aliceSaw.nextMessage().seq());
+        peer.sendText("{\"type\":\"ack\",\"seq\":-3}");
+        assertTrue(aliceSaw.nextProblem().contains("valid 'seq'"), "a bad acknowledgement is reported, not fatal");
+        assertTrue(alice.isOpen());
+    }
+
+    @Test
     void ourJoinNoticeIsTheWebAppsWithOurClientAddedAndItsMessagesAreItsFormat() throws Exception {
         RawPeer web = aliceAndARawPeer();
         JsonObject notice = JsonParser.parseString(web.nextText()).getAsJsonObject();

@@ -16,6 +16,7 @@ final class ChatEvents implements ChatChannelListener {
     final BlockingQueue<ChatMessage> messages = new LinkedBlockingQueue<>();
     final BlockingQueue<String> unknown = new LinkedBlockingQueue<>();
     final BlockingQueue<String> problems = new LinkedBlockingQueue<>();
+    final BlockingQueue<Long> acks = new LinkedBlockingQueue<>();
 
     @Override
     public void opened() {
@@ -25,6 +26,11 @@ final class ChatEvents implements ChatChannelListener {
     @Override
     public void messageReceived(ChatMessage message) {
         messages.add(message);
+    }
+
+    @Override
+    public void acknowledged(long seq) {
+        acks.add(seq);
     }
 
     @Override
@@ -44,6 +50,10 @@ final class ChatEvents implements ChatChannelListener {
 
     ChatMessage nextMessage() throws InterruptedException {
         return next(messages, "message");
+    }
+
+    long nextAck() throws InterruptedException {
+        return next(acks, "acknowledgement");
     }
 
     String nextProblem() throws InterruptedException {

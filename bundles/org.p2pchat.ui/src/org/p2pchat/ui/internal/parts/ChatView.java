@@ -1,25 +1,15 @@
 package org.p2pchat.ui.internal.parts;
 
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.dnd.DND;
-import org.eclipse.swt.dnd.DropTarget;
-import org.eclipse.swt.dnd.DropTargetAdapter;
-import org.eclipse.swt.dnd.DropTargetEvent;
-import org.eclipse.swt.dnd.FileTransfer;
-import org.eclipse.swt.dnd.Transfer;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Event;
-import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Text;
 import org.p2pchat.client.core.ChatClient;
@@ -71,7 +61,6 @@ public final class ChatView {
     static final String STATUS = "chat.status";
     static final String DISCONNECT = "chat.disconnect";
     static final String SEND_FILE = "chat.sendFile";
-    static final String FILE_NOTICE = "chat.fileNotice";
     static final String ENDED = "chat.ended";
     static final String ENDED_TEXT = "chat.ended.text";
     static final String NEW_CONNECTION = "chat.newConnection";
@@ -82,8 +71,6 @@ public final class ChatView {
     static final String BEST_EFFORT = "chat.bestEffort";
     static final String RECONNECT = "chat.reconnect";
 
-    static final String FILES_NOT_INSTALLED = "File transfer is not installed yet.";
-    static final String FILES_NOT_SUPPORTED = "Your peer's app (the web app) cannot exchange files with this client.";
 
     /** What a chat view needs of the window it is in. */
     public interface Host {
@@ -121,8 +108,7 @@ public final class ChatView {
     private final Button reconnect;
     private final Label bestEffortNote;
     private final MessageList messages;
-    private final TransferList transfers;
-    private final Label fileNotice;
+    private final ChatFiles files;
     private final Text input;
     private final Button send;
 
@@ -223,13 +209,34 @@ public final class ChatView {
 
         messages = new MessageList(root);
         messages.onSendAgain(this::sendAgain);
-        GridDataFactory.fillDefaults().grab(true, true).applyTo(messages.control());
-        transfers = new TransferList(root);
-        fileNotice = Ui.tag(Ui.label(root, "", SWT.WRAP), FILE_NOTICE);
-        fileNotice.setForeground(Ui.ERROR);
-        GridDataFactory.fillDefaults().grab(true, false).hint(300, SWT.DEFAULT).applyTo(fileNotice);
-        Ui.show(fileNotice, false);
-        acceptDroppedFiles(messages.control());
+        // A size hint: the layout need not lay the whole conversation out to learn what size it wants.
+        GridDataFactory.fillDefaults().grab(true, true).hint(200, 100).applyTo(messages.control());
+        files = new ChatFiles(root, messages.control(), new ChatFiles.Chat() {
+            @Override
+            public Conversation connected() {
+                return state == ConnectionState.CONNECTED ? conversation : null;
+            }
+
+            @Override
+            public FileTransferService fileTransfer() {
+                return host.fileTransfer();
+            }
+
+            @Override
+            public String peerName() {
+                return ChatView.this.peerName();
+            }
+
+            @Override
+            public void notice(String text) {
+                ChatView.this.notice(text);
+            }
+
+            @Override
+            public void relayout() {
+                ChatView.this.relayout();
+            }
+        });
 
         Composite compose = new Composite(root, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(2).spacing(6, 0).applyTo(compose);
@@ -263,10 +270,10 @@ public final class ChatView {
             history = null;
             record = null;
             messages.clear();
-            transfers.clear();
+            files.clear();
             input.setText("");
         }
-        Ui.show(fileNotice, false);
+        files.hideNotice();
         identity.clear();
         bindHistory();
         showConnection();
@@ -288,8 +295,8 @@ public final class ChatView {
         record = null;
         storedName = peerName;
         messages.clear();
-        transfers.clear();
-        Ui.show(fileNotice, false);
+        files.clear();
+        files.hideNotice();
         identity.clear();
         bind(historyId);
         showConnection();
@@ -404,6 +411,10 @@ public final class ChatView {
     }
 
     void notice(String text) {
+        if (bestEffort() && text.contains("best effort")) {
+            showBestEffort(); // the note above the messages says it, once
+            return;
+        }
         messages.add(ShownMessage.Kind.SYSTEM, text);
     }
 
@@ -632,7 +643,7 @@ public final class ChatView {
         if (best == bestEffortNote.isVisible()) {
             return;
         }
-        bestEffortNote.setText(best ? "\u24d8 " + peerName() + " uses the web app: delivery is best effort. The web app "
+        bestEffortNote.setText(best ? "\u2139 " + peerName() + " uses the web app: delivery is best effort. The web app "
                 + "does not confirm what it receives, so your messages show as sent (\u2713), never as delivered, and "
                 + "what it misses while the connection is down is not sent again." : "");
         Ui.show(bestEffortNote, best);
@@ -706,71 +717,17 @@ public final class ChatView {
 
     // ---- files ---------------------------------------------------------------------------------
 
-    private void acceptDroppedFiles(Control target) {
-        DropTarget drop = new DropTarget(target, DND.DROP_COPY | DND.DROP_DEFAULT);
-        drop.setTransfer(new Transfer[] { FileTransfer.getInstance() });
-        drop.addDropListener(new DropTargetAdapter() {
-            @Override
-            public void dragEnter(DropTargetEvent event) {
-                event.detail = DND.DROP_COPY;
-            }
-
-            @Override
-            public void drop(DropTargetEvent event) {
-                if (event.data instanceof String[] names) {
-                    offer(Arrays.stream(names).map(Path::of).toList());
-                }
-            }
-        });
-    }
-
     /** "Send file...": picks files and offers them, or says why files cannot be sent. */
     void sendFile() {
-        if (!canSendFiles()) {
-            return;
-        }
-        FileDialog dialog = new FileDialog(root.getShell(), SWT.OPEN | SWT.MULTI);
-        dialog.setText("Send files to " + peerName());
-        if (dialog.open() == null) {
-            return;
-        }
-        offer(Arrays.stream(dialog.getFileNames()).map(n -> Path.of(dialog.getFilterPath(), n)).toList());
-    }
-
-    /** Whether files can be sent now; says why not if not. */
-    private boolean canSendFiles() {
-        String problem = conversation == null || state != ConnectionState.CONNECTED ? "Connect to a peer to send files."
-                : conversation.canSendFiles() ? null
-                : host.fileTransfer() == null && !conversation.peerIsWebApp() ? FILES_NOT_INSTALLED
-                : FILES_NOT_SUPPORTED;
-        fileNotice.setText(problem == null ? "" : problem);
-        Ui.show(fileNotice, problem != null);
-        relayout();
-        return problem == null;
-    }
-
-    private void offer(List<Path> files) {
-        if (files.isEmpty() || !canSendFiles()) {
-            return;
-        }
-        conversation.sendFiles(files).whenComplete((offered, error) -> Ui.async(root, () -> {
-            if (error != null) {
-                notice("Could not offer the files: " + Ui.message(error));
-            } else {
-                transfer(offered);
-            }
-        }));
+        files.sendFile();
     }
 
     void transfer(TransferStatus status) {
-        FileTransferService service = host.fileTransfer();
-        if (service != null) {
-            transfers.update(status, service);
-        }
+        files.transfer(status);
     }
 
     String fileNoticeText() {
-        return fileNotice.getText();
+        return files.noticeText();
     }
 
     public void setFocus() {

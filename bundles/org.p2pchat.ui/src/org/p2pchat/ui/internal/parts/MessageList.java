@@ -1,7 +1,6 @@
 package org.p2pchat.ui.internal.parts;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +9,7 @@ import java.util.function.Consumer;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.LineBackgroundEvent;
 import org.eclipse.swt.custom.LineStyleEvent;
-import org.eclipse.swt.custom.StyleRange;
 import org.eclipse.swt.custom.StyledText;
-import org.eclipse.swt.graphics.Color;
 import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Event;
@@ -41,7 +38,6 @@ final class MessageList {
     /** How many lines are rendered, or dropped, at once at an edge of the window. */
     static final int STEP = 50;
     private static final String GAP = "\n\n";
-    private static final String SEND_AGAIN = "Send again";
 
     /** Where older lines come from: the history, page by page. */
     interface Older {
@@ -64,32 +60,11 @@ final class MessageList {
         }
     };
 
-    /** A rendered line: {@code [start, start + length)} in the text. */
-    private static final class Block {
-        final ShownMessage message;
-        int start;
-        int length;
-        /** Offsets within the block. */
-        int senderEnd;
-        int headerEnd;
-        int stateStart;
-        int stateEnd;
-        int linkStart = -1;
-
-        Block(ShownMessage message) {
-            this.message = message;
-        }
-
-        int end() {
-            return start + length;
-        }
-    }
-
     private final StyledText text;
     private final List<ShownMessage> loaded = new ArrayList<>();
     private final Map<String, ShownMessage> byKey = new HashMap<>();
     /** The rendered lines: {@code loaded[first, first + blocks.size())}. */
-    private final List<Block> blocks = new ArrayList<>();
+    private final List<MessageRow> blocks = new ArrayList<>();
     private int first;
     private Older older = NONE;
     private Consumer<ShownMessage> sendAgain = m -> {
@@ -98,6 +73,13 @@ final class MessageList {
     /** While the list changes its own text and scrolling: its edges are looked at afterwards. */
     private boolean adjusting;
     private boolean checkQueued;
+    /**
+     * The newest line is to be in view once the list has a size: before, every line would be laid
+     * out a character wide to find where the end is.
+     */
+    private boolean endOnceShown;
+    /** Whether the newest line was in view when last looked at: it stays in view when the list gets smaller. */
+    private boolean following = true;
 
     MessageList(Composite parent) {
         text = Ui.tag(new StyledText(parent, SWT.MULTI | SWT.READ_ONLY | SWT.WRAP | SWT.V_SCROLL | SWT.BORDER), ID);
@@ -111,6 +93,12 @@ final class MessageList {
         // drops those layouts.
         text.addListener(SWT.Resize, e -> {
             realign();
+            if (endOnceShown && text.getClientArea().width > 0) {
+                endOnceShown = false;
+                text.setTopPixel(Integer.MAX_VALUE);
+            } else if (following && first + blocks.size() == loaded.size()) {
+                text.setTopPixel(Integer.MAX_VALUE); // a banner above took room: the newest line stays in view
+            }
             queueEdgeCheck();
         });
         // Scrolling by bar, wheel or keys repaints: the edges are looked at after each.
@@ -167,7 +155,11 @@ final class MessageList {
         older = source;
         first = Math.max(0, loaded.size() - WINDOW);
         render();
-        text.setTopPixel(Integer.MAX_VALUE);
+        if (text.getClientArea().width > 0) {
+            text.setTopPixel(Integer.MAX_VALUE);
+        } else {
+            endOnceShown = true;
+        }
         queueEdgeCheck();
     }
 
@@ -192,7 +184,7 @@ final class MessageList {
         }
         adjusting = true;
         try {
-            appendBlock(m);
+            appendMessageRow(m);
             if (follow && blocks.size() > WINDOW + STEP) {
                 dropTop(blocks.size() - WINDOW);
             }
@@ -201,6 +193,7 @@ final class MessageList {
         }
         if (follow) {
             text.setTopPixel(Integer.MAX_VALUE);
+            following = true;
         }
     }
 
@@ -242,7 +235,7 @@ final class MessageList {
             return;
         }
         m.state(state);
-        Block b = rendered(m);
+        MessageRow b = rendered(m);
         if (b != null) {
             rerender(b);
         }
@@ -259,7 +252,7 @@ final class MessageList {
             first = Math.max(0, Math.min(index - STEP, loaded.size() - WINDOW));
             render();
         }
-        Block b = rendered(m);
+        MessageRow b = rendered(m);
         adjusting = true;
         try {
             text.setTopIndex(text.getLineAtOffset(b.start));
@@ -273,16 +266,6 @@ final class MessageList {
 
     ShownMessage highlighted() {
         return highlighted;
-    }
-
-    /** How many lines the widget holds now (the rest are loaded, not rendered). */
-    int renderedCount() {
-        return blocks.size();
-    }
-
-    /** Every line loaded, oldest first. */
-    List<ShownMessage> loaded() {
-        return List.copyOf(loaded);
     }
 
     // ---- the window ----------------------------------------------------------------------------
@@ -303,6 +286,7 @@ final class MessageList {
         if (adjusting || !text.isVisible()) {
             return;
         }
+        following = atBottom();
         int view = Math.max(1, text.getClientArea().height);
         if (text.getTopPixel() < view) {
             if (first == 0 && older.more()) {
@@ -335,12 +319,11 @@ final class MessageList {
         int count = Math.min(STEP, first);
         List<ShownMessage> lines = loaded.subList(first - count, first);
         StringBuilder prefix = new StringBuilder();
-        List<Block> made = new ArrayList<>();
+        List<MessageRow> made = new ArrayList<>();
         for (ShownMessage m : lines) {
-            Block b = new Block(m);
+            MessageRow b = new MessageRow(m);
             b.start = prefix.length();
-            String t = blockText(b);
-            b.length = t.length();
+            String t = b.render();
             prefix.append(t).append(GAP);
             made.add(b);
         }
@@ -349,10 +332,11 @@ final class MessageList {
         }
         int inserted = prefix.length();
         keepingPlace(inserted, () -> {
-            text.replaceTextRange(0, 0, prefix.toString());
+            // The blocks first: StyledText asks for the new lines' styles while it takes the text.
             shift(0, inserted);
             blocks.addAll(0, made);
             first -= count;
+            text.replaceTextRange(0, 0, prefix.toString());
             if (blocks.size() > WINDOW) {
                 dropBottom(blocks.size() - WINDOW);
             }
@@ -364,7 +348,7 @@ final class MessageList {
         adjusting = true;
         try {
             for (ShownMessage m : new ArrayList<>(loaded.subList(first + blocks.size(), first + blocks.size() + count))) {
-                appendBlock(m);
+                appendMessageRow(m);
             }
         } finally {
             adjusting = false;
@@ -385,37 +369,35 @@ final class MessageList {
                 if (!blocks.isEmpty()) {
                     all.append(GAP);
                 }
-                Block b = new Block(m);
+                MessageRow b = new MessageRow(m);
                 b.start = all.length();
-                String t = blockText(b);
-                b.length = t.length();
+                String t = b.render();
                 all.append(t);
                 blocks.add(b);
             }
-            text.setText(all.toString());
+            text.setText(all.toString()); // after the blocks: StyledText asks for styles as it takes the text
         } finally {
             adjusting = false;
         }
     }
 
-    private void appendBlock(ShownMessage m) {
+    private void appendMessageRow(ShownMessage m) {
         String gap = blocks.isEmpty() ? "" : GAP;
-        Block b = new Block(m);
+        MessageRow b = new MessageRow(m);
         b.start = text.getCharCount() + gap.length();
-        String t = blockText(b);
-        b.length = t.length();
-        text.replaceTextRange(text.getCharCount(), 0, gap + t);
+        String t = b.render();
         blocks.add(b);
+        text.replaceTextRange(text.getCharCount(), 0, gap + t);
     }
 
     /** Drops the {@code count} oldest rendered lines, keeping the person's place. */
     private void dropTop(int count) {
         int cut = blocks.get(count).start;
         keepingPlace(-cut, () -> {
-            text.replaceTextRange(0, cut, "");
             blocks.subList(0, count).clear();
             shift(0, -cut);
             first += count;
+            text.replaceTextRange(0, cut, "");
         });
     }
 
@@ -423,23 +405,21 @@ final class MessageList {
     private void dropBottom(int count) {
         int keep = blocks.size() - count;
         int cut = blocks.get(keep - 1).end();
-        text.replaceTextRange(cut, text.getCharCount() - cut, "");
         blocks.subList(keep, blocks.size()).clear();
+        text.replaceTextRange(cut, text.getCharCount() - cut, "");
     }
 
     /** The line's text changed (its delivery state): the blocks after it move. */
-    private void rerender(Block b) {
+    private void rerender(MessageRow b) {
         int oldLength = b.length;
-        String t = blockText(b);
-        b.length = t.length();
+        String t = b.render();
+        shift(blocks.indexOf(b) + 1, b.length - oldLength);
         adjusting = true;
         try {
             text.replaceTextRange(b.start, oldLength, t);
         } finally {
             adjusting = false;
         }
-        int index = blocks.indexOf(b);
-        shift(index + 1, b.length - oldLength);
     }
 
     private void shift(int from, int delta) {
@@ -469,8 +449,8 @@ final class MessageList {
         queueEdgeCheck();
     }
 
-    private Block rendered(ShownMessage m) {
-        for (Block b : blocks) {
+    private MessageRow rendered(ShownMessage m) {
+        for (MessageRow b : blocks) {
             if (b.message == m) {
                 return b;
             }
@@ -478,123 +458,28 @@ final class MessageList {
         return null;
     }
 
-    // ---- one line ------------------------------------------------------------------------------
-
-    /** The text of {@code b}'s line; sets where its parts are. */
-    private static String blockText(Block b) {
-        ShownMessage m = b.message;
-        if (m.kind == ShownMessage.Kind.SYSTEM || m.kind == ShownMessage.Kind.ERROR) {
-            b.senderEnd = b.headerEnd = b.stateStart = b.stateEnd = 0;
-            b.linkStart = -1;
-            return m.text;
-        }
-        StringBuilder header = new StringBuilder(m.kind == ShownMessage.Kind.OWN ? "You" : m.sender);
-        b.senderEnd = header.length();
-        header.append("  ").append(Ui.clock(m.timestamp));
-        b.stateStart = header.length();
-        b.linkStart = -1;
-        if (m.kind == ShownMessage.Kind.OWN) {
-            header.append("  ").append(stateText(m.state()));
-            if (m.state() == DeliveryState.NOT_DELIVERED) {
-                b.linkStart = header.length() - SEND_AGAIN.length();
-            }
-        }
-        b.stateEnd = header.length();
-        header.append('\n');
-        b.headerEnd = header.length();
-        return header + m.text;
-    }
-
-    /** How far one of our messages got, as its line says it. */
-    static String stateText(DeliveryState state) {
-        return switch (state) {
-            case SENDING -> "\u25f7"; // a clock
-            case SENT -> "\u2713";
-            case DELIVERED -> "\u2713\u2713";
-            case NOT_DELIVERED -> "\u26a0 Not delivered \u00b7 " + SEND_AGAIN;
-            case RECEIVED -> "";
-        };
-    }
-
-    private static String stateTip(DeliveryState state) {
-        return switch (state) {
-            case SENDING -> "Sending: waiting for the connection";
-            case SENT -> "Sent; not confirmed by your peer's app yet";
-            case DELIVERED -> "Delivered: your peer's app has it";
-            case NOT_DELIVERED -> "Not delivered: the conversation ended before your peer's app confirmed it";
-            case RECEIVED -> null;
-        };
-    }
-
     private void styleLine(LineStyleEvent e) {
-        Block block = blockAt(e.lineOffset);
-        if (block == null) {
-            return;
+        MessageRow row = blockAt(e.lineOffset);
+        if (row != null) {
+            e.alignment = row.alignment();
+            e.styles = row.styles(e.lineOffset, e.lineOffset + e.lineText.length());
         }
-        ShownMessage.Kind kind = block.message.kind;
-        e.alignment = switch (kind) {
-            case OWN -> SWT.RIGHT;
-            case PEER -> SWT.LEFT;
-            case SYSTEM, ERROR -> SWT.CENTER;
-        };
-        int lineEnd = e.lineOffset + e.lineText.length();
-        int s = block.start;
-        List<StyleRange> styles = new ArrayList<>();
-        if (kind == ShownMessage.Kind.SYSTEM) {
-            range(styles, e.lineOffset, lineEnd, s, block.end(), Ui.MUTED, SWT.ITALIC);
-        } else if (kind == ShownMessage.Kind.ERROR) {
-            range(styles, e.lineOffset, lineEnd, s, block.end(), Ui.ERROR, SWT.NORMAL);
-        } else {
-            range(styles, e.lineOffset, lineEnd, s, s + block.senderEnd, kind == ShownMessage.Kind.OWN ? Ui.OWN : Ui.PEER,
-                    SWT.BOLD);
-            range(styles, e.lineOffset, lineEnd, s + block.senderEnd, s + block.stateStart, Ui.MUTED, SWT.NORMAL);
-            DeliveryState state = block.message.state();
-            if (kind == ShownMessage.Kind.OWN) {
-                int stateEnd = block.linkStart >= 0 ? s + block.linkStart : s + block.stateEnd;
-                Color colour = state == DeliveryState.NOT_DELIVERED ? Ui.ERROR
-                        : state == DeliveryState.DELIVERED ? Ui.OWN : Ui.MUTED;
-                range(styles, e.lineOffset, lineEnd, s + block.stateStart, stateEnd, colour,
-                        state == DeliveryState.NOT_DELIVERED ? SWT.BOLD : SWT.NORMAL);
-                if (block.linkStart >= 0) {
-                    int linkStart = s + block.linkStart;
-                    int from = Math.max(e.lineOffset, linkStart);
-                    int to = Math.min(lineEnd, s + block.stateEnd);
-                    if (from < to) {
-                        StyleRange link = new StyleRange(from, to - from, Ui.ERROR, null, SWT.BOLD);
-                        link.underline = true;
-                        link.underlineStyle = SWT.UNDERLINE_LINK;
-                        styles.add(link);
-                    }
-                }
-            }
-        }
-        e.styles = styles.toArray(StyleRange[]::new);
     }
 
     private void lineBackground(LineBackgroundEvent e) {
-        Block block = blockAt(e.lineOffset);
+        MessageRow block = blockAt(e.lineOffset);
         if (block != null && block.message == highlighted) {
             e.lineBackground = Ui.ATTENTION;
         }
     }
 
-    /** Adds the part of {@code [from, to)} that lies on the line {@code [lineStart, lineEnd)}. */
-    private static void range(List<StyleRange> styles, int lineStart, int lineEnd, int from, int to, Color color,
-            int fontStyle) {
-        int s = Math.max(lineStart, from);
-        int end = Math.min(lineEnd, to);
-        if (s < end) {
-            styles.add(new StyleRange(s, end - s, color, null, fontStyle));
-        }
-    }
-
     /** The rendered line covering {@code offset}, by binary search over the blocks in text order. */
-    private Block blockAt(int offset) {
+    private MessageRow blockAt(int offset) {
         int low = 0;
         int high = blocks.size() - 1;
         while (low <= high) {
             int mid = (low + high) >>> 1;
-            Block b = blocks.get(mid);
+            MessageRow b = blocks.get(mid);
             if (offset < b.start) {
                 high = mid - 1;
             } else if (offset > b.end()) {
@@ -607,46 +492,31 @@ final class MessageList {
     }
 
     /** The undelivered message whose "Send again" is at {@code (x, y)}; null if none is. */
-    private Block linkAt(int x, int y) {
+    private MessageRow linkAt(int x, int y) {
         int offset = text.getOffsetAtPoint(new Point(x, y));
         if (offset < 0) {
             return null;
         }
-        Block b = blockAt(offset);
-        if (b == null || b.linkStart < 0) {
-            return null;
-        }
-        return offset >= b.start + b.linkStart && offset < b.start + b.stateEnd ? b : null;
-    }
-
-    /** Where the "Send again" link of {@code messageId} is on the screen, relative to the list; null if not shown. */
-    Point sendAgainLocation(String messageId) {
-        ShownMessage m = message(messageId);
-        Block b = m == null ? null : rendered(m);
-        if (b == null || b.linkStart < 0) {
-            return null;
-        }
-        Point p = text.getLocationAtOffset(b.start + b.linkStart + 1);
-        return new Point(p.x + 2, p.y + text.getLineHeight() / 2);
+        MessageRow b = blockAt(offset);
+        return b != null && b.isLink(offset) ? b : null;
     }
 
     private void click(Event e) {
         if (e.button != 1) {
             return;
         }
-        Block b = linkAt(e.x, e.y);
+        MessageRow b = linkAt(e.x, e.y);
         if (b != null) {
             sendAgain.accept(b.message);
         }
     }
 
     private void hover(Event e) {
-        Block link = linkAt(e.x, e.y);
+        MessageRow link = linkAt(e.x, e.y);
         text.setCursor(link == null ? null : text.getDisplay().getSystemCursor(SWT.CURSOR_HAND));
         int offset = text.getOffsetAtPoint(new Point(e.x, e.y));
-        Block b = offset < 0 ? null : blockAt(offset);
-        String tip = b != null && b.message.kind == ShownMessage.Kind.OWN && offset >= b.start + b.stateStart
-                && offset < b.start + b.stateEnd ? stateTip(b.message.state()) : null;
+        MessageRow b = offset < 0 ? null : blockAt(offset);
+        String tip = b == null ? null : b.tipAt(offset);
         if (!java.util.Objects.equals(tip, text.getToolTipText())) {
             text.setToolTipText(tip);
         }
@@ -662,10 +532,5 @@ final class MessageList {
     private boolean nearBottom(int view) {
         ScrollBar bar = text.getVerticalBar();
         return bar == null || bar.getSelection() + bar.getThumb() >= bar.getMaximum() - view;
-    }
-
-    /** For tests of what is loaded: the keys of every loaded line. */
-    Collection<String> keys() {
-        return byKey.keySet();
     }
 }
