@@ -212,6 +212,26 @@ class DeliveryTest {
                 pair.alice().history().message(historyId, lost.id()).orElseThrow().state());
     }
 
+    @Test
+    void aConversationTheReceiverDeletedGoesOnWhereTheSenderIs() throws Exception {
+        Peers.Pair pair = pair();
+        Conversation[] c = connect(pair.alice(), pair.bob());
+        for (String text : List.of("one", "two")) {
+            awaitState(pair.alice(), c[0].send(text).get(T, TimeUnit.SECONDS).id(), DeliveryState.DELIVERED);
+        }
+        pair.bob().client().delete(c[1].historyId().orElseThrow()).get(T, TimeUnit.SECONDS);
+        pair.alice().events().await(ClientEvent.Ended.class, e -> e.conversation() == c[0]);
+
+        // Bob's history starts again from nothing; Alice's numbering goes on from 3.
+        Conversation[] again = connect(pair.alice(), pair.bob());
+        ChatMessage three = again[0].send("three").get(T, TimeUnit.SECONDS);
+        assertEquals(3, three.seq());
+        awaitState(pair.alice(), three.id(), DeliveryState.DELIVERED);
+        pair.bob().events().await(ClientEvent.MessageReceived.class, r -> r.message().id().equals(three.id()));
+        assertEquals(List.of("three"), texts(pair.bob(), again[1], Direction.INCOMING));
+        assertEquals(List.of("one", "two", "three"), shown(pair.bob()));
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     private Peers.Pair pair() throws Exception {

@@ -81,6 +81,8 @@ final class Delivery {
     private final Map<PeerSession, Long> firstAcks = new WeakHashMap<>();
     /** The highest sequence number handed to {@link #session}. */
     private long handedUpTo;
+    /** The sessions a sequenced message came on. */
+    private final Map<PeerSession, Boolean> numberedOn = new WeakHashMap<>();
     /** The highest sequence number stored from the peer, -1 until read from the history. */
     private long receivedUpTo = -1;
     private boolean noticeShown;
@@ -353,11 +355,16 @@ final class Delivery {
                 client.list().changed(historyId);
                 return;
             }
-            if (m.seq() > 0 && m.seq() > receivedUpTo(m.seq()) + 1) {
-                // Something before it is missing: taking it would acknowledge the missing ones too. The
-                // sender sends again from what we have once the next session begins.
+            if (m.seq() > 0 && m.seq() > receivedUpTo(m.seq()) + 1 && numberedOn.containsKey(s)) {
+                // One is missing in an ordered, reliable session: taking this one would acknowledge the missing
+                // one too. The sender sends again from what we have once the next session begins. (A session's
+                // first may skip some: the sender starts where it thinks we are, e.g. after this conversation
+                // was deleted here.)
                 LOG.log(Level.WARNING, "dropped message {0}: seq {1} after {2}", m.id(), m.seq(), receivedUpTo);
                 return;
+            }
+            if (m.seq() > 0) {
+                numberedOn.put(s, Boolean.TRUE);
             }
             Optional<StoredMessage> stored = history.addIncoming(historyId, m.id(), m.seq(), m.sender(), m.content(),
                     m.timestamp());
