@@ -66,7 +66,19 @@ class HistoryFileTest {
         assertTrue(!bytes.contains("recognisable") && !bytes.contains("bob-key") && !bytes.contains("MESSAGE"),
                 "plain text in the file");
         HistoryException e = assertThrows(HistoryException.class, () -> histories.open(profile, Optional.empty()));
-        assertTrue(e.getMessage().contains("could not be opened"), e.getMessage());
+        assertEquals("The history in " + profile.toRealPath()
+                + " could not be opened: it is encrypted, and no key was given; nothing was changed", e.getMessage());
+    }
+
+    @Test
+    void anUnencryptedHistoryIsNotTakenForAWrongKey() throws Exception {
+        histories.open(profile, Optional.empty()).close();
+        byte[] before = Files.readAllBytes(H2Histories.file(profile));
+        HistoryException e = assertThrows(HistoryException.class, () -> histories.open(profile, Optional.of(KEY)));
+        assertTrue(e.getMessage().contains("history.mv.db is damaged or not encrypted; nothing was changed"),
+                e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(H2Histories.file(profile)));
+        histories.open(profile, Optional.empty()).close();
     }
 
     @Test
@@ -96,10 +108,11 @@ class HistoryFileTest {
     void aDamagedFileIsRefusedInWords() throws Exception {
         Files.write(H2Histories.file(profile), "this is not a database, just some bytes\n".repeat(500).getBytes());
         HistoryException e = assertThrows(HistoryException.class, () -> histories.open(profile, Optional.of(KEY)));
-        assertTrue(e.getMessage().startsWith("The history in " + profile.toRealPath() + " could not be opened"),
-                e.getMessage());
+        assertTrue(e.getMessage().startsWith("The history in " + profile.toRealPath()
+                + " could not be opened: history.mv.db is damaged or not encrypted; nothing was changed"), e.getMessage());
         HistoryException plain = assertThrows(HistoryException.class, () -> histories.open(profile, Optional.empty()));
-        assertTrue(plain.getMessage().contains("damaged"), plain.getMessage());
+        assertTrue(plain.getMessage().startsWith("The history in " + profile.toRealPath()
+                + " could not be opened: history.mv.db is damaged; nothing was changed"), plain.getMessage());
     }
 
     @Test

@@ -25,8 +25,8 @@ import org.p2pchat.history.StoredMessage;
 /**
  * A message whose storing call returned survives {@code kill -9} of the process the next moment: a
  * second process stores messages in a loop and prints each id once stored; it is killed (SIGKILL)
- * mid-loop, three times at different points; every printed id is then in the history, once, and
- * the sequence numbers on both sides run without a gap or a repeat.
+ * mid-loop, three times at different points, the last after 50 s of writing; every printed id is
+ * then in the history, once, and the sequence numbers on both sides run without a gap or a repeat.
  */
 class KillTest {
 
@@ -38,26 +38,11 @@ class KillTest {
     @Test
     void everyMessageStoredBeforeAKillIsThereOnce() throws Exception {
         List<String> printed = new ArrayList<>();
-        int[] killAfter = {200, 701, 1303};
-        for (int round = 0; round < killAfter.length; round++) {
-            Process writer = ChildJvm.start("write", profile.toString(), Services.hex(KEY), "r" + round);
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                int seen = 0;
-                while ((line = out.readLine()) != null) {
-                    printed.add(line);
-                    if (++seen == killAfter[round]) {
-                        // SIGKILL, through the handle: Process.destroyForcibly would also close our end of
-                        // its output, and the ids it printed before dying would be lost to the test.
-                        writer.toHandle().destroyForcibly();
-                    }
-                }
-                assertTrue(seen >= killAfter[round], "the writer stopped by itself after " + seen);
-            } finally {
-                writer.destroyForcibly();
-                assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
-            }
-        }
+        kill(printed, "r0", 200, 0);
+        kill(printed, "r1", 701, 0);
+        // A writer that runs longer than H2 keeps replaced data (45 s), so that the file's space
+        // would be written again if H2 were let to, and that compacts the file on the way.
+        kill(printed, "r2", 1, 50_000);
 
         try (MessageHistory history = Services.histories().open(profile, Optional.of(KEY))) {
             String bob = history.conversationWith(HistoryProcess.PEER, "Bob").id();
@@ -81,6 +66,33 @@ class KillTest {
             assertEquals(seqs(all, Direction.OUTGOING), numbers(count(all, Direction.OUTGOING)));
             assertEquals(seqs(all, Direction.INCOMING), numbers(count(all, Direction.INCOMING)));
             assertEquals(count(all, Direction.INCOMING), history.receivedSeq(bob));
+        }
+    }
+
+    /**
+     * Starts a writer, kills it once it printed {@code lines} ids and {@code millis} passed, and
+     * adds every id it printed to {@code printed}.
+     */
+    private void kill(List<String> printed, String prefix, int lines, long millis) throws Exception {
+        long killAt = System.nanoTime() + millis * 1_000_000;
+        Process writer = ChildJvm.start("write", profile.toString(), Services.hex(KEY), prefix);
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            int seen = 0;
+            boolean killed = false;
+            while ((line = out.readLine()) != null) {
+                printed.add(line);
+                if (!killed && ++seen >= lines && System.nanoTime() >= killAt) {
+                    // SIGKILL, through the handle: Process.destroyForcibly would also close our end of
+                    // its output, and the ids it printed before dying would be lost to the test.
+                    writer.toHandle().destroyForcibly();
+                    killed = true;
+                }
+            }
+            assertTrue(killed, "the writer stopped by itself after " + seen);
+        } finally {
+            writer.destroyForcibly();
+            assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
         }
     }
 

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,16 +40,24 @@ final class H2MessageHistory implements MessageHistory {
             + "m.text, m.sent_at, m.state";
     private static final String CONVERSATION_ID_LETTERS = "abcdefghijkmnpqrstuvwxyz23456789";
 
-    private final Connection connection;
+    /** How many commits between two looks at how much of the file is replaced data. */
+    private static final int COMPACT_CHECK_INTERVAL = 1000;
+    private static final long COMPACT_WHILE_OPEN_ABOVE = 64_000_000;
+    private static final long COMPACT_ON_CLOSE_ABOVE = 4_000_000;
+
+    private Connection connection;
+    private final HistoryDatabase.Reconnect reconnect;
     private final Runnable release;
     private final String description;
     private final boolean persistent;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
     private boolean closed;
+    private int commitsSinceCompactCheck;
 
     H2MessageHistory(HistoryDatabase.Opened opened) throws SQLException {
         this.connection = opened.connection();
+        this.reconnect = opened.reconnect();
         this.release = opened.release();
         this.description = opened.description();
         this.persistent = opened.persistent();
@@ -453,6 +462,9 @@ final class H2MessageHistory implements MessageHistory {
             }
             closed = true;
             try {
+                if (persistent && mostlyReplaced(COMPACT_ON_CLOSE_ABOVE)) {
+                    compact();
+                }
                 connection.close();
             } catch (SQLException e) {
                 System.getLogger(H2MessageHistory.class.getName()).log(System.Logger.Level.WARNING,
@@ -470,6 +482,49 @@ final class H2MessageHistory implements MessageHistory {
     }
 
     // ---- plumbing ------------------------------------------------------------------------------
+
+    /**
+     * Every commit grows the file (see HistoryDatabase.SETTINGS), so now and then, and when it
+     * closes, the history has H2 write the live data to a new file if most of it is replaced data.
+     * While open that takes about a second per 100 MB of file, once per few thousand messages
+     * stored in one session.
+     */
+    private void compactIfMostlyReplaced() throws SQLException {
+        if (mostlyReplaced(COMPACT_WHILE_OPEN_ABOVE)) {
+            compact();
+            connection = reconnect.connect();
+            connection.setAutoCommit(false);
+        }
+    }
+
+    /** Whether the file is larger than {@code size} and less than half of it is live data. */
+    private boolean mostlyReplaced(long size) throws SQLException {
+        long fileSize = 0;
+        int fillRate = 100;
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                        + "WHERE SETTING_NAME IN ('info.FILE_SIZE', 'info.FILL_RATE', 'info.CHUNKS_FILL_RATE')")) {
+            // FILL_RATE: how much of the file is in chunks not freed yet; CHUNKS_FILL_RATE: how
+            // much of those chunks is live data.
+            while (rs.next()) {
+                if (rs.getString(1).equals("info.FILE_SIZE")) {
+                    fileSize = Long.parseLong(rs.getString(2));
+                } else {
+                    fillRate = Math.min(fillRate, Integer.parseInt(rs.getString(2)));
+                }
+            }
+        }
+        return fileSize > size && fillRate < 50;
+    }
+
+    /** Closes the database, writing its live data to a new file. */
+    private void compact() throws SQLException {
+        statements.clear();
+        try (Statement s = connection.createStatement()) {
+            s.execute("SHUTDOWN COMPACT");
+        }
+        connection.close();
+    }
 
     /** A conversation's counters; {@link IllegalArgumentException} if there is no such conversation. */
     private record Counters(long lastOutSeq, long receivedSeq) {
@@ -562,6 +617,10 @@ final class H2MessageHistory implements MessageHistory {
             if (persistent) {
                 // The commit is in H2's memory; CHECKPOINT writes it to the file before we return.
                 statement("CHECKPOINT").execute();
+                if (++commitsSinceCompactCheck >= COMPACT_CHECK_INTERVAL) {
+                    commitsSinceCompactCheck = 0;
+                    compactIfMostlyReplaced();
+                }
             }
             return result;
         } catch (SQLException e) {
