@@ -7,7 +7,7 @@ public class PreviousConversationHandler extends ClientPartHandler {
 
     @Override
     boolean enabled(ClientPart client) {
-        return client.conversationCount() > 0;
+        return true; // with no conversation to switch to, it moves the focus as Ctrl+Tab does unbound
     }
 
     @Override

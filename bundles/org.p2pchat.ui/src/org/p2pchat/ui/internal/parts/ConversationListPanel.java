@@ -207,9 +207,12 @@ final class ConversationListPanel {
         return entries.values().stream().mapToInt(e -> e.summary().unread()).sum();
     }
 
-    /** The conversations' keys in the order listed (what Ctrl+Tab and Ctrl+1..9 go through). */
+    /**
+     * The conversations' keys in the order listed (what Ctrl+Tab and Ctrl+1..9 go through), but for
+     * those still connecting (the Connect page shows their progress).
+     */
     List<String> keys() {
-        return conversationRows().stream().map(Row::key).toList();
+        return conversationRows().stream().map(Row::key).filter(k -> !k.startsWith("live:")).toList();
     }
 
     /** Where the line of {@code key} ends on the screen (for a balloon to point at it); null if it is not shown. */

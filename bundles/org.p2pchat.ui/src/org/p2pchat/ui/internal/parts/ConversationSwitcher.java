@@ -83,7 +83,11 @@ final class ConversationSwitcher {
     /** The next ({@code +1}) or previous ({@code -1}) conversation of the list comes to the front (Ctrl+Tab). */
     void showNext(int direction) {
         List<String> keys = list.keys();
-        if (keys.isEmpty()) {
+        if (keys.isEmpty()) { // nothing to switch to: Ctrl+Tab does what it does without the binding
+            var focus = views.root().getDisplay().getFocusControl();
+            if (focus != null) {
+                focus.traverse(direction > 0 ? org.eclipse.swt.SWT.TRAVERSE_TAB_NEXT : org.eclipse.swt.SWT.TRAVERSE_TAB_PREVIOUS);
+            }
             return;
         }
         int at = keys.indexOf(frontKey());

@@ -174,6 +174,10 @@ final class ConversationViews {
         return key.startsWith("live:") ? byConversation(key.substring(5)) : byHistory(key);
     }
 
+    Composite root() {
+        return root;
+    }
+
     List<View> all() {
         return List.copyOf(views);
     }
