@@ -89,12 +89,13 @@ final class ConversationEvents {
             return; // a conversation of a client closed since
         }
         View view = found.get();
-        c.historyId().filter(id -> !id.equals(view.historyId)).ifPresent(id -> {
-            views.identified(view, id);
+        Optional<String> newHistory = c.historyId().filter(id -> !id.equals(view.historyId));
+        View shown = newHistory.map(id -> views.identified(view, id)).orElse(view);
+        if (newHistory.isPresent()) {
             list.identified(c);
             list.front(switcher.frontKey());
-        });
-        renderConversation(view, event);
+        }
+        renderConversation(shown, event);
     }
 
     /** A view for a conversation this part did not start (a call from the list): it reconnects through its directory. */

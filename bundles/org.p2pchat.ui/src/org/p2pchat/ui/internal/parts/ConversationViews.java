@@ -24,6 +24,8 @@ final class ConversationViews {
         Conversation live;
         /** The history's id, once known. */
         String historyId;
+        /** How the live conversation comes back after a failure. */
+        ChatView.Recovery recovery = ChatView.Recovery.NONE;
 
         View(ChatView chat, Conversation live, String historyId) {
             this.chat = chat;
@@ -87,6 +89,7 @@ final class ConversationViews {
     View start(Conversation conversation, ChatView.Recovery recovery) {
         forgetEnded();
         View view = new View(new ChatView(root, part), conversation, conversation.historyId().orElse(null));
+        view.recovery = recovery;
         view.chat.start(conversation, recovery);
         replaceHistoryView(view);
         views.add(view);
@@ -106,16 +109,33 @@ final class ConversationViews {
     }
 
     /**
-     * The history's id of a live conversation became known: a view of the same conversation's
-     * history (not live, or ended) gives way to it.
+     * The history's id of a live conversation became known. A view of the same conversation's
+     * history (not live, or ended) takes the live conversation on below its messages, and the
+     * conversation's own view goes; returns the view that shows it now.
      */
-    void identified(View view, String historyId) {
+    View identified(View view, String historyId) {
         if (historyId.equals(view.historyId)) {
-            return;
+            return view;
         }
-        view.historyId = historyId;
-        view.chat.onReconnect(() -> part.call(historyId)); // once it has ended
-        replaceHistoryView(view);
+        Optional<View> kept = views.stream()
+                .filter(o -> o != view && historyId.equals(o.historyId) && !o.isLive()).findFirst();
+        if (kept.isEmpty()) {
+            view.historyId = historyId;
+            view.chat.onReconnect(() -> part.call(historyId)); // once it has ended
+            return view;
+        }
+        View old = kept.get();
+        boolean wasFront = front == view || front == old;
+        old.live = view.live;
+        old.recovery = view.recovery;
+        old.chat.start(view.live, view.recovery);
+        old.chat.onReconnect(() -> part.call(historyId));
+        dispose(view);
+        replaceHistoryView(old); // any other view of that history
+        if (wasFront) {
+            show(old);
+        }
+        return old;
     }
 
     private void replaceHistoryView(View view) {
