@@ -330,7 +330,9 @@ public class ClientPart {
     /** A conversation the Connect page makes: its view is made now, and comes to the front once connected. */
     private Conversation start(Conversation started, ChatView.Recovery recovery) {
         Conversation before = awaited;
-        if (before != null && before != started && !before.connected().isDone()
+        boolean neverConnected = before != null
+                && (!before.connected().isDone() || before.connected().isCompletedExceptionally());
+        if (neverConnected && before != started
                 && views.byConversation(before.id()).map(v -> v != views.front()).orElse(false)) {
             before.leave(); // a new attempt from the Connect page replaces one that never connected
             views.byConversation(before.id()).ifPresent(views::dispose);
