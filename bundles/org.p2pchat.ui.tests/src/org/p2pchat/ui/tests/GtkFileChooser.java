@@ -57,6 +57,47 @@ final class GtkFileChooser {
         }
     }
 
+    /**
+     * As {@link #choose}, for a save dialog whose name field is filled in already: what is in the
+     * field is selected first, so the typed path replaces it.
+     */
+    static String save(String title, Path file) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String typedInto = null;
+        try {
+            while (System.nanoTime() < deadline) {
+                String window = visible(title);
+                if (window == null) {
+                    if (typedInto != null) {
+                        return "chosen";
+                    }
+                } else {
+                    try {
+                        xdotool(30, "windowfocus", "--sync", window);
+                        if (!window.equals(typedInto)) {
+                            xdotool(30, "key", "--clearmodifiers", "ctrl+a");
+                            xdotool(30, "type", "--delay", "20", file.toString());
+                            typedInto = window;
+                        } else {
+                            xdotool(30, "key", "Return");
+                        }
+                    } catch (IllegalStateException replaced) {
+                        // the window went away between the look and the key: look again
+                    }
+                }
+                Thread.sleep(500);
+            }
+            throw new IllegalStateException("the save dialog did not take the file within 60 s");
+        } catch (Exception e) {
+            try {
+                xdotool(30, "key", "Escape");
+            } catch (Exception ignored) {
+                // the assertion on the result says what failed
+            }
+            return "failed: " + e;
+        }
+    }
+
     /** The visible window called {@code title}, or null. */
     private static String visible(String title) throws Exception {
         Process p = new ProcessBuilder("xdotool", "search", "--onlyvisible", "--name", "^" + title + " ?$")

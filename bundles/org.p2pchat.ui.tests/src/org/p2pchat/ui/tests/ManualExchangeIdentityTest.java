@@ -107,7 +107,9 @@ class ManualExchangeIdentityTest {
         Label identity = harness.byId(Label.class, "chat.identity");
         harness.waitUntil(() -> identity.isVisible() && identity.getText().contains(theirs.self().fingerprint()),
                 SECONDS, "the chat shows the peer's key: " + identity.getText());
-        PartHarness.click(harness.byId(Button.class, "chat.safetyNumber"));
+        Button compare = harness.byId(Button.class, "chat.safetyNumber");
+        harness.waitUntil(compare::isVisible, SECONDS, "the safety number, once connected"); // the key shows before
+        PartHarness.click(compare);
         Label number = harness.waitFor(() -> Arrays.stream(harness.display.getShells())
                 .map(s -> PartHarness.findById(s, Label.class, "safety.number")).filter(l -> l != null)
                 .findFirst().orElse(null), SECONDS, "the safety number dialog");

@@ -328,6 +328,31 @@ final class PartHarness implements AutoCloseable {
         }
     }
 
+    /** The control with the widget id {@code id} that is visible now (one conversation's among several). */
+    <T extends Control> T shownById(Class<T> type, String id) {
+        T found = findShown(shell, type, id);
+        assertNotNull(found, "no visible " + type.getSimpleName() + " with id " + id);
+        return found;
+    }
+
+    private static <T extends Control> T findShown(Control root, Class<T> type, String id) {
+        if (root.isDisposed() || !root.getVisible()) {
+            return null;
+        }
+        if (type.isInstance(root) && id.equals(root.getData(Ui.ID))) {
+            return type.cast(root);
+        }
+        if (root instanceof Composite composite) {
+            for (Control child : composite.getChildren()) {
+                T found = findShown(child, type, id);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
     /** The profile of {@link #registerProfile}. */
     IdentityService profileIdentity() {
         return profileIdentity;

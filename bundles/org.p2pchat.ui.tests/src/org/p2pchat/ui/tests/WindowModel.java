@@ -71,6 +71,30 @@ final class WindowModel {
         throw new AssertionError("no binding for " + keySequence);
     }
 
+    /** The parameters (name to value) the binding of {@code keySequence} gives its command. */
+    java.util.Map<String, String> parametersForKeys(String keySequence) {
+        java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        for (Element binding : elements("bindings")) {
+            if (binding.getAttribute("keySequence").equals(keySequence)) {
+                for (Element p : children(binding, "parameters")) {
+                    parameters.put(p.getAttribute("name"), p.getAttribute("value"));
+                }
+            }
+        }
+        return parameters;
+    }
+
+    /** Runs the handler bound to {@code keySequence}, with the binding's parameters, as the workbench does. */
+    void press(String keySequence, ClientPart part) throws Exception {
+        String command = commandForKeys(keySequence);
+        IEclipseContext context = context(part);
+        parametersForKeys(keySequence).forEach(context::set);
+        Object handler = handler(command, part);
+        Object can = ContextInjectionFactory.invoke(handler, CanExecute.class, context, Boolean.TRUE);
+        assertTrue(Boolean.TRUE.equals(can), commandName(command) + " (" + keySequence + ") is enabled");
+        ContextInjectionFactory.invoke(handler, Execute.class, context);
+    }
+
     /** The command of the item called {@code item} (mnemonics left out) in the main menu's {@code menu}. */
     String commandForMenuItem(String menu, String item) {
         for (Element m : elements("children")) {

@@ -24,7 +24,7 @@ abstract class ClientPartHandler {
         }
     }
 
-    private static ClientPart client(EPartService parts) {
+    static ClientPart client(EPartService parts) {
         MPart part = parts == null ? null : parts.findPart(ClientPart.ID);
         return part != null && part.getObject() instanceof ClientPart client ? client : null;
     }

@@ -17,16 +17,14 @@ import org.eclipse.e4.ui.di.Focus;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.custom.StackLayout;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Listener;
 import org.p2pchat.client.core.ChatClient;
 import org.p2pchat.client.core.ChatClientFactory;
 import org.p2pchat.client.core.ClientEvent;
 import org.p2pchat.client.core.ClientOptions;
-import org.p2pchat.client.core.ConnectionMethod;
 import org.p2pchat.client.core.Conversation;
-import org.p2pchat.client.core.ConversationState;
 import org.p2pchat.client.core.PasteExchange;
 import org.p2pchat.client.core.Request;
 import org.p2pchat.core.ConnectionState;
@@ -34,19 +32,24 @@ import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.core.signaling.PeerAddress;
+import org.p2pchat.history.SearchHit;
+import org.p2pchat.ui.internal.parts.ConversationViews.View;
 
 /**
- * The desktop client's one part, a view of one {@link ChatClient}: the Connect view until a
- * conversation connects, then the Chat view, with incoming requests in a bar above both.
+ * The desktop client's one part, a view of one {@link ChatClient}: the list of conversations on
+ * the left; beside it the Connect page or the conversation chosen, each conversation in a view of
+ * its own (several can be live at once); incoming requests in a bar above.
  * <p>
  * The client layer does what a chat client does (sessions, proofs, contacts, reconnecting, the
- * goodbye); this part renders its {@link ClientEvent}s, which arrive on the UI thread, and calls
- * it. Services are injected with {@link Service}, which re-injects them when they change: a client
- * layer installed later opens a client then.
+ * goodbye, the history); this part renders its {@link ClientEvent}s, which arrive on the UI thread,
+ * and calls it. Services are injected with {@link Service}, which re-injects them when they change:
+ * a client layer installed later opens a client then.
  */
 public class ClientPart {
 
     public static final String ID = "org.p2pchat.ui.part.client";
+    /** Width of the list of conversations. */
+    private static final int LIST_WIDTH = 280;
 
     private volatile SettingsStore settingsStore;
     private volatile ChatClientFactory factory;
@@ -54,14 +57,15 @@ public class ClientPart {
     private volatile FileTransferService fileTransfer;
 
     private Composite root;
-    private StackLayout stack;
     private RequestBar requests;
     private ConnectView connect;
-    private ChatView chat;
+    private ConversationViews views;
+    private ConversationListPanel list;
+    private ConversationActions actions;
     private Notifier notifier;
 
-    // UI thread only:
-    private ChatClient client;
+    // UI thread only (the client is read by searches off it):
+    private volatile ChatClient client;
     /** The factory {@link #client} came from. */
     private ChatClientFactory openedFrom;
     private AutoCloseable subscription;
@@ -72,8 +76,10 @@ public class ClientPart {
     private boolean reopenWhenIdle;
     /** The methods the Connect view took online; a client opened again goes online with them. */
     private final Set<String> online = new LinkedHashSet<>();
-    /** The conversation the chat shows (or is being made); null before the first. */
-    private Conversation current;
+    /** The conversation the Connect page is making (it opens once connected); null if none. */
+    private Conversation awaited;
+    private ConversationEvents events;
+    private ConversationSwitcher switcher;
 
     @Inject
     void setSettingsStore(@org.eclipse.e4.core.di.annotations.Optional @Service SettingsStore store) {
@@ -99,17 +105,33 @@ public class ClientPart {
     @PostConstruct
     void createControls(Composite parent) {
         parent.setLayout(new FillLayout());
-        Composite frame = new Composite(parent, SWT.NONE);
+        Composite body = new Composite(parent, SWT.NONE);
+        body.setLayout(new SidebarLayout(LIST_WIDTH));
+        // The conversation side first, the list second (SidebarLayout puts it on the left).
+        Composite frame = new Composite(body, SWT.NONE);
         GridLayoutFactory.fillDefaults().spacing(0, 0).applyTo(frame);
         requests = new RequestBar(frame, this::acceptRequest, this::reject);
         root = new Composite(frame, SWT.NONE);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(root);
-        stack = new StackLayout();
-        root.setLayout(stack);
         connect = new ConnectView(root, this);
-        chat = new ChatView(root, this);
+        views = new ConversationViews(root, connect.control(), this);
+        list = new ConversationListPanel(body, this);
+        body.addListener(SWT.Paint, e -> { // the line between the list and the conversation
+            var side = list.control().getBounds();
+            e.gc.setForeground(body.getDisplay().getSystemColor(SWT.COLOR_WIDGET_NORMAL_SHADOW));
+            e.gc.drawLine(side.x + side.width, 0, side.x + side.width, body.getClientArea().height);
+        });
+        actions = new ConversationActions(root, list);
         notifier = new Notifier(parent.getShell());
-        stack.topControl = connect.control();
+        switcher = new ConversationSwitcher(this, views, list, notifier);
+        events = new ConversationEvents(this, switcher, views, list, connect, notifier);
+        Listener activated = e -> switcher.markFrontRead();
+        parent.getShell().addListener(SWT.Activate, activated);
+        root.addListener(SWT.Dispose, e -> {
+            if (!parent.getShell().isDisposed()) {
+                parent.getShell().removeListener(SWT.Activate, activated);
+            }
+        });
         openClient();
     }
 
@@ -136,6 +158,8 @@ public class ClientPart {
                         render(event);
                     }
                 });
+                list.setEntries(opened.conversationList());
+                switcher.unreadChanged();
             } catch (IllegalStateException e) {
                 clientProblem = Ui.message(e);
             }
@@ -154,7 +178,7 @@ public class ClientPart {
     private void closeClient() {
         ChatClient old = client;
         client = null;
-        current = null;
+        awaited = null;
         if (subscription != null) {
             try {
                 subscription.close();
@@ -169,15 +193,15 @@ public class ClientPart {
         if (requests != null) {
             requests.clear();
         }
+        if (views != null && !root.isDisposed()) {
+            views.clear();
+            events.clear();
+            list.setEntries(List.of());
+        }
     }
 
     private void showProfile() {
         connect.profile(settingsStore, self(), clientProblem);
-    }
-
-    /** The chat client, or null while there is none. */
-    ChatClient chatClient() {
-        return client;
     }
 
     /** Our identity, or null while there is no client. */
@@ -190,13 +214,18 @@ public class ClientPart {
         return listed;
     }
 
-    /** Whether we appear in public peer lists: the client opens again with it (after a conversation going on). */
+    /** Whether a conversation is going on (the client cannot open again without ending it). */
+    private boolean busy() {
+        return views.all().stream().anyMatch(View::isLive) || (awaited != null && !awaited.state().isFinal());
+    }
+
+    /** Whether we appear in public peer lists: the client opens again with it (after the conversations going on). */
     void setListed(boolean newListed) {
         if (newListed == listed) {
             return;
         }
         listed = newListed;
-        if (current != null && !current.state().isFinal()) {
+        if (busy()) {
             reopenWhenIdle = true;
         } else {
             openClient();
@@ -205,7 +234,7 @@ public class ClientPart {
 
     /** The profile's name was saved: services see the new one once the client opens again (now, if idle). */
     void profileChanged() {
-        if (current != null && !current.state().isFinal()) {
+        if (busy()) {
             reopenWhenIdle = true;
         } else if (!online.isEmpty()) {
             openClient();
@@ -262,7 +291,6 @@ public class ClientPart {
             failed.accept(new IllegalStateException("There is no chat client: " + clientProblem + "."));
             return;
         }
-        endConversation();
         follow(start(client.connect(peer), ChatView.Recovery.RECONNECTS), failed);
     }
 
@@ -273,7 +301,6 @@ public class ClientPart {
             failed.accept(new IllegalStateException("There is no chat client: " + clientProblem + "."));
             return;
         }
-        endConversation();
         follow(start(client.accept(request), ChatView.Recovery.AWAITS), failed);
     }
 
@@ -289,7 +316,6 @@ public class ClientPart {
             status.error("There is no chat client: " + clientProblem + ".");
             return null;
         }
-        endConversation();
         PasteExchange exchange;
         try {
             exchange = client.paste();
@@ -301,9 +327,22 @@ public class ClientPart {
         return exchange;
     }
 
+    /** A conversation the Connect page makes: its view is made now, and comes to the front once connected. */
     private Conversation start(Conversation started, ChatView.Recovery recovery) {
-        current = started;
-        chat.start(started, recovery);
+        Conversation before = awaited;
+        boolean neverConnected = before != null
+                && (!before.connected().isDone() || before.connected().isCompletedExceptionally());
+        if (neverConnected && before != started
+                && views.byConversation(before.id()).map(v -> v != views.front()).orElse(false)) {
+            before.leave(); // a new attempt from the Connect page replaces one that never connected
+            views.byConversation(before.id()).ifPresent(views::dispose);
+            list.ended(before);
+        }
+        awaited = started;
+        if (views.byConversation(started.id()).isEmpty()) {
+            views.start(started, recovery);
+            list.started(started);
+        }
         return started;
     }
 
@@ -312,7 +351,7 @@ public class ClientPart {
         c.connected().whenComplete((ok, error) -> {
             if (error != null) {
                 ui(() -> {
-                    if (c == current && !isChatShown()) {
+                    if (c == awaited && !isChatShown()) {
                         failed.accept(error);
                     }
                 });
@@ -323,22 +362,13 @@ public class ClientPart {
     /** The user accepts a request from the bar: that happens on the Connect page, where its progress shows. */
     private void acceptRequest(Request request) {
         if (isChatShown()) {
-            showConnect();
+            newConnection();
         }
         PeerListPanel panel = connect.peerList();
         if (panel != null) {
             panel.accept(request);
         } else {
-            accept(request, error -> chat.notice("Could not accept the request: " + Ui.message(error)));
-        }
-    }
-
-    /** Leaves a conversation still going before another starts (the client layer says goodbye). */
-    private void endConversation() {
-        Conversation c = current;
-        current = null;
-        if (c != null && !c.state().isFinal()) {
-            c.leave();
+            accept(request, error -> list.status("Could not accept the request: " + Ui.message(error), true));
         }
     }
 
@@ -355,94 +385,94 @@ public class ClientPart {
             }
             case ClientEvent.RequestWithdrawn e -> requests.remove(e.request());
             case ClientEvent.RequestRefused e -> refused(e.text());
-            case ClientEvent.OfConversation e -> {
-                if (current != null && e.conversation().id().equals(current.id())) {
-                    renderConversation(e);
-                }
-            }
-            case ClientEvent.TransferChanged e -> chat.transfer(e.status());
-            case ClientEvent.EntryChanged e -> {
-                // CONTRACT: the desktop's list of conversations shows it.
-            }
-            case ClientEvent.EntryRemoved e -> {
-                // CONTRACT: the desktop's list of conversations shows it.
-            }
-            case ClientEvent.HistoryDeliveryChanged e -> chat.historyDelivery(e.historyId(), e.messageId(), e.state());
+            case ClientEvent.OfConversation e -> events.render(e);
+            case ClientEvent.TransferChanged e -> events.transfer(e.status());
+            case ClientEvent.EntryChanged e -> events.entryChanged(e.entry());
+            case ClientEvent.EntryRemoved e -> events.entryRemoved(e.historyId());
+            case ClientEvent.HistoryDeliveryChanged e -> views.all()
+                    .forEach(v -> v.chat.historyDelivery(e.historyId(), e.messageId(), e.state()));
         }
     }
 
     private void refused(String text) {
-        if (isChatShown() || connect.peerList() == null) {
-            chat.notice(text);
-        } else {
+        if (isChatShown()) {
+            views.front().chat.notice(text);
+        } else if (connect.peerList() != null) {
             connect.peerList().refused(text);
+        } else {
+            list.status(text, true);
         }
     }
 
-    private void renderConversation(ClientEvent.OfConversation event) {
-        switch (event) {
-            case ClientEvent.StateChanged e -> stateChanged(e.state(), e.connection());
-            case ClientEvent.PathSelected e -> chat.path(e.path());
-            case ClientEvent.PeerIdentified e -> {
-                chat.identified(e.identity());
-                if (connect.exchange() != null) {
-                    connect.exchange().identified(e.identity());
-                }
-            }
-            case ClientEvent.SafetyNumber e -> chat.safetyNumber(e.number());
-            case ClientEvent.ContactChecked e -> chat.contact(e.name(), e.status(), e.text());
-            case ClientEvent.MessageReceived e -> {
-                chat.received(e.message());
-                if (!e.message().isSystemNotice()) {
-                    notifier.messageArrived(e.message().sender(), e.message().content());
-                }
-            }
-            case ClientEvent.MessageSent e -> chat.sent(e.message());
-            case ClientEvent.Notice e -> chat.notice(e.text());
-            case ClientEvent.Reconnecting e -> chat.reconnecting(e.attempt(), e.attempts());
-            case ClientEvent.ReconnectFailed e -> chat.attemptFailed(e.attempt(), e.text(), e.nextInMillis() < 0);
-            case ClientEvent.Reconnected e -> chat.reconnected();
-            case ClientEvent.Ended e -> chat.state(ConversationState.ENDED, e.conversation().connectionState());
-            case ClientEvent.ConversationStarted e -> {
-                // shown since we started it
-            }
-            case ClientEvent.ChannelOpened e -> {
-                // a benchmark's channel: the desktop has no use for it
-            }
-            case ClientEvent.DeliveryChanged e -> chat.delivery(e.messageId(), e.state());
+    // ---- the list ------------------------------------------------------------------------------
+
+    /** The conversation the Connect page is making; null if none. */
+    Conversation awaited() {
+        return awaited;
+    }
+
+    /** Calls the peer of a conversation of the history again, and shows the conversation once it is made. */
+    void call(String historyId) {
+        ChatClient c = client;
+        if (c == null) {
+            list.status("There is no chat client: " + clientProblem + ".", true);
+            return;
+        }
+        actions.call(c, historyId, conversation -> switcher.show(views.byConversation(conversation.id())
+                .orElseGet(() -> events.adopt(conversation))));
+    }
+
+    void delete(String historyId) {
+        if (client != null) {
+            actions.delete(client, historyId);
         }
     }
 
-    private void stateChanged(ConversationState state, ConnectionState connection) {
-        chat.state(state, connection);
-        if (connection == ConnectionState.CONNECTED && !isChatShown()) {
-            showChat();
-        } else if (!isChatShown()) {
-            connect.stateChanged(connection);
+    void export(String historyId) {
+        if (client != null) {
+            actions.export(client, historyId);
         }
+    }
+
+    /** Messages of every conversation containing {@code text}; called off the UI thread. */
+    List<SearchHit> search(String text, int limit) {
+        ChatClient c = client;
+        return c == null ? List.of() : c.search(text, limit);
+    }
+
+    /** The chat client, or null while there is none. */
+    ChatClient chatClient() {
+        return client;
     }
 
     // ---- the window ----------------------------------------------------------------------------
 
-    /** The conversation the chat shows or that is being made; null before the first. */
+    /** The conversation the chat in front shows, or the one the Connect page is making; null if none. */
     public Conversation conversation() {
-        return current;
+        View front = views.front();
+        return front != null ? front.live : awaited;
     }
 
     public boolean isChatShown() {
-        return root != null && !root.isDisposed() && stack.topControl == chat.control();
+        return root != null && !root.isDisposed() && views.isChatShown();
     }
 
-    private void showChat() {
-        stack.topControl = chat.control();
-        root.layout(true, true);
-        chat.setFocus();
-    }
-
-    /** Back to the Connect view for a new exchange; leaves the current conversation. */
+    /**
+     * Back to the Connect page for a new exchange (the chat's "New connection"): the conversation in
+     * front is left unless it is connected; the others go on.
+     */
     public void showConnect() {
-        endConversation();
-        if (reopenWhenIdle) {
+        View front = views.front();
+        if (front != null && front.live != null && !front.live.state().isFinal()
+                && front.live.connectionState() != ConnectionState.CONNECTED) {
+            front.live.leave();
+        }
+        newConnection();
+    }
+
+    /** The Connect page, every conversation going on. */
+    public void newConnection() {
+        if (reopenWhenIdle && !busy()) {
             reopenWhenIdle = false;
             openClient();
         }
@@ -452,22 +482,22 @@ public class ClientPart {
         if (connect.peerList() != null) {
             connect.peerList().reset();
         }
-        stack.topControl = connect.control();
-        root.layout(true, true);
+        views.showConnect();
+        list.front(null);
     }
 
-    /** Leaves the conversation (the client layer says goodbye and stops reconnecting). */
+    /** Leaves the conversation in front (the client layer says goodbye and stops reconnecting). */
     public void disconnect() {
-        Conversation c = current;
-        if (c == null || chat.isEnded()) {
+        View front = views.front();
+        if (front == null || front.live == null || front.chat.isEnded()) {
             return;
         }
-        c.leave();
-        chat.left();
+        front.chat.leave();
     }
 
     public boolean canDisconnect() {
-        return isChatShown() && current != null && !chat.isEnded();
+        View front = views.front();
+        return isChatShown() && front.live != null && !front.chat.isEnded();
     }
 
     /** Copies the offer or answer shown last; false if there is none. */
@@ -477,19 +507,44 @@ public class ClientPart {
 
     public void sendFile() {
         if (isChatShown()) {
-            chat.sendFile();
+            views.front().chat.sendFile();
         }
     }
 
-    /** Unread messages (and requests) counted in the window title. */
+    /** Messages (and requests) that arrived while the window was not active, counted in the window title. */
     public int unreadCount() {
         return notifier.unread();
+    }
+
+    /** What the last notification said ("sender: text"), or null. */
+    public String lastNotification() {
+        return notifier.lastAlert();
+    }
+
+    /** The next ({@code +1}) or previous ({@code -1}) conversation of the list comes to the front (Ctrl+Tab). */
+    public void showNext(int direction) {
+        switcher.showNext(direction);
+    }
+
+    /** The {@code n}th conversation of the list (1-based) comes to the front (Ctrl+1..9); false if there is none. */
+    public boolean showNumber(int n) {
+        return switcher.showNumber(n);
+    }
+
+    /** Shows the conversation of a line of the list; at the stored message {@code row} if it is not negative. */
+    void showConversation(String key, long row) {
+        switcher.showConversation(key, row);
+    }
+
+    /** How many conversations the list holds. */
+    public int conversationCount() {
+        return list.keys().size();
     }
 
     @Focus
     void setFocus() {
         if (isChatShown()) {
-            chat.setFocus();
+            views.front().chat.setFocus();
         } else {
             connect.setFocus();
         }

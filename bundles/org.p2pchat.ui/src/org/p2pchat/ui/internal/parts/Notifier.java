@@ -8,9 +8,10 @@ import org.eclipse.swt.widgets.TrayItem;
 
 /**
  * Tells the user about messages and connection requests that arrive while the window is not
- * focused, without stealing focus: the title becomes "(n) P2P Chat" until the window is active
- * again, and a balloon that hides by itself shows what arrived (on the tray icon if there is a
- * system tray).
+ * focused, or in a conversation that is not in front, without stealing focus: the title becomes
+ * "(n) P2P Chat" (n: what arrived while the window was not active, or the unread messages of every
+ * conversation if more) until they are read, and a balloon that hides by itself shows what arrived
+ * (on the tray icon if there is a system tray).
  */
 final class Notifier {
 
@@ -20,6 +21,12 @@ final class Notifier {
     private final ToolTip balloon;
     private TrayItem trayItem;
     private int unread;
+    /** The unread messages of every conversation of the list. */
+    private int conversationsUnread;
+    /** Where a balloon in the active window points; null: the window's corner. */
+    private org.eclipse.swt.graphics.Point pointAt;
+    /** What the last balloon said ("title: text"), or null. */
+    private String lastAlert;
 
     Notifier(Shell shell) {
         this.shell = shell;
@@ -28,22 +35,53 @@ final class Notifier {
         shell.addListener(SWT.Activate, e -> markRead());
     }
 
-    /** A message arrived; says so if the window is not the active one. */
-    void messageArrived(String sender, String content) {
-        alert(sender, content);
+    /**
+     * A message arrived; says so if the window is not the active one, or if {@code elsewhere} (its
+     * conversation is not the one in front).
+     */
+    void messageArrived(String sender, String content, boolean elsewhere) {
+        messageArrived(sender, content, elsewhere, null);
+    }
+
+    /** As {@link #messageArrived(String, String, boolean)}; a balloon in the window points at {@code at} (display coordinates) if given. */
+    void messageArrived(String sender, String content, boolean elsewhere, org.eclipse.swt.graphics.Point at) {
+        pointAt = at;
+        alert(sender, content, elsewhere);
     }
 
     /** Someone asks to connect through a directory; says so if the window is not the active one. */
     void requestArrived(String title, String detail) {
-        alert(title, detail);
+        alert(title, detail, false);
     }
 
-    private void alert(String title, String text) {
-        if (shell.isDisposed() || (shell.getDisplay().getActiveShell() == shell && !shell.getMinimized())) {
+    /** The unread messages of every conversation changed. */
+    void conversationsUnread(int count) {
+        conversationsUnread = count;
+        showTitle();
+    }
+
+    private boolean isActive() {
+        return shell.getDisplay().getActiveShell() == shell && !shell.getMinimized();
+    }
+
+    private void alert(String title, String text, boolean elsewhere) {
+        if (shell.isDisposed() || (!elsewhere && isActive())) {
             return;
         }
-        unread++;
-        shell.setText("(" + unread + ") " + TITLE);
+        if (!isActive()) {
+            unread++;
+        }
+        showTitle();
+        lastAlert = title + ": " + text;
+        if (isActive()) { // a conversation behind the one in front: said in the window's corner, no tray
+            balloon.setText(title);
+            balloon.setMessage(text.length() > 140 ? text.substring(0, 140) + "..." : text);
+            var area = shell.getBounds();
+            balloon.setLocation(pointAt != null ? pointAt
+                    : new org.eclipse.swt.graphics.Point(area.x + area.width - 40, area.y + area.height - 40));
+            balloon.setVisible(true);
+            return;
+        }
         balloon.setText(title);
         balloon.setMessage(text.length() > 140 ? text.substring(0, 140) + "..." : text);
         Tray tray = shell.getDisplay().getSystemTray();
@@ -62,8 +100,21 @@ final class Notifier {
         balloon.setVisible(true);
     }
 
+    private void showTitle() {
+        if (shell.isDisposed()) {
+            return;
+        }
+        int count = Math.max(unread, conversationsUnread);
+        shell.setText(count == 0 ? TITLE : "(" + count + ") " + TITLE);
+    }
+
     int unread() {
         return unread;
+    }
+
+    /** What the last notification said ("title: text"), or null if none came. */
+    String lastAlert() {
+        return lastAlert;
     }
 
     private void markRead() {
@@ -71,7 +122,7 @@ final class Notifier {
             return;
         }
         unread = 0;
-        shell.setText(TITLE);
+        showTitle();
         balloon.setVisible(false);
         if (trayItem != null) {
             trayItem.dispose();
