@@ -142,9 +142,9 @@ class ChatDeliveryUiTest {
         assertEquals(1, second.sent.stream().filter(m -> m.content().equals("Are you still there?")).count(),
                 "once: " + second.sent);
         second.acknowledged(second.sent.get(0).seq());
-        harness.waitUntil(() -> messages.getText().contains("\u2713\u2713\nAre you still there?"), SECONDS,
-                "delivered after all\n" + messages.getText());
-        assertEquals(1, count(messages, "Are you still there?"), messages.getText());
+        harness.waitUntil(() -> harness.shownById(StyledText.class, "chat.messages").getText().contains("\u2713\u2713\nAre you still there?"), SECONDS,
+                "delivered after all\n" + harness.shownById(StyledText.class, "chat.messages").getText());
+        assertEquals(1, count(harness.shownById(StyledText.class, "chat.messages"), "Are you still there?"), harness.shownById(StyledText.class, "chat.messages").getText());
         System.out.println("screenshot: " + harness.screenshot("chat-sent-again-delivered"));
     }
 
@@ -156,7 +156,7 @@ class ChatDeliveryUiTest {
 
     /** A click on the "Send again" of our message {@code text}, where the person sees it. */
     private void clickSendAgain(StyledText messages, String text) {
-        int link = messages.getText().indexOf("Send again\n" + text);
+        int link = harness.shownById(StyledText.class, "chat.messages").getText().indexOf("Send again\n" + text);
         assertTrue(link >= 0, messages.getText());
         Point at = messages.getLocationAtOffset(link + 2);
         Event click = new Event();

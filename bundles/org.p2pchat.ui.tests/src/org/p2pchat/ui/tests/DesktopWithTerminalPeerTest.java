@@ -89,7 +89,6 @@ class DesktopWithTerminalPeerTest {
     private SeparateNetwork network;
     private CliProcess cli;
     private Path inbox;
-    private StyledText messages;
 
     @BeforeAll
     static void productAndNetwork() {
@@ -167,7 +166,6 @@ class DesktopWithTerminalPeerTest {
         harness.waitUntil(() -> status.getText().startsWith("\u25cf Connected to " + PEER), STEP_SECONDS,
                 "the desktop shows the connection: " + status.getText());
         await(() -> cli.awaitState("connected", STEP_SECONDS), "the terminal connects");
-        messages = harness.byId(StyledText.class, "chat.messages");
         chat("before");
     }
 
@@ -211,7 +209,7 @@ class DesktopWithTerminalPeerTest {
         // The desktop user drops a file on the conversation; the terminal accepts everything into its inbox.
         Path fromDesktop = work.resolve("desk-outbox").resolve("desk photo.bin");
         byte[] desktopBytes = write(fromDesktop, 2 * 1024 * 1024 + 5, 12);
-        drop(messages, fromDesktop);
+        drop(messages(), fromDesktop);
         Label notice = harness.byId(Label.class, "chat.fileNotice");
         assertTrue(!notice.isVisible(), "the chat takes files from this peer: " + notice.getText());
         Composite outgoing = harness.waitFor(() -> transferRow("\u2191 " + fromDesktop.getFileName()), STEP_SECONDS,
@@ -240,25 +238,25 @@ class DesktopWithTerminalPeerTest {
         Text input = harness.byId(Text.class, "chat.input");
         input.setText("typed while offline");
         PartHarness.key(input, SWT.CR, '\r', 0);
-        harness.waitUntil(() -> messages.getText().contains("\u25f7\ntyped while offline"), STEP_SECONDS,
-                "kept, waiting for the connection: " + messages.getText());
+        harness.waitUntil(() -> messages().getText().contains("\u25f7\ntyped while offline"), STEP_SECONDS,
+                "kept, waiting for the connection: " + messages().getText());
         assertEquals("", input.getText(), "the input is emptied");
         System.out.println("screenshot: " + harness.screenshot("real-network-dropped"));
         network.up();
 
         await(() -> cli.await("reconnected", DROP_SECONDS), "the terminal reconnects through the directory");
-        harness.waitUntil(() -> messages.getText().contains("Reconnected."), STEP_SECONDS,
-                "the chat says it reconnected: " + messages.getText());
+        harness.waitUntil(() -> messages().getText().contains("Reconnected."), STEP_SECONDS,
+                "the chat says it reconnected: " + messages().getText());
         harness.waitUntil(() -> status.getText().startsWith("\u25cf Connected to " + PEER), STEP_SECONDS,
                 "the desktop shows the connection again: " + status.getText());
         assertTrue(PartHarness.findById(harness.shell, Label.class, "request.text") == null,
                 "the reconnection was taken without asking the user");
-        assertTrue(messages.getText().contains("Hi desk, before"), "the conversation kept its messages");
+        assertTrue(messages().getText().contains("Hi desk, before"), "the conversation kept its messages");
         await(() -> cli.await(e -> "message".equals(e.get("event").getAsString())
                 && "typed while offline".equals(e.get("content").getAsString()), "what was typed offline", STEP_SECONDS),
                 "the terminal receives what was typed while offline");
-        harness.waitUntil(() -> messages.getText().contains("\u2713\u2713\ntyped while offline"), STEP_SECONDS,
-                "delivered: " + messages.getText());
+        harness.waitUntil(() -> messages().getText().contains("\u2713\u2713\ntyped while offline"), STEP_SECONDS,
+                "delivered: " + messages().getText());
         chat("after the drop");
         System.out.println("screenshot: " + harness.screenshot("real-network-reconnected"));
     }
@@ -277,7 +275,7 @@ class DesktopWithTerminalPeerTest {
 
         String theirs = "Hi desk, " + round;
         cli.send(theirs);
-        harness.waitUntil(() -> messages.getText().contains(theirs), STEP_SECONDS, "the desktop lists the terminal's message");
+        harness.waitUntil(() -> messages().getText().contains(theirs), STEP_SECONDS, "the desktop lists the terminal's message");
     }
 
     /** The row of the transfer list whose name reads {@code name}, or null. */
@@ -362,4 +360,10 @@ class DesktopWithTerminalPeerTest {
             }
         }
     }
+
+    /** The messages of the conversation in front (each conversation has a view of its own). */
+    private StyledText messages() {
+        return harness.shownById(StyledText.class, "chat.messages");
+    }
+
 }
