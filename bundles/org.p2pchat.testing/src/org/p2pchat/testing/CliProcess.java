@@ -237,16 +237,22 @@ public final class CliProcess implements AutoCloseable {
      * order relative to others is not fixed).
      */
     public JsonObject first(String name, long seconds) throws InterruptedException {
+        return first(e -> name.equals(e.get("event").getAsString()), "event '" + name + "'", seconds);
+    }
+
+    /** The first event matching {@code wanted}, printed before or within {@code seconds}, as {@link #first(String, long)}. */
+    public JsonObject first(Predicate<JsonObject> wanted, String what, long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         do {
             assertJsonOnly();
-            List<JsonObject> found = seen(name);
-            if (!found.isEmpty()) {
-                return found.get(0);
+            for (JsonObject e : history) {
+                if (wanted.test(e)) {
+                    return e;
+                }
             }
             Thread.sleep(20);
         } while (System.nanoTime() < deadline);
-        throw new AssertionError(label + ": no event '" + name + "' within " + seconds + " s. " + output());
+        throw new AssertionError(label + ": no " + what + " within " + seconds + " s. " + output());
     }
 
     /** Every event called {@code name} printed so far, including those waits skipped. */

@@ -252,7 +252,8 @@ class DesktopWithTerminalPeerTest {
         assertTrue(PartHarness.findById(harness.shell, Label.class, "request.text") == null,
                 "the reconnection was taken without asking the user");
         assertTrue(messages().getText().contains("Hi desk, before"), "the conversation kept its messages");
-        await(() -> cli.await(e -> "message".equals(e.get("event").getAsString())
+        // It may arrive before the terminal prints "reconnected": look through everything it printed.
+        await(() -> cli.first(e -> "message".equals(e.get("event").getAsString())
                 && "typed while offline".equals(e.get("content").getAsString()), "what was typed offline", STEP_SECONDS),
                 "the terminal receives what was typed while offline");
         harness.waitUntil(() -> messages().getText().contains("\u2713\u2713\ntyped while offline"), STEP_SECONDS,

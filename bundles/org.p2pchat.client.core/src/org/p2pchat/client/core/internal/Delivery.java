@@ -50,6 +50,12 @@ final class Delivery {
      */
     static final boolean ACKS = !"false".equalsIgnoreCase(System.getProperty("p2pchat.delivery.acks", "true"));
 
+    /**
+     * How long to wait for the peer's resume point before sending from our first unacknowledged
+     * message: a lost first acknowledgement must not stall the conversation, and sending again what
+     * the peer has is safe (it drops repeats and acknowledges them).
+     */
+    static final long RESUME_WAIT_MS = 3_000;
     static final String WEB_APP_NOTICE = "Delivery to the web app is best effort: its app does not confirm receipt.";
     static final String ACKS_OFF_NOTICE = "Delivery is best effort: acknowledgements are turned off "
             + "(p2pchat.delivery.acks=false).";
@@ -114,6 +120,10 @@ final class Delivery {
                 .orElseGet(() -> history.newUnverifiedConversation(name).id());
         historyId = id;
         serial.execute(() -> {
+            if (resume > 0) {
+                // The peer said what it has before we knew who it is.
+                history.acknowledge(id, resume).forEach(m -> post(m, DeliveryState.DELIVERED));
+            }
             for (StoredMessage m : history.unacknowledged(id)) {
                 unacknowledged.put(m.seq(), m);
             }
@@ -169,6 +179,7 @@ final class Delivery {
             receivedUpTo = historyId == null ? -1 : history.receivedSeq(historyId);
             s.acknowledge(Math.max(receivedUpTo, 0));
             pump(); // the peer's resume point may have come before we knew its client
+            client.after(RESUME_WAIT_MS).execute(() -> serial.execute(() -> resumeWithoutAnswer(s)));
         } else {
             if (!noticeShown) {
                 noticeShown = true;
@@ -177,6 +188,18 @@ final class Delivery {
             }
             pump();
         }
+    }
+
+    /** The peer did not say what it has on {@code s}: resume from our first unacknowledged message. */
+    private void resumeWithoutAnswer(PeerSession s) {
+        if (s != session || ended || resume >= 0) {
+            return;
+        }
+        resume = unacknowledged.isEmpty() ? 0 : unacknowledged.firstKey() - 1;
+        handedUpTo = resume;
+        LOG.log(Level.WARNING, "no resume point from the peer within {0} ms: sending from seq {1}", RESUME_WAIT_MS,
+                resume + 1);
+        pump();
     }
 
     /** The conversation ended: what the peer did not acknowledge is not delivered (sent again by a later one). */
@@ -324,7 +347,10 @@ final class Delivery {
     /** The peer acknowledged everything up to {@code seq}; its first acknowledgement on a session is where to resume. */
     void acknowledged(PeerSession s, long seq) {
         serial.execute(() -> {
+            firstAcks.putIfAbsent(s, seq);
             if (historyId == null) {
+                // Not identified yet: nothing of ours is loaded, but the resume point must not be lost.
+                resumeAt(s, seq);
                 return;
             }
             List<StoredMessage> delivered = history.acknowledge(historyId, seq);
@@ -339,13 +365,17 @@ final class Delivery {
             if (!delivered.isEmpty()) {
                 client.list().changed(historyId);
             }
-            firstAcks.putIfAbsent(s, seq);
-            if (s == session && resume < 0) {
-                resume = seq;
-                handedUpTo = seq;
-                pump();
-            }
+            resumeAt(s, seq);
         });
+    }
+
+    /** The peer's first acknowledgement on the current session is where sending resumes. */
+    private void resumeAt(PeerSession s, long seq) {
+        if (s == session && resume < 0) {
+            resume = seq;
+            handedUpTo = seq;
+            pump();
+        }
     }
 
     /** A message from the peer: stored, acknowledged, shown; a repeat is acknowledged again and not shown. */

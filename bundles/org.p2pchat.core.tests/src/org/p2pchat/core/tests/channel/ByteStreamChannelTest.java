@@ -64,6 +64,49 @@ class ByteStreamChannelTest {
     }
 
     @Test
+    void whatArrivesBeforeAReceiverIsSetIsHandedToItFirstInOrder() throws Exception {
+        ByteStreamChannel out = new ByteStreamChannel(pair.a, c -> {
+        });
+        ByteStreamChannel in = new ByteStreamChannel(pair.b, c -> {
+        });
+        pair.open();
+        out.write(new byte[] {1, 2, 3}, 0, 3);
+        out.write(new byte[] {4, 5}, 0, 2);
+        pair.b.drain(); // both arrived, nobody listening yet
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        CountDownLatch all = new CountDownLatch(1);
+        in.onReceive(bytes -> {
+            received.write(bytes, 0, bytes.length);
+            if (received.size() == 7) {
+                all.countDown();
+            }
+        });
+        out.write(new byte[] {6, 7}, 0, 2);
+        assertTrue(all.await(T, TimeUnit.SECONDS), "received " + received.size());
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7}, received.toByteArray());
+    }
+
+    @Test
+    void aPeerFloodingAChannelNobodyReadsYetIsCutOff() throws Exception {
+        ByteStreamChannel out = new ByteStreamChannel(pair.a, c -> {
+        });
+        ByteStreamChannel in = new ByteStreamChannel(pair.b, c -> {
+        });
+        pair.open();
+        CountDownLatch inClosed = new CountDownLatch(1);
+        in.onClose(inClosed::countDown);
+        byte[] chunk = new byte[InMemoryChannelPair.MAX_MESSAGE_BYTES];
+        assertThrows(IOException.class, () -> {
+            for (int i = 0; i < 1000; i++) { // 4 MiB is the most kept; the channel closes before 1000 chunks
+                out.write(chunk, 0, chunk.length);
+                pair.b.drain();
+            }
+        });
+        assertTrue(inClosed.await(T, TimeUnit.SECONDS), "the receiving side closed the channel");
+        assertFalse(in.isOpen());
+    }
+
+    @Test
     void closingOneSideClosesTheOtherAndWritesFail() throws Exception {
         ByteStreamChannel out = new ByteStreamChannel(pair.a, c -> {
         });
