@@ -199,6 +199,44 @@ class DeliveryTest {
     }
 
     @Test
+    void messagesThePeerStoredButWhoseAcknowledgementsWereLostAreDeliveredAfterARestartAndNotShownAgain() throws Exception {
+        HistoryService histories = Peers.service(HistoryService.class);
+        InTheMiddle mailbox = Peers.folderProvider();
+        Peers.Person alice = onDisk("alice", histories, mailbox);
+        Peers.Person bob = onDisk("bob", histories, mailbox);
+        Peers.meetOnline(work.resolve("mailbox"), alice, bob);
+        Conversation[] c = connect(alice, bob);
+        String historyId = c[0].historyId().orElseThrow();
+        List<ChatMessage> sent = new ArrayList<>();
+        for (String text : List.of("one", "two", "three")) {
+            ChatMessage m = c[0].send(text).get(T, TimeUnit.SECONDS);
+            awaitState(alice, m.id(), DeliveryState.DELIVERED);
+            sent.add(m);
+        }
+        // Killed after Bob stored them but before his acknowledgements were stored: the history says "sent".
+        restart(alice);
+        restart(bob);
+        try (MessageHistory h = histories.open(work.resolve("alice"), Optional.empty())) {
+            sent.forEach(m -> h.setState(historyId, m.id(), DeliveryState.SENT));
+        }
+
+        // Bob's resume point (3) says he has them all: nothing is sent again, all three are delivered.
+        Peers.Person alice2 = onDisk("alice", histories, mailbox);
+        Peers.Person bob2 = onDisk("bob", histories, mailbox);
+        alice2.client().goOnline(FOLDER);
+        bob2.client().goOnline(FOLDER);
+        Conversation[] again = connect(alice2, bob2);
+        for (ChatMessage m : sent) {
+            awaitState(alice2, m.id(), DeliveryState.DELIVERED);
+        }
+        ChatMessage four = again[0].send("four").get(T, TimeUnit.SECONDS);
+        assertEquals(4, four.seq());
+        awaitState(alice2, four.id(), DeliveryState.DELIVERED);
+        assertEquals(List.of("four"), shown(bob2), "nothing Bob had was shown again");
+        assertEquals(List.of("one", "two", "three", "four"), texts(bob2, again[1], Direction.INCOMING));
+    }
+
+    @Test
     void sendAgainConnectsToThePeerAndDeliversAMessageThatWasNotDelivered() throws Exception {
         Peers.Pair pair = pair();
         Conversation[] c = connect(pair.alice(), pair.bob());

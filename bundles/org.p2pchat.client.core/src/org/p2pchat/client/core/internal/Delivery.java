@@ -85,6 +85,8 @@ final class Delivery {
     private long resume = -1;
     /** The peer's first acknowledgement on each session, also one that came before the session was ours. */
     private final Map<PeerSession, Long> firstAcks = new WeakHashMap<>();
+    /** The highest sequence number the peer acknowledged, also before it was identified; -1 until one came. */
+    private long acknowledgedUpTo = -1;
     /** The highest sequence number handed to {@link #session}. */
     private long handedUpTo;
     /** The sessions a sequenced message came on. */
@@ -120,9 +122,8 @@ final class Delivery {
                 .orElseGet(() -> history.newUnverifiedConversation(name).id());
         historyId = id;
         serial.execute(() -> {
-            if (resume > 0) {
-                // The peer said what it has before we knew who it is.
-                history.acknowledge(id, resume).forEach(m -> post(m, DeliveryState.DELIVERED));
+            if (acknowledgedUpTo > 0) {
+                markDelivered(acknowledgedUpTo); // the peer said what it has before we knew who it is
             }
             for (StoredMessage m : history.unacknowledged(id)) {
                 unacknowledged.put(m.seq(), m);
@@ -348,25 +349,28 @@ final class Delivery {
     void acknowledged(PeerSession s, long seq) {
         serial.execute(() -> {
             firstAcks.putIfAbsent(s, seq);
-            if (historyId == null) {
-                // Not identified yet: nothing of ours is loaded, but the resume point must not be lost.
-                resumeAt(s, seq);
-                return;
-            }
-            List<StoredMessage> delivered = history.acknowledge(historyId, seq);
-            for (StoredMessage m : delivered) {
-                StoredMessage before = unacknowledged.get(m.seq());
-                if (before != null && before.state() != DeliveryState.SENT) {
-                    post(m, DeliveryState.SENT); // it was handed, or it could not be acknowledged
-                }
-                post(m, DeliveryState.DELIVERED);
-            }
-            unacknowledged.headMap(seq, true).clear();
-            if (!delivered.isEmpty()) {
-                client.list().changed(historyId);
-            }
+            acknowledgedUpTo = Math.max(acknowledgedUpTo, seq);
+            if (historyId != null) {
+                markDelivered(seq);
+            } // else: kept in acknowledgedUpTo until we know who the peer is (and so which messages)
             resumeAt(s, seq);
         });
+    }
+
+    /** Our messages up to {@code seq} are delivered: stored so, shown so, not sent again. */
+    private void markDelivered(long seq) {
+        List<StoredMessage> delivered = history.acknowledge(historyId, seq);
+        for (StoredMessage m : delivered) {
+            StoredMessage before = unacknowledged.get(m.seq());
+            if (before != null && before.state() != DeliveryState.SENT) {
+                post(m, DeliveryState.SENT); // it was handed, or it could not be acknowledged
+            }
+            post(m, DeliveryState.DELIVERED);
+        }
+        unacknowledged.headMap(seq, true).clear();
+        if (!delivered.isEmpty()) {
+            client.list().changed(historyId);
+        }
     }
 
     /** The peer's first acknowledgement on the current session is where sending resumes. */
