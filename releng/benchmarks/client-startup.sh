@@ -13,8 +13,6 @@
 #   --history       also start on a profile whose history holds 100,000 messages in 50
 #                   conversations (FillHistory.java; filled once per run, copied for each start
 #                   without its configuration); --history-template DIR keeps and reuses it
-#   --nice N        starts the clients with "nice -n N" (a negative N needs root): on a machine
-#                   busy with other work, approaches the figures of a quiet one
 #   --breakdown     one more start of each product with -Xlog:class+load, printing when each
 #                   phase began (seconds since the JVM started)
 #
@@ -28,7 +26,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 . releng/scripts/common.sh
 product="$root/$P2PCHAT_PRODUCT_DIR"
-runs=5 baseline="" history=false template="" breakdown=false priority=()
+runs=5 baseline="" history=false template="" breakdown=false
 args=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,7 +36,6 @@ while [ $# -gt 0 ]; do
     --history) history=true ;;
     --history-template) history=true; template=$(realpath -m "$2"); shift ;;
     --breakdown) breakdown=true ;;
-    --nice) priority=(nice -n "$2"); shift ;;
     [0-9]*) runs=$1 ;; # the old form: client-startup.sh N
     *) p2pchat_die "unknown argument $1 (see the head of $0)" ;;
   esac
@@ -70,7 +67,7 @@ start() {
   start_ns=$(date +%s%N)
   (HOME="$home" XDG_CACHE_HOME="$cache" \
     P2PCHAT_VMARGS="-Dp2pchat.ui.autoclose.ms=1500 -Dp2pchat.ui.startup.timing=true -Dp2pchat.bench.home=$work $vmargs" \
-    exec ${priority[@]+"${priority[@]}"} "$product/p2pchat" > "$fifo" 2>&1) &
+    exec "$product/p2pchat" > "$fifo" 2>&1) &
   pid=$! # the subshell execs the script, which execs java: one process throughout
   (shown=""
    while IFS= read -r line; do
@@ -170,7 +167,7 @@ for kind in "${kinds[@]}"; do
          "CPU $(cut -d' ' -f2 "$r" | median) ms; RSS $(cut -d' ' -f3 "$r" | median) MiB"
   done
 done
-echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)${priority[*]:+ (clients started with ${priority[*]})}"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [ "$breakdown" = true ]; then
   echo "where the time goes (seconds since the JVM started, from -Xlog:class+load, one start each):"
