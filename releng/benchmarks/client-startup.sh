@@ -184,7 +184,7 @@ if [ "$breakdown" = true ]; then
     "org.eclipse.e4.ui.internal.workbench.swt.PartRenderingEngine |rendering"
     "org.p2pchat.ui.internal.parts.ClientPart |client part"
     "org.p2pchat.client.core.internal.DefaultChatClient |chat client opened"
-    "org.p2pchat.ui.internal.parts.ProgressRegion\$ |status line (the window's last part)"
+    "org.p2pchat.ui.internal.parts.ProgressRegion |status line (the window's last part)"
   )
   for p in "${!products[@]}"; do
     log="$work/classes-$p.log"
