@@ -1,6 +1,7 @@
 package org.p2pchat.history.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,10 +11,14 @@ import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.p2pchat.core.profile.ProfileVault;
@@ -58,7 +63,8 @@ class ProfileHistoryTest {
         ServiceRegistration<ProfileVault> registration = Services.context().registerService(ProfileVault.class,
                 new FixedVault(otherProfile, Services.key(10)), ranking);
         try {
-            Optional<String> problem = Services.histories().problem();
+            // The history opens on a thread of its own: the problem is reported once it was tried.
+            Optional<String> problem = Services.eventually(() -> Services.histories().problem());
             assertTrue(problem.isPresent(), "no problem reported");
             assertEquals("The history in " + otherProfile.toRealPath()
                     + " could not be opened: the key or passphrase is wrong; nothing was changed", problem.get());
@@ -69,6 +75,37 @@ class ProfileHistoryTest {
         MessageHistory back = Services.await(MessageHistory.class);
         assertEquals(Optional.empty(), Services.histories().problem());
         back.conversations();
+    }
+
+    /**
+     * Opening the database is not done by the thread that hands over the vault: at start that is
+     * the framework starting its bundles, and the whole program would wait for H2.
+     */
+    @Test
+    void theHistoryIsOpenedAndRegisteredOffTheThreadThatGaveTheVault() throws Exception {
+        Services.await(MessageHistory.class);
+        CompletableFuture<String> registeredBy = new CompletableFuture<>();
+        ServiceListener listener = event -> {
+            if (event.getType() == ServiceEvent.REGISTERED
+                    && otherProfile.toString().equals(event.getServiceReference().getProperty("profile.directory"))) {
+                registeredBy.complete(Thread.currentThread().getName());
+            }
+        };
+        Services.context().addServiceListener(listener, "(objectClass=" + MessageHistory.class.getName() + ")");
+        Dictionary<String, Object> ranking = new Hashtable<>();
+        ranking.put(Constants.SERVICE_RANKING, 100);
+        ServiceRegistration<ProfileVault> registration = Services.context().registerService(ProfileVault.class,
+                new FixedVault(otherProfile, Services.key(11)), ranking);
+        try {
+            String thread = registeredBy.get(20, TimeUnit.SECONDS);
+            assertNotEquals(Thread.currentThread().getName(), thread);
+            assertEquals("p2pchat-history", thread);
+            assertEquals(Optional.empty(), Services.histories().problem());
+        } finally {
+            Services.context().removeServiceListener(listener);
+            registration.unregister();
+        }
+        Services.await(MessageHistory.class).conversations();
     }
 
     /** A vault whose {@code history} secret is a key the test chose. */

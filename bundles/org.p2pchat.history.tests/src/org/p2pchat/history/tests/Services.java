@@ -1,7 +1,10 @@
 package org.p2pchat.history.tests;
 
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -37,6 +40,17 @@ final class Services {
 
     static HistoryService histories() {
         return await(HistoryService.class);
+    }
+
+    /** Asks {@code value} until it has one (a state another thread changes), for at most 20 s. */
+    static <T> Optional<T> eventually(Supplier<Optional<T>> value) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Optional<T> now = value.get();
+        while (now.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            now = value.get();
+        }
+        return now;
     }
 
     /** A 32-byte key made from {@code seed}. */

@@ -1,5 +1,8 @@
 package org.p2pchat.ui.internal.addons;
 
+import java.time.Instant;
+
+import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 
 import org.eclipse.e4.core.di.annotations.Optional;
@@ -16,20 +19,36 @@ import org.osgi.service.event.Event;
  * <ul>
  * <li>prints {@value #WINDOW_SHOWN} on stdout once the main window is visible;</li>
  * <li>with the system property {@value #AUTOCLOSE_PROPERTY} set to a number of milliseconds,
- * closes the workbench that long after the window is shown (the process then exits with 0).</li>
+ * closes the workbench that long after the window is shown (the process then exits with 0);</li>
+ * <li>with the system property {@value #TIMING_PROPERTY} set to {@code true}, prints after it when
+ * each phase of the start ended, in milliseconds since the process started
+ * ({@code releng/benchmarks/client-startup.sh} reads it).</li>
  * </ul>
  */
 public class StartupAddon {
 
     public static final String WINDOW_SHOWN = "P2P Chat window shown";
     public static final String AUTOCLOSE_PROPERTY = "p2pchat.ui.autoclose.ms";
+    public static final String TIMING_PROPERTY = "p2pchat.ui.startup.timing";
+    /** Set by Equinox's launcher when it starts the framework. */
+    private static final String FRAMEWORK_START_PROPERTY = "eclipse.startTime";
 
     private static final int POLL_MS = 100;
+
+    /** When the application model was loaded and processed: the add-ons are made then. */
+    private long modelLoaded;
+    private long windowRendered;
+
+    @PostConstruct
+    void modelLoaded() {
+        modelLoaded = System.currentTimeMillis();
+    }
 
     @Inject
     @Optional
     void applicationStarted(@UIEventTopic(UIEvents.UILifeCycle.APP_STARTUP_COMPLETE) Event event,
             MApplication application, IWorkbench workbench) {
+        windowRendered = System.currentTimeMillis();
         MWindow window = application.getSelectedElement() != null ? application.getSelectedElement()
                 : application.getChildren().get(0);
         if (window.getWidget() instanceof Shell shell) {
@@ -49,17 +68,30 @@ public class StartupAddon {
         }
     }
 
-    private static void windowShown(Shell shell, IWorkbench workbench) {
+    private void windowShown(Shell shell, IWorkbench workbench) {
         // The renderer adds the menu bar after the first layout. A window manager answers with a
         // resize, which lays the window out again; without one (Xvfb) the content would keep the
         // height it had without the menu bar and lose its bottom rows. Paint before reporting.
         shell.layout(true, true);
         shell.update();
         System.out.println(WINDOW_SHOWN);
+        if (Boolean.getBoolean(TIMING_PROPERTY)) {
+            printTiming(System.currentTimeMillis());
+        }
         System.out.flush();
         Long delay = Long.getLong(AUTOCLOSE_PROPERTY);
         if (delay != null) {
             shell.getDisplay().timerExec((int) Math.clamp(delay, 0, Integer.MAX_VALUE), workbench::close);
         }
+    }
+
+    private void printTiming(long shown) {
+        // The process's start time comes from the system (in clock ticks); the JVM's own start
+        // time would need the management module loaded, which costs more than this reports.
+        long start = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        long framework = Long.getLong(FRAMEWORK_START_PROPERTY, start);
+        System.out.printf("P2P Chat start-up (ms after the process started): framework launched %d,"
+                + " application model loaded %d, window rendered %d, window shown and painted %d%n",
+                framework - start, modelLoaded - start, windowRendered - start, shown - start);
     }
 }
