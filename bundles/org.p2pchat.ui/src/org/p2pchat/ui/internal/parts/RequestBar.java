@@ -63,7 +63,7 @@ final class RequestBar {
 
         Label identityText = Ui.tag(Ui.label(row, identityText(request), SWT.WRAP), IDENTITY);
         identityText.setForeground(request.identity().isPresent() && request.warning().isEmpty()
-                ? Ui.GOOD : Ui.ERROR);
+                ? Ui.MUTED : Ui.ERROR);
         GridDataFactory.fillDefaults().grab(true, false).span(3, 1).hint(300, SWT.DEFAULT).applyTo(identityText);
 
         rows.put(request, row);
@@ -79,7 +79,8 @@ final class RequestBar {
         if (key.isEmpty()) {
             return "\u26a0 Unverified: their app proves no identity (the web app does not).";
         }
-        return "\u2714 Verified identity \u00b7 key " + key.get().fingerprint();
+        // Signed: the request belongs to that key. Who holds it is verified by comparing the safety number.
+        return "Not verified \u00b7 key " + key.get().fingerprint();
     }
 
     private void reject(Request request) {
