@@ -73,7 +73,7 @@ class SafetyNumberEndToEndTest {
         // Someone else comes as "bob" (another profile, another key): loud, and the mark is gone.
         try (CliProcess alice = alice(dir); CliProcess other = peer("bob", dir.resolve("other"))) {
             ManualExchangeEndToEndTest.connect(alice, other);
-            JsonObject changed = alice.await(e -> "verification".equals(e.get("event").getAsString())
+            JsonObject changed = alice.first(e -> "verification".equals(e.get("event").getAsString())
                     && "key_changed".equals(e.get("state").getAsString()), "key changed", STEP_SECONDS);
             assertTrue(changed.get("text").getAsString().startsWith("Your safety number with bob has changed"),
                     changed.toString());

@@ -13,6 +13,7 @@ import org.p2pchat.client.core.ClientEvent;
 import org.p2pchat.client.core.ConnectionMethod;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.client.core.Request;
+import org.p2pchat.client.core.Verification;
 import org.p2pchat.core.signaling.PeerAddress;
 import org.p2pchat.core.signaling.ProviderStatus;
 
@@ -162,7 +163,10 @@ final class MethodConsole {
 
     private void requested(Request request) {
         PeerAddress from = request.from();
-        String who = request.identity().map(i -> "signed by key " + i.fingerprint()).orElse("UNVERIFIED (no identity proof)");
+        Verification marked = request.identity().map(client::verification).orElse(Verification.UNSIGNED);
+        String who = request.identity().map(i -> "signed by key " + i.fingerprint()
+                + (marked == Verification.VERIFIED ? ", verified by you" : ", not verified"))
+                .orElse("UNVERIFIED (no identity proof)");
         String warning = request.warning().orElse(null);
         Conversation previous = console.current();
         if (console.chatting() && request.identity().isPresent()
@@ -180,6 +184,7 @@ final class MethodConsole {
         print.event("request", "* " + from.shown() + " asks to connect (" + who + ")."
                 + (warning == null ? "" : "\n! " + warning) + answer,
                 "id", from.id(), "name", from.name(), "signed", request.identity().isPresent(),
+                "verification", ChatConsole.state(marked),
                 "fingerprint", request.identity().map(i -> i.fingerprint()).orElse(null), "reconnect", request.reconnect(),
                 "api", from.identity().isPresent() ? "authenticated" : "legacy", "warning", warning, "declined", decline);
         if (decline) {

@@ -230,6 +230,24 @@ class DirectoryUiTest {
     }
 
     @Test
+    void aRequestFromAKeyMarkedVerifiedSaysSoAndAStrangersDoesNot() throws Exception {
+        history.setVerified(history.conversationWith(bob.self().key(), "bob").id(), true);
+        ScriptedProvider.Link link = registeredWithBobListed();
+        link.offer(ScriptedProvider.peer("bob", bob.self()), bob, false);
+        Label told = harness.waitFor(() -> PartHarness.findById(harness.shell, Label.class, "request.identity"),
+                SECONDS, "bob's request is shown");
+        assertEquals("\u2714 Verified \u00b7 key " + bob.self().fingerprint(), told.getText());
+        System.out.println("screenshot: " + harness.screenshot("request-verified"));
+        PartHarness.click(harness.byId(Button.class, "request.reject"));
+
+        IdentityService carol = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-carol"));
+        link.offer(ScriptedProvider.peer("carol", carol.self()), carol, false);
+        Label stranger = harness.waitFor(() -> PartHarness.findById(harness.shell, Label.class, "request.identity"),
+                SECONDS, "carol's request is shown");
+        assertEquals("Not verified \u00b7 key " + carol.self().fingerprint(), stranger.getText());
+    }
+
+    @Test
     void aKnownNameWithAnotherKeyRaisesARedWarningAndClearsTheMark() throws Exception {
         IdentityService earlierBob = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-earlier-bob"));
         assertEquals(Contact.Status.NEW, ours.meet("bob", earlierBob.self()), "bob was met before, with another key");

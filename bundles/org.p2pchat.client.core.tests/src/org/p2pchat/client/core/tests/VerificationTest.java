@@ -82,6 +82,8 @@ class VerificationTest {
         assertEquals(Verification.VERIFIED, second[0].verification());
         assertEquals(Verification.NOT_VERIFIED, second[1].verification(), "Bob did not mark Alice");
         alice.events().await(ClientEvent.EntryChanged.class, e -> e.entry().verification() == Verification.VERIFIED);
+        assertEquals(Verification.VERIFIED, alice.client().verification(bob.client().self()), "for Bob's next request");
+        assertEquals(Verification.NOT_VERIFIED, bob.client().verification(alice.client().self()));
         String historyId = second[0].historyId().orElseThrow();
         leave(second, bob);
 
@@ -137,6 +139,7 @@ class VerificationTest {
         assertNotEquals(Optional.of(number), changed[0].safetyNumber(), "another key, another number");
         // The mark on the old key is gone, in the history and in the list.
         assertFalse(alice.history().conversation(oldHistoryId).orElseThrow().verified());
+        assertEquals(Verification.NOT_VERIFIED, alice.client().verification(first[0].peerIdentity().orElseThrow()));
         assertEquals(Verification.NOT_VERIFIED, alice.client().conversationList().stream()
                 .filter(e -> e.id().equals(oldHistoryId)).findFirst().orElseThrow().verification());
         assertEquals(Verification.KEY_CHANGED, entry(alice, changed[0]).verification());

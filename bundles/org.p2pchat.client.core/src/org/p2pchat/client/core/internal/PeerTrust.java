@@ -23,8 +23,8 @@ final class PeerTrust {
     private final ChatConversation conversation;
     private volatile String name;
     private volatile Optional<PublicIdentity> identity = Optional.empty();
-    /** Whether the peer's proof was checked (and {@link #identity} is what it proved). */
-    private volatile boolean identityKnown;
+    /** Whether the peer's proof was checked and its place in the history known. */
+    private boolean identityKnown;
     /** The name of a join notice that came before the peer's proof was checked. */
     private volatile String joinedBeforeProof;
     private volatile boolean webApp;
@@ -83,21 +83,22 @@ final class PeerTrust {
     /** The peer's proof was checked: it proved {@code proved}, or nothing (the web app). */
     void verified(Optional<PublicIdentity> proved) {
         identity = proved;
-        proved.ifPresent(key -> safetyNumber = conversation.client().identity().safetyNumber(key));
-        identityKnown = true;
     }
 
     /**
      * The conversation has its place in the history ({@code id}, that of the peer's key): the
      * person's mark is read from it, and a join notice that came first is checked now.
      */
-    void identifiedIn(String id) {
+    synchronized void identifiedIn(String id) {
         Optional<PublicIdentity> key = identity;
         if (key.isPresent()) {
+            // Here, after the delivery took its place in the history: the number takes a few milliseconds.
+            safetyNumber = conversation.client().identity().safetyNumber(key.get());
             historyId = id;
             marked = history().conversation(id).map(r -> r.verified()).orElse(false);
             post(verification());
         }
+        identityKnown = true;
         String joined = joinedBeforeProof;
         if (joined != null) {
             joinedBeforeProof = null;
@@ -106,7 +107,7 @@ final class PeerTrust {
     }
 
     /** The peer announced its name ("… joined the chat"). */
-    void joined(String announced) {
+    synchronized void joined(String announced) {
         name = announced;
         if (identityKnown) {
             meet(announced);

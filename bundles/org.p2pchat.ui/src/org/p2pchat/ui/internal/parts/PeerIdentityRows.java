@@ -85,6 +85,7 @@ final class PeerIdentityRows {
     /** A new conversation: nothing is known about the peer yet. */
     void clear() {
         Ui.show(keyChanged, false);
+        keyChangedText.setText("");
         identified = false;
         peer = Optional.empty();
         safetyNumber = null;
