@@ -166,7 +166,7 @@ final class ChatConsole {
                     "verification", state(e.conversation().verification()));
             case ClientEvent.VerificationChanged e -> print.event("verification",
                     (e.verification() == Verification.KEY_CHANGED ? "!!! " : "* ") + e.text(),
-                    "state", state(e.verification()), "name", e.conversation().peerName(),
+                    "state", state(e.verification()), "text", e.text(), "name", e.conversation().peerName(),
                     "number", e.conversation().safetyNumber().orElse(null),
                     "conversation", e.conversation().historyId().orElse(null));
             case ClientEvent.ContactChecked e -> print.event("contact",
