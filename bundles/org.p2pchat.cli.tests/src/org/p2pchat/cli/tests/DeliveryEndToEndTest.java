@@ -80,7 +80,7 @@ class DeliveryEndToEndTest {
     private static void continueAfterRestart(CliProcess bob, CliProcess aliceAgain) throws Exception {
         JsonObject continued = bob.await(e -> "request".equals(e.get("event").getAsString())
                 && e.has("continues"), "alice's new request taken as the chat going on", START_SECONDS);
-        assertTrue(continued.get("verified").getAsBoolean(), continued.toString());
+        assertTrue(continued.get("signed").getAsBoolean(), continued.toString());
         aliceAgain.awaitState("connected", STEP_SECONDS);
         awaitNothingPending(aliceAgain, STEP_SECONDS * 4);
         aliceAgain.send("/quit");

@@ -117,7 +117,7 @@ class DirectoryEndToEndTest {
                 try (CliProcess eve = CliProcess.start("eve", product, dir.resolve("eve"), "--no-ice", "--name", "eve",
                         "--rendezvous", url, "connect", doraKey)) {
                     JsonObject request = dora.await("request", START_SECONDS);
-                    assertTrue(request.get("verified").getAsBoolean(), request.toString());
+                    assertTrue(request.get("signed").getAsBoolean(), request.toString());
                     dora.send("/reject");
                     JsonObject error = eve.await("error", STEP_SECONDS);
                     assertTrue(error.get("message").getAsString().contains("declined"), error.toString());

@@ -70,7 +70,7 @@ class HijackEndToEndTest {
                         "the forged reconnect shown as a request", STEP_SECONDS);
                 assertEquals(bobKey, shown.get("id").getAsString());
                 assertTrue(shown.get("reconnect").getAsBoolean(), shown.toString());
-                assertFalse(shown.get("verified").getAsBoolean(), shown.toString());
+                assertFalse(shown.get("signed").getAsBoolean(), shown.toString());
                 assertEquals("legacy", shown.get("api").getAsString(), shown.toString());
                 assertTrue(shown.get("declined").getAsBoolean(), "one chat at a time: " + shown);
 

@@ -44,13 +44,13 @@ class ManualExchangeEndToEndTest {
             String note = alice.first("offer", STEP_SECONDS).get("note").getAsString();
             assertTrue(note.contains("web app") && note.contains("--form json"), note);
 
-            // Each verified the other's identity, and both show the same safety number.
+            // Each checked the other's signed key, and both show the same safety number.
             String aliceKey = alice.first("self", STEP_SECONDS).get("fingerprint").getAsString();
             String bobKey = bob.first("self", STEP_SECONDS).get("fingerprint").getAsString();
             assertEquals(bobKey, alice.first("identity", STEP_SECONDS).get("fingerprint").getAsString());
             assertEquals(aliceKey, bob.first("identity", STEP_SECONDS).get("fingerprint").getAsString());
             String number = alice.first("safety", STEP_SECONDS).get("number").getAsString();
-            assertTrue(number.matches("\\d{5}( \\d{5}){4}"), number);
+            assertTrue(number.matches("\\d{5}( \\d{5}){11}"), number);
             assertEquals(number, bob.first("safety", STEP_SECONDS).get("number").getAsString());
             assertEquals("new", alice.first("contact", STEP_SECONDS).get("status").getAsString());
 
@@ -134,7 +134,7 @@ class ManualExchangeEndToEndTest {
             // What the web app sends: the same description without our identity member.
             bob.send(offer.replaceFirst(",\"p2pchatIdentity\":\\{[^}]*}", ""));
             JsonObject fromWebApp = bob.first("identity", STEP_SECONDS);
-            assertEquals(false, fromWebApp.get("verified").getAsBoolean());
+            assertEquals(false, fromWebApp.get("signed").getAsBoolean());
             assertTrue(fromWebApp.get("webApp").getAsBoolean(), fromWebApp.toString());
             // The web app reads only its JSON form: the answer to its offer is in it, although bob said compact.
             String answer = bob.await("answer", STEP_SECONDS).get("text").getAsString();
@@ -151,7 +151,7 @@ class ManualExchangeEndToEndTest {
         }
     }
 
-    private static void connect(CliProcess offerer, CliProcess answerer) throws Exception {
+    static void connect(CliProcess offerer, CliProcess answerer) throws Exception {
         String offer = offerer.await("offer", START_SECONDS).get("text").getAsString();
         answerer.send(offer);
         String answer = answerer.await("answer", START_SECONDS).get("text").getAsString();

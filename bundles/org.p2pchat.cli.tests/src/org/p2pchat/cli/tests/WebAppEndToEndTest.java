@@ -92,7 +92,7 @@ class WebAppEndToEndTest {
             assertNotEquals(firstId, web.id(), "the web app answers from a new id: " + web.ids());
             alice.awaitState("connected", STEP_SECONDS);
             JsonObject identity = alice.first("identity", STEP_SECONDS);
-            assertFalse(identity.get("verified").getAsBoolean(), identity.toString());
+            assertFalse(identity.get("signed").getAsBoolean(), identity.toString());
             assertBestEffort(alice);
             web.awaitOpen();
 
@@ -156,7 +156,7 @@ class WebAppEndToEndTest {
             web.connect(aliceThere);
             JsonObject request = alice.await("request", STEP_SECONDS);
             assertEquals(web.id(), request.get("id").getAsString());
-            assertFalse(request.get("verified").getAsBoolean(), request.toString());
+            assertFalse(request.get("signed").getAsBoolean(), request.toString());
             alice.awaitState("connected", STEP_SECONDS);
             assertBestEffort(alice);
             web.awaitOpen();

@@ -13,6 +13,7 @@ import org.p2pchat.client.core.ClientEvent;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.client.core.ConversationState;
 import org.p2pchat.client.core.EndReason;
+import org.p2pchat.client.core.Verification;
 import org.p2pchat.core.CandidatePath;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.ConnectionState;
@@ -154,13 +155,20 @@ final class ChatConsole {
             case ClientEvent.PathSelected e -> print.event("path", "* path: " + e.path(), "summary", e.path().summary(),
                     "detail", e.path().toString());
             case ClientEvent.PeerIdentified e -> {
-                print.event("identity", (e.identity().isPresent() ? "* " : "! ") + e.text(), "verified",
+                print.event("identity", (e.identity().isPresent() ? "* " : "! ") + e.text(), "signed",
                         e.identity().isPresent(), "fingerprint", e.identity().map(i -> i.fingerprint()).orElse(null),
                         // Our clients always prove their identity: a pasted description without a proof is the web app's.
                         "webApp", e.identity().isEmpty() && e.conversation().peer().isEmpty() ? true : null);
             }
-            case ClientEvent.SafetyNumber e -> print.event("safety", "* Safety number: " + e.number() + " (compare it "
-                    + "with your peer over another channel; if it differs, someone is in the middle)", "number", e.number());
+            case ClientEvent.SafetyNumber e -> print.event("safety", "* Safety number: " + e.number() + " (the same on "
+                    + "every connection; compare it with your peer over another channel, then type /verify; if it "
+                    + "differs, someone is in the middle)", "number", e.number(),
+                    "verification", state(e.conversation().verification()));
+            case ClientEvent.VerificationChanged e -> print.event("verification",
+                    (e.verification() == Verification.KEY_CHANGED ? "!!! " : "* ") + e.text(),
+                    "state", state(e.verification()), "text", e.text(), "name", e.conversation().peerName(),
+                    "number", e.conversation().safetyNumber().orElse(null),
+                    "conversation", e.conversation().historyId().orElse(null));
             case ClientEvent.ContactChecked e -> print.event("contact",
                     (e.status() == Contact.Status.CHANGED ? "!!! " : "* ") + e.text(), "name", e.name(),
                     "status", e.status().name().toLowerCase());
@@ -306,12 +314,28 @@ final class ChatConsole {
                     files.list();
                 }
             }
+            case "/safety" -> print.event("safety", c.safetyNumber()
+                    .map(n -> "* Safety number: " + n + " (" + state(c.verification()).replace('_', ' ') + ")")
+                    .orElse("! " + c.peerName() + " proves no identity key: there is no safety number."),
+                    "number", c.safetyNumber().orElse(null), "verification", state(c.verification()));
+            case "/verify", "/unverify" -> {
+                try {
+                    c.markVerified(all.get(0).equals("/verify")); // printed as its verification event
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    print.error(e.getMessage());
+                }
+            }
             case "/pending" -> delivery.pending(c);
             case "/retry" -> delivery.retry(c, args);
             case "/help" -> print.hint(CliOptions.USAGE);
             default -> print.error("Unknown command " + all.get(0) + "; /help lists them.");
         }
         return true;
+    }
+
+    /** A verification state as the JSON events name it: not_verified, verified, key_changed, unsigned. */
+    static String state(Verification v) {
+        return v.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private boolean files() {

@@ -74,6 +74,11 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
               /ping [N]        measure the round trip N times (default 10)
               /bench MIB       send MIB mebibytes on a binary channel; the peer reports the speed
               /status          show the connection state and path
+              /safety          show the safety number (the same on every connection) and
+                               whether you verified your peer
+              /verify          after comparing the safety number with your peer over another
+                               channel: mark them verified (kept; cleared if their key changes)
+              /unverify        take the mark back (after a key change: accept the new key)
               /send PATH...    offer files to your peer (quote a path with spaces: "a b.pdf")
               /accept [ID] [DIR]
                                accept a file offer into DIR (default: --accept-files DIR, else

@@ -13,6 +13,7 @@ import org.p2pchat.client.core.ClientEvent;
 import org.p2pchat.client.core.ConnectionMethod;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.client.core.Request;
+import org.p2pchat.client.core.Verification;
 import org.p2pchat.core.signaling.PeerAddress;
 import org.p2pchat.core.signaling.ProviderStatus;
 
@@ -162,7 +163,10 @@ final class MethodConsole {
 
     private void requested(Request request) {
         PeerAddress from = request.from();
-        String who = request.identity().map(i -> "key " + i.fingerprint()).orElse("UNVERIFIED (no identity proof)");
+        Verification marked = request.identity().map(client::verification).orElse(Verification.UNSIGNED);
+        String who = request.identity().map(i -> "signed by key " + i.fingerprint()
+                + (marked == Verification.VERIFIED ? ", verified by you" : ", not verified"))
+                .orElse("UNVERIFIED (no identity proof)");
         String warning = request.warning().orElse(null);
         Conversation previous = console.current();
         if (console.chatting() && request.identity().isPresent()
@@ -179,7 +183,8 @@ final class MethodConsole {
                 : options.acceptAll() ? "" : " /accept or /reject?";
         print.event("request", "* " + from.shown() + " asks to connect (" + who + ")."
                 + (warning == null ? "" : "\n! " + warning) + answer,
-                "id", from.id(), "name", from.name(), "verified", request.identity().isPresent(),
+                "id", from.id(), "name", from.name(), "signed", request.identity().isPresent(),
+                "verification", ChatConsole.state(marked),
                 "fingerprint", request.identity().map(i -> i.fingerprint()).orElse(null), "reconnect", request.reconnect(),
                 "api", from.identity().isPresent() ? "authenticated" : "legacy", "warning", warning, "declined", decline);
         if (decline) {
@@ -198,7 +203,7 @@ final class MethodConsole {
         PeerAddress from = request.from();
         print.event("request", "* " + from.shown() + " connects again with the same key ("
                 + request.identity().orElseThrow().fingerprint() + "): the chat goes on in the new connection.",
-                "id", from.id(), "name", from.name(), "verified", true, "fingerprint",
+                "id", from.id(), "name", from.name(), "signed", true, "fingerprint",
                 request.identity().orElseThrow().fingerprint(), "reconnect", request.reconnect(), "continues", true,
                 "declined", false);
         Conversation next;

@@ -36,6 +36,13 @@ public interface ChatClient extends AutoCloseable {
     List<Contact> contacts();
 
     /**
+     * Whether the person marked {@code key} verified after comparing the safety number with its
+     * holder ({@link Verification#VERIFIED}), else {@link Verification#NOT_VERIFIED}: for a request
+     * or a listed peer before any conversation (a live one says more: {@link Conversation#verification}).
+     */
+    Verification verification(PublicIdentity key);
+
+    /**
      * Every registered connection method, highest service ranking first. A provider installed or
      * removed later shows as {@link ClientEvent.MethodsChanged}.
      */

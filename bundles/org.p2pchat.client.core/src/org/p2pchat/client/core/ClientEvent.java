@@ -74,8 +74,19 @@ public sealed interface ClientEvent {
             implements OfConversation {
     }
 
-    /** The safety number, once verified and connected. */
+    /**
+     * The safety number, once the peer proved its key and the session is connected (reported for
+     * every session; it is the same number each time).
+     */
     record SafetyNumber(Conversation conversation, String number) implements OfConversation {
+    }
+
+    /**
+     * Whether the person verified the peer's key, once the peer proved it, and whenever that changes
+     * (marked verified, mark taken back, a contact's key changed). {@code text} says it for a person.
+     */
+    record VerificationChanged(Conversation conversation, Verification verification, String text)
+            implements OfConversation {
     }
 
     /**

@@ -47,8 +47,29 @@ public interface Conversation {
     /** The candidate pair in use, once connected. */
     Optional<CandidatePath> path();
 
-    /** The number two people compare to rule out a man in the middle, once verified and connected. */
+    /**
+     * The number two people compare to rule out a man in the middle, once the peer proved its key:
+     * derived from the two identity keys only, so the same on both sides, on every connection and
+     * after restarts. Empty for a peer that proves no key (the web app).
+     */
     Optional<String> safetyNumber();
+
+    /**
+     * Whether the person verified the peer's key: not verified until they compare the safety number
+     * and {@link #markVerified mark} it; a changed key of a known contact is
+     * {@link Verification#KEY_CHANGED}. Changes are reported as {@link ClientEvent.VerificationChanged}.
+     */
+    Verification verification();
+
+    /**
+     * The person compared the safety number and marks the peer's key verified ({@code true}), or takes
+     * the mark back ({@code false}). Kept in the history with the key, so it survives restarts. After a
+     * {@link Verification#KEY_CHANGED key change} either call acknowledges the new key as the
+     * contact's (verified or not).
+     *
+     * @throws IllegalStateException if the peer proved no identity key (nothing to verify)
+     */
+    void markVerified(boolean verified);
 
     /** Completes when first connected; fails with the reason it could not connect. */
     CompletableFuture<Void> connected();

@@ -2,6 +2,7 @@ package org.p2pchat.client.core;
 
 import java.util.Optional;
 
+import org.p2pchat.history.ConversationRecord;
 import org.p2pchat.history.ConversationSummary;
 
 /**
@@ -22,5 +23,18 @@ public record ConversationEntry(ConversationSummary summary, boolean online, Opt
     /** The peer's name as last announced. */
     public String peerName() {
         return summary.conversation().peerName();
+    }
+
+    /**
+     * Whether the person verified the peer's key: the live conversation's state (which knows of a
+     * changed key), else the mark kept in the history.
+     */
+    public Verification verification() {
+        if (live.isPresent() && live.get().verification() != Verification.UNSIGNED) {
+            return live.get().verification();
+        }
+        ConversationRecord record = summary.conversation();
+        return record.peerKey().isEmpty() ? Verification.UNSIGNED
+                : record.verified() ? Verification.VERIFIED : Verification.NOT_VERIFIED;
     }
 }

@@ -36,13 +36,38 @@ public interface IdentityService {
     PublicIdentity verify(SessionDescription description, IdentityProof proof) throws IdentityException;
 
     /**
-     * The number two people read to each other to rule out a man in the middle: derived from both
-     * identities and both descriptions' DTLS fingerprints, the same on both sides.
+     * The number two people compare (read to each other, over another channel) to rule out a man in
+     * the middle: 60 digits in twelve groups of five, derived from the two identity keys only, so
+     * both sides see the same number on every connection and after restarts, and it changes only
+     * when one of the keys does. Half of the digits are each key's own (an iterated SHA-512 of it),
+     * the lower half first.
+     *
+     * @since 1.1
      */
+    String safetyNumber(PublicIdentity peer);
+
+    /**
+     * A number of one connection: derived from both identities and both descriptions' DTLS
+     * fingerprints.
+     *
+     * @deprecated it changes on every connection, so people cannot keep it as verified; the proofs
+     *             ({@link #verify}) bind a connection's DTLS fingerprints to the key, and
+     *             {@link #safetyNumber(PublicIdentity)} is the number people compare.
+     */
+    @Deprecated(since = "1.1")
     String safetyNumber(PublicIdentity peer, SessionDescription local, SessionDescription remote);
 
     /** Remembers a peer on first use and says whether its key is the one seen before under that name. */
     Contact.Status meet(String name, PublicIdentity identity);
+
+    /**
+     * The person accepted {@code identity} as the key of the contact {@code name} (after a
+     * {@link Contact.Status#CHANGED} key): {@link #meet} says {@link Contact.Status#KNOWN} for it from
+     * now on. A name not met before is remembered with it.
+     *
+     * @since 1.1
+     */
+    void remember(String name, PublicIdentity identity);
 
     List<Contact> contacts();
 }

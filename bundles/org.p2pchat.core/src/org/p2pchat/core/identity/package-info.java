@@ -3,5 +3,5 @@
  * description's DTLS fingerprints to it, safety numbers people compare, and contacts remembered
  * on first use.
  */
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.p2pchat.core.identity;

@@ -126,7 +126,7 @@ class DirectoryConnectionUiTest {
         Label requestIdentity = harness.waitFor(() -> PartHarness.findById(harness.shell, Label.class, "request.identity"),
                 SECONDS, "bob's request is shown");
         assertTrue(harness.byId(Label.class, "request.text").getText().startsWith("dht-bob asks to connect"));
-        assertEquals("\u2714 Verified identity \u00b7 key " + bob.identity.self().fingerprint(), requestIdentity.getText());
+        assertEquals("Not verified \u00b7 key " + bob.identity.self().fingerprint(), requestIdentity.getText());
         System.out.println("screenshot: " + harness.screenshot("dht-request"));
         PartHarness.click(harness.byId(Button.class, "request.accept"));
         harness.await(bobSide.connected(), SECONDS, "bob's request is accepted");
@@ -143,7 +143,7 @@ class DirectoryConnectionUiTest {
         Label number = harness.waitFor(() -> Arrays.stream(harness.display.getShells())
                 .map(s -> PartHarness.findById(s, Label.class, "safety.number")).filter(l -> l != null)
                 .findFirst().orElse(null), SECONDS, "the safety number dialog");
-        assertEquals(bobSide.safetyNumber().orElseThrow(), number.getText(), "both sides derive the same safety number");
+        assertEquals(bobSide.safetyNumber().orElseThrow(), number.getText().replaceAll("\\s+", " "), "both sides derive the same safety number");
         number.getShell().close();
         System.out.println("screenshot: " + harness.screenshot("dht-chat"));
 

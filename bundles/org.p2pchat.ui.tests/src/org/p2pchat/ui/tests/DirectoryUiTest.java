@@ -64,6 +64,7 @@ class DirectoryUiTest {
     private ScriptedProvider directory;
     private ScriptedTransport transport;
     private ClientPart part;
+    private org.p2pchat.history.MessageHistory history;
 
     @BeforeEach
     void open(@TempDir Path dir) throws Exception {
@@ -72,7 +73,8 @@ class DirectoryUiTest {
         bob = new Ed25519IdentityService(dir.resolve("bob"));
         transport = new ScriptedTransport();
         directory = new ScriptedProvider();
-        harness.clientLayer(transport, directory, new ManualSignalingProvider());
+        history = PartHarness.inMemoryHistory();
+        harness.clientLayer(transport, history, directory, new ManualSignalingProvider());
         part = harness.make(ClientPart.class, 900, 760);
     }
 
@@ -164,7 +166,7 @@ class DirectoryUiTest {
     }
 
     @Test
-    void connectingToAVerifiedPeerShowsItsKeyAndTheSafetyNumber() throws Exception {
+    void aSignedPeerIsNotVerifiedUntilMarkedAfterComparingTheStableSafetyNumber() throws Exception {
         ScriptedProvider.Link link = registeredWithBobListed();
         Table people = harness.byId(Table.class, "directory.peers");
         people.setSelection(0);
@@ -175,11 +177,14 @@ class DirectoryUiTest {
         assertFalse(exchange.reconnect, "a first connection");
         assertTrue(harness.byId(Label.class, "directory.status").getText().contains("Asking bob to connect"));
 
-        SignedDescription answer = connected(exchange, "bob");
+        connected(exchange, "bob");
         Label identity = harness.byId(Label.class, "chat.identity");
         harness.waitUntil(() -> identity.getText().contains(bob.self().fingerprint()), SECONDS,
-                "the chat shows the peer's verified key: " + identity.getText());
-        assertTrue(identity.getText().startsWith("\u2714 Verified"), identity.getText());
+                "the chat shows the peer's signed key: " + identity.getText());
+        // A stranger's signed key: nobody compared anything yet. Neutral, no green check.
+        assertTrue(identity.getText().startsWith("Not verified \u00b7 key " + bob.self().fingerprint()),
+                identity.getText());
+        assertFalse(identity.getText().contains("\u2714"), identity.getText());
         StyledText messages = harness.byId(StyledText.class, "chat.messages");
         harness.waitUntil(() -> messages.getText().contains("bob is a new contact"), SECONDS,
                 "a first meeting is a quiet line: " + messages.getText());
@@ -191,21 +196,63 @@ class DirectoryUiTest {
                 "notices stay centred when the identity row appears above the messages");
         Button compare = harness.byId(Button.class, "chat.safetyNumber");
         harness.waitUntil(compare::isVisible, SECONDS, "the safety number can be compared");
+        System.out.println("screenshot: " + harness.screenshot("chat-not-verified"));
         PartHarness.click(compare);
         Label number = harness.waitFor(() -> shownSafetyNumber(), SECONDS, "the safety number dialog opens");
-        String expected = ours.safetyNumber(bob.self(), exchange.offer.description(), answer.description());
-        assertEquals(expected, number.getText());
-        assertEquals(bob.safetyNumber(ours.self(), answer.description(), exchange.offer.description()),
-                number.getText(), "bob's side derives the same number");
+        String shown = String.join(" ", number.getText().strip().split("\\s+"));
+        assertEquals(ours.safetyNumber(bob.self()), shown, "the number of the two keys");
+        assertEquals(bob.safetyNumber(ours.self()), shown, "bob's side derives the same number");
+        Label state = PartHarness.findById(number.getShell(), Label.class, "safety.state");
+        assertTrue(state.getText().startsWith("Not verified"), state.getText());
+        Button mark = PartHarness.findById(number.getShell(), Button.class, "safety.mark");
+        assertEquals("Mark as verified", mark.getText());
         System.out.println("screenshot: " + harness.screenshot(number.getShell(), "safety-number"));
+
+        // Compared: the person marks bob verified; the chat header and the history say so.
+        PartHarness.click(mark);
+        harness.waitUntil(() -> state.getText().startsWith("\u2714 Verified"), SECONDS, state.getText());
+        assertEquals("Clear verification", mark.getText());
+        harness.waitUntil(() -> identity.getText().startsWith("\u2714 Verified \u00b7 key " + bob.self().fingerprint()),
+                SECONDS, identity.getText());
+        String bobsConversation = history.conversationWith(bob.self().key(), "bob").id();
+        assertTrue(history.conversation(bobsConversation).orElseThrow().verified(), "the mark is kept");
+        System.out.println("screenshot: " + harness.screenshot(number.getShell(), "safety-number-verified"));
         number.getShell().close();
         System.out.println("screenshot: " + harness.screenshot("chat-verified"));
+
+        // And it can be taken back.
+        PartHarness.click(compare);
+        Label again = harness.waitFor(() -> shownSafetyNumber(), SECONDS, "the dialog opens again");
+        PartHarness.click(PartHarness.findById(again.getShell(), Button.class, "safety.mark"));
+        harness.waitUntil(() -> identity.getText().startsWith("Not verified"), SECONDS, identity.getText());
+        assertFalse(history.conversation(bobsConversation).orElseThrow().verified());
+        again.getShell().close();
     }
 
     @Test
-    void aKnownNameWithAnotherKeyRaisesARedWarning() throws Exception {
+    void aRequestFromAKeyMarkedVerifiedSaysSoAndAStrangersDoesNot() throws Exception {
+        history.setVerified(history.conversationWith(bob.self().key(), "bob").id(), true);
+        ScriptedProvider.Link link = registeredWithBobListed();
+        link.offer(ScriptedProvider.peer("bob", bob.self()), bob, false);
+        Label told = harness.waitFor(() -> PartHarness.findById(harness.shell, Label.class, "request.identity"),
+                SECONDS, "bob's request is shown");
+        assertEquals("\u2714 Verified \u00b7 key " + bob.self().fingerprint(), told.getText());
+        System.out.println("screenshot: " + harness.screenshot("request-verified"));
+        PartHarness.click(harness.byId(Button.class, "request.reject"));
+
+        IdentityService carol = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-carol"));
+        link.offer(ScriptedProvider.peer("carol", carol.self()), carol, false);
+        Label stranger = harness.waitFor(() -> PartHarness.findById(harness.shell, Label.class, "request.identity"),
+                SECONDS, "carol's request is shown");
+        assertEquals("Not verified \u00b7 key " + carol.self().fingerprint(), stranger.getText());
+    }
+
+    @Test
+    void aKnownNameWithAnotherKeyRaisesARedWarningAndClearsTheMark() throws Exception {
         IdentityService earlierBob = new Ed25519IdentityService(Files.createTempDirectory("p2pchat-earlier-bob"));
         assertEquals(Contact.Status.NEW, ours.meet("bob", earlierBob.self()), "bob was met before, with another key");
+        String earlier = history.conversationWith(earlierBob.self().key(), "bob").id();
+        history.setVerified(earlier, true); // and marked verified then
         ScriptedProvider.Link link = registeredWithBobListed();
         ScriptedProvider.Offer request = link.offer(ScriptedProvider.peer("bob", bob.self()), bob, false);
         Label requestIdentity = harness.waitFor(() -> PartHarness.findById(harness.shell, Label.class, "request.identity"),
@@ -222,7 +269,24 @@ class DirectoryUiTest {
                 harness.byId(Label.class, "chat.keyChanged.text").getForeground().getRGB());
         assertTrue(harness.byId(StyledText.class, "chat.messages").getText().contains("identity key has CHANGED"),
                 "and the conversation keeps it");
+        Label identity = harness.byId(Label.class, "chat.identity");
+        harness.waitUntil(() -> identity.getText().startsWith("\u26a0 Key changed \u00b7 key " + bob.self().fingerprint()),
+                SECONDS, identity.getText());
+        assertFalse(history.conversation(earlier).orElseThrow().verified(), "the mark on the old key is cleared");
         System.out.println("screenshot: " + harness.screenshot("chat-key-changed"));
+
+        // The dialog says it too; accepting the new key (not verified) ends the warning.
+        PartHarness.click(harness.byId(Button.class, "chat.safetyNumber"));
+        Label number = harness.waitFor(() -> shownSafetyNumber(), SECONDS, "the safety number dialog opens");
+        Label state = PartHarness.findById(number.getShell(), Label.class, "safety.state");
+        assertTrue(state.getText().contains("Your safety number with bob has changed"), state.getText());
+        System.out.println("screenshot: " + harness.screenshot(number.getShell(), "safety-number-key-changed"));
+        number.getShell().close();
+        PartHarness.click(harness.byId(Button.class, "chat.keyChanged.accept"));
+        harness.waitUntil(() -> !banner.isVisible(), SECONDS, "the warning goes once the new key is accepted");
+        assertTrue(identity.getText().startsWith("Not verified"), identity.getText());
+        assertEquals(List.of(bob.self()), ours.contacts().stream().map(Contact::identity).toList(),
+                "bob's key is the new one now");
     }
 
     @Test
@@ -341,7 +405,7 @@ class DirectoryUiTest {
         StyledText messages = harness.byId(StyledText.class, "chat.messages");
         harness.waitUntil(() -> messages.getText().contains("Reconnected."), SECONDS, messages.getText());
         Label identity = harness.byId(Label.class, "chat.identity");
-        harness.waitUntil(() -> identity.getText().startsWith("\u2714 Verified identity \u00b7 key " + bob.self().fingerprint()),
+        harness.waitUntil(() -> identity.getText().startsWith("Not verified \u00b7 key " + bob.self().fingerprint()),
                 SECONDS, "the chat goes on with bob's verified key: " + identity.getText());
         assertFalse(harness.byId(Composite.class, "chat.keyChanged").isVisible(), "and no warning");
 
@@ -362,9 +426,9 @@ class DirectoryUiTest {
         /** Bob's id on the web app's API of the same service (not bound to a key), proving nothing. */
         LEGACY_API_NO_PROOF("\u26a0 Unverified: bob is a contact who proved their identity before; this request proves none"),
         /** Bob's id and a proof of his key, but on the web app's API: not the way this chat was made. */
-        LEGACY_API_WITH_PROOF("\u2714 Verified identity \u00b7 key "),
+        LEGACY_API_WITH_PROOF("Not verified \u00b7 key "),
         /** Bob's id and a proof of his key, but through another service. */
-        ANOTHER_SERVICE("\u2714 Verified identity \u00b7 key ");
+        ANOTHER_SERVICE("Not verified \u00b7 key ");
 
         /** How the request bar's identity line starts; null: never shown, the client refuses it. */
         final String told;
@@ -419,7 +483,7 @@ class DirectoryUiTest {
         } else {
             Label told = harness.byId(Label.class, "request.identity");
             assertTrue(told.getText().startsWith(impostor.told), "the user is told who asks: " + told.getText());
-            if (impostor.told.startsWith("\u2714")) {
+            if (impostor.told.startsWith("Not verified")) {
                 assertTrue(told.getText().contains(bob.self().fingerprint()), told.getText());
             }
             assertTrue(harness.byId(Label.class, "request.text").getText().startsWith("bob asks to connect again"));

@@ -98,7 +98,7 @@ class ManualExchangeIdentityTest {
         pasted.setText(manual.encode(new SignedDescription(offer, theirs.prove(offer)), PasteCodec.Form.COMPACT));
         PartHarness.click(createAnswer);
         harness.waitUntil(() -> !answerText.getText().isEmpty(), SECONDS, "the answer appears");
-        assertTrue(status.getText().startsWith("Verified: signed by key " + theirs.self().fingerprint()), status.getText());
+        assertTrue(status.getText().startsWith("Signed by key " + theirs.self().fingerprint()), status.getText());
         SignedDescription answer = manual.decode(answerText.getText(), SessionDescription.Type.ANSWER);
         assertNotNull(answer.proof(), "our answer carries our proof");
         assertEquals(ours.self(), theirs.verify(answer.description(), answer.proof()), "and the peer verifies it");
@@ -113,7 +113,7 @@ class ManualExchangeIdentityTest {
         Label number = harness.waitFor(() -> Arrays.stream(harness.display.getShells())
                 .map(s -> PartHarness.findById(s, Label.class, "safety.number")).filter(l -> l != null)
                 .findFirst().orElse(null), SECONDS, "the safety number dialog");
-        assertEquals(theirs.safetyNumber(ours.self(), offer, answer.description()), number.getText(),
+        assertEquals(theirs.safetyNumber(ours.self()), number.getText().replaceAll("\\s+", " "),
                 "the peer derives the same safety number");
         number.getShell().close();
     }

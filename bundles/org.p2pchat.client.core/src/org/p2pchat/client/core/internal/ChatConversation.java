@@ -12,6 +12,7 @@ import org.p2pchat.client.core.ClientEvent;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.client.core.ConversationState;
 import org.p2pchat.client.core.EndReason;
+import org.p2pchat.client.core.Verification;
 import org.p2pchat.core.CandidatePath;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.ConnectionState;
@@ -128,7 +129,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
      */
     void negotiated(Negotiated n, Optional<PublicIdentity> identity) {
         client.post(new ClientEvent.PeerIdentified(this, identity, identity
-                .map(i -> "Peer identity verified: key " + i.fingerprint())
+                .map(PeerTrust::signedText)
                 .orElse("Your peer's app does not prove its identity (the web app does not): this connection is "
                         + "encrypted but unverified.")));
         negotiatedQuietly(n, identity);
@@ -151,6 +152,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         files.verified(s, identity);
         trust.verified(identity);
         delivery.identified(identity, shownName());
+        trust.identifiedIn(delivery.historyId());
     }
 
     /** A reconnection's session was negotiated; it replaces the current one once connected. */
@@ -453,6 +455,16 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     @Override
     public Optional<String> safetyNumber() {
         return trust.safetyNumber();
+    }
+
+    @Override
+    public Verification verification() {
+        return trust.verification();
+    }
+
+    @Override
+    public void markVerified(boolean verified) {
+        trust.markVerified(verified);
     }
 
     @Override

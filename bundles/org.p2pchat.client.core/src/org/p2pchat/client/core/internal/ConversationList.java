@@ -14,6 +14,7 @@ import org.p2pchat.client.core.ConnectionMethod;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.client.core.ConversationEntry;
 import org.p2pchat.client.core.ConversationState;
+import org.p2pchat.client.core.Verification;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.signaling.PeerAddress;
 import org.p2pchat.core.signaling.ProviderCapability;
@@ -52,6 +53,13 @@ final class ConversationList {
         boolean connected = live.map(c -> c.state() == ConversationState.CONNECTED).orElse(false);
         boolean listed = s.conversation().peerKey().map(this::listed).orElse(false);
         return new ConversationEntry(s, connected || listed, live);
+    }
+
+    /** Whether the person marked {@code key} verified (in the conversation of the history with it). */
+    Verification verification(PublicIdentity key) {
+        boolean marked = history.conversations().stream().map(ConversationSummary::conversation)
+                .anyMatch(c -> c.verified() && c.peerKey().filter(key.key()::equals).isPresent());
+        return marked ? Verification.VERIFIED : Verification.NOT_VERIFIED;
     }
 
     /** The live conversation of a history entry. */

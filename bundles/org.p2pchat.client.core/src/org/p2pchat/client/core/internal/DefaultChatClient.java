@@ -25,6 +25,7 @@ import org.p2pchat.client.core.ConnectionMethod;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.client.core.PasteExchange;
 import org.p2pchat.client.core.Request;
+import org.p2pchat.client.core.Verification;
 import org.p2pchat.core.IceServer;
 import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.PeerTransport;
@@ -255,6 +256,11 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     @Override
     public List<Contact> contacts() {
         return identity.contacts();
+    }
+
+    @Override
+    public Verification verification(PublicIdentity key) {
+        return list.verification(key);
     }
 
     @Override

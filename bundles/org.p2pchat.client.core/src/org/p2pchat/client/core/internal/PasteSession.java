@@ -82,7 +82,7 @@ final class PasteSession implements PasteExchange {
         Optional<PublicIdentity> proved = proofs.checkPasted(d);
         String kind = d.description().type().wireName();
         conversation.client().post(new ClientEvent.PeerIdentified(conversation, proved, proved
-                .map(i -> "Peer identity verified: key " + i.fingerprint())
+                .map(PeerTrust::signedText)
                 .orElse("This " + kind + " is from the web app (it carries no identity proof): the chat will be "
                         + "encrypted but unverified.")));
         return proved;

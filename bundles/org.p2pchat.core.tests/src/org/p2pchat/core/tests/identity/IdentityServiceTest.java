@@ -102,6 +102,7 @@ class IdentityServiceTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation")
     void bothSidesComputeTheSameSafetyNumberAndAManInTheMiddleChangesIt() throws Exception {
         Ed25519IdentityService alice = new Ed25519IdentityService(temp.resolve("a"));
         Ed25519IdentityService bob = new Ed25519IdentityService(temp.resolve("b"));
@@ -113,6 +114,37 @@ class IdentityServiceTest {
         assertTrue(aliceSees.matches("\\d{5}( \\d{5}){4}"), aliceSees);
         // A man in the middle has its own DTLS certificate towards each side.
         assertNotEquals(aliceSees, alice.safetyNumber(bob.self(), offer, answer(FP_A)));
+    }
+
+    @Test
+    void theSafetyNumberDependsOnlyOnTheTwoKeysTheSameOnBothSidesAndAfterARestart() throws Exception {
+        Ed25519IdentityService alice = new Ed25519IdentityService(temp.resolve("a"));
+        Ed25519IdentityService bob = new Ed25519IdentityService(temp.resolve("b"));
+        String aliceSees = alice.safetyNumber(bob.self());
+        assertEquals(aliceSees, bob.safetyNumber(alice.self()), "order-independent");
+        assertTrue(aliceSees.matches("\\d{5}( \\d{5}){11}"), aliceSees);
+        // The same after a restart of either side (the keys are read back from the profiles).
+        assertEquals(aliceSees, new Ed25519IdentityService(temp.resolve("a")).safetyNumber(bob.self()));
+        assertEquals(aliceSees, new Ed25519IdentityService(temp.resolve("b")).safetyNumber(alice.self()));
+        // Another key under bob's name (an impostor, a reinstall) gives another number.
+        PublicIdentity impostor = new Ed25519IdentityService(temp.resolve("x")).self();
+        assertNotEquals(aliceSees, alice.safetyNumber(impostor));
+    }
+
+    @Test
+    void rememberingAChangedKeyMakesItTheContactsKey() throws Exception {
+        Ed25519IdentityService me = new Ed25519IdentityService(temp.resolve("me"));
+        PublicIdentity bob = new Ed25519IdentityService(temp.resolve("b")).self();
+        PublicIdentity reinstalled = new Ed25519IdentityService(temp.resolve("b2")).self();
+        assertEquals(Contact.Status.NEW, me.meet("bob", bob));
+        assertEquals(Contact.Status.CHANGED, me.meet("bob", reinstalled));
+        me.remember("bob", reinstalled);
+        assertEquals(Contact.Status.KNOWN, me.meet("bob", reinstalled));
+        assertEquals(Contact.Status.CHANGED, me.meet("bob", bob));
+        // Kept in the profile.
+        Ed25519IdentityService restarted = new Ed25519IdentityService(temp.resolve("me"));
+        assertEquals(Contact.Status.KNOWN, restarted.meet("bob", reinstalled));
+        assertEquals(1, restarted.contacts().size());
     }
 
     @Test

@@ -58,6 +58,10 @@ public final class Ed25519IdentityService implements IdentityService {
     static final String CONTACTS_FILE = "contacts.json";
     private static final String PROOF_CONTEXT = "p2pchat-identity-v1";
     private static final String SAFETY_CONTEXT = "p2pchat-safety-v1";
+    /** The stable safety number's context: each key's half is an iterated hash under it. */
+    private static final String STABLE_SAFETY_CONTEXT = "p2pchat-safety-v2";
+    /** Rounds of SHA-512 over each key's half: makes a key with a chosen half expensive to search for. */
+    private static final int SAFETY_ROUNDS = 5200;
     private static final int REMEMBERED_NONCES = 10_000;
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
     private static final Type CONTACT_LIST = new TypeToken<List<Contact>>() { }.getType();
@@ -263,6 +267,42 @@ public final class Ed25519IdentityService implements IdentityService {
     }
 
     @Override
+    public String safetyNumber(PublicIdentity peer) {
+        String mine = safetyHalf(self);
+        String theirs = safetyHalf(peer);
+        String both = mine.compareTo(theirs) <= 0 ? mine + theirs : theirs + mine;
+        StringBuilder number = new StringBuilder();
+        for (int i = 0; i < both.length(); i += 5) {
+            number.append(i == 0 ? "" : " ").append(both, i, i + 5);
+        }
+        return number.toString();
+    }
+
+    /** One key's 30 digits: six groups of five from the first 30 bytes of an iterated SHA-512. */
+    private static String safetyHalf(PublicIdentity who) {
+        byte[] key = Base64.getUrlDecoder().decode(who.key());
+        MessageDigest digest = sha512();
+        digest.update(STABLE_SAFETY_CONTEXT.getBytes(StandardCharsets.UTF_8));
+        digest.update(key);
+        byte[] hash = digest.digest();
+        for (int round = 1; round < SAFETY_ROUNDS; round++) {
+            digest.update(hash);
+            digest.update(key);
+            hash = digest.digest();
+        }
+        StringBuilder digits = new StringBuilder();
+        for (int group = 0; group < 6; group++) {
+            long v = 0;
+            for (int i = 0; i < 5; i++) {
+                v = (v << 8) | (hash[group * 5 + i] & 0xFF);
+            }
+            digits.append(String.format("%05d", v % 100_000));
+        }
+        return digits.toString();
+    }
+
+    @Override
+    @Deprecated(since = "1.1")
     public String safetyNumber(PublicIdentity peer, SessionDescription local, SessionDescription remote) {
         byte[] mine = safetyPart(self, local);
         byte[] theirs = safetyPart(peer, remote);
@@ -286,6 +326,14 @@ public final class Ed25519IdentityService implements IdentityService {
         return digest.digest();
     }
 
+    private static MessageDigest sha512() {
+        try {
+            return MessageDigest.getInstance("SHA-512");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -304,12 +352,24 @@ public final class Ed25519IdentityService implements IdentityService {
             }
         }
         contacts.add(new Contact(shown, identity, System.currentTimeMillis()));
+        saveContacts();
+        return Contact.Status.NEW;
+    }
+
+    @Override
+    public synchronized void remember(String name, PublicIdentity identity) {
+        String shown = DisplayNames.clean(name);
+        contacts.removeIf(c -> DisplayNames.clean(c.name()).equals(shown));
+        contacts.add(new Contact(shown, identity, System.currentTimeMillis()));
+        saveContacts();
+    }
+
+    private void saveContacts() {
         try {
             writePrivately(directory.resolve(CONTACTS_FILE), GSON.toJson(contacts, CONTACT_LIST));
         } catch (IOException e) {
             throw new UncheckedIOException("could not save contacts", e);
         }
-        return Contact.Status.NEW;
     }
 
     @Override

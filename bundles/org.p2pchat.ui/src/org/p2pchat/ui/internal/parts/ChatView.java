@@ -15,6 +15,7 @@ import org.eclipse.swt.widgets.Text;
 import org.p2pchat.client.core.ChatClient;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.client.core.ConversationState;
+import org.p2pchat.client.core.Verification;
 import org.p2pchat.core.CandidatePath;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.ConnectionState;
@@ -68,6 +69,7 @@ public final class ChatView {
     static final String SAFETY_NUMBER = "chat.safetyNumber";
     static final String KEY_CHANGED = "chat.keyChanged";
     static final String KEY_CHANGED_TEXT = "chat.keyChanged.text";
+    static final String KEY_CHANGED_ACCEPT = "chat.keyChanged.accept";
     static final String BEST_EFFORT = "chat.bestEffort";
     static final String RECONNECT = "chat.reconnect";
 
@@ -177,7 +179,7 @@ public final class ChatView {
                         + "TURN server, still encrypted end to end).\n\nEnter sends, Shift+Enter starts a new line. "
                         + "Drop files on the conversation or use \"Send file\" to offer them to your peer.");
 
-        identity = new PeerIdentityRows(root, host::self, this::peerName);
+        identity = new PeerIdentityRows(root, host::self, this::peerName, this::conversation);
         bestEffortNote = Ui.tag(Ui.label(root, "", SWT.WRAP), BEST_EFFORT);
         bestEffortNote.setForeground(Ui.WARNING);
         GridDataFactory.fillDefaults().grab(true, false).hint(300, SWT.DEFAULT).applyTo(bestEffortNote);
@@ -620,6 +622,11 @@ public final class ChatView {
 
     void safetyNumber(String number) {
         identity.safetyNumber(number);
+        relayout();
+    }
+
+    void verification(Verification now) {
+        identity.verification(now);
         relayout();
     }
 

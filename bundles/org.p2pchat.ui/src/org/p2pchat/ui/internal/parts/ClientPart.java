@@ -110,7 +110,8 @@ public class ClientPart {
         // The conversation side first, the list second (SidebarLayout puts it on the left).
         Composite frame = new Composite(body, SWT.NONE);
         GridLayoutFactory.fillDefaults().spacing(0, 0).applyTo(frame);
-        requests = new RequestBar(frame, this::acceptRequest, this::reject);
+        requests = new RequestBar(frame, this::acceptRequest, this::reject, key -> client == null
+                ? org.p2pchat.client.core.Verification.NOT_VERIFIED : client.verification(key));
         root = new Composite(frame, SWT.NONE);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(root);
         connect = new ConnectView(root, this);
@@ -381,7 +382,7 @@ public class ClientPart {
             case ClientEvent.RequestReceived e -> {
                 requests.show(e.request());
                 notifier.requestArrived(PeerListPanel.displayName(e.request().from()) + " asks to connect",
-                        RequestBar.identityText(e.request()));
+                        requests.identityText(e.request()));
             }
             case ClientEvent.RequestWithdrawn e -> requests.remove(e.request());
             case ClientEvent.RequestRefused e -> refused(e.text());

@@ -127,6 +127,7 @@ final class ConversationEvents {
                 }
             }
             case ClientEvent.SafetyNumber e -> chat.safetyNumber(e.number());
+            case ClientEvent.VerificationChanged e -> chat.verification(e.verification());
             case ClientEvent.ContactChecked e -> chat.contact(e.name(), e.status(), e.text());
             case ClientEvent.MessageReceived e -> {
                 chat.received(e.message());

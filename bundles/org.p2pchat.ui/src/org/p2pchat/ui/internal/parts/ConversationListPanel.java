@@ -28,6 +28,7 @@ import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.swt.widgets.Text;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.client.core.ConversationEntry;
+import org.p2pchat.client.core.Verification;
 import org.p2pchat.history.SearchHit;
 import org.p2pchat.history.StoredMessage;
 
@@ -58,14 +59,16 @@ final class ConversationListPanel {
      *
      * @param key the history's id, or {@code "live:" + conversation id} before it has one
      */
-    record Row(String key, String title, boolean verified, boolean unverifiable, boolean online, String detail,
+    record Row(String key, String title, Verification verification, boolean unverifiable, boolean online, String detail,
             long time, int unread, boolean live, Optional<SearchHit> hit) {
 
         /** What the line says, as text (the item's text, for tests and accessibility). */
         String text() {
             StringBuilder s = new StringBuilder(title);
-            if (verified) {
+            if (verification == Verification.VERIFIED) {
                 s.append(" \u2713");
+            } else if (verification == Verification.KEY_CHANGED) {
+                s.append(" \u26a0 key changed");
             }
             if (hit.isEmpty()) {
                 s.append(online ? " \u00b7 online" : " \u00b7 offline");
@@ -277,7 +280,7 @@ final class ConversationListPanel {
         List<Row> list = new ArrayList<>();
         for (Conversation c : connecting.values()) {
             String name = c.peerName() == null || c.peerName().isBlank() ? "New connection" : c.peerName();
-            list.add(new Row("live:" + c.id(), name, false, false, false, "connecting\u2026", Long.MAX_VALUE, 0,
+            list.add(new Row("live:" + c.id(), name, Verification.UNSIGNED, false, false, "connecting\u2026", Long.MAX_VALUE, 0,
                     true, Optional.empty()));
         }
         List<Row> stored = new ArrayList<>();
@@ -287,7 +290,7 @@ final class ConversationListPanel {
             String detail = last.map(m -> oneLine((m.direction() == org.p2pchat.history.Direction.OUTGOING ? "You: " : "")
                     + m.text())).orElse("No messages yet");
             boolean live = e.live().filter(c -> !c.state().isFinal()).isPresent();
-            stored.add(new Row(e.id(), record.peerName(), record.verified(), record.peerKey().isEmpty(), e.online(),
+            stored.add(new Row(e.id(), record.peerName(), e.verification(), record.peerKey().isEmpty(), e.online(),
                     detail, last.map(StoredMessage::timestamp).orElse(record.created()), e.summary().unread(), live,
                     Optional.empty()));
         }
@@ -300,7 +303,8 @@ final class ConversationListPanel {
         List<Row> list = new ArrayList<>();
         for (SearchHit h : hits) {
             ConversationEntry e = entries.get(h.conversation().id());
-            list.add(new Row(h.conversation().id(), h.conversation().peerName(), h.conversation().verified(),
+            list.add(new Row(h.conversation().id(), h.conversation().peerName(), e != null ? e.verification()
+                    : h.conversation().verified() ? Verification.VERIFIED : Verification.NOT_VERIFIED,
                     h.conversation().peerKey().isEmpty(), e != null && e.online(),
                     excerpt(h.message().text(), search.getText().strip()), h.message().timestamp(), 0, false,
                     Optional.of(h)));
@@ -355,9 +359,15 @@ final class ConversationListPanel {
         gc.drawText(title, x, y, true);
         x += gc.textExtent(title).x + 6;
         gc.setFont(null);
-        if (row.verified()) {
+        if (row.verification() == Verification.VERIFIED) {
             gc.setForeground(selected ? text : Ui.GOOD);
             gc.drawText("\u2713 verified", x, y, true);
+        } else if (row.verification() == Verification.KEY_CHANGED) {
+            gc.setForeground(selected ? text : Ui.ERROR);
+            gc.drawText("\u26a0 key changed", x, y, true);
+        } else if (row.verification() == Verification.NOT_VERIFIED) {
+            gc.setForeground(muted);
+            gc.drawText("not verified", x, y, true);
         } else if (row.unverifiable()) {
             gc.setForeground(muted);
             gc.drawText("unverified", x, y, true);

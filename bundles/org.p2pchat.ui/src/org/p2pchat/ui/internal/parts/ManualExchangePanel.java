@@ -321,7 +321,7 @@ final class ManualExchangePanel {
 
     /** What the peer's description proved, from the client layer's check. */
     void identified(Optional<PublicIdentity> peer) {
-        identityNote = peer.map(key -> "Verified: signed by key " + key.fingerprint() + ". ")
+        identityNote = peer.map(key -> "Signed by key " + key.fingerprint() + " (not verified until you compare the safety number). ")
                 .orElse("Unverified: your peer's app proves no identity (the web app does not). ");
         if (active != null && !activeMessage.isEmpty()) {
             say(active, activeMessage, true);

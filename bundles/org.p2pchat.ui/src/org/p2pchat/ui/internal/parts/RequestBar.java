@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
@@ -12,6 +13,7 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
 import org.p2pchat.client.core.Request;
+import org.p2pchat.client.core.Verification;
 import org.p2pchat.core.identity.PublicIdentity;
 
 /**
@@ -32,10 +34,14 @@ final class RequestBar {
     private final Map<Request, Composite> rows = new LinkedHashMap<>();
 
     private final Consumer<Request> reject;
+    /** Whether the person marked a key verified (in an earlier conversation). */
+    private final Function<PublicIdentity, Verification> marks;
 
-    RequestBar(Composite parent, Consumer<Request> accept, Consumer<Request> reject) {
+    RequestBar(Composite parent, Consumer<Request> accept, Consumer<Request> reject,
+            Function<PublicIdentity, Verification> marks) {
         this.accept = accept;
         this.reject = reject;
+        this.marks = marks;
         root = Ui.tag(new Composite(parent, SWT.NONE), ID);
         GridLayoutFactory.fillDefaults().spacing(0, 1).applyTo(root);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(root);
@@ -61,16 +67,22 @@ final class RequestBar {
         Ui.button(row, "Accept", ACCEPT, () -> accept.accept(request)).setToolTipText("Connect and open the chat");
         Ui.button(row, "Reject", REJECT, () -> reject(request));
 
-        Label identityText = Ui.tag(Ui.label(row, identityText(request), SWT.WRAP), IDENTITY);
-        identityText.setForeground(request.identity().isPresent() && request.warning().isEmpty()
-                ? Ui.GOOD : Ui.ERROR);
+        Verification marked = request.identity().map(marks).orElse(Verification.UNSIGNED);
+        Label identityText = Ui.tag(Ui.label(row, identityText(request, marked), SWT.WRAP), IDENTITY);
+        identityText.setForeground(request.identity().isEmpty() || request.warning().isPresent() ? Ui.ERROR
+                : marked == Verification.VERIFIED ? Ui.GOOD : Ui.MUTED);
         GridDataFactory.fillDefaults().grab(true, false).span(3, 1).hint(300, SWT.DEFAULT).applyTo(identityText);
 
         rows.put(request, row);
         relayout();
     }
 
-    static String identityText(Request request) {
+    /** Who asks, as the request's identity line says it. */
+    String identityText(Request request) {
+        return identityText(request, request.identity().map(marks).orElse(Verification.UNSIGNED));
+    }
+
+    static String identityText(Request request, Verification marked) {
         Optional<String> warning = request.warning();
         if (warning.isPresent()) {
             return "\u26a0 " + warning.get();
@@ -79,7 +91,9 @@ final class RequestBar {
         if (key.isEmpty()) {
             return "\u26a0 Unverified: their app proves no identity (the web app does not).";
         }
-        return "\u2714 Verified identity \u00b7 key " + key.get().fingerprint();
+        // Signed: the request belongs to that key. Who holds it the person verified by comparing the safety number.
+        return (marked == Verification.VERIFIED ? "\u2714 Verified" : "Not verified") + " \u00b7 key "
+                + key.get().fingerprint();
     }
 
     private void reject(Request request) {
