@@ -159,7 +159,7 @@ final class ConnectView {
             }
             profile.setText(store.profileDirectory().toString());
         }
-        status.setText(problem != null ? problem : statusText(store, current.size()));
+        status.setText(problem != null ? problem : statusText(store, current.size()) + reach(store));
         relayout();
     }
 
