@@ -72,6 +72,15 @@ public final class CliProcess implements AutoCloseable {
      * @param productDir the materialized product (holding the {@code p2pchat} start script)
      */
     public static CliProcess start(String label, Path productDir, Path profile, String... args) throws IOException {
+        return start(label, productDir, profile, java.util.Map.of(), args);
+    }
+
+    /**
+     * As {@link #start(String, Path, Path, String...)}, with more in the process's environment
+     * (e.g. {@code P2PCHAT_VMARGS} for JVM options).
+     */
+    public static CliProcess start(String label, Path productDir, Path profile, java.util.Map<String, String> environment,
+            String... args) throws IOException {
         Path script = productDir.resolve("p2pchat");
         if (!Files.isExecutable(script)) {
             throw new IllegalStateException("no product start script at " + script + "; build the product first");
@@ -80,7 +89,9 @@ public final class CliProcess implements AutoCloseable {
         command.addAll(List.of(args));
         Path stderr = profile.resolveSibling(label + ".stderr.log");
         Files.createDirectories(profile);
-        return new CliProcess(label, new ProcessBuilder(command).start(), stderr);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return new CliProcess(label, builder.start(), stderr);
     }
 
     /**

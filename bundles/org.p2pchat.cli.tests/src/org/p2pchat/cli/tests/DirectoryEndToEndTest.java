@@ -165,6 +165,35 @@ class DirectoryEndToEndTest {
         }
     }
 
+    /**
+     * The command line says whom it waits for, in the client layer's words (the desktop shows the
+     * same), and an attempt nobody answers ends by itself, saying so (the client's wait is
+     * shortened here).
+     */
+    @Test
+    void connectSaysWhomItWaitsForAndEndsByItselfWhenNobodyAnswers(TestInfo test) throws Exception {
+        Path dir = EndToEnd.work(test);
+        try (RelayProcess relay = EndToEnd.startRelay(dir)) {
+            String url = EndToEnd.url(relay);
+            try (CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), "--no-ice", "--name", "bob",
+                    "--rendezvous", url, "listen")) {
+                bob.await(registered(), "registration", START_SECONDS);
+                try (CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"),
+                        java.util.Map.of("P2PCHAT_VMARGS", "-Dp2pchat.client.answerWaitSeconds=5"), "--no-ice", "--name",
+                        "alice", "--rendezvous", url, "connect", "bob")) {
+                    alice.await(e -> "progress".equals(e.get("event").getAsString())
+                            && "Waiting for bob to accept\u2026".equals(e.get("text").getAsString()),
+                            "alice says whom she waits for", START_SECONDS);
+                    bob.await("request", STEP_SECONDS);
+                    JsonObject error = alice.await("error", STEP_SECONDS);
+                    assertTrue(error.get("message").getAsString().startsWith(
+                            "Could not connect: bob did not answer within 5 s"), error.toString());
+                    assertEquals(1, alice.awaitExit(STEP_SECONDS), "no chat came about");
+                }
+            }
+        }
+    }
+
     /** Waits for an event that may already have gone by while the test read others. */
     private static void awaitSeen(CliProcess p, Predicate<JsonObject> wanted, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STEP_SECONDS);

@@ -29,6 +29,11 @@ final class ChatConsole {
     static final int EXIT_PEER_GONE = 3;
     /** Events of conversations not adopted yet are kept for when they are; more than this is not one of ours. */
     private static final int MAX_EARLY_EVENTS = 1000;
+    /**
+     * A safety net only: the client layer ends every attempt by itself, with its reason (the peer is
+     * offline, did not answer within its wait, no network path was found), well before this.
+     */
+    private static final long CONNECT_TIMEOUT_SECONDS = 150;
 
     private final TransferConsole files;
     private final DeliveryConsole delivery;
@@ -202,6 +207,8 @@ final class ChatConsole {
             case ClientEvent.ConversationStarted e -> {
                 // Said by whoever started it (connecting, the offer...).
             }
+            // Asking, waiting for the peer to accept, finding a path: the client layer's words, as the desktop shows them.
+            case ClientEvent.Progress e -> print.event("progress", "* " + e.text(), "text", e.text());
             case ClientEvent.DeliveryChanged e -> delivery.changed(e.conversation(),
                     e.conversation().historyId().orElse(null), e.messageId(), e.state());
         }
@@ -241,12 +248,12 @@ final class ChatConsole {
      */
     int chat(Conversation c) throws InterruptedException {
         try {
-            c.connected().get(Futures.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            c.connected().get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             print.error("Could not connect: " + Futures.message(e));
             return 1;
         } catch (TimeoutException e) {
-            print.error("Could not connect within " + Futures.TIMEOUT_SECONDS + " s (state "
+            print.error("Could not connect within " + CONNECT_TIMEOUT_SECONDS + " s (state "
                     + c.connectionState().name().toLowerCase() + "). Check that both sides used fresh descriptions and "
                     + "that a path exists (STUN/TURN).");
             c.leave();

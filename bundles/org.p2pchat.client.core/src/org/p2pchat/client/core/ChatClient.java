@@ -62,10 +62,22 @@ public interface ChatClient extends AutoCloseable {
      */
     void goOnline(String methodId);
 
+    /**
+     * What a client does when it starts: goes online with every method that takes requests and has
+     * somewhere to be reached (a method working through services its settings name), so that peers
+     * can reach us whatever a view shows; a method with nowhere to be reached stays offline.
+     *
+     * @return the ids of the methods it is online with now
+     */
+    List<String> goOnlineAtStart();
+
     /** Stops the method: it leaves its services; conversations made through it go on. */
     void goOffline(String methodId);
 
-    /** The peers the method lists now; fails with a reason a person can act on. */
+    /**
+     * The peers the method lists now, never ourselves, the contacts we met before first (each part
+     * in the method's order); fails with a reason a person can act on.
+     */
     CompletableFuture<List<PeerAddress>> peers(String methodId);
 
     /**
@@ -79,7 +91,9 @@ public interface ChatClient extends AutoCloseable {
     /**
      * Starts a conversation with {@code peer} through its method (the offer is made, signed and
      * carried; the answer's proof is checked). Returns at once; the conversation reports its
-     * progress, and {@link Conversation#connected()} says when it is up or why not.
+     * progress ({@link ClientEvent.Progress}), and {@link Conversation#connected()} says when it is
+     * up or why not: the peer is offline, did not answer within the client's wait, declined, or no
+     * network path was found. {@link Conversation#leave()} cancels it. Asking ourselves fails at once.
      */
     Conversation connect(PeerAddress peer);
 

@@ -57,6 +57,15 @@ public sealed interface ClientEvent {
     record ConversationStarted(Conversation conversation) implements OfConversation {
     }
 
+    /**
+     * How the making of the conversation goes, until it connects or ends, in the client layer's
+     * words: asking the peer, waiting for them to accept, finding a network path. Every attempt
+     * ends by itself (the peer is offline, did not answer in time, no path was found: said in
+     * {@link Ended}) or when the person cancels it ({@link Conversation#leave()}).
+     */
+    record Progress(Conversation conversation, String text) implements OfConversation {
+    }
+
     /** Its state as a person sees it changed, with the current session's connection state. */
     record StateChanged(Conversation conversation, ConversationState state, ConnectionState connection)
             implements OfConversation {

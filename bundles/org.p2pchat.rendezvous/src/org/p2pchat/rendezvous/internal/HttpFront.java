@@ -83,8 +83,8 @@ public final class HttpFront extends Handler.Abstract {
     private HttpFront(InetSocketAddress address, RendezvousLimits limits, LongSupplier clock,
             RendezvousServer.Tls tls) {
         long now = clock.getAsLong();
-        this.rendezvous = new Rendezvous(limits, clock, new SignalBudget("legacy", limits));
         this.signedRendezvous = new SignedRendezvous(limits, clock, new SignalBudget("/v1", limits));
+        this.rendezvous = new Rendezvous(limits, clock, new SignalBudget("legacy", limits), signedRendezvous::isListed);
         this.authenticator = new RequestAuthenticator(limits, now, signedRendezvous::liveSession,
                 signedRendezvous::isRegistered);
         this.limiter = new RateLimiter(limits.requestsPerSecond(), limits.requestBurst(),

@@ -10,6 +10,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 
 import org.p2pchat.core.text.DisplayNames;
@@ -34,7 +35,11 @@ public final class Rendezvous {
     private static final String REGISTER_MISSING = "Peer ID and name are required";
     private static final String SIGNAL_MISSING = "Missing required fields: from, to, type, payload";
 
-    record Peer(String peerId, String name, long lastSeen) {
+    /**
+     * A peer of the web app's API; {@code twinOf} is the identity key of a client of ours that is
+     * registered on {@code /v1} and present here for web app users (its "legacy twin"), else null.
+     */
+    record Peer(String peerId, String name, long lastSeen, String twinOf) {
     }
 
     /** Seen earlier first; ties by id, so that which peers make a capped list does not depend on chance. */
@@ -57,11 +62,24 @@ public final class Rendezvous {
     private final SignalBudget budget;
     private final AtomicLong directoryVersion = new AtomicLong();
     private final PeerListCache peerList;
+    /** Whether an identity key is registered, alive and listed on {@code /v1}, at a time. */
+    private final BiPredicate<String, Long> listedOnV1;
+    /** The newest twin's peer id of each key that has one. */
+    private final ConcurrentHashMap<String, String> twins = new ConcurrentHashMap<>();
 
     Rendezvous(RendezvousLimits limits, LongSupplier clock, SignalBudget budget) {
+        this(limits, clock, budget, (key, now) -> false);
+    }
+
+    /**
+     * @param listedOnV1 whether a key is registered, alive and listed on {@code /v1} at a time: a twin
+     *                   is listed only while its client is
+     */
+    Rendezvous(RendezvousLimits limits, LongSupplier clock, SignalBudget budget, BiPredicate<String, Long> listedOnV1) {
         this.limits = limits;
         this.clock = clock;
         this.budget = budget;
+        this.listedOnV1 = listedOnV1;
         this.peerList = new PeerListCache(directoryVersion::get, limits.peerListMaxAgeMillis(), this::writePeers);
     }
 
@@ -88,9 +106,32 @@ public final class Rendezvous {
                         + " peers); retry later");
             }
         }
-        peers.put(peerId, new Peer(peerId, name, now));
+        String twinOf = twinOf(body);
+        peers.put(peerId, new Peer(peerId, name, now, twinOf));
+        if (twinOf != null) {
+            // One twin per client: a client that starts again registers a new id, and the old one
+            // would be listed beside it until it expired.
+            String older = twins.put(twinOf, peerId);
+            if (older != null && !older.equals(peerId)) {
+                peers.computeIfPresent(older, (id, p) -> twinOf.equals(p.twinOf()) ? null : p);
+            }
+        }
         directoryVersion.incrementAndGet();
         return peerId;
+    }
+
+    /**
+     * The optional {@code twinOf} of a registration: our clients name the identity key they are
+     * registered with on {@code /v1} (the web app sends none). Anything but a string is ignored, as
+     * the original ignores members it does not know.
+     */
+    private String twinOf(JsonObject body) {
+        JsonElement value = body.get("twinOf");
+        if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+            return null;
+        }
+        String key = value.getAsString();
+        return key.isEmpty() || key.length() > limits.maxIdLength() ? null : key;
     }
 
     /**
@@ -194,7 +235,12 @@ public final class Rendezvous {
         long validUntil = Long.MAX_VALUE;
         out.beginArray();
         for (Peer peer : listing) {
-            if (!expired(peer, now)) {
+            if (peer.twinOf() != null) {
+                // Whether its client is still there is /v1's to say, which this cache does not
+                // follow: such a listing is rebuilt as soon as it may be.
+                validUntil = Math.min(validUntil, now + limits.peerListMaxAgeMillis());
+            }
+            if (!expired(peer, now) && !ghostTwin(peer, now)) {
                 out.beginObject().name("peerId").value(peer.peerId()).name("name").value(peer.name())
                         .name("lastSeen").value(peer.lastSeen()).endObject();
                 validUntil = Math.min(validUntil, peer.lastSeen() + limits.peerTtlMillis() + 1);
@@ -226,6 +272,15 @@ public final class Rendezvous {
         return latestFirst;
     }
 
+    /**
+     * A twin whose client left {@code /v1}, expired there, is not listed any more, or has a newer
+     * twin: nobody answers there, and a web app user would see a ghost.
+     */
+    private boolean ghostTwin(Peer peer, long now) {
+        String key = peer.twinOf();
+        return key != null && (!peer.peerId().equals(twins.get(key)) || !listedOnV1.test(key, now));
+    }
+
     private boolean expired(Peer peer, long now) {
         // The original removes a peer once now - lastSeen > 120 s.
         return now - peer.lastSeen() > limits.peerTtlMillis();
@@ -237,6 +292,7 @@ public final class Rendezvous {
         if (peers.values().removeIf(peer -> expired(peer, now))) {
             directoryVersion.incrementAndGet();
         }
+        twins.entrySet().removeIf(e -> !peers.containsKey(e.getValue()));
         for (String recipient : mailboxes.keySet()) {
             mailboxes.computeIfPresent(recipient, (key, queue) -> {
                 dropExpired(queue, now);

@@ -205,6 +205,12 @@ final class SignedRendezvous {
         return member != null && !member.removed && !expired(member, now);
     }
 
+    /** Whether {@code id} is registered, not expired at {@code now}, and listed in the directory. */
+    boolean isListed(String id, long now) {
+        Member member = members.get(id);
+        return member != null && member.listed && !member.removed && !expired(member, now);
+    }
+
     /**
      * {@code POST /v1/signal} by {@code from}, sent from the client address {@code senderAddress} (whose
      * share of the budget it is charged to): queues a signal for its recipient; returns the signal id.

@@ -68,6 +68,20 @@ class ConnectAcceptTest {
         return new Conversation[] {asking, accepted};
     }
 
+    /** Asking ourselves (our own entry, which a directory may list) is refused at once, with a reason. */
+    @Test
+    void connectingToOurselvesIsRefused() throws Exception {
+        PeerAddress us = new PeerAddress(FOLDER, alice.client().self().key(), alice.name(), work.toString(),
+                Optional.of(alice.client().self()), null);
+        Conversation c = alice.client().connect(us);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> c.connected().get(T, TimeUnit.SECONDS));
+        assertEquals("That is you: choose someone else to connect to.", e.getCause().getMessage());
+        ClientEvent.Ended ended = alice.events().await(ClientEvent.Ended.class, x -> x.conversation() == c);
+        assertEquals(EndReason.FAILED, ended.reason());
+        assertTrue(alice.client().peers(FOLDER).get(T, TimeUnit.SECONDS).stream()
+                .noneMatch(p -> p.identity().equals(Optional.of(alice.client().self()))), "never listed either");
+    }
+
     @Test
     void connectAndAcceptThroughAProvider() throws Exception {
         assertEquals(FOLDER, alice.client().methods().get(0).id());

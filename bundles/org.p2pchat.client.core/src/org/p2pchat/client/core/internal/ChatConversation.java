@@ -108,6 +108,30 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         return s;
     }
 
+    /** Says how making the conversation goes, while it has not connected yet. */
+    void progress(String text) {
+        if (!ended && !everConnected) {
+            client.post(new ClientEvent.Progress(this, text));
+        }
+    }
+
+    /** Who the peer is in what the client says: its name, else its key's fingerprint's start, else its id. */
+    String who() {
+        String name = trust.name();
+        if (name != null && !name.isBlank()) {
+            return name;
+        }
+        PeerAddress p = peer;
+        if (p == null) {
+            return "your peer";
+        }
+        if (!p.name().isBlank()) {
+            return p.name();
+        }
+        return p.identity().map(i -> i.fingerprint().substring(0, 19))
+                .orElse(p.id().length() <= 28 ? p.id() : p.id().substring(0, 18) + "\u2026" + p.id().substring(p.id().length() - 8));
+    }
+
     /** The first session, while it is negotiated. */
     void use(PeerSession s) {
         session = s;
@@ -139,6 +163,15 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     void negotiatedQuietly(Negotiated n, Optional<PublicIdentity> identity) {
         verified(n.session(), identity);
         current = n;
+        if (peer != null) {
+            // Through a method, nobody carries text by hand any more: the path is found in seconds or not at all.
+            java.time.Duration pathWait = ConnectionAttempt.pathWait();
+            client.after(pathWait.toMillis()).execute(() -> {
+                if (!everConnected && session == n.session()) {
+                    end(EndReason.FAILED, ConnectionAttempt.noPath(who(), pathWait));
+                }
+            });
+        }
         if (state == ConversationState.NEGOTIATING) {
             state(ConversationState.CONNECTING, n.session().state());
         }
@@ -534,8 +567,9 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     public CompletableFuture<Void> leave() {
         reconnect.stop();
         PeerSession s = session;
+        String left = everConnected ? "You left the chat." : "Cancelled: you stopped connecting to " + who() + ".";
         if (ended || s == null) {
-            end(EndReason.WE_LEFT, "You left the chat.");
+            end(EndReason.WE_LEFT, left);
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> said = s.state() == ConnectionState.CONNECTED
@@ -543,7 +577,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
                         .orTimeout(GOODBYE_MILLIS, TimeUnit.MILLISECONDS)
                 : CompletableFuture.completedFuture(null);
         return said.handle((ok, error) -> {
-            end(EndReason.WE_LEFT, "You left the chat.");
+            end(EndReason.WE_LEFT, left);
             return null;
         });
     }

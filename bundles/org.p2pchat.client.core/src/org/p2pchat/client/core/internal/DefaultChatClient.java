@@ -279,6 +279,11 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     }
 
     @Override
+    public List<String> goOnlineAtStart() {
+        return links.goOnlineAtStart();
+    }
+
+    @Override
     public void goOffline(String methodId) {
         links.goOffline(methodId);
         list.listed(methodId, List.of());
@@ -292,14 +297,31 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     @Override
     public CompletableFuture<List<PeerAddress>> peers(String methodId) {
         try {
-            return links.onlineLink(methodId).peers().whenComplete((peers, error) -> {
-                if (error == null) {
-                    list.listed(methodId, peers);
-                }
+            return links.onlineLink(methodId).peers().thenApply(peers -> {
+                list.listed(methodId, peers);
+                return ownList(peers);
             });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** A method's list as views show it: without ourselves, the contacts first (a stable sort). */
+    private List<PeerAddress> ownList(List<PeerAddress> peers) {
+        String self = identity.self().key();
+        java.util.Set<String> known = new java.util.HashSet<>();
+        identity.contacts().forEach(c -> known.add(c.identity().key()));
+        List<PeerAddress> contacts = new ArrayList<>();
+        List<PeerAddress> others = new ArrayList<>();
+        for (PeerAddress p : peers) {
+            Optional<String> key = p.identity().map(PublicIdentity::key);
+            if (key.filter(self::equals).isPresent()) {
+                continue;
+            }
+            (key.filter(known::contains).isPresent() ? contacts : others).add(p);
+        }
+        contacts.addAll(others);
+        return contacts;
     }
 
     @Override
@@ -314,6 +336,10 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     @Override
     public Conversation connect(PeerAddress peer) {
         ChatConversation c = newConversation(peer.provider(), peer, true);
+        if (peer.identity().filter(identity.self()::equals).isPresent()) {
+            c.failed(new SignalingException("That is you: choose someone else to connect to."));
+            return c;
+        }
         try {
             negotiator.connect(c, links.onlineLink(peer.provider()), peer);
         } catch (RuntimeException e) {

@@ -109,6 +109,41 @@ final class MethodLinks implements ProviderRegistry.Listener {
         }
     }
 
+    /**
+     * Goes online with every method that takes requests and reports somewhere to be reached once
+     * started (a place in its status); one that reports none is stopped again.
+     */
+    List<String> goOnlineAtStart() {
+        List<String> online = new ArrayList<>();
+        for (ConnectionProvider p : registry.providers()) {
+            if (!p.capabilities().contains(ProviderCapability.INCOMING)) {
+                continue;
+            }
+            if (isOnline(p.id())) {
+                online.add(p.id());
+                continue;
+            }
+            boolean wasStarted = started.containsKey(p.id());
+            Started s;
+            try {
+                s = start(p);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "the method " + p.id() + " failed to start", e);
+                continue;
+            }
+            if (s.status.isEmpty()) {
+                if (!wasStarted && started.remove(p.id(), s)) {
+                    close(s); // nowhere to be reached: a view that shows the method says so
+                }
+                continue;
+            }
+            s.online = true;
+            online.add(p.id());
+            owner.post(new ClientEvent.MethodChanged(method(p)));
+        }
+        return online;
+    }
+
     void goOffline(String id) {
         Started s = started.remove(id);
         if (s != null) {

@@ -55,14 +55,17 @@ final class Negotiator {
             return;
         }
         c.use(session);
-        offer(c, session, link, peer, false, Optional.empty()).whenComplete((answered, error) -> {
-            if (error != null) {
-                c.failed(error); // closes the session
-            } else {
-                c.answeredFrom(answered.from());
-                c.negotiated(answered.negotiated(), answered.identity());
-            }
-        });
+        c.progress("Asking " + c.who() + " to connect\u2026");
+        offer(c, session, link, peer, false, Optional.empty(), ConnectionAttempt.answerWait())
+                .whenComplete((answered, error) -> {
+                    if (error != null) {
+                        c.failed(ConnectionAttempt.unanswered(error, c.who())); // closes the session
+                    } else {
+                        c.answeredFrom(answered.from());
+                        c.progress(c.who() + " accepted. Finding a network path\u2026");
+                        c.negotiated(answered.negotiated(), answered.identity());
+                    }
+                });
     }
 
     /**
@@ -79,7 +82,7 @@ final class Negotiator {
         } catch (SessionException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<Void> up = offer(c, session, link, peer, true, c.peerIdentity())
+        CompletableFuture<Void> up = offer(c, session, link, peer, true, c.peerIdentity(), null)
                 .thenCompose(answered -> c.pending(answered.negotiated(), answered.identity(), false))
                 .orTimeout(ReconnectPolicy.ATTEMPT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         up.whenComplete((ok, error) -> {
@@ -92,18 +95,32 @@ final class Negotiator {
 
     /**
      * Our signed offer to {@code peer} and the checked answer. Whatever ends first (the conversation,
-     * or the attempt's time) withdraws the offer where the provider can.
+     * the attempt's time, or {@code answerWait}) withdraws the offer where the provider can.
+     *
+     * @param answerWait how long the peer has to answer once the offer is on its way (a first
+     *                   connection: a person accepts, and says so), or null for the provider's own wait
      */
     private CompletableFuture<Answered> offer(ChatConversation c, PeerSession session, ProviderLink link,
-            PeerAddress peer, boolean reconnect, Optional<PublicIdentity> known) {
+            PeerAddress peer, boolean reconnect, Optional<PublicIdentity> known, java.time.Duration answerWait) {
         CompletableFuture<Answered> result = session.createOffer().thenCompose(offer -> {
             SignedDescription signed = new SignedDescription(offer, identity.prove(offer));
             OutboundExchange exchange = link.send(peer, signed, reconnect);
             exchange.candidates(candidateSink(session));
             CompletableFuture<PeerAnswer> answer = exchange.answer();
+            // What we wait for: the answer, or the end of our wait, which withdraws the offer.
+            CompletableFuture<PeerAnswer> answered = answer.copy();
+            if (answerWait != null && !answer.isDone()) {
+                c.progress("Waiting for " + c.who() + " to accept\u2026");
+                CompletableFuture.delayedExecutor(answerWait.toMillis(), TimeUnit.MILLISECONDS, client.work())
+                        .execute(() -> {
+                            if (answered.completeExceptionally(new ConnectionAttempt.Unanswered(answerWait))) {
+                                answer.cancel(false);
+                            }
+                        });
+            }
             Runnable withdraw = () -> answer.cancel(false);
             c.onEnd(withdraw);
-            return answer.thenCompose(a -> useAnswer(session, peer, offer, a, known))
+            return answered.thenCompose(a -> useAnswer(session, peer, offer, a, known))
                     .whenComplete((ok, error) -> {
                         c.removeOnEnd(withdraw);
                         if (error != null) {
@@ -142,6 +159,7 @@ final class Negotiator {
             return;
         }
         c.use(session);
+        c.progress("Connecting to " + c.who() + ": finding a network path\u2026");
         answer(session, offer).whenComplete((negotiated, error) -> {
             if (error != null) {
                 c.failed(error); // closes the session

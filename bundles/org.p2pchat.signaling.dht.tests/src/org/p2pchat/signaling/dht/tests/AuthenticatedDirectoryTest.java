@@ -164,6 +164,24 @@ class AuthenticatedDirectoryTest {
         assertEquals("That is you: choose another peer.", self.getMessage());
     }
 
+    /**
+     * Bob was listed and is asked, then quits before he answers: the request does not wait out
+     * the answer timeout (two minutes) for someone who is gone; it says he is offline.
+     */
+    @Test
+    void aPeerWhoLeavesWhileAskedIsOfflineBeforeTheAnswerTimeout() throws Exception {
+        Member[] m = aliceAndBob(TestService.direct());
+        Member alice = m[0];
+        Member bob = m[1];
+        try (Negotiation.Outgoing connecting = Negotiation.send(alice, alice.awaitListed(bob), false)) {
+            bob.events.nextOffered();
+            bob.close();
+            SignalingException e = failure(connecting.exchange().answer());
+            assertEquals("\u201Cbob\u201D is offline: not registered on " + service.uri() + " now.", e.getMessage());
+        }
+        assertTrue(Await.SECONDS * 4 < DhtTimings.DEFAULTS.answerTimeout().toSeconds(), "told, not timed out");
+    }
+
     @Test
     void aDeclinedRequestFailsAtOnce() throws Exception {
         Member[] m = aliceAndBob(TestService.direct());
@@ -172,7 +190,7 @@ class AuthenticatedDirectoryTest {
         try (Negotiation.Outgoing connecting = Negotiation.send(alice, alice.awaitListed(bob), false)) {
             bob.events.nextOffered().reject(null);
             // Told, not timed out: failure() waits 20 s, far less than alice's answer timeout (120 s),
-            // and a timeout would say "No answer from".
+            // and a timeout would say "did not answer".
             assertTrue(Await.SECONDS * 4 < DhtTimings.DEFAULTS.answerTimeout().toSeconds());
             assertEquals("\u201Cbob\u201D declined the connection request.",
                     failure(connecting.exchange().answer()).getMessage());
@@ -206,7 +224,7 @@ class AuthenticatedDirectoryTest {
         try (Negotiation.Outgoing timingOut = Negotiation.send(alice, listedBob, false)) {
             InboundOffer unanswered = bob.events.nextOffered();
             SignalingException e = failure(timingOut.exchange().answer());
-            assertTrue(e.getMessage().startsWith("No answer from \u201Cbob\u201D within 2 s"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("\u201Cbob\u201D did not answer within 2 s"), e.getMessage());
             assertEquals(unanswered, Await.next(bob.events.withdrawn, r -> true, "withdrawn offer"));
             assertEquals("\u201Calice\u201D withdrew the request, or it expired.",
                     failure(unanswered.answer(unanswered.offer())).getMessage());

@@ -221,7 +221,7 @@ class LegacyDirectoryTest {
                 InboundOffer offer = bob.events.nextOffered();
                 offer.reject("not now");
                 SignalingException e = failure(connecting.exchange().answer());
-                assertTrue(e.getMessage().startsWith("No answer from \u201Cbob\u201D within 3 s"), e.getMessage());
+                assertTrue(e.getMessage().startsWith("\u201Cbob\u201D did not answer within 3 s"), e.getMessage());
                 assertTrue(e.getMessage().contains("declined"), e.getMessage());
                 assertEquals("This request was already declined.", failure(offer.answer(offer.offer())).getMessage());
             }

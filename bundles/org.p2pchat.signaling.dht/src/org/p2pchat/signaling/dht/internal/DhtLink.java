@@ -226,7 +226,7 @@ public final class DhtLink implements ProviderLink {
             api.send(to.id(), type, payload);
         } catch (RendezvousHttp.ServiceRefusal r) {
             throw new SignalingException(switch (r.status) {
-                case 404 -> to.shown() + " is no longer registered on " + link.service + " (gone offline?).";
+                case 404 -> OutboundExchanges.offline(to.shown(), link);
                 case 429 -> to.shown() + " has too many requests waiting; try again in a moment.";
                 default -> link.service + " did not pass the " + type + " on: " + r.getMessage() + ".";
             }, r);

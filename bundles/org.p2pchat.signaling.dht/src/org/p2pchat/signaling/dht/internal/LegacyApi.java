@@ -26,6 +26,8 @@ final class LegacyApi implements RendezvousApi {
     private final DhtTimings timings;
     private final String ourId;
     private final String name;
+    /** The identity key we are registered with on the service's {@code /v1}, while we are its twin there; else null. */
+    private volatile String twinOf;
 
     LegacyApi(URI service, RendezvousHttp http, DhtTimings timings, String ourId, String name) {
         this.service = service;
@@ -58,6 +60,14 @@ final class LegacyApi implements RendezvousApi {
         return m.matches() ? Long.parseLong(m.group(1)) : 0;
     }
 
+    /**
+     * Registers from now on as the twin of our {@code /v1} registration under {@code key} (null: as
+     * a peer of this API only), so that our service lists it only while that registration is listed.
+     */
+    void twinOf(String key) {
+        twinOf = key;
+    }
+
     @Override
     public String name() {
         return "legacy";
@@ -78,6 +88,10 @@ final class LegacyApi implements RendezvousApi {
         JsonObject body = new JsonObject();
         body.addProperty("peerId", ourId);
         body.addProperty("name", name);
+        String key = twinOf;
+        if (key != null) {
+            body.addProperty("twinOf", key);
+        }
         RendezvousHttp.Reply reply = post("/register", body);
         if (!reply.ok()) {
             throw reply.refusal("Registering");

@@ -40,6 +40,8 @@ final class OutboundExchanges {
     static final int MAX_REASON_CHARS = 300;
     /** Our relay rebuilds its legacy peer list at most every 500 ms (peer-list-max-age-ms). */
     private static final long LISTING_CACHE_MILLIS = 1000;
+    /** How often a peer we wait for is looked up on its service, to tell a peer that left from one that thinks. */
+    private static final long PRESENCE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     /**
      * An offer of ours waiting for the peer's answer or rejection.
@@ -102,7 +104,7 @@ final class OutboundExchanges {
                 // Reached by id (an unlisted peer): the look-up gives its name and a clear error for a wrong id.
                 target = api.peer(peer.id()).orElseThrow(() -> new SignalingException("No peer with the id "
                         + Text.shortened(peer.id(), 24) + " is registered on " + link.service
-                        + " now. Check the id, or ask the peer to come online."));
+                        + " now: they are offline, or the id is wrong. Check the id, or ask them to come online."));
             }
             String who = target.shown();
             PeerKey key = new PeerKey(link, api, target.id());
@@ -157,11 +159,25 @@ final class OutboundExchanges {
 
     /** The peer's answer or rejection; on timeout or the client's cancel, the offer is withdrawn. */
     private Signal awaitReply(Pending request, String who) throws Exception {
+        long deadline = System.nanoTime() + owner.timings.answerTimeout().toNanos();
         try {
-            return request.reply().get(owner.timings.answerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException();
+                }
+                try {
+                    return request.reply().get(Math.min(left, PRESENCE_CHECK_NANOS), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    if (System.nanoTime() - deadline < 0 && gone(request)) {
+                        withdraw(request);
+                        throw new SignalingException(offline(who, request.link()));
+                    }
+                }
+            }
         } catch (TimeoutException e) {
             withdraw(request);
-            throw new SignalingException("No answer from " + who + " within " + owner.timings.answerTimeout().toSeconds()
+            throw new SignalingException(who + " did not answer within " + owner.timings.answerTimeout().toSeconds()
                     + " s: " + (request.api().carries(Signal.REJECT)
                             ? "they did not accept in time, or are away."
                             : "they did not accept, declined (the web app's service cannot say so), or are away."));
@@ -170,6 +186,33 @@ final class OutboundExchanges {
             throw e;
         } catch (ExecutionException e) {
             throw (Exception) e.getCause();
+        }
+    }
+
+    /** "X is offline", for a peer the service no longer has. */
+    static String offline(String who, ServiceLink link) {
+        return who + " is offline: not registered on " + link.service + " now.";
+    }
+
+    /**
+     * Whether the peer we wait for left the service (a peer that was listed a moment ago may have
+     * quit, or be the registration of a web app that is gone): then nobody will answer. A service
+     * that cannot be asked counts as the peer being there.
+     */
+    private boolean gone(Pending request) {
+        String id = request.key().id();
+        try {
+            if (request.api().authenticated()) {
+                return request.api().peer(id).isEmpty();
+            }
+            return request.api().peers().stream().noneMatch(p -> p.id().equals(id));
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: could not look the peer up: {1}", request.key().service(),
+                    request.link().describe(e));
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

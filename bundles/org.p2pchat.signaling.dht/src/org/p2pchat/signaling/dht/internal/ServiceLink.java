@@ -305,6 +305,7 @@ final class ServiceLink {
                 }
                 long along = registrations;
                 if (!twinRegistered || along != registeredAlong || System.nanoTime() - nextRegistration >= 0) {
+                    legacy.twinOf(self.key());
                     Duration interval = legacy.register();
                     registeredAlong = along;
                     nextRegistration = System.nanoTime() + interval.toNanos();
@@ -396,6 +397,7 @@ final class ServiceLink {
         }
         RendezvousHttp.Reply health = http.get("/health", null, timings.requestTimeout(), RendezvousHttp.SMALL_ANSWER_BYTES);
         if (health.ok() && jsonObject(health.body()) instanceof JsonObject o && "healthy".equals(JsonFields.string(o, "status"))) {
+            legacy.twinOf(null); // a service of the web app's API only: we are a peer of it like any other
             return legacy;
         }
         throw new RendezvousHttp.ServiceRefusal(health.status(), "it answers, but is not a rendezvous service "

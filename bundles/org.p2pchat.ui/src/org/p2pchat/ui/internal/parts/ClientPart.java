@@ -174,6 +174,9 @@ public class ClientPart {
                 online.remove(id); // its panel said why when it was first shown
             }
         }
+        if (client != null) {
+            online.addAll(client.goOnlineAtStart()); // reachable whatever page is shown
+        }
     }
 
     private void closeClient() {

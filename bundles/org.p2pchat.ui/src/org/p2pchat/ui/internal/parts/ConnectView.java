@@ -159,7 +159,7 @@ final class ConnectView {
             }
             profile.setText(store.profileDirectory().toString());
         }
-        status.setText(problem != null ? problem : statusText(store, current.size()));
+        status.setText(problem != null ? problem : statusText(store, current.size()) + reach(store));
         relayout();
     }
 
@@ -179,7 +179,7 @@ final class ConnectView {
             refreshing = false;
         }
         showDetails(keep);
-        status.setText(statusText(store, current.size()));
+        status.setText(statusText(store, current.size()) + reach(store));
         relayout();
     }
 
@@ -190,6 +190,32 @@ final class ConnectView {
         if (peerList != null && peerList.methodId().equals(changed.id())) {
             peerList.methodChanged(changed);
         }
+        SettingsStore store = client.settingsStore();
+        if (!status.isDisposed() && status.getText().startsWith("Ready")) {
+            status.setText(statusText(store, current.size()) + reach(store));
+        }
+    }
+
+    /**
+     * Whether others can reach us through a directory, said on every page (the client registers
+     * when it starts, whatever is shown); empty when no method works through one.
+     */
+    private String reach(SettingsStore store) {
+        if (store == null || store.loadProblem().isPresent()) {
+            return "";
+        }
+        for (ConnectionMethod m : current) {
+            if (!m.online() || m.status().isEmpty()) {
+                continue;
+            }
+            if (m.status().stream().anyMatch(s -> s.state() == org.p2pchat.core.signaling.ProviderStatus.State.ONLINE)) {
+                return " People can reach you through " + m.displayName() + ".";
+            }
+            if (PeerListPanel.unreachableEverywhere(m) != null) {
+                return " " + m.displayName() + ": no directory service is reachable (its page says how to add one).";
+            }
+        }
+        return "";
     }
 
     private ConnectionMethod method(String id) {
@@ -197,9 +223,8 @@ final class ConnectView {
     }
 
     /**
-     * The method shown before the user chose one: the first that contacts nobody. Showing a
-     * method that lists peers takes the client online with it, and starting the client must not
-     * register the user anywhere by itself.
+     * The method shown before the user chose one: the first that contacts nobody (the client is
+     * online with the methods that have services from its start, whatever is shown).
      */
     private static ConnectionMethod firstChoice(List<ConnectionMethod> current) {
         return current.stream().filter(m -> !needsOnline(m)).findFirst()
@@ -296,6 +321,13 @@ final class ConnectView {
 
     PeerListPanel peerList() {
         return peerList;
+    }
+
+    /** How the conversation being made goes, in the client layer's words. */
+    void progress(String text) {
+        if (peerList != null) {
+            peerList.progress(text);
+        }
     }
 
     /** The conversation being made changed state before the chat opened. */

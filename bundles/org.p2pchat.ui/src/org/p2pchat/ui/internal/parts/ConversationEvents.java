@@ -119,6 +119,11 @@ final class ConversationEvents {
                     }
                 }
             }
+            case ClientEvent.Progress e -> {
+                if (making && !part.isChatShown()) {
+                    connect.progress(e.text());
+                }
+            }
             case ClientEvent.PathSelected e -> chat.path(e.path());
             case ClientEvent.PeerIdentified e -> {
                 chat.identified(e.identity());

@@ -30,10 +30,12 @@ import org.p2pchat.ui.widgets.HelpButton;
 /**
  * A connection method that lists peers or takes requests (a rendezvous directory, the local
  * network, any provider with {@link ProviderCapability#PEER_LIST}, {@link ProviderCapability#CONNECT}
- * or {@link ProviderCapability#INCOMING}): while shown, the client is online with it; the panel
- * shows its standing in each place it works through, the people it lists, and connects to one of
- * them or to an unlisted peer by id. Requests from others appear in the client's request bar.
- * Choosing another method, or quitting, takes the client offline with it.
+ * or {@link ProviderCapability#INCOMING}): the client is online with it (from its start where the
+ * method has services, else from when the panel is first shown, until the client closes); the panel
+ * shows its standing in each place it works through, the people it lists (contacts first and
+ * marked, rows kept in place when the list refreshes), and connects to one of them or to an
+ * unlisted peer by id, saying how the attempt goes with a Cancel. Requests from others appear in
+ * the client's request bar.
  */
 final class PeerListPanel {
 
@@ -48,6 +50,10 @@ final class PeerListPanel {
     static final String PEER_ID = "directory.peerId";
     static final String CONNECT_BY_ID = "directory.connectById";
     static final String STATUS = "directory.status";
+    static final String CANCEL = "directory.cancel";
+    static final String UNREACHABLE = "directory.unreachable";
+    /** Marks a contact (someone we chatted with before) in the list. */
+    static final String CONTACT_MARK = "\u2605 ";
 
     /** How long a name not listed yet is looked for: two people often start at the same moment. */
     private static final Duration FIND_PATIENCE = Duration.ofSeconds(10);
@@ -61,6 +67,13 @@ final class PeerListPanel {
     private final Label peersStatus;
     private final Text peerId;
     private final StepStatus status;
+    private final Button cancel;
+    /** The people shown, in the order shown: a refresh keeps rows in place and adds new ones below. */
+    private List<PeerAddress> shown = List.of();
+    /** Identity keys of our contacts, as of the last refresh. */
+    private java.util.Set<String> contactKeys = java.util.Set.of();
+    /** The person the Connect page is asking; null if none. */
+    private PeerAddress asking;
 
     private ConnectionMethod method;
     /** Counts peer list requests; only the newest one's answer is shown. */
@@ -102,8 +115,23 @@ final class PeerListPanel {
         Ui.tag(peers.getTable(), PEERS);
         peers.getTable().setHeaderVisible(true);
         peers.setContentProvider(ArrayContentProvider.getInstance());
+        peers.setComparer(new org.eclipse.jface.viewers.IElementComparer() {
+            // A row is its person, whatever the service says of them since (last seen...); the
+            // viewer compares its input with this too.
+            @Override
+            public boolean equals(Object a, Object b) {
+                return a instanceof PeerAddress x && b instanceof PeerAddress y ? x.sameAddress(y)
+                        : java.util.Objects.equals(a, b);
+            }
+
+            @Override
+            public int hashCode(Object element) {
+                return element instanceof PeerAddress p ? java.util.Objects.hash(p.provider(), p.scope(), p.id())
+                        : java.util.Objects.hashCode(element);
+            }
+        });
         ColumnViewerToolTipSupport.enableFor(peers); // the full id of a row
-        column("Name", 140, p -> p.name().isEmpty() ? "(no name)" : p.name());
+        column("Name", 140, p -> (isContact(p) ? CONTACT_MARK : "") + (p.name().isEmpty() ? "(no name)" : p.name()));
         column("Id", 210, PeerListPanel::shortId);
         column("Where", 150, PeerAddress::scope);
         peers.addDoubleClickListener(e -> connectSelected());
@@ -127,13 +155,19 @@ final class PeerListPanel {
         GridDataFactory.fillDefaults().grab(true, false).applyTo(peerId);
         Ui.button(root, "Connect by id", CONNECT_BY_ID, this::connectById);
         status = new StepStatus(root, STATUS);
+        cancel = Ui.button(root, "Cancel", CANCEL, this::cancel);
+        cancel.setToolTipText("Stop asking: the request is withdrawn");
+        GridDataFactory.fillDefaults().align(SWT.BEGINNING, SWT.CENTER).span(2, 1).applyTo(cancel);
+        Ui.show(cancel, false);
 
-        root.addListener(SWT.Dispose, e -> client.goOffline(methodId));
         showServices();
         try {
             client.goOnline(methodId);
         } catch (RuntimeException e) { // the provider failed to start: said here, the window goes on
             status.error("Could not go online with " + method.displayName() + ": " + Ui.message(e));
+        }
+        if (method.status().stream().anyMatch(s -> s.state() == ProviderStatus.State.ONLINE)) {
+            refreshPeers(); // online since the client started: the people are there to list
         }
     }
 
@@ -187,6 +221,13 @@ final class PeerListPanel {
         for (Control c : services.getChildren()) {
             c.dispose();
         }
+        String nowhere = unreachableEverywhere(method);
+        if (nowhere != null) {
+            // Said once, in a colour that asks for attention, not alarm: nothing is broken, a service is missing.
+            Label summary = Ui.tag(Ui.label(services, nowhere, SWT.WRAP), UNREACHABLE);
+            summary.setForeground(Ui.WARNING);
+            GridDataFactory.fillDefaults().grab(true, false).span(2, 1).hint(300, SWT.DEFAULT).applyTo(summary);
+        }
         if (method.status().isEmpty()) {
             Label none = Ui.tag(Ui.label(services, method.online()
                     ? "Not reachable anywhere yet. If this method works through services, add or enable one in File > "
@@ -195,13 +236,9 @@ final class PeerListPanel {
             none.setForeground(method.online() ? Ui.ERROR : Ui.MUTED);
             GridDataFactory.fillDefaults().grab(true, false).span(2, 1).hint(300, SWT.DEFAULT).applyTo(none);
         }
-        for (ProviderStatus s : method.status()) {
+        for (ProviderStatus s : nowhere != null ? List.<ProviderStatus>of() : method.status()) {
             Label line = Ui.tag(Ui.label(services, statusText(s), SWT.WRAP), SERVICE);
-            line.setForeground(switch (s.state()) {
-                case ONLINE -> Ui.GOOD;
-                case UNREACHABLE -> Ui.ERROR;
-                default -> Ui.MUTED;
-            });
+            line.setForeground(s.state() == ProviderStatus.State.ONLINE ? Ui.GOOD : Ui.MUTED);
             GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).hint(300, SWT.DEFAULT).applyTo(line);
             if (s.state() == ProviderStatus.State.ONLINE && !s.ourId().isEmpty()) {
                 Button copy = Ui.button(services, "Copy my id", COPY_ID, () -> Ui.copyToClipboard(services, s.ourId()));
@@ -220,9 +257,29 @@ final class PeerListPanel {
             case CONNECTING -> "\u22ef " + where + ": registering\u2026";
             case ONLINE -> "\u25cf " + where + ": registered" + (s.ourId().isEmpty() ? "" : " as " + shortId(s.ourId()))
                     + detail;
-            case UNREACHABLE -> "\u25cb " + where + ": unreachable" + detail + "; retrying";
+            case UNREACHABLE -> "\u25cb " + where + ": not reachable" + detail;
             case CLOSED -> where + ": left";
         };
+    }
+
+    /**
+     * What to say when the method is online but reachable nowhere (every place it works through is
+     * unreachable: a first start with the default service on this computer, which runs none); null
+     * otherwise.
+     */
+    static String unreachableEverywhere(ConnectionMethod m) {
+        if (!m.online() || m.status().isEmpty()
+                || m.status().stream().anyMatch(s -> s.state() != ProviderStatus.State.UNREACHABLE)) {
+            return null;
+        }
+        String why = String.join(" ", m.status().stream().map(s -> {
+            String detail = s.detail().replace(" Retrying by itself.", "");
+            return detail.contains(s.scope()) ? detail : s.scope() + (detail.isEmpty() ? "." : ": " + detail);
+        }).toList());
+        return "No directory service is reachable, so nobody can find you here and nobody is listed. " + why
+                + "\nTo chat through a directory, add a rendezvous service in File > Settings\u2026 (Ctrl+,) under "
+                + m.displayName() + ", or ask the person you want to chat with which one they use. P2P Chat keeps "
+                + "trying in the background; the manual exchange works without one.";
     }
 
     // ---- peers ---------------------------------------------------------------------------------
@@ -245,14 +302,53 @@ final class PeerListPanel {
                 peersStatus.setForeground(Ui.ERROR);
                 return;
             }
-            peers.setInput(List.copyOf(found));
+            contactKeys = contactKeys();
+            showPeers(found);
+            boolean anyContact = found.stream().anyMatch(this::isContact);
             peersStatus.setText(switch (found.size()) {
                 case 0 -> "Nobody else is listed right now. Refresh later, or connect by id.";
                 case 1 -> "1 person online. Double-click to connect.";
                 default -> found.size() + " people online. Double-click one to connect.";
-            });
+            } + (anyContact ? " " + CONTACT_MARK + "marks people you chatted with before." : ""));
             relayout.run();
         });
+    }
+
+    /**
+     * Shows {@code found}: the rows shown before stay where they were (the list never moves under
+     * the pointer), those gone leave, new ones come below; the selection stays on its person.
+     */
+    private void showPeers(List<PeerAddress> found) {
+        List<PeerAddress> next = new java.util.ArrayList<>();
+        for (PeerAddress before : shown) {
+            found.stream().filter(before::sameAddress).findFirst().ifPresent(next::add);
+        }
+        for (PeerAddress p : found) {
+            if (next.stream().noneMatch(p::sameAddress)) {
+                next.add(p);
+            }
+        }
+        Object selected = ((IStructuredSelection) peers.getSelection()).getFirstElement();
+        shown = List.copyOf(next);
+        peers.setInput(shown);
+        if (selected instanceof PeerAddress was) {
+            shown.stream().filter(was::sameAddress).findFirst()
+                    .ifPresent(p -> peers.setSelection(new org.eclipse.jface.viewers.StructuredSelection(p)));
+        }
+    }
+
+    private java.util.Set<String> contactKeys() {
+        org.p2pchat.client.core.ChatClient c = client.chatClient();
+        if (c == null) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        c.contacts().forEach(contact -> keys.add(contact.identity().key()));
+        return keys;
+    }
+
+    private boolean isContact(PeerAddress p) {
+        return p.identity().map(PublicIdentity::key).filter(contactKeys::contains).isPresent();
     }
 
     private void connectSelected() {
@@ -282,15 +378,55 @@ final class PeerListPanel {
     }
 
     private void connect(PeerAddress peer) {
+        asking = peer;
         status.busy("Asking " + displayName(peer) + " to connect\u2026");
-        client.connect(peer, error -> status.error("Could not connect to " + displayName(peer) + ": " + Ui.message(error)));
+        showCancel(true);
+        client.connect(peer, error -> {
+            showCancel(false);
+            if (asking == peer) { // not cancelled meanwhile
+                asking = null;
+                status.error(Ui.message(error));
+            }
+        });
+    }
+
+    /** The person stops the attempt the Connect page is making. */
+    private void cancel() {
+        PeerAddress peer = asking;
+        asking = null;
+        showCancel(false);
+        org.p2pchat.client.core.Conversation c = client.awaited();
+        if (c != null && !c.state().isFinal()) {
+            c.leave();
+        }
+        status.info(peer == null ? "Cancelled." : "Cancelled: you stopped asking " + displayName(peer) + ".");
+    }
+
+    private void showCancel(boolean visible) {
+        if (!cancel.isDisposed()) {
+            Ui.show(cancel, visible);
+            relayout.run();
+        }
+    }
+
+    /** How the attempt goes, in the client layer's words. */
+    void progress(String text) {
+        status.busy(text);
+        showCancel(true);
     }
 
     /** The user accepted a request from the request bar. */
     void accept(Request request) {
+        asking = request.from();
         status.busy("Accepting " + displayName(request.from()) + "'s request\u2026");
-        client.accept(request, error -> status.error("Could not accept " + displayName(request.from()) + "'s request: "
-                + Ui.message(error)));
+        showCancel(true);
+        client.accept(request, error -> {
+            showCancel(false);
+            if (asking == request.from()) {
+                asking = null;
+                status.error("Could not accept " + displayName(request.from()) + "'s request: " + Ui.message(error));
+            }
+        });
     }
 
     /** A request refused by the client layer (a failed proof, say). */
@@ -300,24 +436,23 @@ final class PeerListPanel {
 
     /** The conversation being made changed state before the chat opened. */
     void stateChanged(ConnectionState state) {
-        switch (state) {
-            case CONNECTING -> status.busy("Connecting: finding a network path to your peer\u2026");
-            case FAILED -> status.error("The connection failed: no network path between you and your peer was found. "
-                    + "Try again; if it keeps failing, add a TURN server in Settings.");
-            case CLOSED -> status.error("The connection was closed before the chat opened.");
-            default -> {
-                // CONNECTED opens the chat; NEW and DISCONNECTED need no words here.
-            }
+        if (state == ConnectionState.CONNECTED) {
+            asking = null;
+            showCancel(false);
         }
+        // Everything else is said by the client layer: its progress while it lasts, its reason when it ends.
     }
 
     /** The conversation ended before the chat opened. */
     void ended(String text) {
+        showCancel(false);
         status.error(text);
     }
 
     /** Back from a chat: the list may have changed meanwhile. */
     void reset() {
+        asking = null;
+        showCancel(false);
         status.info("");
         if (method.status().stream().anyMatch(s -> s.state() == ProviderStatus.State.ONLINE)) {
             refreshPeers();
