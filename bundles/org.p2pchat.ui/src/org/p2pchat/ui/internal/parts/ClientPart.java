@@ -533,6 +533,11 @@ public class ClientPart {
         return !isChatShown() && connect.exchange() != null && connect.exchange().copyCurrent();
     }
 
+    /** Whether File &gt; Send File… can act: the chat in front is connected. */
+    public boolean canSendFile() {
+        return isChatShown() && views.front().chat.canSendFile();
+    }
+
     public void sendFile() {
         if (isChatShown()) {
             views.front().chat.sendFile();
