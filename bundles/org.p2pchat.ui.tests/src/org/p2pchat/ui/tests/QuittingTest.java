@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.eclipse.e4.core.contexts.EclipseContextFactory;
+import org.eclipse.e4.ui.model.application.ui.basic.MBasicFactory;
+import org.eclipse.e4.ui.model.application.ui.basic.MWindow;
 import org.eclipse.e4.ui.workbench.IWorkbench;
+import org.eclipse.e4.ui.workbench.modeling.IWindowCloseHandler;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
@@ -37,6 +41,8 @@ class QuittingTest {
     private ScriptedTransport transport;
     private ClientPart part;
     private WindowModel model;
+    /** The window the part is in: closing it is what its close handler decides. */
+    private MWindow window;
     /** How often the handler closed the workbench. */
     private final List<String> closed = new ArrayList<>();
 
@@ -46,6 +52,9 @@ class QuittingTest {
         harness.registerProfile("alice", profile);
         transport = new ScriptedTransport();
         harness.clientLayer(transport, new ManualSignalingProvider());
+        window = MBasicFactory.INSTANCE.createTrimmedWindow();
+        window.setContext(EclipseContextFactory.create("window"));
+        harness.put(MWindow.class, window);
         part = harness.make(ClientPart.class, 900, 720);
         model = new WindowModel();
         model.services.put(IWorkbench.class, Proxy.newProxyInstance(IWorkbench.class.getClassLoader(),
@@ -64,6 +73,14 @@ class QuittingTest {
     @AfterEach
     void close() {
         harness.close();
+        window.getContext().dispose();
+    }
+
+    /** What closing the window (its frame's close button) asks the part. */
+    private boolean windowMayClose() {
+        IWindowCloseHandler handler = window.getContext().get(IWindowCloseHandler.class);
+        assertTrue(handler != null, "the part decides whether its window may close");
+        return handler.close(window);
     }
 
     @Test
@@ -72,7 +89,19 @@ class QuittingTest {
         List<String> asked = answerQuitQuestion("Cancel");
         model.press("M1+Q", part);
         assertEquals(List.of("close"), closed, "quit at once");
+        assertTrue(windowMayClose(), "the window closes at once too");
         assertEquals(List.of(), asked, "nothing was asked");
+    }
+
+    @Test
+    void closingTheWindowDuringAChatAsksToo() throws Exception {
+        ScriptedChat.connect(harness, part, transport);
+        List<String> asked = answerQuitQuestion("Cancel");
+        assertFalse(windowMayClose(), "cancelled: the window stays");
+        assertTrue(asked.get(0).startsWith("End 1 conversation and quit?"), asked.get(0));
+        List<String> askedAgain = answerQuitQuestion("Quit");
+        assertTrue(windowMayClose(), "agreed: the window closes");
+        assertEquals(1, askedAgain.size());
     }
 
     @Test

@@ -21,7 +21,9 @@ final class QuitQuestion {
         if (ongoing.isEmpty()) {
             return true;
         }
-        String consequences = (ongoing.conversations().isEmpty() ? "" : "Your peers see that you left. ")
+        int chats = ongoing.conversations().size();
+        String consequences = (chats == 0 ? ""
+                : chats == 1 ? "Your peer sees that you left. " : "Your peers see that you left. ")
                 + (ongoing.transfers().isEmpty() ? ""
                         : "Transfers continue where they stopped once you and your peer are connected again.");
         MessageDialog question = new MessageDialog(owner, TITLE, null,
