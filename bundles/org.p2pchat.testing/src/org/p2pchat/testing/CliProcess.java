@@ -29,7 +29,9 @@ import com.google.gson.JsonParser;
  * the next wait, {@link #awaitExit} and {@link #close}; so does a line on stderr that the test did
  * not announce with {@link #allowStderr}. Failure messages show stderr beside the transcript (it is
  * also kept in {@code <label>.stderr.log} beside the profile, and stdout in {@code <label>.stdout.log},
- * for a look after the run).
+ * for a look after the run). Nor does the log hold libwebrtc's complaint that a native thread could not
+ * call into the ending JVM ({@link #awaitExit} fails on it): the client closes its connections
+ * before it exits.
  */
 public final class CliProcess implements AutoCloseable {
 
@@ -48,13 +50,16 @@ public final class CliProcess implements AutoCloseable {
     /** Lines of stderr the test said to expect; any other line is a failure. */
     private final List<Pattern> allowedStderr = new CopyOnWriteArrayList<>();
     private final Path stderrFile;
+    /** The profile's log, where the JVM's stdout (Java logging, native messages) goes. */
+    private final Path log;
     private final Thread reader;
     private final Thread stderrReader;
     /** Set once {@link #close} has checked the output, so a second close does not fail again. */
     private volatile boolean closed;
 
-    private CliProcess(String label, Process process, Path stderrFile) {
+    private CliProcess(String label, Process process, Path stderrFile, Path log) {
         this.label = label;
+        this.log = log;
         this.process = process;
         this.stderrFile = stderrFile;
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
@@ -91,7 +96,7 @@ public final class CliProcess implements AutoCloseable {
         Files.createDirectories(profile);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
-        return new CliProcess(label, builder.start(), stderr);
+        return new CliProcess(label, builder.start(), stderr, profile.resolve("logs").resolve("cli.log"));
     }
 
     /**
@@ -193,8 +198,22 @@ public final class CliProcess implements AutoCloseable {
     }
 
     /**
+     * Ends the process as closing its terminal or a {@code kill} does (SIGTERM: shutdown hooks
+     * run); then {@link #awaitExit} says how it ended.
+     */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** The lines of the profile's log ({@code logs/cli.log}) so far; empty if there is none. */
+    public List<String> log() throws IOException {
+        return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.ISO_8859_1) : List.of();
+    }
+
+    /**
      * Waits for the process to end; returns its exit code. Fails if it printed anything but JSON
-     * on stdout (to the very end) or an unexpected line on stderr.
+     * on stdout (to the very end), an unexpected line on stderr, or if its log holds libwebrtc's
+     * "VM attach current thread failed" (a native thread called into the JVM as it ended).
      */
     public int awaitExit(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
@@ -203,6 +222,7 @@ public final class CliProcess implements AutoCloseable {
         drainOutput();
         assertJsonOnly();
         assertNoUnexpectedStderr();
+        assertNoNativeAttachFailure();
         return process.exitValue();
     }
 
@@ -224,6 +244,21 @@ public final class CliProcess implements AutoCloseable {
         if (!unexpected.isEmpty()) {
             throw new AssertionError(label + " printed on stderr (its log belongs in the profile's logs/cli.log): "
                     + unexpected + ". " + output());
+        }
+    }
+
+    private void assertNoNativeAttachFailure() {
+        List<String> failures;
+        try {
+            failures = log().stream()
+                    .filter(l -> l.contains("VM attach current thread failed") || l.contains("Failed to attach thread"))
+                    .toList();
+        } catch (IOException e) {
+            throw new AssertionError(label + ": cannot read its log " + log, e);
+        }
+        if (!failures.isEmpty()) {
+            throw new AssertionError(label + "'s log " + log + " says native threads called into the ending JVM: "
+                    + failures);
         }
     }
 

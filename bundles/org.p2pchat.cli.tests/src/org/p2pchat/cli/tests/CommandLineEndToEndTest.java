@@ -49,10 +49,11 @@ class CommandLineEndToEndTest {
     @Test
     void helpIsOneJsonLineNamingWhatTheReadmeListsAndAWrongCommandLineExitsWith2(TestInfo test) throws Exception {
         Path dir = EndToEnd.work(test);
+        String usage;
         try (CliProcess help = CliProcess.start("help", product, dir.resolve("profile"), "--help")) {
             assertEquals(0, help.awaitExit(START_SECONDS), "--help exit code");
             assertEquals(1, help.transcript().size(), "--help with --json prints one JSON line: " + help.transcript());
-            String usage = help.first("help", STEP_SECONDS).get("text").getAsString();
+            usage = help.first("help", STEP_SECONDS).get("text").getAsString();
             // The README's list of modes, options and chat commands.
             for (String named : List.of("offer", "answer", "peers", "connect PEER", "listen", "--name NAME",
                     "--ice URL", "--ice-user USER", "--ice-credential PW", "--no-ice", "--form compact|json",
@@ -62,11 +63,26 @@ class CommandLineEndToEndTest {
                 assertTrue(usage.contains(named), "--help does not name " + named + ":\n" + usage);
             }
         }
-        try (CliProcess wrong = CliProcess.start("wrong", product, dir.resolve("profile"), "--no-such-option", "offer")
-                .allowStderr(Pattern.compile(".*"))) {
+        // On stderr: the reason and the usage (the part of --help's text about the options), nothing else.
+        CliProcess wrongStart = CliProcess.start("wrong", product, dir.resolve("profile"), "--no-such-option", "offer")
+                .allowStderr(Pattern.compile(Pattern.quote("p2pchat cli: unknown argument '--no-such-option'")))
+                .allowStderr(Pattern.compile(""));
+        usage.lines().forEach(line -> wrongStart.allowStderr(Pattern.compile(Pattern.quote(line))));
+        try (CliProcess wrong = wrongStart) {
             assertEquals(2, wrong.awaitExit(START_SECONDS), "a wrong command line exits with 2");
             assertTrue(wrong.transcript().isEmpty(), "nothing on stdout: " + wrong.transcript());
             assertTrue(wrong.stderr().contains("p2pchat cli: unknown argument '--no-such-option'"), wrong.output());
+        }
+        // A service typed without its scheme is told how to type it (Java would say "Illegal character in scheme name").
+        String schemeless = "p2pchat cli: --service 192.0.2.1:3479: type the address with http:// or https:// in front, "
+                + "for example http://192.0.2.1:3479";
+        CliProcess noSchemeStart = CliProcess.start("no-scheme", product, dir.resolve("profile"), "--service",
+                "192.0.2.1:3479", "peers").allowStderr(Pattern.compile(Pattern.quote(schemeless)))
+                .allowStderr(Pattern.compile(""));
+        usage.lines().forEach(line -> noSchemeStart.allowStderr(Pattern.compile(Pattern.quote(line))));
+        try (CliProcess noScheme = noSchemeStart) {
+            assertEquals(2, noScheme.awaitExit(START_SECONDS), "a wrong command line exits with 2");
+            assertTrue(noScheme.stderr().contains(schemeless), noScheme.output());
         }
     }
 

@@ -95,6 +95,8 @@ class DirectoryEndToEndTest {
                 assertEquals(0, alice.awaitExit(STEP_SECONDS));
                 bob.awaitState("closed", STEP_SECONDS);
                 assertEquals(3, bob.awaitExit(STEP_SECONDS), "the peer ended the chat");
+                // The services' Java logging is in the profile's log; none of it reached stderr (awaitExit checks).
+                assertTrue(alice.log().stream().anyMatch(l -> l.contains("registered as")), "alice's log: " + alice.log());
             }
         } finally {
             relay.close();

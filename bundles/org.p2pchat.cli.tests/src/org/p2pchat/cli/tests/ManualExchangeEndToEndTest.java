@@ -80,6 +80,29 @@ class ManualExchangeEndToEndTest {
         }
     }
 
+    /**
+     * A chat ended by closing one side's terminal (SIGTERM), which ends the other side's too: nothing
+     * reaches stderr, and the logs hold no native thread failing to call into the ending JVM
+     * ({@link CliProcess#awaitExit} checks both; the other tests check it after /quit and end of input).
+     */
+    @Test
+    void endingAChatByClosingTheTerminalPrintsNothingOnStderr(TestInfo test) throws Exception {
+        Path dir = EndToEnd.work(test);
+        try (CliProcess alice = CliProcess.start("alice", product, dir.resolve("alice"), "--no-ice", "--name", "alice", "offer");
+                CliProcess bob = CliProcess.start("bob", product, dir.resolve("bob"), "--no-ice", "--name", "bob", "answer")) {
+            connect(alice, bob);
+            alice.send("hello bob");
+            assertEquals("hello bob", EndToEnd.nextChat(bob).get("content").getAsString());
+            bob.terminate(); // bob's terminal closes in the middle of the chat
+            int bobExit = bob.awaitExit(STEP_SECONDS);
+            assertTrue(bobExit == 0 || bobExit == 143, "bob ended by SIGTERM: " + bobExit);
+            // A manual exchange cannot be made again: alice's chat ends with the lost connection.
+            assertEquals(3, alice.awaitExit(START_SECONDS), "alice exit code: the chat ended from the peer's side");
+            assertEquals(java.util.List.of(), alice.stderr());
+            assertEquals(java.util.List.of(), bob.stderr());
+        }
+    }
+
     @Test
     void theBrowserJsonFormWorksAndBadPastesAreRefusedWithoutLosingTheSession(TestInfo test) throws Exception {
         Path dir = EndToEnd.work(test);

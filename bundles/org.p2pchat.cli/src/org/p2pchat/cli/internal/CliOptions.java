@@ -247,6 +247,10 @@ record CliOptions(Mode mode, String name, List<IceServer> iceServers, boolean ic
      * valid port. Which schemes it takes is the connection method's to say.
      */
     private static URI serviceUrl(String option, String text) {
+        if (text.strip().matches("[\\w.-]+:\\d+(/\\S*)?")) { // host:port, which Java reads as a scheme (or refuses as one)
+            throw new IllegalArgumentException(option + " " + text + ": type the address with http:// or https:// in "
+                    + "front, for example http://" + text.strip());
+        }
         try {
             URI uri = new URI(text.strip());
             if (uri.getScheme() == null) {

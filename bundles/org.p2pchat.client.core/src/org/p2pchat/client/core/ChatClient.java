@@ -114,6 +114,12 @@ public interface ChatClient extends AutoCloseable {
     /** The conversations that have not ended, oldest first. */
     List<Conversation> conversations();
 
+    /**
+     * What closing this client now would end: the conversations going on and the transfers
+     * moving bytes. A view asks the person before quitting while it is not empty.
+     */
+    Ongoing ongoing();
+
     // ---- the history --------------------------------------------------------------------------------
 
     /** Every conversation of the history, newest activity first, with whether its peer is online. */

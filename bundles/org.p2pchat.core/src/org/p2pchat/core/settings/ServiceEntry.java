@@ -18,6 +18,10 @@ import java.util.Set;
 public record ServiceEntry(String name, String url, boolean enabled, boolean builtIn) {
 
     private static final Set<String> SCHEMES = Set.of("http", "https", "ws", "wss", "udp");
+    /** What a URL without its scheme is told, followed by an example (what was typed, if it is a host and port). */
+    private static final String SCHEME_MISSING = "Type the address with http:// or https:// in front (ws://, wss:// or "
+            + "udp:// for some trackers), for example http://";
+    private static final java.util.regex.Pattern HOST_AND_PORT = java.util.regex.Pattern.compile("[\\w.-]+(:\\d+)?(/\\S*)?");
 
     public ServiceEntry {
         name = name == null ? "" : name;
@@ -34,7 +38,7 @@ public record ServiceEntry(String name, String url, boolean enabled, boolean bui
 
     /**
      * The first problem of {@code entries}, named for the user, e.g. {@code tracker 'Old':
-     * URL must start with ...}; empty if every entry is usable.
+     * Type the address with http:// ...}; empty if every entry is usable.
      *
      * @param what what one entry is called, e.g. {@code rendezvous service}
      */
@@ -50,11 +54,13 @@ public record ServiceEntry(String name, String url, boolean enabled, boolean bui
 
     /** What is wrong with this entry; empty if it is usable. */
     public Optional<String> problem() {
+        int scheme = url.indexOf("://");
+        if (scheme <= 0 || !SCHEMES.contains(url.substring(0, scheme).toLowerCase(java.util.Locale.ROOT))) {
+            // "relay.example.org:3479" or "192.0.2.1:3479" would otherwise be read as a scheme, or refused as one.
+            return Optional.of(SCHEME_MISSING + (HOST_AND_PORT.matcher(url).matches() ? url : "relay.example.org:3479"));
+        }
         try {
             URI uri = new URI(url);
-            if (uri.getScheme() == null || !SCHEMES.contains(uri.getScheme().toLowerCase())) {
-                return Optional.of("URL must start with http://, https://, ws://, wss:// or udp://");
-            }
             if (uri.getHost() == null || uri.getHost().isBlank()) {
                 return Optional.of("URL has no host name");
             }
@@ -63,7 +69,14 @@ public record ServiceEntry(String name, String url, boolean enabled, boolean bui
             }
             return Optional.empty();
         } catch (URISyntaxException e) {
-            return Optional.of("not a valid URL: " + e.getReason());
+            int at = e.getIndex();
+            if (e.getReason().startsWith("Illegal character") && at >= 0 && at < url.length()) {
+                char c = url.charAt(at);
+                return Optional.of("The address cannot contain " + (c == ' ' ? "a space" : "\u201c" + c + "\u201d")
+                        + " (character " + (at + 1) + ")");
+            }
+            return Optional.of(e.getReason().startsWith("Expected authority") ? "URL has no host name"
+                    : "not a valid address: " + e.getReason());
         }
     }
 }

@@ -158,13 +158,13 @@ class ChatViewTest {
             harness.waitUntil(() -> harness.display.getActiveShell() != harness.shell, SECONDS, "another window is active");
             session.receive(ChatMessage.create("bob", "are you there?"));
             harness.waitUntil(() -> part.unreadCount() == 1, SECONDS, "the message counts as unread");
-            assertEquals("(1) P2P Chat", harness.shell.getText(), "the title starts with the count, then P2P Chat");
+            assertEquals("P2P Chat \u2014 desk (1)", harness.shell.getText(), "the title names the profile, then the count");
             session.receive(ChatMessage.create("bob", "hello?"));
-            harness.waitUntil(() -> harness.shell.getText().equals("(2) P2P Chat"), SECONDS, "two unread");
+            harness.waitUntil(() -> harness.shell.getText().equals("P2P Chat \u2014 desk (2)"), SECONDS, "two unread");
 
             harness.shell.forceActive();
             harness.shell.notifyListeners(SWT.Activate, new org.eclipse.swt.widgets.Event());
-            assertEquals("P2P Chat", harness.shell.getText(), "read once the window is active again");
+            assertEquals("P2P Chat \u2014 desk", harness.shell.getText(), "read once the window is active again");
             assertEquals(0, part.unreadCount());
         } finally {
             other.dispose();

@@ -126,7 +126,7 @@ class ConversationListUiTest {
         assertTrue(second.startsWith("carol"), second);
         assertFalse(second.contains("\u2713"), "carol is not verified: " + second);
         assertFalse(second.contains("unread"), second);
-        assertEquals("(2) P2P Chat", harness.shell.getText(), "the unread messages count in the title");
+        assertEquals("P2P Chat \u2014 desk (2)", harness.shell.getText(), "the unread messages count in the title");
         System.out.println("screenshot: " + harness.screenshot("conversation-list"));
 
         choose(0);
@@ -136,7 +136,7 @@ class ConversationListUiTest {
         assertTrue(shownMessages().getText().contains("Hi bob, did you book?"));
         harness.waitUntil(() -> !lines().get(0).contains("unread"), SECONDS, "bob's messages are read: " + lines());
         assertEquals(0, history.summary(bob.id()).orElseThrow().unread(), "read in the history too");
-        assertEquals("P2P Chat", harness.shell.getText());
+        assertEquals("P2P Chat \u2014 desk", harness.shell.getText());
         System.out.println("screenshot: " + harness.screenshot("conversation-list-history"));
     }
 

@@ -43,10 +43,10 @@ class DesktopClientSmokeTest {
     /** A window painted with text has many colours (anti-aliasing); one not painted yet has one or two. */
     private static final int PAINTED_COLOURS = 16;
     /**
-     * A top-level window titled "P2P Chat" in {@code xwininfo -root -tree}. SWT on GTK appends a
-     * space to the title it sets, hence the optional blank.
+     * A top-level window titled "P2P Chat" (then the profile's name, and the unread count) in
+     * {@code xwininfo -root -tree}.
      */
-    static final Pattern MAIN_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"P2P Chat ?\":", Pattern.MULTILINE);
+    static final Pattern MAIN_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"P2P Chat[^\"]*\":", Pattern.MULTILINE);
     private static final Pattern SETTINGS_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Settings ?\":", Pattern.MULTILINE);
 
     @Test

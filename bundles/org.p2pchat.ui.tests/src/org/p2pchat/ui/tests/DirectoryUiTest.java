@@ -541,7 +541,7 @@ class DirectoryUiTest {
             harness.waitUntil(() -> harness.display.getActiveShell() != harness.shell, SECONDS, "another window is active");
             link.offer(ScriptedProvider.peer("bob", bob.self()), bob, false);
             harness.waitUntil(() -> part.unreadCount() == 1, SECONDS, "the request is announced");
-            assertEquals("(1) P2P Chat", harness.shell.getText());
+            assertEquals("P2P Chat \u2014 desk (1)", harness.shell.getText());
         } finally {
             other.dispose();
         }

@@ -81,6 +81,11 @@ final class PartHarness implements AutoCloseable {
         context.set(UISynchronize.class, new DisplayUISynchronize(display));
     }
 
+    /** Gives parts made afterwards {@code value} for {@code type}, as the workbench's context would (e.g. the window). */
+    <T> void put(Class<T> type, T value) {
+        context.set(type, value);
+    }
+
     <T> T make(Class<T> part, int width, int height) {
         T made = ContextInjectionFactory.make(part, context);
         shell.setSize(width, height);

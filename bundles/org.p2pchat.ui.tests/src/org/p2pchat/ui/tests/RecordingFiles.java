@@ -15,7 +15,11 @@ final class RecordingFiles implements FileTransferService {
     final List<TransferListener> listeners = new CopyOnWriteArrayList<>();
     final List<String> calls = new CopyOnWriteArrayList<>();
 
+    /** The newest status published of each transfer, by id (what {@link #transfers()} lists). */
+    final java.util.Map<String, TransferStatus> published = new java.util.concurrent.ConcurrentHashMap<>();
+
     void publish(TransferStatus status) {
+        published.put(status.id(), status);
         listeners.forEach(l -> l.transferChanged(status));
     }
 
@@ -58,7 +62,7 @@ final class RecordingFiles implements FileTransferService {
 
     @Override
     public List<TransferStatus> transfers() {
-        return List.of();
+        return List.copyOf(published.values());
     }
 
     @Override

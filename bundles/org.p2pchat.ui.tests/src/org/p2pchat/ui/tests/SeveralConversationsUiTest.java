@@ -115,7 +115,7 @@ class SeveralConversationsUiTest {
         assertTrue(notified != null && notified.contains("bob") && notified.contains("still there?"),
                 "a notification says who wrote what: " + notified);
         assertFalse(shown().contains("still there?"), "carol is still in front");
-        assertTrue(harness.shell.getText().startsWith("(1) "), "the title counts it: " + harness.shell.getText());
+        assertTrue(harness.shell.getText().endsWith(" (1)"), "the title counts it: " + harness.shell.getText());
         System.out.println("screenshot: " + harness.screenshot("two-live-conversations"));
 
         // Ctrl+1 / Ctrl+2 show the conversations in the order of the list; Ctrl+Tab the next.

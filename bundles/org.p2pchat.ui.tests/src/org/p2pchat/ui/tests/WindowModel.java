@@ -42,6 +42,8 @@ final class WindowModel {
 
     private final Bundle client = FrameworkUtil.getBundle(ClientPart.class);
     private final Document model;
+    /** What the workbench gives handlers besides the part service (e.g. the workbench itself), by type. */
+    final java.util.Map<Class<?>, Object> services = new java.util.LinkedHashMap<>();
 
     WindowModel() throws Exception {
         URL entry = client.getEntry("Application.e4xmi");
@@ -135,7 +137,8 @@ final class WindowModel {
     }
 
     /** What a handler of the window finds in its context: the part service, which knows the client part. */
-    private static IEclipseContext context(ClientPart part) {
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private IEclipseContext context(ClientPart part) {
         MPart model = MBasicFactory.INSTANCE.createPart();
         model.setElementId(ClientPart.ID);
         model.setObject(part);
@@ -149,6 +152,7 @@ final class WindowModel {
                 });
         IEclipseContext context = EclipseContextFactory.create("window");
         context.set(EPartService.class, parts);
+        services.forEach((type, service) -> context.set((Class) type, service));
         return context;
     }
 

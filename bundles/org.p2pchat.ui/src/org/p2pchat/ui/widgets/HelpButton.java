@@ -2,7 +2,9 @@ package org.p2pchat.ui.widgets;
 
 import org.eclipse.jface.dialogs.PopupDialog;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.Color;
 import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
@@ -38,7 +40,11 @@ public final class HelpButton {
         return button;
     }
 
-    /** Opens the popup under {@code anchor}; Escape or a click elsewhere closes it. */
+    /**
+     * Opens the popup under {@code anchor}; Escape or a click elsewhere closes it. Its colours are
+     * the display's tooltip colours: JFace would take them from its colour registry, which only
+     * the full workbench fills (in this E4 client they are missing and the popup failed to open).
+     */
     public static PopupDialog open(Control anchor, String title, String text) {
         PopupDialog popup = new PopupDialog(anchor.getShell(), PopupDialog.INFOPOPUP_SHELLSTYLE, true, false, false,
                 false, false, title, "Press Esc to close") {
@@ -54,8 +60,24 @@ public final class HelpButton {
             }
 
             @Override
+            protected Color getBackground() {
+                return anchor.getDisplay().getSystemColor(SWT.COLOR_INFO_BACKGROUND);
+            }
+
+            @Override
+            protected Color getForeground() {
+                return anchor.getDisplay().getSystemColor(SWT.COLOR_INFO_FOREGROUND);
+            }
+
+            /** Under the button; a button near the window's right edge gets its popup to the left, inside the window. */
+            @Override
             protected Point getDefaultLocation(Point initialSize) {
-                return anchor.toDisplay(0, anchor.getSize().y);
+                Point under = anchor.toDisplay(0, anchor.getSize().y);
+                Rectangle window = anchor.getShell().getBounds();
+                if (under.x + initialSize.x > window.x + window.width) {
+                    under.x = Math.max(window.x, anchor.toDisplay(anchor.getSize().x, 0).x - initialSize.x);
+                }
+                return under;
             }
         };
         popup.open();

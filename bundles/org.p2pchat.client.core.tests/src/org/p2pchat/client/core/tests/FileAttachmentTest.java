@@ -93,6 +93,41 @@ class FileAttachmentTest {
         assertArrayEquals(content, Files.readAllBytes(inbox.resolve("report.bin")));
     }
 
+    /** What quitting would end: the conversations going on and the transfers moving, named for the question. */
+    @Test
+    void whatQuittingWouldEndIsTheLiveConversationsAndTheMovingTransfers() throws Exception {
+        assertTrue(alice.client().ongoing().isEmpty(), "nothing before a conversation");
+        Conversation asking = alice.client().connect(
+                alice.client().find(FOLDER, "bob", Duration.ofSeconds(10)).get(T, TimeUnit.SECONDS));
+        Conversation accepted = bob.client().accept(bob.events().await(ClientEvent.RequestReceived.class).request());
+        asking.connected().get(T, TimeUnit.SECONDS);
+        accepted.connected().get(T, TimeUnit.SECONDS);
+        awaitCanSendFiles(asking);
+        assertEquals(List.of(asking), alice.client().ongoing().conversations());
+        assertEquals("1 conversation", alice.client().ongoing().summary());
+
+        byte[] content = new byte[64 << 20];
+        new Random(8).nextBytes(content);
+        Path file = Files.write(work.resolve("big.bin"), content);
+        TransferStatus sent = asking.sendFiles(List.of(file)).get(T, TimeUnit.SECONDS);
+        bob.events().await(ClientEvent.TransferChanged.class,
+                t -> t.status().id().equals(sent.id()) && t.status().state() == TransferStatus.State.OFFERED);
+        assertTrue(alice.client().ongoing().transfers().isEmpty(), "an offer not accepted yet moves nothing");
+        bobFiles.accept(sent.id(), work.resolve("bob-inbox"));
+        bob.events().await(ClientEvent.TransferChanged.class, t -> t.status().id().equals(sent.id())
+                && t.status().state() == TransferStatus.State.RUNNING && t.status().doneBytes() > 0, 180);
+        var moving = bob.client().ongoing();
+        assertEquals(List.of(sent.id()), moving.transfers().stream().map(TransferStatus::id).toList(), moving.toString());
+        assertEquals("1 conversation and 1 transfer", moving.summary());
+
+        bob.events().await(ClientEvent.TransferChanged.class,
+                t -> t.status().id().equals(sent.id()) && t.status().state() == TransferStatus.State.DONE, 180);
+        assertTrue(bob.client().ongoing().transfers().isEmpty(), "a finished transfer is not ended by quitting");
+        asking.leave().get(T, TimeUnit.SECONDS);
+        assertTrue(alice.client().ongoing().isEmpty(), "a conversation left is over: " + alice.client().ongoing());
+        assertEquals("", alice.client().ongoing().summary());
+    }
+
     static void awaitCanSendFiles(Conversation c) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(T);
         while (!c.canSendFiles()) {

@@ -46,6 +46,9 @@ import org.p2pchat.core.signaling.ProviderCapability;
 import org.p2pchat.core.signaling.SignalingException;
 import org.p2pchat.core.text.ContactWarnings;
 import org.p2pchat.client.core.ConversationEntry;
+import org.p2pchat.client.core.ConversationState;
+import org.p2pchat.client.core.Ongoing;
+import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.history.HistoryPage;
 import org.p2pchat.history.MessageHistory;
 import org.p2pchat.history.SearchHit;
@@ -381,6 +384,18 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     @Override
     public List<Conversation> conversations() {
         return List.copyOf(conversations);
+    }
+
+    @Override
+    public Ongoing ongoing() {
+        List<Conversation> live = conversations.stream()
+                .filter(c -> c.state() == ConversationState.CONNECTED || c.state() == ConversationState.RECONNECTING)
+                .map(Conversation.class::cast).toList();
+        FileTransferService f = files;
+        List<TransferStatus> moving = f == null ? List.of() : f.transfers().stream()
+                .filter(t -> t.state() == TransferStatus.State.RUNNING || t.state() == TransferStatus.State.VERIFYING)
+                .toList();
+        return new Ongoing(live, moving);
     }
 
     // ---- the history ---------------------------------------------------------------------------

@@ -21,7 +21,9 @@ class EntryValidationTest {
             "URL must look like stun:host:port, turn:host:port or turns:host:port (optionally ?transport=tcp)";
     private static final String PORT_RANGE = "port must be between 1 and 65535";
     private static final String TURN_CREDENTIALS = "a TURN server needs a username and a credential";
-    private static final String SERVICE_SCHEMES = "URL must start with http://, https://, ws://, wss:// or udp://";
+    /** Followed by an example: what was typed if it is a host and port, else a made-up one. */
+    private static final String SERVICE_SCHEMES = "Type the address with http:// or https:// in front (ws://, wss:// "
+            + "or udp:// for some trackers), for example http://";
 
     private static IceServerEntry ice(String url, String username, String credential) {
         return new IceServerEntry("test", url, username, credential, true, false);
@@ -80,13 +82,16 @@ class EntryValidationTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "``                                | " + SERVICE_SCHEMES,
-        "rendezvous.example.org            | " + SERVICE_SCHEMES,
-        "ftp://files.example.org           | " + SERVICE_SCHEMES,
-        "mailto:someone@example.org        | " + SERVICE_SCHEMES,
+        "``                                | " + SERVICE_SCHEMES + "relay.example.org:3479",
+        "rendezvous.example.org            | " + SERVICE_SCHEMES + "rendezvous.example.org",
+        "relay.example.org:3479            | " + SERVICE_SCHEMES + "relay.example.org:3479",
+        "192.0.2.1:3479                    | " + SERVICE_SCHEMES + "192.0.2.1:3479",
+        "ftp://files.example.org           | " + SERVICE_SCHEMES + "relay.example.org:3479",
+        "mailto:someone@example.org        | " + SERVICE_SCHEMES + "relay.example.org:3479",
         "http:///no-host                   | URL has no host name",
-        "http://                           | not a valid URL: Expected authority",
-        "http://exa mple.org               | not a valid URL: Illegal character in authority" })
+        "http://                           | URL has no host name",
+        "http://exa mple.org               | The address cannot contain a space (character 11)",
+        "http://exa^mple.org               | The address cannot contain \u201c^\u201d (character 11)" })
     void badServiceEntriesAreRefusedWithTheReason(String url, String problem) {
         assertEquals(Optional.of(problem), service(url).problem());
     }

@@ -179,15 +179,57 @@ class FileTransferTest {
         Thread.sleep(1000);
         assertEquals(partSha, FilePeers.sha256(part), "the .part changed while paused");
         assertEquals(bridged, bob.bridgedBytes(id), "bytes came in while paused");
-        assertEquals(State.PAUSED, peers.bobSaw.latest.get(id).state());
+        TransferStatus bobPaused = peers.bobSaw.latest.get(id);
+        assertEquals(State.PAUSED, bobPaused.state());
+        assertTrue(bobPaused.doneBytes() > 0, bobPaused.toString());
+        // The sender says the same figure: the bytes Bob really has, not its last report from before the pause.
+        TransferStatus alicePaused = peers.aliceSaw.await(id,
+                s -> s.state() == State.PAUSED && s.doneBytes() == bobPaused.doneBytes(), "Alice shows where Bob paused");
         System.out.println("pause: at " + pausedAt.doneBytes() + " of " + pausedAt.totalBytes()
-                + " bytes, " + bridged + " bytes had come in");
+                + " bytes, " + bridged + " bytes had come in; paused at " + bobPaused.doneBytes() + " (Bob) and "
+                + alicePaused.doneBytes() + " (Alice)");
 
         alice.resume(id);
         peers.bobSaw.await(id, s -> s.state() == State.RUNNING || s.state() == State.DONE, "running again");
         peers.bobSaw.awaitState(id, State.DONE);
         peers.aliceSaw.awaitState(id, State.DONE);
         assertEquals(sha, FilePeers.sha256(inbox.resolve("pausable.bin")));
+    }
+
+    /**
+     * A paused transfer whose sender restarts: the sender still says how far the receiver got (it
+     * said "Paused at 0 B" while the receiver had 17 MiB), and resuming goes on from there.
+     */
+    @Test
+    void aPausedSenderThatRestartsShowsWhereTheReceiverStopped() throws Exception {
+        long size = 128 * MIB;
+        Path file = outbox.resolve("paused-by-alice.bin");
+        String sha = FilePeers.randomFile(file, size, 15);
+        Path aliceInbox = temp.resolve("alice-inbox");
+        String id = peers.offerToAlice(file);
+        alice.accept(id, aliceInbox);
+        peers.aliceSaw.await(id, s -> s.doneBytes() >= size / 5, "20% done");
+        alice.pause(id);
+        long aliceHas = peers.aliceSaw.awaitState(id, State.PAUSED).doneBytes();
+        TransferStatus bobPaused = peers.bobSaw.await(id, s -> s.state() == State.PAUSED && s.doneBytes() == aliceHas,
+                "Bob shows where Alice paused");
+
+        // Bob's app goes away while the transfer is paused, and starts again on the same profile.
+        bob.close();
+        peers.close();
+        bob = new BtFileTransferService(temp.resolve("bob-profile"), "bob", bobIdentity);
+        TransferStatus restored = bob.transfers().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
+        assertEquals(State.PAUSED, restored.state());
+        assertEquals(aliceHas, restored.doneBytes(), "the restarted sender shows the bytes Alice has: " + restored);
+
+        peers = new FilePeers(alice, bob, bobIdentity.self());
+        peers.bobSaw.await(id, s -> s.state() == State.PAUSED && s.doneBytes() == aliceHas, "still paused where it was");
+        bob.resume(id);
+        peers.aliceSaw.awaitState(id, State.DONE);
+        peers.bobSaw.awaitState(id, State.DONE);
+        assertEquals(sha, FilePeers.sha256(aliceInbox.resolve("paused-by-alice.bin")));
+        System.out.println("paused sender restart: paused at " + aliceHas + " of " + size + " bytes; Bob showed "
+                + bobPaused.doneBytes() + " before and " + restored.doneBytes() + " after his restart");
     }
 
     /**

@@ -132,6 +132,7 @@ final class ResumeHandshake {
         } else if (sender == State.PAUSED) {
             protocol.effects().stop(t);
             t.state(State.PAUSED, null);
+            protocol.reportProgress(t); // a sender that restarted shows where it stands
             protocol.effects().changed(t);
         } else if (sender == State.RUNNING && (t.state() == State.INTERRUPTED || t.state() == State.RUNNING)) {
             if (t.record.files.stream().allMatch(f -> f.target != null)) {

@@ -60,7 +60,7 @@ public final class Transfer {
 
     /** Bytes that arrived from the peer through bridges in this process (resume checks). */
     final AtomicLong bridgedIn = new AtomicLong();
-    /** Sender: verified bytes the receiver reported. */
+    /** Sender: verified bytes the receiver reported (kept in the record, for the next start). */
     volatile long peerDone;
     long lastProgressSent;
     ScheduledFuture<?> answerTimeout;
@@ -97,6 +97,7 @@ public final class Transfer {
         this.record = record;
         this.direction = Direction.valueOf(record.direction);
         this.torrents = torrents;
+        this.peerDone = record.peerDone;
         this.currentDoneIndex = record.current;
         this.currentDone = record.currentVerified;
     }
@@ -162,6 +163,7 @@ public final class Transfer {
     /** Remembers the verified bytes of the current file in the record, for the next start. */
     void noteProgress() {
         doneBytes();
+        record.peerDone = peerDone;
         record.currentVerified = currentDoneIndex == record.current ? currentDone : 0;
     }
 

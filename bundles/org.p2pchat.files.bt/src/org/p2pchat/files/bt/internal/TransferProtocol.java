@@ -267,8 +267,12 @@ public final class TransferProtocol {
     }
 
     private void pauseHere(Transfer t) {
+        t.doneBytes(); // counts what Bt verified up to now, before its client stops
         effects.stop(t);
         t.state(State.PAUSED, null);
+        if (t.direction == Direction.RECEIVING) {
+            reportProgress(t); // the sender shows where it stopped, not its last report of a while ago
+        }
         effects.changed(t);
     }
 
@@ -443,6 +447,9 @@ public final class TransferProtocol {
             case "progress" -> {
                 if (t.direction == Direction.SENDING && m.done != null) {
                     t.peerDone = m.done;
+                    if (t.state() != State.RUNNING) { // the report of a pause: kept for a restart, shown now
+                        effects.changed(t);
+                    }
                 }
             }
             case "next" -> {

@@ -49,6 +49,8 @@ final class TransferStore {
         int current;
         /** Receiver: verified bytes of the current file when last saved, shown until Bt has rechecked. */
         long currentVerified;
+        /** Sender: verified bytes the receiver reported last, shown (paused, interrupted) until it reports again. */
+        long peerDone;
         /** Receiver: the sender was told the transfer is done. */
         boolean receiptSent;
         long created;

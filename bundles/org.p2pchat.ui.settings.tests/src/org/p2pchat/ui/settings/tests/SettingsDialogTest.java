@@ -172,7 +172,8 @@ class SettingsDialogTest {
 
         ui.click(ui.button("rendezvous", "add"));
         entry = ui.fillEntry("name", "Not HTTP", "url", "ftp://127.0.0.1/");
-        assertTrue(DialogDriver.message(entry, "url").startsWith("URL must start with http://"));
+        assertTrue(DialogDriver.message(entry, "url").startsWith("Type the address with http:// or https://"),
+                DialogDriver.message(entry, "url"));
         assertFalse(DialogDriver.dialogButton(entry, DialogDriver.OK).isEnabled());
     }
 
@@ -277,7 +278,8 @@ class SettingsDialogTest {
         ui = new DialogDriver();
         ui.open(store, null);
         pressOk();
-        assertTrue(ui.dialog.getErrorMessage().startsWith("Not saved: rendezvous service 'Typo': URL must start with"),
+        assertTrue(ui.dialog.getErrorMessage().startsWith(
+                "Not saved: rendezvous service 'Typo': Type the address with http:// or https:// in front"),
                 ui.dialog.getErrorMessage());
         assertEquals("rendezvous", profileOnDisk().dht().services().get(0).url());
     }

@@ -120,6 +120,13 @@ final class EntryDialog<T> extends Dialog {
             ok.setEnabled(problem.isEmpty());
         }
         texts.get(0).getParent().layout(true);
+        Shell shell = getShell();
+        if (shell != null && shell.isVisible()) { // a message of two lines must not push the check box out of sight
+            int height = shell.computeSize(shell.getClientArea().width, SWT.DEFAULT).y;
+            if (height > shell.getSize().y) {
+                shell.setSize(shell.getSize().x, height);
+            }
+        }
     }
 
     @Override

@@ -180,7 +180,7 @@ public final class EntryList<T> {
         Composite buttons = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().spacing(0, 6).applyTo(buttons);
         GridDataFactory.fillDefaults().align(SWT.FILL, SWT.BEGINNING).applyTo(buttons);
-        button(buttons, "add", "&Add…", "Add a " + kind.singular, this::add);
+        button(buttons, "add", "&Add…", "Add " + withArticle(kind.singular), this::add);
         edit = button(buttons, "edit", "&Edit…", "Edit the selected entry (or double-click it)", this::edit);
         delete = button(buttons, "delete", "&Delete", "Delete the selected entries (Del); can be undone", this::delete);
         gap(buttons);
@@ -190,6 +190,11 @@ public final class EntryList<T> {
         gap(buttons);
         button(buttons, "defaults", "&Restore defaults", "Replace this list with the one the client ships with; "
                 + "can be undone", this::restoreDefaults);
+    }
+
+    /** "a tracker", "an ICE server": "an" before a vowel (the kinds' names are read as spelled). */
+    static String withArticle(String noun) {
+        return (!noun.isEmpty() && "AEIOUaeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
     }
 
     private static Button button(Composite parent, String id, String text, String tooltip, Runnable action) {

@@ -7,7 +7,7 @@ public class SendFileHandler extends ClientPartHandler {
 
     @Override
     boolean enabled(ClientPart client) {
-        return client.isChatShown();
+        return client.canSendFile();
     }
 
     @Override

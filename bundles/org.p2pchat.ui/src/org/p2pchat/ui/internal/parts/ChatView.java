@@ -103,6 +103,7 @@ public final class ChatView {
     private final Composite root;
     private final Label status;
     private final Button disconnect;
+    private final Button sendFileButton;
     private final PeerIdentityRows identity;
     private final Composite ended;
     private final Label endedText;
@@ -166,7 +167,9 @@ public final class ChatView {
         status = Ui.tag(Ui.label(bar, "", SWT.NONE), STATUS);
         status.setFont(Ui.bold());
         GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).applyTo(status);
-        Ui.button(bar, "Send file\u2026", SEND_FILE, this::sendFile).setToolTipText("Send files (or drop them on the chat)");
+        sendFileButton = Ui.button(bar, "Send file\u2026", SEND_FILE, this::sendFile);
+        sendFileButton.setToolTipText("Send files (or drop them on the chat)");
+        sendFileButton.setEnabled(false); // until connected
         disconnect = Ui.button(bar, "Disconnect", DISCONNECT, this::leave);
         disconnect.setToolTipText("End the conversation (Ctrl+D)");
         HelpButton.create(bar, "Chat",
@@ -558,6 +561,7 @@ public final class ChatView {
         input.setMessage(live ? "Write a message. Enter sends, Shift+Enter starts a new line."
                 : "Not connected: " + peerName() + " cannot get messages now.");
         disconnect.setEnabled(live);
+        sendFileButton.setEnabled(canSendFile());
         showBestEffort();
         showStatus();
         relayout();
@@ -649,6 +653,11 @@ public final class ChatView {
     }
 
     // ---- files ---------------------------------------------------------------------------------
+
+    /** Whether "Send file..." can act: connected now (it then says if the peer's app cannot take files). */
+    boolean canSendFile() {
+        return !isEnded() && connection.isConnected();
+    }
 
     /** "Send file...": picks files and offers them, or says why files cannot be sent. */
     void sendFile() {

@@ -14,6 +14,8 @@ import jakarta.inject.Inject;
 
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.Focus;
+import org.eclipse.e4.ui.model.application.ui.basic.MWindow;
+import org.eclipse.e4.ui.workbench.modeling.IWindowCloseHandler;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.swt.SWT;
@@ -80,6 +82,8 @@ public class ClientPart {
     private Conversation awaited;
     private ConversationEvents events;
     private ConversationSwitcher switcher;
+    /** The person agreed to quit: the window closing after Ctrl+Q does not ask again. */
+    private boolean quitAgreed;
 
     @Inject
     void setSettingsStore(@org.eclipse.e4.core.di.annotations.Optional @Service SettingsStore store) {
@@ -95,6 +99,14 @@ public class ClientPart {
                 openClient(); // re-injected with the same factory: the client goes on
             }
         });
+    }
+
+    /** Closing the window asks first, as Ctrl+Q does, while conversations or transfers would end. */
+    @Inject
+    void setWindow(@org.eclipse.e4.core.di.annotations.Optional MWindow window) {
+        if (window != null && window.getContext() != null) {
+            window.getContext().set(IWindowCloseHandler.class, w -> mayQuit());
+        }
     }
 
     @Inject
@@ -206,6 +218,21 @@ public class ClientPart {
 
     private void showProfile() {
         connect.profile(settingsStore, self(), clientProblem);
+        notifier.profile(profileName());
+    }
+
+    /** The name the window is titled with: the profile's user name, or its folder's if it has none. */
+    private String profileName() {
+        SettingsStore store = settingsStore;
+        if (store == null) {
+            return "";
+        }
+        String name = store.get().username();
+        if (!name.isBlank()) {
+            return name;
+        }
+        var folder = store.profileDirectory().getFileName();
+        return folder == null ? "" : folder.toString();
     }
 
     /** Our identity, or null while there is no client. */
@@ -238,6 +265,7 @@ public class ClientPart {
 
     /** The profile's name was saved: services see the new one once the client opens again (now, if idle). */
     void profileChanged() {
+        notifier.profile(profileName());
         if (busy()) {
             reopenWhenIdle = true;
         } else if (!online.isEmpty()) {
@@ -509,10 +537,28 @@ public class ClientPart {
         return !isChatShown() && connect.exchange() != null && connect.exchange().copyCurrent();
     }
 
+    /** Whether File &gt; Send File… can act: the chat in front is connected. */
+    public boolean canSendFile() {
+        return isChatShown() && views.front().chat.canSendFile();
+    }
+
     public void sendFile() {
         if (isChatShown()) {
             views.front().chat.sendFile();
         }
+    }
+
+    /**
+     * Whether the program may end now (Ctrl+Q, closing the window): true if nothing is going on, or
+     * the person agreed to end the conversations and transfers the client layer names.
+     */
+    public boolean mayQuit() {
+        ChatClient c = client;
+        if (quitAgreed || c == null || root == null || root.isDisposed()) {
+            return true;
+        }
+        quitAgreed = QuitQuestion.ask(root.getShell(), c.ongoing());
+        return quitAgreed;
     }
 
     /** Messages (and requests) that arrived while the window was not active, counted in the window title. */

@@ -8,8 +8,9 @@ import org.eclipse.swt.widgets.TrayItem;
 
 /**
  * Tells the user about messages and connection requests that arrive while the window is not
- * focused, or in a conversation that is not in front, without stealing focus: the title becomes
- * "(n) P2P Chat" (n: what arrived while the window was not active, or the unread messages of every
+ * focused, or in a conversation that is not in front, without stealing focus: the title, "P2P
+ * Chat — profile" (windows of several profiles side by side are told apart), becomes "P2P Chat —
+ * profile (n)" (n: what arrived while the window was not active, or the unread messages of every
  * conversation if more) until they are read, and a balloon that hides by itself shows what arrived
  * (on the tray icon if there is a system tray).
  */
@@ -21,6 +22,8 @@ final class Notifier {
     private final ToolTip balloon;
     private TrayItem trayItem;
     private int unread;
+    /** The profile's name in the title; empty for none. */
+    private String profile = "";
     /** The unread messages of every conversation of the list. */
     private int conversationsUnread;
     /** Where a balloon in the active window points; null: the window's corner. */
@@ -52,6 +55,15 @@ final class Notifier {
     /** Someone asks to connect through a directory; says so if the window is not the active one. */
     void requestArrived(String title, String detail) {
         alert(title, detail, false);
+    }
+
+    /** The profile's name, for the title; empty for none. */
+    void profile(String name) {
+        profile = name == null ? "" : name;
+        showTitle();
+        if (trayItem != null) {
+            trayItem.setToolTipText(title(0));
+        }
     }
 
     /** The unread messages of every conversation changed. */
@@ -89,7 +101,7 @@ final class Notifier {
             if (trayItem == null) {
                 trayItem = new TrayItem(tray, SWT.NONE);
                 trayItem.setImage(shell.getDisplay().getSystemImage(SWT.ICON_INFORMATION));
-                trayItem.setToolTipText(TITLE);
+                trayItem.setToolTipText(title(0));
                 trayItem.addListener(SWT.Selection, e -> shell.forceActive());
             }
             trayItem.setToolTip(balloon);
@@ -104,8 +116,15 @@ final class Notifier {
         if (shell.isDisposed()) {
             return;
         }
-        int count = Math.max(unread, conversationsUnread);
-        shell.setText(count == 0 ? TITLE : "(" + count + ") " + TITLE);
+        String title = title(Math.max(unread, conversationsUnread));
+        if (!title.equals(shell.getText())) {
+            shell.setText(title);
+        }
+    }
+
+    /** "P2P Chat — profile (count)", without what is empty or 0. */
+    private String title(int count) {
+        return TITLE + (profile.isBlank() ? "" : " \u2014 " + profile) + (count == 0 ? "" : " (" + count + ")");
     }
 
     int unread() {
