@@ -2,10 +2,13 @@ package org.p2pchat.ui.tests;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.files.FileTransferService;
+import org.p2pchat.core.files.TransferFile;
 import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
 
@@ -14,6 +17,8 @@ final class RecordingFiles implements FileTransferService {
 
     final List<TransferListener> listeners = new CopyOnWriteArrayList<>();
     final List<String> calls = new CopyOnWriteArrayList<>();
+    /** What {@link #files} says of a transfer, as the test sets it. */
+    final Map<String, List<TransferFile>> fileLists = new ConcurrentHashMap<>();
 
     void publish(TransferStatus status) {
         listeners.forEach(l -> l.transferChanged(status));
@@ -59,6 +64,11 @@ final class RecordingFiles implements FileTransferService {
     @Override
     public List<TransferStatus> transfers() {
         return List.of();
+    }
+
+    @Override
+    public List<TransferFile> files(String transferId) {
+        return fileLists.getOrDefault(transferId, List.of());
     }
 
     @Override

@@ -23,6 +23,7 @@ import org.p2pchat.client.core.ClientEvent;
 import org.p2pchat.client.core.ClientOptions;
 import org.p2pchat.client.core.ConnectionMethod;
 import org.p2pchat.client.core.Conversation;
+import org.p2pchat.client.core.FileItem;
 import org.p2pchat.client.core.PasteExchange;
 import org.p2pchat.client.core.Request;
 import org.p2pchat.core.IceServer;
@@ -31,7 +32,9 @@ import org.p2pchat.core.PeerTransport;
 import org.p2pchat.core.SessionConfig;
 import org.p2pchat.core.SessionException;
 import org.p2pchat.core.files.FileTransferService;
+import org.p2pchat.core.files.TransferFile;
 import org.p2pchat.core.files.TransferListener;
+import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.identity.Contact;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.identity.PublicIdentity;
@@ -76,7 +79,7 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     private final CopyOnWriteArrayList<ChatConversation> conversations = new CopyOnWriteArrayList<>();
     private final Map<String, Pending> requests = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    private final TransferListener transfers = status -> post(new ClientEvent.TransferChanged(status));
+    private final TransferListener transfers = this::transferChanged;
     private volatile FileTransferService files;
     private volatile boolean closed;
     /**
@@ -124,6 +127,20 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
         if (service != null) {
             service.addListener(transfers);
         }
+    }
+
+    /** The engine's status with the files' names and where received ones are saved (the engine's listener thread). */
+    private void transferChanged(TransferStatus status) {
+        FileTransferService service = files;
+        List<TransferFile> named = List.of();
+        if (service != null) {
+            try {
+                named = service.files(status.id());
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "The files of transfer " + status.id() + " are not known", e);
+            }
+        }
+        post(new ClientEvent.TransferChanged(new FileItem(status, named)));
     }
 
     // ---- parts for the conversations -----------------------------------------------------------

@@ -15,11 +15,11 @@ import org.eclipse.swt.widgets.Text;
 import org.p2pchat.client.core.ChatClient;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.client.core.ConversationState;
+import org.p2pchat.client.core.FileItem;
 import org.p2pchat.core.CandidatePath;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.ConnectionState;
 import org.p2pchat.core.files.FileTransferService;
-import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.identity.Contact;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.history.ConversationRecord;
@@ -227,6 +227,11 @@ public final class ChatView {
             @Override
             public void relayout() {
                 ChatView.this.relayout();
+            }
+
+            @Override
+            public MessageList timeline() {
+                return messages;
             }
         });
 
@@ -648,8 +653,9 @@ public final class ChatView {
         files.sendFile();
     }
 
-    void transfer(TransferStatus status) {
-        files.transfer(status);
+    /** A file transfer with this conversation's peer: an item in the timeline. */
+    void transfer(FileItem item) {
+        files.transfer(item);
     }
 
     String fileNoticeText() {

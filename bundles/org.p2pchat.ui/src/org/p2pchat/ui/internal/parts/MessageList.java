@@ -11,9 +11,12 @@ import org.eclipse.swt.custom.LineBackgroundEvent;
 import org.eclipse.swt.custom.LineStyleEvent;
 import org.eclipse.swt.custom.StyledText;
 import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.ScrollBar;
+import org.p2pchat.client.core.FileItem;
 import org.p2pchat.history.DeliveryState;
 
 /**
@@ -78,8 +81,15 @@ final class MessageList {
      * out a character wide to find where the end is.
      */
     private boolean endOnceShown;
-    /** Whether the newest line was in view when last looked at: it stays in view when the list gets smaller. */
+    /**
+     * Sticky scrolling: whether the person is at the newest line. Only the person's scrolling
+     * changes it (the bar, the wheel, keys); while it holds, the newest line stays in view after
+     * new lines, items growing, banners above and resizes; while they read older lines, nothing
+     * moves them.
+     */
     private boolean following = true;
+    private boolean placeQueued;
+    private FileItemView.Actions fileActions;
 
     MessageList(Composite parent) {
         text = Ui.tag(new StyledText(parent, SWT.MULTI | SWT.READ_ONLY | SWT.WRAP | SWT.V_SCROLL | SWT.BORDER), ID);
@@ -92,18 +102,34 @@ final class MessageList {
         // their wrap width, so right and centred lines fall back to the left. Re-setting the margins
         // drops those layouts.
         text.addListener(SWT.Resize, e -> {
+            fileItemsResized();
             realign();
             if (endOnceShown && text.getClientArea().width > 0) {
                 endOnceShown = false;
                 text.setTopPixel(Integer.MAX_VALUE);
-            } else if (following && first + blocks.size() == loaded.size()) {
-                text.setTopPixel(Integer.MAX_VALUE); // a banner above took room: the newest line stays in view
+            } else {
+                stick(); // a banner above took room, or the window changed: the newest line stays in view
             }
             queueEdgeCheck();
+            queuePlaceFiles();
         });
         // Scrolling by bar, wheel or keys repaints: the edges are looked at after each.
-        text.getVerticalBar().addListener(SWT.Selection, e -> queueEdgeCheck());
-        text.addListener(SWT.Paint, e -> queueEdgeCheck());
+        text.getVerticalBar().addListener(SWT.Selection, e -> {
+            queueEdgeCheck();
+            personScrolled();
+        });
+        text.addListener(SWT.MouseWheel, e -> personScrolled());
+        text.addListener(SWT.KeyDown, e -> personScrolled());
+        text.addListener(SWT.Paint, e -> {
+            queueEdgeCheck();
+            queuePlaceFiles();
+        });
+        text.addPaintObjectListener(e -> {
+            MessageRow row = e.style == null ? null : blockAt(e.style.start);
+            if (row != null && row.view != null && e.style.metrics != null) {
+                place(row, e.x, e.y + e.ascent - e.style.metrics.ascent);
+            }
+        });
         text.addListener(SWT.MouseUp, this::click);
         text.addListener(SWT.MouseMove, this::hover);
     }
@@ -113,8 +139,16 @@ final class MessageList {
      * that GTK finishes after the resize event (rows above appearing while the view is shown).
      */
     void realign() {
-        Ui.async(text, () -> text.setMargins(text.getLeftMargin(), text.getTopMargin(), text.getRightMargin(),
-                text.getBottomMargin()));
+        Ui.async(text, () -> {
+            text.setMargins(text.getLeftMargin(), text.getTopMargin(), text.getRightMargin(), text.getBottomMargin());
+            stick(); // the lines' new heights may have moved the newest one
+            queuePlaceFiles();
+        });
+    }
+
+    /** What the buttons of file items do. */
+    void onFileAction(FileItemView.Actions actions) {
+        fileActions = actions;
     }
 
     StyledText control() {
@@ -129,6 +163,7 @@ final class MessageList {
     void clear() {
         loaded.clear();
         byKey.clear();
+        disposeViews(blocks);
         blocks.clear();
         first = 0;
         older = NONE;
@@ -175,7 +210,7 @@ final class MessageList {
     /** A line at the end, unless it is one shown already; follows it if the newest was in view. */
     void add(ShownMessage m) {
         boolean rendersEnd = first + blocks.size() == loaded.size();
-        boolean follow = rendersEnd && atBottom();
+        boolean follow = rendersEnd && following;
         if (!remember(m)) {
             return;
         }
@@ -193,8 +228,39 @@ final class MessageList {
         }
         if (follow) {
             text.setTopPixel(Integer.MAX_VALUE);
-            following = true;
         }
+        queuePlaceFiles();
+    }
+
+    /** The file item of transfer {@code transferId} as last shown; null if there is none. */
+    FileItem fileItem(String transferId) {
+        ShownMessage m = byKey.get(ShownMessage.fileKey(transferId));
+        return m == null ? null : m.file();
+    }
+
+    /**
+     * A file transfer: its item is added at the end the first time, and shows the transfer as it
+     * stands after that, where it is.
+     */
+    void file(FileItem item) {
+        ShownMessage m = byKey.get(ShownMessage.fileKey(item.id()));
+        if (m == null) {
+            add(ShownMessage.file(item));
+            return;
+        }
+        m.update(item);
+        MessageRow b = rendered(m);
+        if (b == null || b.view == null) {
+            return;
+        }
+        Point before = b.view.lastSize();
+        b.view.show(item);
+        Point after = b.view.size(itemWidth());
+        if (before == null || before.y != after.y || before.x != after.x) {
+            rerender(b); // the line takes the item's new height
+            stick();
+        }
+        queuePlaceFiles();
     }
 
     /** A line of this window (not stored): a notice or an error. */
@@ -248,6 +314,7 @@ final class MessageList {
             return;
         }
         highlighted = m;
+        following = false; // the person reads this one
         if (rendered(m) == null) {
             first = Math.max(0, Math.min(index - STEP, loaded.size() - WINDOW));
             render();
@@ -286,7 +353,6 @@ final class MessageList {
         if (adjusting || !text.isVisible()) {
             return;
         }
-        following = atBottom();
         int view = Math.max(1, text.getClientArea().height);
         if (text.getTopPixel() < view) {
             if (first == 0 && older.more()) {
@@ -321,7 +387,7 @@ final class MessageList {
         StringBuilder prefix = new StringBuilder();
         List<MessageRow> made = new ArrayList<>();
         for (ShownMessage m : lines) {
-            MessageRow b = new MessageRow(m);
+            MessageRow b = row(m);
             b.start = prefix.length();
             String t = b.render();
             prefix.append(t).append(GAP);
@@ -362,6 +428,7 @@ final class MessageList {
     private void render() {
         adjusting = true;
         try {
+            disposeViews(blocks);
             blocks.clear();
             StringBuilder all = new StringBuilder();
             int end = Math.min(loaded.size(), first + WINDOW);
@@ -369,7 +436,7 @@ final class MessageList {
                 if (!blocks.isEmpty()) {
                     all.append(GAP);
                 }
-                MessageRow b = new MessageRow(m);
+                MessageRow b = row(m);
                 b.start = all.length();
                 String t = b.render();
                 all.append(t);
@@ -383,7 +450,7 @@ final class MessageList {
 
     private void appendMessageRow(ShownMessage m) {
         String gap = blocks.isEmpty() ? "" : GAP;
-        MessageRow b = new MessageRow(m);
+        MessageRow b = row(m);
         b.start = text.getCharCount() + gap.length();
         String t = b.render();
         blocks.add(b);
@@ -394,6 +461,7 @@ final class MessageList {
     private void dropTop(int count) {
         int cut = blocks.get(count).start;
         keepingPlace(-cut, () -> {
+            disposeViews(blocks.subList(0, count));
             blocks.subList(0, count).clear();
             shift(0, -cut);
             first += count;
@@ -405,6 +473,7 @@ final class MessageList {
     private void dropBottom(int count) {
         int keep = blocks.size() - count;
         int cut = blocks.get(keep - 1).end();
+        disposeViews(blocks.subList(keep, blocks.size()));
         blocks.subList(keep, blocks.size()).clear();
         text.replaceTextRange(cut, text.getCharCount() - cut, "");
     }
@@ -520,6 +589,126 @@ final class MessageList {
         if (!java.util.Objects.equals(tip, text.getToolTipText())) {
             text.setToolTipText(tip);
         }
+    }
+
+    // ---- file items ----------------------------------------------------------------------------
+
+    /** A row for {@code m}; a file item's with its controls, sized for the list. */
+    private MessageRow row(ShownMessage m) {
+        MessageRow b = new MessageRow(m);
+        if (m.kind == ShownMessage.Kind.FILE && fileActions != null) {
+            b.view = new FileItemView(text, fileActions);
+            b.view.show(m.file());
+            b.view.size(itemWidth());
+            b.view.control().setVisible(false); // until it is placed over its line
+        }
+        return b;
+    }
+
+    private static void disposeViews(List<MessageRow> rows) {
+        for (MessageRow b : rows) {
+            if (b.view != null) {
+                b.view.dispose();
+                b.view = null;
+            }
+        }
+    }
+
+    /** How wide a file item is: most of the list, at most a readable width. */
+    private int itemWidth() {
+        int room = text.getClientArea().width - text.getLeftMargin() - text.getRightMargin() - 4;
+        return Math.max(160, Math.min(520, room));
+    }
+
+    /** The list's width changed: items take their new width, and their lines the new heights. */
+    private void fileItemsResized() {
+        int width = itemWidth();
+        for (MessageRow b : new ArrayList<>(blocks)) {
+            if (b.view != null) {
+                Point before = b.view.lastSize();
+                Point after = b.view.size(width);
+                if (before == null || !before.equals(after)) {
+                    rerender(b);
+                }
+            }
+        }
+    }
+
+    private void queuePlaceFiles() {
+        if (placeQueued) {
+            return;
+        }
+        placeQueued = true;
+        Ui.async(text, () -> {
+            placeQueued = false;
+            placeFiles();
+        });
+    }
+
+    /** Puts each rendered item over its line, and hides those out of view. */
+    private void placeFiles() {
+        for (MessageRow b : blocks) {
+            if (b.view != null) {
+                Point at = text.getLocationAtOffset(b.start);
+                place(b, at.x, at.y);
+            }
+        }
+    }
+
+    private void place(MessageRow b, int x, int y) {
+        Point size = b.view.lastSize();
+        if (size == null) {
+            return;
+        }
+        Control c = b.view.control();
+        Rectangle bounds = new Rectangle(x, y, size.x, size.y);
+        if (!bounds.equals(c.getBounds())) {
+            c.setBounds(bounds);
+        }
+        int height = text.getClientArea().height;
+        boolean inView = y + size.y > 0 && y < height;
+        if (c.getVisible() != inView) {
+            c.setVisible(inView);
+        }
+    }
+
+    // ---- sticky scrolling ----------------------------------------------------------------------
+
+    /** The person scrolled (or may have: a key, the wheel): once it is done, whether they are at the newest line. */
+    private void personScrolled() {
+        Ui.async(text, () -> {
+            if (!adjusting) {
+                following = first + blocks.size() == loaded.size() && atBottom();
+            }
+            queuePlaceFiles();
+        });
+    }
+
+    /** Keeps the newest line in view if the person is following the conversation. */
+    private void stick() {
+        if (following && first + blocks.size() == loaded.size() && text.getClientArea().height > 0) {
+            text.setTopPixel(Integer.MAX_VALUE);
+        }
+    }
+
+    /** Whether the newest line is fully in view; for tests and the window. */
+    boolean showsNewest() {
+        int count = text.getCharCount();
+        if (count == 0) {
+            return true;
+        }
+        MessageRow last = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
+        int bottom;
+        if (last != null && last.view != null) {
+            bottom = last.view.control().getBounds().y + last.view.control().getBounds().height;
+        } else {
+            bottom = text.getLocationAtOffset(count).y + text.getLineHeight(count - 1);
+        }
+        return first + blocks.size() == loaded.size() && bottom <= text.getClientArea().height + 1;
+    }
+
+    boolean isFollowing() {
+        return following;
     }
 
     /** Whether the newest line is in view (or nothing scrolls yet). */
