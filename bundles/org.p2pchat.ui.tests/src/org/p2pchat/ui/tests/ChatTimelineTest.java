@@ -166,7 +166,11 @@ class ChatTimelineTest {
     @Test
     void theTimelineSticksToTheNewestLineUnlessThePersonScrolledUp() throws Exception {
         for (int i = 1; i <= 40; i++) {
-            session.receive(ChatMessage.create("bob", "message " + i + " with a few words so that lines wrap at times"));
+            session.receive(ChatMessage.create("bob", "message " + i + " with enough words that its lines wrap again when the"
+                    + " window gets narrower, so the height of every line changes, and the newest line moves down" + (i % 4 == 0
+                            ? " a good deal further than the others do, as a long message that takes a whole paragraph of text"
+                                    + " to say what it says would, and then some more words to be sure of it"
+                            : "")));
         }
         harness.waitUntil(() -> messages.getText().contains("message 40 "), SECONDS, "the messages are listed");
         harness.waitUntil(() -> showsNewest(messages), SECONDS, "the newest is in view");
@@ -203,7 +207,7 @@ class ChatTimelineTest {
 
         // The window gets smaller, then bigger.
         Point size = harness.shell.getSize();
-        harness.shell.setSize(size.x - 300, size.y - 250);
+        harness.shell.setSize(size.x - 420, size.y - 250);
         harness.settle(500);
         assertTrue(showsNewest(messages), "in view after the window got smaller: " + newestAt(messages));
         harness.screenshot("timeline-sticky-smaller");

@@ -17,6 +17,8 @@ final class RecordingFiles implements FileTransferService {
 
     final List<TransferListener> listeners = new CopyOnWriteArrayList<>();
     final List<String> calls = new CopyOnWriteArrayList<>();
+    /** What {@link #transfers} lists, as the test sets it. */
+    final List<TransferStatus> listed = new CopyOnWriteArrayList<>();
     /** What {@link #files} says of a transfer, as the test sets it. */
     final Map<String, List<TransferFile>> fileLists = new ConcurrentHashMap<>();
 
@@ -63,7 +65,7 @@ final class RecordingFiles implements FileTransferService {
 
     @Override
     public List<TransferStatus> transfers() {
-        return List.of();
+        return listed;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.p2pchat.client.core.internal;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -378,6 +379,18 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     @Override
     public HistoryPage page(String historyId, long beforeRow, int limit) {
         return history.page(historyId, beforeRow, limit);
+    }
+
+    @Override
+    public List<FileItem> fileItems(String historyId) {
+        FileTransferService service = files;
+        Optional<String> key = history.conversation(historyId).flatMap(c -> c.peerKey());
+        if (service == null || key.isEmpty()) {
+            return List.of();
+        }
+        return service.transfers().stream().filter(s -> s.peerKey().equals(key.get()))
+                .sorted(Comparator.comparingLong(TransferStatus::created))
+                .map(s -> new FileItem(s, service.files(s.id()))).toList();
     }
 
     @Override

@@ -113,7 +113,7 @@ final class FileItemView {
         String arrow = item.received() ? "\u2193 " : "\u2191 ";
         name.setText(arrow + (several ? item.files().size() + " files" : single(item)));
         name.setToolTipText(item.received() ? "From " + s.peerName() : "To " + s.peerName());
-        size.setText(bytes(s.totalBytes()));
+        size.setText(bytes(s.totalBytes()) + (s.created() > 0 ? "  \u00b7  " + Ui.clock(s.created()) : ""));
         bar.setSelection((int) Math.round(s.fraction() * 1000));
         Ui.show(bar, !s.state().isFinal() && s.state() != State.OFFERED && s.state() != State.WAITING_FOR_PEER);
         info.setText(describe(item));

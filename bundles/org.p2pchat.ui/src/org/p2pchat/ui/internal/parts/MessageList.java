@@ -114,12 +114,13 @@ final class MessageList {
             queuePlaceFiles();
         });
         // Scrolling by bar, wheel or keys repaints: the edges are looked at after each.
+        // The bar and the keys have moved the text when these run (StyledText's own listeners come first).
         text.getVerticalBar().addListener(SWT.Selection, e -> {
-            queueEdgeCheck();
             personScrolled();
+            queueEdgeCheck();
         });
-        text.addListener(SWT.MouseWheel, e -> personScrolled());
         text.addListener(SWT.KeyDown, e -> personScrolled());
+        text.addListener(SWT.MouseWheel, e -> Ui.async(text, this::personScrolled));
         text.addListener(SWT.Paint, e -> {
             queueEdgeCheck();
             queuePlaceFiles();
@@ -352,6 +353,9 @@ final class MessageList {
     private void checkEdges() {
         if (adjusting || !text.isVisible()) {
             return;
+        }
+        if (following && !atEnd()) {
+            stick(); // lines measured while painting (the text wraps, an item grew) moved the end down
         }
         int view = Math.max(1, text.getClientArea().height);
         if (text.getTopPixel() < view) {
@@ -674,14 +678,12 @@ final class MessageList {
 
     // ---- sticky scrolling ----------------------------------------------------------------------
 
-    /** The person scrolled (or may have: a key, the wheel): once it is done, whether they are at the newest line. */
+    /** The person scrolled (or may have: a key, the wheel): whether they are at the newest line now. */
     private void personScrolled() {
-        Ui.async(text, () -> {
-            if (!adjusting) {
-                following = first + blocks.size() == loaded.size() && atBottom();
-            }
-            queuePlaceFiles();
-        });
+        if (!adjusting) {
+            following = first + blocks.size() == loaded.size() && atBottom();
+        }
+        queuePlaceFiles();
     }
 
     /** Keeps the newest line in view if the person is following the conversation. */
@@ -691,24 +693,10 @@ final class MessageList {
         }
     }
 
-    /** Whether the newest line is fully in view; for tests and the window. */
-    boolean showsNewest() {
-        int count = text.getCharCount();
-        if (count == 0) {
-            return true;
-        }
-        MessageRow last = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
-        int bottom;
-        if (last != null && last.view != null) {
-            bottom = last.view.control().getBounds().y + last.view.control().getBounds().height;
-        } else {
-            bottom = text.getLocationAtOffset(count).y + text.getLineHeight(count - 1);
-        }
-        return first + blocks.size() == loaded.size() && bottom <= text.getClientArea().height + 1;
-    }
-
-    boolean isFollowing() {
-        return following;
+    /** Whether the view is scrolled to the very end (or nothing scrolls). */
+    private boolean atEnd() {
+        ScrollBar bar = text.getVerticalBar();
+        return bar == null || !bar.isVisible() || bar.getSelection() + bar.getThumb() >= bar.getMaximum();
     }
 
     /** Whether the newest line is in view (or nothing scrolls yet). */

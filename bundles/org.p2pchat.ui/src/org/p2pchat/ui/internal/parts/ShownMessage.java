@@ -73,10 +73,11 @@ final class ShownMessage {
         return new ShownMessage(-1, null, kind, "", 0, text, DeliveryState.RECEIVED);
     }
 
-    /** A file transfer, as the client layer says it now. */
+    /** A file transfer, as the client layer says it now, at the time it was offered. */
     static ShownMessage file(FileItem item) {
-        ShownMessage m = new ShownMessage(-1, null, Kind.FILE, item.status().peerName(), System.currentTimeMillis(), "",
-                DeliveryState.RECEIVED);
+        long offered = item.status().created();
+        ShownMessage m = new ShownMessage(-1, null, Kind.FILE, item.status().peerName(),
+                offered > 0 ? offered : System.currentTimeMillis(), "", DeliveryState.RECEIVED);
         m.file = item;
         return m;
     }
