@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.swt.SWT;
@@ -196,6 +197,31 @@ class ChatTimelineTest {
         session.receive(ChatMessage.create("bob", "after the file"));
         harness.waitUntil(() -> messages.getText().endsWith("after the file") && showsNewest(messages), SECONDS,
                 "the newest is in view after a new message");
+
+        // The person turns the wheel over the file item to read above it: new lines do not move them.
+        harness.shell.setLocation(0, 0);
+        harness.shell.forceActive();
+        harness.settle(300);
+        Composite grown = findItem("\u2193 growing.bin");
+        int bottomTop = messages.getTopPixel();
+        Point overItem = grown.toDisplay(grown.getSize().x / 2, grown.getSize().y / 2);
+        harness.await(CompletableFuture.runAsync(() -> Dropping.wheel(overItem, true, 3)), SECONDS, "the wheel turns");
+        harness.waitUntil(() -> messages.getTopPixel() < bottomTop, SECONDS, "the wheel over an item scrolls the chat");
+        harness.settle(300);
+        int reading = messages.getTopPixel();
+        session.receive(ChatMessage.create("bob", "while you read above the file"));
+        harness.waitUntil(() -> messages.getText().endsWith("while you read above the file"), SECONDS, "listed");
+        harness.settle(300);
+        // (A few pixels may go as the wheel's smooth scrolling settles; the newest line does not come into view.)
+        assertTrue(Math.abs(messages.getTopPixel() - reading) <= messages.getLineHeight() && !showsNewest(messages),
+                "no jump while reading: " + reading + " -> " + messages.getTopPixel());
+        Point overText = messages.toDisplay(messages.getClientArea().width / 2, 20);
+        harness.await(CompletableFuture.runAsync(() -> Dropping.wheel(overText, false, 30)), SECONDS, "the wheel turns");
+        harness.waitUntil(() -> showsNewest(messages), SECONDS, "the wheel brings the newest line back");
+        harness.settle(300);
+        session.receive(ChatMessage.create("bob", "following again"));
+        harness.waitUntil(() -> messages.getText().endsWith("following again") && showsNewest(messages), SECONDS,
+                "at the bottom, it follows again: " + newestAt(messages));
 
         // A banner appears above the messages (the connection failed).
         session.fire(ConnectionState.FAILED);

@@ -25,7 +25,9 @@ public final class DesktopFiles {
             return true;
         }
         try {
-            new ProcessBuilder(List.of("xdg-open", path.toString())).inheritIO().start();
+            // Its words are not ours to print: stdout is the program's output.
+            new ProcessBuilder(List.of("xdg-open", path.toString())).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             return true;
         } catch (IOException e) {
             return false;

@@ -15,6 +15,7 @@ import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.ProgressBar;
 import org.p2pchat.client.core.FileItem;
+import org.p2pchat.core.files.FileTransferService;
 import org.p2pchat.core.files.TransferFile;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.files.TransferStatus.State;
@@ -170,7 +171,7 @@ final class FileItemView {
             case OFFERED -> {
                 if (item.received()) {
                     action("Accept", "transfer.accept", () -> does.accept(id))
-                            .setToolTipText("Save into " + org.p2pchat.core.files.FileTransferService.defaultDownloadDirectory());
+                            .setToolTipText("Save into " + FileTransferService.defaultDownloadDirectory());
                     action("Save to\u2026", "transfer.saveto", () -> does.saveTo(id))
                             .setToolTipText("Choose the folder for the received files");
                     action("Decline", "transfer.decline", () -> does.decline(id));

@@ -14,7 +14,7 @@ import org.p2pchat.history.HistoryPage;
  * a {@link MessageList}'s older lines. The conversation's file transfers come with the pages, each
  * in its place among the messages by when it was offered.
  */
-final class HistoryPages implements MessageList.Older {
+final class HistoryPages implements OlderLines {
 
     /** Messages per page: more than a window's height of them, few enough to read in a few ms. */
     static final int PAGE = 50;

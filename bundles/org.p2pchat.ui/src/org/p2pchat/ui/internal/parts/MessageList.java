@@ -11,9 +11,7 @@ import org.eclipse.swt.custom.LineBackgroundEvent;
 import org.eclipse.swt.custom.LineStyleEvent;
 import org.eclipse.swt.custom.StyledText;
 import org.eclipse.swt.graphics.Point;
-import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Composite;
-import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.ScrollBar;
 import org.p2pchat.client.core.FileItem;
@@ -22,11 +20,13 @@ import org.p2pchat.history.DeliveryState;
 /**
  * The conversation: the peer's messages on the left, ours on the right with how far delivery got
  * (a clock while sending, one tick sent, two delivered, a red "Not delivered · Send again" link),
- * notices centred in grey. It follows new messages unless the person scrolled up to read older ones.
+ * notices centred in grey, file transfers as items with their own controls ({@link EmbeddedFileItems}).
+ * It sticks to the newest line while the person is there (new lines, items growing, banners above,
+ * resizes), and leaves them where they are once they scrolled up to read older ones.
  * <p>
  * It holds every line loaded so far (pages of the history, what came live), oldest first, without
  * repeats, but renders only a window of at most {@link #WINDOW} of them: near the top it renders
- * older loaded lines, or asks its {@link Older} source for the page before; near the bottom the
+ * older loaded lines, or asks its {@link OlderLines} source for the page before; near the bottom the
  * newer ones again. So a conversation of 100,000 messages is a widget of a few hundred, and the
  * person's place is kept while lines come and go above it.
  * <p>
@@ -42,34 +42,13 @@ final class MessageList {
     static final int STEP = 50;
     private static final String GAP = "\n\n";
 
-    /** Where older lines come from: the history, page by page. */
-    interface Older {
-        /** The page before the oldest loaded line, oldest first; empty when there is none. */
-        List<ShownMessage> load();
-
-        /** Whether {@link #load()} may find more. */
-        boolean more();
-    }
-
-    private static final Older NONE = new Older() {
-        @Override
-        public List<ShownMessage> load() {
-            return List.of();
-        }
-
-        @Override
-        public boolean more() {
-            return false;
-        }
-    };
-
     private final StyledText text;
     private final List<ShownMessage> loaded = new ArrayList<>();
     private final Map<String, ShownMessage> byKey = new HashMap<>();
     /** The rendered lines: {@code loaded[first, first + blocks.size())}. */
     private final List<MessageRow> blocks = new ArrayList<>();
     private int first;
-    private Older older = NONE;
+    private OlderLines older = OlderLines.NONE;
     private Consumer<ShownMessage> sendAgain = m -> {
     };
     private ShownMessage highlighted;
@@ -88,21 +67,21 @@ final class MessageList {
      * moves them.
      */
     private boolean following = true;
-    private boolean placeQueued;
-    private FileItemView.Actions fileActions;
+    private final EmbeddedFileItems items;
 
     MessageList(Composite parent) {
         text = Ui.tag(new StyledText(parent, SWT.MULTI | SWT.READ_ONLY | SWT.WRAP | SWT.V_SCROLL | SWT.BORDER), ID);
         text.setMargins(12, 10, 12, 10);
         text.setBackground(parent.getDisplay().getSystemColor(SWT.COLOR_LIST_BACKGROUND));
         text.setCaret(null);
+        items = new EmbeddedFileItems(text, blocks, this::blockAt, this::rerender);
         text.addLineStyleListener(this::styleLine);
         text.addLineBackgroundListener(this::lineBackground);
         // GTK: after a height change (a banner above appears) StyledText keeps line layouts that lost
         // their wrap width, so right and centred lines fall back to the left. Re-setting the margins
         // drops those layouts.
         text.addListener(SWT.Resize, e -> {
-            fileItemsResized();
+            items.resized();
             realign();
             if (endOnceShown && text.getClientArea().width > 0) {
                 endOnceShown = false;
@@ -111,7 +90,7 @@ final class MessageList {
                 stick(); // a banner above took room, or the window changed: the newest line stays in view
             }
             queueEdgeCheck();
-            queuePlaceFiles();
+            items.queuePlace();
         });
         // Scrolling by bar, wheel or keys repaints: the edges are looked at after each.
         // The bar and the keys have moved the text when these run (StyledText's own listeners come first).
@@ -123,13 +102,7 @@ final class MessageList {
         text.addListener(SWT.MouseWheel, e -> Ui.async(text, this::personScrolled));
         text.addListener(SWT.Paint, e -> {
             queueEdgeCheck();
-            queuePlaceFiles();
-        });
-        text.addPaintObjectListener(e -> {
-            MessageRow row = e.style == null ? null : blockAt(e.style.start);
-            if (row != null && row.view != null && e.style.metrics != null) {
-                place(row, e.x, e.y + e.ascent - e.style.metrics.ascent);
-            }
+            items.queuePlace();
         });
         text.addListener(SWT.MouseUp, this::click);
         text.addListener(SWT.MouseMove, this::hover);
@@ -143,13 +116,13 @@ final class MessageList {
         Ui.async(text, () -> {
             text.setMargins(text.getLeftMargin(), text.getTopMargin(), text.getRightMargin(), text.getBottomMargin());
             stick(); // the lines' new heights may have moved the newest one
-            queuePlaceFiles();
+            items.queuePlace();
         });
     }
 
     /** What the buttons of file items do. */
     void onFileAction(FileItemView.Actions actions) {
-        fileActions = actions;
+        items.actions(actions);
     }
 
     StyledText control() {
@@ -164,10 +137,10 @@ final class MessageList {
     void clear() {
         loaded.clear();
         byKey.clear();
-        disposeViews(blocks);
+        EmbeddedFileItems.dispose(blocks);
         blocks.clear();
         first = 0;
-        older = NONE;
+        older = OlderLines.NONE;
         highlighted = null;
         text.setText("");
     }
@@ -176,7 +149,7 @@ final class MessageList {
      * The conversation's newest page of the history, and where older ones come from: shown at the
      * bottom, with the lines shown before that the page does not hold after it (what came live).
      */
-    void history(List<ShownMessage> newest, Older source) {
+    void history(List<ShownMessage> newest, OlderLines source) {
         List<ShownMessage> before = new ArrayList<>(loaded);
         loaded.clear();
         byKey.clear();
@@ -230,7 +203,7 @@ final class MessageList {
         if (follow) {
             text.setTopPixel(Integer.MAX_VALUE);
         }
-        queuePlaceFiles();
+        items.queuePlace();
     }
 
     /** The file item of transfer {@code transferId} as last shown; null if there is none. */
@@ -254,14 +227,10 @@ final class MessageList {
         if (b == null || b.view == null) {
             return;
         }
-        Point before = b.view.lastSize();
-        b.view.show(item);
-        Point after = b.view.size(itemWidth());
-        if (before == null || before.y != after.y || before.x != after.x) {
-            rerender(b); // the line takes the item's new height
-            stick();
+        if (items.update(b, item)) {
+            stick(); // its line took the item's new height
         }
-        queuePlaceFiles();
+        items.queuePlace();
     }
 
     /** A line of this window (not stored): a notice or an error. */
@@ -432,7 +401,7 @@ final class MessageList {
     private void render() {
         adjusting = true;
         try {
-            disposeViews(blocks);
+            EmbeddedFileItems.dispose(blocks);
             blocks.clear();
             StringBuilder all = new StringBuilder();
             int end = Math.min(loaded.size(), first + WINDOW);
@@ -465,7 +434,7 @@ final class MessageList {
     private void dropTop(int count) {
         int cut = blocks.get(count).start;
         keepingPlace(-cut, () -> {
-            disposeViews(blocks.subList(0, count));
+            EmbeddedFileItems.dispose(blocks.subList(0, count));
             blocks.subList(0, count).clear();
             shift(0, -cut);
             first += count;
@@ -477,7 +446,7 @@ final class MessageList {
     private void dropBottom(int count) {
         int keep = blocks.size() - count;
         int cut = blocks.get(keep - 1).end();
-        disposeViews(blocks.subList(keep, blocks.size()));
+        EmbeddedFileItems.dispose(blocks.subList(keep, blocks.size()));
         blocks.subList(keep, blocks.size()).clear();
         text.replaceTextRange(cut, text.getCharCount() - cut, "");
     }
@@ -546,22 +515,9 @@ final class MessageList {
         }
     }
 
-    /** The rendered line covering {@code offset}, by binary search over the blocks in text order. */
+    /** The rendered line covering {@code offset}. */
     private MessageRow blockAt(int offset) {
-        int low = 0;
-        int high = blocks.size() - 1;
-        while (low <= high) {
-            int mid = (low + high) >>> 1;
-            MessageRow b = blocks.get(mid);
-            if (offset < b.start) {
-                high = mid - 1;
-            } else if (offset > b.end()) {
-                low = mid + 1;
-            } else {
-                return b;
-            }
-        }
-        return null;
+        return MessageRow.at(blocks, offset);
     }
 
     /** The undelivered message whose "Send again" is at {@code (x, y)}; null if none is. */
@@ -595,85 +551,11 @@ final class MessageList {
         }
     }
 
-    // ---- file items ----------------------------------------------------------------------------
-
-    /** A row for {@code m}; a file item's with its controls, sized for the list. */
+    /** A row for {@code m}; a file item's with its controls. */
     private MessageRow row(ShownMessage m) {
         MessageRow b = new MessageRow(m);
-        if (m.kind == ShownMessage.Kind.FILE && fileActions != null) {
-            b.view = new FileItemView(text, fileActions);
-            b.view.show(m.file());
-            b.view.size(itemWidth());
-            b.view.control().setVisible(false); // until it is placed over its line
-        }
+        items.attach(b);
         return b;
-    }
-
-    private static void disposeViews(List<MessageRow> rows) {
-        for (MessageRow b : rows) {
-            if (b.view != null) {
-                b.view.dispose();
-                b.view = null;
-            }
-        }
-    }
-
-    /** How wide a file item is: most of the list, at most a readable width. */
-    private int itemWidth() {
-        int room = text.getClientArea().width - text.getLeftMargin() - text.getRightMargin() - 4;
-        return Math.max(160, Math.min(520, room));
-    }
-
-    /** The list's width changed: items take their new width, and their lines the new heights. */
-    private void fileItemsResized() {
-        int width = itemWidth();
-        for (MessageRow b : new ArrayList<>(blocks)) {
-            if (b.view != null) {
-                Point before = b.view.lastSize();
-                Point after = b.view.size(width);
-                if (before == null || !before.equals(after)) {
-                    rerender(b);
-                }
-            }
-        }
-    }
-
-    private void queuePlaceFiles() {
-        if (placeQueued) {
-            return;
-        }
-        placeQueued = true;
-        Ui.async(text, () -> {
-            placeQueued = false;
-            placeFiles();
-        });
-    }
-
-    /** Puts each rendered item over its line, and hides those out of view. */
-    private void placeFiles() {
-        for (MessageRow b : blocks) {
-            if (b.view != null) {
-                Point at = text.getLocationAtOffset(b.start);
-                place(b, at.x, at.y);
-            }
-        }
-    }
-
-    private void place(MessageRow b, int x, int y) {
-        Point size = b.view.lastSize();
-        if (size == null) {
-            return;
-        }
-        Control c = b.view.control();
-        Rectangle bounds = new Rectangle(x, y, size.x, size.y);
-        if (!bounds.equals(c.getBounds())) {
-            c.setBounds(bounds);
-        }
-        int height = text.getClientArea().height;
-        boolean inView = y + size.y > 0 && y < height;
-        if (c.getVisible() != inView) {
-            c.setVisible(inView);
-        }
     }
 
     // ---- sticky scrolling ----------------------------------------------------------------------
@@ -683,7 +565,7 @@ final class MessageList {
         if (!adjusting) {
             following = first + blocks.size() == loaded.size() && atBottom();
         }
-        queuePlaceFiles();
+        items.queuePlace();
     }
 
     /** Keeps the newest line in view if the person is following the conversation. */

@@ -145,6 +145,24 @@ final class MessageRow {
         }
     }
 
+    /** The row of {@code rows} (in text order) covering {@code offset}, by binary search; null if none does. */
+    static MessageRow at(List<MessageRow> rows, int offset) {
+        int low = 0;
+        int high = rows.size() - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            MessageRow b = rows.get(mid);
+            if (offset < b.start) {
+                high = mid - 1;
+            } else if (offset > b.end()) {
+                low = mid + 1;
+            } else {
+                return b;
+            }
+        }
+        return null;
+    }
+
     /** Whether {@code offset} of the list's text is on this row's "Send again". */
     boolean isLink(int offset) {
         return linkStart >= 0 && offset >= start + linkStart && offset < start + stateEnd;
