@@ -215,6 +215,7 @@ class ChatTimelineTest {
         // (A few pixels may go as the wheel's smooth scrolling settles; the newest line does not come into view.)
         assertTrue(Math.abs(messages.getTopPixel() - reading) <= messages.getLineHeight() && !showsNewest(messages),
                 "no jump while reading: " + reading + " -> " + messages.getTopPixel());
+        harness.screenshot("timeline-sticky-reading");
         Point overText = messages.toDisplay(messages.getClientArea().width / 2, 20);
         harness.await(CompletableFuture.runAsync(() -> Dropping.wheel(overText, false, 30)), SECONDS, "the wheel turns");
         harness.waitUntil(() -> showsNewest(messages), SECONDS, "the wheel brings the newest line back");
