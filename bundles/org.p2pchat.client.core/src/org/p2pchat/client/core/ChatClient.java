@@ -133,6 +133,17 @@ public interface ChatClient extends AutoCloseable {
      */
     HistoryPage page(String historyId, long beforeRow, int limit);
 
+    /**
+     * The file transfers of a conversation of the history, oldest first: those with the peer whose
+     * identity key the conversation is with (transfers are bound to the key the peer proved, so a
+     * conversation with an unverified peer has none). Each says when it was offered
+     * ({@code status().created()}), to be shown in its place among the messages. Empty for an
+     * unknown conversation or without a file transfer engine.
+     */
+    default List<FileItem> fileItems(String historyId) {
+        return List.of();
+    }
+
     /** Messages of every conversation containing {@code text} (case-insensitive), newest first. */
     List<SearchHit> search(String text, int limit);
 

@@ -170,7 +170,14 @@ public sealed interface ClientEvent {
 
     // ---- files -------------------------------------------------------------------------------------
 
-    /** A file transfer of this profile changed (offered, progress, done, failed...). */
-    record TransferChanged(TransferStatus status) implements ClientEvent {
+    /**
+     * A file transfer of this profile changed (offered, progress, done, failed...): {@code item}
+     * says it as a conversation shows it (each file, where received files are saved, who declined).
+     */
+    record TransferChanged(FileItem item) implements ClientEvent {
+        /** The transfer as the engine says it. */
+        public TransferStatus status() {
+            return item.status();
+        }
     }
 }

@@ -71,7 +71,10 @@ public interface FileTransferService {
     /** Every transfer of this profile, newest first. */
     List<TransferStatus> transfers();
 
-    /** The files of one transfer with their offered names, sizes and types; empty if unknown. */
+    /**
+     * The files of one transfer with their offered names, sizes and types, and for a received
+     * transfer where each is saved once accepted; empty if unknown.
+     */
     default List<TransferFile> files(String transferId) {
         return List.of();
     }

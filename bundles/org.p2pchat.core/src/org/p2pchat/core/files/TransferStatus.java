@@ -17,9 +17,14 @@ import java.util.Optional;
  * @param problem        what went wrong, for {@link State#FAILED}; otherwise empty
  * @param path           how the bytes travel: {@value #PATH_DIRECT} or {@value #PATH_DATA_CHANNEL};
  *                       empty while none has been set up, or if the engine does not say
+ * @param peerKey        the identity key the peer proved (base64url, as {@code PublicIdentity.key()}), to
+ *                       which the transfer is bound; empty for a peer that proved none, or if the engine
+ *                       does not say
+ * @param created        when the transfer was offered (milliseconds since the epoch); 0 if not known
  */
 public record TransferStatus(String id, String peerName, Direction direction, String name, long totalBytes,
-        long doneBytes, double bytesPerSecond, State state, String problem, String path) {
+        long doneBytes, double bytesPerSecond, State state, String problem, String path, String peerKey,
+        long created) {
 
     /** An encrypted TCP connection straight to the peer on the local network (fastest). */
     public static final String PATH_DIRECT = "direct";
@@ -54,6 +59,13 @@ public record TransferStatus(String id, String peerName, Direction direction, St
     public TransferStatus {
         problem = problem == null ? "" : problem;
         path = path == null ? "" : path;
+        peerKey = peerKey == null ? "" : peerKey;
+    }
+
+    /** A status that does not say whose key the transfer is bound to, nor when it was offered. */
+    public TransferStatus(String id, String peerName, Direction direction, String name, long totalBytes,
+            long doneBytes, double bytesPerSecond, State state, String problem, String path) {
+        this(id, peerName, direction, name, totalBytes, doneBytes, bytesPerSecond, state, problem, path, "", 0);
     }
 
     /** A status that does not say which path the bytes take. */

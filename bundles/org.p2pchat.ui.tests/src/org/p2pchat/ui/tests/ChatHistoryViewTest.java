@@ -114,6 +114,12 @@ class ChatHistoryViewTest {
         }, historyId);
     }
 
+    /** Scrolls as the person does with the scroll bar: the bar tells the list it moved. */
+    private static void scrollTo(StyledText messages, int topPixel) {
+        messages.setTopPixel(topPixel);
+        messages.getVerticalBar().notifyListeners(SWT.Selection, new Event());
+    }
+
     /** The numbers of the messages in the widget, in its order. */
     private static List<Integer> numbers(StyledText messages) {
         List<Integer> found = new ArrayList<>();
@@ -173,7 +179,7 @@ class ChatHistoryViewTest {
         int mostRendered = 0;
         while (oldest > 0) {
             int before = oldest;
-            messages.setTopPixel(0);
+            scrollTo(messages, 0);
             harness.waitUntil(() -> numbers(messages).get(0) < before, SECONDS, "an older page above message " + before);
             harness.settle(50);
             shown = numbers(messages);
@@ -193,7 +199,7 @@ class ChatHistoryViewTest {
         // And down again to the newest.
         while (!numbers(messages).contains(MESSAGES - 1)) {
             int newestShown = numbers(messages).get(numbers(messages).size() - 1);
-            messages.setTopPixel(Integer.MAX_VALUE);
+            scrollTo(messages, Integer.MAX_VALUE);
             harness.waitUntil(() -> {
                 List<Integer> now = numbers(messages);
                 return now.get(now.size() - 1) > newestShown;

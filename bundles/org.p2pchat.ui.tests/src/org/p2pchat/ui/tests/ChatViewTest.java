@@ -206,7 +206,7 @@ class ChatViewTest {
 
         files.publish(new TransferStatus("t1", "bob", TransferStatus.Direction.RECEIVING, "holiday.mkv", 10 * mib, 10 * mib,
                 0, TransferStatus.State.DONE, null));
-        harness.waitUntil(() -> info.getText().equals("Done: 10.0 MiB"), SECONDS, "done: " + info.getText());
+        harness.waitUntil(() -> info.getText().equals("Received from bob"), SECONDS, "done: " + info.getText());
         assertEquals(null, PartHarness.findById(harness.shell, Button.class, "transfer.cancel"), "nothing left to cancel");
         harness.screenshot("chat-transfer-done");
     }

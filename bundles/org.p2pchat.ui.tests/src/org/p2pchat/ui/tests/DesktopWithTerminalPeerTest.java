@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import com.google.gson.JsonObject;
@@ -48,6 +49,7 @@ import org.p2pchat.testing.CliProcess;
 import org.p2pchat.testing.NetworkIsolation;
 import org.p2pchat.testing.RelayProcess;
 import org.p2pchat.ui.internal.parts.ClientPart;
+import org.p2pchat.ui.internal.parts.DesktopFiles;
 import org.p2pchat.ui.internal.parts.Ui;
 
 /**
@@ -199,11 +201,23 @@ class DesktopWithTerminalPeerTest {
         Label incomingInfo = PartHarness.findById(incoming, Label.class, "transfer.info");
         assertTrue(incomingInfo.getText().startsWith("Offered to you"), incomingInfo.getText());
         PartHarness.click(PartHarness.findById(incoming, Button.class, "transfer.accept"));
-        harness.waitUntil(() -> incomingInfo.getText().startsWith("Done"), STEP_SECONDS,
+        harness.waitUntil(() -> incomingInfo.getText().startsWith("Received from "), STEP_SECONDS,
                 "the received file is done: " + incomingInfo.getText());
         Path saved = FileTransferService.defaultDownloadDirectory().resolve(fromTerminal.getFileName().toString());
         assertTrue(saved.startsWith(work), "saved under the test's home: " + saved);
         assertArrayEquals(terminalBytes, Files.readAllBytes(saved), "the bytes the desktop saved");
+        // The item says where the file is, and opens it or its folder with the desktop (recorded here).
+        Label where = PartHarness.findById(incoming, Label.class, "transfer.saved");
+        harness.waitUntil(() -> where.getText().equals("Saved as " + saved), STEP_SECONDS, "where it is: " + where.getText());
+        List<Path> launched = new CopyOnWriteArrayList<>();
+        DesktopFiles.use(launched::add);
+        try {
+            PartHarness.click(PartHarness.findById(incoming, Button.class, "transfer.open"));
+            PartHarness.click(PartHarness.findById(incoming, Button.class, "transfer.showInFolder"));
+        } finally {
+            DesktopFiles.use(null);
+        }
+        assertEquals(List.of(saved, saved.getParent()), launched, "Open opens the saved file, Show in folder its folder");
         await(() -> cli.await("file-sent", STEP_SECONDS), "the terminal says it was sent");
 
         // The desktop user drops a file on the conversation; the terminal accepts everything into its inbox.
@@ -219,7 +233,7 @@ class DesktopWithTerminalPeerTest {
         assertEquals(fromDesktop.getFileName().toString(), received.get("name").getAsString(), received.toString());
         assertArrayEquals(desktopBytes, Files.readAllBytes(inbox.resolve(fromDesktop.getFileName().toString())),
                 "the bytes the terminal saved");
-        harness.waitUntil(() -> outgoingInfo.getText().startsWith("Done"), STEP_SECONDS,
+        harness.waitUntil(() -> outgoingInfo.getText().startsWith("Sent to "), STEP_SECONDS,
                 "the desktop shows the sent file done: " + outgoingInfo.getText());
         System.out.println("screenshot: " + harness.screenshot("real-files-both-ways"));
     }
@@ -279,7 +293,7 @@ class DesktopWithTerminalPeerTest {
         harness.waitUntil(() -> messages().getText().contains(theirs), STEP_SECONDS, "the desktop lists the terminal's message");
     }
 
-    /** The row of the transfer list whose name reads {@code name}, or null. */
+    /** The file item of the timeline whose name reads {@code name}, or null. */
     private Composite transferRow(String name) {
         for (Label label : PartHarness.find(harness.shell, Label.class)) {
             if ("transfer.name".equals(label.getData(Ui.ID)) && name.equals(label.getText())) {

@@ -59,6 +59,15 @@ final class Dropping {
         xdotool("mouseup", "1");
     }
 
+    /**
+     * Turns the mouse wheel {@code clicks} steps ({@code up} or down) with the pointer at {@code at},
+     * with xdotool on the X display. Call it off the UI thread, which must keep running meanwhile.
+     */
+    static void wheel(Point at, boolean up, int clicks) {
+        xdotool("mousemove", "--sync", String.valueOf(at.x), String.valueOf(at.y));
+        xdotool("click", "--repeat", String.valueOf(clicks), "--delay", "30", up ? "4" : "5");
+    }
+
     private static void xdotool(String... args) {
         List<String> command = new ArrayList<>(List.of("xdotool"));
         command.addAll(List.of(args));

@@ -2,10 +2,13 @@ package org.p2pchat.ui.tests;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.files.FileTransferService;
+import org.p2pchat.core.files.TransferFile;
 import org.p2pchat.core.files.TransferListener;
 import org.p2pchat.core.files.TransferStatus;
 
@@ -14,6 +17,10 @@ final class RecordingFiles implements FileTransferService {
 
     final List<TransferListener> listeners = new CopyOnWriteArrayList<>();
     final List<String> calls = new CopyOnWriteArrayList<>();
+    /** What {@link #transfers} lists, as the test sets it. */
+    final List<TransferStatus> listed = new CopyOnWriteArrayList<>();
+    /** What {@link #files} says of a transfer, as the test sets it. */
+    final Map<String, List<TransferFile>> fileLists = new ConcurrentHashMap<>();
 
     /** The newest status published of each transfer, by id (what {@link #transfers()} lists). */
     final java.util.Map<String, TransferStatus> published = new java.util.concurrent.ConcurrentHashMap<>();
@@ -62,7 +69,15 @@ final class RecordingFiles implements FileTransferService {
 
     @Override
     public List<TransferStatus> transfers() {
-        return List.copyOf(published.values());
+        // What the test listed, then the newest status of every transfer published and not listed.
+        List<TransferStatus> all = new java.util.ArrayList<>(listed);
+        published.values().stream().filter(p -> listed.stream().noneMatch(l -> l.id().equals(p.id()))).forEach(all::add);
+        return all;
+    }
+
+    @Override
+    public List<TransferFile> files(String transferId) {
+        return fileLists.getOrDefault(transferId, List.of());
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.p2pchat.client.core.ClientEvent;
 import org.p2pchat.client.core.Conversation;
+import org.p2pchat.client.core.FileItem;
+import org.p2pchat.core.files.TransferFile;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.files.bt.internal.BtFileTransferService;
 
@@ -84,13 +87,40 @@ class FileAttachmentTest {
         ClientEvent.TransferChanged offered = bob.events().await(ClientEvent.TransferChanged.class,
                 t -> t.status().id().equals(sent.id()) && t.status().state() == TransferStatus.State.OFFERED);
         assertEquals("alice", offered.status().peerName());
-        Path inbox = work.resolve("bob-inbox");
+        Path inbox = Files.createDirectories(work.resolve("bob-inbox"));
+        Files.writeString(inbox.resolve("report.bin"), "bob's own report, kept");
         bobFiles.accept(sent.id(), inbox);
-        bob.events().await(ClientEvent.TransferChanged.class,
+        ClientEvent.TransferChanged received = bob.events().await(ClientEvent.TransferChanged.class,
                 t -> t.status().id().equals(sent.id()) && t.status().state() == TransferStatus.State.DONE, 180);
         alice.events().await(ClientEvent.TransferChanged.class,
                 t -> t.status().id().equals(sent.id()) && t.status().state() == TransferStatus.State.DONE, 180);
-        assertArrayEquals(content, Files.readAllBytes(inbox.resolve("report.bin")));
+        // The event says where the file was saved: under a free name, the one taken is kept.
+        Path saved = inbox.resolve("report (1).bin");
+        assertEquals(List.of(Optional.of(saved)), received.item().files().stream().map(TransferFile::savedAs).toList(),
+                "where the received file is: " + received.item());
+        assertEquals(Optional.of(inbox), received.item().folder());
+        assertArrayEquals(content, Files.readAllBytes(saved));
+        assertEquals("bob's own report, kept", Files.readString(inbox.resolve("report.bin")));
+
+        // An offer of two files names each; bob declines it, and each side's event says who declined.
+        Path notes = Files.writeString(work.resolve("notes.txt"), "notes");
+        Path plan = Files.writeString(work.resolve("plan.txt"), "plan");
+        TransferStatus second = asking.sendFiles(List.of(notes, plan)).get(T, TimeUnit.SECONDS);
+        ClientEvent.TransferChanged both = bob.events().await(ClientEvent.TransferChanged.class,
+                t -> t.status().id().equals(second.id()) && t.status().state() == TransferStatus.State.OFFERED);
+        assertEquals(List.of("notes.txt", "plan.txt"), both.item().files().stream().map(TransferFile::name).toList());
+        bobFiles.decline(second.id());
+        ClientEvent.TransferChanged declinedHere = bob.events().await(ClientEvent.TransferChanged.class,
+                t -> t.status().id().equals(second.id()) && t.status().state() == TransferStatus.State.DECLINED);
+        ClientEvent.TransferChanged declinedThere = alice.events().await(ClientEvent.TransferChanged.class,
+                t -> t.status().id().equals(second.id()) && t.status().state() == TransferStatus.State.DECLINED);
+        assertEquals(Optional.of(FileItem.Side.YOU), declinedHere.item().declinedBy());
+        assertEquals(Optional.of(FileItem.Side.PEER), declinedThere.item().declinedBy());
+
+        // The conversation's transfers, for its history: both, oldest first.
+        String history = accepted.historyId().orElseThrow();
+        assertEquals(List.of(sent.id(), second.id()),
+                bob.client().fileItems(history).stream().map(FileItem::id).toList(), "bob's conversation's transfers");
     }
 
     /** What quitting would end: the conversations going on and the transfers moving, named for the question. */

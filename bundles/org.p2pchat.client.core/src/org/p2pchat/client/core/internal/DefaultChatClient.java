@@ -3,6 +3,7 @@ package org.p2pchat.client.core.internal;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import org.p2pchat.client.core.ClientEvent;
 import org.p2pchat.client.core.ClientOptions;
 import org.p2pchat.client.core.ConnectionMethod;
 import org.p2pchat.client.core.Conversation;
+import org.p2pchat.client.core.FileItem;
 import org.p2pchat.client.core.PasteExchange;
 import org.p2pchat.client.core.Request;
 import org.p2pchat.client.core.Verification;
@@ -32,7 +34,9 @@ import org.p2pchat.core.PeerTransport;
 import org.p2pchat.core.SessionConfig;
 import org.p2pchat.core.SessionException;
 import org.p2pchat.core.files.FileTransferService;
+import org.p2pchat.core.files.TransferFile;
 import org.p2pchat.core.files.TransferListener;
+import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.identity.Contact;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.identity.PublicIdentity;
@@ -80,7 +84,7 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     private final CopyOnWriteArrayList<ChatConversation> conversations = new CopyOnWriteArrayList<>();
     private final Map<String, Pending> requests = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    private final TransferListener transfers = status -> post(new ClientEvent.TransferChanged(status));
+    private final TransferListener transfers = this::transferChanged;
     private volatile FileTransferService files;
     private volatile boolean closed;
     /**
@@ -128,6 +132,20 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
         if (service != null) {
             service.addListener(transfers);
         }
+    }
+
+    /** The engine's status with the files' names and where received ones are saved (the engine's listener thread). */
+    private void transferChanged(TransferStatus status) {
+        FileTransferService service = files;
+        List<TransferFile> named = List.of();
+        if (service != null) {
+            try {
+                named = service.files(status.id());
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "The files of transfer " + status.id() + " are not known", e);
+            }
+        }
+        post(new ClientEvent.TransferChanged(new FileItem(status, named)));
     }
 
     // ---- parts for the conversations -----------------------------------------------------------
@@ -408,6 +426,18 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     @Override
     public HistoryPage page(String historyId, long beforeRow, int limit) {
         return history.page(historyId, beforeRow, limit);
+    }
+
+    @Override
+    public List<FileItem> fileItems(String historyId) {
+        FileTransferService service = files;
+        Optional<String> key = history.conversation(historyId).flatMap(c -> c.peerKey());
+        if (service == null || key.isEmpty()) {
+            return List.of();
+        }
+        return service.transfers().stream().filter(s -> s.peerKey().equals(key.get()))
+                .sorted(Comparator.comparingLong(TransferStatus::created))
+                .map(s -> new FileItem(s, service.files(s.id()))).toList();
     }
 
     @Override

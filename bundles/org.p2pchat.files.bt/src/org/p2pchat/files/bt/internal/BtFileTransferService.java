@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -344,7 +345,9 @@ public final class BtFileTransferService implements FileTransferService, AutoClo
         if (t == null) {
             return List.of();
         }
-        return t.record.files.stream().map(f -> new TransferFile(f.name, f.size, f.type)).toList();
+        boolean received = t.direction == Direction.RECEIVING;
+        return t.record.files.stream().map(f -> new TransferFile(f.name, f.size, f.type,
+                received && f.target != null ? Optional.of(Path.of(f.target)) : Optional.empty())).toList();
     }
 
     /** Where the received files of a transfer are (final names once done); empty if none. */

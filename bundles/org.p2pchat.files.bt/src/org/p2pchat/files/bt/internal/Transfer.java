@@ -196,7 +196,7 @@ public final class Transfer {
             samples.clear();
         }
         return new TransferStatus(record.id, record.peerName == null ? "your peer" : record.peerName, direction,
-                displayName(), totalBytes(), done, speed, state(), record.problem, path);
+                displayName(), totalBytes(), done, speed, state(), record.problem, path, record.peerKey, record.created);
     }
 
     /** The status if it differs from the one last shown, else null. */

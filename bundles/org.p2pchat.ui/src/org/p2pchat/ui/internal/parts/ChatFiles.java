@@ -1,8 +1,12 @@
 package org.p2pchat.ui.internal.parts;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.swt.SWT;
@@ -14,15 +18,18 @@ import org.eclipse.swt.dnd.FileTransfer;
 import org.eclipse.swt.dnd.Transfer;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.DirectoryDialog;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.p2pchat.client.core.Conversation;
+import org.p2pchat.client.core.FileItem;
 import org.p2pchat.core.files.FileTransferService;
-import org.p2pchat.core.files.TransferStatus;
 
 /**
  * The files of one chat: offering files ("Send file…", or dropped on the conversation), saying why
- * they cannot be sent, and the list of transfers.
+ * they cannot be sent, and what the buttons of its file items do (accept, save to, decline, pause,
+ * resume, cancel on the engine; open a received file or show it in its folder with the desktop).
+ * The items themselves are in the conversation's timeline ({@link MessageList#file}).
  */
 final class ChatFiles {
 
@@ -45,18 +52,20 @@ final class ChatFiles {
 
         /** A row appeared or went: the chat lays itself out again. */
         void relayout();
+
+        /** The conversation's timeline, where file items are. */
+        MessageList timeline();
     }
 
     private final Composite root;
     private final Chat chat;
-    private final TransferList transfers;
     private final Label fileNotice;
 
-    /** The transfer list and the notice, in {@code root}; files dropped on {@code dropTarget} are offered. */
+    /** The notice, in {@code root}; files dropped on {@code dropTarget} are offered. */
     ChatFiles(Composite root, Control dropTarget, Chat chat) {
         this.root = root;
         this.chat = chat;
-        transfers = new TransferList(root);
+        chat.timeline().onFileAction(new ItemActions());
         fileNotice = Ui.tag(Ui.label(root, "", SWT.WRAP), FILE_NOTICE);
         fileNotice.setForeground(Ui.ERROR);
         GridDataFactory.fillDefaults().grab(true, false).hint(300, SWT.DEFAULT).applyTo(fileNotice);
@@ -64,9 +73,8 @@ final class ChatFiles {
         acceptDroppedFiles(dropTarget);
     }
 
-    /** Another conversation: no transfers, nothing to say. */
+    /** Another conversation: nothing to say. */
     void clear() {
-        transfers.clear();
         hideNotice();
     }
 
@@ -126,20 +134,99 @@ final class ChatFiles {
         conversation.sendFiles(files).whenComplete((offered, error) -> Ui.async(root, () -> {
             if (error != null) {
                 chat.notice("Could not offer the files: " + Ui.message(error));
-            } else {
-                transfer(offered);
+            } else if (chat.timeline().fileItem(offered.id()) == null) {
+                transfer(new FileItem(offered, List.of())); // the engine's own event may have come first
             }
         }));
     }
 
-    void transfer(TransferStatus status) {
-        FileTransferService service = chat.fileTransfer();
-        if (service != null) {
-            transfers.update(status, service);
-        }
+    void transfer(FileItem item) {
+        chat.timeline().file(item);
     }
 
     String noticeText() {
         return fileNotice.getText();
+    }
+
+    /** The buttons of the file items: the engine's actions off the UI thread, failures said in the chat. */
+    private final class ItemActions implements FileItemView.Actions {
+        @Override
+        public void accept(String id) {
+            Path folder = FileTransferService.defaultDownloadDirectory();
+            onEngine("Accept", service -> acceptInto(service, id, folder));
+        }
+
+        @Override
+        public void saveTo(String id) {
+            DirectoryDialog dialog = new DirectoryDialog(root.getShell());
+            dialog.setText("Save the received files in");
+            dialog.setFilterPath(FileTransferService.defaultDownloadDirectory().getParent().toString());
+            String chosen = dialog.open();
+            if (chosen != null) {
+                onEngine("Accept", service -> acceptInto(service, id, Path.of(chosen)));
+            }
+        }
+
+        @Override
+        public void decline(String id) {
+            onEngine("Decline", service -> service.decline(id));
+        }
+
+        @Override
+        public void pause(String id) {
+            onEngine("Pause", service -> service.pause(id));
+        }
+
+        @Override
+        public void resume(String id) {
+            onEngine("Resume", service -> service.resume(id));
+        }
+
+        @Override
+        public void cancel(String id) {
+            onEngine("Cancel", service -> service.cancel(id));
+        }
+
+        @Override
+        public void open(Path file) {
+            launch(file, file, "open");
+        }
+
+        @Override
+        public void showInFolder(Path file) {
+            launch(file, file.getParent(), "show the folder of");
+        }
+
+        private void launch(Path file, Path what, String verb) {
+            if (!Files.exists(file)) {
+                chat.notice(file.getFileName() + " is no longer in " + file.getParent() + ": it was moved or deleted.");
+            } else if (!DesktopFiles.launch(what)) {
+                chat.notice("Could not " + verb + " " + file + ": the desktop has no program for it.");
+            }
+        }
+
+        private void onEngine(String label, Consumer<FileTransferService> what) {
+            FileTransferService service = chat.fileTransfer();
+            if (service == null) {
+                chat.notice(FILES_NOT_INSTALLED);
+                return;
+            }
+            Ui.background(label + " transfer", () -> {
+                try {
+                    what.accept(service);
+                } catch (RuntimeException e) {
+                    Ui.async(root, () -> chat.notice(label + " failed: " + Ui.message(e)));
+                }
+            });
+        }
+
+        private static void acceptInto(FileTransferService service, String id, Path folder) {
+            try {
+                Files.createDirectories(folder);
+                service.accept(id, folder);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }

@@ -9,18 +9,16 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
-import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Label;
-import org.eclipse.swt.widgets.Text;
 import org.p2pchat.client.core.ChatClient;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.client.core.ConversationState;
+import org.p2pchat.client.core.FileItem;
 import org.p2pchat.client.core.Verification;
 import org.p2pchat.core.CandidatePath;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.ConnectionState;
 import org.p2pchat.core.files.FileTransferService;
-import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.identity.Contact;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.history.ConversationRecord;
@@ -57,8 +55,8 @@ import org.p2pchat.ui.widgets.HelpButton;
  */
 public final class ChatView {
 
-    static final String INPUT = "chat.input";
-    static final String SEND = "chat.send";
+    static final String INPUT = ComposeBox.INPUT;
+    static final String SEND = ComposeBox.SEND;
     static final String STATUS = "chat.status";
     static final String DISCONNECT = "chat.disconnect";
     static final String SEND_FILE = "chat.sendFile";
@@ -110,16 +108,13 @@ public final class ChatView {
     private final Button newConnection;
     private final Button reconnect;
     private final Label bestEffortNote;
+    private final ChatTimeline timeline;
     private final MessageList messages;
     private final ChatFiles files;
-    private final Text input;
-    private final Button send;
+    private final ComposeBox compose;
 
     private Conversation conversation;
     private final ConnectionStatus connection = new ConnectionStatus();
-    /** The conversation's history, once known. */
-    private HistoryPages history;
-    private ConversationRecord record;
     /** The peer's name a window gave for a conversation of the history. */
     private String storedName;
     private Runnable reconnectAction;
@@ -204,8 +199,8 @@ public final class ChatView {
         Ui.show(reconnect, false);
         Ui.show(ended, false);
 
-        messages = new MessageList(root);
-        messages.onSendAgain(this::sendAgain);
+        timeline = new ChatTimeline(root, host::client);
+        messages = timeline.messages();
         // A size hint: the layout need not lay the whole conversation out to learn what size it wants.
         GridDataFactory.fillDefaults().grab(true, true).hint(200, 100).applyTo(messages.control());
         files = new ChatFiles(root, messages.control(), new ChatFiles.Chat() {
@@ -233,17 +228,14 @@ public final class ChatView {
             public void relayout() {
                 ChatView.this.relayout();
             }
+
+            @Override
+            public MessageList timeline() {
+                return messages;
+            }
         });
 
-        Composite compose = new Composite(root, SWT.NONE);
-        GridLayoutFactory.fillDefaults().numColumns(2).spacing(6, 0).applyTo(compose);
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(compose);
-        input = Ui.tag(new Text(compose, SWT.MULTI | SWT.WRAP | SWT.V_SCROLL | SWT.BORDER), INPUT);
-        input.setMessage("Write a message. Enter sends, Shift+Enter starts a new line.");
-        GridDataFactory.fillDefaults().grab(true, false).hint(200, 3 * input.getLineHeight() + 8).applyTo(input);
-        input.addListener(SWT.KeyDown, this::inputKey);
-        send = Ui.button(compose, "Send", SEND, this::send);
-        GridDataFactory.fillDefaults().align(SWT.FILL, SWT.FILL).applyTo(send);
+        compose = new ComposeBox(root, this::send);
     }
 
     public Control control() {
@@ -255,15 +247,13 @@ public final class ChatView {
      * chat; one of this view's history goes on below its messages.
      */
     public void start(Conversation started, Recovery how) {
-        boolean sameHistory = history != null && started.historyId().filter(history.historyId()::equals).isPresent();
+        boolean sameHistory = timeline.bound() && timeline.historyId().equals(started.historyId());
         conversation = started;
         connection.start(started.state(), started.connectionState(), how);
         if (!sameHistory) {
-            history = null;
-            record = null;
-            messages.clear();
+            timeline.clear();
             files.clear();
-            input.setText("");
+            compose.clear();
         }
         files.hideNotice();
         identity.clear();
@@ -279,10 +269,8 @@ public final class ChatView {
     public void history(String historyId, String peerName) {
         conversation = null;
         connection.start(ConversationState.ENDED, ConnectionState.NEW, Recovery.NONE);
-        history = null;
-        record = null;
         storedName = peerName;
-        messages.clear();
+        timeline.clear();
         files.clear();
         files.hideNotice();
         identity.clear();
@@ -297,7 +285,7 @@ public final class ChatView {
 
     /** The history's id of the conversation shown, once known. */
     public Optional<String> historyId() {
-        return history == null ? Optional.empty() : Optional.of(history.historyId());
+        return timeline.historyId();
     }
 
     /**
@@ -311,42 +299,20 @@ public final class ChatView {
 
     /** The live conversation learnt its place in the history: its stored messages are shown above. */
     private void bindHistory() {
-        if (history == null && conversation != null) {
+        if (!timeline.bound() && conversation != null) {
             conversation.historyId().ifPresent(this::bind);
         }
     }
 
     private void bind(String historyId) {
-        ChatClient client = host.client();
-        if (client == null) {
-            return;
-        }
-        HistoryPages pages = new HistoryPages(client, historyId);
-        history = pages;
-        try {
-            record = pages.record().orElse(null);
-            messages.history(pages.newest(), pages);
-        } catch (RuntimeException e) {
-            messages.add(ShownMessage.Kind.ERROR, "Could not read the history: " + Ui.message(e));
-        }
+        timeline.bind(historyId);
         showBestEffort();
     }
 
     private String peerName() {
+        ConversationRecord record = timeline.record();
         String name = conversation != null ? conversation.peerName() : record != null ? record.peerName() : storedName;
         return name == null || name.isBlank() ? "your peer" : name;
-    }
-
-    private void inputKey(Event e) {
-        if (e.keyCode != SWT.CR && e.keyCode != SWT.KEYPAD_CR) {
-            return;
-        }
-        e.doit = false;
-        if ((e.stateMask & SWT.SHIFT) != 0) {
-            input.insert(input.getLineDelimiter());
-        } else if ((e.stateMask & SWT.MODIFIER_MASK) == 0) {
-            send();
-        }
     }
 
     /**
@@ -358,12 +324,12 @@ public final class ChatView {
             return false;
         }
         return connection.isConnected()
-                || connection.isReconnecting() && history != null && !conversation.bestEffort();
+                || connection.isReconnecting() && timeline.bound() && !conversation.bestEffort();
     }
 
     /** Sends what is in the input; keeps it there if there is nobody to send to. */
     void send() {
-        String content = input.getText().strip();
+        String content = compose.text();
         if (content.isEmpty()) {
             return;
         }
@@ -371,14 +337,12 @@ public final class ChatView {
             notice("Not connected: the message was not sent.");
             return;
         }
-        input.setText("");
+        compose.clear();
         conversation.send(content).whenComplete((ok, error) -> {
             if (error != null) {
                 Ui.async(root, () -> {
                     messages.add(ShownMessage.Kind.ERROR, "Not sent: " + Ui.message(error));
-                    if (input.getText().isEmpty()) {
-                        input.setText(content); // the words are not lost
-                    }
+                    compose.restore(content); // the words are not lost
                 });
             }
         });
@@ -409,39 +373,12 @@ public final class ChatView {
     /** One of our messages of the live conversation got further, or did not. */
     void delivery(String messageId, DeliveryState newState) {
         bindHistory();
-        messages.state(messageId, newState);
+        timeline.delivery(messageId, newState);
     }
 
     /** As {@link #delivery}, for a message of a history (this one or another) that is not live. */
     void historyDelivery(String historyId, String messageId, DeliveryState newState) {
-        if (history != null && history.historyId().equals(historyId)) {
-            messages.state(messageId, newState);
-        }
-    }
-
-    /** "Send again" on one of our messages that was not delivered. */
-    private void sendAgain(ShownMessage m) {
-        ChatClient client = host.client();
-        if (history == null || client == null) {
-            messages.add(ShownMessage.Kind.ERROR, "Could not send the message again: there is no chat client.");
-            return;
-        }
-        messages.state(m.messageId, DeliveryState.SENDING);
-        String historyId = history.historyId();
-        client.sendAgain(historyId, m.messageId).whenComplete((ok, error) -> Ui.async(root, () -> {
-            if (error != null && history != null && history.historyId().equals(historyId)) {
-                if (m.state() == DeliveryState.SENDING) {
-                    messages.state(m.messageId, DeliveryState.NOT_DELIVERED);
-                }
-                messages.add(ShownMessage.Kind.ERROR, "Could not send \u201c" + excerpt(m.text) + "\u201d again: "
-                        + Ui.message(error));
-            }
-        }));
-    }
-
-    private static String excerpt(String text) {
-        String line = text.strip().replaceAll("\\s+", " ");
-        return line.length() <= 40 ? line : line.substring(0, 39) + "\u2026";
+        timeline.historyDelivery(historyId, messageId, newState);
     }
 
     /**
@@ -451,39 +388,12 @@ public final class ChatView {
      * @return false if this conversation has no message of that row
      */
     public boolean reveal(long row) {
-        if (history == null) {
-            return false;
-        }
-        ShownMessage m = messages.byRow(row);
-        if (m == null) {
-            try {
-                Optional<String> id = history.messageIdOf(row); // also whether the row is of this conversation
-                if (id.isEmpty()) {
-                    return false;
-                }
-                m = messages.message(id.get()); // one that came live has no row here
-                if (m == null) {
-                    history.seeking(true);
-                    messages.loadUntil(row);
-                    m = messages.byRow(row);
-                }
-            } catch (RuntimeException e) {
-                messages.add(ShownMessage.Kind.ERROR, "Could not read the history: " + Ui.message(e));
-            } finally {
-                history.seeking(false);
-            }
-        }
-        if (m == null) {
-            return false;
-        }
-        messages.reveal(m);
-        return true;
+        return timeline.reveal(row);
     }
 
     /** The history row of the message {@link #reveal} highlighted last, if any. */
     public OptionalLong highlightedRow() {
-        ShownMessage m = messages.highlighted();
-        return m == null || m.row < 0 ? OptionalLong.empty() : OptionalLong.of(m.row);
+        return timeline.highlightedRow();
     }
 
     /** The conversation's state, with its current session's. */
@@ -556,10 +466,7 @@ public final class ChatView {
         Ui.show(newConnection, conversation != null && connection.offersNewConnection());
         Ui.show(reconnect, reconnectAction != null && isEnded() && canReopen());
         boolean live = !isEnded();
-        send.setEnabled(canSend());
-        input.setEnabled(live);
-        input.setMessage(live ? "Write a message. Enter sends, Shift+Enter starts a new line."
-                : "Not connected: " + peerName() + " cannot get messages now.");
+        compose.enable(live, canSend(), "Not connected: " + peerName() + " cannot get messages now.");
         disconnect.setEnabled(live);
         sendFileButton.setEnabled(canSendFile());
         showBestEffort();
@@ -569,11 +476,13 @@ public final class ChatView {
 
     /** Whether the peer can be called back (the web app cannot: it proves no key to find it by). */
     private boolean canReopen() {
+        ConversationRecord record = timeline.record();
         return record == null || record.peerKey().isPresent();
     }
 
     /** Whether our messages in this conversation get no acknowledgement: the peer uses the web app. */
     private boolean bestEffort() {
+        ConversationRecord record = timeline.record();
         return conversation != null ? conversation.bestEffort() : record != null && record.bestEffort();
     }
 
@@ -664,8 +573,9 @@ public final class ChatView {
         files.sendFile();
     }
 
-    void transfer(TransferStatus status) {
-        files.transfer(status);
+    /** A file transfer with this conversation's peer: an item in the timeline. */
+    void transfer(FileItem item) {
+        files.transfer(item);
     }
 
     String fileNoticeText() {
@@ -673,9 +583,7 @@ public final class ChatView {
     }
 
     public void setFocus() {
-        if (input.isEnabled()) {
-            input.setFocus();
-        } else {
+        if (!compose.setFocus()) {
             messages.control().setFocus();
         }
     }

@@ -418,7 +418,7 @@ public class ClientPart {
             case ClientEvent.RequestWithdrawn e -> requests.remove(e.request());
             case ClientEvent.RequestRefused e -> refused(e.text());
             case ClientEvent.OfConversation e -> events.render(e);
-            case ClientEvent.TransferChanged e -> events.transfer(e.status());
+            case ClientEvent.TransferChanged e -> events.transfer(e.item());
             case ClientEvent.EntryChanged e -> events.entryChanged(e.entry());
             case ClientEvent.EntryRemoved e -> events.entryRemoved(e.historyId());
             case ClientEvent.HistoryDeliveryChanged e -> views.all()

@@ -8,6 +8,7 @@ import org.p2pchat.client.core.ClientEvent;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.client.core.ConversationEntry;
 import org.p2pchat.client.core.ConversationState;
+import org.p2pchat.client.core.FileItem;
 import org.p2pchat.core.ConnectionState;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.ui.internal.parts.ConversationViews.View;
@@ -44,8 +45,8 @@ final class ConversationEvents {
         transferViews.clear();
     }
 
-    void transfer(TransferStatus status) {
-        transferView(status).ifPresent(v -> v.chat.transfer(status));
+    void transfer(FileItem item) {
+        transferView(item.status()).ifPresent(v -> v.chat.transfer(item));
     }
 
     /** A line of the list changed; one about the conversation looked at is read at once. */

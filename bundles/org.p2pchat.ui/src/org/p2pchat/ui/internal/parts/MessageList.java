@@ -14,16 +14,19 @@ import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.ScrollBar;
+import org.p2pchat.client.core.FileItem;
 import org.p2pchat.history.DeliveryState;
 
 /**
  * The conversation: the peer's messages on the left, ours on the right with how far delivery got
  * (a clock while sending, one tick sent, two delivered, a red "Not delivered · Send again" link),
- * notices centred in grey. It follows new messages unless the person scrolled up to read older ones.
+ * notices centred in grey, file transfers as items with their own controls ({@link EmbeddedFileItems}).
+ * It sticks to the newest line while the person is there (new lines, items growing, banners above,
+ * resizes), and leaves them where they are once they scrolled up to read older ones.
  * <p>
  * It holds every line loaded so far (pages of the history, what came live), oldest first, without
  * repeats, but renders only a window of at most {@link #WINDOW} of them: near the top it renders
- * older loaded lines, or asks its {@link Older} source for the page before; near the bottom the
+ * older loaded lines, or asks its {@link OlderLines} source for the page before; near the bottom the
  * newer ones again. So a conversation of 100,000 messages is a widget of a few hundred, and the
  * person's place is kept while lines come and go above it.
  * <p>
@@ -39,34 +42,13 @@ final class MessageList {
     static final int STEP = 50;
     private static final String GAP = "\n\n";
 
-    /** Where older lines come from: the history, page by page. */
-    interface Older {
-        /** The page before the oldest loaded line, oldest first; empty when there is none. */
-        List<ShownMessage> load();
-
-        /** Whether {@link #load()} may find more. */
-        boolean more();
-    }
-
-    private static final Older NONE = new Older() {
-        @Override
-        public List<ShownMessage> load() {
-            return List.of();
-        }
-
-        @Override
-        public boolean more() {
-            return false;
-        }
-    };
-
     private final StyledText text;
     private final List<ShownMessage> loaded = new ArrayList<>();
     private final Map<String, ShownMessage> byKey = new HashMap<>();
     /** The rendered lines: {@code loaded[first, first + blocks.size())}. */
     private final List<MessageRow> blocks = new ArrayList<>();
     private int first;
-    private Older older = NONE;
+    private OlderLines older = OlderLines.NONE;
     private Consumer<ShownMessage> sendAgain = m -> {
     };
     private ShownMessage highlighted;
@@ -78,32 +60,50 @@ final class MessageList {
      * out a character wide to find where the end is.
      */
     private boolean endOnceShown;
-    /** Whether the newest line was in view when last looked at: it stays in view when the list gets smaller. */
+    /**
+     * Sticky scrolling: whether the person is at the newest line. Only the person's scrolling
+     * changes it (the bar, the wheel, keys); while it holds, the newest line stays in view after
+     * new lines, items growing, banners above and resizes; while they read older lines, nothing
+     * moves them.
+     */
     private boolean following = true;
+    private final EmbeddedFileItems items;
 
     MessageList(Composite parent) {
         text = Ui.tag(new StyledText(parent, SWT.MULTI | SWT.READ_ONLY | SWT.WRAP | SWT.V_SCROLL | SWT.BORDER), ID);
         text.setMargins(12, 10, 12, 10);
         text.setBackground(parent.getDisplay().getSystemColor(SWT.COLOR_LIST_BACKGROUND));
         text.setCaret(null);
+        items = new EmbeddedFileItems(text, blocks, this::blockAt, this::rerender);
         text.addLineStyleListener(this::styleLine);
         text.addLineBackgroundListener(this::lineBackground);
         // GTK: after a height change (a banner above appears) StyledText keeps line layouts that lost
         // their wrap width, so right and centred lines fall back to the left. Re-setting the margins
         // drops those layouts.
         text.addListener(SWT.Resize, e -> {
+            items.resized();
             realign();
             if (endOnceShown && text.getClientArea().width > 0) {
                 endOnceShown = false;
                 text.setTopPixel(Integer.MAX_VALUE);
-            } else if (following && first + blocks.size() == loaded.size()) {
-                text.setTopPixel(Integer.MAX_VALUE); // a banner above took room: the newest line stays in view
+            } else {
+                stick(); // a banner above took room, or the window changed: the newest line stays in view
             }
             queueEdgeCheck();
+            items.queuePlace();
         });
         // Scrolling by bar, wheel or keys repaints: the edges are looked at after each.
-        text.getVerticalBar().addListener(SWT.Selection, e -> queueEdgeCheck());
-        text.addListener(SWT.Paint, e -> queueEdgeCheck());
+        // The bar and the keys have moved the text when these run (StyledText's own listeners come first).
+        text.getVerticalBar().addListener(SWT.Selection, e -> {
+            personScrolled();
+            queueEdgeCheck();
+        });
+        text.addListener(SWT.KeyDown, e -> personScrolled());
+        text.addListener(SWT.MouseWheel, e -> Ui.async(text, this::personScrolled));
+        text.addListener(SWT.Paint, e -> {
+            queueEdgeCheck();
+            items.queuePlace();
+        });
         text.addListener(SWT.MouseUp, this::click);
         text.addListener(SWT.MouseMove, this::hover);
     }
@@ -113,8 +113,16 @@ final class MessageList {
      * that GTK finishes after the resize event (rows above appearing while the view is shown).
      */
     void realign() {
-        Ui.async(text, () -> text.setMargins(text.getLeftMargin(), text.getTopMargin(), text.getRightMargin(),
-                text.getBottomMargin()));
+        Ui.async(text, () -> {
+            text.setMargins(text.getLeftMargin(), text.getTopMargin(), text.getRightMargin(), text.getBottomMargin());
+            stick(); // the lines' new heights may have moved the newest one
+            items.queuePlace();
+        });
+    }
+
+    /** What the buttons of file items do. */
+    void onFileAction(FileItemView.Actions actions) {
+        items.actions(actions);
     }
 
     StyledText control() {
@@ -129,9 +137,10 @@ final class MessageList {
     void clear() {
         loaded.clear();
         byKey.clear();
+        EmbeddedFileItems.dispose(blocks);
         blocks.clear();
         first = 0;
-        older = NONE;
+        older = OlderLines.NONE;
         highlighted = null;
         text.setText("");
     }
@@ -140,7 +149,7 @@ final class MessageList {
      * The conversation's newest page of the history, and where older ones come from: shown at the
      * bottom, with the lines shown before that the page does not hold after it (what came live).
      */
-    void history(List<ShownMessage> newest, Older source) {
+    void history(List<ShownMessage> newest, OlderLines source) {
         List<ShownMessage> before = new ArrayList<>(loaded);
         loaded.clear();
         byKey.clear();
@@ -175,7 +184,7 @@ final class MessageList {
     /** A line at the end, unless it is one shown already; follows it if the newest was in view. */
     void add(ShownMessage m) {
         boolean rendersEnd = first + blocks.size() == loaded.size();
-        boolean follow = rendersEnd && atBottom();
+        boolean follow = rendersEnd && following;
         if (!remember(m)) {
             return;
         }
@@ -193,8 +202,35 @@ final class MessageList {
         }
         if (follow) {
             text.setTopPixel(Integer.MAX_VALUE);
-            following = true;
         }
+        items.queuePlace();
+    }
+
+    /** The file item of transfer {@code transferId} as last shown; null if there is none. */
+    FileItem fileItem(String transferId) {
+        ShownMessage m = byKey.get(ShownMessage.fileKey(transferId));
+        return m == null ? null : m.file();
+    }
+
+    /**
+     * A file transfer: its item is added at the end the first time, and shows the transfer as it
+     * stands after that, where it is.
+     */
+    void file(FileItem item) {
+        ShownMessage m = byKey.get(ShownMessage.fileKey(item.id()));
+        if (m == null) {
+            add(ShownMessage.file(item));
+            return;
+        }
+        m.update(item);
+        MessageRow b = rendered(m);
+        if (b == null || b.view == null) {
+            return;
+        }
+        if (items.update(b, item)) {
+            stick(); // its line took the item's new height
+        }
+        items.queuePlace();
     }
 
     /** A line of this window (not stored): a notice or an error. */
@@ -248,6 +284,7 @@ final class MessageList {
             return;
         }
         highlighted = m;
+        following = false; // the person reads this one
         if (rendered(m) == null) {
             first = Math.max(0, Math.min(index - STEP, loaded.size() - WINDOW));
             render();
@@ -286,7 +323,9 @@ final class MessageList {
         if (adjusting || !text.isVisible()) {
             return;
         }
-        following = atBottom();
+        if (following && !atEnd()) {
+            stick(); // lines measured while painting (the text wraps, an item grew) moved the end down
+        }
         int view = Math.max(1, text.getClientArea().height);
         if (text.getTopPixel() < view) {
             if (first == 0 && older.more()) {
@@ -321,7 +360,7 @@ final class MessageList {
         StringBuilder prefix = new StringBuilder();
         List<MessageRow> made = new ArrayList<>();
         for (ShownMessage m : lines) {
-            MessageRow b = new MessageRow(m);
+            MessageRow b = row(m);
             b.start = prefix.length();
             String t = b.render();
             prefix.append(t).append(GAP);
@@ -362,6 +401,7 @@ final class MessageList {
     private void render() {
         adjusting = true;
         try {
+            EmbeddedFileItems.dispose(blocks);
             blocks.clear();
             StringBuilder all = new StringBuilder();
             int end = Math.min(loaded.size(), first + WINDOW);
@@ -369,7 +409,7 @@ final class MessageList {
                 if (!blocks.isEmpty()) {
                     all.append(GAP);
                 }
-                MessageRow b = new MessageRow(m);
+                MessageRow b = row(m);
                 b.start = all.length();
                 String t = b.render();
                 all.append(t);
@@ -383,7 +423,7 @@ final class MessageList {
 
     private void appendMessageRow(ShownMessage m) {
         String gap = blocks.isEmpty() ? "" : GAP;
-        MessageRow b = new MessageRow(m);
+        MessageRow b = row(m);
         b.start = text.getCharCount() + gap.length();
         String t = b.render();
         blocks.add(b);
@@ -394,6 +434,7 @@ final class MessageList {
     private void dropTop(int count) {
         int cut = blocks.get(count).start;
         keepingPlace(-cut, () -> {
+            EmbeddedFileItems.dispose(blocks.subList(0, count));
             blocks.subList(0, count).clear();
             shift(0, -cut);
             first += count;
@@ -405,6 +446,7 @@ final class MessageList {
     private void dropBottom(int count) {
         int keep = blocks.size() - count;
         int cut = blocks.get(keep - 1).end();
+        EmbeddedFileItems.dispose(blocks.subList(keep, blocks.size()));
         blocks.subList(keep, blocks.size()).clear();
         text.replaceTextRange(cut, text.getCharCount() - cut, "");
     }
@@ -473,22 +515,9 @@ final class MessageList {
         }
     }
 
-    /** The rendered line covering {@code offset}, by binary search over the blocks in text order. */
+    /** The rendered line covering {@code offset}. */
     private MessageRow blockAt(int offset) {
-        int low = 0;
-        int high = blocks.size() - 1;
-        while (low <= high) {
-            int mid = (low + high) >>> 1;
-            MessageRow b = blocks.get(mid);
-            if (offset < b.start) {
-                high = mid - 1;
-            } else if (offset > b.end()) {
-                low = mid + 1;
-            } else {
-                return b;
-            }
-        }
-        return null;
+        return MessageRow.at(blocks, offset);
     }
 
     /** The undelivered message whose "Send again" is at {@code (x, y)}; null if none is. */
@@ -520,6 +549,36 @@ final class MessageList {
         if (!java.util.Objects.equals(tip, text.getToolTipText())) {
             text.setToolTipText(tip);
         }
+    }
+
+    /** A row for {@code m}; a file item's with its controls. */
+    private MessageRow row(ShownMessage m) {
+        MessageRow b = new MessageRow(m);
+        items.attach(b);
+        return b;
+    }
+
+    // ---- sticky scrolling ----------------------------------------------------------------------
+
+    /** The person scrolled (or may have: a key, the wheel): whether they are at the newest line now. */
+    private void personScrolled() {
+        if (!adjusting) {
+            following = first + blocks.size() == loaded.size() && atBottom();
+        }
+        items.queuePlace();
+    }
+
+    /** Keeps the newest line in view if the person is following the conversation. */
+    private void stick() {
+        if (following && first + blocks.size() == loaded.size() && text.getClientArea().height > 0) {
+            text.setTopPixel(Integer.MAX_VALUE);
+        }
+    }
+
+    /** Whether the view is scrolled to the very end (or nothing scrolls). */
+    private boolean atEnd() {
+        ScrollBar bar = text.getVerticalBar();
+        return bar == null || !bar.isVisible() || bar.getSelection() + bar.getThumb() >= bar.getMaximum();
     }
 
     /** Whether the newest line is in view (or nothing scrolls yet). */

@@ -6,6 +6,8 @@ import java.util.List;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.StyleRange;
 import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.graphics.GlyphMetrics;
+import org.eclipse.swt.graphics.Point;
 import org.p2pchat.history.DeliveryState;
 
 /**
@@ -13,13 +15,18 @@ import org.p2pchat.history.DeliveryState;
  * with the sender, the time and, for ours, how far delivery got: a clock while sending, one tick
  * sent, two delivered, a red "Not delivered · Send again"; then the message), where it is in the
  * list's text, and its alignment and styles (ours on the right, the peer's on the left, notices
- * centred in grey, errors centred in red).
+ * centred in grey, errors centred in red). A file transfer is one object character as big as its
+ * item's controls ({@link FileItemView}), which the list places over it.
  */
 final class MessageRow {
 
     static final String SEND_AGAIN = "Send again";
+    /** A file item's place in the text: one object whose size is its controls'. */
+    static final String FILE_OBJECT = "\uFFFC";
 
     final ShownMessage message;
+    /** For a file item: its controls while the row is rendered. */
+    FileItemView view;
     /** Where the row is in the list's text: {@code [start, start + length)}. */
     int start;
     int length;
@@ -41,6 +48,11 @@ final class MessageRow {
     String render() {
         ShownMessage m = message;
         linkStart = -1;
+        if (m.kind == ShownMessage.Kind.FILE) {
+            senderEnd = stateStart = stateEnd = 0;
+            length = FILE_OBJECT.length();
+            return FILE_OBJECT;
+        }
         if (m.kind == ShownMessage.Kind.SYSTEM || m.kind == ShownMessage.Kind.ERROR) {
             senderEnd = stateStart = stateEnd = 0;
             length = m.text.length();
@@ -78,6 +90,7 @@ final class MessageRow {
             case OWN -> SWT.RIGHT;
             case PEER -> SWT.LEFT;
             case SYSTEM, ERROR -> SWT.CENTER;
+            case FILE -> message.file().received() ? SWT.LEFT : SWT.RIGHT;
         };
     }
 
@@ -86,7 +99,16 @@ final class MessageRow {
         ShownMessage.Kind kind = message.kind;
         int s = start;
         List<StyleRange> styles = new ArrayList<>();
-        if (kind == ShownMessage.Kind.SYSTEM) {
+        if (kind == ShownMessage.Kind.FILE) {
+            Point size = view == null ? null : view.lastSize();
+            if (size != null && lineStart <= s && s < lineEnd) {
+                StyleRange object = new StyleRange();
+                object.start = s;
+                object.length = FILE_OBJECT.length();
+                object.metrics = new GlyphMetrics(size.y, 0, size.x);
+                styles.add(object);
+            }
+        } else if (kind == ShownMessage.Kind.SYSTEM) {
             range(styles, lineStart, lineEnd, s, end(), Ui.MUTED, SWT.ITALIC, false);
         } else if (kind == ShownMessage.Kind.ERROR) {
             range(styles, lineStart, lineEnd, s, end(), Ui.ERROR, SWT.NORMAL, false);
@@ -121,6 +143,24 @@ final class MessageRow {
             }
             styles.add(range);
         }
+    }
+
+    /** The row of {@code rows} (in text order) covering {@code offset}, by binary search; null if none does. */
+    static MessageRow at(List<MessageRow> rows, int offset) {
+        int low = 0;
+        int high = rows.size() - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            MessageRow b = rows.get(mid);
+            if (offset < b.start) {
+                high = mid - 1;
+            } else if (offset > b.end()) {
+                low = mid + 1;
+            } else {
+                return b;
+            }
+        }
+        return null;
     }
 
     /** Whether {@code offset} of the list's text is on this row's "Send again". */

@@ -1,5 +1,6 @@
 package org.p2pchat.ui.internal.parts;
 
+import org.p2pchat.client.core.FileItem;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.history.DeliveryState;
 import org.p2pchat.history.Direction;
@@ -7,7 +8,8 @@ import org.p2pchat.history.StoredMessage;
 
 /**
  * A line of a conversation as the chat view shows it: a message of the history, one that came
- * live, or a notice of this window. Only its delivery state changes; on the UI thread.
+ * live, a notice of this window, or a file transfer. Only its delivery state (or the transfer)
+ * changes; on the UI thread.
  */
 final class ShownMessage {
 
@@ -20,7 +22,9 @@ final class ShownMessage {
         /** A notice: centred, grey. */
         SYSTEM,
         /** Something that failed: centred, red. */
-        ERROR
+        ERROR,
+        /** A file transfer: an item with its own controls, on the left when received, the right when sent. */
+        FILE
     }
 
     /** The history's row, or -1 for a line that did not come from a page of the history. */
@@ -32,6 +36,8 @@ final class ShownMessage {
     final long timestamp;
     final String text;
     private DeliveryState state;
+    /** For a {@link Kind#FILE}: the transfer as it stands now. */
+    private FileItem file;
 
     private ShownMessage(long row, String messageId, Kind kind, String sender, long timestamp, String text,
             DeliveryState state) {
@@ -67,16 +73,40 @@ final class ShownMessage {
         return new ShownMessage(-1, null, kind, "", 0, text, DeliveryState.RECEIVED);
     }
 
+    /** A file transfer, as the client layer says it now, at the time it was offered. */
+    static ShownMessage file(FileItem item) {
+        long offered = item.status().created();
+        ShownMessage m = new ShownMessage(-1, null, Kind.FILE, item.status().peerName(),
+                offered > 0 ? offered : System.currentTimeMillis(), "", DeliveryState.RECEIVED);
+        m.file = item;
+        return m;
+    }
+
     /**
      * What makes the same line the same whether it came from a page or live: the message's id; for
      * a notice its time and text (the history gives a stored notice an id of its own); null for a
      * line of this window.
      */
     String key() {
+        if (kind == Kind.FILE) {
+            return fileKey(file.id());
+        }
         if (messageId == null) {
             return null;
         }
         return kind == Kind.SYSTEM ? "notice\u0000" + timestamp + "\u0000" + text : messageId;
+    }
+
+    static String fileKey(String transferId) {
+        return "file\u0000" + transferId;
+    }
+
+    FileItem file() {
+        return file;
+    }
+
+    void update(FileItem now) {
+        file = now;
     }
 
     DeliveryState state() {
