@@ -47,6 +47,7 @@ final class ConnectView {
     private static final int MARGIN = 12;
     /** What a vertical scroll bar takes before it is shown (GTK's are 14 to 16 pixels wide). */
     private static final int SCROLL_BAR_WIDTH = 16;
+    private static final int CLASSIC_BARS_FROM = 64;
 
     private final ClientPart client;
     /** The scrolled page above its status line. */
@@ -79,12 +80,18 @@ final class ConnectView {
         GridLayoutFactory.fillDefaults().spacing(0, 0).applyTo(page);
         page.setData(Ui.RELAYOUT, (Runnable) this::relayout);
         scroller = new ScrolledComposite(page, SWT.V_SCROLL | SWT.H_SCROLL);
-        // Classic scroll bars: GTK's overlay bars are invisible until the pointer moves over them, so
-        // a page cut off by a small window would not show that it scrolls.
-        scroller.setScrollbarsMode(SWT.NONE);
         scroller.setExpandHorizontal(true);
         scroller.setExpandVertical(true);
-        scroller.addListener(SWT.Resize, e -> relayout());
+        scroller.addListener(SWT.Resize, e -> {
+            // Classic scroll bars: GTK's overlay bars are invisible until the pointer moves over them, so
+            // a page cut off by a small window would not show that it scrolls. Set once the page has a
+            // real size: GTK complains about classic bars in the 1x1 area a window starts with.
+            Point size = scroller.getSize();
+            if (scroller.getScrollbarsMode() != SWT.NONE && size.x > CLASSIC_BARS_FROM && size.y > CLASSIC_BARS_FROM) {
+                scroller.setScrollbarsMode(SWT.NONE);
+            }
+            relayout();
+        });
         GridDataFactory.fillDefaults().grab(true, true).applyTo(scroller);
         content = new Composite(scroller, SWT.NONE);
         scroller.setContent(content);
@@ -314,8 +321,10 @@ final class ConnectView {
         if (exchange != null) {
             exchange.columns(width - 2 * MARGIN);
         }
+        // The range first, which sizes the page; then its layout (at its size: GTK complains about
+        // controls laid out in a page not sized yet).
+        scroller.setMinSize(content.computeSize(width, SWT.DEFAULT, true));
         content.layout(true, true);
-        scroller.setMinSize(content.computeSize(width, SWT.DEFAULT));
         // Once more after GTK gave the bars their room: showing one narrows the area the other's range was set for.
         Ui.async(scroller, () -> scroller.layout(true));
     }

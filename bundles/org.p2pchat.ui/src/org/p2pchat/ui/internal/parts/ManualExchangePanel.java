@@ -169,12 +169,17 @@ final class ManualExchangePanel {
         return row;
     }
 
+    /**
+     * A description's field, small: a description is copied or pasted whole, not read. Ours shows
+     * two lines (the Copy button beside it takes all of it); a paste field three, with a scroll
+     * bar (GTK cannot fit a scroll bar into two).
+     */
     private static Text descriptionField(Composite parent, String id, boolean readOnly) {
-        Text field = Ui.tag(new Text(parent, SWT.MULTI | SWT.WRAP | SWT.V_SCROLL | SWT.BORDER
-                | (readOnly ? SWT.READ_ONLY : SWT.NONE)), id);
+        Text field = Ui.tag(new Text(parent, SWT.MULTI | SWT.WRAP | SWT.BORDER
+                | (readOnly ? SWT.READ_ONLY : SWT.V_SCROLL)), id);
         field.setFont(JFaceResources.getTextFont());
-        // Two lines: a description is copied or pasted whole, not read.
-        GridDataFactory.fillDefaults().grab(true, false).hint(120, 2 * field.getLineHeight() + 6).applyTo(field);
+        int lines = readOnly ? 2 : 3;
+        GridDataFactory.fillDefaults().grab(true, false).hint(120, lines * field.getLineHeight() + 6).applyTo(field);
         return field;
     }
 
