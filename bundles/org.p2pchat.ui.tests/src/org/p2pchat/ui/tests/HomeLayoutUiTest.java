@@ -66,6 +66,10 @@ class HomeLayoutUiTest {
             "connect.status", "conversations.new", "conversations.call"};
         System.out.println("screenshot: " + harness.screenshot("home-800x600-manual"));
         assertInSight("manual exchange", exchange);
+        Label status = harness.byId(Label.class, "connect.status");
+        assertTrue(status.getText().startsWith("Ready."), status.getText());
+        assertTrue(status.getSize().x >= status.computeSize(org.eclipse.swt.SWT.DEFAULT, org.eclipse.swt.SWT.DEFAULT).x,
+                "the status line shows all of its text: " + status.getSize());
 
         // With the offer made its text shows too, and step 3 stays in sight.
         PartHarness.click(harness.byId(Button.class, "exchange.createOffer"));

@@ -15,6 +15,7 @@ import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.ScrolledComposite;
 import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
@@ -217,7 +218,7 @@ final class ConnectView {
         } finally {
             refreshing = false;
         }
-        GridDataFactory.createFrom((org.eclipse.swt.layout.GridData) methods.getControl().getLayoutData())
+        GridDataFactory.createFrom((GridData) methods.getControl().getLayoutData())
                 .hint(180, methodRows(Math.clamp(current.size(), 1, 4))).applyTo(methods.getControl());
         showDetails(keep);
         status.setText(statusText(store, current.size()));
@@ -325,6 +326,7 @@ final class ConnectView {
         // controls laid out in a page not sized yet).
         scroller.setMinSize(content.computeSize(width, SWT.DEFAULT, true));
         content.layout(true, true);
+        status.getParent().layout(true); // the status line's texts change with the page
         // Once more after GTK gave the bars their room: showing one narrows the area the other's range was set for.
         Ui.async(scroller, () -> scroller.layout(true));
     }
