@@ -155,6 +155,8 @@ final class ConnectView {
             }
         });
         GridDataFactory.fillDefaults().align(SWT.FILL, SWT.BEGINNING).hint(180, methodRows(2)).applyTo(methods.getControl());
+        // The keyboard goes from the list to what the chosen method is, then to its panel.
+        methodArea.setTabList(new Control[] {heading, methods.getControl(), about});
         details = new Composite(content, SWT.NONE);
         GridLayoutFactory.fillDefaults().spacing(0, 6).applyTo(details);
         GridDataFactory.fillDefaults().grab(true, true).indent(0, 2).applyTo(details);
