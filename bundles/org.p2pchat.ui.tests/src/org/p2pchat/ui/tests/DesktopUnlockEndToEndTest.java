@@ -106,7 +106,7 @@ class DesktopUnlockEndToEndTest {
      * window, as a person sees it (a window's own image keeps what another window covered). A
      * record for people, not a check: what the test asserts it checks otherwise.
      */
-    private static void screen(Path output, String name, String window) throws Exception {
+    static void screen(Path output, String name, String window) throws Exception {
         String info = exec("xwininfo", "-id", window);
         int x = geometry(info, "Absolute upper-left X");
         int y = geometry(info, "Absolute upper-left Y");
@@ -123,7 +123,7 @@ class DesktopUnlockEndToEndTest {
         System.out.println("screenshot " + file + ": window " + window + " not painted yet");
     }
 
-    private static int geometry(String xwininfo, String field) {
+    static int geometry(String xwininfo, String field) {
         java.util.regex.Matcher m = Pattern.compile(Pattern.quote(field) + ":\\s+(-?\\d+)").matcher(xwininfo);
         assertTrue(m.find(), field + " in " + xwininfo);
         return Integer.parseInt(m.group(1));
@@ -134,7 +134,7 @@ class DesktopUnlockEndToEndTest {
         exec("xdotool", "type", "--delay", "20", text);
     }
 
-    private static String exec(String... command) throws Exception {
+    static String exec(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " hangs");

@@ -31,10 +31,14 @@ import org.eclipse.swt.graphics.ImageData;
 import org.eclipse.swt.graphics.ImageLoader;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.Menu;
+import org.eclipse.swt.widgets.MenuItem;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Widget;
@@ -90,6 +94,35 @@ final class PartHarness implements AutoCloseable {
         T made = ContextInjectionFactory.make(part, context);
         shell.setSize(width, height);
         shell.open();
+        return made;
+    }
+
+    /**
+     * {@link #make} in a shell laid out as the product's main window is: a menu bar above the part
+     * and the window's bottom trim (its progress area) below, so the part gets the room it gets
+     * there in a window of {@code width} x {@code height}.
+     */
+    <T> T makeInWindow(Class<T> part, int width, int height) {
+        Menu bar = new Menu(shell, SWT.BAR);
+        MenuItem file = new MenuItem(bar, SWT.CASCADE);
+        file.setText("&File");
+        file.setMenu(new Menu(shell, SWT.DROP_DOWN));
+        shell.setMenuBar(bar);
+        shell.setLayout(new GridLayout(1, false));
+        GridLayout layout = (GridLayout) shell.getLayout();
+        layout.marginWidth = layout.marginHeight = layout.verticalSpacing = 0;
+        Composite partArea = context.get(Composite.class);
+        partArea.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        Composite trim = new Composite(shell, SWT.NONE);
+        trim.setLayoutData(new GridData(SWT.FILL, SWT.END, true, false));
+        trim.setLayout(new FillLayout());
+        IEclipseContext trimContext = context.createChild("trim");
+        trimContext.set(Composite.class, trim);
+        ContextInjectionFactory.make(org.p2pchat.ui.internal.parts.ProgressRegion.class, trimContext);
+        T made = ContextInjectionFactory.make(part, context);
+        shell.setSize(width, height);
+        shell.open();
+        shell.layout(true, true);
         return made;
     }
 

@@ -26,6 +26,8 @@ import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.SWTException;
 import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.layout.RowData;
+import org.eclipse.swt.layout.RowLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
@@ -104,7 +106,7 @@ public final class EntryList<T> {
         Composite holder = new Composite(parent, SWT.NONE);
         TableColumnLayout layout = new TableColumnLayout();
         holder.setLayout(layout);
-        GridDataFactory.fillDefaults().grab(true, true).hint(560, 200).applyTo(holder);
+        GridDataFactory.fillDefaults().grab(true, true).span(2, 1).hint(560, 110).applyTo(holder);
 
         viewer = CheckboxTableViewer.newCheckList(holder, SWT.BORDER | SWT.FULL_SELECTION | SWT.MULTI);
         Table table = viewer.getTable();
@@ -176,10 +178,15 @@ public final class EntryList<T> {
         });
     }
 
+    /** The buttons in a row below the list (wrapping when narrow): the list keeps the width and a small screen the height. */
     private void createButtons(Composite parent) {
         Composite buttons = new Composite(parent, SWT.NONE);
-        GridLayoutFactory.fillDefaults().spacing(0, 6).applyTo(buttons);
-        GridDataFactory.fillDefaults().align(SWT.FILL, SWT.BEGINNING).applyTo(buttons);
+        RowLayout row = new RowLayout(SWT.HORIZONTAL);
+        row.marginLeft = row.marginRight = row.marginTop = row.marginBottom = row.marginWidth = row.marginHeight = 0;
+        row.spacing = 6;
+        row.center = true;
+        buttons.setLayout(row);
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).applyTo(buttons);
         button(buttons, "add", "&Add…", "Add " + withArticle(kind.singular), this::add);
         edit = button(buttons, "edit", "&Edit…", "Edit the selected entry (or double-click it)", this::edit);
         delete = button(buttons, "delete", "&Delete", "Delete the selected entries (Del); can be undone", this::delete);
@@ -203,13 +210,13 @@ public final class EntryList<T> {
         button.setToolTipText(tooltip);
         button.setData(SettingsDialog.WIDGET_ID, id);
         button.addListener(SWT.Selection, e -> action.run());
-        int width = Math.max(button.computeSize(SWT.DEFAULT, SWT.DEFAULT).x, IDialogConstants.BUTTON_WIDTH + 40);
-        GridDataFactory.fillDefaults().grab(true, false).hint(width, SWT.DEFAULT).applyTo(button);
+        button.setLayoutData(new RowData(Math.max(button.computeSize(SWT.DEFAULT, SWT.DEFAULT).x, IDialogConstants.BUTTON_WIDTH),
+                SWT.DEFAULT));
         return button;
     }
 
     private static void gap(Composite parent) {
-        GridDataFactory.fillDefaults().hint(SWT.DEFAULT, 6).applyTo(new Label(parent, SWT.NONE));
+        new Label(parent, SWT.NONE).setLayoutData(new RowData(10, SWT.DEFAULT));
     }
 
     private void updateButtons() {

@@ -43,8 +43,8 @@ import org.p2pchat.ui.internal.parts.ConversationViews.View;
  * its own (several can be live at once); incoming requests in a bar above.
  * <p>
  * The client layer does what a chat client does (sessions, proofs, contacts, reconnecting, the
- * goodbye, the history); this part renders its {@link ClientEvent}s, which arrive on the UI thread,
- * and calls it. Services are injected with {@link Service}, which re-injects them when they change:
+ * goodbye, the history); this part calls it, and its {@link ClientEvent}s, which arrive on the UI
+ * thread, are rendered by {@link ClientEvents}. Services are injected with {@link Service}, which re-injects them when they change:
  * a client layer installed later opens a client then.
  */
 public class ClientPart {
@@ -81,6 +81,7 @@ public class ClientPart {
     /** The conversation the Connect page is making (it opens once connected); null if none. */
     private Conversation awaited;
     private ConversationEvents events;
+    private ClientEvents clientEvents;
     private ConversationSwitcher switcher;
     /** The person agreed to quit: the window closing after Ctrl+Q does not ask again. */
     private boolean quitAgreed;
@@ -122,7 +123,7 @@ public class ClientPart {
         // The conversation side first, the list second (SidebarLayout puts it on the left).
         Composite frame = new Composite(body, SWT.NONE);
         GridLayoutFactory.fillDefaults().spacing(0, 0).applyTo(frame);
-        requests = new RequestBar(frame, this::acceptRequest, this::reject, key -> client == null
+        requests = new RequestBar(frame, r -> clientEvents.acceptRequest(r), this::reject, key -> client == null
                 ? org.p2pchat.client.core.Verification.NOT_VERIFIED : client.verification(key));
         root = new Composite(frame, SWT.NONE);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(root);
@@ -138,6 +139,7 @@ public class ClientPart {
         notifier = new Notifier(parent.getShell());
         switcher = new ConversationSwitcher(this, views, list, notifier);
         events = new ConversationEvents(this, switcher, views, list, connect, notifier);
+        clientEvents = new ClientEvents(this, requests, connect, views, list, events, notifier);
         Listener activated = e -> switcher.markFrontRead();
         parent.getShell().addListener(SWT.Activate, activated);
         root.addListener(SWT.Dispose, e -> {
@@ -168,7 +170,7 @@ public class ClientPart {
                 clientProblem = null;
                 subscription = opened.subscribe(command -> Ui.async(root, command), event -> { // dropped once the part is gone
                     if (client == opened) {
-                        render(event);
+                        clientEvents.render(event);
                     }
                 });
                 list.setEntries(opened.conversationList());
@@ -389,51 +391,6 @@ public class ClientPart {
                 });
             }
         });
-    }
-
-    /** The user accepts a request from the bar: that happens on the Connect page, where its progress shows. */
-    private void acceptRequest(Request request) {
-        if (isChatShown()) {
-            newConnection();
-        }
-        PeerListPanel panel = connect.peerList();
-        if (panel != null) {
-            panel.accept(request);
-        } else {
-            accept(request, error -> list.status("Could not accept the request: " + Ui.message(error), true));
-        }
-    }
-
-    // ---- events --------------------------------------------------------------------------------
-
-    private void render(ClientEvent event) {
-        switch (event) {
-            case ClientEvent.MethodsChanged e -> connect.methods(e.methods(), settingsStore);
-            case ClientEvent.MethodChanged e -> connect.methodChanged(e.method());
-            case ClientEvent.RequestReceived e -> {
-                requests.show(e.request());
-                notifier.requestArrived(PeerListPanel.displayName(e.request().from()) + " asks to connect",
-                        requests.identityText(e.request()));
-            }
-            case ClientEvent.RequestWithdrawn e -> requests.remove(e.request());
-            case ClientEvent.RequestRefused e -> refused(e.text());
-            case ClientEvent.OfConversation e -> events.render(e);
-            case ClientEvent.TransferChanged e -> events.transfer(e.item());
-            case ClientEvent.EntryChanged e -> events.entryChanged(e.entry());
-            case ClientEvent.EntryRemoved e -> events.entryRemoved(e.historyId());
-            case ClientEvent.HistoryDeliveryChanged e -> views.all()
-                    .forEach(v -> v.chat.historyDelivery(e.historyId(), e.messageId(), e.state()));
-        }
-    }
-
-    private void refused(String text) {
-        if (isChatShown()) {
-            views.front().chat.notice(text);
-        } else if (connect.peerList() != null) {
-            connect.peerList().refused(text);
-        } else {
-            list.status(text, true);
-        }
     }
 
     // ---- the list ------------------------------------------------------------------------------

@@ -14,10 +14,13 @@ import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.ScrolledComposite;
+import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
 import org.p2pchat.client.core.ConnectionMethod;
 import org.p2pchat.core.ConnectionState;
@@ -39,16 +42,30 @@ final class ConnectView {
     static final String STATUS = "connect.status";
     static final String FINGERPRINT = "connect.fingerprint";
     static final String COPY_FINGERPRINT = "connect.copyFingerprint";
+    static final String PROFILE = "connect.profile";
+    /** Below this width the page scrolls sideways rather than squeezing its columns. */
+    private static final int MIN_WIDTH = 460;
+    private static final int MARGIN = 12;
+    /** What a vertical scroll bar takes before it is shown (GTK's are 14 to 16 pixels wide). */
+    private static final int SCROLL_BAR_WIDTH = 16;
+    private static final int CLASSIC_BARS_FROM = 64;
 
     private final ClientPart client;
+    /** The scrolled page above its status line. */
+    private final Composite page;
     private final ScrolledComposite scroller;
     private final Composite content;
+    /** Name and key: the widest line that cannot wrap, so the page is never narrower. */
+    private final Composite identity;
     private final Text username;
     private final Label usernameStatus;
     private final Label profile;
     private final Label fingerprint;
     private final Button copyFingerprint;
     private final TableViewer methods;
+    /** The chosen method's name and what it does, beside the list. */
+    private final Composite about;
+    /** What connects with the chosen method, below the list. */
     private final Composite details;
     private final Label status;
     private ManualExchangePanel exchange;
@@ -60,17 +77,28 @@ final class ConnectView {
 
     ConnectView(Composite parent, ClientPart client) {
         this.client = client;
-        scroller = new ScrolledComposite(parent, SWT.V_SCROLL | SWT.H_SCROLL);
+        page = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().spacing(0, 0).applyTo(page);
+        page.setData(Ui.RELAYOUT, (Runnable) this::relayout);
+        scroller = new ScrolledComposite(page, SWT.V_SCROLL | SWT.H_SCROLL);
         scroller.setExpandHorizontal(true);
         scroller.setExpandVertical(true);
+        scroller.addListener(SWT.Resize, e -> {
+            // Classic scroll bars: GTK's overlay bars are invisible until the pointer moves over them, so
+            // a page cut off by a small window would not show that it scrolls. Set once the page has a
+            // real size: GTK complains about classic bars in the 1x1 area a window starts with.
+            Point size = scroller.getSize();
+            if (scroller.getScrollbarsMode() != SWT.NONE && size.x > CLASSIC_BARS_FROM && size.y > CLASSIC_BARS_FROM) {
+                scroller.setScrollbarsMode(SWT.NONE);
+            }
+            relayout();
+        });
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(scroller);
         content = new Composite(scroller, SWT.NONE);
         scroller.setContent(content);
-        GridLayoutFactory.fillDefaults().margins(16, 12).spacing(8, 6).applyTo(content);
+        GridLayoutFactory.fillDefaults().margins(MARGIN, 8).spacing(8, 4).applyTo(content);
 
-        Label title = Ui.label(content, "P2P Chat", SWT.NONE);
-        title.setFont(JFaceResources.getHeaderFont());
-
-        Composite identity = new Composite(content, SWT.NONE);
+        identity = new Composite(content, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(4).spacing(8, 4).applyTo(identity);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(identity);
         Ui.label(identity, "Your name:", SWT.NONE);
@@ -97,23 +125,21 @@ final class ConnectView {
                         + "the way. The fingerprint is what people compare: your peer's chat shows it as your key.\n\n"
                         + "Keep the profile's identity.key private. A new key (a new profile, a reinstall) shows up for "
                         + "people who know you as a changed key.");
-        Ui.label(identity, "Profile:", SWT.NONE);
-        profile = Ui.label(identity, "", SWT.NONE);
-        profile.setForeground(Ui.MUTED);
-        GridDataFactory.fillDefaults().grab(true, false).span(3, 1).applyTo(profile);
 
-        Composite heading = new Composite(content, SWT.NONE);
+        // The methods beside what the chosen one is; below both, what connects with it.
+        Composite methodArea = new Composite(content, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).spacing(16, 4).applyTo(methodArea);
+        GridDataFactory.fillDefaults().grab(true, false).indent(0, 4).applyTo(methodArea);
+        Composite heading = new Composite(methodArea, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(2).spacing(8, 0).applyTo(heading);
-        GridDataFactory.fillDefaults().grab(true, false).indent(0, 10).applyTo(heading);
         Ui.heading(heading, "Connection methods");
         HelpButton.create(heading, "Connection methods",
                 "A connection method is how you and your peer exchange the details that connect you. Methods are "
                         + "plug-ins: every installed one is listed here. Your messages never pass through the method: "
                         + "they travel directly between you, encrypted.");
-
-        Composite methodArea = new Composite(content, SWT.NONE);
-        GridLayoutFactory.fillDefaults().numColumns(2).spacing(16, 0).applyTo(methodArea);
-        GridDataFactory.fillDefaults().grab(true, true).applyTo(methodArea);
+        about = new Composite(methodArea, SWT.NONE);
+        GridLayoutFactory.fillDefaults().spacing(0, 2).applyTo(about);
+        GridDataFactory.fillDefaults().grab(true, false).span(1, 2).applyTo(about);
         methods = new TableViewer(methodArea, SWT.SINGLE | SWT.BORDER | SWT.FULL_SELECTION | SWT.V_SCROLL);
         methods.setContentProvider(ArrayContentProvider.getInstance());
         methods.setLabelProvider(new ColumnLabelProvider() {
@@ -128,19 +154,34 @@ final class ConnectView {
                 showDetails(selectedMethod());
             }
         });
-        GridDataFactory.fillDefaults().grab(false, true).hint(190, SWT.DEFAULT).applyTo(methods.getControl());
-        details = new Composite(methodArea, SWT.NONE);
+        GridDataFactory.fillDefaults().align(SWT.FILL, SWT.BEGINNING).hint(180, methodRows(2)).applyTo(methods.getControl());
+        // The keyboard goes from the list to what the chosen method is, then to its panel.
+        methodArea.setTabList(new Control[] {heading, methods.getControl(), about});
+        details = new Composite(content, SWT.NONE);
         GridLayoutFactory.fillDefaults().spacing(0, 6).applyTo(details);
-        GridDataFactory.fillDefaults().grab(true, true).applyTo(details);
+        GridDataFactory.fillDefaults().grab(true, true).indent(0, 2).applyTo(details);
 
-        Label separator = new Label(content, SWT.SEPARATOR | SWT.HORIZONTAL);
-        GridDataFactory.fillDefaults().grab(true, false).indent(0, 6).applyTo(separator);
-        status = Ui.tag(Ui.label(content, "", SWT.NONE), STATUS);
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(status);
+        // The status line stays below the page, never scrolled away.
+        Label separator = new Label(page, SWT.SEPARATOR | SWT.HORIZONTAL);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(separator);
+        Composite footer = new Composite(page, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).margins(12, 4).spacing(16, 0).applyTo(footer);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(footer);
+        status = Ui.tag(Ui.label(footer, "", SWT.NONE), STATUS);
+        GridDataFactory.fillDefaults().align(SWT.BEGINNING, SWT.CENTER).applyTo(status);
+        profile = Ui.tag(Ui.label(footer, "", SWT.NONE), PROFILE);
+        profile.setForeground(Ui.MUTED);
+        GridDataFactory.fillDefaults().grab(true, false).align(SWT.END, SWT.CENTER).applyTo(profile);
+    }
+
+    /** The height of the list of methods showing {@code rows} of them. */
+    private int methodRows(int rows) {
+        Table table = methods.getTable();
+        return rows * table.getItemHeight() + 2 * table.getBorderWidth();
     }
 
     Control control() {
-        return scroller;
+        return page;
     }
 
     /** Shows the profile and our identity; on the UI thread. */
@@ -151,13 +192,14 @@ final class ConnectView {
         if (store == null) {
             username.setText("");
             username.setEnabled(false);
-            profile.setText("-");
+            profile.setText("");
         } else {
             username.setEnabled(true);
             if (!username.isFocusControl()) {
                 username.setText(store.get().username());
             }
-            profile.setText(store.profileDirectory().toString());
+            profile.setText("Profile: " + store.profileDirectory());
+            profile.setToolTipText(store.profileDirectory().toString());
         }
         status.setText(problem != null ? problem : statusText(store, current.size()) + reach(store));
         relayout();
@@ -178,6 +220,8 @@ final class ConnectView {
         } finally {
             refreshing = false;
         }
+        GridDataFactory.createFrom((GridData) methods.getControl().getLayoutData())
+                .hint(180, methodRows(Math.clamp(current.size(), 1, 4))).applyTo(methods.getControl());
         showDetails(keep);
         status.setText(statusText(store, current.size()) + reach(store));
         relayout();
@@ -253,25 +297,28 @@ final class ConnectView {
         shownMethod = id;
         exchange = null;
         peerList = null;
+        for (Control c : about.getChildren()) {
+            c.dispose();
+        }
         for (Control c : details.getChildren()) {
             c.dispose();
         }
-        Composite heading = new Composite(details, SWT.NONE);
+        Composite heading = new Composite(about, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(2).spacing(8, 0).applyTo(heading);
         Ui.heading(heading, method == null ? "No connection methods are installed" : method.displayName());
         if (method != null) {
             HelpButton.create(heading, method.displayName(), method.description());
         }
-        Label description = Ui.label(details, method == null
+        Label description = Ui.label(about, method == null
                 ? "Connection methods are plug-ins. Once one is installed and started it appears here without a restart."
                 : firstSentence(method.description()), SWT.WRAP);
-        GridDataFactory.fillDefaults().grab(true, false).hint(300, SWT.DEFAULT).applyTo(description);
+        GridDataFactory.fillDefaults().grab(true, false).hint(200, SWT.DEFAULT).applyTo(description);
         if (method != null && method.can(ProviderCapability.PASTE)) {
             exchange = new ManualExchangePanel(details, client, this::relayout);
         } else if (method != null && needsOnline(method)) {
             peerList = new PeerListPanel(details, method, client, this::relayout);
         } else if (method != null) {
-            Label none = Ui.label(details, "This connection method cannot be used from the desktop client yet.", SWT.WRAP);
+            Label none = Ui.label(about, "This connection method cannot be used from the desktop client yet.", SWT.WRAP);
             none.setForeground(Ui.MUTED);
         }
         relayout();
@@ -283,9 +330,32 @@ final class ConnectView {
         return end < 0 ? text : text.substring(0, end + 1);
     }
 
+    /**
+     * Lays the page out for the width the window gives it: text wraps to that width (down to
+     * {@value #MIN_WIDTH}, below which it scrolls sideways), and the page scrolls down when it is
+     * higher than the window.
+     */
     private void relayout() {
+        if (scroller.isDisposed()) {
+            return;
+        }
+        int full = scroller.getSize().x - 2 * scroller.getBorderWidth();
+        int least = Math.max(MIN_WIDTH, identity.computeSize(SWT.DEFAULT, SWT.DEFAULT).x + 2 * MARGIN);
+        int width = Math.max(least, full);
+        Point size = content.computeSize(width, SWT.DEFAULT);
+        if (size.y > scroller.getClientArea().height && width == full) { // the vertical bar takes its width
+            width = Math.max(least, full - Math.max(scroller.getVerticalBar().getSize().x, SCROLL_BAR_WIDTH));
+        }
+        if (exchange != null) {
+            exchange.columns(width - 2 * MARGIN);
+        }
+        // The range first, which sizes the page; then its layout (at its size: GTK complains about
+        // controls laid out in a page not sized yet).
+        scroller.setMinSize(content.computeSize(width, SWT.DEFAULT, true));
         content.layout(true, true);
-        scroller.setMinSize(content.computeSize(640, SWT.DEFAULT));
+        status.getParent().layout(true); // the status line's texts change with the page
+        // Once more after GTK gave the bars their room: showing one narrows the area the other's range was set for.
+        Ui.async(scroller, () -> scroller.layout(true));
     }
 
     private void saveUsername() {

@@ -8,6 +8,9 @@ import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.resource.JFaceResources;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.layout.RowLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
@@ -47,6 +50,10 @@ final class ManualExchangePanel {
     /** Lays the page out again after a field appeared or disappeared. */
     private final Runnable relayout;
     private final Composite root;
+    /** Step 2, beside steps 1 and 3 when there is room. */
+    private final Composite answering;
+    /** Step 3, below step 1. */
+    private final Composite pasting;
     private final Combo form;
     private final Text offerText;
     private final Text pastedOffer;
@@ -78,51 +85,81 @@ final class ManualExchangePanel {
         this.client = client;
         this.relayout = relayout;
         root = new Composite(parent, SWT.NONE);
-        GridLayoutFactory.fillDefaults().numColumns(2).spacing(8, 4).applyTo(root);
+        GridLayoutFactory.fillDefaults().numColumns(2).equalWidth(true).spacing(16, 10).applyTo(root);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(root);
 
-        step(root, "1. Start: create an offer", "Create an offer",
+        // Side by side: making an offer (steps 1 and 3) on the left, answering one (step 2) on the right.
+        Composite offering = step(root, "1. Create an offer", "Create an offer",
                 "Click \"Create an offer\". Send the text that appears to your peer through any channel you trust "
                         + "(a messenger, e-mail, a note). Then wait for their answer and paste it in step 3.\n\n"
                         + "\"Compact\" is a short code for P2P Chat apps; choose \"Web app JSON\" if your peer uses "
                         + "the P2P Chat web app.");
-        Composite actions = row(root);
+        Composite actions = new Composite(offering, SWT.NONE); // the form goes below the button when narrow
+        RowLayout wrapping = new RowLayout(SWT.HORIZONTAL);
+        wrapping.center = true;
+        wrapping.marginWidth = wrapping.marginHeight = wrapping.marginLeft = wrapping.marginRight = 0;
+        wrapping.marginTop = wrapping.marginBottom = 0;
+        wrapping.spacing = 12;
+        actions.setLayout(wrapping);
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).applyTo(actions);
         createOffer = Ui.button(actions, "Create offer", CREATE_OFFER, this::createOffer);
-        Ui.label(actions, "Form:", SWT.NONE);
-        form = Ui.tag(new Combo(actions, SWT.READ_ONLY), FORM);
-        form.setItems("Compact (P2P Chat apps)", "Web app JSON");
+        Composite formChoice = new Composite(actions, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).spacing(8, 0).applyTo(formChoice);
+        Ui.label(formChoice, "Form:", SWT.NONE);
+        form = Ui.tag(new Combo(formChoice, SWT.READ_ONLY), FORM);
+        form.setItems("Compact", "Web app JSON");
         form.select(0);
+        form.setToolTipText("Compact: for P2P Chat apps. Web app JSON: for the P2P Chat web app.");
         form.addListener(SWT.Selection, e -> reencode());
-        offerText = descriptionField(root, OFFER_TEXT, true);
-        offerCopy = copyButton(root, offerText);
-        offerStatus = new StepStatus(root, STATUS_OFFER);
+        offerText = descriptionField(offering, OFFER_TEXT, true);
+        offerCopy = copyButton(offering, offerText);
+        offerStatus = new StepStatus(offering, STATUS_OFFER);
 
-        step(root, "2. Or: answer your peer's offer", "Answer an offer",
+        answering = step(root, "2. Or answer an offer", "Answer an offer",
                 "If your peer sent you an offer, paste it here and click \"Create answer\". Send the answer "
                         + "back to your peer; you are connected as soon as they paste it.");
-        pastedOffer = pasteField(PASTED_OFFER, "Paste your peer's offer here");
-        createAnswer = sideButton(Ui.button(root, "Create answer", CREATE_ANSWER, this::createAnswer));
-        answerText = descriptionField(root, ANSWER_TEXT, true);
-        answerCopy = copyButton(root, answerText);
-        answerStatus = new StepStatus(root, STATUS_ANSWER);
+        GridDataFactory.createFrom((GridData) answering.getLayoutData()).span(1, 2).applyTo(answering);
+        pastedOffer = pasteField(answering, PASTED_OFFER, "Paste your peer's offer here");
+        createAnswer = sideButton(Ui.button(answering, "Create answer", CREATE_ANSWER, this::createAnswer));
+        answerText = descriptionField(answering, ANSWER_TEXT, true);
+        answerCopy = copyButton(answering, answerText);
+        answerStatus = new StepStatus(answering, STATUS_ANSWER);
 
-        step(root, "3. Paste your peer's answer", "Paste the answer",
+        pasting = step(root, "3. Paste the answer", "Paste the answer",
                 "After you sent an offer (step 1), your peer answers with a text of their own. Paste it here and "
                         + "click \"Connect\".");
-        pastedAnswer = pasteField(PASTED_ANSWER, "Paste your peer's answer here");
-        connect = sideButton(Ui.button(root, "Connect", CONNECT, this::connect));
-        connectStatus = new StepStatus(root, STATUS_CONNECT);
+        pastedAnswer = pasteField(pasting, PASTED_ANSWER, "Paste your peer's answer here");
+        connect = sideButton(Ui.button(pasting, "Connect", CONNECT, this::connect));
+        connectStatus = new StepStatus(pasting, STATUS_CONNECT);
     }
 
     Composite control() {
         return root;
     }
 
-    private static void step(Composite parent, String title, String helpTitle, String help) {
-        Composite line = row(parent);
-        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).indent(0, 8).applyTo(line);
+    /**
+     * Two columns when {@code width} (what the panel gets) holds two steps side by side, else the
+     * steps one below the other in their order.
+     */
+    void columns(int width) {
+        GridLayout layout = (GridLayout) root.getLayout();
+        int step = Math.max(answering.computeSize(SWT.DEFAULT, SWT.DEFAULT).x, pasting.computeSize(SWT.DEFAULT, SWT.DEFAULT).x);
+        boolean two = (width - layout.horizontalSpacing) / 2 >= step;
+        if (layout.numColumns != (two ? 2 : 1)) {
+            layout.numColumns = two ? 2 : 1;
+            GridDataFactory.createFrom((GridData) answering.getLayoutData()).span(1, two ? 2 : 1).applyTo(answering);
+        }
+    }
+
+    /** A step: its heading with help, over a field and the button beside it. */
+    private static Composite step(Composite parent, String title, String helpTitle, String help) {
+        Composite step = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).spacing(8, 4).applyTo(step);
+        GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.BEGINNING).applyTo(step);
+        Composite line = row(step);
         Ui.heading(line, title);
         HelpButton.create(line, helpTitle, help);
+        return step;
     }
 
     private static Composite row(Composite parent) {
@@ -132,16 +169,22 @@ final class ManualExchangePanel {
         return row;
     }
 
+    /**
+     * A description's field, small: a description is copied or pasted whole, not read. Ours shows
+     * two lines (the Copy button beside it takes all of it); a paste field three, with a scroll
+     * bar (GTK cannot fit a scroll bar into two).
+     */
     private static Text descriptionField(Composite parent, String id, boolean readOnly) {
-        Text field = Ui.tag(new Text(parent, SWT.MULTI | SWT.WRAP | SWT.V_SCROLL | SWT.BORDER
-                | (readOnly ? SWT.READ_ONLY : SWT.NONE)), id);
+        Text field = Ui.tag(new Text(parent, SWT.MULTI | SWT.WRAP | SWT.BORDER
+                | (readOnly ? SWT.READ_ONLY : SWT.V_SCROLL)), id);
         field.setFont(JFaceResources.getTextFont());
-        GridDataFactory.fillDefaults().grab(true, false).hint(300, 3 * field.getLineHeight() + 6).applyTo(field);
+        int lines = readOnly ? 2 : 3;
+        GridDataFactory.fillDefaults().grab(true, false).hint(120, lines * field.getLineHeight() + 6).applyTo(field);
         return field;
     }
 
-    private Text pasteField(String id, String hint) {
-        Text field = descriptionField(root, id, false);
+    private static Text pasteField(Composite parent, String id, String hint) {
+        Text field = descriptionField(parent, id, false);
         field.setMessage(hint);
         return field;
     }

@@ -135,7 +135,8 @@ final class PeerListPanel {
         column("Id", 210, PeerListPanel::shortId);
         column("Where", 150, PeerAddress::scope);
         peers.addDoubleClickListener(e -> connectSelected());
-        GridDataFactory.fillDefaults().grab(true, true).hint(300, 7 * peers.getTable().getItemHeight()).applyTo(peers.getControl());
+        // Three rows at least; a taller window gives the list the rest of its height.
+        GridDataFactory.fillDefaults().grab(true, true).hint(300, 3 * peers.getTable().getItemHeight()).applyTo(peers.getControl());
         Button connect = Ui.button(root, "Connect", CONNECT, this::connectSelected);
         connect.setToolTipText("Ask the selected person to connect (or double-click them)");
         GridDataFactory.fillDefaults().align(SWT.FILL, SWT.BEGINNING).applyTo(connect);
@@ -143,17 +144,16 @@ final class PeerListPanel {
         peersStatus.setForeground(Ui.MUTED);
         GridDataFactory.fillDefaults().grab(true, false).span(2, 1).hint(300, SWT.DEFAULT).applyTo(peersStatus);
 
-        Composite byIdHeading = row(root);
-        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).indent(0, 6).applyTo(byIdHeading);
-        Ui.heading(byIdHeading, "Connect by id");
-        HelpButton.create(byIdHeading, "Connect by id",
+        Composite byId = row(root); // one line: the button names what the field is for
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).indent(0, 6).applyTo(byId);
+        peerId = Ui.tag(new Text(byId, SWT.SINGLE | SWT.BORDER), PEER_ID);
+        peerId.setMessage("Your peer's id, if they are not listed");
+        peerId.addListener(SWT.DefaultSelection, e -> connectById());
+        GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).applyTo(peerId);
+        Ui.button(byId, "Connect by id", CONNECT_BY_ID, this::connectById);
+        HelpButton.create(byId, "Connect by id",
                 "People who are not listed can still be reached by their id. Ask them for it (they copy it with "
                         + "\"Copy my id\") and paste it here; a name works too if only one person listed has it.");
-        peerId = Ui.tag(new Text(root, SWT.SINGLE | SWT.BORDER), PEER_ID);
-        peerId.setMessage("Your peer's id");
-        peerId.addListener(SWT.DefaultSelection, e -> connectById());
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(peerId);
-        Ui.button(root, "Connect by id", CONNECT_BY_ID, this::connectById);
         status = new StepStatus(root, STATUS);
         cancel = Ui.button(root, "Cancel", CANCEL, this::cancel);
         cancel.setToolTipText("Stop asking: the request is withdrawn");

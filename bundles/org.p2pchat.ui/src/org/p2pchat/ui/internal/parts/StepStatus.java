@@ -9,22 +9,25 @@ import org.eclipse.swt.widgets.ProgressBar;
 
 /**
  * The line under a step: an indeterminate progress bar while it works, then what happened, an
- * error in red. The user can always try the step again.
+ * error in red; nothing while there is nothing to say. The user can always try the step again.
  */
 final class StepStatus {
 
+    private final Composite box;
     private final ProgressBar bar;
     private final Label text;
 
     StepStatus(Composite parent, String id) {
-        Composite box = new Composite(parent, SWT.NONE);
+        box = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(2).spacing(8, 0).applyTo(box);
         GridDataFactory.fillDefaults().grab(true, false).span(2, 1).applyTo(box);
         bar = new ProgressBar(box, SWT.INDETERMINATE | SWT.HORIZONTAL);
         GridDataFactory.fillDefaults().align(SWT.BEGINNING, SWT.CENTER).hint(90, SWT.DEFAULT).applyTo(bar);
         text = Ui.tag(new Label(box, SWT.WRAP), id);
-        GridDataFactory.fillDefaults().grab(true, false).hint(300, SWT.DEFAULT).applyTo(text);
-        set("", false, false);
+        GridDataFactory.fillDefaults().grab(true, false).hint(100, SWT.DEFAULT).applyTo(text);
+        text.setForeground(Ui.MUTED);
+        Ui.show(bar, false);
+        Ui.show(box, false);
     }
 
     void busy(String message) {
@@ -44,8 +47,9 @@ final class StepStatus {
             return;
         }
         Ui.show(bar, working);
+        Ui.show(box, working || !message.isEmpty()); // an empty line takes no room
         text.setText(message);
         text.setForeground(error ? Ui.ERROR : Ui.MUTED);
-        text.getParent().getParent().layout(true, true);
+        Ui.relayout(box);
     }
 }

@@ -118,6 +118,23 @@ public final class Ui {
         return button;
     }
 
+    /** Data key of a page's {@code Runnable} that lays it out again, scroll range included. */
+    static final String RELAYOUT = "org.p2pchat.ui.relayout";
+
+    /**
+     * Lays out again what holds {@code changed}, which grew or shrank: the page around it (so a
+     * scrolled page's range follows), or else its parent.
+     */
+    static void relayout(Control changed) {
+        for (Control c = changed.getParent(); c != null; c = c.getParent()) {
+            if (c.getData(RELAYOUT) instanceof Runnable pageLayout) {
+                pageLayout.run();
+                return;
+            }
+        }
+        changed.getParent().layout(true, true);
+    }
+
     static void show(Control control, boolean visible) {
         control.setVisible(visible);
         GridDataFactory.createFrom(gridData(control)).exclude(!visible).applyTo(control);
