@@ -80,6 +80,17 @@ public interface MessageHistory extends AutoCloseable {
      */
     List<StoredMessage> acknowledge(String conversationId, long seq);
 
+    /**
+     * The peer says it has our messages up to {@code seq}. If that is more than we ever numbered
+     * (this history lost what it sent to the peer: a new installation with the same key, a history
+     * made again), our numbering goes on after {@code seq}, and our messages not acknowledged yet are
+     * numbered again after it, in their order, so that the peer does not take them for repeats.
+     * Otherwise nothing changes.
+     *
+     * @return the messages numbered again, oldest first; empty if none was
+     */
+    List<StoredMessage> continueNumberingAfter(String conversationId, long seq);
+
     /** Our sequenced messages not acknowledged yet (any state but DELIVERED), by sequence number. */
     List<StoredMessage> unacknowledged(String conversationId);
 

@@ -194,6 +194,26 @@ class MessageHistoryTest {
     }
 
     @Test
+    void aPeerWithMoreOfOursThanWeNumberedMakesOurNumberingGoOnAfterIt() {
+        history.addOutgoing(bob, "a", "Alice", "one", 1, true);
+        history.addOutgoing(bob, "b", "Alice", "two", 2, true);
+        history.acknowledge(bob, 1);
+        assertEquals(List.of(), history.continueNumberingAfter(bob, 2), "what we numbered: nothing changes");
+        assertEquals(2, history.message(bob, "b").orElseThrow().seq());
+
+        // The peer has 40 of ours: this history was made again and numbered from 1.
+        List<StoredMessage> renumbered = history.continueNumberingAfter(bob, 40);
+        assertEquals(List.of("b"), messageIds(renumbered));
+        assertEquals(41, renumbered.get(0).seq());
+        assertEquals(41, history.message(bob, "b").orElseThrow().seq());
+        assertEquals(1, history.message(bob, "a").orElseThrow().seq(), "a delivered one keeps its number");
+        assertEquals(42, history.addOutgoing(bob, "c", "Alice", "three", 3, true).seq(), "new ones follow");
+        assertEquals(List.of(), history.acknowledge(bob, 40), "nothing of ours is up to 40 now");
+        assertEquals(List.of("b", "c"), messageIds(history.unacknowledged(bob)));
+        assertEquals(List.of(), history.continueNumberingAfter(bob, 42));
+    }
+
+    @Test
     void acknowledgingDeliversOurSequencedMessagesUpToTheNumber() {
         history.addOutgoing(bob, "a", "Alice", "one", 1, true);
         history.addOutgoing(bob, "u", "Alice", "unsequenced", 2, false);

@@ -343,6 +343,35 @@ final class H2MessageHistory implements MessageHistory {
     }
 
     @Override
+    public List<StoredMessage> continueNumberingAfter(String conversationId, long seq) {
+        return db.transaction(() -> {
+            Counters counters = counters(conversationId);
+            if (seq <= counters.lastOutSeq()) {
+                return List.of();
+            }
+            PreparedStatement select = db.statement("SELECT " + MESSAGE + " FROM message m "
+                    + "WHERE m.conversation_id = ? AND m.pending = TRUE ORDER BY m.seq");
+            select.setString(1, conversationId);
+            PreparedStatement renumber = db.statement("UPDATE message SET seq = ? WHERE row_id = ?");
+            List<StoredMessage> renumbered = new ArrayList<>();
+            long next = seq;
+            for (StoredMessage m : HistoryConnection.all(select, rs -> message(rs, 1))) {
+                next++;
+                renumber.setLong(1, next);
+                renumber.setLong(2, m.row());
+                renumber.executeUpdate();
+                renumbered.add(new StoredMessage(m.row(), m.conversationId(), m.messageId(), m.direction(), next,
+                        m.sender(), m.text(), m.timestamp(), m.state()));
+            }
+            PreparedStatement update = db.statement("UPDATE conversation SET last_out_seq = ? WHERE id = ?");
+            update.setLong(1, next);
+            update.setString(2, conversationId);
+            update.executeUpdate();
+            return renumbered;
+        });
+    }
+
+    @Override
     public List<StoredMessage> unacknowledged(String conversationId) {
         return db.transaction(() -> {
             counters(conversationId);

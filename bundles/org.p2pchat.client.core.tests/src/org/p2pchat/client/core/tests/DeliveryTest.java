@@ -237,6 +237,37 @@ class DeliveryTest {
     }
 
     @Test
+    void aSenderWhoseHistoryWasMadeAgainIsNotTakenForRepeats() throws Exception {
+        HistoryService histories = Peers.service(HistoryService.class);
+        InTheMiddle mailbox = Peers.folderProvider();
+        Peers.Person alice = onDisk("alice", histories, mailbox);
+        Peers.Person bob = onDisk("bob", histories, mailbox);
+        Peers.meetOnline(work.resolve("mailbox"), alice, bob);
+        Conversation[] c = connect(alice, bob);
+        for (String text : List.of("one", "two")) {
+            awaitState(alice, c[0].send(text).get(T, TimeUnit.SECONDS).id(), DeliveryState.DELIVERED);
+        }
+        // Alice keeps her key but her history is gone (a new installation): she numbers from 1 again.
+        restart(alice);
+        restart(bob);
+        Files.delete(work.resolve("alice").resolve("history.mv.db"));
+        Peers.Person alice2 = onDisk("alice", histories, mailbox);
+        Peers.Person bob2 = onDisk("bob", histories, mailbox);
+        alice2.client().goOnline(FOLDER);
+        bob2.client().goOnline(FOLDER);
+        Conversation[] again = connect(alice2, bob2);
+        ChatMessage three = again[0].send("three").get(T, TimeUnit.SECONDS);
+        awaitState(alice2, three.id(), DeliveryState.DELIVERED);
+        bob2.events().await(ClientEvent.MessageReceived.class, r -> r.message().id().equals(three.id()));
+        assertEquals(List.of("three"), shown(bob2));
+        assertEquals(List.of("one", "two", "three"), texts(bob2, again[1], Direction.INCOMING));
+        ChatMessage four = again[0].send("four").get(T, TimeUnit.SECONDS);
+        awaitState(alice2, four.id(), DeliveryState.DELIVERED);
+        assertEquals(4, alice2.history().message(again[0].historyId().orElseThrow(), four.id()).orElseThrow().seq(),
+                "numbered after what Bob has");
+    }
+
+    @Test
     void sendAgainConnectsToThePeerAndDeliversAMessageThatWasNotDelivered() throws Exception {
         Peers.Pair pair = pair();
         Conversation[] c = connect(pair.alice(), pair.bob());

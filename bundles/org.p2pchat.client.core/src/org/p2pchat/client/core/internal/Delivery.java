@@ -359,6 +359,14 @@ final class Delivery {
 
     /** Our messages up to {@code seq} are delivered: stored so, shown so, not sent again. */
     private void markDelivered(long seq) {
+        List<StoredMessage> renumbered = history.continueNumberingAfter(historyId, seq);
+        if (!renumbered.isEmpty()) {
+            // The peer has more of ours than this history numbered (it was made again): ours go on after it.
+            LOG.log(Level.WARNING, "the peer has our messages up to {0}, beyond this history's numbering: "
+                    + "{1} message(s) numbered again after it", seq, renumbered.size());
+            unacknowledged.clear();
+            renumbered.forEach(m -> unacknowledged.put(m.seq(), m));
+        }
         List<StoredMessage> delivered = history.acknowledge(historyId, seq);
         for (StoredMessage m : delivered) {
             StoredMessage before = unacknowledged.get(m.seq());
