@@ -167,11 +167,30 @@ final class ConnectView {
         Composite footer = new Composite(page, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(2).margins(12, 4).spacing(16, 0).applyTo(footer);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(footer);
+        // The status takes the width the profile's path leaves (a long text is cut, not pushed out of the
+        // window); the path takes at most a third of the line (its tooltip has it whole).
         status = Ui.tag(Ui.label(footer, "", SWT.NONE), STATUS);
-        GridDataFactory.fillDefaults().align(SWT.BEGINNING, SWT.CENTER).applyTo(status);
+        GridDataFactory.fillDefaults().grab(true, false).hint(1, SWT.DEFAULT).align(SWT.FILL, SWT.CENTER)
+                .applyTo(status);
         profile = Ui.tag(Ui.label(footer, "", SWT.NONE), PROFILE);
         profile.setForeground(Ui.MUTED);
-        GridDataFactory.fillDefaults().grab(true, false).align(SWT.END, SWT.CENTER).applyTo(profile);
+        GridDataFactory.fillDefaults().align(SWT.END, SWT.CENTER).applyTo(profile);
+        footer.addListener(SWT.Resize, e -> {
+            GridData data = (GridData) profile.getLayoutData();
+            int third = Math.max(80, footer.getClientArea().width / 3);
+            int wanted = profile.computeSize(SWT.DEFAULT, SWT.DEFAULT).x;
+            int hint = wanted > third ? third : SWT.DEFAULT;
+            if (data.widthHint != hint) {
+                data.widthHint = hint;
+                footer.layout();
+            }
+        });
+    }
+
+    /** The status line's text; whole in its tooltip, as the line may cut it. */
+    private void showStatus(String text) {
+        status.setText(text);
+        status.setToolTipText(text);
     }
 
     /** The height of the list of methods showing {@code rows} of them. */
@@ -201,7 +220,7 @@ final class ConnectView {
             profile.setText("Profile: " + store.profileDirectory());
             profile.setToolTipText(store.profileDirectory().toString());
         }
-        status.setText(problem != null ? problem : statusText(store, current.size()) + reach(store));
+        showStatus(problem != null ? problem : statusText(store, current.size()) + reach(store));
         relayout();
     }
 
@@ -223,7 +242,7 @@ final class ConnectView {
         GridDataFactory.createFrom((GridData) methods.getControl().getLayoutData())
                 .hint(180, methodRows(Math.clamp(current.size(), 1, 4))).applyTo(methods.getControl());
         showDetails(keep);
-        status.setText(statusText(store, current.size()) + reach(store));
+        showStatus(statusText(store, current.size()) + reach(store));
         relayout();
     }
 
@@ -236,7 +255,7 @@ final class ConnectView {
         }
         SettingsStore store = client.settingsStore();
         if (!status.isDisposed() && status.getText().startsWith("Ready")) {
-            status.setText(statusText(store, current.size()) + reach(store));
+            showStatus(statusText(store, current.size()) + reach(store));
         }
     }
 
