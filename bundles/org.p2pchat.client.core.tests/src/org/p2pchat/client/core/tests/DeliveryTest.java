@@ -323,27 +323,13 @@ class DeliveryTest {
         return pair;
     }
 
-    /** A person whose history is kept in its profile folder (opened again after {@link #restart}). */
+    /** A person whose profile and history are kept in {@code work/name} (opened again after a restart). */
     private Peers.Person onDisk(String name, HistoryService histories, ConnectionProvider provider) throws Exception {
-        Path profile = work.resolve(name);
-        boolean existed = Files.exists(profile.resolve("identity.key"));
-        Files.createDirectories(profile);
-        IdentityService identity = new Ed25519IdentityService(profile);
-        SettingsStore settings = new JsonSettingsStore(profile);
-        if (!existed) {
-            settings.save(Settings.defaults().withUsername(name).withIceServers(List.of()));
-        }
-        MessageHistory history = histories.open(profile, Optional.empty());
-        Peers.Person person = Peers.open(name, profile, identity, settings, null, history, provider);
-        open.push(history);
-        open.push(person);
-        return person;
+        return Peers.onDisk(name, work.resolve(name), histories, provider, open);
     }
 
-    /** Closes a person's client and history (the process ends). */
-    private void restart(Peers.Person person) {
-        person.client().close();
-        person.history().close();
+    private static void restart(Peers.Person person) {
+        Peers.restart(person);
     }
 
     /** {@code from} asks {@code to} through the folder, {@code to} accepts; both connected. */

@@ -77,6 +77,32 @@ final class Peers {
      * A fresh identity in {@code profile} (as after reinstalling): the profile's vault, where the
      * key is kept, is moved away.
      */
+    /**
+     * A person whose profile and history are kept in {@code profile} (opened again after
+     * {@link #restart}); both are pushed on {@code open} to be closed after the test.
+     */
+    static Person onDisk(String name, Path profile, HistoryService histories, ConnectionProvider provider,
+            java.util.Deque<AutoCloseable> open) throws Exception {
+        boolean existed = Files.exists(profile);
+        Files.createDirectories(profile);
+        IdentityService identity = new Ed25519IdentityService(profile);
+        SettingsStore settings = new JsonSettingsStore(profile);
+        if (!existed) {
+            settings.save(Settings.defaults().withUsername(name).withIceServers(List.of()));
+        }
+        MessageHistory history = histories.open(profile, java.util.Optional.empty());
+        Person person = open(name, profile, identity, settings, null, history, provider);
+        open.push(history);
+        open.push(person);
+        return person;
+    }
+
+    /** Closes a person's client and history (the process ends). */
+    static void restart(Person person) {
+        person.client().close();
+        person.history().close();
+    }
+
     static IdentityService newIdentity(Path profile) throws IOException {
         try (var entries = Files.list(profile)) {
             for (Path p : entries.filter(p -> p.getFileName().toString().startsWith("secrets")

@@ -163,26 +163,12 @@ class VerificationTest {
         bob.events().await(ClientEvent.Ended.class, e -> bob.events().of(ClientEvent.Ended.class).size() > before);
     }
 
-    /** A person whose profile and history are kept in {@code work/name} (opened again after {@link #restart}). */
+    /** A person whose profile and history are kept in {@code work/name} (opened again after a restart). */
     private Peers.Person onDisk(String name, HistoryService histories, InTheMiddle provider) throws Exception {
-        Path profile = work.resolve(name);
-        boolean existed = Files.exists(profile);
-        Files.createDirectories(profile);
-        IdentityService identity = new Ed25519IdentityService(profile);
-        SettingsStore settings = new JsonSettingsStore(profile);
-        if (!existed) {
-            settings.save(Settings.defaults().withUsername(name).withIceServers(List.of()));
-        }
-        MessageHistory history = histories.open(profile, Optional.empty());
-        Peers.Person person = Peers.open(name, profile, identity, settings, null, history, provider);
-        open.push(history);
-        open.push(person);
-        return person;
+        return Peers.onDisk(name, work.resolve(name), histories, provider, open);
     }
 
-    /** Closes a person's client and history (the process ends). */
     private static void restart(Peers.Person person) {
-        person.client().close();
-        person.history().close();
+        Peers.restart(person);
     }
 }
