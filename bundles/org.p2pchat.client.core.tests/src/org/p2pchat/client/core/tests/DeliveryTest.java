@@ -232,6 +232,8 @@ class DeliveryTest {
         ChatMessage four = again[0].send("four").get(T, TimeUnit.SECONDS);
         assertEquals(4, four.seq());
         awaitState(alice2, four.id(), DeliveryState.DELIVERED);
+        // Bob acknowledges before his own listeners hear of the message: wait for it to be shown.
+        bob2.events().await(ClientEvent.MessageReceived.class, r -> r.message().id().equals(four.id()));
         assertEquals(List.of("four"), shown(bob2), "nothing Bob had was shown again");
         assertEquals(List.of("one", "two", "three", "four"), texts(bob2, again[1], Direction.INCOMING));
     }

@@ -392,11 +392,12 @@ final class ChatConversation implements Conversation, PeerSessionListener {
             }
         }, client.work());
         LOG.log(Level.DEBUG, "conversation {0} ended: {1} {2}", id, reason, text);
+        // Out of the client's list before anyone hears of the end, so a listener never sees it there.
+        client.ended(this);
         client.post(new ClientEvent.StateChanged(this, ConversationState.ENDED,
                 s == null ? ConnectionState.CLOSED : s.state()));
         client.post(new ClientEvent.Ended(this, reason, text));
         connected.completeExceptionally(why);
-        client.ended(this);
     }
 
     /** Runs {@code action} when the conversation ends (at once if it has). */
