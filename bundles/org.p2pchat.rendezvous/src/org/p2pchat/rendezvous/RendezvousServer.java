@@ -32,7 +32,7 @@ public final class RendezvousServer implements AutoCloseable {
      */
     public static RendezvousServer start(InetSocketAddress address, RendezvousLimits limits, LongSupplier clockMillis)
             throws IOException {
-        return new RendezvousServer(HttpFront.start(address, limits, clockMillis, null));
+        return new RendezvousServer(HttpFront.start(address, limits, clockMillis, null, null));
     }
 
     /**
@@ -43,7 +43,19 @@ public final class RendezvousServer implements AutoCloseable {
      */
     public static RendezvousServer start(InetSocketAddress address, RendezvousLimits limits, Tls tls)
             throws IOException {
-        return new RendezvousServer(HttpFront.start(address, limits, System::currentTimeMillis, tls));
+        return new RendezvousServer(HttpFront.start(address, limits, System::currentTimeMillis, tls, null));
+    }
+
+    /**
+     * Starts a server that also hands out short-lived credentials for {@code turn} on
+     * {@code GET /v1/turn} (null: no TURN, as the other {@code start} methods), with {@code tls}
+     * (null: plain HTTP) and {@code clockMillis}.
+     *
+     * @throws IOException if the port cannot be bound or the key store cannot be read
+     */
+    public static RendezvousServer start(InetSocketAddress address, RendezvousLimits limits, LongSupplier clockMillis,
+            Tls tls, TurnService turn) throws IOException {
+        return new RendezvousServer(HttpFront.start(address, limits, clockMillis, tls, turn));
     }
 
     /** The address the server listens on, with the actual port. */

@@ -3,5 +3,5 @@
  * and the authenticated API with push delivery ({@code /v1}, the bundle's API.md) within
  * {@link org.p2pchat.rendezvous.RendezvousLimits}. Headless, for the relay product to host.
  */
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package org.p2pchat.rendezvous;

@@ -5,11 +5,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real coturn STUN/TURN server for tests, started on a test-namespace address with long-term
- * credentials, and stopped on close. Needs Debian's coturn package (the test command installs it).
+ * credentials ({@link #start}) or time-limited ones from a shared secret ({@link #startWithSecret}),
+ * and stopped on close. Needs Debian's coturn package (the test command installs it).
  */
 public final class Coturn implements AutoCloseable {
 
@@ -29,6 +31,21 @@ public final class Coturn implements AutoCloseable {
 
     /** Starts coturn listening on {@code address:port} (UDP and TCP); waits until it accepts connections. */
     public static Coturn start(Path workDir, String address, int port) throws IOException, InterruptedException {
+        return start(workDir, address, port, List.of("lt-cred-mech", "user=" + USER + ":" + PASSWORD));
+    }
+
+    /**
+     * Starts coturn with time-limited credentials (the TURN REST scheme, {@code use-auth-secret}):
+     * it accepts user names {@code <expiry, Unix seconds>:<anything>} whose password is
+     * base64(HMAC-SHA1({@code secret}, user name)), until the expiry.
+     */
+    public static Coturn startWithSecret(Path workDir, String address, int port, String secret)
+            throws IOException, InterruptedException {
+        return start(workDir, address, port, List.of("use-auth-secret", "static-auth-secret=" + secret));
+    }
+
+    private static Coturn start(Path workDir, String address, int port, List<String> authentication)
+            throws IOException, InterruptedException {
         Path turnserver = Path.of("/usr/bin/turnserver");
         if (!Files.isExecutable(turnserver)) {
             throw new IllegalStateException("coturn is not installed (apt-get install coturn); ./run-tests.sh installs it");
@@ -42,8 +59,7 @@ public final class Coturn implements AutoCloseable {
                 "min-port=49152",
                 "max-port=49200",
                 "realm=" + REALM,
-                "lt-cred-mech",
-                "user=" + USER + ":" + PASSWORD,
+                String.join("\n", authentication),
                 "fingerprint",
                 "no-tls",
                 "no-dtls",
@@ -76,6 +92,14 @@ public final class Coturn implements AutoCloseable {
 
     public String stunUrl() {
         return "stun:" + address + ":" + port;
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public int port() {
+        return port;
     }
 
     public String turnUrl() {

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.p2pchat.rendezvous.RendezvousLimits;
 import org.p2pchat.rendezvous.RendezvousServer;
+import org.p2pchat.rendezvous.TurnService;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -67,11 +68,20 @@ final class TestServer implements AutoCloseable {
     private volatile String serviceId;
 
     TestServer(RendezvousLimits limits) throws IOException {
+        this(limits, null, T0);
+    }
+
+    /**
+     * A server handing out credentials for {@code turn} (null: none), whose clock starts at
+     * {@code startMillis} (TURN servers check credentials' expiry against the real time).
+     */
+    TestServer(RendezvousLimits limits, TurnService turn, long startMillis) throws IOException {
+        clock.set(startMillis);
         // Every test client connects from 127.0.0.1: the cap per address would count them as one client.
         RendezvousLimits oneAddress = limits.toBuilder()
                 .maxConnectionsPerAddress(Math.max(limits.maxConnectionsPerAddress(), 10_000)).build();
         server = RendezvousServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), oneAddress,
-                clock::get);
+                clock::get, null, turn);
         base = URI.create("http://127.0.0.1:" + server.address().getPort());
     }
 

@@ -36,6 +36,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.p2pchat.rendezvous.auth.SignedRequest;
 import org.p2pchat.rendezvous.RendezvousLimits;
 import org.p2pchat.rendezvous.RendezvousServer;
+import org.p2pchat.rendezvous.TurnService;
 
 /**
  * The HTTP side of the service on Eclipse Jetty 12 (core handlers, no servlets): the legacy API
@@ -73,6 +74,7 @@ public final class HttpFront extends Handler.Abstract {
     private final RequestAuthenticator authenticator;
     private final SignedApi signedApi;
     private final RateLimiter limiter;
+    private final TurnCredentials turn;
     private final Server server;
     private final ServerConnector connector;
     private final ConnectionGuard guard;
@@ -81,7 +83,7 @@ public final class HttpFront extends Handler.Abstract {
             Thread.ofPlatform().daemon().name("rendezvous-sweeper").factory());
 
     private HttpFront(InetSocketAddress address, RendezvousLimits limits, LongSupplier clock,
-            RendezvousServer.Tls tls) {
+            RendezvousServer.Tls tls, TurnService turnService) {
         long now = clock.getAsLong();
         this.signedRendezvous = new SignedRendezvous(limits, clock, new SignalBudget("/v1", limits));
         this.rendezvous = new Rendezvous(limits, clock, new SignalBudget("legacy", limits), signedRendezvous::isListed);
@@ -94,7 +96,10 @@ public final class HttpFront extends Handler.Abstract {
         threads.setName("rendezvous-http");
         threads.setDaemon(true);
         this.server = new Server(threads);
-        this.signedApi = new SignedApi(limits, clock, signedRendezvous, authenticator, new SessionKeys(), threads);
+        this.turn = turnService == null ? null
+                : new TurnCredentials(turnService, limits.maxTrackedKeys(), limits.maxTrackedAddresses(), now);
+        this.signedApi = new SignedApi(limits, clock, signedRendezvous, authenticator, new SessionKeys(), threads,
+                turn);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setRequestHeaderSize(limits.maxRequestHeaderBytes());
@@ -127,10 +132,10 @@ public final class HttpFront extends Handler.Abstract {
         server.setHandler(this);
     }
 
-    /** Starts the front; {@code tls} null: plain HTTP. */
+    /** Starts the front; {@code tls} null: plain HTTP; {@code turn} null: no TURN credentials. */
     public static HttpFront start(InetSocketAddress address, RendezvousLimits limits, LongSupplier clock,
-            RendezvousServer.Tls tls) throws IOException {
-        HttpFront front = new HttpFront(address, limits, clock, tls);
+            RendezvousServer.Tls tls, TurnService turn) throws IOException {
+        HttpFront front = new HttpFront(address, limits, clock, tls, turn);
         try {
             front.server.start();
         } catch (Exception e) {
@@ -164,6 +169,9 @@ public final class HttpFront extends Handler.Abstract {
         signedRendezvous.sweep();
         authenticator.sweep(now);
         limiter.sweep(now);
+        if (turn != null) {
+            turn.sweep(now);
+        }
     }
 
     public RendezvousServer.Statistics statistics() {

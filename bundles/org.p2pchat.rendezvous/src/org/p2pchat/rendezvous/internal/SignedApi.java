@@ -14,7 +14,7 @@ final class SignedApi {
 
     private static final String ROUTES = "the /v1 routes are GET /v1/info, POST and DELETE /v1/register,"
             + " GET /v1/peers?limit=<1.." + SignedRendezvous.MAX_PAGE_PEERS + ">&after=<id>, GET /v1/peers/<id>,"
-            + " POST /v1/signal, GET /v1/signals?wait=<0.." + SignedRendezvous.MAX_WAIT_SECONDS + ">";
+            + " POST /v1/signal, GET /v1/signals?wait=<0.." + SignedRendezvous.MAX_WAIT_SECONDS + ">, GET /v1/turn";
     private static final String PEERS_QUERY = "the query parameters of /v1/peers are limit=<1.."
             + SignedRendezvous.MAX_PAGE_PEERS + "> and after=<id>, each at most once";
     private static final byte[] SUCCESS = Json.write(out -> out.beginObject().name("success").value(true).endObject());
@@ -28,9 +28,11 @@ final class SignedApi {
     private final byte[] info;
     /** Where waiting fetches are answered. */
     private final Executor executor;
+    /** The TURN credentials {@code GET /v1/turn} issues; null when this service offers no TURN. */
+    private final TurnCredentials turn;
 
     SignedApi(RendezvousLimits limits, LongSupplier clock, SignedRendezvous rendezvous,
-            RequestAuthenticator authenticator, SessionKeys sessionKeys, Executor executor) {
+            RequestAuthenticator authenticator, SessionKeys sessionKeys, Executor executor, TurnCredentials turn) {
         this.limits = limits;
         this.clock = clock;
         this.rendezvous = rendezvous;
@@ -38,8 +40,9 @@ final class SignedApi {
         this.sessionKeys = sessionKeys;
         this.info = Json.write(out -> out.beginObject().name("api").value("p2pchat-rendezvous").name("version")
                 .value(2).name("push").value("long-poll").name("service").value(authenticator.serviceId())
-                .endObject());
+                .name("turn").value(turn != null).endObject());
         this.executor = executor;
+        this.turn = turn;
     }
 
     /** Answers a request whose (normalised) path is {@code /v1} or below it. */
@@ -81,6 +84,14 @@ final class SignedApi {
                     exchange.mayWait(wait);
                 }
                 return answer;
+            }
+            case "/v1/turn": {
+                HttpFront.require(exchange, "GET", method.equals("GET"));
+                if (turn == null) {
+                    throw new ApiException(404, "this service offers no TURN server (GET /v1/info says \"turn\":false)");
+                }
+                String id = authenticate(exchange, exchange.body(), false).key();
+                return new Response(200, turn.issue(id, exchange.remoteAddress(), clock.getAsLong()));
             }
             default:
                 String id = path.startsWith("/v1/peers/") ? path.substring("/v1/peers/".length()) : "";
