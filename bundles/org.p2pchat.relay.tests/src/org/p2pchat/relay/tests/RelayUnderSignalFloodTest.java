@@ -184,7 +184,7 @@ class RelayUnderSignalFloodTest {
     }
 
     /** A peer of the authenticated API with a fresh Ed25519 key, signing for the relay's id. */
-    private static final class Peer {
+    static final class Peer {
         final KeyPair keys;
         final String id;
         final String service;

@@ -72,11 +72,33 @@ public final class RelayApplication implements IApplication {
     private Object serve(RelayConfig.Run run, List<String> signals) throws InterruptedException {
         log.info("config: " + (run.configFile() == null ? "no file, defaults and options" : run.configFile()));
         log.info("limits: " + LimitKeys.describe(run.limits()));
+        TurnKeys.Turn turn = run.turn();
+        CoturnSupervisor coturn = null;
+        if (turn != null) {
+            // The service's toString leaves the secret out; nothing here prints it.
+            log.info("TURN: credentials for " + String.join(", ", turn.service().urls()) + " valid "
+                    + turn.service().ttlSeconds() + " s, on GET /v1/turn to authenticated clients"
+                    + (turn.coturn() == null ? " (coturn runs elsewhere with the same secret)" : ""));
+            if (turn.coturn() != null) {
+                coturn = new CoturnSupervisor(turn.coturn(), log);
+                try {
+                    coturn.start();
+                } catch (IOException | RuntimeException e) {
+                    log.error("TURN: " + e.getMessage());
+                    coturn.close();
+                    return EXIT_CANNOT_START;
+                }
+            }
+        }
         RendezvousServer server;
         try {
-            server = RendezvousServer.start(run.address(), run.limits(), run.tls());
+            server = RendezvousServer.start(run.address(), run.limits(), System::currentTimeMillis, run.tls(),
+                    turn == null ? null : turn.service());
         } catch (IOException e) {
             log.error("cannot listen on " + text(run.address()) + ": " + e.getMessage());
+            if (coturn != null) {
+                coturn.close();
+            }
             return EXIT_CANNOT_START;
         }
         try {
@@ -88,6 +110,9 @@ public final class RelayApplication implements IApplication {
             log.info("stopping (" + stopCause.get() + ")");
         } finally {
             server.close();
+            if (coturn != null) {
+                coturn.close();
+            }
         }
         log.info("stopped");
         return EXIT_OK;

@@ -46,15 +46,21 @@ final class RelayConfig {
     /**
      * @param tls HTTPS from a PKCS#12 key store, or null for plain HTTP
      * @param configFile the config file read, or null
+     * @param turn TURN credentials to hand out and the coturn to supervise, or null for none
      */
-    record Run(InetSocketAddress address, RendezvousLimits limits, RendezvousServer.Tls tls, Path configFile)
-            implements Command {
+    record Run(InetSocketAddress address, RendezvousLimits limits, RendezvousServer.Tls tls, Path configFile,
+            TurnKeys.Turn turn) implements Command {
     }
 
     private RelayConfig() {
     }
 
     static Command parse(String... args) throws ConfigException {
+        return parse(System.getenv(), args);
+    }
+
+    /** As {@link #parse(String...)} with this environment (where {@code P2PCHAT_TURN_SECRET} may be). */
+    static Command parse(Map<String, String> environment, String... args) throws ConfigException {
         for (String arg : args) {
             if (arg.equals("--help") || arg.equals("-h") || arg.equals("help")) {
                 return new Help();
@@ -106,12 +112,13 @@ final class RelayConfig {
         }
         InetAddress bind = settings.containsKey("bind") ? bindAddress(settings.get("bind")) : literal(DEFAULT_BIND);
         int port = settings.containsKey("port") ? port(settings.get("port")) : DEFAULT_PORT;
-        return new Run(new InetSocketAddress(bind, port), LimitKeys.build(settings), tls(settings), configFile);
+        return new Run(new InetSocketAddress(bind, port), LimitKeys.build(settings), tls(settings), configFile,
+                TurnKeys.parse(settings, environment));
     }
 
     static boolean isKey(String key) {
         return key.equals("bind") || key.equals("port") || key.equals(TLS_KEYSTORE) || key.equals(TLS_PASSWORD_FILE)
-                || LimitKeys.isKey(key);
+                || LimitKeys.isKey(key) || TurnKeys.isKey(key);
     }
 
     /** TLS from {@code tls-keystore} and {@code tls-keystore-password-file}, both or neither; null for neither. */
@@ -250,6 +257,10 @@ final class RelayConfig {
         row(s, TLS_KEYSTORE, "", "serve HTTPS with the key and certificate chain of this PKCS#12 file (default: plain"
                 + " HTTP)");
         row(s, TLS_PASSWORD_FILE, "", "a file whose first line is the key store's password");
+        s.append("\nTURN (coturn with time-limited credentials, handed to authenticated clients on GET /v1/turn):\n");
+        for (TurnKeys.Key k : TurnKeys.KEYS) {
+            row(s, k.key(), k.defaultValue(), k.help());
+        }
         s.append("\nLimits:\n");
         for (LimitKeys.LimitKey k : LimitKeys.KEYS) {
             row(s, k.key(), LimitKeys.defaultValue(k), k.help());
