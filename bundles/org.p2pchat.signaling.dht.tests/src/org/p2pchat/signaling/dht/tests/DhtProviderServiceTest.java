@@ -18,7 +18,8 @@ class DhtProviderServiceTest {
         ConnectionProvider provider = Registered.provider();
         assertEquals("dht", provider.id());
         assertEquals("DHT network", provider.displayName());
-        assertEquals(Set.of(ProviderCapability.PEER_LIST, ProviderCapability.CONNECT, ProviderCapability.INCOMING),
+        assertEquals(Set.of(ProviderCapability.PEER_LIST, ProviderCapability.CONNECT, ProviderCapability.INCOMING,
+                ProviderCapability.ICE_SERVERS),
                 provider.capabilities());
         List<ConnectionProvider> all = Registered.context().getServiceReferences(ConnectionProvider.class, null).stream()
                 .map(r -> Registered.context().getService(r)).filter(p -> p.id().equals("dht")).toList();

@@ -58,6 +58,7 @@ final class AuthenticatedApi implements RendezvousApi {
     }
 
     static final String INFO_ROUTE = "/v1/info";
+    static final String TURN_ROUTE = "/v1/turn";
     static final String API_NAME = "p2pchat-rendezvous";
     /** While polling for want of a long poll: how long until we ask for a long poll again. */
     static final Duration LONG_POLL_RETRY = Duration.ofSeconds(15);
@@ -88,6 +89,8 @@ final class AuthenticatedApi implements RendezvousApi {
     private volatile boolean shortPolling;
     /** While {@link #shortPolling}: when to try a long poll again ({@link System#nanoTime()}). */
     private volatile long longPollAgainAt;
+    /** Whether {@code GET /v1/info} said the service hands out TURN credentials ({@code "turn": true}). */
+    private volatile boolean offersTurn;
 
     AuthenticatedApi(URI service, RendezvousHttp http, DhtTimings timings, PublicIdentity self,
             SignedRequest.Signer signer, String name, boolean listed, String serviceId) {
@@ -123,6 +126,30 @@ final class AuthenticatedApi implements RendezvousApi {
     /** The service's id as its {@code /v1/info} gave it last (after a restart it has another). */
     void serviceId(String id) {
         serviceId = id;
+    }
+
+    boolean offersTurn() {
+        return offersTurn;
+    }
+
+    void offersTurn(boolean offers) {
+        offersTurn = offers;
+    }
+
+    /** {@code GET /v1/turn}: the service's STUN/TURN servers with short-lived credentials for us. */
+    IssuedIceServers turn() throws IOException, InterruptedException {
+        Session current = session;
+        RendezvousHttp.Reply reply = asUs("GET", TURN_ROUTE, null, timings.requestTimeout(),
+                RendezvousHttp.SMALL_ANSWER_BYTES, current);
+        if (reply.status() == 401 && current != null) {
+            // The service forgot the session: register again (a new one) and ask once more.
+            reply = asUs("GET", TURN_ROUTE, null, timings.requestTimeout(), RendezvousHttp.SMALL_ANSWER_BYTES,
+                    renewed(current));
+        }
+        if (!reply.ok()) {
+            throw reply.refusal("Fetching TURN credentials");
+        }
+        return IssuedIceServers.parse(reply.json(), service);
     }
 
     /** Whether we poll with {@code wait=0} for now, the service having held no long poll for us. */

@@ -21,6 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 import org.p2pchat.core.IceCandidate;
+import org.p2pchat.core.IceServer;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.signaling.OutboundExchange;
 import org.p2pchat.core.signaling.PeerAddress;
@@ -116,6 +117,29 @@ public final class DhtLink implements ProviderLink {
             }
         }
         return Optional.empty();
+    }
+
+    // ---- STUN/TURN servers ----
+
+    /** The STUN/TURN servers, with credentials for us, of the services that hand them out. */
+    @Override
+    public List<IceServer> iceServers() {
+        List<IceServer> servers = new ArrayList<>();
+        for (ServiceLink link : links) {
+            for (IceServer server : link.turn.servers()) {
+                if (!servers.contains(server)) {
+                    servers.add(server);
+                }
+            }
+        }
+        return servers;
+    }
+
+    /** How many times each service's TURN credentials were fetched, by service; for tests and diagnostics. */
+    public Map<URI, Integer> turnCredentialFetches() {
+        Map<URI, Integer> fetches = new java.util.LinkedHashMap<>();
+        links.forEach(l -> fetches.put(l.service, l.turn.fetches()));
+        return fetches;
     }
 
     // ---- carrying descriptions ----

@@ -38,10 +38,11 @@ public final class DhtSignalingProvider implements ConnectionProvider {
             + "peers there (web app users) connect unverified. On a service that speaks both, a listed client is "
             + "also listed on the web app's API under a web app id, so its users can find you and ask to connect: "
             + "that directory is public by nature, so an unlisted client stays off it (and web app users cannot "
-            + "reach it).";
+            + "reach it). A service that runs a TURN server gives you short-lived credentials for it, which your "
+            + "connections use when no direct path works: that server then carries your encrypted traffic.";
 
     private static final Set<ProviderCapability> CAPABILITIES = Set.copyOf(EnumSet.of(ProviderCapability.PEER_LIST,
-            ProviderCapability.CONNECT, ProviderCapability.INCOMING));
+            ProviderCapability.CONNECT, ProviderCapability.INCOMING, ProviderCapability.ICE_SERVERS));
 
     private final DhtTimings timings;
     private final Set<DhtLink> links = ConcurrentHashMap.newKeySet();

@@ -65,6 +65,8 @@ final class ServiceLink {
     private volatile String twinProblem;
     private Thread twinThread;
     private boolean stopped;
+    /** The service's TURN servers with credentials for us, where it offers them. */
+    final ServiceTurn turn;
 
     ServiceLink(URI service, DhtLink owner, DhtTimings timings, PublicIdentity self, SignedRequest.Signer signer,
             String name, boolean listed) {
@@ -79,6 +81,16 @@ final class ServiceLink {
         this.legacyId = LegacyApi.newId(name);
         this.legacy = new LegacyApi(service, http, timings, legacyId, name);
         this.status = status(State.CONNECTING, null, "", "Contacting " + service + " ...");
+        this.turn = new ServiceTurn(this, timings);
+    }
+
+    boolean isClosed() {
+        return owner.isClosed();
+    }
+
+    /** How many times we registered anew on this service (it forgot us, or restarted). */
+    long registrations() {
+        return registrations;
     }
 
     ProviderStatus status() {
@@ -140,6 +152,7 @@ final class ServiceLink {
     synchronized void start() {
         owner.report(status);
         thread = Thread.ofVirtual().name("p2pchat-dht " + service).start(this::runGuarded);
+        turn.start();
     }
 
     synchronized void stop() {
@@ -150,6 +163,7 @@ final class ServiceLink {
         if (twinThread != null) {
             twinThread.interrupt();
         }
+        turn.stop();
     }
 
     /** Starts the legacy twin's thread, once, for a listed link registered on the authenticated API. */
@@ -393,6 +407,8 @@ final class ServiceLink {
             } else {
                 authenticated.serviceId(serviceId);
             }
+            authenticated.offersTurn(o.get("turn") instanceof com.google.gson.JsonPrimitive p && p.isBoolean()
+                    && p.getAsBoolean());
             return authenticated;
         }
         RendezvousHttp.Reply health = http.get("/health", null, timings.requestTimeout(), RendezvousHttp.SMALL_ANSWER_BYTES);
