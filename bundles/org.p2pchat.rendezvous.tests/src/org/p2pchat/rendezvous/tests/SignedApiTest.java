@@ -39,7 +39,7 @@ class SignedApiTest extends ServerTestCase {
         String service = t.serviceId();
         assertTrue(service.matches("[A-Za-z0-9_-]{22}"), service);
         t.get("/v1/info").assertIs(200, "{\"api\":\"p2pchat-rendezvous\",\"version\":2,\"push\":\"long-poll\","
-                + "\"service\":\"" + service + "\"}");
+                + "\"service\":\"" + service + "\",\"turn\":false}");
     }
 
     @Test
