@@ -50,10 +50,15 @@ class TurnCredentialsProviderTest {
     }
 
     private static RendezvousServer serviceWithTurn(long ttlSeconds) throws Exception {
+        return serviceWithTurn(ttlSeconds, 0);
+    }
+
+    /** A service on {@code port} (0: any free one) that hands out credentials for the test's coturn. */
+    private static RendezvousServer serviceWithTurn(long ttlSeconds, int port) throws Exception {
         String hostPort = coturn.address() + ":" + coturn.port();
         TurnService turn = TurnService.of(List.of("stun:" + hostPort, "turn:" + hostPort + "?transport=udp",
                 "turn:" + hostPort + "?transport=tcp"), SECRET.getBytes(StandardCharsets.UTF_8), ttlSeconds);
-        return RendezvousServer.start(new InetSocketAddress(InetAddress.getByName(NetworkIsolation.TEST_ADDRESS), 0),
+        return RendezvousServer.start(new InetSocketAddress(InetAddress.getByName(NetworkIsolation.TEST_ADDRESS), port),
                 RendezvousLimits.DEFAULTS.withoutRateLimit(), System::currentTimeMillis, null, turn);
     }
 
@@ -106,6 +111,27 @@ class TurnCredentialsProviderTest {
                     renewed.username(), renewed.credential());
             assertTrue(result.allocated(), result.toString());
             assertTrue(((DhtLink) alice.link).turnCredentialFetches().get(uri(service)) >= 2);
+        }
+    }
+
+    @Test
+    void credentialsAreFetchedAgainAtOnceWhenTheServiceRestarted() throws Exception {
+        RendezvousServer service = serviceWithTurn(600);
+        int port = service.address().getPort();
+        URI uri = uri(service);
+        try (Member alice = Member.own("alice", DhtTimings.DEFAULTS, false, uri)) {
+            alice.awaitRegistered();
+            DhtLink link = (DhtLink) alice.link;
+            Await.until(() -> link.turnCredentialFetches().get(uri) == 1 ? true : null, "the first credentials");
+            // A restarted relay may run its coturn with a new secret: credentials are fetched anew
+            // with the new registration, not 400 s later at their renewal.
+            service.close();
+            service = serviceWithTurn(600, port);
+            Await.until(() -> link.turnCredentialFetches().get(uri) >= 2 ? true : null,
+                    "credentials fetched again after the restart");
+            assertEquals(3, alice.link.iceServers().size());
+        } finally {
+            service.close();
         }
     }
 
