@@ -310,6 +310,10 @@ public class ClientPart {
         return client == null ? noClient() : client.peers(methodId);
     }
 
+    CompletableFuture<String> perform(String methodId, String actionId) {
+        return client == null ? noClient() : client.perform(methodId, actionId);
+    }
+
     CompletableFuture<PeerAddress> find(String methodId, String idOrName, Duration patience) {
         return client == null ? noClient() : client.find(methodId, idOrName, patience);
     }
