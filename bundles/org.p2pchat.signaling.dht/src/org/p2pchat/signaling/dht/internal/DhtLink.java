@@ -136,6 +136,9 @@ public final class DhtLink implements ProviderLink {
         }
         LocalRelay relay;
         synchronized (this) {
+            if (closed) { // closing meanwhile: a relay started now would outlive the link
+                return CompletableFuture.failedFuture(new SignalingException("Not online any more."));
+            }
             if (localRelay != null && localRelay.running()) {
                 return localRelay.started();
             }
