@@ -81,6 +81,14 @@ public interface ChatClient extends AutoCloseable {
     CompletableFuture<List<PeerAddress>> peers(String methodId);
 
     /**
+     * Does an action the method offers ({@link ConnectionMethod#actions()}, e.g. starting a
+     * service it needs on this computer); completes with a sentence saying what happened, or fails
+     * with a reason a person can act on. The method's standing follows as
+     * {@link ClientEvent.MethodChanged}.
+     */
+    CompletableFuture<String> perform(String methodId, String actionId);
+
+    /**
      * A peer by id, by a name only one listed peer has, or by an address the method reads from the
      * text (an unlisted peer's id). Two people often start at the same moment, so a name not listed
      * yet is looked for again for up to {@code patience}. Fails with a reason (not found, several

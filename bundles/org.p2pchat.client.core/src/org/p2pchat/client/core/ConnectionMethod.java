@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import org.p2pchat.core.signaling.ProviderAction;
 import org.p2pchat.core.signaling.ProviderCapability;
 import org.p2pchat.core.signaling.ProviderStatus;
 
@@ -16,14 +17,22 @@ import org.p2pchat.core.signaling.ProviderStatus;
  * @param capabilities what it can do
  * @param online       whether the client is online with it ({@link ChatClient#goOnline})
  * @param status       its standing per place, once online
+ * @param actions      what a person can do now to help it ({@link ChatClient#perform}), once online
  */
 public record ConnectionMethod(String id, String displayName, String description, Set<ProviderCapability> capabilities,
-        boolean online, List<ProviderStatus> status) {
+        boolean online, List<ProviderStatus> status, List<ProviderAction> actions) {
 
     public ConnectionMethod {
         Objects.requireNonNull(id, "id");
         capabilities = Set.copyOf(capabilities);
         status = List.copyOf(status);
+        actions = actions == null ? List.of() : List.copyOf(actions);
+    }
+
+    /** A method that offers no actions. */
+    public ConnectionMethod(String id, String displayName, String description, Set<ProviderCapability> capabilities,
+            boolean online, List<ProviderStatus> status) {
+        this(id, displayName, description, capabilities, online, status, List.of());
     }
 
     public boolean can(ProviderCapability capability) {

@@ -1,7 +1,9 @@
 package org.p2pchat.core.signaling;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.p2pchat.core.identity.PublicIdentity;
@@ -40,6 +42,14 @@ public interface ProviderContext {
      * @throws IllegalArgumentException for a reserved or malformed context
      */
     byte[] sign(String context, byte[] message);
+
+    /**
+     * The profile's directory, where a provider may keep files of its own (the log of a program
+     * it started, say); empty where the client has none on disk.
+     */
+    default Optional<Path> profileDirectory() {
+        return Optional.empty();
+    }
 
     /** Where the provider reports what happens; calls may come from any thread. */
     ProviderCallback callback();

@@ -52,6 +52,25 @@ public interface ProviderLink extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * What a person can do now to help this provider (e.g. start a service it needs on this
+     * computer); empty when nothing. It may change with the provider's standing: the client asks
+     * again when {@link ProviderCallback#statusChanged} is called.
+     */
+    default List<ProviderAction> actions() {
+        return List.of();
+    }
+
+    /**
+     * Does the action {@code actionId} of {@link #actions()}, in the background; completes with a
+     * sentence for a person saying what happened, or fails with a {@link SignalingException}
+     * saying what went wrong in words a person can act on.
+     */
+    default CompletableFuture<String> perform(String actionId) {
+        return CompletableFuture.failedFuture(new SignalingException("This connection method offers no action '"
+                + actionId + "'."));
+    }
+
     /** Leaves the services where the API allows it and stops; idempotent. Sessions already made stay open. */
     @Override
     void close();

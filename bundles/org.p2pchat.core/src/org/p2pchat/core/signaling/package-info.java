@@ -3,5 +3,5 @@
  * (manual copy and paste, a rendezvous service, ...). The core names no concrete provider: they
  * register as OSGi services and the client lists what is there.
  */
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.p2pchat.core.signaling;

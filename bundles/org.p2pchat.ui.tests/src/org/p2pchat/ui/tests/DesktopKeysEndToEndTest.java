@@ -68,7 +68,7 @@ class DesktopKeysEndToEndTest {
 
             // File > Send File... from the keyboard: Alt+F opens the menu, F is the item's mnemonic.
             Path report = Files.writeString(files.resolve("report.txt"), "quarterly figures");
-            DesktopClientSmokeTest.press(main, "alt+f");
+            openMenu(client, main, "alt+f");
             DesktopClientSmokeTest.press(main, "f");
             assertEquals("chosen", GtkFileChooser.choose("Send files to .*", report), "the file chooser takes the file");
             JsonObject offered = bob.await("file-offer", SECONDS);
@@ -88,6 +88,38 @@ class DesktopKeysEndToEndTest {
             client.descendants().forEach(ProcessHandle::destroyForcibly);
             client.destroyForcibly();
         }
+    }
+
+    /**
+     * Presses {@code keys} (a menu's Alt+letter) and waits until the menu is on the screen: a key
+     * pressed while GTK is still opening it goes to the window instead, and the item is never chosen.
+     */
+    private static void openMenu(Process client, String main, String keys) throws Exception {
+        DesktopClientSmokeTest.press(main, keys);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+        while (!menuShown(client.pid())) {
+            assertTrue(System.nanoTime() < deadline, keys + " opened no menu within " + SECONDS + " s");
+            Thread.sleep(100); // X tells nobody here when a window maps: look again
+        }
+    }
+
+    /** Whether a pop-up menu of the process {@code pid} is on the screen. */
+    private static boolean menuShown(long pid) throws Exception {
+        String windows;
+        try {
+            windows = GtkFileChooser.xdotool(30, "search", "--onlyvisible", "--pid", Long.toString(pid), "");
+        } catch (IllegalStateException none) { // xdotool fails when it finds nothing
+            return false;
+        }
+        for (String window : windows.strip().split("\\s+")) {
+            Process xprop = new ProcessBuilder("xprop", "-id", window, "_NET_WM_WINDOW_TYPE").redirectErrorStream(true)
+                    .start();
+            String type = new String(xprop.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (xprop.waitFor(30, TimeUnit.SECONDS) && xprop.exitValue() == 0 && type.contains("POPUP_MENU")) {
+                return true;
+            } // else not a menu, or gone meanwhile
+        }
+        return false;
     }
 
     /**

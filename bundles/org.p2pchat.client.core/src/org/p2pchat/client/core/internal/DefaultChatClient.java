@@ -327,6 +327,15 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
         }
     }
 
+    @Override
+    public CompletableFuture<String> perform(String methodId, String actionId) {
+        try {
+            return links.onlineLink(methodId).perform(actionId);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** A method's list as views show it: without ourselves, the contacts first (a stable sort). */
     private List<PeerAddress> ownList(List<PeerAddress> peers) {
         String self = identity.self().key();

@@ -16,6 +16,7 @@ import org.p2pchat.core.settings.SettingsSection;
 import org.p2pchat.core.settings.SettingsStore;
 import org.p2pchat.core.signaling.ConnectionProvider;
 import org.p2pchat.core.signaling.InboundOffer;
+import org.p2pchat.core.signaling.ProviderAction;
 import org.p2pchat.core.signaling.ProviderCallback;
 import org.p2pchat.core.signaling.ProviderCapability;
 import org.p2pchat.core.signaling.ProviderContext;
@@ -87,7 +88,16 @@ final class MethodLinks implements ProviderRegistry.Listener {
         Started s = started.get(p.id());
         boolean online = s != null && s.provider == p && s.online;
         return new ConnectionMethod(p.id(), p.displayName(), p.description(), p.capabilities(), online,
-                online ? s.status : List.of());
+                online ? s.status : List.of(), online ? actions(s) : List.of());
+    }
+
+    private static List<ProviderAction> actions(Started s) {
+        try {
+            return s.link.actions();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the method " + s.provider.id() + " failed to give its actions", e);
+            return List.of();
+        }
     }
 
     /** The registered provider {@code id}. @throws IllegalArgumentException if there is none */
@@ -278,6 +288,11 @@ final class MethodLinks implements ProviderRegistry.Listener {
         @Override
         public SettingsSection settings() {
             return settings.section(provider.id());
+        }
+
+        @Override
+        public java.util.Optional<java.nio.file.Path> profileDirectory() {
+            return java.util.Optional.ofNullable(settings.profileDirectory());
         }
 
         @Override

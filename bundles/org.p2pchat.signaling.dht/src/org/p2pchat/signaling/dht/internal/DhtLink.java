@@ -25,6 +25,7 @@ import org.p2pchat.core.IceServer;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.signaling.OutboundExchange;
 import org.p2pchat.core.signaling.PeerAddress;
+import org.p2pchat.core.signaling.ProviderAction;
 import org.p2pchat.core.signaling.ProviderCallback;
 import org.p2pchat.core.signaling.ProviderContext;
 import org.p2pchat.core.signaling.ProviderLink;
@@ -58,6 +59,13 @@ public final class DhtLink implements ProviderLink {
     private final InboundOffers inbound = new InboundOffers(this);
     private final Deque<String> ignored = new ArrayDeque<>();
     private volatile boolean closed;
+    /** The relay this link started on this computer; null if none. */
+    private LocalRelay localRelay;
+
+    static final ProviderAction START_LOCAL_RELAY = new ProviderAction("startLocalRelay", "Start a local relay",
+            "Starts the relay installed beside P2P Chat on this computer, reachable from this computer only, for as "
+                    + "long as P2P Chat runs, and registers with it. Others can reach you through it only if they "
+                    + "use it too (on this computer); for people elsewhere, add a service you both use.");
 
     DhtLink(DhtTimings timings, ProviderContext context, List<URI> services, Consumer<DhtLink> onClosed) {
         this.timings = timings;
@@ -91,6 +99,71 @@ public final class DhtLink implements ProviderLink {
         synchronized (ignored) {
             return List.copyOf(ignored);
         }
+    }
+
+    // ---- starting a relay on this computer ----
+
+    /**
+     * Offers to start the relay installed beside the client where a service on this computer does
+     * not answer (a first start with the default {@code http://localhost:3479}, which runs nothing)
+     * and no relay we started runs.
+     */
+    @Override
+    public List<ProviderAction> actions() {
+        if (closed || localService() == null || context.profileDirectory().isEmpty()
+                || LocalRelay.installed().isEmpty()) {
+            return List.of();
+        }
+        synchronized (this) {
+            if (localRelay != null && localRelay.running()) {
+                return List.of();
+            }
+        }
+        return List.of(START_LOCAL_RELAY);
+    }
+
+    @Override
+    public CompletableFuture<String> perform(String actionId) {
+        if (!START_LOCAL_RELAY.id().equals(actionId)) {
+            return ProviderLink.super.perform(actionId);
+        }
+        ServiceLink local = localService();
+        java.util.Optional<java.nio.file.Path> script = LocalRelay.installed();
+        java.util.Optional<java.nio.file.Path> profile = context.profileDirectory();
+        if (closed || local == null || script.isEmpty() || profile.isEmpty()) {
+            return CompletableFuture.failedFuture(new SignalingException(closed ? "Not online any more."
+                    : local == null ? "No rendezvous service on this computer is waiting to be reached."
+                            : "No relay is installed beside P2P Chat."));
+        }
+        LocalRelay relay;
+        synchronized (this) {
+            if (closed) { // closing meanwhile: a relay started now would outlive the link
+                return CompletableFuture.failedFuture(new SignalingException("Not online any more."));
+            }
+            if (localRelay != null && localRelay.running()) {
+                return localRelay.started();
+            }
+            int port = local.service.getPort() < 0 ? 80 : local.service.getPort();
+            relay = LocalRelay.start(script.get(), profile.get(), port);
+            localRelay = relay;
+        }
+        // Once it listens, the services on this computer are asked again at once; either way the
+        // action's offer changes with it.
+        return relay.started().whenComplete((done, failed) -> {
+            if (failed == null) {
+                links.stream().filter(ServiceLink::onThisComputer).forEach(ServiceLink::retryNow);
+            } else {
+                relay.stop(); // gone before the action is offered again
+            }
+            List<ProviderStatus> now = status();
+            deliver(() -> callback.statusChanged(now));
+        });
+    }
+
+    /** A service on this computer that does not answer; null if none. */
+    private ServiceLink localService() {
+        return links.stream().filter(ServiceLink::onThisComputer)
+                .filter(l -> l.status().state() == ProviderStatus.State.UNREACHABLE).findFirst().orElse(null);
     }
 
     // ---- finding peers ----
@@ -326,6 +399,16 @@ public final class DhtLink implements ProviderLink {
 
     // ---- leaving ----
 
+    private void stopLocalRelay() {
+        LocalRelay relay;
+        synchronized (this) {
+            relay = localRelay;
+        }
+        if (relay != null) {
+            relay.stop();
+        }
+    }
+
     @Override
     public void close() {
         synchronized (this) {
@@ -346,6 +429,7 @@ public final class DhtLink implements ProviderLink {
                 links.forEach(ServiceLink::unregister);
             } finally {
                 links.forEach(l -> l.http.close());
+                stopLocalRelay(); // after leaving it: the client quits, so does the relay it started
                 work.shutdownNow();
                 onClosed.accept(this);
             }

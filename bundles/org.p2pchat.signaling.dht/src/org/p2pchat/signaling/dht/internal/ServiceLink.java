@@ -67,6 +67,9 @@ final class ServiceLink {
     private boolean stopped;
     /** The service's TURN servers with credentials for us, where it offers them. */
     final ServiceTurn turn;
+    /** {@link #retryNow} was called: the next wait to try again ends at once. */
+    private final Object retrySignal = new Object();
+    private boolean retryRequested;
 
     ServiceLink(URI service, DhtLink owner, DhtTimings timings, PublicIdentity self, SignedRequest.Signer signer,
             String name, boolean listed) {
@@ -278,7 +281,10 @@ final class ServiceLink {
                 RendezvousApi a = api;
                 setStatus(status(State.UNREACHABLE, a, "", describe(e) + " Retrying by itself."));
                 try {
-                    Thread.sleep(retry);
+                    if (awaitRetry(retry)) {
+                        retry = timings.firstRetry(); // asked to try now: something changed there
+                        continue;
+                    }
                 } catch (InterruptedException interrupted) {
                     return;
                 }
@@ -359,6 +365,42 @@ final class ServiceLink {
                 retry = doubled(retry);
             }
         }
+    }
+
+    /**
+     * Waits {@code pause} before the next attempt to reach the service, or less if
+     * {@link #retryNow} is called meanwhile.
+     *
+     * @return whether {@link #retryNow} ended the wait
+     */
+    private boolean awaitRetry(Duration pause) throws InterruptedException {
+        long deadline = System.nanoTime() + pause.toNanos();
+        synchronized (retrySignal) {
+            while (!retryRequested) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(retrySignal, left);
+            }
+            retryRequested = false;
+            return true;
+        }
+    }
+
+    /** Tries to reach the service at once if it is waiting to try again (it was just started here, say). */
+    void retryNow() {
+        synchronized (retrySignal) {
+            retryRequested = true;
+            retrySignal.notifyAll();
+        }
+    }
+
+    /** Whether this service is on this computer (a loopback host over plain HTTP). */
+    boolean onThisComputer() {
+        String host = service.getHost();
+        return "http".equalsIgnoreCase(service.getScheme()) && host != null
+                && (host.equalsIgnoreCase("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
     }
 
     /** The next pause after another failure: twice the last, at most {@link DhtTimings#maxRetry()}. */

@@ -31,6 +31,11 @@ final class ClientEvents {
     }
 
     void render(ClientEvent event) {
+        renderEvent(event);
+        part.commandsChanged(); // a chat connected or ended: Send File… and Disconnect follow
+    }
+
+    private void renderEvent(ClientEvent event) {
         switch (event) {
             case ClientEvent.MethodsChanged e -> connect.methods(e.methods(), part.settingsStore());
             case ClientEvent.MethodChanged e -> connect.methodChanged(e.method());

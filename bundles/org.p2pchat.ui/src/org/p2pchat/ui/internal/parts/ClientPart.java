@@ -85,6 +85,8 @@ public class ClientPart {
     private ConversationSwitcher switcher;
     /** The person agreed to quit: the window closing after Ctrl+Q does not ask again. */
     private boolean quitAgreed;
+    private MWindow window;
+    private boolean enablementPending;
 
     @Inject
     void setSettingsStore(@org.eclipse.e4.core.di.annotations.Optional @Service SettingsStore store) {
@@ -105,9 +107,27 @@ public class ClientPart {
     /** Closing the window asks first, as Ctrl+Q does, while conversations or transfers would end. */
     @Inject
     void setWindow(@org.eclipse.e4.core.di.annotations.Optional MWindow window) {
+        this.window = window;
         if (window != null && window.getContext() != null) {
             window.getContext().set(IWindowCloseHandler.class, w -> mayQuit());
         }
+    }
+
+    /**
+     * What the window's commands act on changed (a chat shown, connected or ended): the menu's
+     * items (Send File…, Disconnect, Copy Offer/Answer) follow now. The workbench asks their
+     * handlers only when a menu closes, so a menu opened first from the keyboard showed the state
+     * of the start (Send File… disabled in a connected chat).
+     */
+    void commandsChanged() {
+        if (enablementPending || window == null) {
+            return;
+        }
+        enablementPending = true; // one update for a burst of events
+        ui(() -> {
+            enablementPending = false;
+            MenuEnablement.update(window);
+        });
     }
 
     @Inject
@@ -308,6 +328,10 @@ public class ClientPart {
 
     CompletableFuture<List<PeerAddress>> peers(String methodId) {
         return client == null ? noClient() : client.peers(methodId);
+    }
+
+    CompletableFuture<String> perform(String methodId, String actionId) {
+        return client == null ? noClient() : client.perform(methodId, actionId);
     }
 
     CompletableFuture<PeerAddress> find(String methodId, String idOrName, Duration patience) {

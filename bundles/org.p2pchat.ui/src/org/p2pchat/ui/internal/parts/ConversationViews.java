@@ -211,6 +211,7 @@ final class ConversationViews {
         stack.topControl = view.chat.control();
         root.layout(true, true);
         view.chat.setFocus();
+        part.commandsChanged();
     }
 
     void showConnect() {
@@ -218,6 +219,7 @@ final class ConversationViews {
         stack.topControl = connectPage;
         if (!root.isDisposed()) {
             root.layout(true, true);
+            part.commandsChanged();
         }
     }
 

@@ -23,6 +23,7 @@ import org.p2pchat.client.core.Request;
 import org.p2pchat.core.ConnectionState;
 import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.core.signaling.PeerAddress;
+import org.p2pchat.core.signaling.ProviderAction;
 import org.p2pchat.core.signaling.ProviderCapability;
 import org.p2pchat.core.signaling.ProviderStatus;
 import org.p2pchat.ui.widgets.HelpButton;
@@ -52,6 +53,9 @@ final class PeerListPanel {
     static final String STATUS = "directory.status";
     static final String CANCEL = "directory.cancel";
     static final String UNREACHABLE = "directory.unreachable";
+    /** A button of an action the method offers (e.g. "Start a local relay"), and what became of it. */
+    static final String ACTION = "directory.action";
+    static final String ACTION_STATUS = "directory.action.status";
     /** Marks a contact (someone we chatted with before) in the list. */
     static final String CONTACT_MARK = "\u2605 ";
 
@@ -76,6 +80,10 @@ final class PeerListPanel {
     private PeerAddress asking;
 
     private ConnectionMethod method;
+    /** The action under way (its id), or null; what the last one came to, or null. */
+    private String actionRunning;
+    private String actionOutcome;
+    private boolean actionFailed;
     /** Counts peer list requests; only the newest one's answer is shown. */
     private int peersRequest;
 
@@ -227,6 +235,7 @@ final class PeerListPanel {
             Label summary = Ui.tag(Ui.label(services, nowhere, SWT.WRAP), UNREACHABLE);
             summary.setForeground(Ui.WARNING);
             GridDataFactory.fillDefaults().grab(true, false).span(2, 1).hint(300, SWT.DEFAULT).applyTo(summary);
+            actions();
         }
         if (method.status().isEmpty()) {
             Label none = Ui.tag(Ui.label(services, method.online()
@@ -247,7 +256,47 @@ final class PeerListPanel {
                 GridDataFactory.fillDefaults().span(2, 1).applyTo(line);
             }
         }
+        if (nowhere == null && actionRunning == null && !actionFailed && actionOutcome != null) {
+            actionOutcome(actionOutcome, Ui.MUTED); // what the action did (a relay runs here, its log)
+        }
         relayout.run();
+    }
+
+    /**
+     * The method's offers to set things right (the provider's, e.g. starting the relay installed on
+     * this computer), each a button beside the summary, with how the last one went.
+     */
+    private void actions() {
+        for (ProviderAction action : method.actions()) {
+            Button button = Ui.button(services, actionRunning != null ? action.label() + "\u2026" : action.label(),
+                    ACTION, () -> perform(action));
+            button.setToolTipText(action.description());
+            button.setEnabled(actionRunning == null);
+            GridDataFactory.fillDefaults().align(SWT.BEGINNING, SWT.CENTER).span(2, 1).applyTo(button);
+        }
+        if (actionRunning != null) {
+            actionOutcome("\u22ef Starting\u2026", Ui.MUTED);
+        } else if (actionFailed && actionOutcome != null) {
+            actionOutcome(actionOutcome, Ui.ERROR);
+        }
+    }
+
+    private void actionOutcome(String text, org.eclipse.swt.graphics.Color colour) {
+        Label outcome = Ui.tag(Ui.label(services, text, SWT.WRAP), ACTION_STATUS);
+        outcome.setForeground(colour);
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).hint(300, SWT.DEFAULT).applyTo(outcome);
+    }
+
+    private void perform(ProviderAction action) {
+        actionRunning = action.id();
+        actionOutcome = null;
+        showServices();
+        Ui.follow(action.label(), root, client.perform(methodId, action.id()), (said, error) -> {
+            actionRunning = null;
+            actionFailed = error != null;
+            actionOutcome = error != null ? Ui.message(error) : said;
+            showServices();
+        });
     }
 
     static String statusText(ProviderStatus s) {
