@@ -133,6 +133,10 @@ link() { # nodeA ifA nodeB ifB
 nat_router() { # node lan_cidr mode
   local n=$1 lan=$2 mode=$3
   nsx "$n" sysctl -qw net.ipv4.ip_forward=1
+  # Where br_netfilter is loaded, bridged LAN traffic would go through FORWARD (and be dropped):
+  # peers on one LAN talk to each other without the router, as behind a real one.
+  nsx "$n" sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null || true
+  nsx "$n" iptables -A FORWARD -i lan0 -o lan0 -j ACCEPT
   nsx "$n" iptables -P FORWARD DROP
   nsx "$n" iptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
   [ "$mode" = udp-blocked ] && nsx "$n" iptables -A FORWARD -i lan0 -o wan0 -p udp -j DROP

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -101,16 +102,33 @@ final class LabPeers {
         answerer.awaitState("connected", STEP_SECONDS);
     }
 
-    /** The candidate pair a client reported selected: {@code summary (protocol local -> remote, type/type)}. */
+    /**
+     * The candidate pair a client reported selected: {@code summary (protocol local -> remote, type/type)}.
+     * ICE may connect on one pair and move to a better one a moment later; the client reports each.
+     */
     record SelectedPair(String summary, String protocol, String local, String remote, String localType, String remoteType) {
 
         private static final Pattern DETAIL = Pattern.compile("(\\S+) \\((\\w+) (\\S+) -> (\\S+), (\\w+)/(\\w+)\\)");
+        /** How long ICE may take to move to the best pair after connecting. */
+        private static final long SETTLE_SECONDS = 30;
 
-        static SelectedPair of(CliProcess client) throws InterruptedException {
-            JsonObject event = client.first("path", STEP_SECONDS);
+        static SelectedPair of(JsonObject event) {
             Matcher m = DETAIL.matcher(event.get("detail").getAsString());
             assertTrue(m.matches(), "path event: " + event);
             return new SelectedPair(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6));
+        }
+
+        /** The pair the client reported last. */
+        static SelectedPair latest(CliProcess client) throws InterruptedException {
+            client.first("path", STEP_SECONDS);
+            return of(client.seen("path").getLast());
+        }
+
+        /** Waits until the client reports a pair that {@code wanted} accepts; then the pair it reported last. */
+        static SelectedPair settled(CliProcess client, Predicate<SelectedPair> wanted, String what)
+                throws InterruptedException {
+            client.first(e -> "path".equals(e.get("event").getAsString()) && wanted.test(of(e)), what, SETTLE_SECONDS);
+            return latest(client);
         }
 
         String remoteIp() {
