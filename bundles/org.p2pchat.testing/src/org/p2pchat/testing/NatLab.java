@@ -29,11 +29,15 @@ public final class NatLab implements AutoCloseable {
     private final Path script;
     private final Path dir;
     private final Map<String, String> env;
+    /** Tears the lab down if the JVM ends (a failed run, a timeout's SIGTERM) before {@link #close}. */
+    private final Thread downAtExit;
 
     private NatLab(Path script, Path dir, Map<String, String> env) {
         this.script = script;
         this.dir = dir;
         this.env = env;
+        this.downAtExit = new Thread(this::down, "natlab-down-at-exit");
+        Runtime.getRuntime().addShutdownHook(downAtExit);
     }
 
     /** The lab script of the source tree ({@code -Dp2pchat.natlab.script}, set by the tests' pom). */
@@ -141,6 +145,15 @@ public final class NatLab implements AutoCloseable {
     /** Tears the lab down: everything still running in it ends. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(downAtExit);
+        } catch (IllegalStateException exiting) {
+            return; // the hook does it
+        }
+        down();
+    }
+
+    private void down() {
         try {
             Result r = run(script, 120, "down", dir.toString());
             if (r.exit != 0) {
