@@ -340,7 +340,7 @@ status() { # DIR
 command=$1; shift
 case $command in
   can) can ;;
-  up) [ $# -ge 2 ] || die "usage: natlab.sh up DIR TOPOLOGY [--block-direct] [--no-turn]"; up "$@" ;;
+  up) [ $# -ge 2 ] || die "usage: natlab.sh up DIR lan|cone|symmetric|udp-blocked [--block-direct] [--no-turn] [--relay PRODUCT]"; up "$@" ;;
   down) [ $# -eq 1 ] || die "usage: natlab.sh down DIR"; down "$1" ;;
   status) [ $# -eq 1 ] || die "usage: natlab.sh status DIR"; status "$1" ;;
   exec)

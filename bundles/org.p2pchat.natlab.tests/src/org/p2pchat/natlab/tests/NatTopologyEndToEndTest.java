@@ -124,6 +124,29 @@ class NatTopologyEndToEndTest {
         }
     }
 
+    /**
+     * Cone NATs, but the network between them drops everything from one to the other (as a
+     * firewall between two networks may): only the relay joins them.
+     */
+    @Test
+    void whenTheDirectPathBetweenTwoConeNatsIsBlockedThePeersFallBackToTurn(TestInfo test) throws Exception {
+        Path dir = LabPeers.work(test);
+        Path inbox = dir.resolve("inbox");
+        try (NatLab lab = NatLab.up(script, dir.resolve("lab"), "cone", "--block-direct")) {
+            try (CliProcess alice = offerer(lab, dir); CliProcess bob = answerer(lab, dir, inbox)) {
+                LabPeers.exchangeDescriptions(alice, bob);
+                Exchange exchange = LabPeers.chatAndSendFile(lab, alice, bob, dir, inbox);
+                for (CliProcess side : List.of(alice, bob)) {
+                    SelectedPair pair = SelectedPair.latest(side);
+                    assertTrue(pair.relayed(), pair.toString());
+                }
+                assertTrue(exchange.serverBytes() >= 2L * FILE_BYTES, "the file goes through coturn: "
+                        + exchange.serverBytes() + " bytes for a file of " + FILE_BYTES);
+                LabPeers.quit(alice, bob);
+            }
+        }
+    }
+
     /** Alice's NAT drops all UDP: only her TURN allocation over TCP reaches anything. */
     @Test
     void behindANatThatDropsUdpThePeerConnectsThroughTurnOverTcp(TestInfo test) throws Exception {
