@@ -86,11 +86,23 @@ public final class CliProcess implements AutoCloseable {
      */
     public static CliProcess start(String label, Path productDir, Path profile, java.util.Map<String, String> environment,
             String... args) throws IOException {
+        return start(label, List.of(), productDir, profile, environment, args);
+    }
+
+    /**
+     * As {@link #start(String, Path, Path, java.util.Map, String...)}, started through
+     * {@code launcher} (a command that runs the rest of its command line somewhere else, e.g.
+     * {@code ip netns exec NAMESPACE} for a host of the NAT lab, {@link NatLab#in}); it must exec
+     * the client, so that this process is the client's.
+     */
+    public static CliProcess start(String label, List<String> launcher, Path productDir, Path profile,
+            java.util.Map<String, String> environment, String... args) throws IOException {
         Path script = productDir.resolve("p2pchat");
         if (!Files.isExecutable(script)) {
             throw new IllegalStateException("no product start script at " + script + "; build the product first");
         }
-        List<String> command = new ArrayList<>(List.of(script.toString(), "--profile", profile.toString(), "cli", "--json"));
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(script.toString(), "--profile", profile.toString(), "cli", "--json"));
         command.addAll(List.of(args));
         Path stderr = profile.resolveSibling(label + ".stderr.log");
         Files.createDirectories(profile);

@@ -4,7 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +38,7 @@ import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceGatheringState;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionIceErrorEvent;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.RTCSignalingState;
@@ -54,6 +59,14 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     static final long GATHERING_TIMEOUT_MS = 5000;
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    /** When the selected pair is read again after connecting (ms after the previous look), then every minute. */
+    private static final long[] PATH_RECHECKS_MS = {500, 1000, 2000, 4000, 8000, 15000};
+    private static final long PATH_RECHECK_EVERY_MS = 60_000;
+    private static final ScheduledExecutorService PATH_RECHECKS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "p2pchat-path-recheck");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final SessionConfig config;
     private final String name = "p2pchat-session-" + COUNTER.incrementAndGet();
@@ -66,6 +79,10 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     private final CompletableFuture<String> peerClient = new CompletableFuture<>();
     private final AtomicBoolean negotiating = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The STUN/TURN errors said so far ({@code url code}): each once. */
+    private final Set<String> serverErrors = ConcurrentHashMap.newKeySet();
+    /** Which connection's path watch is current: a reconnect starts a new one, the old one stops. */
+    private final AtomicInteger pathWatch = new AtomicInteger();
 
     private boolean remoteDescriptionSet; // guarded by pendingRemoteCandidates
     private volatile ChatChannel chat;
@@ -315,10 +332,30 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         updateState();
         if (newState == RTCPeerConnectionState.CONNECTED) {
             refreshPath();
+            watchPath(pathWatch.incrementAndGet(), 0);
         }
     }
 
+    /**
+     * ICE connects on the first pair that works (often the relay, whose checks need no hole in a
+     * NAT) and moves to a better one once its checks succeed, without an event: look again a few
+     * times after connecting, then now and then, while this connection lasts.
+     */
+    private void watchPath(int watch, int step) {
+        long delay = step < PATH_RECHECKS_MS.length ? PATH_RECHECKS_MS[step] : PATH_RECHECK_EVERY_MS;
+        PATH_RECHECKS.schedule(() -> {
+            if (closed.get() || watch != pathWatch.get() || connectionState != RTCPeerConnectionState.CONNECTED) {
+                return;
+            }
+            refreshPath();
+            watchPath(watch, step + 1);
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
     private void refreshPath() {
+        if (closed.get()) {
+            return;
+        }
         try {
             pc.getStats(report -> CandidatePaths.selected(report).ifPresent(p -> {
                 if (!p.equals(path)) {
@@ -329,6 +366,25 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         } catch (RuntimeException e) {
             // Closed meanwhile: no path to report.
         }
+    }
+
+    /**
+     * A STUN or TURN server answered with an error (a TURN server refusing wrong or expired
+     * credentials: 401): said to the user with the server's URL, since no relay will come from it.
+     * Servers that do not answer (libwebrtc's 701) are not: that also happens on interfaces that
+     * cannot reach them while others can.
+     */
+    @Override
+    public void onIceCandidateError(RTCPeerConnectionIceErrorEvent event) {
+        int code = event.getErrorCode();
+        String url = event.getUrl();
+        if (code < 300 || code >= 700 || url == null || url.isBlank() || !serverErrors.add(url + " " + code)) {
+            return;
+        }
+        String server = (url.startsWith("turn") ? "TURN server " : "STUN server ") + url;
+        String text = event.getErrorText() == null ? "" : " " + event.getErrorText().strip();
+        String hint = code == 401 || code == 438 ? ": the username or password is wrong or has expired" : "";
+        fire(l -> l.problem(this, server + " refused us (" + code + text + ")" + hint));
     }
 
     @Override
