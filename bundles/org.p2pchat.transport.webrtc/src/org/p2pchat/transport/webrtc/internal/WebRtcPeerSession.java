@@ -14,6 +14,7 @@ import org.p2pchat.core.CandidatePath;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.ConnectionState;
 import org.p2pchat.core.IceCandidate;
+import org.p2pchat.core.IceServer;
 import org.p2pchat.core.PeerDataChannel;
 import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.PeerSessionListener;
@@ -31,9 +32,11 @@ import dev.onvoid.webrtc.RTCAnswerOptions;
 import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelInit;
 import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceConnectionState;
 import dev.onvoid.webrtc.RTCIceGatheringState;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionIceErrorEvent;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.RTCSignalingState;
@@ -61,7 +64,8 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     private final List<PeerSessionListener> listeners = new CopyOnWriteArrayList<>();
     private final List<RTCIceCandidate> pendingRemoteCandidates = new ArrayList<>();
     private final List<ByteStreamChannel> dataChannels = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<Void> gatheringComplete = new CompletableFuture<>();
+    /** Completes when the current round of gathering (the first, or an ICE restart's) has. */
+    private volatile CompletableFuture<Void> gatheringComplete = new CompletableFuture<>();
     /** The chat channel's {@link ChatChannel#peerClient()}, also before that channel exists. */
     private final CompletableFuture<String> peerClient = new CompletableFuture<>();
     private final AtomicBoolean negotiating = new AtomicBoolean();
@@ -104,9 +108,84 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         } catch (RuntimeException | Error e) {
             return failNegotiation(result, new SessionException("Could not create the chat channel: " + e.getMessage(), e));
         }
-        pc.createOffer(new RTCOfferOptions(), describeThen(result, "offer"));
+        pc.createOffer(new RTCOfferOptions(), describeThen(result, "offer", false));
         return result;
     }
+
+    @Override
+    public CompletableFuture<SessionDescription> restartIce(List<IceServer> servers) {
+        CompletableFuture<SessionDescription> result = new CompletableFuture<>();
+        if (!startRestart(result, servers)) {
+            return result;
+        }
+        try {
+            pc.restartIce();
+            RTCOfferOptions options = new RTCOfferOptions();
+            options.iceRestart = true;
+            pc.createOffer(options, describeThen(result, "offer", true));
+        } catch (RuntimeException | Error e) {
+            result.completeExceptionally(new SessionException("Could not restart ICE: " + e.getMessage(), e));
+        }
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<SessionDescription> acceptRestart(SessionDescription offer, List<IceServer> servers) {
+        CompletableFuture<SessionDescription> result = new CompletableFuture<>();
+        if (offer.type() != SessionDescription.Type.OFFER) {
+            result.completeExceptionally(new SessionException("An ICE restart needs an offer."));
+            return result;
+        }
+        if (!startRestart(result, servers)) {
+            return result;
+        }
+        setRemote(offer, result, () -> pc.createAnswer(new RTCAnswerOptions(), describeThen(result, "answer", true)));
+        return result;
+    }
+
+    /**
+     * Prepares an ICE restart: only on a negotiated, stable session; the new servers apply to the
+     * gathering the restart starts (libwebrtc uses changed servers from the next gathering on).
+     */
+    private boolean startRestart(CompletableFuture<?> result, List<IceServer> servers) {
+        if (closed.get()) {
+            result.completeExceptionally(new SessionException("The connection is closed."));
+            return false;
+        }
+        if (!remoteDescriptionSet() || pc.getSignalingState() != RTCSignalingState.STABLE) {
+            result.completeExceptionally(new SessionException("ICE can be restarted only on a negotiated connection ("
+                    + pc.getSignalingState().name().toLowerCase() + ")."));
+            return false;
+        }
+        try {
+            pc.setConfiguration(RtcConfigurations.of(servers));
+        } catch (RuntimeException | Error e) {
+            result.completeExceptionally(new SessionException("Could not use the ICE servers: " + e.getMessage(), e));
+            return false;
+        }
+        gatheringComplete = new CompletableFuture<>();
+        watchPathAfterRestart();
+        return true;
+    }
+
+    /**
+     * After a restart ICE may move to another pair without the connection's state changing (the old
+     * path still worked): the stats are read again now and then until the pair changed or a while passed.
+     */
+    private void watchPathAfterRestart() {
+        CandidatePath before = path;
+        for (int i = 1; i <= PATH_WATCH_STEPS; i++) {
+            CompletableFuture.delayedExecutor(i * PATH_WATCH_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
+                if (!closed.get() && java.util.Objects.equals(before, path)
+                        && connectionState == RTCPeerConnectionState.CONNECTED) {
+                    refreshPath();
+                }
+            });
+        }
+    }
+
+    private static final int PATH_WATCH_STEPS = 30;
+    private static final long PATH_WATCH_MILLIS = 1000;
 
     @Override
     public CompletableFuture<SessionDescription> acceptOffer(SessionDescription offer) {
@@ -118,7 +197,7 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         if (!startNegotiation(result)) {
             return result;
         }
-        setRemote(offer, result, () -> pc.createAnswer(new RTCAnswerOptions(), describeThen(result, "answer")));
+        setRemote(offer, result, () -> pc.createAnswer(new RTCAnswerOptions(), describeThen(result, "answer", false)));
         return result;
     }
 
@@ -168,14 +247,15 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     }
 
     /** Sets a local description from createOffer/createAnswer, then waits for gathering. */
-    private CreateSessionDescriptionObserver describeThen(CompletableFuture<SessionDescription> result, String what) {
+    private CreateSessionDescriptionObserver describeThen(CompletableFuture<SessionDescription> result, String what,
+            boolean restart) {
         return new CreateSessionDescriptionObserver() {
             @Override
             public void onSuccess(RTCSessionDescription description) {
                 pc.setLocalDescription(description, new SetSessionDescriptionObserver() {
                     @Override
                     public void onSuccess() {
-                        afterGathering(result);
+                        afterGathering(result, restart);
                     }
 
                     @Override
@@ -193,11 +273,13 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     }
 
     /** Non-trickle: the description is handed out once it holds every candidate. */
-    private void afterGathering(CompletableFuture<SessionDescription> result) {
-        if (pc.getIceGatheringState() == RTCIceGatheringState.COMPLETE) {
-            gatheringComplete.complete(null);
+    private void afterGathering(CompletableFuture<SessionDescription> result, boolean restart) {
+        CompletableFuture<Void> gathering = gatheringComplete;
+        // A restart's gathering may not have begun yet: "complete" now is the previous round's.
+        if (!restart && pc.getIceGatheringState() == RTCIceGatheringState.COMPLETE) {
+            gathering.complete(null);
         }
-        gatheringComplete.completeOnTimeout(null, GATHERING_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        gathering.completeOnTimeout(null, GATHERING_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .thenRun(() -> {
                     if (closed.get()) {
                         result.completeExceptionally(new SessionException("The connection was closed."));
@@ -318,6 +400,14 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         }
     }
 
+    @Override
+    public void onIceConnectionChange(RTCIceConnectionState iceState) {
+        // Back after an ICE restart, the pair may be another one while the connection stayed "connected".
+        if (iceState == RTCIceConnectionState.CONNECTED || iceState == RTCIceConnectionState.COMPLETED) {
+            refreshPath();
+        }
+    }
+
     private void refreshPath() {
         try {
             pc.getStats(report -> CandidatePaths.selected(report).ifPresent(p -> {
@@ -336,6 +426,23 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         if (gatheringState == RTCIceGatheringState.COMPLETE) {
             gatheringComplete.complete(null);
         }
+    }
+
+    /** A STUN or TURN server that failed us is named once, so a person knows which one to fix. */
+    private final java.util.Set<String> failedServers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void onIceCandidateError(RTCPeerConnectionIceErrorEvent event) {
+        String url = event.getUrl() == null ? "" : event.getUrl();
+        if (url.isEmpty() || !failedServers.add(url)) {
+            return;
+        }
+        String text = event.getErrorCode() == 401 ? "refused the username or credential"
+                : event.getErrorCode() == 701 ? "did not answer" : "failed";
+        String description = "the ICE server " + url + " " + text + " (" + event.getErrorCode()
+                + (event.getErrorText() == null || event.getErrorText().isBlank() ? "" : " " + event.getErrorText())
+                + "); other servers and paths are still tried";
+        fire(l -> l.problem(this, description));
     }
 
     @Override
