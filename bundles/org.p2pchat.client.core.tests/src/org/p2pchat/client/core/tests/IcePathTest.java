@@ -17,6 +17,7 @@ import org.p2pchat.client.core.ClientEvent;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.core.CandidatePath;
 import org.p2pchat.core.ChatMessage;
+import org.p2pchat.core.IceServer;
 import org.p2pchat.core.settings.IceServerEntry;
 import org.p2pchat.history.DeliveryState;
 import org.p2pchat.testing.Coturn;
@@ -108,6 +109,17 @@ class IcePathTest {
         assertEquals("relay", path(pair.bob(), p -> true).summary());
         assertEquals(path, c[0].path().orElseThrow());
         chat(pair, c, "relayed");
+    }
+
+    @Test
+    void turnServersOfTheConnectionMethodReachTheSessions() throws Exception {
+        Peers.Pair pair = pair(); // nothing in the settings
+        pair.mailbox().iceServers = List.of(new IceServer(coturn.turnUrl(), Coturn.USER, Coturn.PASSWORD));
+        filter.relayOnly();
+        Conversation[] c = DeliveryTest.connect(pair.alice(), pair.bob());
+
+        assertEquals("relay", path(pair.alice(), p -> true).summary());
+        chat(pair, c, "through the method's relay");
     }
 
     @Test
