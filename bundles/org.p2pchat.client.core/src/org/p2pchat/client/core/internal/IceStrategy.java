@@ -85,9 +85,13 @@ final class IceStrategy {
         return conversation.client();
     }
 
-    /** Whether this side restarts ICE: the side that offered, through a method that carries offers. */
+    /**
+     * Whether this side restarts ICE: the side that offered, through a method that carries offers, to
+     * a peer that proved its key (our client: the web app would take a restart offer for a new
+     * connection).
+     */
     private boolean restarts() {
-        return conversation.asks() && conversation.peer().isPresent()
+        return conversation.asks() && conversation.peer().isPresent() && conversation.peerIdentity().isPresent()
                 && client().canReconnect(conversation.methodId());
     }
 

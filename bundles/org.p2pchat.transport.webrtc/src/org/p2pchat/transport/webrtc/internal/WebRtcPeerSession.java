@@ -55,6 +55,8 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
 
     /** The web app waits at most this long for ICE gathering; so do we. */
     static final long GATHERING_TIMEOUT_MS = 5000;
+    /** How long gathering may go on after the first relayed candidate. */
+    static final long RELAY_SETTLE_MS = 500;
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -447,6 +449,12 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
 
     @Override
     public void onIceCandidate(RTCIceCandidate candidate) {
+        if (candidate.sdp != null && candidate.sdp.contains(" typ relay ")) {
+            // A relayed candidate comes last (an allocation takes the most round trips): once one is in,
+            // waiting on for other TURN servers (a dead one listed first holds gathering for the
+            // whole cap) gains little, so the description goes out a moment later.
+            gatheringComplete.completeOnTimeout(null, RELAY_SETTLE_MS, TimeUnit.MILLISECONDS);
+        }
         IceCandidate c = new IceCandidate(candidate.sdpMid, candidate.sdpMLineIndex, candidate.sdp);
         fire(l -> l.localCandidate(this, c));
     }
