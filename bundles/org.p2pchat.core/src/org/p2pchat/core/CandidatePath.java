@@ -53,14 +53,17 @@ public record CandidatePath(CandidateType local, CandidateType remote, String lo
         return "tcp".equalsIgnoreCase(protocol) ? "TCP" : "UDP";
     }
 
-    /** The path in words for a chat window, e.g. "Relayed by a TURN server, over TCP". */
+    /**
+     * The path in a few words for a chat window's status line, as its {@link #summary()} and
+     * {@link #transport()}: "Direct, UDP", "STUN, UDP" (through a NAT) or "Relay (TURN), TCP".
+     */
     public String description() {
         String how = switch (summary()) {
-            case "relay" -> "Relayed by a TURN server";
-            case "STUN" -> "Direct through NAT (STUN)";
+            case "relay" -> "Relay (TURN)";
+            case "STUN" -> "STUN";
             default -> "Direct";
         };
-        return how + ", over " + transport();
+        return how + ", " + transport();
     }
 
     @Override

@@ -105,7 +105,7 @@ class IcePathTest {
         CandidatePath path = path(pair.alice(), p -> true);
         assertEquals("relay", path.summary(), path.toString());
         assertEquals("udp", path.protocol(), path.toString());
-        assertEquals("Relayed by a TURN server, over UDP", path.description());
+        assertEquals("Relay (TURN), UDP", path.description());
         assertEquals("relay", path(pair.bob(), p -> true).summary());
         assertEquals(path, c[0].path().orElseThrow());
         chat(pair, c, "relayed");
