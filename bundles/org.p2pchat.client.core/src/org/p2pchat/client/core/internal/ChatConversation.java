@@ -253,6 +253,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
             return; // not negotiated yet: negotiated() takes it from here
         }
         if (connection == ConnectionState.CONNECTED) {
+            boolean back = everConnected && state == ConversationState.RECONNECTING;
             everConnected = true;
             ice.connected();
             reconnect.succeeded(); // back by an ICE restart: a wait for the peer's reconnection ends
@@ -260,12 +261,20 @@ final class ChatConversation implements Conversation, PeerSessionListener {
             state(ConversationState.CONNECTED, connection);
             connected.complete(null);
             showSafetyNumber();
+            if (back) {
+                // The same session, back by an ICE restart after it was given up as lost.
+                client.post(new ClientEvent.Reconnected(this, !asks));
+            }
         } else if (connection == ConnectionState.CLOSED) {
             // After what came before the close is shown (the peer's goodbye ends it first).
             delivery.afterwards(() -> end(EndReason.PEER_LEFT, shownName() + " closed the connection."));
         } else if (connection == ConnectionState.FAILED) {
             if (ice.interrupted(s, "ICE failed")) {
-                return; // an ICE restart may bring it back; if not, restartFailed follows
+                // An ICE restart may bring it back; if not, restartFailed follows.
+                if (everConnected) {
+                    state(ConversationState.RECONNECTING, connection);
+                }
+                return;
             }
             afterFailure(s);
         } else {
