@@ -49,7 +49,7 @@ final class IceStrategy {
     static final String TURN_AFTER_PROPERTY = "p2pchat.client.turnAfterMillis";
     private static final long TURN_AFTER_MILLIS = 2000;
     /** How long one ICE restart may take from our offer to its answer being applied. */
-    static final long RESTART_TIMEOUT_MILLIS = 30_000;
+    static final long RESTART_TIMEOUT_MILLIS = 15_000;
 
     enum Mode {
         STAGED, ALL
