@@ -334,6 +334,13 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         }
     }
 
+    /** The DTLS fingerprints of the peer's side of {@code s}, if {@code s} is the current session. */
+    Optional<List<String>> remoteFingerprintsOf(PeerSession s) {
+        Negotiated n = current;
+        return n == null || n.session() != s ? Optional.empty()
+                : Optional.of(org.p2pchat.core.identity.DtlsFingerprints.of(n.remote().sdp()));
+    }
+
     /** Whether {@code s} is the session chatted over now. */
     boolean isCurrent(PeerSession s) {
         return s == session;

@@ -261,6 +261,12 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
                     return; // our peer restarts ICE of the session we have: answered on it
                 }
             }
+            if (IceStrategy.updatesASession(offer.offer().description())) {
+                // An ICE restart of a session this client no longer has (it was restarted): the peer
+                // makes a new connection once the restart failed.
+                offer.reject("This client has no longer the connection to restart.");
+                return;
+            }
             for (ChatConversation c : conversations) {
                 if (c.methodId().equals(provider.id()) && c.continuedBy(from, proved)) {
                     // Our peer lost the connection and asks again, proving the key of this chat: no question.

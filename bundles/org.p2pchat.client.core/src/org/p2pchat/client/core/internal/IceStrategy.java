@@ -155,6 +155,11 @@ final class IceStrategy {
                 conversation.removeOnEnd(withdraw);
                 try {
                     client().proofs().checkAnswer(peer, answer.from(), answer.answer(), known);
+                    // Only the session we restart can answer a restart: the same DTLS certificate.
+                    List<String> now = DtlsFingerprints.of(answer.answer().description().sdp());
+                    if (!conversation.remoteFingerprintsOf(s).filter(now::equals).isPresent()) {
+                        throw new SignalingException("the answer to the ICE restart comes from another session");
+                    }
                 } catch (SignalingException e) {
                     return CompletableFuture.failedFuture(e);
                 }
@@ -185,6 +190,21 @@ final class IceStrategy {
         List<String> fingerprints = DtlsFingerprints.of(offer.offer().description().sdp());
         return peer != null && peer.sameAddress(offer.from()) && known.equals(identity) && !fingerprints.isEmpty()
                 && fingerprints.equals(DtlsFingerprints.of(remote.sdp()));
+    }
+
+    /**
+     * Whether {@code description} updates a session made before (an ICE restart's offer): its
+     * {@code o=} line's version is above the first one libwebrtc gives (2). A client that has no
+     * such session (it was restarted meanwhile) cannot apply it and must not take it for a new
+     * connection.
+     */
+    static boolean updatesASession(SessionDescription description) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^o=\\S+ \\S+ (\\d+) ").matcher(description.sdp());
+        try {
+            return m.find() && Long.parseLong(m.group(1)) > 2;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Answers the peer's restart offer on {@code s} with every server. */
