@@ -1,5 +1,6 @@
 package org.p2pchat.core;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -37,6 +38,25 @@ public interface PeerSession extends AutoCloseable {
      * @throws SessionException if the candidate is not valid
      */
     void addRemoteCandidate(IceCandidate candidate) throws SessionException;
+
+    /**
+     * ICE restart, as the side that offered: the session's STUN/TURN servers become {@code servers},
+     * new ICE credentials are made and candidates gathered again; completes with the full offer to
+     * carry to the peer, whose answer goes to {@link #acceptAnswer}. The channels and what is queued
+     * on them stay: the conversation goes on over the path found next. Only on a negotiated session.
+     */
+    default CompletableFuture<SessionDescription> restartIce(List<IceServer> servers) {
+        return CompletableFuture.failedFuture(new SessionException("This connection cannot restart ICE."));
+    }
+
+    /**
+     * ICE restart, as the side that answered: applies the peer's restart offer (made by its
+     * {@link #restartIce}) to this negotiated session with {@code servers} as its STUN/TURN servers;
+     * completes with the full answer to send back.
+     */
+    default CompletableFuture<SessionDescription> acceptRestart(SessionDescription offer, List<IceServer> servers) {
+        return CompletableFuture.failedFuture(new SessionException("This connection cannot restart ICE."));
+    }
 
     ConnectionState state();
 

@@ -158,7 +158,7 @@ final class ChatConsole {
         switch (event) {
             case ClientEvent.StateChanged e -> stateChanged(e.conversation(), e.state(), e.connection());
             case ClientEvent.PathSelected e -> print.event("path", "* path: " + e.path(), "summary", e.path().summary(),
-                    "detail", e.path().toString());
+                    "protocol", e.path().protocol(), "detail", e.path().toString());
             case ClientEvent.PeerIdentified e -> {
                 print.event("identity", (e.identity().isPresent() ? "* " : "! ") + e.text(), "signed",
                         e.identity().isPresent(), "fingerprint", e.identity().map(i -> i.fingerprint()).orElse(null),

@@ -97,8 +97,24 @@ class ChatViewTest {
         assertEquals(1, session.sent.size(), "an empty input sends nothing");
 
         Label status = harness.byId(Label.class, "chat.status");
-        harness.waitUntil(() -> status.getText().contains("Connected to bob") && status.getText().contains("direct"), SECONDS,
+        harness.waitUntil(() -> status.getText().contains("Connected to bob") && status.getText().contains("Direct, UDP"), SECONDS,
                 "the status names the peer and the path: " + status.getText());
+    }
+
+    @Test
+    void theStatusSaysInWordsWhichPathIsInUseAndFollowsAChange() throws Exception {
+        Label status = harness.byId(Label.class, "chat.status");
+        harness.waitUntil(() -> status.getText().endsWith("Direct, UDP"), SECONDS, status.getText());
+        // After an ICE restart the path is reported again: relayed, over TCP here.
+        session.path(new CandidatePath(CandidatePath.CandidateType.RELAY, CandidatePath.CandidateType.HOST,
+                "192.0.2.1:49160", "192.0.2.2:5001", "tcp"));
+        harness.waitUntil(() -> status.getText().endsWith("Relay (TURN), TCP"), SECONDS,
+                status.getText());
+        harness.screenshot("chat-path-relay-tcp");
+        session.path(new CandidatePath(CandidatePath.CandidateType.SERVER_REFLEXIVE, CandidatePath.CandidateType.PEER_REFLEXIVE,
+                "203.0.113.5:40000", "198.51.100.7:40001", "udp"));
+        harness.waitUntil(() -> status.getText().endsWith("STUN, UDP"), SECONDS,
+                status.getText());
     }
 
     @Test

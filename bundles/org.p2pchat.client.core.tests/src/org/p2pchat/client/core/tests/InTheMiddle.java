@@ -44,6 +44,8 @@ final class InTheMiddle implements ConnectionProvider {
      * only the proofs themselves, and the key a conversation verified before, protect the peer.
      */
     volatile boolean unbound;
+    /** STUN/TURN servers this method supplies besides the real one's, as a relay provider does (ICE_SERVERS). */
+    volatile List<IceServer> iceServers = List.of();
 
     /** {@code address} as this side is shown it. */
     PeerAddress shown(PeerAddress address) {
@@ -72,7 +74,12 @@ final class InTheMiddle implements ConnectionProvider {
 
     @Override
     public Set<ProviderCapability> capabilities() {
-        return real.capabilities();
+        if (iceServers.isEmpty()) {
+            return real.capabilities();
+        }
+        Set<ProviderCapability> more = java.util.EnumSet.of(ProviderCapability.ICE_SERVERS);
+        more.addAll(real.capabilities());
+        return more;
     }
 
     @Override
@@ -178,7 +185,9 @@ final class InTheMiddle implements ConnectionProvider {
 
             @Override
             public List<IceServer> iceServers() {
-                return link.iceServers();
+                List<IceServer> all = new java.util.ArrayList<>(link.iceServers());
+                all.addAll(iceServers);
+                return all;
             }
 
             @Override

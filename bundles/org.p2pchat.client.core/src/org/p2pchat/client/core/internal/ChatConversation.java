@@ -23,6 +23,7 @@ import org.p2pchat.core.SessionDescription;
 import org.p2pchat.core.SessionException;
 import org.p2pchat.core.files.TransferStatus;
 import org.p2pchat.core.identity.PublicIdentity;
+import org.p2pchat.core.signaling.InboundOffer;
 import org.p2pchat.core.signaling.PeerAddress;
 
 /**
@@ -55,6 +56,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     private final boolean asks;
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final ReconnectPolicy reconnect;
+    private final IceStrategy ice;
 
     private volatile PeerAddress peer;
     private final PeerTrust trust;
@@ -82,6 +84,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         this.trust = new PeerTrust(this, peer == null ? "" : peer.name());
         this.files = new FileHandOff(client::files, client.work());
         this.reconnect = new ReconnectPolicy(this);
+        this.ice = new IceStrategy(this);
         this.delivery = new Delivery(this);
     }
 
@@ -175,6 +178,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         if (state == ConversationState.NEGOTIATING) {
             state(ConversationState.CONNECTING, n.session().state());
         }
+        ice.negotiated(n.session());
         ConnectionState now = n.session().state();
         if (now == ConnectionState.CONNECTED || now.isFinal()) {
             stateChanged(n.session(), now); // it got there before we did
@@ -226,6 +230,8 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         state(ConversationState.CONNECTED, ConnectionState.CONNECTED);
         showSafetyNumber();
         client.post(new ClientEvent.Reconnected(this, byPeer));
+        // Its path was found while it was pending, and not reported then.
+        n.session().selectedPath().ifPresent(path -> client.post(new ClientEvent.PathSelected(this, path)));
         if (up != null) {
             up.complete(null);
         }
@@ -247,23 +253,52 @@ final class ChatConversation implements Conversation, PeerSessionListener {
             return; // not negotiated yet: negotiated() takes it from here
         }
         if (connection == ConnectionState.CONNECTED) {
+            boolean back = everConnected && state == ConversationState.RECONNECTING;
             everConnected = true;
+            ice.connected();
+            reconnect.succeeded(); // back by an ICE restart: a wait for the peer's reconnection ends
             delivery.connected(s);
             state(ConversationState.CONNECTED, connection);
             connected.complete(null);
             showSafetyNumber();
+            if (back) {
+                // The same session, back by an ICE restart after it was given up as lost.
+                client.post(new ClientEvent.Reconnected(this, !asks));
+            }
         } else if (connection == ConnectionState.CLOSED) {
             // After what came before the close is shown (the peer's goodbye ends it first).
             delivery.afterwards(() -> end(EndReason.PEER_LEFT, shownName() + " closed the connection."));
         } else if (connection == ConnectionState.FAILED) {
-            if (!everConnected) {
-                end(EndReason.FAILED, "Could not connect: the connection failed. Check that both sides used fresh "
-                        + "descriptions and that a path exists (STUN/TURN).");
-            } else {
-                lost();
+            if (ice.interrupted(s, "ICE failed")) {
+                // An ICE restart may bring it back; if not, restartFailed follows.
+                if (everConnected) {
+                    state(ConversationState.RECONNECTING, connection);
+                }
+                return;
             }
+            afterFailure(s);
         } else {
+            if (connection == ConnectionState.DISCONNECTED && everConnected) {
+                // The path stopped working (a network change, a dead TURN server): a new one is looked for.
+                ice.interrupted(s, "the path stopped working");
+            }
             state(state, connection);
+        }
+    }
+
+    /** An ICE restart of the current session {@code s} did not bring it back. */
+    void restartFailed(PeerSession s) {
+        if (s == session && !ended) {
+            afterFailure(s);
+        }
+    }
+
+    private void afterFailure(PeerSession s) {
+        if (!everConnected) {
+            end(EndReason.FAILED, "Could not connect: the connection failed. Check that both sides used fresh "
+                    + "descriptions and that a path exists (STUN/TURN).");
+        } else {
+            lost();
         }
     }
 
@@ -297,6 +332,32 @@ final class ChatConversation implements Conversation, PeerSessionListener {
         if (s == session) {
             client.post(new ClientEvent.PathSelected(this, path));
         }
+    }
+
+    /** The DTLS fingerprints of the peer's side of {@code s}, if {@code s} is the current session. */
+    Optional<List<String>> remoteFingerprintsOf(PeerSession s) {
+        Negotiated n = current;
+        return n == null || n.session() != s ? Optional.empty()
+                : Optional.of(org.p2pchat.core.identity.DtlsFingerprints.of(n.remote().sdp()));
+    }
+
+    /** Whether {@code s} is the session chatted over now. */
+    boolean isCurrent(PeerSession s) {
+        return s == session;
+    }
+
+    /**
+     * Whether {@code offer} (proving {@code identity}) is our peer restarting ICE of the current
+     * session; if so it is answered on that session.
+     */
+    boolean restartedBy(InboundOffer offer, Optional<PublicIdentity> identity) {
+        Negotiated n = current;
+        if (ended || n == null || n.session() != session
+                || !IceStrategy.restarts(n.remote(), offer, identity, trust.identity(), peer)) {
+            return false;
+        }
+        ice.acceptRestart(n.session(), offer);
+        return true;
     }
 
     @Override

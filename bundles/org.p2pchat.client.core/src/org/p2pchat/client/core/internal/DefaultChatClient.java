@@ -185,12 +185,29 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
         return negotiator;
     }
 
-    /** A session from the profile's settings, under our name, with the ICE servers of the options and the methods. */
+    /**
+     * A session from the profile's settings, under our name, with the ICE servers
+     * {@link IceStrategy#first} picks out of {@link #iceServers()}.
+     */
     PeerSession createSession() throws SessionException {
         Settings s = settings.get();
-        List<IceServer> ice = new ArrayList<>(options.iceServers().orElseGet(s::enabledIceServers));
-        ice.addAll(links.iceServers());
-        return transport.createSession(new SessionConfig(ice, displayName, s.maxMessageBytes()));
+        return transport.createSession(new SessionConfig(IceStrategy.first(iceServers()), displayName,
+                s.maxMessageBytes()));
+    }
+
+    /** Every STUN/TURN server a session may use: the options' (else the settings'), then the methods'. */
+    List<IceServer> iceServers() {
+        List<IceServer> ice = new ArrayList<>(options.iceServers().orElseGet(settings.get()::enabledIceServers));
+        for (IceServer server : links.iceServers()) {
+            if (!ice.contains(server)) {
+                ice.add(server);
+            }
+        }
+        return ice;
+    }
+
+    Proofs proofs() {
+        return proofs;
     }
 
     /** The largest chat message the profile's settings allow. */
@@ -239,6 +256,17 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
             return;
         }
         if (offer.reconnect()) {
+            for (ChatConversation c : conversations) {
+                if (c.methodId().equals(provider.id()) && c.restartedBy(offer, proved)) {
+                    return; // our peer restarts ICE of the session we have: answered on it
+                }
+            }
+            if (IceStrategy.updatesASession(offer.offer().description())) {
+                // An ICE restart of a session this client no longer has (it was restarted): the peer
+                // makes a new connection once the restart failed.
+                offer.reject("This client has no longer the connection to restart.");
+                return;
+            }
             for (ChatConversation c : conversations) {
                 if (c.methodId().equals(provider.id()) && c.continuedBy(from, proved)) {
                     // Our peer lost the connection and asks again, proving the key of this chat: no question.

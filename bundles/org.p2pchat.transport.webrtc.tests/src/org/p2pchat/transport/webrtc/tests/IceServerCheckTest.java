@@ -57,6 +57,35 @@ class IceServerCheckTest {
     }
 
     @Test
+    void aTurnServerOverTcpGivesARelayAddress() throws Exception {
+        HealthStatus status = check(new IceServer(coturn.turnUrl() + "?transport=tcp", Coturn.USER, Coturn.PASSWORD));
+        assertEquals(HealthStatus.Level.OK, status.level(), status.summary());
+        assertTrue(status.summary().contains("relay address " + NetworkIsolation.TEST_ADDRESS), status.summary());
+    }
+
+    @Test
+    void wrongTurnCredentialsOverTcpAreNamedAsTheProblem() throws Exception {
+        HealthStatus status = check(new IceServer(coturn.turnUrl() + "?transport=tcp", Coturn.USER, "wrong"));
+        assertEquals(HealthStatus.Level.FAILED, status.level(), status.summary());
+        assertTrue(status.summary().contains("credential"), status.summary());
+    }
+
+    @Test
+    void aDeadStunServerIsNotTakenForOne() throws Exception {
+        HealthStatus status = check(IceServer.stun("stun:" + NetworkIsolation.TEST_PEER_ADDRESS + ":3999"));
+        assertEquals(HealthStatus.Level.FAILED, status.level(), status.summary());
+    }
+
+    @Test
+    void aStunCheckOfATurnServerWithoutCredentialsStillNeedsAnAnswer() throws Exception {
+        // coturn answers binding requests without credentials: a STUN check of it passes ...
+        assertEquals(HealthStatus.Level.OK, check(IceServer.stun(coturn.stunUrl())).level());
+        // ... and one of a port where nothing listens does not.
+        HealthStatus status = check(IceServer.stun("stun:" + NetworkIsolation.TEST_ADDRESS + ":3999"));
+        assertEquals(HealthStatus.Level.FAILED, status.level(), status.summary());
+    }
+
+    @Test
     void wrongTurnCredentialsAreNamedAsTheProblem() throws Exception {
         HealthStatus status = check(new IceServer(coturn.turnUrl(), Coturn.USER, "wrong"));
         assertEquals(HealthStatus.Level.FAILED, status.level(), status.summary());

@@ -46,7 +46,21 @@ final class CandidatePaths {
             return Optional.empty();
         }
         return Optional.of(new CandidatePath(type(local), type(remote), address(local), address(remote),
-                String.valueOf(local.getAttributes().getOrDefault("protocol", "udp"))));
+                protocol(local)));
+    }
+
+    /**
+     * How our packets travel: a relayed candidate's own protocol is that of the relayed address (UDP
+     * for coturn), so what tells TURN over TCP from TURN over UDP is its {@code relayProtocol}.
+     */
+    private static String protocol(RTCStats local) {
+        Map<String, Object> a = local.getAttributes();
+        Object relayProtocol = a.get("relayProtocol");
+        if (type(local) == CandidateType.RELAY && relayProtocol != null) {
+            // "tls" is TURN over TLS over TCP.
+            return "udp".equals(String.valueOf(relayProtocol)) ? "udp" : "tcp";
+        }
+        return String.valueOf(a.getOrDefault("protocol", "udp"));
     }
 
     private static CandidateType type(RTCStats candidate) {

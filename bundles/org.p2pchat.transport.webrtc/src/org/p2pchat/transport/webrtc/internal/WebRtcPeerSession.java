@@ -18,6 +18,7 @@ import org.p2pchat.core.CandidatePath;
 import org.p2pchat.core.ChatMessage;
 import org.p2pchat.core.ConnectionState;
 import org.p2pchat.core.IceCandidate;
+import org.p2pchat.core.IceServer;
 import org.p2pchat.core.PeerDataChannel;
 import org.p2pchat.core.PeerSession;
 import org.p2pchat.core.PeerSessionListener;
@@ -35,6 +36,7 @@ import dev.onvoid.webrtc.RTCAnswerOptions;
 import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelInit;
 import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceConnectionState;
 import dev.onvoid.webrtc.RTCIceGatheringState;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
@@ -57,6 +59,8 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
 
     /** The web app waits at most this long for ICE gathering; so do we. */
     static final long GATHERING_TIMEOUT_MS = 5000;
+    /** How long gathering may go on after the first relayed candidate. */
+    static final long RELAY_SETTLE_MS = 500;
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
     /** When the selected pair is read again after connecting (ms after the previous look), then every minute. */
@@ -74,13 +78,17 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     private final List<PeerSessionListener> listeners = new CopyOnWriteArrayList<>();
     private final List<RTCIceCandidate> pendingRemoteCandidates = new ArrayList<>();
     private final List<ByteStreamChannel> dataChannels = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<Void> gatheringComplete = new CompletableFuture<>();
+    /** Completes when the current round of gathering (the first, or an ICE restart's) has. */
+    private volatile CompletableFuture<Void> gatheringComplete = new CompletableFuture<>();
     /** The chat channel's {@link ChatChannel#peerClient()}, also before that channel exists. */
     private final CompletableFuture<String> peerClient = new CompletableFuture<>();
     private final AtomicBoolean negotiating = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** The STUN/TURN errors said so far ({@code url code}): each once. */
+    /** The STUN/TURN servers named so far: each once per session. */
     private final Set<String> serverErrors = ConcurrentHashMap.newKeySet();
+    /** Servers that did not answer on some interface, and servers a candidate came from. */
+    private final Set<String> silentServers = ConcurrentHashMap.newKeySet();
+    private final Set<String> answeringServers = ConcurrentHashMap.newKeySet();
     /** Which connection's path watch is current: a reconnect starts a new one, the old one stops. */
     private final AtomicInteger pathWatch = new AtomicInteger();
 
@@ -121,8 +129,65 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         } catch (RuntimeException | Error e) {
             return failNegotiation(result, new SessionException("Could not create the chat channel: " + e.getMessage(), e));
         }
-        pc.createOffer(new RTCOfferOptions(), describeThen(result, "offer"));
+        pc.createOffer(new RTCOfferOptions(), describeThen(result, "offer", false));
         return result;
+    }
+
+    @Override
+    public CompletableFuture<SessionDescription> restartIce(List<IceServer> servers) {
+        CompletableFuture<SessionDescription> result = new CompletableFuture<>();
+        if (!startRestart(result, servers)) {
+            return result;
+        }
+        try {
+            pc.restartIce();
+            RTCOfferOptions options = new RTCOfferOptions();
+            options.iceRestart = true;
+            pc.createOffer(options, describeThen(result, "offer", true));
+        } catch (RuntimeException | Error e) {
+            result.completeExceptionally(new SessionException("Could not restart ICE: " + e.getMessage(), e));
+        }
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<SessionDescription> acceptRestart(SessionDescription offer, List<IceServer> servers) {
+        CompletableFuture<SessionDescription> result = new CompletableFuture<>();
+        if (offer.type() != SessionDescription.Type.OFFER) {
+            result.completeExceptionally(new SessionException("An ICE restart needs an offer."));
+            return result;
+        }
+        if (!startRestart(result, servers)) {
+            return result;
+        }
+        setRemote(offer, result, () -> pc.createAnswer(new RTCAnswerOptions(), describeThen(result, "answer", true)));
+        return result;
+    }
+
+    /**
+     * Prepares an ICE restart: only on a negotiated, stable session; the new servers apply to the
+     * gathering the restart starts (libwebrtc uses changed servers from the next gathering on).
+     */
+    private boolean startRestart(CompletableFuture<?> result, List<IceServer> servers) {
+        if (closed.get()) {
+            result.completeExceptionally(new SessionException("The connection is closed."));
+            return false;
+        }
+        if (!remoteDescriptionSet() || pc.getSignalingState() != RTCSignalingState.STABLE) {
+            result.completeExceptionally(new SessionException("ICE can be restarted only on a negotiated connection ("
+                    + pc.getSignalingState().name().toLowerCase() + ")."));
+            return false;
+        }
+        try {
+            pc.setConfiguration(RtcConfigurations.of(servers));
+        } catch (RuntimeException | Error e) {
+            result.completeExceptionally(new SessionException("Could not use the ICE servers: " + e.getMessage(), e));
+            return false;
+        }
+        gatheringComplete = new CompletableFuture<>();
+        // After a restart ICE may move to another pair while the connection stays "connected".
+        watchPath(pathWatch.incrementAndGet(), 0);
+        return true;
     }
 
     @Override
@@ -135,7 +200,7 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         if (!startNegotiation(result)) {
             return result;
         }
-        setRemote(offer, result, () -> pc.createAnswer(new RTCAnswerOptions(), describeThen(result, "answer")));
+        setRemote(offer, result, () -> pc.createAnswer(new RTCAnswerOptions(), describeThen(result, "answer", false)));
         return result;
     }
 
@@ -185,14 +250,15 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     }
 
     /** Sets a local description from createOffer/createAnswer, then waits for gathering. */
-    private CreateSessionDescriptionObserver describeThen(CompletableFuture<SessionDescription> result, String what) {
+    private CreateSessionDescriptionObserver describeThen(CompletableFuture<SessionDescription> result, String what,
+            boolean restart) {
         return new CreateSessionDescriptionObserver() {
             @Override
             public void onSuccess(RTCSessionDescription description) {
                 pc.setLocalDescription(description, new SetSessionDescriptionObserver() {
                     @Override
                     public void onSuccess() {
-                        afterGathering(result);
+                        afterGathering(result, restart);
                     }
 
                     @Override
@@ -210,11 +276,13 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     }
 
     /** Non-trickle: the description is handed out once it holds every candidate. */
-    private void afterGathering(CompletableFuture<SessionDescription> result) {
-        if (pc.getIceGatheringState() == RTCIceGatheringState.COMPLETE) {
-            gatheringComplete.complete(null);
+    private void afterGathering(CompletableFuture<SessionDescription> result, boolean restart) {
+        CompletableFuture<Void> gathering = gatheringComplete;
+        // A restart's gathering may not have begun yet: "complete" now is the previous round's.
+        if (!restart && pc.getIceGatheringState() == RTCIceGatheringState.COMPLETE) {
+            gathering.complete(null);
         }
-        gatheringComplete.completeOnTimeout(null, GATHERING_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        gathering.completeOnTimeout(null, GATHERING_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .thenRun(() -> {
                     if (closed.get()) {
                         result.completeExceptionally(new SessionException("The connection was closed."));
@@ -352,6 +420,14 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         }, delay, TimeUnit.MILLISECONDS);
     }
 
+    @Override
+    public void onIceConnectionChange(RTCIceConnectionState iceState) {
+        // Back after an ICE restart, the pair may be another one while the connection stayed "connected".
+        if (iceState == RTCIceConnectionState.CONNECTED || iceState == RTCIceConnectionState.COMPLETED) {
+            refreshPath();
+        }
+    }
+
     private void refreshPath() {
         if (closed.get()) {
             return;
@@ -370,32 +446,64 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
 
     /**
      * A STUN or TURN server answered with an error (a TURN server refusing wrong or expired
-     * credentials: 401): said to the user with the server's URL, since no relay will come from it.
-     * Servers that do not answer (libwebrtc's 701) are not: that also happens on interfaces that
-     * cannot reach them while others can.
+     * credentials: 401): said to the user at once with the server's URL, since no relay will come
+     * from it. A server that does not answer (libwebrtc's 701) is named only when gathering ended
+     * without any candidate from it: 701 also comes from interfaces that cannot reach a server
+     * that others reach.
      */
     @Override
     public void onIceCandidateError(RTCPeerConnectionIceErrorEvent event) {
         int code = event.getErrorCode();
         String url = event.getUrl();
-        if (code < 300 || code >= 700 || url == null || url.isBlank() || !serverErrors.add(url + " " + code)) {
+        if (url == null || url.isBlank()) {
             return;
         }
-        String server = (url.startsWith("turn") ? "TURN server " : "STUN server ") + url;
+        if (code == 701) {
+            silentServers.add(url);
+            return;
+        }
+        if (code < 300 || code >= 700 || !serverErrors.add(url)) {
+            return;
+        }
         String text = event.getErrorText() == null ? "" : " " + event.getErrorText().strip();
         String hint = code == 401 || code == 438 ? ": the username or password is wrong or has expired" : "";
-        fire(l -> l.problem(this, server + " refused us (" + code + text + ")" + hint));
+        fire(l -> l.problem(this, serverKind(url) + url + " refused us (" + code + text + ")" + hint));
+    }
+
+    private static String serverKind(String url) {
+        return url.startsWith("turn") ? "TURN server " : "STUN server ";
+    }
+
+    /** Names the servers that never answered this gathering (each once per session). */
+    private void nameSilentServers() {
+        for (String url : silentServers) {
+            if (!answeringServers.contains(url) && serverErrors.add(url)) {
+                fire(l -> l.problem(this, serverKind(url) + url
+                        + " did not answer (701); other servers and paths are still tried"));
+            }
+        }
+        silentServers.clear();
     }
 
     @Override
     public void onIceGatheringChange(RTCIceGatheringState gatheringState) {
         if (gatheringState == RTCIceGatheringState.COMPLETE) {
             gatheringComplete.complete(null);
+            nameSilentServers();
         }
     }
 
     @Override
     public void onIceCandidate(RTCIceCandidate candidate) {
+        if (candidate.serverUrl != null && !candidate.serverUrl.isBlank()) {
+            answeringServers.add(candidate.serverUrl);
+        }
+        if (candidate.sdp != null && candidate.sdp.contains(" typ relay ")) {
+            // A relayed candidate comes last (an allocation takes the most round trips): once one is in,
+            // waiting on for other TURN servers (a dead one listed first holds gathering for the
+            // whole cap) gains little, so the description goes out a moment later.
+            gatheringComplete.completeOnTimeout(null, RELAY_SETTLE_MS, TimeUnit.MILLISECONDS);
+        }
         IceCandidate c = new IceCandidate(candidate.sdpMid, candidate.sdpMLineIndex, candidate.sdp);
         fire(l -> l.localCandidate(this, c));
     }

@@ -148,7 +148,7 @@ final class ConnectionStatus {
         }
         return switch (connection) {
             case NEW, CONNECTING -> "Connecting to " + who + "...";
-            case CONNECTED -> "\u25cf Connected to " + who + (path == null ? "" : "  \u00b7  " + path.summary());
+            case CONNECTED -> "\u25cf Connected to " + who + (path == null ? "" : " \u00b7 " + path.description());
             case DISCONNECTED -> "\u25cb Connection to " + who + " lost";
             case FAILED -> "\u25cb Connection failed";
             case CLOSED -> "\u25cb Disconnected";
