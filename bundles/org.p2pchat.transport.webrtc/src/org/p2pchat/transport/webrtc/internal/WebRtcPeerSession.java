@@ -89,6 +89,7 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     /** Servers that did not answer on some interface, and servers a candidate came from. */
     private final Set<String> silentServers = ConcurrentHashMap.newKeySet();
     private final Set<String> answeringServers = ConcurrentHashMap.newKeySet();
+    private volatile boolean gatheringEnded;
     /** Which connection's path watch is current: a reconnect starts a new one, the old one stops. */
     private final AtomicInteger pathWatch = new AtomicInteger();
 
@@ -460,6 +461,9 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         }
         if (code == 701) {
             silentServers.add(url);
+            if (gatheringEnded) { // libwebrtc may report it after gathering ended
+                nameSilentServers();
+            }
             return;
         }
         if (code < 300 || code >= 700 || !serverErrors.add(url)) {
@@ -487,7 +491,8 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
 
     @Override
     public void onIceGatheringChange(RTCIceGatheringState gatheringState) {
-        if (gatheringState == RTCIceGatheringState.COMPLETE) {
+        gatheringEnded = gatheringState == RTCIceGatheringState.COMPLETE;
+        if (gatheringEnded) {
             gatheringComplete.complete(null);
             nameSilentServers();
         }
