@@ -100,7 +100,7 @@ class ManualExchangeUiTest {
             PartHarness.click(connect);
             harness.waitUntil(part::isChatShown, STEP_SECONDS, "the chat opens once connected");
             Label status = harness.byId(Label.class, "chat.status");
-            harness.waitUntil(() -> status.getText().contains("direct"), STEP_SECONDS,
+            harness.waitUntil(() -> status.getText().contains("Direct"), STEP_SECONDS,
                     "the status shows a direct path: " + status.getText());
             harness.await(waitFor(bob, "connected", STEP_SECONDS), STEP_SECONDS, "the CLI connects");
 

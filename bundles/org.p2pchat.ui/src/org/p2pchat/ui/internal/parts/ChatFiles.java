@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.eclipse.jface.layout.GridDataFactory;
@@ -34,6 +35,7 @@ import org.p2pchat.core.files.FileTransferService;
 final class ChatFiles {
 
     static final String FILE_NOTICE = "chat.fileNotice";
+    private static final long ENGINE_WAIT_SECONDS = 10;
     static final String FILES_NOT_INSTALLED = "File transfer is not installed yet.";
     static final String FILES_NOT_SUPPORTED = "Your peer's app (the web app) cannot exchange files with this client.";
 
@@ -206,18 +208,37 @@ final class ChatFiles {
         }
 
         private void onEngine(String label, Consumer<FileTransferService> what) {
-            FileTransferService service = chat.fileTransfer();
-            if (service == null) {
-                chat.notice(FILES_NOT_INSTALLED);
-                return;
-            }
             Ui.background(label + " transfer", () -> {
+                FileTransferService service = engine();
+                if (service == null) {
+                    Ui.async(root, () -> chat.notice(FILES_NOT_INSTALLED));
+                    return;
+                }
                 try {
                     what.accept(service);
                 } catch (RuntimeException e) {
                     Ui.async(root, () -> chat.notice(label + " failed: " + Ui.message(e)));
                 }
             });
+        }
+
+        /**
+         * The file engine; the window may get it a moment after the client layer did (services
+         * arrive while the workbench starts), so a click in that moment waits for it a little.
+         */
+        private FileTransferService engine() {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ENGINE_WAIT_SECONDS);
+            FileTransferService service = chat.fileTransfer();
+            while (service == null && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+                service = chat.fileTransfer();
+            }
+            return service;
         }
 
         private static void acceptInto(FileTransferService service, String id, Path folder) {
