@@ -99,7 +99,7 @@ final class GtkFileChooser {
     }
 
     /** The visible window called {@code title}, or null. */
-    private static String visible(String title) throws Exception {
+    static String visible(String title) throws Exception {
         Process p = new ProcessBuilder("xdotool", "search", "--onlyvisible", "--name", "^" + title + " ?$")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
