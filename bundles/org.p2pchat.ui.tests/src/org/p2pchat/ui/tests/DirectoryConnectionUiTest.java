@@ -108,9 +108,15 @@ class DirectoryConnectionUiTest {
         // A service may list a person twice (its authenticated entry and one for web app users): bob's key is the one.
         String bobShortId = bob.identity.self().fingerprint().substring(0, 19);
         Label peersStatus = harness.byId(Label.class, "directory.peers.status");
+        String[] lastSeen = { "" };
         harness.waitUntil(() -> {
             if (row(people, "dht-bob", bobShortId) >= 0) {
                 return true;
+            }
+            String seen = rows(people) + "; " + peersStatus.getText();
+            if (!seen.equals(lastSeen[0])) {
+                lastSeen[0] = seen;
+                System.out.println("peers on the desktop: " + seen);
             }
             if (!peersStatus.getText().startsWith("Looking")) {
                 PartHarness.click(refresh); // the last answer is in: ask again
@@ -238,9 +244,19 @@ class DirectoryConnectionUiTest {
     }
 
     /** The index of the row showing {@code name} and {@code shortId}; -1 if none does. */
+    private static String rows(Table people) {
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < people.getItemCount(); i++) {
+            all.append('[').append(people.getItem(i).getText(0)).append(' ').append(people.getItem(i).getText(1)).append(']');
+        }
+        return all.toString();
+    }
+
     private static int row(Table people, String name, String shortId) {
         for (int i = 0; i < people.getItemCount(); i++) {
-            if (people.getItem(i).getText(0).equals(name) && people.getItem(i).getText(1).equals(shortId)) {
+            // A contact met before (a kept profile of an earlier run) is starred.
+            String shown = people.getItem(i).getText(0).replaceFirst("^\u2605 ", "");
+            if (shown.equals(name) && people.getItem(i).getText(1).equals(shortId)) {
                 return i;
             }
         }
