@@ -175,10 +175,8 @@ class DeliveryTest {
         restart(alice);
         restart(bob);
         link.restore();
-        Peers.Person alice2 = onDisk("alice", histories, mailbox);
-        Peers.Person bob2 = onDisk("bob", histories, mailbox);
-        alice2.client().goOnline(FOLDER);
-        bob2.client().goOnline(FOLDER);
+        Peers.Person alice2 = backOnline("alice", histories, mailbox);
+        Peers.Person bob2 = backOnline("bob", histories, mailbox);
         assertEquals(DeliveryState.NOT_DELIVERED, alice2.history().message(historyId, two.id()).orElseThrow().state());
 
         Conversation[] again = connect(alice2, bob2);
@@ -221,10 +219,8 @@ class DeliveryTest {
         }
 
         // Bob's resume point (3) says he has them all: nothing is sent again, all three are delivered.
-        Peers.Person alice2 = onDisk("alice", histories, mailbox);
-        Peers.Person bob2 = onDisk("bob", histories, mailbox);
-        alice2.client().goOnline(FOLDER);
-        bob2.client().goOnline(FOLDER);
+        Peers.Person alice2 = backOnline("alice", histories, mailbox);
+        Peers.Person bob2 = backOnline("bob", histories, mailbox);
         Conversation[] again = connect(alice2, bob2);
         for (ChatMessage m : sent) {
             awaitState(alice2, m.id(), DeliveryState.DELIVERED);
@@ -253,10 +249,8 @@ class DeliveryTest {
         restart(alice);
         restart(bob);
         Files.delete(work.resolve("alice").resolve("history.mv.db"));
-        Peers.Person alice2 = onDisk("alice", histories, mailbox);
-        Peers.Person bob2 = onDisk("bob", histories, mailbox);
-        alice2.client().goOnline(FOLDER);
-        bob2.client().goOnline(FOLDER);
+        Peers.Person alice2 = backOnline("alice", histories, mailbox);
+        Peers.Person bob2 = backOnline("bob", histories, mailbox);
         Conversation[] again = connect(alice2, bob2);
         ChatMessage three = again[0].send("three").get(T, TimeUnit.SECONDS);
         awaitState(alice2, three.id(), DeliveryState.DELIVERED);
@@ -323,6 +317,13 @@ class DeliveryTest {
         open.push(pair.alice());
         open.push(pair.bob());
         return pair;
+    }
+
+    /** The person of {@code work/name} started again after a restart, and online in the test folder. */
+    private Peers.Person backOnline(String name, HistoryService histories, InTheMiddle mailbox) throws Exception {
+        Peers.Person person = onDisk(name, histories, mailbox);
+        person.client().goOnline(FOLDER);
+        return person;
     }
 
     /** A person whose profile and history are kept in {@code work/name} (opened again after a restart). */
