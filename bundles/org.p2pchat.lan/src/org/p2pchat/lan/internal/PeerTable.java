@@ -40,8 +40,8 @@ public final class PeerTable {
     public synchronized boolean take(Announcement a, Instant now) throws Announcement.Refused {
         long age = now.toEpochMilli() - a.timestampMillis();
         if (Math.abs(age) > window.toMillis()) {
-            throw new Announcement.Refused(Refusal.REPLAYED, "signed " + age / 1000 + " s from now, outside the "
-                    + window.toSeconds() + " s window");
+            throw new Announcement.Refused(Refusal.REPLAYED, "signed " + Math.abs(age) / 1000
+                    + (age > 0 ? " s ago" : " s ahead") + ", outside the " + window.toSeconds() + " s window");
         }
         expire(now);
         Entry last = peers.get(a.identity().key());
