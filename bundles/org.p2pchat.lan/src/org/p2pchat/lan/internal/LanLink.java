@@ -245,9 +245,9 @@ public final class LanLink implements ProviderLink {
                 try {
                     takeOffer(socket);
                 } finally {
+                    inboundSlots.release(); // first: once the requester sees the connection end, the slot is free
                     open.remove(socket);
                     close(socket);
-                    inboundSlots.release();
                 }
             });
         }
