@@ -28,6 +28,10 @@ public record LanSettings(boolean listenOnly, String group, int port, List<Strin
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("not a UDP port: " + port);
         }
+        // A literal only, never a name to look up; 224.0.0.0/4 is IPv4's multicast range.
+        if (!group.matches("(22[4-9]|23[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})){3}")) {
+            throw new IllegalArgumentException("not an IPv4 multicast group: " + group);
+        }
     }
 
     /** Announcing on every multicast interface at the default group and port. */
