@@ -65,7 +65,8 @@ class LanChatTest {
         clients.add(client);
         Events events = new Events(name);
         client.subscribe(Runnable::run, events);
-        client.goOnline(LanSettings.SECTION);
+        assertEquals(List.of(LanSettings.SECTION), client.goOnlineAtStart(), "online when the client starts, as a"
+                + " method that takes requests and reports where it is");
         return new Person(name, client, events);
     }
 
