@@ -276,7 +276,7 @@ public final class LanLink implements ProviderLink {
             return;
         }
         context.callback().offered(offer);
-        if (offer.awaitEnd(in)) {
+        if (offer.awaitEnd(in) && !closed) {
             context.callback().withdrawn(offer);
         }
     }
@@ -353,7 +353,7 @@ public final class LanLink implements ProviderLink {
             } catch (SignalingException e) {
                 answer.completeExceptionally(e);
             } catch (IOException e) {
-                answer.completeExceptionally(new SignalingException(answer.isCancelled() ? "Withdrawn."
+                answer.completeExceptionally(new SignalingException(closed ? "The connection method stopped."
                         : "No answer from " + to.shown() + " at " + a.address().getHostAddress() + ":" + a.port()
                                 + ": " + e.getMessage(), e));
             }
