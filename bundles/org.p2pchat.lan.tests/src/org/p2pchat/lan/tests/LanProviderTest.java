@@ -158,6 +158,23 @@ class LanProviderTest {
         assertTrue(e.getCause().getMessage().contains("carol is not announcing"), e.getCause().getMessage());
     }
 
+    /** With rounds an hour apart, a client that starts later lists the others only because they greet it. */
+    @Test
+    void aClientThatStartsLaterIsGreetedAtOnceNotAtTheNextRound() throws Exception {
+        LanSettings net = TestNet.settings();
+        LanLink.Timings hourly = new LanLink.Timings(java.time.Duration.ofHours(1), java.time.Duration.ofHours(2),
+                java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(1), 16, 4);
+        TestClient alice = new TestClient("alice", net);
+        TestClient bob = new TestClient("bob", net);
+        ProviderLink a = new LanLink(alice, net, hourly);
+        links.add(a);
+        alice.online.get(WAIT_SECONDS, TimeUnit.SECONDS); // announced, to nobody yet
+        ProviderLink b = new LanLink(bob, net, hourly);
+        links.add(b);
+        bob.awaitPeers(() -> uncheckedKeys(b).contains(alice.self.key()), "alice, greeting him");
+        alice.awaitPeers(() -> uncheckedKeys(a).contains(bob.self.key()), "bob");
+    }
+
     static List<String> uncheckedKeys(ProviderLink link) {
         try {
             return keys(link);

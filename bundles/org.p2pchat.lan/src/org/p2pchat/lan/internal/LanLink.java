@@ -82,6 +82,8 @@ public final class LanLink implements ProviderLink {
     private final List<Offers> offerPorts = new ArrayList<>();
     private volatile ProviderStatus status = new ProviderStatus(SCOPE, State.CONNECTING, "", "");
     private volatile boolean closed;
+    private volatile InetAddress group;
+    private final AtomicLong lastGreeting = new AtomicLong(System.nanoTime() - 2_000_000_000L);
 
     /** A TCP port taking offers on one endpoint, and the socket announcing it. */
     private record Offers(Endpoint endpoint, ServerSocket server, MulticastSocket sender) {
@@ -119,7 +121,7 @@ public final class LanLink implements ProviderLink {
                 report(State.UNREACHABLE, "No network interface that supports multicast is up.");
                 return;
             }
-            InetAddress group = InetAddress.getByName(settings.group());
+            InetAddress group = InetAddress.getByName(settings.group()); // a literal: LanSettings checks
             if (!group.isMulticastAddress()) {
                 report(State.UNREACHABLE, settings.group() + " is not a multicast group.");
                 return;
@@ -146,6 +148,7 @@ public final class LanLink implements ProviderLink {
                     offerPorts.add(new Offers(e, server, sender));
                     Thread.ofPlatform().name("lan offers " + e).daemon().start(() -> acceptOffers(server));
                 }
+                this.group = group;
                 announce(group); // before we say we are online, so that "online" means "announced"
                 timer.scheduleWithFixedDelay(() -> announce(group), timings.announceEvery().toMillis(),
                         timings.announceEvery().toMillis(), TimeUnit.MILLISECONDS);
@@ -159,6 +162,19 @@ public final class LanLink implements ProviderLink {
                 LOG.log(Level.WARNING, "Cannot use the local network", e);
                 report(State.UNREACHABLE, "Cannot use the local network: " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Announces at once to a peer heard for the first time, so that a client that just started lists
+     * us within moments, not at our next round; at most once a second, whatever arrives.
+     */
+    private void greet() {
+        long now = System.nanoTime();
+        long last = lastGreeting.get();
+        InetAddress g = group;
+        if (announcing && !closed && g != null && now - last > 1_000_000_000L && lastGreeting.compareAndSet(last, now)) {
+            timer.execute(() -> announce(g));
         }
     }
 
@@ -207,8 +223,12 @@ public final class LanLink implements ProviderLink {
             if (!a.address().equals(packet.getAddress())) {
                 throw new Announcement.Refused(Refusal.WRONG_SOURCE, "announces " + a.address().getHostAddress());
             }
+            boolean known = table.get(a.identity().key()).isPresent();
             if (table.take(a, Instant.now())) {
                 context.callback().peersChanged();
+                if (!known) {
+                    greet();
+                }
             }
         } catch (Announcement.Refused r) {
             long n = refusals.get(r.refusal()).incrementAndGet();
