@@ -143,7 +143,7 @@ class HostileAnnouncementsTest {
         mallory();
         TestClient alice = new TestClient("alice", net);
         LanLink a = link(alice, new LanLink.Timings(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(30),
-                Duration.ofMinutes(1), 3, 4));
+                Duration.ofMinutes(1), 3, 4, Duration.ofSeconds(10)));
         for (int i = 0; i < 5; i++) {
             send(announcement(new TestClient("p" + i, net), 0).toDatagram());
         }

@@ -91,7 +91,7 @@ class HostileOffersTest {
         LanSettings net = TestNet.settings();
         TestClient alice = new TestClient("alice", net);
         LanLink.Timings timings = new LanLink.Timings(Duration.ofSeconds(1), Duration.ofSeconds(30),
-                Duration.ofSeconds(30), Duration.ofMinutes(1), 16, SLOTS);
+                Duration.ofSeconds(30), Duration.ofMinutes(1), 16, SLOTS, Duration.ofSeconds(10));
         CompletableFuture<Announcement> announced = CompletableFuture.supplyAsync(() -> {
             try {
                 return heard(net, alice);

@@ -163,7 +163,7 @@ class LanProviderTest {
     void aClientThatStartsLaterIsGreetedAtOnceNotAtTheNextRound() throws Exception {
         LanSettings net = TestNet.settings();
         LanLink.Timings hourly = new LanLink.Timings(java.time.Duration.ofHours(1), java.time.Duration.ofHours(2),
-                java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(1), 16, 4);
+                java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(1), 16, 4, java.time.Duration.ofSeconds(10));
         TestClient alice = new TestClient("alice", net);
         TestClient bob = new TestClient("bob", net);
         ProviderLink a = new LanLink(alice, net, hourly);
@@ -173,6 +173,49 @@ class LanProviderTest {
         links.add(b);
         bob.awaitPeers(() -> uncheckedKeys(b).contains(alice.self.key()), "alice, greeting him");
         alice.awaitPeers(() -> uncheckedKeys(a).contains(bob.self.key()), "bob");
+    }
+
+    /**
+     * A client whose interface is not there says so, keeps trying, and comes online once it is (the
+     * test adds the address to the test namespace's interface, and takes it away again).
+     */
+    @Test
+    void aMissingInterfaceIsReportedAndTheClientComesOnlineWhenItAppears() throws Exception {
+        LanSettings net = TestNet.settings();
+        String address = "192.0.2.77";
+        LanSettings there = new LanSettings(false, net.group(), net.port(), List.of(address));
+        TestClient alice = new TestClient("alice", there);
+        ProviderLink a = new LanLink(alice, there, new LanLink.Timings(java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(1), 16, 4,
+                java.time.Duration.ofMillis(200)));
+        links.add(a);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (a.status().get(0).state() != ProviderStatus.State.UNREACHABLE && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        ProviderStatus unreachable = a.status().get(0);
+        assertEquals(ProviderStatus.State.UNREACHABLE, unreachable.state());
+        assertTrue(unreachable.detail().contains("No network interface has the address 192.0.2.77")
+                && unreachable.detail().contains("Trying again"), unreachable.detail());
+
+        ip("add", address);
+        try {
+            assertEquals(ProviderStatus.State.ONLINE, alice.online.get(WAIT_SECONDS, TimeUnit.SECONDS).state());
+            TestClient bob = new TestClient("bob", net);
+            start(bob);
+            bob.awaitPeers(() -> uncheckedKeys(links.get(links.size() - 1)).contains(alice.self.key()), "alice");
+        } finally {
+            ip("del", address);
+        }
+    }
+
+    /** Adds or removes an address of the test namespace's interface (testnet.sh makes us its root). */
+    private static void ip(String verb, String address) throws Exception {
+        org.p2pchat.testing.NetworkIsolation.requireIsolatedNetwork();
+        Process p = new ProcessBuilder("ip", "addr", verb, address + "/24", "dev", "p2ptest0").redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), "ip addr " + verb + ": " + out);
     }
 
     static List<String> uncheckedKeys(ProviderLink link) {

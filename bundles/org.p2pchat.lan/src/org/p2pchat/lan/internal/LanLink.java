@@ -55,9 +55,9 @@ public final class LanLink implements ProviderLink {
      * long an offer waits for its answer, how many peers and pending offers are kept.
      */
     public record Timings(Duration announceEvery, Duration expiry, Duration window, Duration offerPatience,
-            int capacity, int inboundSlots) {
+            int capacity, int inboundSlots, Duration retryEvery) {
         public static final Timings DEFAULT = new Timings(Duration.ofSeconds(5), Duration.ofSeconds(30),
-                Duration.ofSeconds(30), Duration.ofMinutes(2), 256, 16);
+                Duration.ofSeconds(30), Duration.ofMinutes(2), 256, 16, Duration.ofSeconds(10));
     }
 
     /** Where these peers are, as {@link PeerAddress#scope()} and {@link ProviderStatus#scope()}. */
@@ -114,40 +114,48 @@ public final class LanLink implements ProviderLink {
         return announcing;
     }
 
+    /** Opens the sockets; if the network is not there (yet), says so and tries again a little later. */
     private void open() {
+        List<AutoCloseable> opened = new ArrayList<>();
         try {
             endpoints = Endpoint.resolve(settings.interfaces());
             if (endpoints.isEmpty()) {
-                report(State.UNREACHABLE, "No network interface that supports multicast is up.");
-                return;
+                throw new IOException("No network interface that supports multicast is up.");
             }
             InetAddress group = InetAddress.getByName(settings.group()); // a literal: LanSettings checks
-            if (!group.isMulticastAddress()) {
-                report(State.UNREACHABLE, settings.group() + " is not a multicast group.");
-                return;
-            }
             // Bound to the group, so only its datagrams arrive; joined on our interfaces alone.
             MulticastSocket receiver = new MulticastSocket(null);
-            open.add(receiver);
+            opened.add(receiver);
             receiver.setReuseAddress(true);
             receiver.bind(new InetSocketAddress(group, settings.port()));
             for (Endpoint e : endpoints) {
                 receiver.joinGroup(new InetSocketAddress(group, 0), e.nif());
             }
-            Thread.ofPlatform().name("lan announcements").daemon().start(() -> receive(receiver));
+            List<Offers> ports = new ArrayList<>();
             if (announcing) {
                 for (Endpoint e : endpoints) {
                     ServerSocket server = new ServerSocket();
-                    open.add(server);
+                    opened.add(server);
                     server.bind(new InetSocketAddress(e.address(), 0), 50);
                     MulticastSocket sender = new MulticastSocket(new InetSocketAddress(e.address(), 0));
-                    open.add(sender);
+                    opened.add(sender);
                     sender.setNetworkInterface(e.nif());
                     sender.setTimeToLive(1); // the local network only
                     sender.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true); // other clients on this computer
-                    offerPorts.add(new Offers(e, server, sender));
-                    Thread.ofPlatform().name("lan offers " + e).daemon().start(() -> acceptOffers(server));
+                    ports.add(new Offers(e, server, sender));
                 }
+            }
+            open.addAll(opened);
+            if (closed) { // closed meanwhile: close() may have missed these
+                opened.forEach(LanLink::close);
+                return;
+            }
+            Thread.ofPlatform().name("lan announcements").daemon().start(() -> receive(receiver));
+            for (Offers o : ports) {
+                offerPorts.add(o);
+                Thread.ofPlatform().name("lan offers " + o.endpoint()).daemon().start(() -> acceptOffers(o.server()));
+            }
+            if (announcing) {
                 this.group = group;
                 announce(group); // before we say we are online, so that "online" means "announced"
                 timer.scheduleWithFixedDelay(() -> announce(group), timings.announceEvery().toMillis(),
@@ -158,9 +166,12 @@ public final class LanLink implements ProviderLink {
             report(State.ONLINE, announcing ? "Announcing on " + where + " to " + settings.group() + ":" + settings.port() + "."
                     : "Listening only on " + where + ": others do not list you and cannot ask you to connect.");
         } catch (IOException | RuntimeException e) {
+            opened.forEach(LanLink::close);
             if (!closed) {
-                LOG.log(Level.WARNING, "Cannot use the local network", e);
-                report(State.UNREACHABLE, "Cannot use the local network: " + e.getMessage());
+                LOG.log(Level.WARNING, "Cannot use the local network: " + e.getMessage());
+                report(State.UNREACHABLE, "Cannot use the local network: " + e.getMessage() + " Trying again every "
+                        + timings.retryEvery().toSeconds() + " s.");
+                timer.schedule(this::open, timings.retryEvery().toMillis(), TimeUnit.MILLISECONDS);
             }
         }
     }
