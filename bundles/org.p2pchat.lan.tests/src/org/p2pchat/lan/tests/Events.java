@@ -26,6 +26,10 @@ final class Events implements Consumer<ClientEvent> {
         notifyAll();
     }
 
+    synchronized List<ClientEvent> all() {
+        return List.copyOf(seen);
+    }
+
     /** The first event of {@code type} that matches, waiting up to {@value #TIMEOUT_SECONDS} s. */
     synchronized <E extends ClientEvent> E await(Class<E> type, Predicate<E> wanted) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);

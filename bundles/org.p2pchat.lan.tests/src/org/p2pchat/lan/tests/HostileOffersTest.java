@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.DatagramPacket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.MulticastSocket;
-import java.net.NetworkInterface;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,27 +40,6 @@ class HostileOffersTest {
         }
     }
 
-    /** The address alice announces, read from her announcement as anyone on the network can. */
-    private Announcement heard(LanSettings net, TestClient alice) throws Exception {
-        InetAddress group = InetAddress.getByName(net.group());
-        try (MulticastSocket listener = new MulticastSocket(null)) {
-            listener.setReuseAddress(true);
-            listener.bind(new InetSocketAddress(group, net.port()));
-            listener.joinGroup(new InetSocketAddress(group, 0),
-                    NetworkInterface.getByInetAddress(InetAddress.getByName(NetworkIsolation.TEST_ADDRESS)));
-            listener.setSoTimeout(30_000);
-            while (true) {
-                byte[] buffer = new byte[2048];
-                DatagramPacket p = new DatagramPacket(buffer, buffer.length);
-                listener.receive(p);
-                Announcement a = Announcement.parse(buffer, p.getLength());
-                if (a.identity().equals(alice.self)) {
-                    return a;
-                }
-            }
-        }
-    }
-
     private Socket connect(Announcement a) throws Exception {
         Socket s = new Socket();
         open.add(s);
@@ -94,7 +69,7 @@ class HostileOffersTest {
                 Duration.ofSeconds(30), Duration.ofMinutes(1), 16, SLOTS, Duration.ofSeconds(10));
         CompletableFuture<Announcement> announced = CompletableFuture.supplyAsync(() -> {
             try {
-                return heard(net, alice);
+                return TestNet.heard(net, alice.self);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

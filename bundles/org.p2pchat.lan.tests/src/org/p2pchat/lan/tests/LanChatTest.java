@@ -110,6 +110,52 @@ class LanChatTest {
         assertTrue(bob.client().peers(LanSettings.SECTION).get(T, TimeUnit.SECONDS).isEmpty(), "carol is not listed");
     }
 
+    /**
+     * Mallory connects to bob's offer port and sends offers in alice's name: one without a proof, one
+     * with a proof by mallory's own key. Bob's client layer refuses both and tells mallory why; bob is
+     * never asked.
+     */
+    @Test
+    void offersInAnotherPersonsNameAreRefusedByTheClientLayer() throws Exception {
+        LanSettings lan = TestNet.settings();
+        Person alice = person("alice", lan);
+        Person bob = person("bob", lan);
+        org.p2pchat.lan.internal.Announcement at = TestNet.heard(lan, bob.client().self()); // his next round
+
+        org.p2pchat.core.SessionDescription offer = new org.p2pchat.core.SessionDescription(
+                org.p2pchat.core.SessionDescription.Type.OFFER,
+                "v=0\r\no=- 1 2 IN IP4 192.0.2.2\r\na=fingerprint:sha-256 AB:CD\r\n");
+        org.p2pchat.core.identity.IdentityService mallory = new Ed25519IdentityService(
+                Files.createDirectories(work.resolve("mallory")));
+        String unsigned = mallory(at, alice, org.p2pchat.core.signaling.SignedDescription.unsigned(offer));
+        assertTrue(unsigned.contains("\"type\":\"reject\"") && unsigned.contains("without an identity proof"), unsigned);
+        String foreign = mallory(at, alice, new org.p2pchat.core.signaling.SignedDescription(offer, mallory.prove(offer)));
+        assertTrue(foreign.contains("signed by another identity than the sender"), foreign);
+
+        bob.events().await(ClientEvent.RequestRefused.class, r -> r.text().contains("without an identity proof"));
+        bob.events().await(ClientEvent.RequestRefused.class, r -> r.text().contains("another identity"));
+        assertTrue(bob.events().all().stream().noneMatch(ClientEvent.RequestReceived.class::isInstance),
+                "bob was never asked");
+    }
+
+    /** Mallory's offer in alice's name, sent from 192.0.2.2 to the offer port {@code at}; returns the reply line. */
+    private static String mallory(org.p2pchat.lan.internal.Announcement at, Person alice,
+            org.p2pchat.core.signaling.SignedDescription offer) throws Exception {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.bind(new java.net.InetSocketAddress(org.p2pchat.testing.NetworkIsolation.TEST_PEER_ADDRESS, 0));
+            s.connect(new java.net.InetSocketAddress(at.address(), at.port()), 5000);
+            s.setSoTimeout(60_000);
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.addProperty("type", "offer");
+            o.addProperty("from", alice.client().self().key());
+            o.addProperty("name", "alice");
+            o.addProperty("description", org.p2pchat.core.signaling.DescriptionJson.encode(offer));
+            s.getOutputStream().write((o + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        }
+    }
+
     static <T> T service(Class<T> type) throws InterruptedException {
         ServiceTracker<T, T> tracker = new ServiceTracker<>(FrameworkUtil.getBundle(LanChatTest.class).getBundleContext(),
                 type, null);

@@ -1,9 +1,16 @@
 package org.p2pchat.lan.tests;
 
+import java.net.DatagramPacket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.MulticastSocket;
+import java.net.NetworkInterface;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.p2pchat.core.identity.PublicIdentity;
 import org.p2pchat.lan.LanSettings;
+import org.p2pchat.lan.internal.Announcement;
 import org.p2pchat.testing.NetworkIsolation;
 
 /**
@@ -22,5 +29,29 @@ final class TestNet {
     static LanSettings settings() {
         NetworkIsolation.requireIsolatedNetwork();
         return new LanSettings(false, null, PORTS.incrementAndGet(), List.of(NetworkIsolation.TEST_ADDRESS));
+    }
+
+    /**
+     * The next announcement by {@code who} in the group of {@code net}, read as anyone on the network
+     * can (its offer address, say). Start it before {@code who} announces, or wait a round.
+     */
+    static Announcement heard(LanSettings net, PublicIdentity who) throws Exception {
+        InetAddress group = InetAddress.getByName(net.group());
+        try (MulticastSocket listener = new MulticastSocket(null)) {
+            listener.setReuseAddress(true);
+            listener.bind(new InetSocketAddress(group, net.port()));
+            listener.joinGroup(new InetSocketAddress(group, 0),
+                    NetworkInterface.getByInetAddress(InetAddress.getByName(NetworkIsolation.TEST_ADDRESS)));
+            listener.setSoTimeout(30_000);
+            while (true) {
+                byte[] buffer = new byte[2048];
+                DatagramPacket p = new DatagramPacket(buffer, buffer.length);
+                listener.receive(p);
+                Announcement a = Announcement.parse(buffer, p.getLength());
+                if (a.identity().equals(who)) {
+                    return a;
+                }
+            }
+        }
     }
 }
