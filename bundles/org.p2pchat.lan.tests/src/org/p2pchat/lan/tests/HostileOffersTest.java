@@ -81,6 +81,8 @@ class HostileOffersTest {
 
         String refused = reply(connect(at), "not json\n");
         assertTrue(refused.contains("\"type\":\"reject\"") && refused.contains("malformed offer"), refused);
+        String deep = reply(connect(at), "[".repeat(60_000) + "\n");
+        assertTrue(deep.contains("\"type\":\"reject\"") && deep.contains("malformed offer"), deep);
         String tooLong = reply(connect(at), "{\"type\":\"offer\",\"x\":\"" + "A".repeat(70_000) + "\"}\n");
         assertTrue(tooLong.contains("\"type\":\"reject\"") && tooLong.contains("more than 65536 bytes"), tooLong);
 
