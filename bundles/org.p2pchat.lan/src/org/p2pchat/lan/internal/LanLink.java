@@ -67,6 +67,8 @@ public final class LanLink implements ProviderLink {
     private static final int OFFER_READ_MILLIS = 10_000;
     /** Logged as warnings per reason; later ones at debug level, so a flood does not fill the log. */
     private static final int LOUD_REFUSALS = 5;
+    private static final int DATAGRAMS_PER_SECOND = 20;
+    private static final int SOURCES_PER_SECOND = 1024;
 
     private final ProviderContext context;
     private final LanSettings settings;
@@ -83,6 +85,8 @@ public final class LanLink implements ProviderLink {
     private volatile ProviderStatus status = new ProviderStatus(SCOPE, State.CONNECTING, "", "");
     private volatile boolean closed;
     private volatile InetAddress group;
+    /** Datagrams looked at from each address since the last tick of the timer; see {@link #limit}. */
+    private final Map<InetAddress, Integer> heardThisSecond = new ConcurrentHashMap<>();
     private final AtomicLong lastGreeting = new AtomicLong(System.nanoTime() - 2_000_000_000L);
 
     /** A TCP port taking offers on one endpoint, and the socket announcing it. */
@@ -227,6 +231,7 @@ public final class LanLink implements ProviderLink {
 
     private void heard(DatagramPacket packet) {
         try {
+            limit(packet.getAddress());
             Announcement a = Announcement.parse(packet.getData(), packet.getLength());
             if (a.identity().equals(context.self())) {
                 return;
@@ -248,7 +253,26 @@ public final class LanLink implements ProviderLink {
         }
     }
 
+    /**
+     * Checking a signature costs far more than sending a datagram: each address gets at most
+     * {@value #DATAGRAMS_PER_SECOND} looked at a second (a client sends one every few seconds), and at
+     * most {@value #SOURCES_PER_SECOND} addresses are counted, so a flood costs bounded time and memory.
+     */
+    private void limit(InetAddress source) throws Announcement.Refused {
+        Integer n = heardThisSecond.merge(source, 1, Integer::sum);
+        if (heardThisSecond.size() > SOURCES_PER_SECOND) {
+            heardThisSecond.remove(source, n);
+            throw new Announcement.Refused(Refusal.RATE_LIMITED, "datagrams from more than " + SOURCES_PER_SECOND
+                    + " addresses this second");
+        }
+        if (n > DATAGRAMS_PER_SECOND) {
+            throw new Announcement.Refused(Refusal.RATE_LIMITED, "more than " + DATAGRAMS_PER_SECOND
+                    + " datagrams this second");
+        }
+    }
+
     private void expire() {
+        heardThisSecond.clear();
         if (table.expire(Instant.now())) {
             context.callback().peersChanged();
         }

@@ -13,5 +13,7 @@ public enum Refusal {
     /** Not newer than the last one from that key, or too old or too far ahead. */
     REPLAYED,
     /** A new peer while the table is full. */
-    TABLE_FULL
+    TABLE_FULL,
+    /** More datagrams from one address (or from more addresses) in a second than any client sends. */
+    RATE_LIMITED
 }
