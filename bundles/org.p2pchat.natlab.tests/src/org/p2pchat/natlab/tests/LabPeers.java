@@ -109,8 +109,11 @@ final class LabPeers {
     record SelectedPair(String summary, String protocol, String local, String remote, String localType, String remoteType) {
 
         private static final Pattern DETAIL = Pattern.compile("(\\S+) \\((\\w+) (\\S+) -> (\\S+), (\\w+)/(\\w+)\\)");
-        /** How long ICE may take to move to the best pair after connecting. */
-        private static final long SETTLE_SECONDS = 30;
+        /**
+         * How long ICE may take to move to the best pair after connecting: checks through a NAT that
+         * were lost are retried for a while (a CI run once saw the move take over 15 s).
+         */
+        private static final long SETTLE_SECONDS = 60;
 
         static SelectedPair of(JsonObject event) {
             Matcher m = DETAIL.matcher(event.get("detail").getAsString());

@@ -330,6 +330,7 @@ final class ChatConversation implements Conversation, PeerSessionListener {
     @Override
     public void pathSelected(PeerSession s, CandidatePath path) {
         if (s == session) {
+            LOG.log(Level.INFO, "conversation {0}: path {1}", id, path);
             client.post(new ClientEvent.PathSelected(this, path));
         }
     }

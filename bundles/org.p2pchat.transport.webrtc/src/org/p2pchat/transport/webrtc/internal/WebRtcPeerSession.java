@@ -63,8 +63,14 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     static final long RELAY_SETTLE_MS = 500;
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    /** When the selected pair is read again after connecting (ms after the previous look), then every minute. */
-    private static final long[] PATH_RECHECKS_MS = {500, 1000, 2000, 4000, 8000, 15000};
+    /**
+     * When the selected pair is read again after connecting (ms after the previous look); then every
+     * {@link #PATH_RECHECK_SOON_MS} until about a minute has passed (ICE may move to a better pair
+     * after 15 s or more when checks through a NAT are retried), then every minute.
+     */
+    private static final long[] PATH_RECHECKS_MS = {500, 1000, 2000, 3000};
+    private static final long PATH_RECHECK_SOON_MS = 5000;
+    private static final int PATH_RECHECKS_SOON = 11;
     private static final long PATH_RECHECK_EVERY_MS = 60_000;
     private static final ScheduledExecutorService PATH_RECHECKS = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "p2pchat-path-recheck");
@@ -411,7 +417,8 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
      * times after connecting, then now and then, while this connection lasts.
      */
     private void watchPath(int watch, int step) {
-        long delay = step < PATH_RECHECKS_MS.length ? PATH_RECHECKS_MS[step] : PATH_RECHECK_EVERY_MS;
+        long delay = step < PATH_RECHECKS_MS.length ? PATH_RECHECKS_MS[step]
+                : step < PATH_RECHECKS_MS.length + PATH_RECHECKS_SOON ? PATH_RECHECK_SOON_MS : PATH_RECHECK_EVERY_MS;
         PATH_RECHECKS.schedule(() -> {
             if (closed.get() || watch != pathWatch.get() || connectionState != RTCPeerConnectionState.CONNECTED) {
                 return;
