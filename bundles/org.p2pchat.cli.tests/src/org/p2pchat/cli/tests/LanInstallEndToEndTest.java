@@ -32,7 +32,8 @@ import org.p2pchat.testing.NetworkIsolation;
  * installed with {@code p2pchat install} from the site served over HTTP on loopback, and
  * {@code p2pchat list} names it. Two command-line clients of that installation (two profiles, real
  * processes) then find each other on the test namespace's network with no server (method
- * {@code lan}): Alice connects to Bob by the identity fingerprint Bob's client shows, the
+ * {@code lan}): {@code peers} lists Bob by his name and key as soon as Alice's client is online;
+ * Alice connects to Bob by the identity fingerprint Bob's client shows, the
  * connection proves the keys both ways, and they chat both ways. Uninstalled, the method is gone;
  * the feature's bundles dropped into {@code dropins/} bring it back, and a chat works again.
  * <p>
@@ -98,7 +99,8 @@ class LanInstallEndToEndTest {
     }
 
     /**
-     * Bob listens on the LAN method (accepting the first request); Alice, told only Bob's identity
+     * Bob listens on the LAN method (accepting the first request); Alice's {@code peers} lists him;
+     * Alice, told only Bob's identity
      * fingerprint as his client shows it, finds him there and connects; both see the other's key,
      * and a line goes each way; Alice ends the chat.
      */
@@ -108,6 +110,16 @@ class LanInstallEndToEndTest {
             String bobKey = bob.first("self", START_SECONDS).get("fingerprint").getAsString();
             bob.await(e -> "service".equals(e.get("event").getAsString())
                     && "registered".equals(e.get("state").getAsString()), "online on the local network", START_SECONDS);
+            String bobId = bob.first("self", STEP_SECONDS).get("id").getAsString();
+            try (CliProcess peers = CliProcess.start("peers-" + round, product, dir.resolve("alice"), "--no-ice",
+                    "--name", "alice", "--method", METHOD, "peers")) {
+                assertEquals(0, peers.awaitExit(START_SECONDS), "'peers' exit code: " + peers.transcript());
+                JsonObject listed = peers.seen("peer").stream().filter(p -> bobId.equals(p.get("id").getAsString()))
+                        .findFirst().orElseThrow(() -> new AssertionError("'peers' does not list bob: "
+                                + peers.transcript()));
+                assertEquals("bob", listed.get("name").getAsString());
+                assertTrue(listed.get("authenticated").getAsBoolean(), "listed with the key it proved: " + listed);
+            }
             try (CliProcess alice = CliProcess.start("alice-" + round, product, dir.resolve("alice"), "--no-ice",
                     "--name", "alice", "--method", METHOD, "connect", bobKey)) {
                 String aliceKey = alice.first("self", START_SECONDS).get("fingerprint").getAsString();
