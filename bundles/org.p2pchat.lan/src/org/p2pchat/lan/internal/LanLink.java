@@ -206,8 +206,8 @@ public final class LanLink implements ProviderLink {
         long wait = Math.max(0, lastGreeting.get() + GREETING_NANOS - System.nanoTime());
         try {
             timer.schedule(() -> {
-                greetingDue.set(false);
-                lastGreeting.set(System.nanoTime());
+                lastGreeting.set(System.nanoTime()); // first: a newcomer heard from now on waits a second
+                greetingDue.set(false); // a newcomer heard before the announcement below is greeted by it
                 announce(g);
             }, wait, TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
