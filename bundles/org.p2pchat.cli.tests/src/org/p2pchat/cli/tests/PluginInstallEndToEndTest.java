@@ -3,28 +3,27 @@ package org.p2pchat.cli.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.p2pchat.cli.tests.SiteInstall.launcher;
+import static org.p2pchat.cli.tests.SiteInstall.installOverHttp;
+import static org.p2pchat.cli.tests.SiteInstall.java;
+import static org.p2pchat.cli.tests.SiteInstall.materializeFromSite;
+import static org.p2pchat.cli.tests.SiteInstall.methods;
+import static org.p2pchat.cli.tests.SiteInstall.p2pchat;
+import static org.p2pchat.cli.tests.SiteInstall.run;
+import static org.p2pchat.cli.tests.SiteInstall.siteZip;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
-import com.google.gson.JsonObject;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.SimpleFileServer;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.p2pchat.testing.CliProcess;
 
 /**
  * A user adds and removes a connection provider in an installed client, with the update site this
@@ -42,7 +41,6 @@ class PluginInstallEndToEndTest {
     private static final String FEATURE = "org.p2pchat.testing.provider.feature";
     private static final String METHOD = "test-folder";
     private static final String NEWER_VERSION = "9.0.0.v1";
-    private static final long COMMAND_SECONDS = EndToEnd.START_SECONDS;
 
     @Test
     void aProviderFeatureIsInstalledFromTheSiteListedUpdatedUninstalledAndDroppedIn(TestInfo test) throws Exception {
@@ -56,14 +54,7 @@ class PluginInstallEndToEndTest {
         assertTrue(offered.contains(FEATURE + " ") && offered.contains("org.p2pchat.client.feature "),
                 "the zipped site offers the client and the provider: " + offered);
 
-        HttpServer server = SimpleFileServer.createFileServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                site(), SimpleFileServer.OutputLevel.NONE);
-        server.start();
-        try {
-            p2pchat(product, dir, "install", "http://127.0.0.1:" + server.getAddress().getPort() + "/", FEATURE);
-        } finally {
-            server.stop(0);
-        }
+        installOverHttp(product, dir, FEATURE);
         assertTrue(p2pchat(product, dir, "list").contains(FEATURE + " "), "listed once installed");
         assertTrue(methods(product, profile).contains(METHOD), "the provider runs at the next start");
         assertEquals(1, providerJars(product.resolve("plugins")), "its jar is in plugins/");
@@ -124,81 +115,7 @@ class PluginInstallEndToEndTest {
         return site;
     }
 
-    /** The update site folder this build made ({@code -Dp2pchat.update.site.dir}, set by the pom). */
-    private static Path site() {
-        Path site = Path.of(System.getProperty("p2pchat.update.site.dir", "(p2pchat.update.site.dir not set)"), "repository");
-        assertTrue(Files.isRegularFile(site.resolve("content.jar")), "no update site at " + site);
-        return site;
-    }
-
-    /** The zipped update site beside the folder. */
-    private static Path siteZip() throws IOException {
-        try (var files = Files.list(site().getParent())) {
-            return files.filter(f -> f.getFileName().toString().matches("org\\.p2pchat\\.repository-.*\\.zip")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no zipped update site in " + site().getParent()));
-        }
-    }
-
-    /**
-     * Installs the client product from the update site into {@code into} with p2's director (run
-     * from the build's client product), as a user with the site and no product archive would.
-     */
-    private static Path materializeFromSite(Path into, Path dir) throws Exception {
-        run(dir, "materialize", List.of(java(), "-jar", launcher(EndToEnd.clientProduct()).toString(), "-nosplash",
-                "-configuration", dir.resolve("director-configuration").toString(),
-                "-application", "org.eclipse.equinox.p2.director", "-repository", site().toUri().toString(),
-                "-installIU", "org.p2pchat.client", "-destination", into.toString(), "-profile", "DefaultProfile",
-                "-profileProperties", "org.eclipse.update.install.features=true"));
-        assertTrue(Files.isExecutable(into.resolve("p2pchat")), "the start script is installed from the site");
-        return into;
-    }
-
-    private static Path launcher(Path product) throws IOException {
-        try (var jars = Files.newDirectoryStream(product.resolve("plugins"), "org.eclipse.equinox.launcher_*.jar")) {
-            return jars.iterator().next();
-        }
-    }
-
-    /** The java of this test JVM, for p2's applications. */
-    private static String java() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
-
-    /** Runs {@code p2pchat ARGS} of the installed product to its end (exit code 0); returns its output. */
-    private static String p2pchat(Path product, Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(product.resolve("p2pchat").toString()));
-        command.addAll(List.of(args));
-        return run(dir, args[0], command);
-    }
-
-    private static String run(Path dir, String label, List<String> command) throws Exception {
-        Path output = Files.createTempFile(dir, label, ".out");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        builder.environment().put("HOME", dir.toString());
-        // The test's site is served over plain HTTP on loopback.
-        builder.environment().put("P2PCHAT_VMARGS", "-Dp2.httpRule=allow");
-        Process process = builder.start();
-        if (!process.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not end in " + COMMAND_SECONDS + " s: "
-                    + Files.readString(output, StandardCharsets.UTF_8));
-        }
-        String printed = Files.readString(output, StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + printed);
-        return printed;
-    }
-
-    /** The connection methods {@code p2pchat cli methods} lists: what the client's provider registry has. */
-    private static List<String> methods(Path product, Path profile) throws Exception {
-        try (CliProcess methods = CliProcess.start("methods", product, profile, "methods")) {
-            assertEquals(0, methods.awaitExit(COMMAND_SECONDS), "'methods' exit code: " + methods.transcript());
-            return methods.seen("method").stream().map((JsonObject m) -> m.get("id").getAsString()).toList();
-        }
-    }
-
     private static long providerJars(Path plugins) throws IOException {
-        try (var files = Files.list(plugins)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("org.p2pchat.testing.provider_")).count();
-        }
+        return SiteInstall.jarsOf(plugins, "org.p2pchat.testing.provider");
     }
 }

@@ -176,6 +176,60 @@ class LanProviderTest {
     }
 
     /**
+     * What {@code p2pchat cli --method lan peers} does: a list asked the moment a client comes online
+     * already has the clients that were there (their greetings answer its first announcement), even
+     * when two newcomers arrive within the second a client greets at most once. With rounds an hour
+     * apart, nothing else could have told them.
+     */
+    @Test
+    void aListAskedAsSoonAsAClientIsOnlineHasThoseAlreadyThere() throws Exception {
+        LanSettings net = TestNet.settings();
+        LanLink.Timings hourly = new LanLink.Timings(java.time.Duration.ofHours(1), java.time.Duration.ofHours(2),
+                java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(1), 16, 4, java.time.Duration.ofSeconds(10));
+        TestClient alice = new TestClient("alice", net);
+        TestClient bob = new TestClient("bob", net);
+        TestClient carol = new TestClient("carol", net);
+        links.add(new LanLink(alice, net, hourly));
+        alice.online.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        ProviderLink b = new LanLink(bob, net, hourly);
+        links.add(b);
+        bob.online.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        ProviderLink c = new LanLink(carol, net, hourly);
+        links.add(c);
+        carol.online.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(Set.of(alice.self.key(), bob.self.key()), Set.copyOf(keys(c)), "carol's first list");
+        assertTrue(keys(b).contains(alice.self.key()), "bob's first list");
+    }
+
+    /** A listening-only client is greeted by nobody: its first list waits for everyone's round. */
+    @Test
+    void aListeningOnlyClientsFirstListHasThoseAlreadyThere() throws Exception {
+        LanSettings net = TestNet.settings();
+        TestClient alice = new TestClient("alice", net);
+        TestClient carol = new TestClient("carol", net.withListenOnly(true));
+        start(alice);
+        ProviderLink c = start(carol);
+        assertEquals(List.of(alice.self.key()), keys(c));
+    }
+
+    /** Where the network cannot be used, asking for the peers says why instead of listing nobody. */
+    @Test
+    void aListFailsSayingWhyWhileTheNetworkCannotBeUsed() throws Exception {
+        LanSettings net = TestNet.settings();
+        LanSettings nowhere = new LanSettings(false, net.group(), net.port(), List.of("192.0.2.78"));
+        TestClient alice = new TestClient("alice", nowhere);
+        ProviderLink a = new LanLink(alice, nowhere, new LanLink.Timings(java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(1), 16, 4,
+                java.time.Duration.ofSeconds(10)));
+        links.add(a);
+        alice.unreachable.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> a.peers().get(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof SignalingException, e.getCause().toString());
+        assertTrue(e.getCause().getMessage().contains("No network interface has the address 192.0.2.78"),
+                e.getCause().getMessage());
+    }
+
+    /**
      * A client whose interface is not there says so, keeps trying, and comes online once it is (the
      * test adds the address to the test namespace's interface, and takes it away again).
      */

@@ -31,6 +31,8 @@ final class TestClient implements ProviderContext, ProviderCallback, SettingsSec
     final String name;
     final LanSettings settings;
     final CompletableFuture<ProviderStatus> online = new CompletableFuture<>();
+    /** The first report that the network cannot be used. */
+    final CompletableFuture<ProviderStatus> unreachable = new CompletableFuture<>();
     final BlockingQueue<InboundOffer> offers = new LinkedBlockingQueue<>();
     final BlockingQueue<InboundOffer> withdrawn = new LinkedBlockingQueue<>();
     private int peerChanges;
@@ -104,6 +106,9 @@ final class TestClient implements ProviderContext, ProviderCallback, SettingsSec
     public void statusChanged(List<ProviderStatus> status) {
         if (status.get(0).state() == ProviderStatus.State.ONLINE) {
             online.complete(status.get(0));
+        }
+        if (status.get(0).state() == ProviderStatus.State.UNREACHABLE) {
+            unreachable.complete(status.get(0));
         }
     }
 

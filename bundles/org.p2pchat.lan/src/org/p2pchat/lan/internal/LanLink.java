@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -68,6 +69,13 @@ public final class LanLink implements ProviderLink {
     /** Logged as warnings per reason; later ones at debug level, so a flood does not fill the log. */
     private static final int LOUD_REFUSALS = 5;
     private static final int DATAGRAMS_PER_SECOND = 20;
+    /** A client greets newcomers at most once in this time; so every newcomer is greeted within it. */
+    private static final long GREETING_NANOS = 1_000_000_000L;
+    /**
+     * How long a client that announced waits for the greetings before its first list is given: the
+     * greeting interval, and time for the greeting to arrive.
+     */
+    private static final Duration GREETED_WITHIN = Duration.ofSeconds(2);
     private static final int SOURCES_PER_SECOND = 1024;
 
     private final ProviderContext context;
@@ -87,7 +95,11 @@ public final class LanLink implements ProviderLink {
     private volatile InetAddress group;
     /** Datagrams looked at from each address since the last tick of the timer; see {@link #limit}. */
     private final Map<InetAddress, Integer> heardThisSecond = new ConcurrentHashMap<>();
-    private final AtomicLong lastGreeting = new AtomicLong(System.nanoTime() - 2_000_000_000L);
+    private final AtomicLong lastGreeting = new AtomicLong(System.nanoTime() - 2 * GREETING_NANOS);
+    /** Whether a greeting is due: it greets every newcomer heard until it goes out. */
+    private final AtomicBoolean greetingDue = new AtomicBoolean();
+    /** When we began to listen (System.nanoTime()), once we did; see {@link #peers()}. */
+    private volatile long listeningSince;
 
     /** A TCP port taking offers on one endpoint, and the socket announcing it. */
     private record Offers(Endpoint endpoint, ServerSocket server, MulticastSocket sender) {
@@ -154,6 +166,7 @@ public final class LanLink implements ProviderLink {
                 opened.forEach(LanLink::close);
                 return;
             }
+            listeningSince = System.nanoTime();
             Thread.ofPlatform().name("lan announcements").daemon().start(() -> receive(receiver));
             for (Offers o : ports) {
                 offerPorts.add(o);
@@ -181,15 +194,23 @@ public final class LanLink implements ProviderLink {
     }
 
     /**
-     * Announces at once to a peer heard for the first time, so that a client that just started lists
-     * us within moments, not at our next round; at most once a second, whatever arrives.
+     * Announces to a peer heard for the first time, so that a client that just started lists us
+     * within moments, not at our next round: at once, or, within a second of the last greeting, one
+     * second after it; so at most once a second whatever arrives, and no newcomer goes ungreeted.
      */
     private void greet() {
-        long now = System.nanoTime();
-        long last = lastGreeting.get();
         InetAddress g = group;
-        if (announcing && !closed && g != null && now - last > 1_000_000_000L && lastGreeting.compareAndSet(last, now)) {
-            timer.execute(() -> announce(g));
+        if (!announcing || closed || g == null || !greetingDue.compareAndSet(false, true)) {
+            return; // one is due already: it greets this newcomer too
+        }
+        long wait = Math.max(0, lastGreeting.get() + GREETING_NANOS - System.nanoTime());
+        try {
+            timer.schedule(() -> {
+                lastGreeting.set(System.nanoTime()); // first: a newcomer heard from now on waits a second
+                greetingDue.set(false); // a newcomer heard before the announcement below is greeted by it
+                announce(g);
+            }, wait, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
         }
     }
 
@@ -341,10 +362,30 @@ public final class LanLink implements ProviderLink {
         return List.of(status);
     }
 
+    /**
+     * The peers heard from lately. There is no server to ask: a client that just began to listen
+     * hears the others when they greet its first announcement, or, listening only, at their next
+     * round; a list asked before then is given once they had the time, not empty at once. Fails
+     * saying why while the network cannot be used.
+     */
     @Override
     public CompletableFuture<List<PeerAddress>> peers() {
+        ProviderStatus now = status;
+        if (now.state() == State.UNREACHABLE) {
+            return CompletableFuture.failedFuture(new SignalingException(now.detail()));
+        }
+        long since = listeningSince;
+        Duration patience = announcing ? GREETED_WITHIN : timings.announceEvery().plus(GREETED_WITHIN);
+        long wait = since == 0 ? 0 : since + patience.toNanos() - System.nanoTime();
+        if (wait <= 0) {
+            return CompletableFuture.completedFuture(heardNow());
+        }
+        return CompletableFuture.supplyAsync(this::heardNow, CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS));
+    }
+
+    private List<PeerAddress> heardNow() {
         table.expire(Instant.now());
-        return CompletableFuture.completedFuture(table.entries().stream().map(LanLink::address).toList());
+        return table.entries().stream().map(LanLink::address).toList();
     }
 
     /** A key, or a fingerprint (with or without its spaces), of a peer heard now. */
