@@ -60,6 +60,7 @@ final class ProviderBundles implements BundleListener, ServiceListener {
     private static final String PROVIDER_SERVICE = ConnectionProvider.class.getName();
     private static final Pattern NAMED = Pattern.compile("\\(([\\w.-]+)=([^)(]*)\\)");
     private static final Pattern AT_LEAST = Pattern.compile("\\((?:bundle-)?version>=([^)]*)\\)");
+    private static final Pattern THROWN = Pattern.compile("(?:[a-z_$][\\w$]*\\.)*([A-Z][\\w$]*(?:Exception|Error)):(.*)");
     private static final Pattern BELOW = Pattern.compile("\\(!\\((?:bundle-)?version>=([^)]*)\\)\\)");
 
     private final BundleContext context;
@@ -142,9 +143,10 @@ final class ProviderBundles implements BundleListener, ServiceListener {
             refresher.execute(() -> {
                 queued.set(false);
                 List<BrokenProvider> now = broken();
-                if (!now.equals(last)) {
+                List<BrokenProvider> before = last;
+                if (!now.equals(before)) {
                     last = now;
-                    now.forEach(p -> LOG.log(Level.WARNING, p.text()));
+                    now.stream().filter(p -> !before.contains(p)).forEach(p -> LOG.log(Level.WARNING, p.text()));
                     changed.accept(now);
                 }
             });
@@ -166,8 +168,11 @@ final class ProviderBundles implements BundleListener, ServiceListener {
         switch (b.getState()) {
             case Bundle.INSTALLED -> {
                 if (!declared.isEmpty()) {
-                    broken.add(new BrokenProvider(b.getSymbolicName(), version, methodId, displayName,
-                            BrokenProvider.Problem.NOT_RESOLVED, missing(revision)));
+                    String missing = missing(revision);
+                    if (missing != null) {
+                        broken.add(new BrokenProvider(b.getSymbolicName(), version, methodId, displayName,
+                                BrokenProvider.Problem.NOT_RESOLVED, missing));
+                    }
                 }
             }
             case Bundle.RESOLVED -> {
@@ -245,12 +250,15 @@ final class ProviderBundles implements BundleListener, ServiceListener {
             return "no reason given (see the log)";
         }
         String line = failure.strip().lines().findFirst().orElse("");
-        return line;
+        // "java.lang.IllegalStateException: why" reads "why (IllegalStateException)"
+        Matcher thrown = THROWN.matcher(line);
+        return thrown.matches() && !thrown.group(2).isBlank() ? thrown.group(2).strip() + " (" + thrown.group(1) + ")"
+                : line;
     }
 
     /**
      * What the bundle requires that nothing installed provides (or only bundles that do not
-     * resolve either), in words.
+     * resolve either), in words; null if it resolves after all.
      */
     private String missing(BundleRevision revision) {
         FrameworkWiring wiring = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
@@ -271,8 +279,13 @@ final class ProviderBundles implements BundleListener, ServiceListener {
                         + " provides, and it cannot be loaded either");
             }
         }
-        return missing.isEmpty() ? "the framework could not resolve it (its log says why)"
-                : "it needs " + String.join("; and ", missing);
+        if (!missing.isEmpty()) {
+            return "it needs " + String.join("; and ", missing);
+        }
+        // Everything it needs is there: just installed and not resolved yet, or a conflict between
+        // what it needs. The framework tries now, as it would when the bundle starts.
+        return wiring.resolveBundles(List.of(revision.getBundle())) ? null
+                : "the framework could not resolve it (its log says why)";
     }
 
     /** A requirement as a person reads it: "the package org.example (version 1.0.0 or later, below 2.0.0)". */
