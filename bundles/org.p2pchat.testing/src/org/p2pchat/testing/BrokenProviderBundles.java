@@ -17,7 +17,8 @@ import org.p2pchat.testing.brokenprovider.FailingProvider;
  * Deliberately broken connection provider plug-ins, written as bundle jars at run time, to be
  * installed next to the others (into a test framework, or into a copy of the product): one that
  * does not resolve (it imports a package nobody exports), one whose provider component throws in
- * its activation. Both declare the provider capability, as every provider plug-in does.
+ * its activation, one whose component needs a service nobody registers. Each declares the
+ * provider capability, as every provider plug-in does.
  */
 public final class BrokenProviderBundles {
 
@@ -29,6 +30,10 @@ public final class BrokenProviderBundles {
     public static final String FAILING = "org.p2pchat.testing.broken.activation";
     /** What the failing fixture's activation says. */
     public static final String FAILURE = FailingProvider.FAILURE;
+    /** The fixture whose component needs a service nobody registers. */
+    public static final String UNSATISFIED = "org.p2pchat.testing.broken.reference";
+    /** The service it needs. */
+    public static final String MISSING_SERVICE = "org.p2pchat.testing.nowhere.NeededService";
     public static final String VERSION = "1.0.0";
 
     private BrokenProviderBundles() {
@@ -48,7 +53,21 @@ public final class BrokenProviderBundles {
 
     /** The bundle whose provider component throws in its activation, as {@code dir/FAILING_1.0.0.jar}. */
     public static Path failingActivation(Path dir) throws IOException {
-        Manifest m = manifest(FAILING, "Broken test provider (fails to start)", "test-failing");
+        return withComponent(dir, FAILING, "Broken test provider (fails to start)", "test-failing", "");
+    }
+
+    /**
+     * The bundle whose provider component needs a service no bundle registers
+     * ({@link #MISSING_SERVICE}), as {@code dir/UNSATISFIED_1.0.0.jar}.
+     */
+    public static Path missingReference(Path dir) throws IOException {
+        return withComponent(dir, UNSATISFIED, "Broken test provider (needs a service)", "test-unsatisfied",
+                "  <reference name=\"needed\" interface=\"" + MISSING_SERVICE + "\" cardinality=\"1..1\"/>\n");
+    }
+
+    private static Path withComponent(Path dir, String name, String title, String methodId, String references)
+            throws IOException {
+        Manifest m = manifest(name, title, methodId);
         m.getMainAttributes().putValue("Import-Package", "org.p2pchat.core.signaling;version=\"[1.0.0,2.0.0)\"");
         m.getMainAttributes().putValue("Service-Component", "OSGI-INF/failing.xml");
         String type = FailingProvider.class.getName().replace('.', '/') + ".class";
@@ -59,9 +78,9 @@ public final class BrokenProviderBundles {
                   <service>
                     <provide interface="org.p2pchat.core.signaling.ConnectionProvider"/>
                   </service>
-                </scr:component>
-                """.formatted(FAILING, FailingProvider.class.getName());
-        Path jar = Files.createDirectories(dir).resolve(FAILING + "_" + VERSION + ".jar");
+                %s</scr:component>
+                """.formatted(name, FailingProvider.class.getName(), references);
+        Path jar = Files.createDirectories(dir).resolve(name + "_" + VERSION + ".jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), m);
                 InputStream code = FailingProvider.class.getClassLoader().getResourceAsStream(type)) {
             if (code == null) {

@@ -29,8 +29,9 @@ import org.p2pchat.testing.BrokenProviderBundles;
 /**
  * Deliberately broken provider plug-ins installed next to the others while the client runs (the
  * client layer of the framework, as the product has it): one that does not resolve, one whose
- * component throws in its activation. The client names each with why, the other methods work,
- * and once they are removed the client says nothing is broken.
+ * component throws in its activation, one whose component needs a service nobody registers. The
+ * client names each with why, the other methods work, and once they are removed the client says
+ * nothing is broken.
  */
 class BrokenProviderTest {
 
@@ -90,7 +91,17 @@ class BrokenProviderTest {
                 failed.reason(), "SCR's failure in words");
         assertTrue(failed.text().startsWith("Broken test provider (fails to start) (" + BrokenProviderBundles.FAILING
                 + " 1.0.0) could not start: its activation failed"), failed.text());
-        assertEquals(2, client.brokenProviders().size(), "both named: " + client.brokenProviders());
+
+        Bundle unsatisfied = install(context, BrokenProviderBundles.missingReference(work));
+        unsatisfied.start(Bundle.START_ACTIVATION_POLICY);
+        BrokenProvider needs = events.await(ClientEvent.ProvidersBroken.class,
+                e -> named(e.providers(), BrokenProviderBundles.UNSATISFIED).filter(p -> p.problem() != BrokenProvider
+                        .Problem.NOT_RESOLVED).isPresent()).providers().stream()
+                .filter(p -> p.bundle().equals(BrokenProviderBundles.UNSATISFIED)).findFirst().orElseThrow();
+        assertEquals(BrokenProvider.Problem.FAILED, needs.problem());
+        assertEquals("it needs a service that no installed plug-in provides: " + BrokenProviderBundles.MISSING_SERVICE,
+                needs.reason());
+        assertEquals(3, client.brokenProviders().size(), "all three named: " + client.brokenProviders());
 
         // The other methods are there and work.
         List<String> methods = client.methods().stream().map(ConnectionMethod::id).toList();
@@ -100,6 +111,7 @@ class BrokenProviderTest {
 
         unresolved.uninstall();
         failing.uninstall();
+        unsatisfied.uninstall();
         events.await(ClientEvent.ProvidersBroken.class, e -> e.providers().isEmpty());
         assertEquals(List.of(), client.brokenProviders(), "removed, nothing is broken");
     }

@@ -130,11 +130,6 @@ final class ProviderBundles implements BundleListener, ServiceListener {
         return List.copyOf(broken);
     }
 
-    /** The list as last reported. */
-    List<BrokenProvider> last() {
-        return last;
-    }
-
     private void refreshLater() {
         if (!queued.compareAndSet(false, true)) {
             return;
