@@ -90,15 +90,18 @@ public final class CommandLineApplication implements IApplication {
                     client.self().fingerprint(), "id", client.self().key());
             ProviderCapability needed = options.mode().needs().orElseThrow();
             ConnectionMethod method = Methods.select(client, options.method(), needed, SERVICE_WAIT_SECONDS, print);
+            // Said once the methods are there: a broken plug-in is named, the others work on.
+            Methods.BrokenNotices broken = new Methods.BrokenNotices(print);
+            broken.show(client.brokenProviders());
             if (method == null) {
                 return 1;
             }
-            return chat(bundles, client, method, options, print);
+            return chat(bundles, client, method, options, broken, print);
         }
     }
 
     private static int chat(BundleContext bundles, ChatClient client, ConnectionMethod method, CliOptions options,
-            EventPrinter print) throws Exception {
+            Methods.BrokenNotices broken, EventPrinter print) throws Exception {
         // One thread prints the client's events, in order; the main thread reads input and calls the client.
         ExecutorService events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "p2pchat-cli-events");
@@ -120,6 +123,7 @@ public final class CommandLineApplication implements IApplication {
                             files.transferChanged(e.status());
                         }
                     }
+                    case ClientEvent.ProvidersBroken e -> broken.show(e.providers());
                     default -> {
                         if (viaMethod != null) {
                             viaMethod.clientEvent(event);

@@ -146,6 +146,7 @@ final class MethodConsole {
     void clientEvent(ClientEvent event) {
         switch (event) {
             case ClientEvent.MethodChanged e when e.method().id().equals(method.id()) -> methodChanged(e.method());
+            case ClientEvent.PeersChanged e when e.methodId().equals(method.id()) -> peersChanged(e.peers());
             case ClientEvent.RequestReceived e -> requested(e.request());
             case ClientEvent.RequestWithdrawn e -> {
                 if (requests.remove(e.request())) {
@@ -159,6 +160,21 @@ final class MethodConsole {
                 // Other methods, and what the chat console shows.
             }
         }
+    }
+
+    /**
+     * The method found peers by itself (a method without a server): while waiting for requests the
+     * list is said again, one line, as it changes; a chat going on is not interrupted.
+     */
+    private void peersChanged(List<PeerAddress> peers) {
+        if (options.mode() != CliOptions.Mode.LISTEN || console.chatting()) {
+            return;
+        }
+        List<String> shown = peers.stream().map(PeerAddress::shown).toList();
+        print.event("peers-changed", "* " + method.displayName() + " lists " + peers.size() + " peer(s) now"
+                + (peers.isEmpty() ? "." : ": " + String.join(", ", shown)), "method", method.id(), "count",
+                peers.size(), "peers", String.join(", ", shown), "ids",
+                String.join(",", peers.stream().map(PeerAddress::id).toList()));
     }
 
     private void requested(Request request) {

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import org.p2pchat.client.core.BrokenProvider;
 import org.p2pchat.client.core.ChatClient;
 import org.p2pchat.client.core.ChatClientFactory;
 import org.p2pchat.client.core.ClientEvent;
@@ -32,9 +33,41 @@ final class Methods {
             print.event("method", "  " + m.id() + "  " + m.displayName() + "  (" + capabilities(m) + ")", "id", m.id(),
                     "name", m.displayName(), "capabilities", capabilities(m), "description", m.description());
         }
-        print.event("methods", "* " + methods.size() + " connection method(s) installed; choose one with --method ID.",
-                "count", methods.size());
+        List<BrokenProvider> broken = client.brokenProviders();
+        broken.forEach(b -> broken(b, print));
+        print.event("methods", "* " + methods.size() + " connection method(s) installed; choose one with --method ID."
+                + (broken.isEmpty() ? "" : " " + broken.size() + " connection plug-in(s) could not be used (above)."),
+                "count", methods.size(), "broken", broken.size());
         return 0;
+    }
+
+    /** One provider plug-in that is installed but gives no method: a "broken" event, "! NAME (PLUG-IN) could not start: WHY". */
+    static void broken(BrokenProvider b, EventPrinter print) {
+        print.event("broken", "! " + b.text(), "bundle", b.bundle(), "version", b.version(), "id",
+                b.methodId().isEmpty() ? null : b.methodId(), "name", b.displayName(), "problem",
+                b.problem().name().toLowerCase(Locale.ROOT).replace('_', ' '), "reason", b.reason(), "text", b.text());
+    }
+
+    /**
+     * Says each broken provider plug-in once: those there at the start, and those that break (or
+     * are installed broken) while the client runs.
+     */
+    static final class BrokenNotices {
+        private final EventPrinter print;
+        private final java.util.Set<BrokenProvider> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        BrokenNotices(EventPrinter print) {
+            this.print = print;
+        }
+
+        void show(List<BrokenProvider> now) {
+            told.retainAll(now);
+            for (BrokenProvider b : now) {
+                if (told.add(b)) {
+                    broken(b, print);
+                }
+            }
+        }
     }
 
     /** The usage's list of the methods installed; empty if the client layer is not there. */

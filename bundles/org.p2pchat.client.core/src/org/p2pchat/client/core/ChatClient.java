@@ -49,6 +49,15 @@ public interface ChatClient extends AutoCloseable {
     List<ConnectionMethod> methods();
 
     /**
+     * The connection provider plug-ins installed that give no method, with why (not resolved, not
+     * started, failed to start); a change shows as {@link ClientEvent.ProvidersBroken}. Empty when
+     * every provider plug-in works, or when the client runs outside a framework.
+     */
+    default List<BrokenProvider> brokenProviders() {
+        return List.of();
+    }
+
+    /**
      * Events of this client, in order, on {@code executor} (a view's UI thread, or a printer's).
      * Closing the handle stops them.
      */

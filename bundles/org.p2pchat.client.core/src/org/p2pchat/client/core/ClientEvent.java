@@ -31,6 +31,21 @@ public sealed interface ClientEvent {
     record MethodsChanged(List<ConnectionMethod> methods) implements ClientEvent {
     }
 
+    /**
+     * The connection provider plug-ins that are installed but broken changed (one was installed,
+     * removed, fixed or failed): {@code providers} is the whole list now, empty when all work.
+     */
+    record ProvidersBroken(List<BrokenProvider> providers) implements ClientEvent {
+    }
+
+    /**
+     * The peers a method sees changed by themselves (a method that finds peers without a server,
+     * {@link org.p2pchat.core.signaling.ProviderCapability#SERVERLESS}): {@code peers} is its list now,
+     * as {@link ChatClient#peers} gives it, for views to show without being asked.
+     */
+    record PeersChanged(String methodId, List<PeerAddress> peers) implements ClientEvent {
+    }
+
     /** A method's standing changed (registered with a service, unreachable, back). */
     record MethodChanged(ConnectionMethod method) implements ClientEvent {
     }

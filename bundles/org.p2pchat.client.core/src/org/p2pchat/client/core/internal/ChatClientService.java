@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -38,6 +40,8 @@ public final class ChatClientService implements ChatClientFactory {
     private volatile MessageHistory history;
     private final ProviderRegistry providers = new ProviderRegistry();
     private final CopyOnWriteArrayList<DefaultChatClient> clients = new CopyOnWriteArrayList<>();
+    /** The framework's provider plug-ins that are broken; null outside DS (until {@link #watch}). */
+    private volatile ProviderBundles bundles;
 
     /** For the framework. */
     public ChatClientService() {
@@ -103,6 +107,25 @@ public final class ChatClientService implements ChatClientFactory {
         providers.remove(provider);
     }
 
+    @Activate
+    void activate(BundleContext context) {
+        watch(context);
+    }
+
+    /**
+     * Watches the framework of {@code context} for provider plug-ins that are installed but broken
+     * (done by DS at activation; a factory made by hand is not watching until this is called).
+     */
+    public synchronized void watch(BundleContext context) {
+        if (bundles != null) {
+            return;
+        }
+        ProviderBundles b = new ProviderBundles(context, providers::brokenChanged);
+        bundles = b;
+        providers.brokenFrom(b::broken);
+        b.open();
+    }
+
     /** Registers a provider by hand (outside DS), with its service ranking. */
     public void register(ConnectionProvider provider, int ranking) {
         providers.add(provider, ranking);
@@ -116,6 +139,10 @@ public final class ChatClientService implements ChatClientFactory {
     /** The service goes away (its bundle stops): its clients leave their conversations and go offline. */
     @Deactivate
     void deactivate() {
+        ProviderBundles b = bundles;
+        if (b != null) {
+            b.close();
+        }
         for (DefaultChatClient c : List.copyOf(clients)) {
             c.close();
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import org.p2pchat.client.core.BrokenProvider;
 import org.p2pchat.client.core.ChatClient;
 import org.p2pchat.client.core.ClientEvent;
 import org.p2pchat.client.core.ClientOptions;
@@ -83,6 +84,7 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     private final ConversationList list;
     private final CopyOnWriteArrayList<ChatConversation> conversations = new CopyOnWriteArrayList<>();
     private final Map<String, Pending> requests = new ConcurrentHashMap<>();
+    private final Map<String, PeerRefresh> peerRefreshes = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final TransferListener transfers = this::transferChanged;
     private volatile FileTransferService files;
@@ -318,6 +320,11 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
     }
 
     @Override
+    public List<BrokenProvider> brokenProviders() {
+        return links.broken();
+    }
+
+    @Override
     public AutoCloseable subscribe(Executor executor, Consumer<ClientEvent> listener) {
         return bus.subscribe(executor, listener);
     }
@@ -353,6 +360,47 @@ final class DefaultChatClient implements ChatClient, MethodLinks.Owner {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * A method's peers changed by themselves: its list is asked for and posted. Changes that come
+     * while a list is being asked for make one more list once it is there, never a queue of them.
+     */
+    @Override
+    public void peersChanged(String methodId) {
+        PeerRefresh refresh = peerRefreshes.computeIfAbsent(methodId, id -> new PeerRefresh());
+        refresh.again.set(true);
+        startPeerRefresh(methodId, refresh);
+    }
+
+    private void startPeerRefresh(String methodId, PeerRefresh refresh) {
+        if (closed || !refresh.running.compareAndSet(false, true)) {
+            return; // the one running asks again when it is done
+        }
+        try {
+            work.execute(() -> {
+                refresh.again.set(false);
+                peers(methodId).whenComplete((peers, error) -> {
+                    if (error != null) {
+                        LOG.log(Level.DEBUG, "Could not list the peers of " + methodId + " after they changed", error);
+                    } else if (!closed) {
+                        post(new ClientEvent.PeersChanged(methodId, peers));
+                    }
+                    refresh.running.set(false);
+                    if (refresh.again.get()) {
+                        startPeerRefresh(methodId, refresh); // a change came meanwhile
+                    }
+                });
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            refresh.running.set(false); // closed
+        }
+    }
+
+    /** Whether a method's list is being asked for, and whether a change came since it was asked. */
+    private static final class PeerRefresh {
+        final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicBoolean again = new java.util.concurrent.atomic.AtomicBoolean();
     }
 
     @Override

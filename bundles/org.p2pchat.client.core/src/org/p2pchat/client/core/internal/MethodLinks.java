@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.p2pchat.client.core.BrokenProvider;
 import org.p2pchat.client.core.ClientEvent;
 import org.p2pchat.client.core.ConnectionMethod;
 import org.p2pchat.core.IceServer;
@@ -39,6 +40,9 @@ final class MethodLinks implements ProviderRegistry.Listener {
         void withdrawn(InboundOffer offer);
 
         void post(ClientEvent event);
+
+        /** The peers of the method {@code methodId} changed by themselves (a provider without a server). */
+        void peersChanged(String methodId);
     }
 
     /** A started link; {@code online} whether the user asked for it ({@link #goOnline}), not just a paste. */
@@ -232,6 +236,18 @@ final class MethodLinks implements ProviderRegistry.Listener {
         owner.post(new ClientEvent.MethodsChanged(methods()));
     }
 
+    @Override
+    public void brokenChanged(List<BrokenProvider> broken) {
+        if (!closed) {
+            owner.post(new ClientEvent.ProvidersBroken(broken));
+        }
+    }
+
+    /** The provider plug-ins installed that give no method, with why. */
+    List<BrokenProvider> broken() {
+        return registry.broken();
+    }
+
     void close() {
         synchronized (this) {
             closed = true;
@@ -332,6 +348,14 @@ final class MethodLinks implements ProviderRegistry.Listener {
                 if (s.online) {
                     owner.post(new ClientEvent.MethodChanged(method(provider)));
                 }
+            }
+        }
+
+        @Override
+        public void peersChanged() {
+            Started s = holder.started;
+            if (s != null && s.online && current()) {
+                owner.peersChanged(provider.id());
             }
         }
     }

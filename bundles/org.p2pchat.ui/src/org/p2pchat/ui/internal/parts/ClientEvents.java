@@ -39,6 +39,13 @@ final class ClientEvents {
         switch (event) {
             case ClientEvent.MethodsChanged e -> connect.methods(e.methods(), part.settingsStore());
             case ClientEvent.MethodChanged e -> connect.methodChanged(e.method());
+            case ClientEvent.ProvidersBroken e -> connect.broken(e.providers());
+            case ClientEvent.PeersChanged e -> {
+                PeerListPanel panel = connect.peerList();
+                if (panel != null && panel.methodId().equals(e.methodId())) {
+                    panel.peersChanged(e.peers());
+                }
+            }
             case ClientEvent.RequestReceived e -> {
                 requests.show(e.request());
                 notifier.requestArrived(PeerListPanel.displayName(e.request().from()) + " asks to connect",

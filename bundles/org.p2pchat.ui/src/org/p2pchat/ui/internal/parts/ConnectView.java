@@ -22,6 +22,7 @@ import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
+import org.p2pchat.client.core.BrokenProvider;
 import org.p2pchat.client.core.ConnectionMethod;
 import org.p2pchat.core.ConnectionState;
 import org.p2pchat.core.identity.PublicIdentity;
@@ -43,6 +44,8 @@ final class ConnectView {
     static final String FINGERPRINT = "connect.fingerprint";
     static final String COPY_FINGERPRINT = "connect.copyFingerprint";
     static final String PROFILE = "connect.profile";
+    /** Each line naming a connection plug-in that is installed but broken. */
+    static final String BROKEN = "connect.broken";
     /** Below this width the page scrolls sideways rather than squeezing its columns. */
     private static final int MIN_WIDTH = 460;
     private static final int MARGIN = 12;
@@ -65,6 +68,9 @@ final class ConnectView {
     private final TableViewer methods;
     /** The chosen method's name and what it does, beside the list. */
     private final Composite about;
+    /** A line per connection plug-in installed but broken, below the list. */
+    private final Composite broken;
+    private List<BrokenProvider> shownBroken = List.of();
     /** What connects with the chosen method, below the list. */
     private final Composite details;
     private final Label status;
@@ -157,6 +163,10 @@ final class ConnectView {
         GridDataFactory.fillDefaults().align(SWT.FILL, SWT.BEGINNING).hint(180, methodRows(2)).applyTo(methods.getControl());
         // The keyboard goes from the list to what the chosen method is, then to its panel.
         methodArea.setTabList(new Control[] {heading, methods.getControl(), about});
+        broken = new Composite(content, SWT.NONE);
+        GridLayoutFactory.fillDefaults().spacing(0, 2).applyTo(broken);
+        GridDataFactory.fillDefaults().grab(true, false).exclude(true).applyTo(broken);
+        broken.setVisible(false);
         details = new Composite(content, SWT.NONE);
         GridLayoutFactory.fillDefaults().spacing(0, 6).applyTo(details);
         GridDataFactory.fillDefaults().grab(true, true).indent(0, 2).applyTo(details);
@@ -243,6 +253,31 @@ final class ConnectView {
                 .hint(180, methodRows(Math.clamp(current.size(), 1, 4))).applyTo(methods.getControl());
         showDetails(keep);
         showStatus(statusText(store, current.size()) + reach(store));
+        org.p2pchat.client.core.ChatClient chat = client.chatClient();
+        broken(chat == null ? List.of() : chat.brokenProviders());
+        relayout();
+    }
+
+    /**
+     * Names the connection plug-ins that are installed but broken, a line each with why, e.g.
+     * "LAN discovery (org.p2pchat.lan 0.1.0) could not start: …"; the other methods work on.
+     */
+    void broken(List<BrokenProvider> now) {
+        if (broken.isDisposed() || now.equals(shownBroken)) {
+            return;
+        }
+        shownBroken = List.copyOf(now);
+        for (Control c : broken.getChildren()) {
+            c.dispose();
+        }
+        for (BrokenProvider b : shownBroken) {
+            Label line = Ui.tag(Ui.label(broken, b.text(), SWT.WRAP), BROKEN);
+            line.setForeground(Ui.WARNING);
+            line.setToolTipText(b.text());
+            GridDataFactory.fillDefaults().grab(true, false).hint(300, SWT.DEFAULT).applyTo(line);
+        }
+        ((GridData) broken.getLayoutData()).exclude = shownBroken.isEmpty();
+        broken.setVisible(!shownBroken.isEmpty());
         relayout();
     }
 

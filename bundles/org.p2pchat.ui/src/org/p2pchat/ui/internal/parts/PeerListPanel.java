@@ -351,16 +351,33 @@ final class PeerListPanel {
                 peersStatus.setForeground(Ui.ERROR);
                 return;
             }
-            contactKeys = contactKeys();
-            showPeers(found);
-            boolean anyContact = found.stream().anyMatch(this::isContact);
-            peersStatus.setText(switch (found.size()) {
-                case 0 -> "Nobody else is listed right now. Refresh later, or connect by id.";
-                case 1 -> "1 person online. Double-click to connect.";
-                default -> found.size() + " people online. Double-click one to connect.";
-            } + (anyContact ? " " + CONTACT_MARK + "marks people you chatted with before." : ""));
-            relayout.run();
+            listed(found);
         });
+    }
+
+    /**
+     * The method found people by itself (one without a server): the list follows, with no Refresh;
+     * a list asked for with Refresh and not there yet is superseded.
+     */
+    void peersChanged(List<PeerAddress> found) {
+        if (root.isDisposed()) {
+            return;
+        }
+        ++peersRequest;
+        listed(found);
+    }
+
+    private void listed(List<PeerAddress> found) {
+        peersStatus.setForeground(Ui.MUTED);
+        contactKeys = contactKeys();
+        showPeers(found);
+        boolean anyContact = found.stream().anyMatch(this::isContact);
+        peersStatus.setText(switch (found.size()) {
+            case 0 -> "Nobody else is listed right now. Refresh later, or connect by id.";
+            case 1 -> "1 person online. Double-click to connect.";
+            default -> found.size() + " people online. Double-click one to connect.";
+        } + (anyContact ? " " + CONTACT_MARK + "marks people you chatted with before." : ""));
+        relayout.run();
     }
 
     /**
