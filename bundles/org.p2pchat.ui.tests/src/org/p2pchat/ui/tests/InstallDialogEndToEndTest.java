@@ -35,10 +35,10 @@ class InstallDialogEndToEndTest {
     private static final long SECONDS = DesktopClientSmokeTest.WAIT_SECONDS;
     private static final long COMMAND_SECONDS = 180;
     private static final String FEATURE = "org.p2pchat.lan.feature";
-    private static final Pattern INSTALL_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Install New Software\":", Pattern.MULTILINE);
-    private static final Pattern INSTALLED_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Installed Plug-ins\":", Pattern.MULTILINE);
-    private static final Pattern RESTART_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Restart P2P Chat\":", Pattern.MULTILINE);
-    private static final Pattern UNINSTALL_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Uninstall\":", Pattern.MULTILINE);
+    private static final Pattern INSTALL_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Install New Software ?\":", Pattern.MULTILINE);
+    private static final Pattern INSTALLED_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Installed Plug-ins ?\":", Pattern.MULTILINE);
+    private static final Pattern RESTART_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Restart P2P Chat ?\":", Pattern.MULTILINE);
+    private static final Pattern UNINSTALL_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Uninstall ?\":", Pattern.MULTILINE);
 
     @Test
     void theLanProviderIsInstalledFromTheSiteAfterARestartAndUninstalled(@TempDir Path dir) throws Exception {
