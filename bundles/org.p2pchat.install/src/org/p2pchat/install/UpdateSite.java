@@ -7,7 +7,7 @@ import java.util.List;
  * What an update site offers.
  *
  * @param location the site's p2 repository location
- * @param categories its categories, by name; features in no category come last, under "Other"
+ * @param categories its categories, by name; a site without categories has one, "Other", with all its features
  */
 public record UpdateSite(URI location, List<SiteCategory> categories) {
 

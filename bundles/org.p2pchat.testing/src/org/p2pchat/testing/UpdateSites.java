@@ -43,6 +43,20 @@ public final class UpdateSites {
         return into;
     }
 
+    /**
+     * Publishes the features and bundles of {@code source} (a folder with {@code features/} and
+     * {@code plugins/}) as an update site at {@code site}, with p2's FeaturesAndBundlesPublisher
+     * application of {@code product}; {@code dir} holds its files and output.
+     */
+    public static Path publish(Path product, Path source, Path site, Path dir, long seconds) throws Exception {
+        run(dir, "publish", List.of(java(), "-jar", launcher(product).toString(), "-nosplash",
+                "-configuration", dir.resolve("publisher-configuration").toString(),
+                "-application", "org.eclipse.equinox.p2.publisher.FeaturesAndBundlesPublisher",
+                "-metadataRepository", site.toUri().toString(), "-artifactRepository", site.toUri().toString(),
+                "-source", source.toString(), "-publishArtifacts"), seconds);
+        return site;
+    }
+
     /** Runs {@code p2pchat ARGS} of an installed product to its end (exit code 0), with HOME in {@code dir}; returns its output. */
     public static String p2pchat(Path product, Path dir, long seconds, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(product.resolve("p2pchat").toString()));

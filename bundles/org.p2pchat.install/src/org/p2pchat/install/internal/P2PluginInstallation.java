@@ -167,7 +167,9 @@ public class P2PluginInstallation implements PluginInstallation {
             }
         }
         categories.sort(Comparator.comparing(SiteCategory::name, String.CASE_INSENSITIVE_ORDER));
-        if (!uncategorized.isEmpty()) {
+        // As in Eclipse's own dialog, a site with categories offers what they hold; the features in
+        // none are parts of others (such as the client's core). A site without categories offers all.
+        if (categories.isEmpty() && !uncategorized.isEmpty()) {
             categories.add(new SiteCategory("Other", "Features in no category",
                     uncategorized.values().stream().map(P2PluginInstallation::feature)
                             .sorted(Comparator.comparing(PluginFeature::name, String.CASE_INSENSITIVE_ORDER)).toList()));
@@ -190,7 +192,7 @@ public class P2PluginInstallation implements PluginInstallation {
         try {
             return metadataManager().loadRepository(site, monitor);
         } catch (ProvisionException e) {
-            LOG.log(Level.INFO, "Cannot read the update site " + site, e);
+            LOG.log(Level.INFO, "Cannot read the update site " + site + ": " + e.getMessage());
             throw new InstallException(siteProblem(site, e), e);
         } catch (RuntimeException e) { // a malformed site, a zip that is none
             LOG.log(Level.INFO, "Cannot read the update site " + site, e);
@@ -302,7 +304,7 @@ public class P2PluginInstallation implements PluginInstallation {
         UpdateOperation operation = new UpdateOperation(session(), roots);
         operation.setProfileId(PROFILE);
         operation.setProvisioningContext(context(sites));
-        operation.resolveModal(monitor);
+        operation.resolveModal(SubMonitor.convert(monitor)); // p2 needs a monitor there
         List<AvailableUpdate> updates = new ArrayList<>();
         for (Update update : operation.getPossibleUpdates()) {
             if (update.replacement.getVersion().compareTo(update.toUpdate.getVersion()) > 0
@@ -337,7 +339,7 @@ public class P2PluginInstallation implements PluginInstallation {
     private void run(ProfileChangeOperation operation, ProvisioningContext context, String what, IProgressMonitor monitor)
             throws InstallException {
         requireWritableInstallation(what);
-        SubMonitor progress = SubMonitor.convert(monitor, 10);
+        SubMonitor progress = SubMonitor.convert(monitor, 10); // also when null: p2 needs one
         operation.setProfileId(PROFILE);
         operation.setProvisioningContext(context);
         IStatus resolution = operation.resolveModal(progress.split(3));

@@ -122,19 +122,7 @@ public class InstallDialog extends TitleAreaDialog {
                 e -> e instanceof PluginFeature f ? f.version() : ""));
         features.setContentProvider(new SiteContent());
         features.addFilter(new NameFilter());
-        features.addCheckStateListener(e -> {
-            if (e.getElement() instanceof SiteCategory category) {
-                for (Object child : ((ITreeContentProvider) features.getContentProvider()).getChildren(category)) {
-                    if (features.getFilters().length == 0 || features.getFilters()[0].select(features, category, child)) {
-                        setChecked((PluginFeature) child, e.getChecked());
-                    }
-                }
-                features.setSubtreeChecked(category, e.getChecked());
-            } else {
-                setChecked((PluginFeature) e.getElement(), e.getChecked());
-            }
-            setErrorMessage(null);
-        });
+        features.addCheckStateListener(e -> check(e.getElement(), e.getChecked()));
         // The space bar checks or unchecks the selected rows (GTK leaves it to the mouse).
         features.getTree().addListener(SWT.KeyDown, e -> {
             if (e.character == ' ') {
@@ -165,22 +153,21 @@ public class InstallDialog extends TitleAreaDialog {
 
     private void toggleSelected() {
         List<?> rows = ((IStructuredSelection) features.getSelection()).toList();
-        if (rows.isEmpty()) {
-            return;
+        if (!rows.isEmpty()) {
+            boolean on = !features.getChecked(rows.get(0));
+            rows.forEach(row -> check(row, on));
         }
-        boolean on = !features.getChecked(rows.get(0));
-        for (Object row : rows) {
-            features.setChecked(row, on);
-            if (row instanceof SiteCategory category) {
-                for (PluginFeature feature : category.features()) {
-                    if (new NameFilter().select(features, category, feature)) {
-                        setChecked(feature, on);
-                    }
-                }
-                features.setSubtreeChecked(category, on);
-            } else {
-                setChecked((PluginFeature) row, on);
-            }
+    }
+
+    /** Checks or unchecks a feature, or every feature the filter shows of a category. */
+    private void check(Object row, boolean on) {
+        features.setChecked(row, on);
+        if (row instanceof SiteCategory category) {
+            NameFilter filter = new NameFilter();
+            category.features().stream().filter(f -> filter.select(features, category, f)).forEach(f -> setChecked(f, on));
+            features.setSubtreeChecked(category, on);
+        } else {
+            setChecked((PluginFeature) row, on);
         }
         setErrorMessage(null);
     }

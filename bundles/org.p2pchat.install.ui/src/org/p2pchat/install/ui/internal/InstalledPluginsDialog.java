@@ -66,10 +66,10 @@ public class InstalledPluginsDialog extends TitleAreaDialog {
         Composite area = (Composite) super.createDialogArea(parent);
         table = new TableViewer(area, SWT.BORDER | SWT.FULL_SELECTION | SWT.MULTI);
         table.getTable().setHeaderVisible(true);
-        GridDataFactory.fillDefaults().grab(true, true).indent(10, 10).hint(560, 220).applyTo(table.getTable());
-        column("Name", 300, f -> f.name());
-        column("Version", 130, f -> f.version());
-        column("Update", 130, f -> updates.containsKey(f.id()) ? updates.get(f.id()).newer().version() : "");
+        GridDataFactory.fillDefaults().grab(true, true).indent(10, 10).hint(680, 220).applyTo(table.getTable());
+        column("Name", 280, f -> f.name());
+        column("Version", 200, f -> f.version());
+        column("Update", 200, f -> updates.containsKey(f.id()) ? updates.get(f.id()).newer().version() : "");
         table.setContentProvider(ArrayContentProvider.getInstance());
         table.addSelectionChangedListener(e -> enableButtons());
         return area;
