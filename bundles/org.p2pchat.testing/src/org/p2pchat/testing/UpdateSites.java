@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 /**
  * The update site this build made ({@code releng/org.p2pchat.repository/target/repository}, named
@@ -55,6 +59,33 @@ public final class UpdateSites {
                 "-metadataRepository", site.toUri().toString(), "-artifactRepository", site.toUri().toString(),
                 "-source", source.toString(), "-publishArtifacts"), seconds);
         return site;
+    }
+
+    /**
+     * Copies the bundle {@code jar} into the folder {@code plugins} as version {@code version}
+     * (its manifest's Bundle-Version changed), for a site with a newer version of a feature.
+     */
+    public static Path renumberedBundle(Path jar, String symbolicName, String version, Path plugins) throws IOException {
+        Path copy = Files.createDirectories(plugins).resolve(symbolicName + "_" + version + ".jar");
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
+            Manifest manifest = in.getManifest();
+            manifest.getMainAttributes().putValue("Bundle-Version", version);
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy), manifest)) {
+                for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+                    out.putNextEntry(new JarEntry(entry.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        return copy;
+    }
+
+    /** The jar of bundle {@code symbolicName} on the build's update site. */
+    public static Path siteBundle(String symbolicName) throws IOException {
+        try (var jars = Files.newDirectoryStream(site().resolve("plugins"), symbolicName + "_*.jar")) {
+            return jars.iterator().next();
+        }
     }
 
     /** Runs {@code p2pchat ARGS} of an installed product to its end (exit code 0), with HOME in {@code dir}; returns its output. */

@@ -12,10 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import org.eclipse.equinox.p2.core.IProvisioningAgentProvider;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,23 +145,8 @@ class PluginInstallationTest {
     /** A site with the test provider feature in version {@link #NEWER}: its bundle from the build's site, renumbered. */
     private static Path newerTestProviderSite(Path product, Path dir) throws Exception {
         Path source = dir.resolve("newer-source");
-        Path plugins = Files.createDirectories(source.resolve("plugins"));
-        Path built;
-        try (var jars = Files.newDirectoryStream(UpdateSites.site().resolve("plugins"), "org.p2pchat.testing.provider_*.jar")) {
-            built = jars.iterator().next();
-        }
-        try (JarInputStream in = new JarInputStream(Files.newInputStream(built))) {
-            Manifest manifest = in.getManifest();
-            manifest.getMainAttributes().putValue("Bundle-Version", NEWER);
-            try (JarOutputStream out = new JarOutputStream(
-                    Files.newOutputStream(plugins.resolve("org.p2pchat.testing.provider_" + NEWER + ".jar")), manifest)) {
-                for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
-                    out.putNextEntry(new JarEntry(entry.getName()));
-                    in.transferTo(out);
-                    out.closeEntry();
-                }
-            }
-        }
+        UpdateSites.renumberedBundle(UpdateSites.siteBundle("org.p2pchat.testing.provider"), "org.p2pchat.testing.provider",
+                NEWER, source.resolve("plugins"));
         Path feature = Files.createDirectories(source.resolve("features").resolve(TEST_FEATURE + "_" + NEWER));
         Files.writeString(feature.resolve("feature.xml"), """
                 <?xml version="1.0" encoding="UTF-8"?>

@@ -27,7 +27,8 @@ import org.p2pchat.ui.tests.DesktopClientSmokeTest.ConsoleLog;
  * the dialog lists the site's features, the filter leaves the LAN provider, the space bar checks
  * it, Install installs it, the restart prompt's "Restart now" starts the client again (the script
  * runs it anew on exit code 23), and then the installation lists the feature and the client has
- * the method "lan". Help &gt; Installed Plug-ins… then uninstalls it. Screenshots of every step are
+ * the method "lan". Once the install dialog read a site with a newer version, Help &gt; Installed
+ * Plug-ins… offers and makes the update; then it uninstalls the provider. Screenshots of every step are
  * in target/screenshots/install-*.png. A folder that is no update site gets a clear message.
  */
 class InstallDialogEndToEndTest {
@@ -35,13 +36,14 @@ class InstallDialogEndToEndTest {
     private static final long SECONDS = DesktopClientSmokeTest.WAIT_SECONDS;
     private static final long COMMAND_SECONDS = 180;
     private static final String FEATURE = "org.p2pchat.lan.feature";
+    private static final String NEWER = "9.0.0.v1";
     private static final Pattern INSTALL_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Install New Software ?\":", Pattern.MULTILINE);
     private static final Pattern INSTALLED_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Installed Plug-ins ?\":", Pattern.MULTILINE);
     private static final Pattern RESTART_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Restart P2P Chat ?\":", Pattern.MULTILINE);
     private static final Pattern UNINSTALL_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Uninstall ?\":", Pattern.MULTILINE);
 
     @Test
-    void theLanProviderIsInstalledFromTheSiteAfterARestartAndUninstalled(@TempDir Path dir) throws Exception {
+    void theLanProviderIsInstalledFromTheSiteRestartedUpdatedAndUninstalled(@TempDir Path dir) throws Exception {
         Path output = Path.of(DesktopClientSmokeTest.requiredProperty("p2pchat.test.output.dir"));
         Path build = Path.of(DesktopClientSmokeTest.requiredProperty("p2pchat.product.dir"));
         Path product = UpdateSites.materializeClient(build, dir.resolve("installed"), dir, COMMAND_SECONDS);
@@ -81,13 +83,32 @@ class InstallDialogEndToEndTest {
             DesktopClientSmokeTest.screenshot(output, "install-5-restarted.png", main);
             assertTrue(methods(product, dir.resolve("cli-after")).contains("lan"), "the LAN method is there after the install");
 
+            // A newer version on another site: once the install dialog read that site, Installed
+            // Plug-ins offers the update.
+            Path newer = newerLanSite(product, dir);
+            dialog = openFromHelpMenu(client, main, "i", INSTALL_WINDOW);
+            type(dialog, newer.toString());
+            DesktopClientSmokeTest.press(dialog, "Return");
+            awaitLines(log, l -> l.contains("Install New Software: ") && l.contains(" offers "), 2, "the newer site listed");
+            DesktopClientSmokeTest.screenshot(output, "install-6-newer-site.png", dialog);
+            DesktopClientSmokeTest.press(dialog, "Escape");
             String installed = openFromHelpMenu(client, main, "p", INSTALLED_WINDOW);
-            DesktopClientSmokeTest.screenshot(output, "install-6-installed-plugins.png", installed);
+            awaitLine(log, l -> l.contains("Installed Plug-ins: updates for 1 plug-ins"), "the update found");
+            DesktopClientSmokeTest.screenshot(output, "install-7-update-available.png", installed);
+            DesktopClientSmokeTest.press(installed, "alt+p");
+            restart = DesktopClientSmokeTest.viewableWindow(RESTART_WINDOW);
+            DesktopClientSmokeTest.screenshot(output, "install-8-updated-restart-prompt.png", restart);
+            DesktopClientSmokeTest.press(restart, "alt+l");
+            assertTrue(UpdateSites.p2pchat(product, dir, COMMAND_SECONDS, "list").contains(FEATURE + " " + NEWER),
+                    "updated to the newer version");
+
+            installed = openFromHelpMenu(client, main, "p", INSTALLED_WINDOW);
+            DesktopClientSmokeTest.screenshot(output, "install-9-installed-plugins.png", installed);
             DesktopClientSmokeTest.press(installed, "alt+u");
             String confirm = DesktopClientSmokeTest.viewableWindow(UNINSTALL_WINDOW);
             DesktopClientSmokeTest.press(confirm, "Return");
             restart = DesktopClientSmokeTest.viewableWindow(RESTART_WINDOW);
-            DesktopClientSmokeTest.screenshot(output, "install-7-uninstalled-restart-prompt.png", restart);
+            DesktopClientSmokeTest.screenshot(output, "install-10-uninstalled-restart-prompt.png", restart);
             DesktopClientSmokeTest.press(restart, "alt+l");
             assertFalse(UpdateSites.p2pchat(product, dir, COMMAND_SECONDS, "list").contains(FEATURE),
                     "not installed after Uninstall");
@@ -125,6 +146,23 @@ class InstallDialogEndToEndTest {
             client.descendants().forEach(ProcessHandle::destroyForcibly);
             client.destroyForcibly();
         }
+    }
+
+    /** A site with the LAN provider in version {@link #NEWER}: its bundles from the build's site, renumbered. */
+    private static Path newerLanSite(Path product, Path dir) throws Exception {
+        Path source = dir.resolve("newer-source");
+        for (String bundle : List.of("org.p2pchat.lan", "org.p2pchat.lan.ui")) {
+            UpdateSites.renumberedBundle(UpdateSites.siteBundle(bundle), bundle, NEWER, source.resolve("plugins"));
+        }
+        Path feature = Files.createDirectories(source.resolve("features").resolve(FEATURE + "_" + NEWER));
+        Files.writeString(feature.resolve("feature.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <feature id="%s" label="P2P Chat Local Network Discovery" version="%s" provider-name="P2P Chat">
+                   <plugin id="org.p2pchat.lan" version="%s"/>
+                   <plugin id="org.p2pchat.lan.ui" version="%s"/>
+                </feature>
+                """.formatted(FEATURE, NEWER, NEWER, NEWER));
+        return UpdateSites.publish(product, source, dir.resolve("newer-site"), dir, COMMAND_SECONDS);
     }
 
     /** Starts the start script of {@code product}, as DesktopClientSmokeTest does for the build's product. */

@@ -124,6 +124,7 @@ public class InstalledPluginsDialog extends TitleAreaDialog {
                     found.forEach(u -> updates.put(u.installed().id(), u));
                     table.refresh();
                     enableButtons();
+                    LOG.log(Level.INFO, TITLE + ": updates for " + found.size() + " plug-ins");
                     if (!found.isEmpty()) {
                         setMessage("Updates are available for " + found.size() + " plug-in"
                                 + (found.size() == 1 ? "" : "s") + ".");
