@@ -189,14 +189,25 @@ public class P2PluginInstallation implements PluginInstallation {
                 throw new InstallException("There is no folder " + folder + ".");
             }
         }
+        boolean known = metadataManager().contains(site);
         try {
             return metadataManager().loadRepository(site, monitor);
         } catch (ProvisionException e) {
             LOG.log(Level.INFO, "Cannot read the update site " + site + ": " + e.getMessage());
+            forget(site, known);
             throw new InstallException(siteProblem(site, e), e);
         } catch (RuntimeException e) { // a malformed site, a zip that is none
             LOG.log(Level.INFO, "Cannot read the update site " + site, e);
+            forget(site, known);
             throw new InstallException("Cannot read the update site " + display(site) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A site that could not be read is not kept among those asked for updates, unless it was before. */
+    private void forget(URI site, boolean known) {
+        if (!known) {
+            metadataManager().removeRepository(site);
+            artifactManager().removeRepository(site);
         }
     }
 
