@@ -54,7 +54,7 @@ class InstallDialogEndToEndTest {
         Process client = start(product, profile, output);
         try (ConsoleLog log = new ConsoleLog(client, output.resolve("install-console.log"))) {
             assertTrue(log.shown.await(SECONDS, TimeUnit.SECONDS), "the window is not shown; output:\n" + log.text());
-            String main = DesktopClientSmokeTest.viewableWindow(DesktopClientSmokeTest.MAIN_WINDOW);
+            String main = viewableWindow(DesktopClientSmokeTest.MAIN_WINDOW);
             DesktopClientSmokeTest.screenshot(output, "install-1-before.png", main);
 
             String dialog = openFromHelpMenu(client, main, "i", INSTALL_WINDOW);
@@ -71,7 +71,7 @@ class InstallDialogEndToEndTest {
             DesktopClientSmokeTest.screenshot(output, "install-3-lan-checked.png", dialog);
             DesktopClientSmokeTest.press(dialog, "alt+i");
 
-            String restart = DesktopClientSmokeTest.viewableWindow(RESTART_WINDOW);
+            String restart = viewableWindow(RESTART_WINDOW);
             DesktopClientSmokeTest.screenshot(output, "install-4-restart-prompt.png", restart);
             assertTrue(UpdateSites.p2pchat(product, dir, COMMAND_SECONDS, "list").contains(FEATURE + " "),
                     "the feature is installed before the restart");
@@ -79,7 +79,7 @@ class InstallDialogEndToEndTest {
 
             // The client ends with exit code 23 and the script starts it again.
             awaitLines(log, l -> l.equals(DesktopClientSmokeTest.WINDOW_SHOWN), 2, "the client shown again after the restart");
-            main = DesktopClientSmokeTest.viewableWindow(DesktopClientSmokeTest.MAIN_WINDOW);
+            main = viewableWindow(DesktopClientSmokeTest.MAIN_WINDOW);
             DesktopClientSmokeTest.screenshot(output, "install-5-restarted.png", main);
             assertTrue(methods(product, dir.resolve("cli-after")).contains("lan"), "the LAN method is there after the install");
 
@@ -96,7 +96,7 @@ class InstallDialogEndToEndTest {
             awaitLine(log, l -> l.contains("Installed Plug-ins: updates for 1 plug-ins"), "the update found");
             DesktopClientSmokeTest.screenshot(output, "install-7-update-available.png", installed);
             DesktopClientSmokeTest.press(installed, "alt+p");
-            restart = DesktopClientSmokeTest.viewableWindow(RESTART_WINDOW);
+            restart = viewableWindow(RESTART_WINDOW);
             DesktopClientSmokeTest.screenshot(output, "install-8-updated-restart-prompt.png", restart);
             DesktopClientSmokeTest.press(restart, "alt+l");
             assertTrue(UpdateSites.p2pchat(product, dir, COMMAND_SECONDS, "list").contains(FEATURE + " " + NEWER),
@@ -105,9 +105,9 @@ class InstallDialogEndToEndTest {
             installed = openFromHelpMenu(client, main, "p", INSTALLED_WINDOW);
             DesktopClientSmokeTest.screenshot(output, "install-9-installed-plugins.png", installed);
             DesktopClientSmokeTest.press(installed, "alt+u");
-            String confirm = DesktopClientSmokeTest.viewableWindow(UNINSTALL_WINDOW);
+            String confirm = viewableWindow(UNINSTALL_WINDOW);
             DesktopClientSmokeTest.press(confirm, "Return");
-            restart = DesktopClientSmokeTest.viewableWindow(RESTART_WINDOW);
+            restart = viewableWindow(RESTART_WINDOW);
             DesktopClientSmokeTest.screenshot(output, "install-10-uninstalled-restart-prompt.png", restart);
             DesktopClientSmokeTest.press(restart, "alt+l");
             assertFalse(UpdateSites.p2pchat(product, dir, COMMAND_SECONDS, "list").contains(FEATURE),
@@ -131,7 +131,7 @@ class InstallDialogEndToEndTest {
         Process client = DesktopClientSmokeTest.startClient(profile, output);
         try (ConsoleLog log = new ConsoleLog(client, output.resolve("install-bad-site-console.log"))) {
             assertTrue(log.shown.await(SECONDS, TimeUnit.SECONDS), "the window is not shown; output:\n" + log.text());
-            String main = DesktopClientSmokeTest.viewableWindow(DesktopClientSmokeTest.MAIN_WINDOW);
+            String main = viewableWindow(DesktopClientSmokeTest.MAIN_WINDOW);
             String dialog = openFromHelpMenu(client, main, "i", INSTALL_WINDOW);
             type(dialog, notASite.toString());
             DesktopClientSmokeTest.press(dialog, "Return");
@@ -165,6 +165,22 @@ class InstallDialogEndToEndTest {
         return UpdateSites.publish(product, source, dir.resolve("newer-site"), dir, COMMAND_SECONDS);
     }
 
+    /**
+     * {@link DesktopClientSmokeTest#viewableWindow}, again when xwininfo could not walk the window
+     * tree because a window went away meanwhile (the progress dialogs come and go).
+     */
+    private static String viewableWindow(Pattern title) throws Exception {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return DesktopClientSmokeTest.viewableWindow(title);
+            } catch (AssertionError e) {
+                if (attempt == 5 || e.getMessage() == null || !e.getMessage().contains("Can't query window tree")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** Starts the start script of {@code product}, as DesktopClientSmokeTest does for the build's product. */
     private static Process start(Path product, Path profile, Path output) throws IOException {
         Files.writeString(profile.resolve("settings.json"), "{\"username\":\"installer\",\"iceServers\":[]}");
@@ -180,7 +196,7 @@ class InstallDialogEndToEndTest {
     private static String openFromHelpMenu(Process client, String main, String item, Pattern dialog) throws Exception {
         DesktopKeysEndToEndTest.openMenu(client, main, "alt+h");
         DesktopClientSmokeTest.press(main, item);
-        return DesktopClientSmokeTest.viewableWindow(dialog);
+        return viewableWindow(dialog);
     }
 
     private static void type(String window, String text) throws Exception {
