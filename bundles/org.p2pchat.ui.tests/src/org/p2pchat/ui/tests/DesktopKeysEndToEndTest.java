@@ -111,19 +111,33 @@ class DesktopKeysEndToEndTest {
                 Thread.sleep(200); // X tells nobody here when a window maps: look again
             }
             assertTrue(System.nanoTime() < deadline, "File > Send File… opened no file chooser within " + SECONDS + " s");
-            if (menuShown(client.pid())) {
+            if (menuShown(client)) {
                 DesktopClientSmokeTest.press(main, "Escape"); // the item was disabled: the menu stayed open
             }
         }
     }
 
-    private static void openMenu(Process client, String main, String keys) throws Exception {
+    static void openMenu(Process client, String main, String keys) throws Exception {
         DesktopClientSmokeTest.press(main, keys);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
-        while (!menuShown(client.pid())) {
+        while (!menuShown(client)) {
             assertTrue(System.nanoTime() < deadline, keys + " opened no menu within " + SECONDS + " s");
             Thread.sleep(100); // X tells nobody here when a window maps: look again
         }
+    }
+
+    /**
+     * Whether a pop-up menu of the client is on the screen: of the JVM the start script runs (a
+     * child of the script, which starts it again when it asks for a restart).
+     */
+    static boolean menuShown(Process client) throws Exception {
+        for (long pid : java.util.stream.Stream.concat(java.util.stream.Stream.of(client.toHandle()), client.descendants())
+                .mapToLong(ProcessHandle::pid).toArray()) {
+            if (menuShown(pid)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a pop-up menu of the process {@code pid} is on the screen. */

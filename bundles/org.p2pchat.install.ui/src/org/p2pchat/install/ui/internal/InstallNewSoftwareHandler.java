@@ -1,0 +1,31 @@
+package org.p2pchat.install.ui.internal;
+
+import jakarta.inject.Named;
+
+import org.eclipse.e4.core.di.annotations.CanExecute;
+import org.eclipse.e4.core.di.annotations.Execute;
+import org.eclipse.e4.core.di.annotations.Optional;
+import org.eclipse.e4.core.di.extensions.Service;
+import org.eclipse.e4.ui.services.IServiceConstants;
+import org.eclipse.e4.ui.workbench.IWorkbench;
+import org.eclipse.jface.window.Window;
+import org.eclipse.swt.widgets.Shell;
+import org.p2pchat.install.PluginInstallation;
+
+/** Help &gt; Install New Software…: the install dialog, then the restart prompt once something was installed. */
+public class InstallNewSoftwareHandler {
+
+    @CanExecute
+    public boolean canExecute(@Optional @Service PluginInstallation installation) {
+        return installation != null;
+    }
+
+    @Execute
+    public void execute(@Named(IServiceConstants.ACTIVE_SHELL) Shell shell, @Service PluginInstallation installation,
+            IWorkbench workbench) {
+        InstallDialog dialog = new InstallDialog(shell, installation);
+        if (dialog.open() == Window.OK) {
+            RestartPrompt.ask(shell, workbench, dialog.installedSummary() + " installed.");
+        }
+    }
+}
