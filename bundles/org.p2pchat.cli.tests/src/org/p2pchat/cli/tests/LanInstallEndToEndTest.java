@@ -119,6 +119,7 @@ class LanInstallEndToEndTest {
                                 + peers.transcript()));
                 assertEquals("bob", listed.get("name").getAsString());
                 assertTrue(listed.get("authenticated").getAsBoolean(), "listed with the key it proved: " + listed);
+                assertEquals(bobKey, listed.get("fingerprint").getAsString(), "listed by the fingerprint Bob shows: " + listed);
             }
             try (CliProcess alice = CliProcess.start("alice-" + round, product, dir.resolve("alice"), "--no-ice",
                     "--name", "alice", "--method", METHOD, "connect", bobKey)) {

@@ -75,7 +75,10 @@ final class MethodConsole {
             return 1;
         }
         for (PeerAddress p : peers) {
-            print.event("peer", "  " + p.name() + "  " + p.id() + "  (" + p.scope() + ")", "id", p.id(), "name", p.name(),
+            // A person compares fingerprints; the id is what a provider without proven keys goes by.
+            String fingerprint = p.identity().map(i -> i.fingerprint()).orElse(null);
+            print.event("peer", "  " + p.name() + "  " + (fingerprint != null ? fingerprint : p.id()) + "  (" + p.scope() + ")",
+                    "id", p.id(), "name", p.name(), "fingerprint", fingerprint,
                     "service", p.scope(), "authenticated", p.identity().isPresent());
         }
         print.event("peers", "* " + peers.size() + " peer(s) listed.", "count", peers.size());
