@@ -24,11 +24,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.p2pchat.client.core.ClientEvent;
+import org.p2pchat.client.core.ConnectionMethod;
 import org.p2pchat.client.core.Conversation;
 import org.p2pchat.core.PeerTransport;
 import org.p2pchat.core.identity.IdentityService;
 import org.p2pchat.core.settings.ServiceEntry;
 import org.p2pchat.core.signaling.PeerAddress;
+import org.p2pchat.core.signaling.ProviderCapability;
 import org.p2pchat.core.signaling.ProviderStatus;
 import org.p2pchat.rendezvous.RendezvousLimits;
 import org.p2pchat.rendezvous.RendezvousServer;
@@ -36,6 +38,7 @@ import org.p2pchat.signaling.dht.DhtSettings;
 import org.p2pchat.signaling.dht.internal.DhtSignalingProvider;
 import org.p2pchat.testing.NetworkIsolation;
 import org.p2pchat.ui.internal.parts.ClientPart;
+import org.p2pchat.ui.internal.parts.PeerListPanel;
 
 /**
  * Being reachable through a directory, and reaching people there, as a person meets it: a real
@@ -279,6 +282,24 @@ class DirectoryReachUiTest {
         assertEquals(1, PartHarness.find(harness.shell, Label.class).stream()
                 .filter(l -> !l.isDisposed() && l.getText().startsWith("No directory service is reachable")).count(),
                 "said once");
+    }
+
+    /**
+     * A method that works without any server (the local network) and cannot use the network is not
+     * told to add a directory service: there is none to add.
+     */
+    @Test
+    void aServerlessMethodThatCannotUseTheNetworkIsNotToldToAddADirectory() {
+        ProviderStatus down = new ProviderStatus("local network", ProviderStatus.State.UNREACHABLE, "",
+                "No network interface has the address 192.0.2.9.");
+        String serverless = PeerListPanel.unreachableEverywhere(new ConnectionMethod("lan", "Local network", "",
+                java.util.Set.of(ProviderCapability.PEER_LIST, ProviderCapability.SERVERLESS), true, List.of(down)));
+        assertTrue(serverless.startsWith("Local network cannot use the network here"), serverless);
+        assertTrue(serverless.contains("192.0.2.9"), serverless);
+        assertFalse(serverless.contains("directory"), serverless);
+        String directory = PeerListPanel.unreachableEverywhere(new ConnectionMethod("dht", "DHT network", "",
+                java.util.Set.of(ProviderCapability.PEER_LIST), true, List.of(down)));
+        assertTrue(directory.startsWith("No directory service is reachable"), directory);
     }
 
     /** Waits until {@code label} says what {@code wanted} accepts; a failure says what it says then, with a screenshot. */

@@ -310,7 +310,9 @@ final class ConnectView {
                 return " People can reach you through " + m.displayName() + ".";
             }
             if (PeerListPanel.unreachableEverywhere(m) != null) {
-                return " " + m.displayName() + ": no directory service is reachable (its page says how to add one).";
+                return " " + m.displayName() + (m.can(org.p2pchat.core.signaling.ProviderCapability.SERVERLESS)
+                        ? ": cannot use the network here (its page says why)."
+                        : ": no directory service is reachable (its page says how to add one).");
             }
         }
         return "";

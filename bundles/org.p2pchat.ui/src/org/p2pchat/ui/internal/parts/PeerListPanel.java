@@ -38,7 +38,7 @@ import org.p2pchat.ui.widgets.HelpButton;
  * unlisted peer by id, saying how the attempt goes with a Cancel. Requests from others appear in
  * the client's request bar.
  */
-final class PeerListPanel {
+public final class PeerListPanel {
 
     static final String LISTED = "directory.listed";
     static final String SERVICES = "directory.services";
@@ -316,7 +316,7 @@ final class PeerListPanel {
      * unreachable: a first start with the default service on this computer, which runs none); null
      * otherwise.
      */
-    static String unreachableEverywhere(ConnectionMethod m) {
+    public static String unreachableEverywhere(ConnectionMethod m) {
         if (!m.online() || m.status().isEmpty()
                 || m.status().stream().anyMatch(s -> s.state() != ProviderStatus.State.UNREACHABLE)) {
             return null;
@@ -325,6 +325,11 @@ final class PeerListPanel {
             String detail = s.detail().replace(" Retrying by itself.", "");
             return detail.contains(s.scope()) ? detail : s.scope() + (detail.isEmpty() ? "." : ": " + detail);
         }).toList());
+        if (m.can(ProviderCapability.SERVERLESS)) {
+            // No service to add: the network itself is missing (no interface, no multicast).
+            return m.displayName() + " cannot use the network here, so nobody is found and nobody finds you. " + why
+                    + "\nP2P Chat keeps trying in the background; the manual exchange works without it.";
+        }
         return "No directory service is reachable, so nobody can find you here and nobody is listed. " + why
                 + "\nTo chat through a directory, add a rendezvous service in File > Settings\u2026 (Ctrl+,) under "
                 + m.displayName() + ", or ask the person you want to chat with which one they use. P2P Chat keeps "
