@@ -6,6 +6,7 @@ import org.eclipse.e4.core.di.annotations.CanExecute;
 import org.eclipse.e4.core.di.annotations.Execute;
 import org.eclipse.e4.core.di.annotations.Optional;
 import org.eclipse.e4.core.di.extensions.Service;
+import org.eclipse.e4.ui.model.application.ui.basic.MWindow;
 import org.eclipse.e4.ui.services.IServiceConstants;
 import org.eclipse.e4.ui.workbench.IWorkbench;
 import org.eclipse.jface.window.Window;
@@ -22,10 +23,10 @@ public class InstallNewSoftwareHandler {
 
     @Execute
     public void execute(@Named(IServiceConstants.ACTIVE_SHELL) Shell shell, @Service PluginInstallation installation,
-            IWorkbench workbench) {
+            IWorkbench workbench, @Optional MWindow window) {
         InstallDialog dialog = new InstallDialog(shell, installation);
         if (dialog.open() == Window.OK) {
-            RestartPrompt.ask(shell, workbench, dialog.installedSummary() + " installed.");
+            RestartPrompt.ask(shell, workbench, window, dialog.installedSummary() + " installed.");
         }
     }
 }

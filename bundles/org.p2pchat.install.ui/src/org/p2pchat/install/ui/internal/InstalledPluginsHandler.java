@@ -6,6 +6,7 @@ import org.eclipse.e4.core.di.annotations.CanExecute;
 import org.eclipse.e4.core.di.annotations.Execute;
 import org.eclipse.e4.core.di.annotations.Optional;
 import org.eclipse.e4.core.di.extensions.Service;
+import org.eclipse.e4.ui.model.application.ui.basic.MWindow;
 import org.eclipse.e4.ui.services.IServiceConstants;
 import org.eclipse.e4.ui.workbench.IWorkbench;
 import org.eclipse.swt.widgets.Shell;
@@ -21,11 +22,11 @@ public class InstalledPluginsHandler {
 
     @Execute
     public void execute(@Named(IServiceConstants.ACTIVE_SHELL) Shell shell, @Service PluginInstallation installation,
-            IWorkbench workbench) {
+            IWorkbench workbench, @Optional MWindow window) {
         InstalledPluginsDialog dialog = new InstalledPluginsDialog(shell, installation);
         dialog.open();
         if (dialog.changeSummary() != null) {
-            RestartPrompt.ask(shell, workbench, dialog.changeSummary());
+            RestartPrompt.ask(shell, workbench, window, dialog.changeSummary());
         }
     }
 }
