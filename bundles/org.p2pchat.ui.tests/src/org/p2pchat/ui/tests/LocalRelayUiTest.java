@@ -104,9 +104,10 @@ class LocalRelayUiTest {
         System.out.println("screenshot: " + harness.screenshot("local-relay-offered"));
 
         PartHarness.click(startRelay);
-        Label service = harness.waitFor(() -> {
+        // Its text, not the label: the page redraws its service lines as the method's status changes.
+        String service = harness.waitFor(() -> {
             Label l = PartHarness.findById(harness.shell, Label.class, "directory.service");
-            return l != null && l.getText().contains("localhost:3479: registered as") ? l : null;
+            return l != null && l.getText().contains("localhost:3479: registered as") ? l.getText() : null;
         }, SECONDS, "the desktop registers with the relay it started");
         assertNull(PartHarness.findById(harness.shell, Label.class, "directory.unreachable"), "the message went away");
         assertNull(PartHarness.findById(harness.shell, Button.class, "directory.action"), "nothing left to start");
@@ -116,7 +117,7 @@ class LocalRelayUiTest {
         harness.waitUntil(() -> home.getText().endsWith("People can reach you through DHT network."), SECONDS,
                 "the status line says so: " + home.getText());
         System.out.println("screenshot: " + harness.screenshot("local-relay-started-registered"));
-        System.out.println("service: " + service.getText());
+        System.out.println("service: " + service);
 
         Path log = dir.resolve("desk").resolve("logs").resolve("relay.log");
         assertTrue(Files.readString(log).contains("started: rendezvous service listening on 127.0.0.1:3479"),
