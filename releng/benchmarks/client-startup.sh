@@ -68,14 +68,17 @@ start() {
   (HOME="$home" XDG_CACHE_HOME="$cache" \
     P2PCHAT_VMARGS="-Dp2pchat.ui.autoclose.ms=1500 -Dp2pchat.ui.startup.timing=true -Dp2pchat.bench.home=$work $vmargs" \
     exec "$product/p2pchat" > "$fifo" 2>&1) &
-  pid=$! # the subshell execs the script, which execs java: one process throughout
+  pid=$! # the subshell execs the script; the desktop's JVM is its child (the script restarts it on exit code 23)
   (shown=""
    while IFS= read -r line; do
      if [ -z "$shown" ]; then
        case "$line" in
          *"P2P Chat window shown"*)
            shown=$(date +%s%N)
-           read -r -a stat < "/proc/$pid/stat" || stat=()
+           jvm=""
+           read -r jvm _ < "/proc/$pid/task/$pid/children" 2>/dev/null || true
+           echo "${jvm:-$pid}" > "$res.pid"
+           read -r -a stat < "/proc/${jvm:-$pid}/stat" || stat=()
            echo "$(( (shown - start_ns) / 1000000 )) $(( (${stat[13]:-0} + ${stat[14]:-0}) * 1000 / clock_ticks ))" > "$res"
            ;;
        esac
@@ -93,7 +96,7 @@ start() {
   done
   sleep 1
   local rss
-  rss=$(ps -o rss= -p "$pid" 2>/dev/null || echo 0)
+  rss=$(ps -o rss= -p "$(cat "$res.pid")" 2>/dev/null || echo 0)
   wait $pid || true
   wait $reader || true
   rm -f "$fifo"
