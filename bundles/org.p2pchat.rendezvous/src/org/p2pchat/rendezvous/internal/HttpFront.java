@@ -108,6 +108,9 @@ public final class HttpFront extends Handler.Abstract {
         // Jetty is told to take any path: nothing here maps a path to a file.
         http.setUriCompliance(UriCompliance.UNSAFE);
         http.setHttpCompliance(HttpCompliance.RFC7230);
+        // Signatures, MACs and nonces are base64url, where case matters: Jetty's per-connection cache
+        // of header lines matched them ignoring case and then served the earlier line.
+        http.setHeaderCacheCaseSensitive(true);
         if (tls == null) {
             this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
         } else {
