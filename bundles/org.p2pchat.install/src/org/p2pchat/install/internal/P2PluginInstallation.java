@@ -1,10 +1,8 @@
 package org.p2pchat.install.internal;
 
 import java.lang.System.Logger.Level;
-import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -478,14 +476,7 @@ public class P2PluginInstallation implements PluginInstallation {
 
     /** The installation folder from Equinox's install area (a file: URL, maybe not encoded). */
     static Path installFolder(String installArea) {
-        if (installArea == null) {
-            throw new IllegalStateException("osgi.install.area is not set: not running in an installation");
-        }
-        try {
-            return Path.of(new URL(installArea).getPath()).toAbsolutePath();
-        } catch (MalformedURLException e) {
-            throw new IllegalStateException("osgi.install.area is no URL: " + installArea, e);
-        }
+        return EquinoxAreas.folder("osgi.install.area", installArea);
     }
 
 }

@@ -16,8 +16,8 @@ import org.p2pchat.install.PluginInstallation;
 public class InstalledPluginsHandler {
 
     @CanExecute
-    public boolean canExecute(@Optional @Service PluginInstallation installation) {
-        return installation != null;
+    public boolean canExecute() {
+        return InstallationService.registered();
     }
 
     @Execute
