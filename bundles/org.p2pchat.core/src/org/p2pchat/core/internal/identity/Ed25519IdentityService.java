@@ -63,6 +63,7 @@ public final class Ed25519IdentityService implements IdentityService {
     /** Rounds of SHA-512 over each key's half: makes a key with a chosen half expensive to search for. */
     private static final int SAFETY_ROUNDS = 5200;
     private static final int REMEMBERED_NONCES = 10_000;
+    private static final System.Logger LOG = System.getLogger(Ed25519IdentityService.class.getName());
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
     private static final Type CONTACT_LIST = new TypeToken<List<Contact>>() { }.getType();
 
@@ -135,7 +136,7 @@ public final class Ed25519IdentityService implements IdentityService {
         }
         // In the vault now (a crash before this line leaves both, and the vault's copy wins).
         Files.deleteIfExists(keyFile);
-        warmUp();
+        Thread.ofPlatform().daemon().name("p2pchat-identity-warm-up").start(this::warmUp);
         Path contactsFile = dir.resolve(CONTACTS_FILE);
         if (Files.exists(contactsFile)) {
             try {
@@ -163,16 +164,17 @@ public final class Ed25519IdentityService implements IdentityService {
     }
 
     /**
-     * Signs and verifies once at start, so that loading and compiling the Ed25519 code does not
-     * land on the first offer a user creates (it costs tens of milliseconds there).
+     * Signs and verifies once, beside the start, so that loading and compiling the Ed25519 code
+     * lands neither on the first offer a user creates (tens of milliseconds there) nor on the
+     * thread that opened the identity (the window's, while it is drawn).
      */
     private void warmUp() {
         SessionDescription probe = new SessionDescription(SessionDescription.Type.OFFER,
                 "v=0\r\na=fingerprint:sha-256 00:00\r\n");
         try {
             new Ed25519IdentityService(self, privateKey).verify(probe, prove(probe));
-        } catch (IdentityException e) {
-            throw new IllegalStateException("the identity key cannot verify its own signature", e);
+        } catch (IdentityException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "the identity key cannot verify its own signature", e);
         }
     }
 

@@ -75,13 +75,13 @@ final class RendezvousHttp implements AutoCloseable {
     /** A peer list or a batch of signals (256 queued signals of up to 64 KiB would be 16 MiB). */
     static final int LARGE_ANSWER_BYTES = 16 * 1024 * 1024;
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
     private final URI base;
+    /**
+     * Made by the first request, on the link's own thread: the JDK's client sets up TLS when it is
+     * made (the trust store is read), and links are made while the window is drawn.
+     */
+    private HttpClient client;
+    private boolean closed;
 
     /** @param base the service's URL; requests go to its path plus the route */
     RendezvousHttp(URI base) {
@@ -123,7 +123,7 @@ final class RendezvousHttp implements AutoCloseable {
         if (authorization != null) {
             request.header("Authorization", authorization.get());
         }
-        HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = client().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = response.body()) {
             byte[] bytes = in.readNBytes(maxBytes + 1);
             if (bytes.length > maxBytes) {
@@ -139,9 +139,31 @@ final class RendezvousHttp implements AutoCloseable {
         return send("GET", route, null, authorization, timeout, maxBytes);
     }
 
+    private synchronized HttpClient client() throws IOException {
+        if (closed) {
+            throw new IOException("the link to " + base + " is closed");
+        }
+        if (client == null) {
+            client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .executor(Executors.newVirtualThreadPerTaskExecutor())
+                    .build();
+        }
+        return client;
+    }
+
     /** Aborts requests under way (a waiting long poll among them). */
     @Override
     public void close() {
-        client.shutdownNow();
+        HttpClient made;
+        synchronized (this) {
+            closed = true;
+            made = client;
+        }
+        if (made != null) {
+            made.shutdownNow();
+        }
     }
 }
