@@ -3,10 +3,13 @@ package org.p2pchat.client.core.internal;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -58,6 +61,7 @@ final class ProviderBundles implements BundleListener, ServiceListener {
 
     private static final System.Logger LOG = System.getLogger(ProviderBundles.class.getName());
     private static final String PROVIDER_SERVICE = ConnectionProvider.class.getName();
+    private static final long COALESCE_MILLIS = 100;
     private static final Pattern NAMED = Pattern.compile("\\(([\\w.-]+)=([^)(]*)\\)");
     private static final Pattern AT_LEAST = Pattern.compile("\\((?:bundle-)?version>=([^)]*)\\)");
     private static final Pattern THROWN = Pattern.compile("(?:[a-z_$][\\w$]*\\.)*([A-Z][\\w$]*(?:Exception|Error)):(.*)");
@@ -65,7 +69,7 @@ final class ProviderBundles implements BundleListener, ServiceListener {
 
     private final BundleContext context;
     private final Consumer<List<BrokenProvider>> changed;
-    private final ExecutorService refresher = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "p2pchat-provider-bundles");
         t.setDaemon(true);
         return t;
@@ -120,11 +124,28 @@ final class ProviderBundles implements BundleListener, ServiceListener {
         } catch (IllegalStateException e) {
             return List.of(); // the framework is stopping
         }
-        for (Bundle b : bundles) {
-            try {
-                check(b, broken);
-            } catch (RuntimeException e) { // a bundle going away meanwhile, say: the others are still told
-                LOG.log(Level.DEBUG, "Could not check the plug-in " + b.getSymbolicName(), e);
+        ServiceReference<ServiceComponentRuntime> reference = context.getServiceReference(ServiceComponentRuntime.class);
+        ServiceComponentRuntime runtime = reference == null ? null : context.getService(reference);
+        try {
+            // SCR is asked once for every provider component, not once per bundle.
+            Map<Long, List<ComponentDescriptionDTO>> providerComponents = new HashMap<>();
+            if (runtime != null) {
+                for (ComponentDescriptionDTO d : runtime.getComponentDescriptionDTOs()) {
+                    if (List.of(d.serviceInterfaces).contains(PROVIDER_SERVICE)) {
+                        providerComponents.computeIfAbsent(d.bundle.id, id -> new ArrayList<>()).add(d);
+                    }
+                }
+            }
+            for (Bundle b : bundles) {
+                try {
+                    check(b, runtime, providerComponents.getOrDefault(b.getBundleId(), List.of()), broken);
+                } catch (RuntimeException e) { // a bundle going away meanwhile, say: the others are still told
+                    LOG.log(Level.DEBUG, "Could not check the plug-in " + b.getSymbolicName(), e);
+                }
+            }
+        } finally {
+            if (runtime != null) {
+                context.ungetService(reference);
             }
         }
         return List.copyOf(broken);
@@ -135,7 +156,8 @@ final class ProviderBundles implements BundleListener, ServiceListener {
             return;
         }
         try {
-            refresher.execute(() -> {
+            // A burst of events (the framework starting its bundles, say) makes one refresh.
+            refresher.schedule(() -> {
                 queued.set(false);
                 List<BrokenProvider> now = broken();
                 List<BrokenProvider> before = last;
@@ -144,18 +166,22 @@ final class ProviderBundles implements BundleListener, ServiceListener {
                     now.stream().filter(p -> !before.contains(p)).forEach(p -> LOG.log(Level.WARNING, p.text()));
                     changed.accept(now);
                 }
-            });
+            }, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             queued.set(false); // closed
         }
     }
 
-    private void check(Bundle b, List<BrokenProvider> broken) {
+    private void check(Bundle b, ServiceComponentRuntime runtime, List<ComponentDescriptionDTO> providerComponents,
+            List<BrokenProvider> broken) {
         BundleRevision revision = b.adapt(BundleRevision.class);
         if (revision == null || (revision.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0) {
             return;
         }
         List<BundleCapability> declared = revision.getDeclaredCapabilities(NAMESPACE);
+        if (declared.isEmpty() && providerComponents.isEmpty()) {
+            return; // no provider plug-in (most bundles: their headers are not read)
+        }
         String methodId = declared.isEmpty() ? "" : String.valueOf(declared.get(0).getAttributes().getOrDefault(NAMESPACE, ""));
         Object name = declared.isEmpty() ? null : declared.get(0).getAttributes().get(NAME);
         String displayName = name != null ? name.toString() : b.getHeaders().get(Constants.BUNDLE_NAME);
@@ -177,7 +203,11 @@ final class ProviderBundles implements BundleListener, ServiceListener {
                                     + " (its log may say why)"));
                 }
             }
-            case Bundle.STARTING, Bundle.ACTIVE -> components(b, methodId, displayName, broken);
+            case Bundle.STARTING, Bundle.ACTIVE -> {
+                if (runtime != null) {
+                    components(runtime, b, providerComponents, methodId, displayName, broken);
+                }
+            }
             default -> {
                 // stopping or gone
             }
@@ -193,23 +223,10 @@ final class ProviderBundles implements BundleListener, ServiceListener {
     }
 
     /** The provider components of a running bundle that SCR could not make active. */
-    private void components(Bundle b, String methodId, String displayName, List<BrokenProvider> broken) {
-        ServiceReference<ServiceComponentRuntime> reference = context.getServiceReference(ServiceComponentRuntime.class);
-        ServiceComponentRuntime runtime = reference == null ? null : context.getService(reference);
-        if (runtime == null) {
-            return; // no SCR: no components either
-        }
-        try {
-            components(runtime, b, methodId, displayName, broken);
-        } finally {
-            context.ungetService(reference);
-        }
-    }
-
-    private static void components(ServiceComponentRuntime runtime, Bundle b, String methodId, String displayName,
-            List<BrokenProvider> broken) {
-        for (ComponentDescriptionDTO d : runtime.getComponentDescriptionDTOs(b)) {
-            if (!List.of(d.serviceInterfaces).contains(PROVIDER_SERVICE) || !runtime.isComponentEnabled(d)) {
+    private static void components(ServiceComponentRuntime runtime, Bundle b, List<ComponentDescriptionDTO> providers,
+            String methodId, String displayName, List<BrokenProvider> broken) {
+        for (ComponentDescriptionDTO d : providers) {
+            if (!runtime.isComponentEnabled(d)) {
                 continue; // a component disabled on purpose is not broken
             }
             for (ComponentConfigurationDTO c : runtime.getComponentConfigurationDTOs(d)) {
