@@ -81,6 +81,45 @@ class PluginInstallEndToEndTest {
     }
 
     /**
+     * The product as the build archives it carries its framework cache in configuration/ (every
+     * bundle installed and resolved, Equinox's -initialize), which a profile's first start begins
+     * from. A feature installed later with {@code p2pchat install} is not in that cache: the
+     * client still starts it, and once uninstalled (its jar gone) it is gone from the client too.
+     */
+    @Test
+    void theBuiltProductWithItsFrameworkCacheTakesAProviderInAndOut(TestInfo test) throws Exception {
+        Path dir = EndToEnd.work(test);
+        Path product = dir.resolve("installed");
+        try (var files = Files.walk(EndToEnd.clientProduct())) {
+            for (Path from : files.toList()) {
+                Path to = product.resolve(EndToEnd.clientProduct().relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        assertTrue(Files.isDirectory(product.resolve("configuration/org.eclipse.osgi")),
+                "the build's product holds its framework cache");
+        Path profile = dir.resolve("profile");
+        assertEquals(List.of("dht", "manual"), methods(product, profile).stream().sorted().toList(),
+                "the methods of the product as built");
+
+        installOverHttp(product, dir, FEATURE);
+        assertTrue(methods(product, profile).contains(METHOD), "the installed provider runs at the next start");
+        assertTrue(methods(product, dir.resolve("new-profile")).contains(METHOD),
+                "and at the first start of a new profile, whose cache begins from the installation's");
+
+        p2pchat(product, dir, "uninstall", FEATURE);
+        assertEquals(0, providerJars(product.resolve("plugins")), "its jar is gone from plugins/");
+        assertEquals(List.of("dht", "manual"), methods(product, profile).stream().sorted().toList(),
+                "the method is gone at the next start, and nothing else is");
+        assertEquals(List.of("dht", "manual"), methods(product, dir.resolve("newer-profile")).stream().sorted().toList(),
+                "and from a new profile");
+    }
+
+    /**
      * An update site at {@code site} with the test provider feature in a newer version
      * ({@link #NEWER_VERSION}): the bundle this build made with that Bundle-Version, published
      * with p2's FeaturesAndBundlesPublisher application (part of the installed product).
