@@ -1,5 +1,7 @@
 package org.p2pchat.client.core.tests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.p2pchat.client.core.ClientEvent;
 import org.p2pchat.client.core.Conversation;
+import org.p2pchat.core.CandidatePath;
 import org.p2pchat.core.settings.IceServerEntry;
 import org.p2pchat.testing.Coturn;
 import org.p2pchat.testing.NetworkIsolation;
@@ -83,7 +86,12 @@ public class IceStrategyBenchmark {
                 c.connected().get(120, TimeUnit.SECONDS);
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 // The path is read from the stats a moment after connecting.
-                String path = alice.events().await(ClientEvent.PathSelected.class, e -> true, 30).path().toString();
+                CandidatePath selected = alice.events().await(ClientEvent.PathSelected.class, e -> true, 30).path();
+                if (scenario.relayOnly) {
+                    // Otherwise the figure would not be a relayed connection's, as the scenario says.
+                    assertEquals("relay", selected.summary(), "only a relay gets through: " + selected);
+                }
+                String path = selected.toString();
                 accepting.close();
                 System.out.println("ice-bench-run: " + scenario.name + " " + strategy + " " + millis + " ms " + path);
                 return millis;
