@@ -34,6 +34,8 @@ import org.p2pchat.core.signaling.SignedDescription;
 class PasteExchangeTest {
 
     static final long T = Events.TIMEOUT_SECONDS;
+    /** ConnectionAttempt's: how long a network path may take once both descriptions are applied. */
+    static final String PATH_WAIT_PROPERTY = "p2pchat.client.pathWaitSeconds";
 
     @TempDir
     Path work;
@@ -88,6 +90,35 @@ class PasteExchangeTest {
         assertEquals(EndReason.WE_LEFT, alice.events().await(ClientEvent.Ended.class).reason());
         assertEquals(ConversationState.ENDED, answerer.conversation().state());
         assertTrue(bob.client().conversations().isEmpty());
+    }
+
+    /**
+     * Once our offer's answer is pasted, both sides hold both descriptions: with no network path
+     * between them (every packet dropped, as with UDP blocked and a TURN server that refuses us),
+     * the attempt ends after the client's path wait and says why, instead of "connecting" until the
+     * user gives up.
+     */
+    @Test
+    void anAnswerPastedWithNoNetworkPathEndsAfterThePathWaitSayingSo() throws Exception {
+        System.setProperty(PATH_WAIT_PROPERTY, "3"); // read at each negotiation
+        try (LinkCut link = new LinkCut()) {
+            PasteExchange offerer = alice.client().paste();
+            PasteExchange answerer = bob.client().paste();
+            String offer = offerer.createOffer(PasteCodec.Form.COMPACT).get(T, TimeUnit.SECONDS);
+            String answer = answerer.acceptOffer(offer, PasteCodec.Form.COMPACT).get(T, TimeUnit.SECONDS);
+            link.cut();
+            offerer.acceptAnswer(answer).get(T, TimeUnit.SECONDS);
+
+            ClientEvent.Ended ended = alice.events().await(ClientEvent.Ended.class);
+            assertEquals(EndReason.FAILED, ended.reason());
+            assertTrue(ended.text().startsWith("No network path to ") && ended.text().contains("within 3 s"),
+                    ended.text());
+            assertEquals(ConversationState.ENDED, offerer.conversation().state());
+            assertFalse(offerer.conversation().connected().isDone() && !offerer.conversation().connected()
+                    .isCompletedExceptionally(), "never connected");
+        } finally {
+            System.clearProperty(PATH_WAIT_PROPERTY);
+        }
     }
 
     @Test

@@ -159,15 +159,20 @@ final class ChatConversation implements Conversation, PeerSessionListener {
                 .map(PeerTrust::signedText)
                 .orElse("Your peer's app does not prove its identity (the web app does not): this connection is "
                         + "encrypted but unverified.")));
-        negotiatedQuietly(n, identity);
+        // Through a method, nobody carries text by hand any more: the path is found in seconds or not at all.
+        negotiatedQuietly(n, identity, peer != null);
     }
 
-    /** As {@link #negotiated}, for a paste whose identity was reported when it was pasted. */
-    void negotiatedQuietly(Negotiated n, Optional<PublicIdentity> identity) {
+    /**
+     * As {@link #negotiated}, for a paste whose identity was reported when it was pasted.
+     * {@code pathSearchStarts}: both descriptions are applied on both sides now, so the network
+     * path has {@link ConnectionAttempt#pathWait()} to be found (not so for the side that gave an
+     * answer by hand: the peer may paste it much later).
+     */
+    void negotiatedQuietly(Negotiated n, Optional<PublicIdentity> identity, boolean pathSearchStarts) {
         verified(n.session(), identity);
         current = n;
-        if (peer != null) {
-            // Through a method, nobody carries text by hand any more: the path is found in seconds or not at all.
+        if (pathSearchStarts) {
             java.time.Duration pathWait = ConnectionAttempt.pathWait();
             client.after(pathWait.toMillis()).execute(() -> {
                 if (!everConnected && session == n.session()) {

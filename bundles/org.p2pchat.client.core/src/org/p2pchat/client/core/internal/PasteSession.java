@@ -108,7 +108,8 @@ final class PasteSession implements PasteExchange {
         }
         return s.acceptAnswer(answer.description()).thenRun(() -> {
             done = true;
-            conversation.negotiatedQuietly(new ChatConversation.Negotiated(s, offer, answer.description()), proved);
+            // The answer came back: the peer applied our offer, and the path search starts now.
+            conversation.negotiatedQuietly(new ChatConversation.Negotiated(s, offer, answer.description()), proved, true);
         });
     }
 
@@ -134,7 +135,7 @@ final class PasteSession implements PasteExchange {
             }
         }).thenApply(answer -> {
             done = true;
-            conversation.negotiatedQuietly(new ChatConversation.Negotiated(s, answer, offer.description()), proved);
+            conversation.negotiatedQuietly(new ChatConversation.Negotiated(s, answer, offer.description()), proved, false);
             // The web app reads only its own JSON: its users get that, whatever form was asked.
             PasteCodec.Form shown = proved.isEmpty() ? PasteCodec.Form.BROWSER_JSON : form;
             return codec.encode(new SignedDescription(answer, identity.prove(answer)), shown);
