@@ -27,6 +27,8 @@ class DesktopUnlockEndToEndTest {
     private static final Pattern UNLOCK_WINDOW = Pattern.compile("^\\s*(0x[0-9a-f]+) \"Unlock P2P Chat ?\":",
             Pattern.MULTILINE);
     private static final long WAIT_SECONDS = DesktopClientSmokeTest.WAIT_SECONDS;
+    /** How long a window's image stays the same before it counts as painted. */
+    private static final long SETTLED_MS = 700;
 
     @Test
     void theUnlockDialogComesFirstAndTheRightPassphraseOpensTheProfile(@TempDir Path profile) throws Exception {
@@ -39,9 +41,12 @@ class DesktopUnlockEndToEndTest {
             String unlock = DesktopClientSmokeTest.viewableWindow(UNLOCK_WINDOW);
             String main = DesktopClientSmokeTest.viewableWindow(DesktopClientSmokeTest.MAIN_WINDOW);
             screen(output, "unlock-at-start-product.png", unlock);
+            String mainAtStart = look(main);
             type(unlock, "correct horse battery stapler");
+            String typed = look(unlock);
             DesktopClientSmokeTest.press(unlock, "Return");
-            Thread.sleep(3000); // the key derivation takes about a second; then the message is painted
+            // The key derivation takes about a second; then the field empties and the message shows.
+            awaitChange(unlock, typed);
             unlock = DesktopClientSmokeTest.viewableWindow(UNLOCK_WINDOW); // the dialog stays
             screen(output, "unlock-wrong-passphrase-product.png", unlock);
             assertFalse(identityMade(profile), "a wrong passphrase opened nothing");
@@ -55,7 +60,7 @@ class DesktopUnlockEndToEndTest {
                 DesktopClientSmokeTest.press(unlock, "Return");
                 waitUntil(() -> identityMade(profile), 20);
             }
-            Thread.sleep(3000); // the client layer comes up and the window shows the identity
+            awaitChange(main, mainAtStart); // the dialog goes, the client layer comes up, the identity shows
             screen(output, "unlocked-window.png", main);
             DesktopClientSmokeTest.press(main, "ctrl+q");
             assertTrue(client.waitFor(WAIT_SECONDS, TimeUnit.SECONDS), "Ctrl+Q did not quit; output:\n" + log.text());
@@ -107,10 +112,7 @@ class DesktopUnlockEndToEndTest {
      * record for people, not a check: what the test asserts it checks otherwise.
      */
     static void screen(Path output, String name, String window) throws Exception {
-        String info = exec("xwininfo", "-id", window);
-        int x = geometry(info, "Absolute upper-left X");
-        int y = geometry(info, "Absolute upper-left Y");
-        String crop = geometry(info, "Width") + "x" + geometry(info, "Height") + "+" + x + "+" + y;
+        String crop = crop(window);
         Path file = Files.createDirectories(output.resolve("screenshots")).resolve(name);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         do {
@@ -121,6 +123,40 @@ class DesktopUnlockEndToEndTest {
             Thread.sleep(250);
         } while (System.nanoTime() < deadline);
         System.out.println("screenshot " + file + ": window " + window + " not painted yet");
+    }
+
+    /** A digest of what the screen shows where {@code window} is. */
+    private static String look(String window) throws Exception {
+        return exec("import", "-window", "root", "-crop", crop(window), "+repage", "-format", "%#", "info:").strip();
+    }
+
+    /**
+     * Waits until what the screen shows where {@code window} is differs from {@code before} and
+     * then stays the same for {@value #SETTLED_MS} ms: the window has answered and been painted.
+     * Gives up after {@link #WAIT_SECONDS}; the screenshot that follows is a record, not a check.
+     */
+    private static void awaitChange(String window, String before) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        String last = before;
+        long sameSince = 0;
+        while (System.nanoTime() < deadline) {
+            String now = look(window);
+            if (now.equals(before) || !now.equals(last)) {
+                last = now;
+                sameSince = System.nanoTime();
+            } else if (System.nanoTime() - sameSince >= TimeUnit.MILLISECONDS.toNanos(SETTLED_MS)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        System.out.println("window " + window + " did not change and settle in " + WAIT_SECONDS + " s");
+    }
+
+    /** The part of the root window that {@code window} covers, as ImageMagick's geometry. */
+    private static String crop(String window) throws Exception {
+        String info = exec("xwininfo", "-id", window);
+        return geometry(info, "Width") + "x" + geometry(info, "Height") + "+" + geometry(info, "Absolute upper-left X")
+                + "+" + geometry(info, "Absolute upper-left Y");
     }
 
     static int geometry(String xwininfo, String field) {
