@@ -85,7 +85,7 @@ public final class UnlockDialog extends Dialog {
                 return;
             }
             error.setText(refused[0].getMessage());
-                passphrase.setText("");
+            passphrase.setText("");
             passphrase.setFocus();
         } finally {
             Arrays.fill(given, '\0');
