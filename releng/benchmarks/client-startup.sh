@@ -4,7 +4,7 @@
 # display; also the CPU time the process used until then and the resident memory of the idle
 # window. Run on demand, never as a test.
 #
-#   releng/benchmarks/client-startup.sh [--runs N] [--baseline DIR] [--history] [--breakdown]
+#   releng/benchmarks/client-startup.sh [--runs N] [--baseline DIR] [--history] [--breakdown] [--floors]
 #
 #   --runs N        starts per product and profile (default 5)
 #   --product DIR   the product to measure (default: this build's, materialized by the build)
@@ -15,6 +15,10 @@
 #                   without its configuration); --history-template DIR keeps and reuses it
 #   --breakdown     one more start of each product with -Xlog:class+load, printing when each
 #                   phase began (seconds since the JVM started)
+#   --floors        also start the product's floors, interleaved with it: the same start with less
+#                   on top (the plain JVM's window, Equinox's, every bundle's, E4 with the client's
+#                   model but not the client; startup-floors/make-floors.sh), to tell what each
+#                   layer costs
 #
 # The JVM's ahead-of-time cache of a product (its launcher makes it at the first start, in the
 # user's cache directory) is made once before the timed starts, as after an installation: that
@@ -26,7 +30,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 . releng/scripts/common.sh
 product="$root/$P2PCHAT_PRODUCT_DIR"
-runs=5 baseline="" history=false template="" breakdown=false
+runs=5 baseline="" history=false template="" breakdown=false floors=false
 args=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,6 +40,7 @@ while [ $# -gt 0 ]; do
     --history) history=true ;;
     --history-template) history=true; template=$(realpath -m "$2"); shift ;;
     --breakdown) breakdown=true ;;
+    --floors) floors=true ;;
     [0-9]*) runs=$1 ;; # the old form: client-startup.sh N
     *) p2pchat_die "unknown argument $1 (see the head of $0)" ;;
   esac
@@ -115,6 +120,11 @@ products=("$product")
 if [ -n "$baseline" ]; then
   labels=(baseline this)
   products=("$baseline" "$product")
+fi
+if [ "$floors" = true ]; then
+  releng/benchmarks/startup-floors/make-floors.sh "$work/floors" "$product"
+  labels+=("floor: JVM + window" "floor: Equinox + window" "floor: every bundle + window" "floor: E4 + model, no client")
+  products+=("$work/floors/jvm" "$work/floors/equinox" "$work/floors/bundles" "$work/floors/e4")
 fi
 
 # The history profile: a client started once makes the profile, its vault and its history, then
