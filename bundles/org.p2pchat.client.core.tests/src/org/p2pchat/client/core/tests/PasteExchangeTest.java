@@ -113,6 +113,8 @@ class PasteExchangeTest {
             assertEquals(EndReason.FAILED, ended.reason());
             assertTrue(ended.text().startsWith("No network path to ") && ended.text().contains("within 3 s"),
                     ended.text());
+            // The command line shows it too: it names no menu of the desktop's.
+            assertFalse(ended.text().contains("File >"), ended.text());
             assertEquals(ConversationState.ENDED, offerer.conversation().state());
             assertFalse(offerer.conversation().connected().isDone() && !offerer.conversation().connected()
                     .isCompletedExceptionally(), "never connected");

@@ -47,9 +47,12 @@ final class ConnectionAttempt {
         return error;
     }
 
-    /** Said when the descriptions were exchanged but no connection came about in time. */
+    /**
+     * Said when the descriptions were exchanged but no connection came about in time. Every view shows
+     * it (the desktop, the command line), so it names no view's menu or option.
+     */
     static String noPath(String who, Duration waited) {
         return "No network path to " + who + " was found within " + waited.toSeconds() + " s. Try again; if it "
-                + "keeps failing, one of you may need a TURN server (File > Settings).";
+                + "keeps failing, one of you may need a TURN server in the settings.";
     }
 }

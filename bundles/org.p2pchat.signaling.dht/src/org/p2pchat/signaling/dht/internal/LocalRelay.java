@@ -182,7 +182,7 @@ final class LocalRelay {
                     String why = line.substring(line.indexOf(CANNOT_LISTEN));
                     started.completeExceptionally(new SignalingException("The local relay could not start: it "
                             + why + (why.contains("in use") ? ". Another program uses port " + port
-                                    + ": stop it, or add a rendezvous service with another port in File > Settings\u2026"
+                                    + ": stop it, or add a rendezvous service with another port in the settings"
                                     : ".") + " Its log is " + log + "."));
                 }
             }
