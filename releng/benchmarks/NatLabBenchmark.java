@@ -32,6 +32,7 @@ public class NatLabBenchmark {
         Path relayProduct = Path.of(args[2]);
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         int mib = args.length > 4 ? Integer.parseInt(args[4]) : 32;
+        String[] topologies = args.length > 5 ? args[5].split(",") : TOPOLOGIES;
         NatLab.unavailable(script).ifPresent(why -> {
             throw new IllegalStateException("no NAT lab here: " + why);
         });
@@ -45,7 +46,7 @@ public class NatLabBenchmark {
                 Files.readString(Path.of("/proc/loadavg")).trim());
 
         Map<String, String> rows = new LinkedHashMap<>();
-        for (String topology : TOPOLOGIES) {
+        for (String topology : topologies) {
             Path dir = work.resolve(topology);
             List<Long> connectMs = new ArrayList<>();
             String path = "";

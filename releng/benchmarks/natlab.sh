@@ -5,7 +5,7 @@
 # clients of the product in the lab's namespaces (releng/scripts/natlab.sh), inside the test
 # network namespace; needs root. Builds the products first if they are missing. Run on demand.
 #
-#   releng/benchmarks/natlab.sh [RUNS=5] [MIB=32]
+#   releng/benchmarks/natlab.sh [RUNS=5] [MIB=32] [TOPOLOGY,...]   (default: lan,cone,symmetric,udp-blocked)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -20,4 +20,4 @@ repo=${P2PCHAT_M2:-$HOME/.m2/repository}
 gson=$(ls "$repo"/com/google/code/gson/gson/2.13.2/gson-2.13.2.jar)
 exec releng/scripts/testnet.sh "$JAVA_HOME/bin/java" -cp "bundles/org.p2pchat.testing/target/classes:$gson" \
   releng/benchmarks/NatLabBenchmark.java "$root/releng/scripts/natlab.sh" "$root/$P2PCHAT_PRODUCT_DIR" \
-  "$root/$P2PCHAT_RELAY_PRODUCT_DIR" "${1:-5}" "${2:-32}"
+  "$root/$P2PCHAT_RELAY_PRODUCT_DIR" "${1:-5}" "${2:-32}" ${3:+"$3"}
