@@ -1,6 +1,7 @@
 package org.p2pchat.install.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,16 @@ class PluginInstallationTest {
         assertTrue(lan.description().contains("local network"), lan.description());
         assertTrue(site.categories().stream().noneMatch(c -> c.name().equals("Other")),
                 "the features in no category (parts of others) are not offered: " + site);
+    }
+
+    @Test
+    void theSiteOffersNoProgramToInstallIntoAClient(@TempDir Path installation) throws Exception {
+        PluginInstallation plugins = new P2PluginInstallation(agents, installation);
+        UpdateSite site = plugins.readSite(plugins.siteLocation(UpdateSites.site().toString()), null);
+        List<String> offered = site.categories().stream().flatMap(c -> c.features().stream()).map(PluginFeature::id)
+                .toList();
+        assertFalse(offered.contains("org.p2pchat.client.feature"), "the client is offered to itself: " + offered);
+        assertFalse(offered.contains("org.p2pchat.relay.feature"), "the relay is offered to the client: " + offered);
     }
 
     @Test
