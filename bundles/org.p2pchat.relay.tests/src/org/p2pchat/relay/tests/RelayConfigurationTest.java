@@ -79,6 +79,8 @@ class RelayConfigurationTest {
                 bad("{dir}/relay.conf line 2: max-signals-total must be positive, was '-5'",
                         "port = 0\nmax-signals-total = -5\n", "--config", "{dir}/relay.conf"),
                 bad("--legacy-peer-list-max must not be negative, was '-1'", null, "--legacy-peer-list-max", "-1"),
+                bad("--stop-with-process must be a process id (a positive number), was 'the client'", null,
+                        "--stop-with-process", "the client"),
                 bad("{dir}/relay.conf line 1: expected 'key = value', got 'port 3479'",
                         "port 3479\n", "--config", "{dir}/relay.conf"),
                 bad("{dir}/relay.conf line 4: port is already set on line 1",

@@ -91,6 +91,42 @@ class RelayLifecycleTest {
     }
 
     @Test
+    void aRelayStartedForAClientStopsWhenTheClientIsKilled() throws Exception {
+        // The one-click local relay is started with the client's process id; a client killed with
+        // SIGKILL runs no shutdown hook to stop it.
+        Process client = new ProcessBuilder("sleep", "300").start();
+        try (RelayProcess relay = Relays.start("--bind", "127.0.0.1", "--port", "0", "--stop-with-process",
+                Long.toString(client.pid()))) {
+            InetSocketAddress address = relay.awaitListening(Relays.START_SECONDS);
+            assertEquals(200, Relays.get(address, "/health").statusCode());
+            assertTrue(relay.stdout().stream().anyMatch(l -> l.contains(" or the end of process " + client.pid() + ")")),
+                    relay.output());
+
+            client.destroyForcibly();
+            client.waitFor();
+            assertEquals(0, relay.awaitExit(Relays.STOP_SECONDS), relay.output());
+            assertTrue(relay.stdout().stream().anyMatch(l -> l.endsWith(" INFO stopping (process " + client.pid()
+                    + " ended)")), relay.output());
+            assertTrue(relay.stdout().getLast().endsWith(" INFO stopped"), relay.output());
+            assertPortReleased(address);
+        } finally {
+            client.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aRelayToStopWithAProcessThatIsGoneStopsAtOnce() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        try (RelayProcess relay = Relays.start("--bind", "127.0.0.1", "--port", "0", "--stop-with-process",
+                Long.toString(gone.pid()))) {
+            assertEquals(0, relay.awaitExit(Relays.START_SECONDS), relay.output());
+            assertTrue(relay.stdout().stream().anyMatch(l -> l.endsWith(" INFO stopping (process " + gone.pid()
+                    + " is not running)")), relay.output());
+        }
+    }
+
+    @Test
     void aPortInUseIsReportedInTheLogAndExitsWithOne() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 RelayProcess relay = Relays.start("--bind", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()))) {

@@ -105,7 +105,11 @@ public final class RelayApplication implements IApplication {
             String protocol = run.tls() == null ? "HTTP" : "HTTPS with " + run.tls().keyStore();
             log.info("started: rendezvous service listening on " + text(server.address()) + " (" + protocol + "; "
                     + sinceJvmStart() + " after the JVM started; stops on "
-                    + (signals.isEmpty() ? "JVM shutdown" : String.join(" or ", signals)) + ")");
+                    + (signals.isEmpty() ? "JVM shutdown" : String.join(" or ", signals))
+                    + (run.stopWithProcess() > 0 ? " or the end of process " + run.stopWithProcess() : "") + ")");
+            if (run.stopWithProcess() > 0) {
+                stopWith(run.stopWithProcess());
+            }
             stopRequested.await();
             log.info("stopping (" + stopCause.get() + ")");
         } finally {
@@ -116,6 +120,13 @@ public final class RelayApplication implements IApplication {
         }
         log.info("stopped");
         return EXIT_OK;
+    }
+
+    /** Stops when process {@code pid} ends, or at once if it is gone already. */
+    private void stopWith(long pid) {
+        ProcessHandle.of(pid).filter(ProcessHandle::isAlive).ifPresentOrElse(
+                process -> process.onExit().thenRun(() -> requestStop("process " + pid + " ended")),
+                () -> requestStop("process " + pid + " is not running"));
     }
 
     /** Any later signal means the stop is taking too long for someone: exit at once. */

@@ -35,6 +35,8 @@ final class RelayConfig {
     private static final Pattern PORT = Pattern.compile("\\d{1,5}");
     private static final String TLS_KEYSTORE = "tls-keystore";
     private static final String TLS_PASSWORD_FILE = "tls-keystore-password-file";
+    private static final String STOP_WITH_PROCESS = "stop-with-process";
+    private static final Pattern PROCESS_ID = Pattern.compile("[1-9]\\d{0,17}");
 
     /** What the command line asks for. */
     sealed interface Command permits Help, Run {
@@ -47,9 +49,11 @@ final class RelayConfig {
      * @param tls HTTPS from a PKCS#12 key store, or null for plain HTTP
      * @param configFile the config file read, or null
      * @param turn TURN credentials to hand out and the coturn to supervise, or null for none
+     * @param stopWithProcess the id of the process whose end stops the relay (the client that
+     *        started it), or 0 for none
      */
     record Run(InetSocketAddress address, RendezvousLimits limits, RendezvousServer.Tls tls, Path configFile,
-            TurnKeys.Turn turn) implements Command {
+            TurnKeys.Turn turn, long stopWithProcess) implements Command {
     }
 
     private RelayConfig() {
@@ -113,11 +117,13 @@ final class RelayConfig {
         InetAddress bind = settings.containsKey("bind") ? bindAddress(settings.get("bind")) : literal(DEFAULT_BIND);
         int port = settings.containsKey("port") ? port(settings.get("port")) : DEFAULT_PORT;
         return new Run(new InetSocketAddress(bind, port), LimitKeys.build(settings), tls(settings), configFile,
-                TurnKeys.parse(settings, environment));
+                TurnKeys.parse(settings, environment),
+                settings.containsKey(STOP_WITH_PROCESS) ? processId(settings.get(STOP_WITH_PROCESS)) : 0);
     }
 
     static boolean isKey(String key) {
         return key.equals("bind") || key.equals("port") || key.equals(TLS_KEYSTORE) || key.equals(TLS_PASSWORD_FILE)
+                || key.equals(STOP_WITH_PROCESS)
                 || LimitKeys.isKey(key) || TurnKeys.isKey(key);
     }
 
@@ -238,6 +244,14 @@ final class RelayConfig {
         return port;
     }
 
+    private static long processId(Setting setting) throws ConfigException {
+        String v = setting.value();
+        if (!PROCESS_ID.matcher(v).matches()) {
+            throw setting.invalid("must be a process id (a positive number), was '" + v + "'");
+        }
+        return Long.parseLong(v);
+    }
+
     /** The --help text. */
     static String usage() {
         StringBuilder s = new StringBuilder("""
@@ -257,6 +271,8 @@ final class RelayConfig {
         row(s, TLS_KEYSTORE, "", "serve HTTPS with the key and certificate chain of this PKCS#12 file (default: plain"
                 + " HTTP)");
         row(s, TLS_PASSWORD_FILE, "", "a file whose first line is the key store's password");
+        row(s, STOP_WITH_PROCESS, "", "stop when the process with this id ends (the client that started this relay"
+                + " with one click: so that a client that crashed leaves no relay behind)");
         s.append("\nTURN (coturn with time-limited credentials, handed to authenticated clients on GET /v1/turn):\n");
         for (TurnKeys.Key k : TurnKeys.KEYS) {
             row(s, k.key(), k.defaultValue(), k.help());

@@ -122,6 +122,9 @@ class LocalRelayUiTest {
         Path log = dir.resolve("desk").resolve("logs").resolve("relay.log");
         assertTrue(Files.readString(log).contains("started: rendezvous service listening on 127.0.0.1:3479"),
                 "the relay logs to the profile: " + Files.readString(log));
+        // Killed, the client runs no shutdown hook: the relay watches the client's process itself.
+        assertTrue(Files.readString(log).contains(" or the end of process " + ProcessHandle.current().pid() + ")"),
+                "the relay stops with the client's process: " + Files.readString(log));
 
         // Someone else on this computer, on the same default service, finds the desktop there.
         bob = new HeadlessPeer("local-bob", dir.resolve("bob"), transport, new DhtSignalingProvider());

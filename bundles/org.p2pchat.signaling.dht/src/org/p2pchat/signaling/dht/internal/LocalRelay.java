@@ -135,8 +135,10 @@ final class LocalRelay {
         try {
             Files.createDirectories(log.getParent());
             Files.createDirectories(state);
+            // It stops with this process: when the client is killed, no shutdown hook stops it.
             ProcessBuilder builder = new ProcessBuilder(script.toString(), "--bind", "127.0.0.1", "--port",
-                    Integer.toString(port)).redirectErrorStream(true);
+                    Integer.toString(port), "--stop-with-process", Long.toString(ProcessHandle.current().pid()))
+                    .redirectErrorStream(true);
             // The relay's own state under the profile; the client's JVM options are not the relay's.
             builder.environment().put("P2PCHAT_RELAY_STATE", state.toString());
             builder.environment().remove("P2PCHAT_VMARGS");
