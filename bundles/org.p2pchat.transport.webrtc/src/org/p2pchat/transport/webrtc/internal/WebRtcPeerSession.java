@@ -4,11 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,20 +59,6 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     static final long RELAY_SETTLE_MS = 500;
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    /**
-     * When the selected pair is read again after connecting (ms after the previous look); then every
-     * {@link #PATH_RECHECK_SOON_MS} until about a minute has passed (ICE may move to a better pair
-     * after 15 s or more when checks through a NAT are retried), then every minute.
-     */
-    private static final long[] PATH_RECHECKS_MS = {500, 1000, 2000, 3000};
-    private static final long PATH_RECHECK_SOON_MS = 5000;
-    private static final int PATH_RECHECKS_SOON = 11;
-    private static final long PATH_RECHECK_EVERY_MS = 60_000;
-    private static final ScheduledExecutorService PATH_RECHECKS = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "p2pchat-path-recheck");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final SessionConfig config;
     private final String name = "p2pchat-session-" + COUNTER.incrementAndGet();
@@ -90,14 +72,8 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
     private final CompletableFuture<String> peerClient = new CompletableFuture<>();
     private final AtomicBoolean negotiating = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** The STUN/TURN servers named so far: each once per session. */
-    private final Set<String> serverErrors = ConcurrentHashMap.newKeySet();
-    /** Servers that did not answer on some interface, and servers a candidate came from. */
-    private final Set<String> silentServers = ConcurrentHashMap.newKeySet();
-    private final Set<String> answeringServers = ConcurrentHashMap.newKeySet();
-    private volatile boolean gatheringEnded;
-    /** Which connection's path watch is current: a reconnect starts a new one, the old one stops. */
-    private final AtomicInteger pathWatch = new AtomicInteger();
+    private final IceServerProblems serverProblems = new IceServerProblems(text -> fire(l -> l.problem(this, text)));
+    private final SelectedPathWatch pathWatch = new SelectedPathWatch(this::connected, this::refreshPath);
 
     private boolean remoteDescriptionSet; // guarded by pendingRemoteCandidates
     private volatile ChatChannel chat;
@@ -193,7 +169,7 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         }
         gatheringComplete = new CompletableFuture<>();
         // After a restart ICE may move to another pair while the connection stays "connected".
-        watchPath(pathWatch.incrementAndGet(), 0);
+        pathWatch.start();
         return true;
     }
 
@@ -407,25 +383,8 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         updateState();
         if (newState == RTCPeerConnectionState.CONNECTED) {
             refreshPath();
-            watchPath(pathWatch.incrementAndGet(), 0);
+            pathWatch.start();
         }
-    }
-
-    /**
-     * ICE connects on the first pair that works (often the relay, whose checks need no hole in a
-     * NAT) and moves to a better one once its checks succeed, without an event: look again a few
-     * times after connecting, then now and then, while this connection lasts.
-     */
-    private void watchPath(int watch, int step) {
-        long delay = step < PATH_RECHECKS_MS.length ? PATH_RECHECKS_MS[step]
-                : step < PATH_RECHECKS_MS.length + PATH_RECHECKS_SOON ? PATH_RECHECK_SOON_MS : PATH_RECHECK_EVERY_MS;
-        PATH_RECHECKS.schedule(() -> {
-            if (closed.get() || watch != pathWatch.get() || connectionState != RTCPeerConnectionState.CONNECTED) {
-                return;
-            }
-            refreshPath();
-            watchPath(watch, step + 1);
-        }, delay, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -434,6 +393,10 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         if (iceState == RTCIceConnectionState.CONNECTED || iceState == RTCIceConnectionState.COMPLETED) {
             refreshPath();
         }
+    }
+
+    private boolean connected() {
+        return !closed.get() && connectionState == RTCPeerConnectionState.CONNECTED;
     }
 
     private void refreshPath() {
@@ -452,64 +415,23 @@ final class WebRtcPeerSession implements PeerSession, PeerConnectionObserver {
         }
     }
 
-    /**
-     * A STUN or TURN server answered with an error (a TURN server refusing wrong or expired
-     * credentials: 401): said to the user at once with the server's URL, since no relay will come
-     * from it. A server that does not answer (libwebrtc's 701) is named only when gathering ended
-     * without any candidate from it: 701 also comes from interfaces that cannot reach a server
-     * that others reach.
-     */
     @Override
     public void onIceCandidateError(RTCPeerConnectionIceErrorEvent event) {
-        int code = event.getErrorCode();
-        String url = event.getUrl();
-        if (url == null || url.isBlank()) {
-            return;
-        }
-        if (code == 701) {
-            silentServers.add(url);
-            if (gatheringEnded) { // libwebrtc may report it after gathering ended
-                nameSilentServers();
-            }
-            return;
-        }
-        if (code < 300 || code >= 700 || !serverErrors.add(url)) {
-            return;
-        }
-        String text = event.getErrorText() == null ? "" : " " + event.getErrorText().strip();
-        String hint = code == 401 || code == 438 ? ": the username or password is wrong or has expired" : "";
-        fire(l -> l.problem(this, serverKind(url) + url + " refused us (" + code + text + ")" + hint));
-    }
-
-    private static String serverKind(String url) {
-        return url.startsWith("turn") ? "TURN server " : "STUN server ";
-    }
-
-    /** Names the servers that never answered this gathering (each once per session). */
-    private void nameSilentServers() {
-        for (String url : silentServers) {
-            if (!answeringServers.contains(url) && serverErrors.add(url)) {
-                fire(l -> l.problem(this, serverKind(url) + url
-                        + " did not answer (701); other servers and paths are still tried"));
-            }
-        }
-        silentServers.clear();
+        serverProblems.error(event.getErrorCode(), event.getUrl(), event.getErrorText());
     }
 
     @Override
     public void onIceGatheringChange(RTCIceGatheringState gatheringState) {
-        gatheringEnded = gatheringState == RTCIceGatheringState.COMPLETE;
-        if (gatheringEnded) {
+        boolean ended = gatheringState == RTCIceGatheringState.COMPLETE;
+        if (ended) {
             gatheringComplete.complete(null);
-            nameSilentServers();
         }
+        serverProblems.gathering(ended);
     }
 
     @Override
     public void onIceCandidate(RTCIceCandidate candidate) {
-        if (candidate.serverUrl != null && !candidate.serverUrl.isBlank()) {
-            answeringServers.add(candidate.serverUrl);
-        }
+        serverProblems.answered(candidate.serverUrl);
         if (candidate.sdp != null && candidate.sdp.contains(" typ relay ")) {
             // A relayed candidate comes last (an allocation takes the most round trips): once one is in,
             // waiting on for other TURN servers (a dead one listed first holds gathering for the
