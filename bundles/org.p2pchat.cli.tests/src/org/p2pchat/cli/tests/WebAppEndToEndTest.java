@@ -118,7 +118,7 @@ class WebAppEndToEndTest {
 
             // Files: the web app's WebTorrent offer cannot be taken, and it cannot take ours; its user is told.
             web.offerFile("notes.txt", 1234);
-            String notice = alice.await("unknown", STEP_SECONDS).get("text").getAsString();
+            String notice = alice.await("notice", STEP_SECONDS).get("text").getAsString();
             assertTrue(notice.contains("file from the web app"), notice);
             JsonObject told = web.awaitMessage(m -> m.has("content")
                     && m.get("content").getAsString().contains("\"notes.txt\" will not arrive"), "the refusal of its file");

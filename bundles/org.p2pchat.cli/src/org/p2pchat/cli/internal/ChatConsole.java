@@ -180,7 +180,7 @@ final class ChatConsole {
             case ClientEvent.MessageReceived e -> message(e.message());
             case ClientEvent.MessageSent e -> delivery.sent(e.message());
             // What the client does not handle (the web app's file offer, a frame it cannot read), as the client words it.
-            case ClientEvent.Notice e -> print.event("unknown", "* " + e.text(), "text", e.text());
+            case ClientEvent.Notice e -> print.event("notice", "* " + e.text(), "text", e.text());
             case ClientEvent.ChannelOpened e -> {
                 if (!Benchmark.CHANNEL.equals(e.channel().label())) { // a benchmark is counted from its first byte on
                     print.event("channel", "* the peer opened channel '" + e.channel().label() + "'", "label",
