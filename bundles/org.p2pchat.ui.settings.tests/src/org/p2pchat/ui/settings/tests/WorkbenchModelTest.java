@@ -62,11 +62,11 @@ class WorkbenchModelTest {
         MApplication application = loadApplication();
         assemble(application);
 
-        MPartDescriptor page = find(application.getDescriptors(), "org.p2pchat.signaling.dht.ui.settings");
+        MPartDescriptor page = find(application.getDescriptors(), "org.p2pchat.dht.ui.settings");
         assertEquals(List.of(SettingsPages.TAG), page.getTags());
         assertEquals("Rendezvous", page.getLabel());
-        assertEquals("bundleclass://org.p2pchat.signaling.dht.ui/"
-                + "org.p2pchat.signaling.dht.ui.internal.RendezvousSettingsPage", page.getContributionURI());
+        assertEquals("bundleclass://org.p2pchat.dht.ui/"
+                + "org.p2pchat.dht.ui.internal.RendezvousSettingsPage", page.getContributionURI());
         assertTrue(OpenSettingsHandler.pages(application).contains(page), "the handler finds it");
     }
 

@@ -1,4 +1,4 @@
-package org.p2pchat.signaling.dht.ui.internal;
+package org.p2pchat.dht.ui.internal;
 
 import java.io.IOException;
 import java.util.List;
